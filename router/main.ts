@@ -1,0 +1,2 @@
+/** hero_router entry point (placeholder until the router lands). */
+console.log("hero_router", Deno.args.join(" "));

@@ -1,0 +1,69 @@
+/**
+ * @hero/sdk — build Hero services: Unix-socket servers speaking JSON-RPC 2.0 with an OpenRPC
+ * document, health and discovery manifest, and the matching client. Runs on Deno, Node and Bun.
+ *
+ * @module
+ */
+export { HeroError, type HeroErrorOptions, isHeroError } from "./src/errors/hero_error.ts";
+export { RpcError, RpcErrorCode, type RpcErrorObject } from "./src/errors/rpc_error.ts";
+export { fromWireError, toWireError } from "./src/errors/wire_mapping.ts";
+export {
+  RESERVED_SERVICE_NAMES,
+  serviceNameProblem,
+  validateServiceName,
+} from "./src/socket/service_name.ts";
+export {
+  classifySocket,
+  resolveSocketRoot,
+  type ServiceSocketPaths,
+  serviceSocketPaths,
+  type SocketKind,
+} from "./src/socket/paths.ts";
+export {
+  type CallContext,
+  defineMethod,
+  type ErrorSpec,
+  type ExampleSpec,
+  type JsonSchema,
+  type MethodAnnotations,
+  type MethodSpec,
+  type ParamSpec,
+  type ResultSpec,
+} from "./src/openrpc/method.ts";
+export {
+  type ApiInfo,
+  type ApiOptions,
+  defineApi,
+  type OpenRpcDocument,
+  RpcApi,
+} from "./src/openrpc/api.ts";
+export {
+  DEFAULT_DISPATCH_LIMITS,
+  dispatchJsonRpc,
+  type DispatchLimits,
+} from "./src/rpc/dispatcher.ts";
+export type { RpcId, RpcRequest, RpcResponse } from "./src/rpc/messages.ts";
+export { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./src/server/limits.ts";
+export type {
+  HealthCheck,
+  HealthReport,
+  HealthStatus,
+  ServiceManifest,
+} from "./src/server/manifest.ts";
+export { type BoundSocket, HeroServer, type HeroServerOptions } from "./src/server/hero_server.ts";
+export {
+  type BatchEntry,
+  type BatchOutcome,
+  type CallOptions,
+  RpcClient,
+  type RpcClientOptions,
+} from "./src/client/rpc_client.ts";
+export { currentRuntime } from "./src/runtime/current.ts";
+export type {
+  ConnectionInfo,
+  FetchHandler,
+  HttpTransport,
+  Listener,
+  ListenLimits,
+  Runtime,
+} from "./src/runtime/types.ts";

@@ -1,0 +1,176 @@
+/**
+ * The JSON-RPC client: `call`, `notify` and `batch` over a Unix socket or a TCP URL, with
+ * per-call timeouts and cancellation through `AbortSignal`. Error replies become
+ * {@link RpcError}s carrying the server's code and data; transport failures are local
+ * {@link HeroError}s (`TIMEOUT`, `CANCELLED`, `CONNECTION_FAILED`, `BAD_RESPONSE`).
+ */
+import { HeroError } from "../errors/hero_error.ts";
+import type { RpcError } from "../errors/rpc_error.ts";
+import { fromWireError } from "../errors/wire_mapping.ts";
+import { Deadline } from "../rpc/deadline.ts";
+import type { RpcResponse } from "../rpc/messages.ts";
+import { currentRuntime } from "../runtime/current.ts";
+import type { HttpTransport, Runtime } from "../runtime/types.ts";
+import { resolveSocketRoot, serviceSocketPaths } from "../socket/paths.ts";
+
+/** Options of a client. */
+export interface RpcClientOptions {
+  /** Default time limit of a call, in milliseconds (default 30 s). */
+  timeoutMs?: number;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+  /** Runtime adapter; detected automatically. */
+  runtime?: Runtime;
+}
+
+/** Options of a single call. */
+export interface CallOptions {
+  /** Cancels the call. */
+  signal?: AbortSignal;
+  /** Time limit of this call, in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** One entry of a batch. */
+export interface BatchEntry {
+  method: string;
+  params?: unknown[] | Record<string, unknown>;
+  /** Send as a notification: no result comes back for it. */
+  notify?: boolean;
+}
+
+/** The outcome of one batch entry (notifications yield `undefined`). */
+export type BatchOutcome =
+  | { ok: true; result: unknown }
+  | { ok: false; error: RpcError }
+  | undefined;
+
+/** A JSON-RPC client bound to one endpoint. */
+export class RpcClient {
+  readonly #transport: HttpTransport;
+  readonly #timeoutMs: number;
+  readonly #headers: Record<string, string>;
+  readonly #label: string;
+  #nextId = 1;
+
+  /** `target` is a socket path (`/…/rpc.sock`, `unix:/…`) or a URL (`http://host:port`). */
+  constructor(target: string, opts: RpcClientOptions = {}) {
+    const runtime = opts.runtime ?? currentRuntime();
+    const isUrl = /^https?:\/\//.test(target);
+    const socketPath = target.replace(/^unix:/, "");
+    this.#transport = runtime.transport(isUrl ? { baseUrl: target } : { socketPath });
+    this.#timeoutMs = opts.timeoutMs ?? 30_000;
+    this.#headers = { "content-type": "application/json", ...opts.headers };
+    this.#label = isUrl ? target : socketPath;
+  }
+
+  /** A client for the `rpc.sock` of a service under the socket root. */
+  static forService(
+    service: string,
+    opts: RpcClientOptions & { socketRoot?: string } = {},
+  ): RpcClient {
+    const runtime = opts.runtime ?? currentRuntime();
+    const root = opts.socketRoot ??
+      resolveSocketRoot({ env: (k) => runtime.env(k), homeDir: runtime.homeDir() });
+    return new RpcClient(serviceSocketPaths(root, service).rpc, opts);
+  }
+
+  /** Calls `method` and resolves its result, or rejects with an RpcError or HeroError. */
+  async call<R = unknown>(
+    method: string,
+    params?: unknown[] | Record<string, unknown>,
+    opts: CallOptions = {},
+  ): Promise<R> {
+    const id = this.#nextId++;
+    const reply = await this.#post({ jsonrpc: "2.0", id, method, params }, opts);
+    const res = reply as RpcResponse;
+    if (!res || typeof res !== "object" || res.id !== id) {
+      throw new HeroError("BAD_RESPONSE", `Bad response from ${this.#label}: id does not match`);
+    }
+    if ("error" in res) throw fromWireError(res.error);
+    return res.result as R;
+  }
+
+  /** Sends a notification; resolves once the server has accepted it. */
+  async notify(
+    method: string,
+    params?: unknown[] | Record<string, unknown>,
+    opts: CallOptions = {},
+  ): Promise<void> {
+    await this.#post({ jsonrpc: "2.0", method, params }, opts);
+  }
+
+  /** Sends several calls in one request; outcomes come back in the order of `entries`. */
+  async batch(entries: BatchEntry[], opts: CallOptions = {}): Promise<BatchOutcome[]> {
+    const ids = entries.map((e) => (e.notify ? undefined : this.#nextId++));
+    const body = entries.map((e, i) =>
+      ids[i] === undefined
+        ? { jsonrpc: "2.0", method: e.method, params: e.params }
+        : { jsonrpc: "2.0", id: ids[i], method: e.method, params: e.params }
+    );
+    const reply = await this.#post(body, opts);
+    const byId = new Map<unknown, RpcResponse>();
+    if (Array.isArray(reply)) { for (const r of reply as RpcResponse[]) byId.set(r.id, r); }
+    else if (reply && typeof reply === "object" && "error" in reply) {
+      throw fromWireError((reply as { error: RpcError }).error);
+    }
+    return ids.map((id) => {
+      if (id === undefined) return undefined;
+      const r = byId.get(id);
+      if (!r) {
+        throw new HeroError(
+          "BAD_RESPONSE",
+          `Bad response from ${this.#label}: no reply for id ${id}`,
+        );
+      }
+      return "error" in r
+        ? { ok: false, error: fromWireError(r.error) }
+        : { ok: true, result: r.result };
+    });
+  }
+
+  /** Closes pooled connections. */
+  close(): void {
+    this.#transport.close();
+  }
+
+  async #post(payload: unknown, opts: CallOptions): Promise<unknown> {
+    const timeoutMs = opts.timeoutMs ?? this.#timeoutMs;
+    const deadline = new Deadline(timeoutMs, opts.signal);
+    let res;
+    try {
+      res = await this.#transport.send({
+        method: "POST",
+        path: "/rpc",
+        body: JSON.stringify(payload),
+        headers: this.#headers,
+        signal: deadline.signal,
+      });
+    } catch (err) {
+      if (deadline.reason === "cancelled") {
+        throw new HeroError("CANCELLED", `Call to ${this.#label} was cancelled`, { cause: err });
+      }
+      if (deadline.reason === "timeout") {
+        throw new HeroError("TIMEOUT", `Call to ${this.#label} timed out after ${timeoutMs} ms`, {
+          cause: err,
+        });
+      }
+      const why = err instanceof Error ? err.message : String(err);
+      throw new HeroError("CONNECTION_FAILED", `Cannot reach ${this.#label}: ${why}`, {
+        cause: err,
+      });
+    } finally {
+      deadline.clear();
+    }
+    if (res.status === 204) return undefined;
+    try {
+      return JSON.parse(res.body);
+    } catch (err) {
+      throw new HeroError(
+        "BAD_RESPONSE",
+        `Bad response from ${this.#label}: HTTP ${res.status}, not JSON`,
+        { cause: err },
+      );
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Declaring an RPC method once: its name, documentation, parameter and result schemas, errors,
+ * examples and handler. The same declaration yields the dispatcher entry and the OpenRPC
+ * method object, so the document can never drift from the code.
+ */
+
+/** A JSON Schema (draft-07 dialect, as used by OpenRPC 1.3). */
+export type JsonSchema = Record<string, unknown> | boolean;
+
+/** One parameter (an OpenRPC content descriptor). */
+export interface ParamSpec {
+  name: string;
+  schema: JsonSchema;
+  required?: boolean;
+  summary?: string;
+  description?: string;
+  deprecated?: boolean;
+}
+
+/** The result of a method (an OpenRPC content descriptor). */
+export interface ResultSpec {
+  name: string;
+  schema: JsonSchema;
+  summary?: string;
+  description?: string;
+}
+
+/** An application error the method may answer with. */
+export interface ErrorSpec {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
+/** An example pairing: named params and the expected result. */
+export interface ExampleSpec {
+  name: string;
+  summary?: string;
+  description?: string;
+  params: { name: string; value: unknown }[];
+  result?: { name: string; value: unknown };
+}
+
+/**
+ * Behaviour hints published as the `x-hero-annotations` OpenRPC extension; the router's MCP
+ * gateway turns them into MCP tool annotations.
+ */
+export interface MethodAnnotations {
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/** What a handler gets besides its params. */
+export interface CallContext {
+  /** The method being called. */
+  method: string;
+  /** Aborted when the request times out, the client disconnects or the server stops. */
+  signal: AbortSignal;
+}
+
+/** A method declaration. Handlers always receive params by name, whatever the caller sent. */
+export interface MethodSpec<P = Record<string, unknown>, R = unknown> {
+  name: string;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  params: ParamSpec[];
+  result: ResultSpec;
+  errors?: ErrorSpec[];
+  examples?: ExampleSpec[];
+  paramStructure?: "by-name" | "by-position" | "either";
+  deprecated?: boolean;
+  annotations?: MethodAnnotations;
+  handler: (params: P, ctx: CallContext) => R | Promise<R>;
+}
+
+/** Declares a method; the identity function that gives the handler its parameter types. */
+export function defineMethod<P = Record<string, unknown>, R = unknown>(
+  spec: MethodSpec<P, R>,
+): MethodSpec<P, R> {
+  return spec;
+}
+
+/** The OpenRPC method object for a declaration. */
+export function methodObject(spec: MethodSpec<never, unknown>): Record<string, unknown> {
+  const obj: Record<string, unknown> = { name: spec.name };
+  if (spec.summary) obj.summary = spec.summary;
+  if (spec.description) obj.description = spec.description;
+  if (spec.tags?.length) obj.tags = spec.tags.map((name) => ({ name }));
+  obj.paramStructure = spec.paramStructure ?? "either";
+  obj.params = spec.params.map((p) => ({ ...p, required: p.required ?? false }));
+  obj.result = spec.result;
+  if (spec.errors?.length) obj.errors = spec.errors;
+  if (spec.examples?.length) obj.examples = spec.examples;
+  if (spec.deprecated) obj.deprecated = true;
+  if (spec.annotations) obj["x-hero-annotations"] = spec.annotations;
+  return obj;
+}

@@ -1,0 +1,130 @@
+/**
+ * The Deno adapter: `Deno.serve` on Unix sockets and TCP, `fetch` through a pooled
+ * `Deno.HttpClient` for the client side, file and signal helpers.
+ */
+import type {
+  FetchHandler,
+  FileInfo,
+  HttpTransport,
+  Listener,
+  ListenLimits,
+  Runtime,
+  TransportTarget,
+} from "./types.ts";
+
+function wrap(handler: FetchHandler, transport: "unix" | "tcp") {
+  return (request: Request, info: Deno.ServeHandlerInfo<Deno.Addr>) => {
+    const addr = info.remoteAddr as Deno.NetAddr;
+    return handler(request, { transport, remoteAddress: addr.hostname });
+  };
+}
+
+function toListener(server: Deno.HttpServer<Deno.Addr>, address: string, port: number): Listener {
+  return {
+    address,
+    port,
+    close: async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        server.shutdown(),
+        new Promise((r) => (timer = setTimeout(r, 2000))),
+      ]);
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function serveUnix(path: string, handler: FetchHandler, _limits: ListenLimits) {
+  const { promise, resolve } = Promise.withResolvers<void>();
+  const server = Deno.serve({ path, onListen: () => resolve() }, wrap(handler, "unix"));
+  await promise;
+  return toListener(server, path, 0);
+}
+
+async function serveTcp(hostname: string, port: number, handler: FetchHandler, _l: ListenLimits) {
+  const { promise, resolve } = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({ hostname, port, onListen: (a) => resolve(a) }, wrap(handler, "tcp"));
+  const addr = await promise;
+  return toListener(server, `${addr.hostname}:${addr.port}`, addr.port);
+}
+
+function createTransport(target: TransportTarget): HttpTransport {
+  const client = "socketPath" in target
+    ? Deno.createHttpClient({ proxy: { transport: "unix", path: target.socketPath } })
+    : Deno.createHttpClient({});
+  const base = "baseUrl" in target ? target.baseUrl.replace(/\/$/, "") : "http://localhost";
+  return {
+    send: async (r) => {
+      const res = await fetch(base + r.path, {
+        method: r.method,
+        body: r.body,
+        headers: r.headers,
+        signal: r.signal,
+        client,
+      });
+      return { status: res.status, headers: res.headers, body: await res.text() };
+    },
+    close: () => client.close(),
+  };
+}
+
+/** The Deno runtime adapter. */
+export const runtime: Runtime = {
+  name: "deno",
+  pid: Deno.pid,
+  env: (name) => Deno.env.get(name),
+  homeDir: () => Deno.env.get("HOME") ?? "",
+  serveUnix,
+  serveTcp,
+  transport: createTransport,
+  canConnect: async (path) => {
+    try {
+      const conn = await Deno.connect({ transport: "unix", path });
+      conn.close();
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  lstat: async (path): Promise<FileInfo | undefined> => {
+    try {
+      const s = await Deno.lstat(path);
+      return {
+        isSocket: s.isSocket === true,
+        isDirectory: s.isDirectory,
+        mode: (s.mode ?? 0) & 0o7777,
+      };
+    } catch {
+      return undefined;
+    }
+  },
+  makeDir: async (path, mode) => {
+    await Deno.mkdir(path, { recursive: true, mode });
+    await Deno.chmod(path, mode);
+  },
+  chmod: (path, mode) => Deno.chmod(path, mode),
+  removeFile: async (path) => {
+    await Deno.remove(path).catch((err) => {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    });
+  },
+  readTextFile: (path) => Deno.readTextFile(path).catch(() => undefined),
+  readDir: async (path) => {
+    try {
+      return (await Array.fromAsync(Deno.readDir(path))).map((e) => e.name);
+    } catch {
+      return [];
+    }
+  },
+  readLink: (path) => Deno.readLink(path).catch(() => undefined),
+  onShutdownSignal: (fn) => {
+    const onInt = () => fn("SIGINT");
+    const onTerm = () => fn("SIGTERM");
+    Deno.addSignalListener("SIGINT", onInt);
+    Deno.addSignalListener("SIGTERM", onTerm);
+    return () => {
+      Deno.removeSignalListener("SIGINT", onInt);
+      Deno.removeSignalListener("SIGTERM", onTerm);
+    };
+  },
+};

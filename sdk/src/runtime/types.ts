@@ -1,0 +1,109 @@
+/**
+ * The contract between shared code and a runtime (Deno, Node, Bun). Everything that touches
+ * sockets, files, signals or the environment goes through this interface, so the rest of the
+ * SDK is plain web-standard TypeScript.
+ */
+
+/** A web-standard request handler: the core of every Hero server. */
+export type FetchHandler = (request: Request, info: ConnectionInfo) => Promise<Response>;
+
+/** What the runtime knows about the peer of a request. */
+export interface ConnectionInfo {
+  /** Remote IP address for TCP peers; undefined on Unix sockets. */
+  remoteAddress?: string;
+  /** `unix` or `tcp`. */
+  transport: "unix" | "tcp";
+}
+
+/** Limits a listener enforces before the handler sees a request. */
+export interface ListenLimits {
+  /** Maximum size of all request headers, in bytes. */
+  maxHeaderBytes: number;
+  /** Time allowed to receive a full request (headers and body), in milliseconds. */
+  requestTimeoutMs: number;
+}
+
+/** A bound listener. */
+export interface Listener {
+  /** Stops accepting connections and waits for open requests to finish (up to a grace period). */
+  close(): Promise<void>;
+  /** Where the listener is bound: a socket path, or `host:port`. */
+  readonly address: string;
+  /** The TCP port (0 for Unix sockets). */
+  readonly port: number;
+}
+
+/** A minimal HTTP/1.1 response, as used by the JSON-RPC client. */
+export interface SimpleResponse {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+/** A request for the JSON-RPC client transport. */
+export interface SimpleRequest {
+  method: string;
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** A connection-pooling HTTP client bound to one Unix socket or one base URL. */
+export interface HttpTransport {
+  /** Sends one request and reads the whole response body as text. */
+  send(request: SimpleRequest): Promise<SimpleResponse>;
+  /** Releases pooled connections. */
+  close(): void;
+}
+
+/** Where a transport connects: a Unix socket path or a `http://host:port` base URL. */
+export type TransportTarget = { socketPath: string } | { baseUrl: string };
+
+/** File information needed by socket management. */
+export interface FileInfo {
+  isSocket: boolean;
+  isDirectory: boolean;
+  mode: number;
+}
+
+/** Everything runtime-specific the SDK needs. */
+export interface Runtime {
+  /** `deno`, `node` or `bun`. */
+  readonly name: "deno" | "node" | "bun";
+  /** The process id. */
+  readonly pid: number;
+  /** Reads an environment variable. */
+  env(name: string): string | undefined;
+  /** The user's home directory ("" if unknown). */
+  homeDir(): string;
+  /** Serves `handler` on a Unix socket at `path` (the file must not exist). */
+  serveUnix(path: string, handler: FetchHandler, limits: ListenLimits): Promise<Listener>;
+  /** Serves `handler` on TCP `hostname:port` (port 0 picks a free port). */
+  serveTcp(
+    hostname: string,
+    port: number,
+    handler: FetchHandler,
+    limits: ListenLimits,
+  ): Promise<Listener>;
+  /** Creates a pooled HTTP client for a Unix socket or a base URL. */
+  transport(target: TransportTarget): HttpTransport;
+  /** Resolves true if something accepts connections on the Unix socket at `path`. */
+  canConnect(path: string): Promise<boolean>;
+  /** File information without following symlinks, or undefined if the path does not exist. */
+  lstat(path: string): Promise<FileInfo | undefined>;
+  /** Creates a directory (and parents) and sets its mode. */
+  makeDir(path: string, mode: number): Promise<void>;
+  /** Sets the mode of a file. */
+  chmod(path: string, mode: number): Promise<void>;
+  /** Removes a file; a missing file is not an error. */
+  removeFile(path: string): Promise<void>;
+  /** Reads a text file, or undefined if it cannot be read. */
+  readTextFile(path: string): Promise<string | undefined>;
+  /** Lists the entry names of a directory ([] if it cannot be read). */
+  readDir(path: string): Promise<string[]>;
+  /** Reads a symlink target, or undefined. */
+  readLink(path: string): Promise<string | undefined>;
+  /** Calls `fn` on SIGINT or SIGTERM; returns a function that removes the handlers. */
+  onShutdownSignal(fn: (signal: string) => void): () => void;
+}
