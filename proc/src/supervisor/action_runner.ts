@@ -52,6 +52,7 @@ export class ActionRunner {
   #timer?: ReturnType<typeof setTimeout>;
   #stabilityTimer?: ReturnType<typeof setTimeout>;
   #startedAt = 0;
+  #spawning?: Promise<void>;
 
   /** A runner is idle until {@link start}. */
   constructor(host: RunnerHost, service: string, spec: ActionSpec) {
@@ -104,13 +105,14 @@ export class ActionRunner {
       return;
     }
     this.reason = null;
-    this.#spawn();
+    this.#spawning = this.#spawn().finally(() => (this.#spawning = undefined));
   }
 
   /** Stops the action and waits until its whole process group is gone. */
   async stop(reason = "stopped"): Promise<void> {
     this.#desired = false;
     clearTimeout(this.#timer);
+    if (this.#spawning) await this.#spawning;
     if (this.job) {
       this.#setState("stopping");
       await this.job.stop("stopped", reason === "stopped" ? undefined : reason);
@@ -159,8 +161,9 @@ export class ActionRunner {
         this.poke();
       }, delayMs);
     } else {
+      // The supervisor pokes waiting runners once every start of this round is recorded.
       this.#setState(next);
-      this.poke();
+      this.#host.changed(this);
     }
   }
 
