@@ -167,6 +167,27 @@ export class Supervisor implements RunnerHost {
     this.startService(name);
   }
 
+  /** Waits until every action of a service is ready, or one failed, or the time is up. */
+  async waitReady(name: string, timeoutMs: number): Promise<"ready" | "failed" | "timeout"> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const runners = this.runners(name);
+      if (runners.some((r) => r.state === "failed")) return "failed";
+      if (runners.every((r) => r.ready)) return "ready";
+      if (Date.now() >= deadline) return "timeout";
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Sends a signal to the running process groups of a service; returns how many were signalled. */
+  kill(name: string, signal: string, action?: string): number {
+    const runners = this.runners(name).filter((r) => !action || r.spec.name === action);
+    if (action && !runners.length) {
+      throw new HeroError("ACTION_NOT_FOUND", `Service "${name}" has no action "${action}"`);
+    }
+    return runners.filter((r) => r.kill(signal)).length;
+  }
+
   /** Re-reads the TOML directory: adds, updates and removes file-defined services. */
   async reload(): Promise<{ added: string[]; updated: string[]; removed: string[] }> {
     this.#assertOpen();
