@@ -7,8 +7,6 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import metaSchema from "@open-rpc/meta-schema";
-import { Ajv } from "ajv";
 import {
   currentRuntime,
   HeroError,
@@ -18,6 +16,7 @@ import {
   RpcError,
   RpcErrorCode,
 } from "../mod.ts";
+import { assertValidOpenRpc } from "./assert_openrpc.ts";
 import { fixtureApi, type FixtureState } from "./fixture_api.ts";
 import { spawnScript, waitForExit, waitForOutput } from "./spawn_runtime.ts";
 
@@ -228,8 +227,7 @@ describe(`RPC contract on ${runtime.name}`, () => {
       methods: ({ name: string } & Record<string, unknown>)[];
     };
     assert.deepEqual(await client.call("rpc.discover"), doc);
-    const validate = new Ajv({ strict: false }).compile(metaSchema as object);
-    assert.equal(validate(structuredClone(doc)), true, JSON.stringify(validate.errors));
+    assertValidOpenRpc(doc);
     assert.equal(doc.info.version, "1.2.3");
     const add = doc.methods.find((m) => m.name === "add");
     assert.equal(add?.paramStructure, "by-position");
