@@ -43,20 +43,24 @@ export class LegacySessions {
   }
 
   /** Serves one 2025-era request on endpoint `scope`; `body` is the parsed POST body. */
-  async handle(request: Request, scope: string, body: unknown): Promise<Response> {
+  handle(request: Request, scope: string, body: unknown): Promise<Response> {
     const id = request.headers.get("mcp-session-id");
     if (id === null) {
       if (request.method === "POST" && isInitializeRequest(body)) {
         return this.#open(request, scope, body);
       }
       if (request.method === "GET" || request.method === "DELETE" || request.method === "POST") {
-        return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
+        return Promise.resolve(
+          jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required"),
+        );
       }
-      return jsonRpcError(405, -32000, "Method not allowed", { allow: "GET, POST, DELETE" });
+      return Promise.resolve(
+        jsonRpcError(405, -32000, "Method not allowed", { allow: "GET, POST, DELETE" }),
+      );
     }
     const session = this.#sessions.get(id);
     if (!session || session.scope !== scope) {
-      return jsonRpcError(404, -32001, "Session not found");
+      return Promise.resolve(jsonRpcError(404, -32001, "Session not found"));
     }
     this.#sessions.delete(id);
     this.#sessions.set(id, session);

@@ -1,0 +1,178 @@
+/**
+ * Live tool lists: services appearing, changing and disappearing while MCP clients of both
+ * eras are connected, on `/mcp` and on `/mcp/<service>`.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Client as V1Client } from "@modelcontextprotocol/sdk/client";
+// @ts-types="../../../node_modules/@modelcontextprotocol/sdk/dist/esm/client/streamableHttp.d.ts"
+import { StreamableHTTPClientTransport as V1Transport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+// @ts-types="../../../node_modules/@modelcontextprotocol/sdk/dist/esm/types.d.ts"
+import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { Client as V2Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { defineApi, defineMethod } from "@hero/sdk";
+import { exampleApi, GatewayHarness } from "./test_fixtures.ts";
+
+/** Resolves on the next call of the returned `signal` function. */
+function nextEvent(): { wait: (ms?: number) => Promise<void>; signal: () => void } {
+  let resolve = () => {};
+  let promise = new Promise<void>((r) => (resolve = r));
+  return {
+    signal: () => {
+      resolve();
+      promise = new Promise<void>((r) => (resolve = r));
+    },
+    wait: (ms = 3000) => {
+      let timer: ReturnType<typeof setTimeout>;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no list_changed within ${ms} ms`)), ms);
+      });
+      return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    },
+  };
+}
+
+const otherApi = defineApi({
+  info: { title: "Other", version: "2.0.0" },
+  methods: [defineMethod({
+    name: "ping",
+    params: [],
+    result: { name: "pong", schema: { type: "string" } },
+    handler: () => "pong",
+  })],
+});
+
+describe("live tool lists, 2025-11-25 era (v1 client)", () => {
+  const h = new GatewayHarness();
+  let client: V1Client;
+  const changed = nextEvent();
+
+  before(async () => {
+    await h.addService("example");
+    await h.start();
+    client = new V1Client({ name: "v1-live", version: "1.0.0" });
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => changed.signal());
+    await client.connect(new V1Transport(h.url));
+    // The notification stream (GET) opens right after initialize; give it a moment.
+    await new Promise((r) => setTimeout(r, 100));
+  });
+  after(async () => {
+    await client?.close();
+    await h.close();
+  });
+
+  it("announces a service that appears", async () => {
+    const seen = changed.wait();
+    await h.addService("other", otherApi);
+    await seen;
+    const { tools } = await client.listTools();
+    assert.ok(tools.some((t) => t.name === "other_ping"));
+  });
+
+  it("announces a service whose document changes", async () => {
+    const seen = changed.wait();
+    await h.removeService("other");
+    await seen;
+    const again = changed.wait();
+    await h.addService("other", exampleApi("Other now"));
+    await again;
+    const { tools } = await client.listTools();
+    assert.ok(tools.some((t) => t.name === "other_greet"));
+    assert.ok(!tools.some((t) => t.name === "other_ping"));
+  });
+
+  it("handles a service going away mid-session", async () => {
+    // The socket disappears before discovery notices: the call fails as a tool error.
+    await h.servers.get("example")!.close();
+    const down = await client.callTool({ name: "example_greet", arguments: { name: "x" } });
+    assert.equal(down.isError, true);
+    assert.match(JSON.stringify(down.content), /Cannot reach/);
+    // Discovery removes it: clients are told and the tools are gone.
+    const seen = changed.wait();
+    h.source.remove("example");
+    await seen;
+    const { tools } = await client.listTools();
+    assert.ok(!tools.some((t) => t.name.startsWith("example_")));
+    await assert.rejects(
+      client.callTool({ name: "example_greet", arguments: { name: "x" } }),
+      /Unknown tool/,
+    );
+  });
+});
+
+describe("live tool lists, 2026-07-28 era (v2 client, subscriptions/listen)", () => {
+  const h = new GatewayHarness();
+  let client: V2Client;
+  const changed = nextEvent();
+
+  before(async () => {
+    await h.addService("example");
+    await h.start();
+    client = new V2Client({ name: "v2-live", version: "1.0.0" }, {
+      versionNegotiation: { mode: { pin: "2026-07-28" } },
+    });
+    client.setNotificationHandler("notifications/tools/list_changed", () => changed.signal());
+    await client.connect(new StreamableHTTPClientTransport(h.url));
+  });
+  after(async () => {
+    await client?.close();
+    await h.close();
+  });
+
+  it("delivers list_changed on a listen stream when services come and go", async () => {
+    const sub = await client.listen({ toolsListChanged: true });
+    try {
+      assert.equal(sub.honoredFilter.toolsListChanged, true);
+      const seen = changed.wait();
+      await h.addService("other", otherApi);
+      await seen;
+      assert.ok((await client.listTools()).tools.some((t) => t.name === "other_ping"));
+      const gone = changed.wait();
+      await h.removeService("other");
+      await gone;
+      assert.ok(!(await client.listTools()).tools.some((t) => t.name === "other_ping"));
+    } finally {
+      await sub.close();
+    }
+  });
+});
+
+describe("per-service endpoint /mcp/<service>", () => {
+  const h = new GatewayHarness();
+  before(async () => {
+    await h.addService("example");
+    await h.addService("other", otherApi);
+    await h.start();
+  });
+  after(() => h.close());
+
+  it("lists only that service's tools, in both eras", async () => {
+    const url = new URL(`${h.url}/other`);
+    const v1 = new V1Client({ name: "v1-scoped", version: "1.0.0" });
+    await v1.connect(new V1Transport(url));
+    const v2 = new V2Client({ name: "v2-scoped", version: "1.0.0" }, {
+      versionNegotiation: { mode: { pin: "2026-07-28" } },
+    });
+    await v2.connect(new StreamableHTTPClientTransport(url));
+    try {
+      assert.deepEqual((await v1.listTools()).tools.map((t) => t.name), ["other_ping"]);
+      assert.deepEqual((await v2.listTools()).tools.map((t) => t.name), ["other_ping"]);
+      const res = await v2.callTool({ name: "other_ping", arguments: {} });
+      assert.deepEqual(res.structuredContent, { result: "pong" });
+      await assert.rejects(v1.callTool({ name: "example_greet", arguments: { name: "a" } }));
+    } finally {
+      await v1.close();
+      await v2.close();
+    }
+  });
+
+  it("answers 404 for a service nobody knows", async () => {
+    const res = await fetch(`${h.url}/nobody`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    assert.equal(res.status, 404);
+    assert.match((await res.json()).error.message, /No service named "nobody"/);
+  });
+});
