@@ -169,7 +169,10 @@ describe("per-service endpoint /mcp/<service>", () => {
   it("answers 404 for a service nobody knows", async () => {
     const res = await fetch(`${h.url}/nobody`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
     });
     assert.equal(res.status, 404);

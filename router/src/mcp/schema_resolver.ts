@@ -52,7 +52,7 @@ type Json = Record<string, unknown>;
 export class SchemaResolver {
   readonly #root: unknown;
   readonly #limits: ResolveLimits;
-  readonly #stack = new Set<string>();
+  #stack = new Set<string>();
   readonly #defNames = new Map<string, string>();
   readonly #defs: Json = {};
   #nodes = 0;
@@ -185,7 +185,14 @@ export class SchemaResolver {
     this.#defNames.set(pointer, name);
     // Reserve the slot first so references met while resolving it point back here.
     this.#defs[name] = {};
-    this.#defs[name] = this.#walk(this.#lookup(pointer), 1, false);
+    // A definition is resolved on its own: refs to outer schemas are inlined, not made defs.
+    const outer = this.#stack;
+    this.#stack = new Set([pointer]);
+    try {
+      this.#defs[name] = this.#walk(this.#lookup(pointer), 1, false);
+    } finally {
+      this.#stack = outer;
+    }
     return name;
   }
 
