@@ -22,3 +22,9 @@ export {
 } from "./tool_catalog.ts";
 export type { MethodBinding, ToolDefinition } from "./method_tool.ts";
 export { baseToolName, MAX_TOOL_NAME_LENGTH } from "./tool_name.ts";
+export {
+  type RegistryEventLike,
+  type RegistryLike,
+  type RegistryRecordLike,
+  RegistryToolSource,
+} from "./registry_tool_source.ts";

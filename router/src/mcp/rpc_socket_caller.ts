@@ -22,17 +22,17 @@ export class RpcSocketCaller {
     this.#timeoutMs = opts.timeoutMs ?? 30_000;
   }
 
-  /** Calls `method` on the service behind `socketPath`; never rejects. */
+  /** Calls `method` at `target` (socket path or `http://` URL); never rejects. */
   async call(
-    socketPath: string,
+    target: string,
     method: string,
     params: Record<string, unknown> | unknown[],
     signal?: AbortSignal,
   ): Promise<CallOutcome> {
-    let client = this.#clients.get(socketPath);
+    let client = this.#clients.get(target);
     if (!client) {
-      client = new RpcClient(socketPath, { timeoutMs: this.#timeoutMs });
-      this.#clients.set(socketPath, client);
+      client = new RpcClient(target, { timeoutMs: this.#timeoutMs });
+      this.#clients.set(target, client);
     }
     try {
       return { ok: true, result: await client.call(method, params, { signal }) };

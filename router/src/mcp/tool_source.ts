@@ -10,7 +10,7 @@ export interface ServiceDoc {
   name: string;
   /** The service's OpenRPC document, as served by `rpc.discover`. */
   document: unknown;
-  /** Path of the service's `rpc.sock`. */
+  /** Path of the service's `rpc.sock` (or an `http://` base URL for manual sources). */
   rpcSocketPath: string;
 }
 
