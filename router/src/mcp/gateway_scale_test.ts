@@ -8,26 +8,10 @@ import { Client as V1Client } from "@modelcontextprotocol/sdk/client";
 // @ts-types="../../../node_modules/@modelcontextprotocol/sdk/dist/esm/client/streamableHttp.d.ts"
 import { StreamableHTTPClientTransport as V1Transport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { Client as V2Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { defineApi, defineMethod } from "@hero/sdk";
-import { GatewayHarness } from "./test_fixtures.ts";
+import { GatewayHarness, numberedApi } from "./test_fixtures.ts";
 
 const SERVICES = 100;
 const METHODS = 20;
-
-/** Service `i` has methods `m0..m19`; `mJ` returns `{ service: i, method: j, x }`. */
-export function numberedApi(i: number, methods = METHODS) {
-  return defineApi({
-    info: { title: `Service ${i}`, version: "1.0.0" },
-    methods: Array.from({ length: methods }, (_, j) =>
-      defineMethod<{ x?: number }>({
-        name: `m${j}`,
-        summary: `Method ${j} of service ${i}`,
-        params: [{ name: "x", schema: { type: "number" } }],
-        result: { name: "r", schema: { type: "object" } },
-        handler: ({ x }) => ({ service: i, method: j, x: x ?? null }),
-      })),
-  });
-}
 
 describe(`${SERVICES} services x ${METHODS} methods`, () => {
   const h = new GatewayHarness();

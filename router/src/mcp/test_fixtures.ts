@@ -71,6 +71,21 @@ export function exampleApi(title = "Example") {
   });
 }
 
+/** Service `i` has methods `m0..m<n-1>`; `mJ` returns `{ service: i, method: j, x }`. */
+export function numberedApi(i: number, methods = 20) {
+  return defineApi({
+    info: { title: `Service ${i}`, version: "1.0.0" },
+    methods: Array.from({ length: methods }, (_, j) =>
+      defineMethod<{ x?: number }>({
+        name: `m${j}`,
+        summary: `Method ${j} of service ${i}`,
+        params: [{ name: "x", schema: { type: "number" } }],
+        result: { name: "r", schema: { type: "object" } },
+        handler: ({ x }) => ({ service: i, method: j, x: x ?? null }),
+      })),
+  });
+}
+
 function countNodes(tree: { children?: unknown[] }): number {
   return 1 + (tree.children ?? []).reduce<number>(
     (n, c) => n + countNodes(c as { children?: unknown[] }),
