@@ -8,13 +8,14 @@
 import {
   createMcpHandler,
   hostHeaderValidationResponse,
-  isJsonContentType,
   isLegacyRequest,
   localhostAllowedOrigins,
   type McpHttpHandler,
   originValidationResponse,
 } from "@modelcontextprotocol/server";
-import { jsonRpcError, LegacySessions } from "./legacy_sessions.ts";
+import { jsonRpcError } from "./json_rpc_error.ts";
+import { LegacySessions } from "./legacy_sessions.ts";
+import { readJsonBody } from "./read_json_body.ts";
 import { type CatalogLogger, ToolCatalog, type ToolView } from "./tool_catalog.ts";
 import { createToolServer } from "./tool_server.ts";
 import type { ToolSource } from "./tool_source.ts";
@@ -35,6 +36,8 @@ export interface McpGatewayOptions {
   log?: CatalogLogger;
   /** Most 2025-era sessions kept (default 1,000). */
   maxSessions?: number;
+  /** A 2025-era session idle for this long is closed when another opens (default 1 h). */
+  sessionIdleMs?: number;
   /** Largest accepted request body, in bytes (default 4 MiB). */
   maxBodyBytes?: number;
   /** `ttlMs` announced for `tools/list` on the 2026-07-28 era (default 5,000). */
@@ -87,7 +90,11 @@ export function createMcpGateway(opts: McpGatewayOptions): McpGateway {
         ? "Tools of every Hero service, named <service>_<method>."
         : `Tools of the Hero service "${scope}", named ${scope}_<method>.`,
     });
-  const sessions = new LegacySessions({ createServer: serverFor, maxSessions: opts.maxSessions });
+  const sessions = new LegacySessions({
+    createServer: serverFor,
+    maxSessions: opts.maxSessions,
+    idleMs: opts.sessionIdleMs,
+  });
   const modern = new Map<string, McpHttpHandler>();
   const served = new Set<string>();
   const modernFor = (scope: string): McpHttpHandler => {
@@ -118,7 +125,9 @@ export function createMcpGateway(opts: McpGatewayOptions): McpGateway {
     timer ??= setTimeout(flush, opts.notifyDelayMs ?? 25);
   });
 
-  const handler = async (request: Request): Promise<Response> => {
+  let closed = false;
+  const serve = async (request: Request): Promise<Response> => {
+    if (closed) return jsonRpcError(503, -32000, "The MCP gateway is shutting down");
     const path = new URL(request.url).pathname;
     let scope: string;
     if (path === base || path === `${base}/`) scope = "";
@@ -151,55 +160,26 @@ export function createMcpGateway(opts: McpGatewayOptions): McpGateway {
     }
     return modernFor(scope).fetch(request, { parsedBody: body });
   };
+  const log = opts.log ?? ((m: string) => console.warn(m));
+  const handler = async (request: Request): Promise<Response> => {
+    try {
+      return await serve(request);
+    } catch (err) {
+      // A bug or an SDK surprise costs one request, never the router.
+      log(`MCP: ${request.method} ${new URL(request.url).pathname} failed: ${err}`);
+      return jsonRpcError(500, -32603, "Internal error in the MCP gateway");
+    }
+  };
 
   return {
     handler,
     tools: (service) => view(service ?? ""),
     async close() {
+      closed = true;
       unsubscribe();
       if (timer !== undefined) clearTimeout(timer);
       await sessions.close();
       await Promise.all([...modern.values()].map((h) => h.close()));
     },
   };
-}
-
-/** Reads and parses a JSON POST body within `limit` bytes, or the error response to send. */
-async function readJsonBody(
-  request: Request,
-  limit: number,
-): Promise<{ value: unknown } | Response> {
-  if (!isJsonContentType(request.headers.get("content-type"))) {
-    return jsonRpcError(
-      415,
-      -32000,
-      "Unsupported Media Type: Content-Type must be application/json",
-    );
-  }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) return jsonRpcError(413, -32000, `Request body exceeds ${limit} bytes`);
-  const reader = request.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return jsonRpcError(413, -32000, `Request body exceeds ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  try {
-    return { value: JSON.parse(new TextDecoder().decode(bytes)) };
-  } catch {
-    return jsonRpcError(400, -32700, "Parse error: the body is not valid JSON");
-  }
 }

@@ -240,3 +240,81 @@ describe("gateway HTTP, 2026-07-28 stateless era", () => {
     assert.match((msg.error as { message: string }).message, /Unknown tool: "nope"/);
   });
 });
+
+describe("gateway HTTP limits", () => {
+  const h = new GatewayHarness();
+  before(async () => {
+    await h.addService("example");
+    await h.start({ maxBodyBytes: 1000, maxSessions: 2, allowedHosts: ["127.0.0.1"] });
+  });
+  after(() => h.close());
+
+  const initialize = (): Promise<Response> =>
+    fetch(h.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: ACCEPT },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-11-25",
+          capabilities: {},
+          clientInfo: { name: "raw", version: "1" },
+        },
+      }),
+    });
+
+  it("answers 413 for a body over the limit, before parsing it", async () => {
+    const res = await fetch(h.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: ACCEPT },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", pad: "x".repeat(2000) }),
+    });
+    assert.equal(res.status, 413);
+    await res.body?.cancel();
+  });
+
+  it("checks Host when allowedHosts is set", async () => {
+    // fetch() always sends the real Host, so the handler is called directly here.
+    const request = (host: string) =>
+      new Request(h.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: ACCEPT, host },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
+    const evil = await h.gateway.handler(request("evil.example"));
+    assert.equal(evil.status, 403);
+    await evil.body?.cancel();
+    const local = await h.gateway.handler(request(h.url.host));
+    assert.equal(local.status, 400, "passes the Host check (then lacks a session)");
+    await local.body?.cancel();
+  });
+
+  it("closes the least recently used session beyond maxSessions", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await initialize();
+      assert.equal(res.status, 200);
+      ids.push(res.headers.get("mcp-session-id")!);
+      await res.body?.cancel();
+    }
+    const status = async (id: string) => {
+      const res = await fetch(h.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: ACCEPT,
+          "mcp-session-id": id,
+          "mcp-protocol-version": "2025-11-25",
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }),
+      });
+      await res.body?.cancel();
+      return res.status;
+    };
+    assert.equal(await status(ids[0]), 404);
+    assert.equal(await status(ids[1]), 200);
+    assert.equal(await status(ids[2]), 200);
+  });
+});

@@ -9,6 +9,7 @@ import {
   type Server,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { jsonRpcError } from "./json_rpc_error.ts";
 
 /** Options of the session table. */
 export interface LegacySessionsOptions {
@@ -16,10 +17,13 @@ export interface LegacySessionsOptions {
   createServer: (scope: string) => Server;
   /** Most sessions kept; the least recently used one is closed to make room (default 1,000). */
   maxSessions?: number;
+  /** Sessions without a request for this long are closed when a new one opens (default 1 h). */
+  idleMs?: number;
 }
 
 interface Session {
   scope: string;
+  lastSeen: number;
   server: Server;
   transport: WebStandardStreamableHTTPServerTransport;
 }
@@ -28,6 +32,7 @@ interface Session {
 export class LegacySessions {
   readonly #opts: LegacySessionsOptions;
   readonly #maxSessions: number;
+  readonly #idleMs: number;
   /** Insertion order doubles as recency order: a used session is moved to the end. */
   readonly #sessions = new Map<string, Session>();
 
@@ -35,6 +40,7 @@ export class LegacySessions {
   constructor(opts: LegacySessionsOptions) {
     this.#opts = opts;
     this.#maxSessions = opts.maxSessions ?? 1000;
+    this.#idleMs = opts.idleMs ?? 3_600_000;
   }
 
   /** Number of open sessions. */
@@ -62,6 +68,7 @@ export class LegacySessions {
     if (!session || session.scope !== scope) {
       return Promise.resolve(jsonRpcError(404, -32001, "Session not found"));
     }
+    session.lastSeen = Date.now();
     this.#sessions.delete(id);
     this.#sessions.set(id, session);
     return session.transport.handleRequest(request, { parsedBody: body });
@@ -83,9 +90,11 @@ export class LegacySessions {
   }
 
   async #open(request: Request, scope: string, body: unknown): Promise<Response> {
-    while (this.#sessions.size >= this.#maxSessions) {
-      const [oldest, session] = this.#sessions.entries().next().value!;
-      this.#sessions.delete(oldest);
+    // Sessions are kept in recency order, so the idle and the oldest ones come first.
+    const idleSince = Date.now() - this.#idleMs;
+    for (const [id, session] of this.#sessions) {
+      if (session.lastSeen >= idleSince && this.#sessions.size < this.#maxSessions) break;
+      this.#sessions.delete(id);
       await session.server.close().catch(() => {});
     }
     const server = this.#opts.createServer(scope);
@@ -93,7 +102,7 @@ export class LegacySessions {
       new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: () => crypto.randomUUID(),
         onsessioninitialized: (id) => {
-          this.#sessions.set(id, { scope, server, transport });
+          this.#sessions.set(id, { scope, server, transport, lastSeen: Date.now() });
         },
         onsessionclosed: (id) => {
           this.#sessions.delete(id);
@@ -105,17 +114,4 @@ export class LegacySessions {
     await server.connect(transport);
     return transport.handleRequest(request, { parsedBody: body });
   }
-}
-
-/** A JSON-RPC error body with an HTTP status (and optional extra headers). */
-export function jsonRpcError(
-  status: number,
-  code: number,
-  message: string,
-  headers: Record<string, string> = {},
-): Response {
-  return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, {
-    status,
-    headers,
-  });
 }

@@ -30,6 +30,8 @@ export interface RegistryLike {
 export class RegistryToolSource implements ToolSource {
   readonly #registry: RegistryLike;
   readonly #caller: RpcSocketCaller;
+  /** The target each service was last called at, to drop pooled clients of old targets. */
+  readonly #targets = new Map<string, string>();
 
   /** `timeoutMs` bounds each call (default 30 s). */
   constructor(registry: RegistryLike, opts: { timeoutMs?: number } = {}) {
@@ -54,6 +56,7 @@ export class RegistryToolSource implements ToolSource {
       const name = event.service.name;
       if (event.type === "service.added") fn({ type: "added", name });
       else if (event.type === "service.removed") {
+        this.#forget(name);
         fn({ type: "removed", name });
       } else if (event.type === "service.changed" && event.openrpcChanged !== false) {
         fn({ type: "changed", name });
@@ -75,11 +78,23 @@ export class RegistryToolSource implements ToolSource {
         error: { code: -32601, message: `Service "${service}" is not available` },
       });
     }
-    return this.#caller.call(record.entry.rpcTarget, method, params, signal);
+    const target = record.entry.rpcTarget;
+    if (this.#targets.get(service) !== target) {
+      this.#forget(service);
+      this.#targets.set(service, target);
+    }
+    return this.#caller.call(target, method, params, signal);
   }
 
   /** Closes pooled connections. */
   close(): void {
     this.#caller.close();
+    this.#targets.clear();
+  }
+
+  #forget(service: string): void {
+    const target = this.#targets.get(service);
+    if (target !== undefined) this.#caller.forget(target);
+    this.#targets.delete(service);
   }
 }

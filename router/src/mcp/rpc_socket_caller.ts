@@ -41,10 +41,10 @@ export class RpcSocketCaller {
     }
   }
 
-  /** Drops the pooled client of a socket (after its service went away). */
-  forget(socketPath: string): void {
-    this.#clients.get(socketPath)?.close();
-    this.#clients.delete(socketPath);
+  /** Drops the pooled client of a target (after its service went away or moved). */
+  forget(target: string): void {
+    this.#clients.get(target)?.close();
+    this.#clients.delete(target);
   }
 
   /** Closes every pooled client. */
