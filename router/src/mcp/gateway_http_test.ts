@@ -234,6 +234,28 @@ describe("gateway HTTP, 2026-07-28 stateless era", () => {
     await res.body?.cancel();
   });
 
+  it("rejects an envelope naming a revision it does not serve", async () => {
+    const res = await fetch(h.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: ACCEPT,
+        "mcp-protocol-version": "2099-01-01",
+        "mcp-method": "tools/list",
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/list",
+        params: { _meta: { ...META, "io.modelcontextprotocol/protocolVersion": "2099-01-01" } },
+      }),
+    });
+    const msg = await readMessage(res);
+    const error = msg.error as { code: number; data: { supported: string[] } };
+    assert.equal(res.status, 400);
+    assert.deepEqual(error.data.supported, [MODERN]);
+  });
+
   it("answers an unknown tool with a JSON-RPC error", async () => {
     const res = await modern("tools/call", { name: "nope", arguments: {} }, { "mcp-name": "nope" });
     const msg = await readMessage(res);

@@ -166,6 +166,26 @@ describe("per-service endpoint /mcp/<service>", () => {
     }
   });
 
+  it("tells a scoped session when its service goes away, then lists nothing", async () => {
+    const changed = nextEvent();
+    const client = new V1Client({ name: "v1-scoped-live", version: "1.0.0" });
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => changed.signal());
+    await client.connect(new V1Transport(new URL(`${h.url}/other`)));
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      const seen = changed.wait();
+      await h.removeService("other");
+      await seen;
+      assert.deepEqual((await client.listTools()).tools, []);
+      // The endpoint stays served for its clients; a new client still gets it (empty).
+      const res = await fetch(`${h.url}/other`, { method: "GET" });
+      assert.equal(res.status, 400, "known endpoint: asks for a session rather than 404");
+      await res.body?.cancel();
+    } finally {
+      await client.close();
+    }
+  });
+
   it("answers 404 for a service nobody knows", async () => {
     const res = await fetch(`${h.url}/nobody`, {
       method: "POST",
