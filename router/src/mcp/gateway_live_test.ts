@@ -199,3 +199,43 @@ describe("per-service endpoint /mcp/<service>", () => {
     assert.match((await res.json()).error.message, /No service named "nobody"/);
   });
 });
+
+describe("bursts of changes", () => {
+  const h = new GatewayHarness();
+  before(() => h.start({ notifyDelayMs: 50 }).then(() => {}));
+  after(() => h.close());
+
+  it("folds 100 services appearing at once into one list_changed", async () => {
+    let count = 0;
+    const changed = nextEvent();
+    const client = new V1Client({ name: "v1-burst", version: "1.0.0" });
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      count++;
+      changed.signal();
+    });
+    await client.connect(new V1Transport(h.url));
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      const seen = changed.wait();
+      for (let i = 0; i < 100; i++) {
+        h.source.put({
+          name: `burst${i}`,
+          rpcSocketPath: `/nonexistent/burst${i}/rpc.sock`,
+          document: {
+            openrpc: "1.3.2",
+            info: { title: "b", version: "1" },
+            methods: [
+              { name: "m", params: [] },
+            ],
+          },
+        });
+      }
+      await seen;
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(count, 1);
+      assert.equal((await client.listTools()).tools.length, 100);
+    } finally {
+      await client.close();
+    }
+  });
+});
