@@ -32,6 +32,27 @@ function nextEvent(): { wait: (ms?: number) => Promise<void>; signal: () => void
   };
 }
 
+/**
+ * Resolves once a notification triggered by `poke` arrives: proof that the client's GET stream
+ * (2025-11-25) is open, which the client opens on its own shortly after `initialize`.
+ */
+async function untilStreamOpen(
+  changed: ReturnType<typeof nextEvent>,
+  poke: (i: number) => void,
+): Promise<void> {
+  for (let i = 0; i < 30; i++) {
+    const seen = changed.wait(300).then(() => true, () => false);
+    poke(i);
+    if (await seen) return;
+  }
+  throw new Error("the notification stream never opened");
+}
+
+/** A service document without methods, changed on every poke. */
+function pokeDoc(i: number) {
+  return { openrpc: "1.3.2", info: { title: "poke", version: `${i}` }, methods: [] };
+}
+
 const otherApi = defineApi({
   info: { title: "Other", version: "2.0.0" },
   methods: [defineMethod({
@@ -53,8 +74,10 @@ describe("live tool lists, 2025-11-25 era (v1 client)", () => {
     client = new V1Client({ name: "v1-live", version: "1.0.0" });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => changed.signal());
     await client.connect(new V1Transport(h.url));
-    // The notification stream (GET) opens right after initialize; give it a moment.
-    await new Promise((r) => setTimeout(r, 100));
+    await untilStreamOpen(
+      changed,
+      (i) => h.source.put({ name: "poke", rpcSocketPath: "/none", document: pokeDoc(i) }),
+    );
   });
   after(async () => {
     await client?.close();
@@ -172,7 +195,13 @@ describe("per-service endpoint /mcp/<service>", () => {
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => changed.signal());
     await client.connect(new V1Transport(new URL(`${h.url}/other`)));
     try {
-      await new Promise((r) => setTimeout(r, 100));
+      // Re-announcing "other" with a new document version is a change on its endpoint.
+      await untilStreamOpen(changed, (i) =>
+        h.source.put({
+          name: "other",
+          rpcSocketPath: h.servers.get("other")!.rpcSocketPath,
+          document: { ...otherApi.document, info: { title: "Other", version: `2.0.${i}` } },
+        }));
       const seen = changed.wait();
       await h.removeService("other");
       await seen;
@@ -215,7 +244,11 @@ describe("bursts of changes", () => {
     });
     await client.connect(new V1Transport(h.url));
     try {
-      await new Promise((r) => setTimeout(r, 100));
+      await untilStreamOpen(
+        changed,
+        (i) => h.source.put({ name: "poke", rpcSocketPath: "/none", document: pokeDoc(i) }),
+      );
+      count = 0;
       const seen = changed.wait();
       for (let i = 0; i < 100; i++) {
         h.source.put({
@@ -233,7 +266,7 @@ describe("bursts of changes", () => {
       await seen;
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(count, 1);
-      assert.equal((await client.listTools()).tools.length, 100);
+      assert.equal((await client.listTools()).tools.length, 100, "poke has no tools");
     } finally {
       await client.close();
     }
