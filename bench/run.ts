@@ -1,0 +1,25 @@
+/**
+ * `npm run bench`: runs every benchmark (or those named on the command line) one after another,
+ * each as its own process so that one bench's leftovers cannot skew the next.
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const benches: Record<string, string> = {
+  rpc: "rpc_roundtrip.ts",
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length ? wanted : Object.keys(benches)) {
+  const file = benches[name];
+  if (!file) {
+    console.error(`Unknown bench "${name}"; available: ${Object.keys(benches).join(", ")}`);
+    process.exit(2);
+  }
+  console.log(`\n== bench ${name} ==`);
+  const r = spawnSync(process.execPath, [path.join(here, file)], { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
