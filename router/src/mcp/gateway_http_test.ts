@@ -68,7 +68,7 @@ describe("gateway HTTP, 2025-11-25 sessions", () => {
       "mcp-protocol-version": "2025-11-25",
     });
     const msg = await readMessage(res);
-    assert.equal((msg.result as { tools: unknown[] }).tools.length, 4);
+    assert.equal((msg.result as { tools: unknown[] }).tools.length, 5);
   });
 
   it("answers 404 for an unknown session and 400 without one", async () => {

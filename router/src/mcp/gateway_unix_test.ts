@@ -57,7 +57,7 @@ describe("gateway on a Unix socket", () => {
       new StreamableHTTPClientTransport(new URL("http://localhost/mcp"), { fetch: unixFetch }),
     );
     try {
-      assert.equal((await client.listTools()).tools.length, 4);
+      assert.equal((await client.listTools()).tools.length, 5);
     } finally {
       await client.close();
     }

@@ -4,14 +4,15 @@ import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client";
 // @ts-types="../../../node_modules/@modelcontextprotocol/sdk/dist/esm/client/streamableHttp.d.ts"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { GatewayHarness } from "./test_fixtures.ts";
+import { exampleApi, GatewayHarness } from "./test_fixtures.ts";
 
 describe("MCP gateway with the v1 client", () => {
   const h = new GatewayHarness();
   let client: Client;
+  let cancelled = Promise.withResolvers<void>();
 
   before(async () => {
-    await h.addService("example");
+    await h.addService("example", exampleApi("Example", { onCancel: () => cancelled.resolve() }));
     await h.start();
     client = new Client({ name: "v1-test", version: "1.0.0" });
     await client.connect(new StreamableHTTPClientTransport(h.url));
@@ -27,6 +28,7 @@ describe("MCP gateway with the v1 client", () => {
       "example_greet",
       "example_add",
       "example_fail",
+      "example_wait",
       "example_tree_count",
     ]);
     const greet = tools[0];
@@ -53,5 +55,22 @@ describe("MCP gateway with the v1 client", () => {
     assert.deepEqual(res.structuredContent, {
       error: { code: 4001, message: "It failed on purpose", data: { reason: "test" } },
     });
+  });
+
+  it("cancels the service call when the client cancels the tool call", async () => {
+    cancelled = Promise.withResolvers<void>();
+    const ctl = new AbortController();
+    const call = client.callTool({ name: "example_wait", arguments: {} }, undefined, {
+      signal: ctl.signal,
+    });
+    setTimeout(() => ctl.abort(), 100);
+    await assert.rejects(call, /abort/i);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      cancelled.promise,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("service never saw the cancel")), 3000);
+      }),
+    ]).finally(() => clearTimeout(timer));
   });
 });

@@ -40,6 +40,7 @@ describe("MCP gateway with the v2 client, 2026-07-28 era", () => {
       "example_greet",
       "example_add",
       "example_fail",
+      "example_wait",
       "example_tree_count",
     ]);
     assert.deepEqual(tools[2].annotations, { destructiveHint: true });
@@ -97,7 +98,7 @@ describe("MCP gateway with the v2 client, negotiation", () => {
       assert.equal(client.getNegotiatedProtocolVersion(), "2026-07-28");
       assert.ok(client.getDiscoverResult(), "server/discover answered");
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 4);
+      assert.equal(tools.length, 5);
     } finally {
       await client.close();
     }

@@ -6,8 +6,14 @@ import { defineApi, defineMethod, HeroServer, RpcError } from "@hero/sdk";
 import { createMcpGateway, type McpGateway, type McpGatewayOptions } from "./gateway.ts";
 import { InMemoryToolSource } from "./memory_tool_source.ts";
 
-/** The example API: by-name, by-position, failing and recursive-schema methods. */
-export function exampleApi(title = "Example") {
+/** Test hooks of the example API. */
+export interface ExampleHooks {
+  /** Called when a `wait` call is cancelled on the service side. */
+  onCancel?: () => void;
+}
+
+/** The example API: by-name, by-position, failing, cancellable and recursive-schema methods. */
+export function exampleApi(title = "Example", hooks: ExampleHooks = {}) {
   return defineApi({
     info: { title, version: "1.0.0", description: "Example service for gateway tests" },
     components: {
@@ -55,6 +61,19 @@ export function exampleApi(title = "Example") {
         handler: () => {
           throw new RpcError(4001, "It failed on purpose", { reason: "test" });
         },
+      }),
+      defineMethod({
+        name: "wait",
+        summary: "Waits until cancelled (reports the cancellation through onCancel)",
+        params: [],
+        result: { name: "never", schema: true },
+        handler: (_params, ctx) =>
+          new Promise((_, reject) => {
+            ctx.signal.addEventListener("abort", () => {
+              hooks.onCancel?.();
+              reject(new Error("cancelled"));
+            }, { once: true });
+          }),
       }),
       defineMethod<{ tree: { label: string; children?: unknown[] } }>({
         name: "tree.count",
