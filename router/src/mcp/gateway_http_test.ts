@@ -197,7 +197,7 @@ describe("gateway HTTP, 2026-07-28 stateless era", () => {
     assert.equal(result.resultType, "complete");
     assert.equal(result.ttlMs, 7000);
     assert.equal(result.cacheScope, "public");
-    assert.equal((result.tools as unknown[]).length, 4);
+    assert.equal((result.tools as unknown[]).length, 5);
   });
 
   it("calls a tool when Mcp-Name matches, rejects a mismatch", async () => {
