@@ -10,7 +10,10 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const benches: Record<string, string> = {
   rpc: "rpc_roundtrip.ts",
+  mcp: "mcp_gateway.deno.ts",
 };
+// `*.deno.ts` benches run on Deno (the router's runtime), the others on this Node.
+const deno = path.join(here, "..", "node_modules", ".bin", "deno");
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {
@@ -20,6 +23,9 @@ for (const name of wanted.length ? wanted : Object.keys(benches)) {
     process.exit(2);
   }
   console.log(`\n== bench ${name} ==`);
-  const r = spawnSync(process.execPath, [path.join(here, file)], { stdio: "inherit" });
+  const target = path.join(here, file);
+  const r = file.endsWith(".deno.ts")
+    ? spawnSync(deno, ["run", "-A", target], { stdio: "inherit" })
+    : spawnSync(process.execPath, [target], { stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

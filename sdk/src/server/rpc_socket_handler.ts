@@ -94,7 +94,8 @@ async function handleRpc(request: Request, opts: RpcSocketOptions): Promise<Resp
       400,
     );
   }
-  const deadline = new Deadline(opts.limits.requestTimeoutMs, opts.shutdownSignal);
+  // The caller going away (request.signal) cancels the work too: nobody would read the reply.
+  const deadline = new Deadline(opts.limits.requestTimeoutMs, opts.shutdownSignal, request.signal);
   const work = dispatchJsonRpc(opts.api, text, deadline.signal, opts.limits);
   const reply = await Promise.race([work, aborted(deadline.signal)]);
   deadline.clear();
