@@ -52,6 +52,13 @@ export type {
 } from "./src/server/manifest.ts";
 export { type BoundSocket, HeroServer, type HeroServerOptions } from "./src/server/hero_server.ts";
 export {
+  createRpcSocketHandler,
+  healthReport,
+  type RpcSocketOptions,
+} from "./src/server/rpc_socket_handler.ts";
+export { createUiSocketHandler } from "./src/server/ui_socket_handler.ts";
+export { jsonResponse } from "./src/server/manifest.ts";
+export {
   type BatchEntry,
   type BatchOutcome,
   type CallOptions,

@@ -84,6 +84,10 @@ export class RpcClient {
     const id = this.#nextId++;
     const reply = await this.#post({ jsonrpc: "2.0", id, method, params }, opts);
     const res = reply as RpcResponse;
+    // A server that cannot tell which request failed (parse error, timeout) answers with id null.
+    if (res && typeof res === "object" && "error" in res && res.id === null) {
+      throw fromWireError(res.error);
+    }
     if (!res || typeof res !== "object" || res.id !== id) {
       throw new HeroError("BAD_RESPONSE", `Bad response from ${this.#label}: id does not match`);
     }

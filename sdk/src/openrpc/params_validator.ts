@@ -73,9 +73,10 @@ function describe(errors: ErrorObject[] | null | undefined): string {
   if (e.keyword === "additionalProperties") {
     return `unknown param "${(e.params as { additionalProperty: string }).additionalProperty}"`;
   }
-  if (e.keyword === "required") {
-    return `missing required param "${(e.params as { missingProperty: string }).missingProperty}"`;
-  }
   const path = e.instancePath.replace(/^\//, "").replaceAll("/", ".");
+  if (e.keyword === "required") {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return path ? `"${path}" is missing "${missing}"` : `missing required param "${missing}"`;
+  }
   return `${path ? `"${path}" ` : ""}${e.message ?? "is invalid"}`;
 }

@@ -20,6 +20,8 @@ import type {
   SimpleRequest,
   TransportTarget,
 } from "./types.ts";
+import { knownBodyOf } from "../server/response_bytes.ts";
+import { requestFromNode } from "./node_request.ts";
 
 async function serve(
   listenArg: net.ListenOptions,
@@ -70,24 +72,26 @@ async function handleNodeRequest(
     if (!res.writableFinished) controller.abort();
   });
   const method = req.method ?? "GET";
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-  let body: BodyInit | undefined;
-  if (method !== "GET" && method !== "HEAD") {
-    const length = Number(req.headers["content-length"] ?? NaN);
-    body = length <= 1024 * 1024
-      ? asBytes(await collect(req))
-      : Readable.toWeb(req) as ReadableStream;
+  let request: Request;
+  const length = Number(
+    req.headers["content-length"] ?? (method === "GET" || method === "HEAD" ? 0 : NaN),
+  );
+  if (length <= IN_MEMORY_BODY_BYTES) {
+    const bytes = length > 0 ? asBytes(await collect(req)) : undefined;
+    request = requestFromNode(req, bytes, controller.signal);
+  } else {
+    const headers = new Headers();
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+    request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+      method,
+      headers,
+      body: Readable.toWeb(req) as ReadableStream,
+      signal: controller.signal,
+      // @ts-ignore: duplex is required by undici for streaming bodies but missing from lib.dom
+      duplex: "half",
+    });
   }
-  const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
-    method,
-    headers,
-    body,
-    signal: controller.signal,
-    // @ts-ignore: duplex is required by undici for streaming bodies but missing from lib.dom
-    duplex: "half",
-  });
   const response = await handler(request, { transport, remoteAddress: req.socket.remoteAddress });
   const outHeaders: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {
@@ -95,13 +99,9 @@ async function handleNodeRequest(
     else outHeaders[key] = value;
   });
   res.writeHead(response.status, response.statusText || undefined, outHeaders);
-  if (!response.body || method === "HEAD") {
-    res.end();
-    return;
-  }
-  // A small body of known length goes out with the headers in one write, like res.end(text).
-  if (Number(outHeaders["content-length"]) <= 64 * 1024) {
-    res.end(Buffer.from(await response.arrayBuffer()));
+  const known = knownBodyOf(response);
+  if (known || !response.body || method === "HEAD") {
+    res.end(method === "HEAD" ? undefined : known);
     return;
   }
   const reader = response.body.getReader();
@@ -113,6 +113,9 @@ async function handleNodeRequest(
   }
   res.end();
 }
+
+/** Bodies up to this size with a declared length are read into memory before the handler runs. */
+const IN_MEMORY_BODY_BYTES = 1024 * 1024;
 
 /** Views a Buffer as a plain Uint8Array without copying. */
 function asBytes(b: Buffer): Uint8Array<ArrayBuffer> {

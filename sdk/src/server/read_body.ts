@@ -5,8 +5,8 @@ import { HeroError } from "../errors/hero_error.ts";
 export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return "";
   if (Number.isFinite(declared)) return await request.text();
+  if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -16,6 +16,7 @@ import {
   type ServiceManifest,
 } from "./manifest.ts";
 import { readBodyText } from "./read_body.ts";
+import { bytesResponse } from "./response_bytes.ts";
 
 /** What the rpc socket handler serves. */
 export interface RpcSocketOptions {
@@ -93,7 +94,8 @@ async function handleRpc(request: Request, opts: RpcSocketOptions): Promise<Resp
       400,
     );
   }
-  const deadline = new Deadline(opts.limits.requestTimeoutMs, opts.shutdownSignal);
+  // The caller going away (request.signal) cancels the work too: nobody would read the reply.
+  const deadline = new Deadline(opts.limits.requestTimeoutMs, opts.shutdownSignal, request.signal);
   const work = dispatchJsonRpc(opts.api, text, deadline.signal, opts.limits);
   const reply = await Promise.race([work, aborted(deadline.signal)]);
   deadline.clear();
@@ -128,13 +130,11 @@ function aborted(signal: AbortSignal): Promise<typeof ABORTED> {
 }
 
 const encoder = new TextEncoder();
+const JSON_HEADERS = { "content-type": "application/json" };
 
 /** A JSON response with a known length, which adapters can send in a single write. */
 function rawJson(text: string): Response {
-  const bytes = encoder.encode(text);
-  return new Response(bytes, {
-    headers: { "content-type": "application/json", "content-length": String(bytes.byteLength) },
-  });
+  return bytesResponse(encoder.encode(text), { headers: JSON_HEADERS });
 }
 
 function rpcError(code: number, message: string, status: number): Response {

@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: runs every benchmark (or those named on the command line) one after another,
+ * each as its own process so that one bench's leftovers cannot skew the next.
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const benches: Record<string, string> = {
+  rpc: "rpc_roundtrip.ts",
+  mcp: "mcp_gateway.deno.ts",
+};
+// `*.deno.ts` benches run on Deno (the router's runtime), the others on this Node.
+const deno = path.join(here, "..", "node_modules", ".bin", "deno");
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length ? wanted : Object.keys(benches)) {
+  const file = benches[name];
+  if (!file) {
+    console.error(`Unknown bench "${name}"; available: ${Object.keys(benches).join(", ")}`);
+    process.exit(2);
+  }
+  console.log(`\n== bench ${name} ==`);
+  const target = path.join(here, file);
+  const r = file.endsWith(".deno.ts")
+    ? spawnSync(deno, ["run", "-A", target], { stdio: "inherit" })
+    : spawnSync(process.execPath, [target], { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}

@@ -1,0 +1,117 @@
+/**
+ * The 2025-11-25 era: sessionful Streamable HTTP. An `initialize` POST opens a session (one SDK
+ * server and transport, `Mcp-Session-Id` issued); later requests must carry that id (unknown
+ * ids get 404), GET opens the session's notification stream, DELETE ends it. Tool-list changes
+ * reach every session of the affected endpoint as `notifications/tools/list_changed`.
+ */
+import {
+  isInitializeRequest,
+  type Server,
+  WebStandardStreamableHTTPServerTransport,
+} from "@modelcontextprotocol/server";
+import { jsonRpcError } from "./json_rpc_error.ts";
+
+/** Options of the session table. */
+export interface LegacySessionsOptions {
+  /** Builds the server of a new session on endpoint `scope` ("" = all services). */
+  createServer: (scope: string) => Server;
+  /** Most sessions kept; the least recently used one is closed to make room (default 1,000). */
+  maxSessions?: number;
+  /** Sessions without a request for this long are closed when a new one opens (default 1 h). */
+  idleMs?: number;
+}
+
+interface Session {
+  scope: string;
+  lastSeen: number;
+  server: Server;
+  transport: WebStandardStreamableHTTPServerTransport;
+}
+
+/** Sessions of the 2025-11-25 era, across all endpoints. */
+export class LegacySessions {
+  readonly #opts: LegacySessionsOptions;
+  readonly #maxSessions: number;
+  readonly #idleMs: number;
+  /** Insertion order doubles as recency order: a used session is moved to the end. */
+  readonly #sessions = new Map<string, Session>();
+
+  /** Creates an empty table. */
+  constructor(opts: LegacySessionsOptions) {
+    this.#opts = opts;
+    this.#maxSessions = opts.maxSessions ?? 1000;
+    this.#idleMs = opts.idleMs ?? 3_600_000;
+  }
+
+  /** Number of open sessions. */
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /** Serves one 2025-era request on endpoint `scope`; `body` is the parsed POST body. */
+  handle(request: Request, scope: string, body: unknown): Promise<Response> {
+    const id = request.headers.get("mcp-session-id");
+    if (id === null) {
+      if (request.method === "POST" && isInitializeRequest(body)) {
+        return this.#open(request, scope, body);
+      }
+      if (request.method === "GET" || request.method === "DELETE" || request.method === "POST") {
+        return Promise.resolve(
+          jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required"),
+        );
+      }
+      return Promise.resolve(
+        jsonRpcError(405, -32000, "Method not allowed", { allow: "GET, POST, DELETE" }),
+      );
+    }
+    const session = this.#sessions.get(id);
+    if (!session || session.scope !== scope) {
+      return Promise.resolve(jsonRpcError(404, -32001, "Session not found"));
+    }
+    session.lastSeen = Date.now();
+    this.#sessions.delete(id);
+    this.#sessions.set(id, session);
+    return session.transport.handleRequest(request, { parsedBody: body });
+  }
+
+  /** Sends `notifications/tools/list_changed` to every session whose scope matches. */
+  toolsChanged(matches: (scope: string) => boolean): void {
+    for (const session of this.#sessions.values()) {
+      // A session without an open GET stream simply misses it; clients re-list on reconnect.
+      if (matches(session.scope)) session.server.sendToolListChanged().catch(() => {});
+    }
+  }
+
+  /** Closes every session. */
+  async close(): Promise<void> {
+    const sessions = [...this.#sessions.values()];
+    this.#sessions.clear();
+    await Promise.all(sessions.map((s) => s.server.close().catch(() => {})));
+  }
+
+  async #open(request: Request, scope: string, body: unknown): Promise<Response> {
+    // Sessions are kept in recency order, so the idle and the oldest ones come first.
+    const idleSince = Date.now() - this.#idleMs;
+    for (const [id, session] of this.#sessions) {
+      if (session.lastSeen >= idleSince && this.#sessions.size < this.#maxSessions) break;
+      this.#sessions.delete(id);
+      await session.server.close().catch(() => {});
+    }
+    const server = this.#opts.createServer(scope);
+    const transport: WebStandardStreamableHTTPServerTransport =
+      new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: () => crypto.randomUUID(),
+        onsessioninitialized: (id) => {
+          this.#sessions.set(id, { scope, server, transport, lastSeen: Date.now() });
+        },
+        onsessionclosed: (id) => {
+          this.#sessions.delete(id);
+        },
+      });
+    transport.onclose = () => {
+      if (transport.sessionId) this.#sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    return transport.handleRequest(request, { parsedBody: body });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Adapts the router's discovery cache (`ServiceRegistryView` on the router branch) to a
+ * {@link ToolSource}. Typed structurally so the gateway does not depend on discovery's module:
+ * any object with `list()` of `{ entry: { name, rpcTarget }, openrpc }` records and a
+ * `subscribe()` of `service.added|changed|removed` events fits.
+ */
+import { RpcSocketCaller } from "./rpc_socket_caller.ts";
+import type { CallOutcome, ServiceDoc, ToolSource, ToolSourceEvent } from "./tool_source.ts";
+
+/** The part of a discovery record the gateway reads. */
+export interface RegistryRecordLike {
+  entry: { name: string; rpcTarget?: string };
+  openrpc?: unknown;
+}
+
+/** The part of a discovery change event the gateway reads. */
+export interface RegistryEventLike {
+  type: string;
+  service: { name: string };
+  openrpcChanged?: boolean;
+}
+
+/** The part of the discovery cache the gateway reads. */
+export interface RegistryLike {
+  list(): RegistryRecordLike[];
+  subscribe(listener: (event: RegistryEventLike) => void): () => void;
+}
+
+/** A tool source over the discovery cache; calls go to each service's `rpcTarget`. */
+export class RegistryToolSource implements ToolSource {
+  readonly #registry: RegistryLike;
+  readonly #caller: RpcSocketCaller;
+  /** The target each service was last called at, to drop pooled clients of old targets. */
+  readonly #targets = new Map<string, string>();
+
+  /** `timeoutMs` bounds each call (default 30 s). */
+  constructor(registry: RegistryLike, opts: { timeoutMs?: number } = {}) {
+    this.#registry = registry;
+    this.#caller = new RpcSocketCaller(opts);
+  }
+
+  /** Services that have both an OpenRPC document and an RPC target. */
+  list(): ServiceDoc[] {
+    const out: ServiceDoc[] = [];
+    for (const { entry, openrpc } of this.#registry.list()) {
+      if (openrpc && entry.rpcTarget) {
+        out.push({ name: entry.name, document: openrpc, rpcSocketPath: entry.rpcTarget });
+      }
+    }
+    return out;
+  }
+
+  /** Forwards the events that can change tools (not health-only changes). */
+  subscribe(fn: (event: ToolSourceEvent) => void): () => void {
+    return this.#registry.subscribe((event) => {
+      const name = event.service.name;
+      if (event.type === "service.added") fn({ type: "added", name });
+      else if (event.type === "service.removed") {
+        this.#forget(name);
+        fn({ type: "removed", name });
+      } else if (event.type === "service.changed" && event.openrpcChanged !== false) {
+        fn({ type: "changed", name });
+      }
+    });
+  }
+
+  /** Calls a method at the service's current RPC target. */
+  call(
+    service: string,
+    method: string,
+    params: Record<string, unknown> | unknown[],
+    signal?: AbortSignal,
+  ): Promise<CallOutcome> {
+    const record = this.#registry.list().find((r) => r.entry.name === service);
+    if (!record?.entry.rpcTarget) {
+      return Promise.resolve({
+        ok: false,
+        error: { code: -32601, message: `Service "${service}" is not available` },
+      });
+    }
+    const target = record.entry.rpcTarget;
+    if (this.#targets.get(service) !== target) {
+      this.#forget(service);
+      this.#targets.set(service, target);
+    }
+    return this.#caller.call(target, method, params, signal);
+  }
+
+  /** Closes pooled connections. */
+  close(): void {
+    this.#caller.close();
+    this.#targets.clear();
+  }
+
+  #forget(service: string): void {
+    const target = this.#targets.get(service);
+    if (target !== undefined) this.#caller.forget(target);
+    this.#targets.delete(service);
+  }
+}

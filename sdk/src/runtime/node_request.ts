@@ -1,0 +1,127 @@
+/**
+ * A web `Request` view of a Node `IncomingMessage` whose body was already read into memory.
+ * Method, URL, headers, signal and the body readers are served straight from the message; a
+ * real `Request` is built only if a handler touches anything else. Building a real Request for
+ * every call costs more CPU than the whole JSON-RPC dispatch, hence this view.
+ */
+import { Buffer } from "node:buffer";
+import type http from "node:http";
+
+const decoder = new TextDecoder();
+
+/** The view; `instanceof Request` holds, unknown members fall back to a real Request. */
+class NodeRequestView {
+  readonly #msg: http.IncomingMessage;
+  readonly #bytes: Uint8Array<ArrayBuffer> | undefined;
+  readonly #signal: AbortSignal;
+  #headers?: Headers;
+  #real?: Request;
+  #used = false;
+
+  constructor(
+    msg: http.IncomingMessage,
+    bytes: Uint8Array<ArrayBuffer> | undefined,
+    signal: AbortSignal,
+  ) {
+    this.#msg = msg;
+    this.#bytes = bytes;
+    this.#signal = signal;
+  }
+
+  get method(): string {
+    return this.#msg.method ?? "GET";
+  }
+
+  get url(): string {
+    return `http://${this.#msg.headers.host ?? "localhost"}${this.#msg.url ?? "/"}`;
+  }
+
+  get headers(): Headers {
+    if (!this.#headers) {
+      const h = new Headers();
+      const raw = this.#msg.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) h.append(raw[i], raw[i + 1]);
+      this.#headers = h;
+    }
+    return this.#headers;
+  }
+
+  get signal(): AbortSignal {
+    return this.#signal;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#used || (this.#real?.bodyUsed ?? false);
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    return this.#toReal().body;
+  }
+
+  text(): Promise<string> {
+    return this.#real ? this.#real.text() : Promise.resolve(decoder.decode(this.#take()));
+  }
+
+  json(): Promise<unknown> {
+    return this.text().then((t) => JSON.parse(t));
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    if (this.#real) return this.#real.arrayBuffer();
+    const b = this.#take();
+    return Promise.resolve(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  }
+
+  bytes(): Promise<Uint8Array> {
+    return this.#real ? this.#real.bytes() : Promise.resolve(Buffer.from(this.#take()));
+  }
+
+  #take(): Uint8Array<ArrayBuffer> {
+    if (this.#used) throw new TypeError("Body is unusable: it has already been read");
+    this.#used = true;
+    return this.#bytes ?? new Uint8Array(0);
+  }
+
+  #toReal(): Request {
+    if (!this.#real) {
+      if (this.#used) throw new TypeError("Body is unusable: it has already been read");
+      const m = this.method;
+      this.#real = new Request(this.url, {
+        method: m,
+        headers: this.headers,
+        body: m === "GET" || m === "HEAD" ? undefined : this.#bytes,
+        signal: this.#signal,
+      });
+    }
+    return this.#real;
+  }
+
+  /** Gives the remaining Request members a path to the real Request. */
+  static {
+    const own = new Set(Object.getOwnPropertyNames(NodeRequestView.prototype));
+    for (const key of Object.getOwnPropertyNames(Request.prototype)) {
+      if (own.has(key) || key === "constructor") continue;
+      const desc = Object.getOwnPropertyDescriptor(Request.prototype, key)!;
+      Object.defineProperty(NodeRequestView.prototype, key, {
+        configurable: true,
+        get(this: NodeRequestView) {
+          const real = this.#toReal();
+          const value = desc.get
+            ? desc.get.call(real)
+            : (real as unknown as Record<string, unknown>)[key];
+          return typeof value === "function" ? value.bind(real) : value;
+        },
+      });
+    }
+    Object.setPrototypeOf(NodeRequestView.prototype, Request.prototype);
+  }
+}
+
+/** Wraps a fully-read Node request as a web Request. */
+export function requestFromNode(
+  msg: http.IncomingMessage,
+  bytes: Uint8Array<ArrayBuffer> | undefined,
+  signal: AbortSignal,
+): Request {
+  return new NodeRequestView(msg, bytes, signal) as unknown as Request;
+}
