@@ -7,6 +7,9 @@ import process from "node:process";
 import { HeroServer } from "@hero/sdk";
 import { createProcApi } from "../rpc/api.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
+import { LogStore } from "../logs/log_store.ts";
+import { logStoreOptions } from "../logs/log_config.ts";
+import { logAdminRoutes } from "../logs/log_admin.ts";
 import type { ProcPaths } from "./paths.ts";
 
 /** hero_proc's version. */
@@ -16,6 +19,8 @@ export const VERSION = "0.1.0";
 export interface Daemon {
   supervisor: Supervisor;
   server: HeroServer;
+  /** The log store (`<state dir>/logs.db`), also the supervisor's capture sink. */
+  logs: LogStore;
   /** Resolves when the daemon has fully stopped. */
   closed: Promise<void>;
   /** Stops services, closes the socket and the store. */
@@ -36,7 +41,9 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     })();
     return closing;
   };
+  const logs = new LogStore(logStoreOptions(paths.stateDir, process.env));
   const api = createProcApi({
+    logs: () => logs,
     sup: () => {
       if (!sup) throw new Error("hero_proc is still starting");
       return sup;
@@ -50,13 +57,26 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     name: "hero_proc",
     api,
     socketRoot: paths.socketRoot,
-    health: () => (sup ? { status: "ok" } : { status: "degraded", reason: "starting" }),
+    health: () =>
+      !sup
+        ? { status: "degraded", reason: "starting" }
+        : logs.disk.state.low
+        ? { status: "degraded", reason: `log lines refused: ${logs.disk.describe()}` }
+        : { status: "ok" },
+    admin: (req) =>
+      Promise.resolve(logAdminRoutes(logs, req) ?? new Response("Not found\n", { status: 404 })),
   });
-  await server.start();
   try {
-    sup = await Supervisor.open({ stateDir: paths.stateDir, configDir: paths.configDir });
+    await server.start();
+  } catch (err) {
+    logs.close();
+    throw err;
+  }
+  try {
+    sup = await Supervisor.open({ stateDir: paths.stateDir, configDir: paths.configDir, sink: logs });
   } catch (err) {
     await server.close();
+    logs.close();
     throw err;
   }
   const onSignal = () => void close();
@@ -66,5 +86,5 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   });
-  return { supervisor: sup, server, closed, close };
+  return { supervisor: sup, server, logs, closed, close };
 }

@@ -4,9 +4,11 @@ import { jobMethods } from "./job_methods.ts";
 import { SCHEMAS } from "./schemas.ts";
 import { serviceMethods } from "./service_methods.ts";
 import { type SystemHooks, systemMethods } from "./system_methods.ts";
+import { logMethods } from "../logs/log_methods.ts";
+import type { LogStore } from "../logs/log_store.ts";
 
 /** Builds the API around a (lazily available) supervisor. */
-export function createProcApi(hooks: SystemHooks): RpcApi {
+export function createProcApi(hooks: SystemHooks & { logs?: () => LogStore }): RpcApi {
   return defineApi({
     info: {
       title: "hero_proc",
@@ -15,7 +17,12 @@ export function createProcApi(hooks: SystemHooks): RpcApi {
         "The Hero process supervisor: services made of actions, jobs, restarts with backoff, health checks, dependencies and captured output.",
       license: { name: "Apache-2.0" },
     },
-    methods: [...serviceMethods(hooks.sup), ...jobMethods(hooks.sup), ...systemMethods(hooks)],
+    methods: [
+      ...serviceMethods(hooks.sup),
+      ...jobMethods(hooks.sup),
+      ...systemMethods(hooks),
+      ...(hooks.logs ? logMethods(hooks.logs) : []),
+    ],
     components: { schemas: SCHEMAS },
   });
 }
