@@ -2,12 +2,13 @@
  * The live tail for browsers and the SDK: `GET /logs/follow` on hero_proc's admin.sock streams
  * matching lines as Server-Sent Events (`id:` = line id, `data:` = the line as JSON). Query
  * parameters are the `logs.query` filters plus `after_id` (resume) or `backlog` (last N lines
- * first). A reconnecting EventSource resumes from `Last-Event-ID`.
+ * first). An `event: ready` with `last_id` marks the start of the live part. A reconnecting
+ * EventSource resumes from `Last-Event-ID`.
  */
 import type { LogsQuery } from "./log_query.ts";
 import { queryLogs } from "./log_query.ts";
 import type { LogRecord, LogStore } from "./log_store.ts";
-import { recordFilter } from "./log_follow.ts";
+import { lastId, recordFilter } from "./log_follow.ts";
 
 /** Lines a slow reader may have waiting before newer ones are skipped (and counted). */
 const MAX_BUFFERED = 10_000;
@@ -54,7 +55,9 @@ export function followSse(store: LogStore, request: Request): Response | undefin
         ? queryLogs(store.db, { ...q, limit: backlog }).lines.reverse()
         : [];
       for (const r of first) send(r);
-      controller.enqueue(enc.encode(": live\n\n"));
+      // Tells a reader where it stands, so it can resume without gaps even before any line.
+      const ready = Math.max(first.at(-1)?.id ?? 0, resume ?? 0, lastId(store));
+      controller.enqueue(enc.encode(`event: ready\ndata: {"last_id":${ready}}\n\n`));
       let skipped = 0;
       unsubscribe = store.subscribe((records) => {
         for (const r of records) {

@@ -2,7 +2,7 @@
  * Ships log lines to hero_proc's `logs.insert` in batches: a buffer of 500 lines, sent when
  * full or one second after its first line, several batches in flight when busy. It never
  * blocks and never throws into the service: while hero_proc is unreachable the buffer keeps
- * the newest 500 lines, counts the rest as dropped, retries when new lines come, and on
+ * the newest 500 lines, counts older ones as dropped, retries when new lines come, and on
  * reconnecting sends one "N lines dropped" line. Idle, it holds no timer (a finished process
  * exits at once; one with lines pending exits after their last flush).
  */
@@ -57,7 +57,12 @@ export class LogShipper {
 
   /** Creates a shipper; nothing is sent until lines are pushed. */
   constructor(opts: LogShipperOptions) {
-    this.#o = { bufferSize: 500, flushMs: 1000, maxInFlight: 4, ...opts };
+    this.#o = {
+      ...opts,
+      bufferSize: opts.bufferSize ?? 500,
+      flushMs: opts.flushMs ?? 1000,
+      maxInFlight: opts.maxInFlight ?? 4,
+    };
   }
 
   /** Counters. */
@@ -73,8 +78,13 @@ export class LogShipper {
   /** Queues one line; never blocks, never throws. */
   push(line: ShippedLine): void {
     const { bufferSize, maxInFlight } = this.#o;
-    const room = this.#connected ? bufferSize * maxInFlight * 2 : bufferSize;
-    if (this.#closed || this.#pending.length >= room) {
+    if (this.#closed) return void this.#dropped++;
+    if (!this.#connected && this.#pending.length >= bufferSize) {
+      // Down: keep the newest lines, they say most about the present.
+      this.#pending.shift();
+      this.#dropped++;
+      this.#droppedUnreported++;
+    } else if (this.#pending.length >= bufferSize * maxInFlight * 2) {
       this.#dropped++;
       this.#droppedUnreported++;
       return;
@@ -112,7 +122,10 @@ export class LogShipper {
   #pump(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    while (this.#pending.length && this.#inFlight.size < this.#o.maxInFlight) {
+    while (
+      (this.#pending.length || (this.#connected && this.#droppedUnreported)) &&
+      this.#inFlight.size < this.#o.maxInFlight
+    ) {
       if (!this.#connected && this.#inFlight.size) return; // one probe at a time while down
       const batch = this.#pending.splice(0, this.#o.bufferSize);
       if (this.#connected && this.#droppedUnreported) {
@@ -143,7 +156,7 @@ export class LogShipper {
       this.#dropped += r.dropped;
       const wasDown = !this.#connected;
       this.#connected = true;
-      if (wasDown || this.#pending.length >= this.#o.bufferSize) this.#pump();
+      if (wasDown || this.#droppedUnreported || this.#pending.length >= this.#o.bufferSize) this.#pump();
       else if (this.#pending.length) this.#timer ??= setTimeout(() => this.#pump(), this.#o.flushMs);
     } catch (err) {
       const unreachable = err instanceof HeroError &&
