@@ -55,10 +55,10 @@ test("a service's stdout and stderr land in logs.db, tagged with source and job 
         exec: ["/bin/sh", "-c", "echo one; echo two; echo oops >&2; exec sleep 30"],
       },
     });
-    const page = await waitFor("3 captured lines", async () => {
+    const page = (await waitFor("3 captured lines", async () => {
       const p = await h.client.call<{ lines: LogRecord[] }>("logs.query", { source: "printer", order: "oldest" });
       return p.lines.length >= 3 ? p : undefined;
-    });
+    }))!;
     const job = (await h.client.call<{ id: number }[]>("job.list", { service: "printer" }))[0];
     assert.deepEqual(page.lines.filter((l) => l.source === "printer.main.stdout").map((l) => l.message), ["one", "two"]);
     const err = page.lines.find((l) => l.source === "printer.main.stderr")!;
