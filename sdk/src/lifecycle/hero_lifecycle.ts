@@ -63,6 +63,8 @@ Options of start/stop/status/logs:
   --socket-dir DIR      socket root (PATH_SOCKET)
   --timeout SECONDS     how long start waits for health (default 30)`;
 
+const STRING_OPTIONS = ["--service-name", "--run-args", "--env", "--socket-dir", "--timeout"];
+
 /** The lifecycle commands of one service binary. */
 export class HeroLifecycle {
   readonly #o: HeroLifecycleOptions;
@@ -90,8 +92,15 @@ export class HeroLifecycle {
         err(`Unknown command "${cmd}".\n${USAGE(hint)}`);
         return 2;
       }
+      // `--run-args "--db x"` carries dashes: bind values to their option before parsing.
+      const bound: string[] = [];
+      for (let i = 0; i < rest.length; i++) {
+        const a = rest[i];
+        if (STRING_OPTIONS.includes(a) && i + 1 < rest.length) bound.push(`${a}=${rest[++i]}`);
+        else bound.push(a);
+      }
       const { values: v } = parseArgs({
-        args: rest,
+        args: bound,
         options: {
           "service-name": { type: "string" },
           "run-args": { type: "string" },
@@ -134,9 +143,11 @@ export class HeroLifecycle {
         proc.close();
       }
     } catch (e) {
-      if (e instanceof HeroError || (e as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")) {
+      const code = String((e as { code?: unknown }).code ?? "");
+      const usage = code === "INVALID_ARGS" || code === "INVALID_SERVICE_NAME" || code.startsWith("ERR_PARSE_ARGS");
+      if (e instanceof HeroError || usage) {
         err((e as Error).message);
-        return (e as { code?: string }).code === "INVALID_ARGS" || (e as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS") ? 2 : 1;
+        return usage ? 2 : 1;
       }
       err(`${cmd} failed: ${(e as Error).message}`);
       return 1;
