@@ -22,6 +22,8 @@ export async function serveCommand(paths: ProcPaths): Promise<void> {
       (r.closedJobs.length ? `; recovered after a crash: closed ${r.closedJobs.length} job(s), stopped ${r.stoppedPids.length} process(es)` : ""),
   );
   await daemon.closed;
+  // Every child is stopped and the store is closed: nothing left is worth waiting for.
+  process.exit(0);
 }
 
 /** Reads GET /health from the daemon socket; resolves the status or undefined. */

@@ -74,7 +74,7 @@ export const SCHEMAS: Record<string, unknown> = {
     description: "A service definition: actions plus ordering. A top-level `exec` is shorthand for one action named `main`.",
     required: ["name"],
     properties: {
-      name: { type: "string", pattern: "^[a-z0-9_]+$" },
+      name: { type: "string", description: "[a-z0-9_]+, not a name reserved by hero_router" },
       description: { type: "string" },
       autostart: { type: "boolean", default: true },
       after: { type: "array", items: { type: "string" } },

@@ -84,9 +84,11 @@ export class AdhocJobs {
       if (FINAL_JOB_STATES.includes(job.state) || Date.now() >= deadline || signal?.aborted) return job;
       const jp = this.#live.get(id);
       const left = deadline - Date.now();
-      if (jp) {
-        await Promise.race([jp.done, new Promise((r) => setTimeout(r, left))]);
-      } else await new Promise((r) => setTimeout(r, Math.min(50, left)));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const tick = new Promise((r) => (timer = setTimeout(r, jp ? left : Math.min(50, left))));
+      const aborted = new Promise((r) => signal?.addEventListener("abort", r, { once: true }));
+      await Promise.race(jp ? [jp.done, tick, aborted] : [tick, aborted]);
+      clearTimeout(timer);
     }
   }
 
