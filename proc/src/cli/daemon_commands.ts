@@ -17,6 +17,7 @@ const LAUNCHER = fileURLToPath(new URL("../../bin/hero_proc.mjs", import.meta.ur
 export async function serveCommand(paths: ProcPaths): Promise<void> {
   const daemon = await serveDaemon(paths);
   const r = daemon.supervisor.recovery;
+  if (daemon.supervisor.configError) console.error(`hero_proc: ${daemon.supervisor.configError}`);
   console.error(
     `hero_proc listening on ${paths.rpcSocket} (state ${paths.stateDir}, config ${paths.configDir})` +
       (r.closedJobs.length ? `; recovered after a crash: closed ${r.closedJobs.length} job(s), stopped ${r.stoppedPids.length} process(es)` : ""),

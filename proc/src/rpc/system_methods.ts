@@ -36,6 +36,7 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
             services: { type: "integer" },
             running_actions: { type: "integer" },
             log_lines_dropped: { type: "integer" },
+            config_error: { type: ["string", "null"], description: "Why the TOML directory failed to load at start" },
             recovery: {
               type: "object",
               properties: {
@@ -60,6 +61,7 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
           services: services.length,
           running_actions: services.flatMap((s) => sup.runners(s.spec.name)).filter((r) => r.state === "running").length,
           log_lines_dropped: sup.ctx.sink.dropped,
+          config_error: sup.configError,
           recovery: {
             mode: "stop-and-restart",
             closed_jobs: sup.recovery.closedJobs,

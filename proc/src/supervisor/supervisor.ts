@@ -40,6 +40,8 @@ export class Supervisor implements RunnerHost {
   readonly jobs: AdhocJobs;
   /** What crash recovery did at open. */
   recovery: RecoveryReport = { closedJobs: [], stoppedPids: [] };
+  /** Why the TOML directory could not be loaded at open, if it could not. */
+  configError: string | null = null;
   readonly #opts: SupervisorOptions;
   readonly #services = new Map<string, ServiceEntry>();
   readonly #runners = new Map<string, ActionRunner>();
@@ -58,7 +60,12 @@ export class Supervisor implements RunnerHost {
     const sup = new Supervisor(opts, new Store(opts.stateDir));
     sup.recovery = await recoverAfterCrash(sup.ctx.store);
     for (const s of sup.ctx.store.listServices()) sup.#services.set(s.spec.name, s);
-    sup.#loadFiles(false);
+    try {
+      sup.#loadFiles(false);
+    } catch (err) {
+      // A broken file must not keep the other services down; it is reported until fixed.
+      sup.configError = (err as Error).message;
+    }
     sup.#rebuild();
     for (const s of sup.ctx.store.listServices()) if (s.desired === "up") sup.#startOne(s.spec.name);
     return sup;
@@ -191,7 +198,9 @@ export class Supervisor implements RunnerHost {
   /** Re-reads the TOML directory: adds, updates and removes file-defined services. */
   async reload(): Promise<{ added: string[]; updated: string[]; removed: string[] }> {
     this.#assertOpen();
-    return await this.#loadFiles(true);
+    const r = await this.#loadFiles(true);
+    this.configError = null;
+    return r;
   }
 
   /** Stops everything (dependents first) and closes the store; wanted states are kept. */
