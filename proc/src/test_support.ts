@@ -37,7 +37,11 @@ export async function openTestSupervisor(
 }
 
 /** Polls `fn` until it returns a truthy value; throws after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | Promise<T>,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -48,7 +52,9 @@ export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeout
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ""}`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ""}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -86,13 +92,18 @@ export function daemonEnv(dir: string): Record<string, string> {
 /** Starts `hero_proc serve` on `dir` and waits until its /health says ok. */
 export async function startDaemonProcess(dir: string): Promise<DaemonProcess> {
   const env = { ...process.env, ...daemonEnv(dir) } as Record<string, string>;
-  const child = spawn(process.execPath, [LAUNCHER, "serve"], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [LAUNCHER, "serve"], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (c) => (stderr += c));
   const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
     child.once("exit", (code, signal) => r({ code, signal }))
   );
-  const client = new RpcClient(path.join(env.PATH_SOCKET, "hero_proc", "rpc.sock"), { timeoutMs: 30_000 });
+  const client = new RpcClient(path.join(env.PATH_SOCKET, "hero_proc", "rpc.sock"), {
+    timeoutMs: 30_000,
+  });
   let done = false;
   exited.then(() => (done = true));
   await waitFor("daemon healthy", async () => {

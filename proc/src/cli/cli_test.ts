@@ -14,13 +14,16 @@ function cli(env: Record<string, string>, ...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-test("CLI: start, service add, list, status, run, jobs, logs, errors, stop", async () => {
+test("CLI: start, service add, list, status, run, jobs, logs, errors, stop", () => {
   const { dir, cleanup } = tempDir();
   const env = daemonEnv(dir);
   try {
     let r = cli(env, "list");
     assert.equal(r.code, 1);
-    assert.match(r.err, /hero_proc is not running \(no daemon at .*rpc\.sock\)\.\nStart it with: hero_proc start/);
+    assert.match(
+      r.err,
+      /hero_proc is not running \(no daemon at .*rpc\.sock\)\.\nStart it with: hero_proc start/,
+    );
 
     r = cli(env, "start");
     assert.equal(r.code, 0, r.err);
@@ -31,7 +34,17 @@ test("CLI: start, service add, list, status, run, jobs, logs, errors, stop", asy
     r = cli(env, "service", "add", "sleeper", "--", "sleep", "300");
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /Added service "sleeper"/);
-    r = cli(env, "service", "add", "greeter", "--oneshot", "--env", "WHO=world", "--", "echo hello $WHO");
+    r = cli(
+      env,
+      "service",
+      "add",
+      "greeter",
+      "--oneshot",
+      "--env",
+      "WHO=world",
+      "--",
+      "echo hello $WHO",
+    );
     assert.equal(r.code, 0, r.err);
     r = cli(env, "service", "start", "sleeper");
     assert.match(r.out, /sleeper: running \(pid \d+\)/);
@@ -41,11 +54,14 @@ test("CLI: start, service add, list, status, run, jobs, logs, errors, stop", asy
     const lines = r.out.trim().split("\n");
     assert.match(lines[0], /^name\s+state\s+pid\s+uptime\s+restarts\s+health\s+cpu\s+memory$/);
     assert.match(r.out, /sleeper\s+running\s+\d+\s+\S+\s+0\s+unknown\s+[\d.]+%\s+[\d.]+[km]b/);
-    assert.doesNotMatch(r.out, /\x1b\[/, "no colour when not on a TTY");
+    assert.ok(!r.out.includes("\x1b["), "no colour when not on a TTY");
 
     r = cli(env, "list", "--json");
     const list = JSON.parse(r.out) as { name: string; state: string; pid: number }[];
-    assert.deepEqual(list.map((s) => [s.name, s.state]), [["greeter", "succeeded"], ["sleeper", "running"]]);
+    assert.deepEqual(list.map((s) => [s.name, s.state]), [["greeter", "succeeded"], [
+      "sleeper",
+      "running",
+    ]]);
 
     r = cli(env, "status", "greeter");
     assert.match(r.out, /greeter\s+succeeded/);

@@ -26,7 +26,9 @@ function pidsWith(marker: string): number[] {
     if (!/^\d+$/.test(n)) continue;
     try {
       const cmd = fs.readFileSync(`/proc/${n}/cmdline`, "latin1");
-      if (cmd.startsWith("sleep\0") && cmd.includes(marker) && pidAlive(Number(n))) out.push(Number(n));
+      if (cmd.startsWith("sleep\0") && cmd.includes(marker) && pidAlive(Number(n))) {
+        out.push(Number(n));
+      }
     } catch { /* gone */ }
   }
   return out;
@@ -38,16 +40,25 @@ test("after kill -9 of hero_proc, a restart stops the old groups, runs each acti
   let d = await startDaemonProcess(dir);
   try {
     const pidFile = path.join(dir, "escaped");
-    await d.client.call("service.set", { service: { name: "alpha", exec: ["sleep", `1001.${m}`] } });
+    await d.client.call("service.set", {
+      service: { name: "alpha", exec: ["sleep", `1001.${m}`] },
+    });
     await d.client.call("service.set", {
       service: {
         name: "beta",
         requires: ["alpha"],
-        exec: ["sh", "-c", `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 1002.${m}' & sleep 1003.${m}`],
+        exec: [
+          "sh",
+          "-c",
+          `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 1002.${m}' & sleep 1003.${m}`,
+        ],
       },
     });
     await d.client.call("service.start", { name: "beta", wait: true, timeout_ms: 10_000 });
-    await waitFor("escaped pid", () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, "utf8").trim());
+    await waitFor(
+      "escaped pid",
+      () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, "utf8").trim(),
+    );
     const escaped = Number(fs.readFileSync(pidFile, "utf8"));
     const before = {
       alpha: await d.client.call<Status>("service.status", { name: "alpha" }),
@@ -72,10 +83,19 @@ test("after kill -9 of hero_proc, a restart stops the old groups, runs each acti
     }, 10_000);
     // Exactly one instance of each action.
     assert.equal(pidsWith(`1001.${m}`).length, 1);
-    await waitFor("beta's setsid child restarted", () => pidsWith(`1002.${m}`).length === 1 && pidsWith(`1003.${m}`).length === 1 && fs.readFileSync(pidFile, "utf8").trim() !== String(escaped));
-    const info = await d.client.call<{ recovery: { mode: string; closed_jobs: number[]; stopped_pids: number[] } }>("system.info");
+    await waitFor(
+      "beta's setsid child restarted",
+      () =>
+        pidsWith(`1002.${m}`).length === 1 && pidsWith(`1003.${m}`).length === 1 &&
+        fs.readFileSync(pidFile, "utf8").trim() !== String(escaped),
+    );
+    const info = await d.client.call<
+      { recovery: { mode: string; closed_jobs: number[]; stopped_pids: number[] } }
+    >("system.info");
     assert.equal(info.recovery.mode, "stop-and-restart");
-    for (const pid of oldPids) assert.ok(info.recovery.stopped_pids.includes(pid), `recovery reports pid ${pid}`);
+    for (const pid of oldPids) {
+      assert.ok(info.recovery.stopped_pids.includes(pid), `recovery reports pid ${pid}`);
+    }
     // History is intact: every old job is still there, the running ones closed with the reason.
     const jobs = await d.client.call<Job[]>("job.list", { limit: 1000 });
     for (const old of oldJobs) {

@@ -48,11 +48,19 @@ test("socket probe reads a real Hero service's /health over its Unix socket", as
   const { dir, cleanup } = tempDir();
   const api = defineApi({ info: { title: "probe target", version: "1.0.0" }, methods: [] });
   let status: "ok" | "down" = "ok";
-  const server = new HeroServer({ name: "probe_target", api, socketRoot: dir, health: () => ({ status }) });
+  const server = new HeroServer({
+    name: "probe_target",
+    api,
+    socketRoot: dir,
+    health: () => ({ status }),
+  });
   await server.start();
   try {
     const sock = path.join(dir, "probe_target", "rpc.sock");
-    assert.deepEqual(await probe(spec("socket", [sock])), { ok: true, detail: "socket health: ok" });
+    assert.deepEqual(await probe(spec("socket", [sock])), {
+      ok: true,
+      detail: "socket health: ok",
+    });
     status = "down";
     assert.equal((await probe(spec("socket", [sock]))).ok, false);
   } finally {
@@ -69,15 +77,25 @@ test("a process whose http health check starts failing becomes unhealthy and is 
   // A tiny HTTP server that answers 500 once the flag file exists.
   const script = `
     const fs = require("fs");
-    const s = require("http").createServer((q, r) => r.writeHead(fs.existsSync(${JSON.stringify(flag)}) ? 500 : 200).end());
-    s.listen(0, "127.0.0.1", () => fs.writeFileSync(${JSON.stringify(path.join(dir, "port"))}, String(s.address().port)));`;
+    const s = require("http").createServer((q, r) => r.writeHead(fs.existsSync(${
+    JSON.stringify(flag)
+  }) ? 500 : 200).end());
+    s.listen(0, "127.0.0.1", () => fs.writeFileSync(${
+    JSON.stringify(path.join(dir, "port"))
+  }, String(s.address().port)));`;
   try {
     const port = 20000 + (process.pid % 20000);
     const fixed = script.replace("s.listen(0,", `s.listen(${port},`);
     await sup.setService({
       name: "webby",
       exec: [process.execPath, "-e", fixed],
-      health: { http: `http://127.0.0.1:${port}/`, interval_ms: 100, retries: 2, timeout_ms: 500, start_period_ms: 3000 },
+      health: {
+        http: `http://127.0.0.1:${port}/`,
+        interval_ms: 100,
+        retries: 2,
+        timeout_ms: 500,
+        start_period_ms: 3000,
+      },
       restart: { policy: "always", delay_ms: 50 },
     });
     const [r] = sup.runners("webby");

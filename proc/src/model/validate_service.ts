@@ -52,8 +52,15 @@ export function validateService(input: unknown, fallbackName?: string): ServiceS
   const actionsRaw: Record<string, unknown> = {};
   if (raw.exec !== undefined) {
     // Shorthand: a top-level exec defines a single action called "main".
-    const { name: _n, description: _d, actions: _a, after: _af, requires: _r, autostart: _s, ...a } =
-      raw;
+    const {
+      name: _n,
+      description: _d,
+      actions: _a,
+      after: _af,
+      requires: _r,
+      autostart: _s,
+      ...a
+    } = raw;
     actionsRaw.main = a;
   }
   if (raw.actions !== undefined) {
@@ -104,7 +111,7 @@ function validateAction(svc: string, name: string, input: unknown): ActionSpec {
   }
   const depends = (raw.depends_on === undefined ? [] : raw.depends_on) as unknown;
   if (!Array.isArray(depends) || depends.some((d) => typeof d !== "string")) {
-    fail(where("depends_on must be a list of action names (\"other\" or \"service.action\")"));
+    fail(where('depends_on must be a list of action names ("other" or "service.action")'));
   }
   const depends_on = (depends as string[]).map((d) => {
     const full = d.includes(".") ? d : `${svc}.${d}`;
@@ -149,14 +156,20 @@ function findable(argv: string[], cwd: unknown, env: unknown, where: string): st
   const envPath = (env as Record<string, unknown> | undefined)?.PATH;
   const dirs = prog.includes("/")
     ? [typeof cwd === "string" && !prog.startsWith("/") ? cwd : ""]
-    : String(typeof envPath === "string" ? envPath : process.env.PATH ?? "").split(":").filter(Boolean);
+    : String(typeof envPath === "string" ? envPath : process.env.PATH ?? "").split(":").filter(
+      Boolean,
+    );
   for (const dir of dirs) {
     try {
       fs.accessSync(dir ? path.resolve(dir, prog) : prog, fs.constants.X_OK);
       if (!fs.statSync(dir ? path.resolve(dir, prog) : prog).isDirectory()) return argv;
     } catch { /* try the next */ }
   }
-  fail(`${where}: command not found or not executable: "${prog}"${prog.includes("/") ? "" : " (searched PATH)"}`);
+  fail(
+    `${where}: command not found or not executable: "${prog}"${
+      prog.includes("/") ? "" : " (searched PATH)"
+    }`,
+  );
 }
 
 function restartSpec(value: unknown, kind: ActionKind, where: string): RestartSpec {
@@ -231,7 +244,10 @@ function stopSpec(value: unknown, where: string): StopSpec {
   known(raw, ["signal", "timeout_ms"], where);
   const signal = raw.signal === undefined ? "SIGTERM" : normalizeSignal(raw.signal);
   if (!signal) fail(`${where}.signal: unknown signal ${JSON.stringify(raw.signal)}`);
-  return { signal: signal as string, timeout_ms: optMs(raw.timeout_ms, `${where}.timeout_ms`) ?? 10_000 };
+  return {
+    signal: signal as string,
+    timeout_ms: optMs(raw.timeout_ms, `${where}.timeout_ms`) ?? 10_000,
+  };
 }
 
 function envTable(value: unknown, where: string): Record<string, string> {

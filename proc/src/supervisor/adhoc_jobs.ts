@@ -81,7 +81,9 @@ export class AdhocJobs {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const job = this.get(id);
-      if (FINAL_JOB_STATES.includes(job.state) || Date.now() >= deadline || signal?.aborted) return job;
+      if (FINAL_JOB_STATES.includes(job.state) || Date.now() >= deadline || signal?.aborted) {
+        return job;
+      }
       const jp = this.#live.get(id);
       const left = deadline - Date.now();
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -94,6 +96,8 @@ export class AdhocJobs {
 
   /** Cancels every running ad-hoc job (used at shutdown). */
   async cancelAll(): Promise<void> {
-    await Promise.all([...this.#live.values()].map((jp) => jp.stop("cancelled", "hero_proc stopped")));
+    await Promise.all(
+      [...this.#live.values()].map((jp) => jp.stop("cancelled", "hero_proc stopped")),
+    );
   }
 }

@@ -26,13 +26,21 @@ test("a 1 MB line, binary output and a missing final newline are captured withou
     await sup.setService({
       name: "weird",
       kind: "oneshot",
-      exec: ["sh", "-c", "head -c 1048576 /dev/zero | tr '\\0' x; echo; head -c 4096 /dev/urandom; printf '\\nlast'"],
+      exec: [
+        "sh",
+        "-c",
+        "head -c 1048576 /dev/zero | tr '\\0' x; echo; head -c 4096 /dev/urandom; printf '\\nlast'",
+      ],
     });
     const [r] = sup.runners("weird");
     await waitFor("done", () => r.state === "succeeded", 10_000);
     const lines = sup.ctx.sink.query({ jobId: r.jobId!, limit: 10_000 });
     const xs = lines.filter((l) => /^x+$/.test(l.line));
-    assert.equal(xs.reduce((n, l) => n + l.line.length, 0), 1048576, "the long line is kept, in pieces");
+    assert.equal(
+      xs.reduce((n, l) => n + l.line.length, 0),
+      1048576,
+      "the long line is kept, in pieces",
+    );
     assert.ok(xs.every((l) => l.line.length <= 16384));
     assert.equal(lines.at(-1)!.line, "last");
   } finally {
@@ -47,7 +55,9 @@ test("a child writing 200 000 lines as fast as it can is never blocked and every
     const [r] = sup.runners("flood");
     await waitFor("done", () => r.state === "succeeded", 30_000);
     sup.ctx.sink.flush();
-    const n = sup.store.db.prepare("SELECT COUNT(*) AS n, MIN(line) AS lo FROM logs WHERE job_id = ?").get(r.jobId!);
+    const n = sup.store.db.prepare(
+      "SELECT COUNT(*) AS n, MIN(line) AS lo FROM logs WHERE job_id = ?",
+    ).get(r.jobId!);
     assert.equal(Number(n!.n) + sup.ctx.sink.dropped, 200000);
     assert.equal(sup.ctx.sink.dropped, 0);
     const last = sup.ctx.sink.query({ jobId: r.jobId!, limit: 1 });

@@ -32,7 +32,11 @@ test("reload adds, updates (restarting a running service) and removes file servi
     assert.deepEqual(await sup.reload(), { added: [], updated: [], removed: ["one"] });
     assert.equal(one.state, "stopped");
     assert.throws(() => sup.service("one"), /Unknown service "one"/);
-    assert.equal(fs.existsSync(`/proc/${newPid}`) && !fs.readFileSync(`/proc/${newPid}/stat`, "utf8").includes(") Z"), false);
+    assert.equal(
+      fs.existsSync(`/proc/${newPid}`) &&
+        !fs.readFileSync(`/proc/${newPid}/stat`, "utf8").includes(") Z"),
+      false,
+    );
   } finally {
     await close();
     cfg.cleanup();

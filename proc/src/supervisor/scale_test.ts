@@ -9,7 +9,11 @@ test("200 services start, report running with their real pid, and stop cleanly",
   try {
     const names = Array.from({ length: 200 }, (_, i) => `svc_${i}`);
     for (const name of names) await sup.setService({ name, exec: ["sleep", "600"] });
-    await waitFor("all running", () => names.every((n) => sup.runners(n)[0].state === "running"), 60_000);
+    await waitFor(
+      "all running",
+      () => names.every((n) => sup.runners(n)[0].state === "running"),
+      60_000,
+    );
     const statuses = await Promise.all(names.map((n) => serviceStatus(sup, n)));
     const pids = statuses.map((s) => s.pid!);
     assert.equal(new Set(pids).size, 200);
