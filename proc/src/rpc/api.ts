@@ -7,9 +7,13 @@ import { type SystemHooks, systemMethods } from "./system_methods.ts";
 import { logMethods } from "../logs/log_methods.ts";
 import type { LogStore } from "../logs/log_store.ts";
 
-/** Builds the API around a (lazily available) supervisor. */
-export function createProcApi(hooks: SystemHooks & { logs?: () => LogStore }): RpcApi {
+/** Builds the API around a (lazily available) supervisor; validators compile on first use. */
+export function createProcApi(
+  hooks: SystemHooks & { logs?: () => LogStore },
+  compileValidators: "eager" | "lazy" = "lazy",
+): RpcApi {
   return defineApi({
+    compileValidators,
     info: {
       title: "hero_proc",
       version: hooks.version,

@@ -119,7 +119,11 @@ export class ActionRunner {
       return;
     }
     if (this.jobId !== null && (this.state === "waiting_deps" || this.state === "backoff")) {
-      this.#host.ctx.store.updateJob(this.jobId, { state: "stopped", reason, ended_at: Date.now() });
+      this.#host.ctx.store.updateJob(this.jobId, {
+        state: "stopped",
+        reason,
+        ended_at: Date.now(),
+      });
     }
     if (this.active) this.#setState("stopped");
   }
@@ -187,7 +191,11 @@ export class ActionRunner {
     this.#startedAt = Date.now();
     if (this.state === "starting") this.#setState("running");
     if (s.health && s.kind === "process") {
-      this.#monitor = new HealthMonitor(s.health, (h, detail) => this.#healthChanged(job, h, detail), s.env);
+      this.#monitor = new HealthMonitor(
+        s.health,
+        (h, detail) => this.#healthChanged(job, h, detail),
+        s.env,
+      );
     }
     this.#stabilityTimer = setTimeout(() => {
       if (this.job === job && this.health !== "unhealthy") this.restarts = 0;

@@ -4,7 +4,12 @@
  * first), `requires` propagation, declarative reload, and crash recovery at open.
  */
 import { HeroError } from "@hero/sdk";
-import { buildActionGraph, dependentClosure, requiredClosure, validateGraph } from "../model/graph.ts";
+import {
+  buildActionGraph,
+  dependentClosure,
+  requiredClosure,
+  validateGraph,
+} from "../model/graph.ts";
 import { loadServiceDir } from "../model/toml_loader.ts";
 import type { ServiceSource, ServiceSpec } from "../model/spec.ts";
 import { validateService } from "../model/validate_service.ts";
@@ -40,6 +45,8 @@ export class Supervisor implements RunnerHost {
   readonly jobs: AdhocJobs;
   /** What crash recovery did at open. */
   recovery: RecoveryReport = { closedJobs: [], stoppedPids: [] };
+  /** Why the TOML directory could not be loaded at open, if it could not. */
+  configError: string | null = null;
   readonly #opts: SupervisorOptions;
   readonly #services = new Map<string, ServiceEntry>();
   readonly #runners = new Map<string, ActionRunner>();
@@ -58,9 +65,16 @@ export class Supervisor implements RunnerHost {
     const sup = new Supervisor(opts, new Store(opts.stateDir));
     sup.recovery = await recoverAfterCrash(sup.ctx.store);
     for (const s of sup.ctx.store.listServices()) sup.#services.set(s.spec.name, s);
-    sup.#loadFiles(false);
+    try {
+      sup.#loadFiles(false);
+    } catch (err) {
+      // A broken file must not keep the other services down; it is reported until fixed.
+      sup.configError = (err as Error).message;
+    }
     sup.#rebuild();
-    for (const s of sup.ctx.store.listServices()) if (s.desired === "up") sup.#startOne(s.spec.name);
+    for (const s of sup.ctx.store.listServices()) {
+      if (s.desired === "up") sup.#startOne(s.spec.name);
+    }
     return sup;
   }
 
@@ -94,7 +108,10 @@ export class Supervisor implements RunnerHost {
   }
 
   /** Adds or replaces a service; a running service whose definition changed is restarted. */
-  async setService(input: unknown, source: ServiceSource = "rpc"): Promise<{ created: boolean; spec: ServiceSpec }> {
+  async setService(
+    input: unknown,
+    source: ServiceSource = "rpc",
+  ): Promise<{ created: boolean; spec: ServiceSpec }> {
     this.#assertOpen();
     const spec = validateService(input);
     const old = this.#services.get(spec.name);
@@ -129,7 +146,9 @@ export class Supervisor implements RunnerHost {
     if (others.length) {
       throw new HeroError(
         "SERVICE_IN_USE",
-        `Cannot remove "${name}": ${others.map((o) => `"${o.spec.name}"`).join(", ")} depend(s) on it`,
+        `Cannot remove "${name}": ${
+          others.map((o) => `"${o.spec.name}"`).join(", ")
+        } depend(s) on it`,
       );
     }
     await this.stopService(name);
@@ -191,7 +210,9 @@ export class Supervisor implements RunnerHost {
   /** Re-reads the TOML directory: adds, updates and removes file-defined services. */
   async reload(): Promise<{ added: string[]; updated: string[]; removed: string[] }> {
     this.#assertOpen();
-    return await this.#loadFiles(true);
+    const r = await this.#loadFiles(true);
+    this.configError = null;
+    return r;
   }
 
   /** Stops everything (dependents first) and closes the store; wanted states are kept. */
@@ -211,7 +232,9 @@ export class Supervisor implements RunnerHost {
       if (!dep) continue;
       // `after` only orders services that are both wanted; `requires` made the dependency wanted.
       if (!dep.desired && !dep.active && dep.state !== "succeeded") continue;
-      if (!dep.ready) return `${key} (${dep.state}${dep.state === "running" ? `, ${dep.health}` : ""})`;
+      if (!dep.ready) {
+        return `${key} (${dep.state}${dep.state === "running" ? `, ${dep.health}` : ""})`;
+      }
     }
     return undefined;
   }
@@ -304,7 +327,9 @@ export class Supervisor implements RunnerHost {
     }
     if (!apply) {
       // At open: nothing runs yet, so just record the definitions.
-      for (const name of result.removed) (this.store.removeService(name), this.#services.delete(name));
+      for (const name of result.removed) {
+        (this.store.removeService(name), this.#services.delete(name));
+      }
       for (const spec of files) {
         const isNew = !this.#services.has(spec.name);
         this.store.putService(spec, "file", isNew ? (spec.autostart ? "up" : "down") : undefined);
@@ -331,7 +356,9 @@ export class Supervisor implements RunnerHost {
         this.#services.set(spec.name, { spec, source: "file" });
       }
       this.#rebuild();
-      for (const name of result.added) if (this.#services.get(name)!.spec.autostart) this.startService(name);
+      for (const name of result.added) {
+        if (this.#services.get(name)!.spec.autostart) this.startService(name);
+      }
       for (const name of restart) this.startService(name);
       return result;
     })();
