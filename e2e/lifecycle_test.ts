@@ -29,7 +29,10 @@ interface Run {
 
 function run(file: string, args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(node, [...nodeArgs, file, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(node, [...nodeArgs, file, ...args], {
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
     });
   });
@@ -43,7 +46,15 @@ describe("service lifecycle with hero_proc", () => {
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-lifecycle-"));
     env = { PATH_SOCKET: path.join(dir, "s"), HERO_PROC_LOG_MIN_FREE: "0" };
-    daemon = spawn(node, [...nodeArgs, heroProc, "serve", "--state-dir", path.join(dir, "state"), "--config-dir", path.join(dir, "cfg")], {
+    daemon = spawn(node, [
+      ...nodeArgs,
+      heroProc,
+      "serve",
+      "--state-dir",
+      path.join(dir, "state"),
+      "--config-dir",
+      path.join(dir, "cfg"),
+    ], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -72,7 +83,10 @@ describe("service lifecycle with hero_proc", () => {
     const db = path.join(dir, "notes.db");
     const started = await run(notes, ["start", "--run-args", `--db ${db}`], env);
     assert.equal(started.code, 0, started.stderr);
-    assert.match(started.stdout, /^notes is running \(pid \d+\) and healthy, supervised by hero_proc/);
+    assert.match(
+      started.stdout,
+      /^notes is running \(pid \d+\) and healthy, supervised by hero_proc/,
+    );
     const client = new RpcClient(path.join(dir, "s/notes/rpc.sock"));
     const note = await client.call<{ id: number }>("notes.create", { title: "via hero_proc" });
     assert.ok(note.id >= 1);
@@ -88,7 +102,11 @@ describe("service lifecycle with hero_proc", () => {
     }
     assert.equal(logs.code, 0);
     assert.match(logs.stdout, /INFO {2}notes serving on .*notes\/rpc\.sock/, "the HeroLogger line");
-    assert.match(logs.stdout, /notes\.main\.stdout notes is serving on/, "the captured stdout line");
+    assert.match(
+      logs.stdout,
+      /notes\.main\.stdout notes is serving on/,
+      "the captured stdout line",
+    );
     const stopped = await run(notes, ["stop"], env);
     assert.equal(stopped.code, 0);
     assert.match(stopped.stdout, /notes stopped/);
@@ -98,17 +116,32 @@ describe("service lifecycle with hero_proc", () => {
   });
 
   it("--start with --service-name and --env registers under that name with that environment", async () => {
-    const r = await run(fixture, ["--start", "--service-name", "fixture_two", "--env", "FIXTURE_MARKER=m42"], env);
+    const r = await run(fixture, [
+      "--start",
+      "--service-name",
+      "fixture_two",
+      "--env",
+      "FIXTURE_MARKER=m42",
+    ], env);
     assert.equal(r.code, 0, r.stderr);
     const proc = new RpcClient(path.join(dir, "s/hero_proc/rpc.sock"));
     try {
-      const svc = await proc.call<{ spec: { actions: { exec: string[]; env: Record<string, string> }[] } }>("service.get", { name: "fixture_two" });
-      assert.deepEqual(svc.spec.actions[0].exec.slice(-3), ["run", "--service-name", "fixture_two"]);
+      const svc = await proc.call<
+        { spec: { actions: { exec: string[]; env: Record<string, string> }[] } }
+      >("service.get", { name: "fixture_two" });
+      assert.deepEqual(svc.spec.actions[0].exec.slice(-3), [
+        "run",
+        "--service-name",
+        "fixture_two",
+      ]);
       assert.equal(svc.spec.actions[0].env.FIXTURE_MARKER, "m42");
       // The service's logger flushes within a second of the line.
       let marker: string | undefined;
       for (let i = 0; i < 50 && !marker; i++) {
-        const page = await proc.call<{ lines: { fields?: { env_marker: string } }[] }>("logs.query", { source: "fixture_two.http" });
+        const page = await proc.call<{ lines: { fields?: { env_marker: string } }[] }>(
+          "logs.query",
+          { source: "fixture_two.http" },
+        );
         marker = page.lines[0]?.fields?.env_marker;
         if (!marker) await new Promise((r) => setTimeout(r, 100));
       }
@@ -120,7 +153,13 @@ describe("service lifecycle with hero_proc", () => {
   });
 
   it("a binary that crashes at boot: start exits 1 with the reason and its last lines", async () => {
-    const r = await run(fixture, ["start", "--service-name", "crasher", "--run-args", "--mode crash"], env);
+    const r = await run(fixture, [
+      "start",
+      "--service-name",
+      "crasher",
+      "--run-args",
+      "--mode crash",
+    ], env);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^Cannot start "crasher": it exited during startup/);
     assert.match(r.stderr, /Last log lines:/);
@@ -133,10 +172,21 @@ describe("service lifecycle with hero_proc", () => {
 
   it("a binary that never becomes healthy: start gives up after --timeout and says so", async () => {
     const t0 = Date.now();
-    const r = await run(fixture, ["start", "--service-name", "hanger", "--run-args", "--mode hang", "--timeout", "2"], env);
+    const r = await run(fixture, [
+      "start",
+      "--service-name",
+      "hanger",
+      "--run-args",
+      "--mode hang",
+      "--timeout",
+      "2",
+    ], env);
     assert.equal(r.code, 1);
     assert.ok(Date.now() - t0 < 20_000);
-    assert.match(r.stderr, /^Cannot start "hanger": it is running \(pid \d+\) but its health check did not pass within 2 s/);
+    assert.match(
+      r.stderr,
+      /^Cannot start "hanger": it is running \(pid \d+\) but its health check did not pass within 2 s/,
+    );
     assert.match(r.stderr, /waiting for a database that never comes/);
     assert.match(r.stderr, /hero_proc logs hanger/);
   });
@@ -144,7 +194,10 @@ describe("service lifecycle with hero_proc", () => {
   it("hero_proc is not running: start exits 1 and says how to start it", async () => {
     const r = await run(fixture, ["start"], { PATH_SOCKET: path.join(dir, "empty") });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^hero_proc is not running \(nothing answers on .*empty\/hero_proc\/rpc\.sock\)\.\nStart it with: hero_proc start/);
+    assert.match(
+      r.stderr,
+      /^hero_proc is not running \(nothing answers on .*empty\/hero_proc\/rpc\.sock\)\.\nStart it with: hero_proc start/,
+    );
   });
 
   it("bad lifecycle arguments are refused before anything is registered", async () => {

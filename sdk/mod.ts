@@ -83,7 +83,7 @@ export {
   sourceSegment,
 } from "./src/logger/hero_logger.ts";
 export type { ShipperStats } from "./src/logger/log_shipper.ts";
-export { type FollowOptions, followLogs, type LogRecord } from "./src/logger/log_follower.ts";
+export { followLogs, type FollowOptions, type LogRecord } from "./src/logger/log_follower.ts";
 export { readSse, type SseEvent } from "./src/logger/sse_reader.ts";
 export {
   HeroLifecycle,

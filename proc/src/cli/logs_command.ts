@@ -52,7 +52,11 @@ export function formatRecord(l: LogRecord): string {
 function printTree(n: TreeNode, indent: string, out: string[]): void {
   const when = n.last_ts ? new Date(n.last_ts).toISOString().replace("T", " ").slice(0, 19) : "-";
   const dropped = n.dropped ? color.yellow(` (${n.dropped} dropped)`) : "";
-  out.push(`${indent}${n.name || n.path || "(all)"}  ${n.lines} lines, last ${when}${dropped}${n.more ? color.dim(" …") : ""}`);
+  out.push(
+    `${indent}${n.name || n.path || "(all)"}  ${n.lines} lines, last ${when}${dropped}${
+      n.more ? color.dim(" …") : ""
+    }`,
+  );
   for (const c of n.children) printTree(c, `${indent}  `, out);
 }
 
@@ -64,12 +68,22 @@ export async function logsCommand(
   json: boolean,
 ): Promise<void> {
   if (o.tree) {
-    const tree = await callDaemon<TreeNode>(paths, "logs.tree", { prefix: prefix ?? "", depth: o.depth ?? 3 });
+    const tree = await callDaemon<TreeNode>(paths, "logs.tree", {
+      prefix: prefix ?? "",
+      depth: o.depth ?? 3,
+    });
     if (json) return void console.log(JSON.stringify(tree, null, 2));
     const out: string[] = [];
     printTree(tree, "", out);
-    const stats = await callDaemon<{ used_bytes: number; dropped: { total: number } }>(paths, "logs.stats");
-    out.push(color.dim(`store: ${bytes(stats.used_bytes)}, ${stats.dropped.total} lines dropped since start`));
+    const stats = await callDaemon<{ used_bytes: number; dropped: { total: number } }>(
+      paths,
+      "logs.stats",
+    );
+    out.push(
+      color.dim(
+        `store: ${bytes(stats.used_bytes)}, ${stats.dropped.total} lines dropped since start`,
+      ),
+    );
     return void console.log(out.join("\n"));
   }
   const isJob = prefix !== undefined && /^\d+$/.test(prefix);
@@ -85,7 +99,10 @@ export async function logsCommand(
     ...(o.grep ? { text: o.grep } : {}),
     ...(jobId !== undefined ? { job_id: jobId } : {}),
   };
-  const page = await callDaemon<{ lines: LogRecord[] }>(paths, "logs.query", { ...filters, limit: o.lines ?? 50 });
+  const page = await callDaemon<{ lines: LogRecord[] }>(paths, "logs.query", {
+    ...filters,
+    limit: o.lines ?? 50,
+  });
   const lines = page.lines.reverse();
   const show = (l: LogRecord) => console.log(json ? JSON.stringify(l) : formatRecord(l));
   lines.forEach(show);

@@ -14,15 +14,20 @@ const launcher = fileURLToPath(new URL("../../bin/hero_proc.mjs", import.meta.ur
 
 test("hero_proc logs: prefix, level, grep, since, job, json, tree, follow", async () => {
   const t = tempDir("hero_logs_cli_");
-  const paths = resolvePaths({ stateDir: path.join(t.dir, "state"), configDir: path.join(t.dir, "cfg"), socketDir: path.join(t.dir, "s") });
+  const paths = resolvePaths({
+    stateDir: path.join(t.dir, "state"),
+    configDir: path.join(t.dir, "cfg"),
+    socketDir: path.join(t.dir, "s"),
+  });
   process.env.HERO_PROC_LOG_MIN_FREE = "0";
   const d = await serveDaemon(paths);
   delete process.env.HERO_PROC_LOG_MIN_FREE;
   const client = new RpcClient(paths.rpcSocket);
   const cli = (...args: string[]) =>
     new Promise<{ code: number; out: string; err: string }>((resolve) => {
-      execFile(process.execPath, [launcher, ...args, "--socket-dir", paths.socketRoot], { env: { ...process.env, NO_COLOR: "1" } }, (e, out, err) =>
-        resolve({ code: e ? Number(e.code) : 0, out, err }));
+      execFile(process.execPath, [launcher, ...args, "--socket-dir", paths.socketRoot], {
+        env: { ...process.env, NO_COLOR: "1" },
+      }, (e, out, err) => resolve({ code: e ? Number(e.code) : 0, out, err }));
     });
   try {
     const now = Date.now();
@@ -30,7 +35,13 @@ test("hero_proc logs: prefix, level, grep, since, job, json, tree, follow", asyn
       lines: [
         { ts: now - 3 * 3600_000, source: "web.http", level: "info", message: "old request" },
         { ts: now - 1000, source: "web.http", level: "info", message: "GET /index" },
-        { ts: now - 900, source: "web.db", level: "error", message: "deadlock detected", fields: { table: "users" } },
+        {
+          ts: now - 900,
+          source: "web.db",
+          level: "error",
+          message: "deadlock detected",
+          fields: { table: "users" },
+        },
         { ts: now - 800, source: "worker.q", level: "warn", message: "queue is long", job_id: 77 },
       ],
     });
@@ -61,7 +72,14 @@ test("hero_proc logs: prefix, level, grep, since, job, json, tree, follow", asyn
     assert.equal(r.code, 1);
     assert.match(r.err, /Unknown log level "loud"|must be one of|level/);
 
-    const follower = spawn(process.execPath, [launcher, "logs", "worker", "-f", "--socket-dir", paths.socketRoot], {
+    const follower = spawn(process.execPath, [
+      launcher,
+      "logs",
+      "worker",
+      "-f",
+      "--socket-dir",
+      paths.socketRoot,
+    ], {
       env: { ...process.env, NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -69,7 +87,12 @@ test("hero_proc logs: prefix, level, grep, since, job, json, tree, follow", asyn
     follower.stdout.on("data", (c) => (out += c));
     await waitFor("backlog printed", () => out.includes("queue is long"), 10_000);
     await new Promise((r) => setTimeout(r, 300));
-    await client.call("logs.insert", { lines: [{ source: "worker.q", message: "live one" }, { source: "web.x", message: "not shown" }] });
+    await client.call("logs.insert", {
+      lines: [{ source: "worker.q", message: "live one" }, {
+        source: "web.x",
+        message: "not shown",
+      }],
+    });
     await waitFor("live line", () => out.includes("live one"), 10_000);
     follower.kill("SIGINT");
     const code = await new Promise((r) => follower.once("exit", r));

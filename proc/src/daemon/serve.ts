@@ -73,7 +73,11 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     throw err;
   }
   try {
-    sup = await Supervisor.open({ stateDir: paths.stateDir, configDir: paths.configDir, sink: logs });
+    sup = await Supervisor.open({
+      stateDir: paths.stateDir,
+      configDir: paths.configDir,
+      sink: logs,
+    });
   } catch (err) {
     await server.close();
     logs.close();

@@ -9,7 +9,14 @@ import { HeroError } from "@hero/sdk";
 import type { LogStoreOptions } from "./log_store.ts";
 
 const SIZE: Record<string, number> = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
-const AGE: Record<string, number> = { "": 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const AGE: Record<string, number> = {
+  "": 1,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 
 function parse(name: string, value: string, units: Record<string, number>): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(value.trim());
@@ -17,14 +24,19 @@ function parse(name: string, value: string, units: Record<string, number>): numb
   if (!m || units[unit] === undefined) {
     throw new HeroError(
       "INVALID_CONFIG",
-      `Bad ${name}="${value}": use a number with an optional unit (${Object.keys(units).filter(Boolean).join(", ")})`,
+      `Bad ${name}="${value}": use a number with an optional unit (${
+        Object.keys(units).filter(Boolean).join(", ")
+      })`,
     );
   }
   return Math.round(Number(m[1]) * units[unit]);
 }
 
 /** Options of the daemon's log store at `<stateDir>/logs.db`. */
-export function logStoreOptions(stateDir: string, env: Record<string, string | undefined>): LogStoreOptions {
+export function logStoreOptions(
+  stateDir: string,
+  env: Record<string, string | undefined>,
+): LogStoreOptions {
   const opt = (name: string, units: Record<string, number>) =>
     env[name] === undefined || env[name] === "" ? undefined : parse(name, env[name]!, units);
   const maxAgeMs = opt("HERO_PROC_LOG_MAX_AGE", AGE);

@@ -30,7 +30,9 @@ async function daemon(env: Record<string, string> = {}) {
   try {
     d = await serveDaemon(paths);
   } finally {
-    for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    for (const [k, v] of Object.entries(saved)) {
+      v === undefined ? delete process.env[k] : (process.env[k] = v);
+    }
   }
   const client = new RpcClient(paths.rpcSocket);
   return {
@@ -56,11 +58,17 @@ test("a service's stdout and stderr land in logs.db, tagged with source and job 
       },
     });
     const page = (await waitFor("3 captured lines", async () => {
-      const p = await h.client.call<{ lines: LogRecord[] }>("logs.query", { source: "printer", order: "oldest" });
+      const p = await h.client.call<{ lines: LogRecord[] }>("logs.query", {
+        source: "printer",
+        order: "oldest",
+      });
       return p.lines.length >= 3 ? p : undefined;
     }))!;
     const job = (await h.client.call<{ id: number }[]>("job.list", { service: "printer" }))[0];
-    assert.deepEqual(page.lines.filter((l) => l.source === "printer.main.stdout").map((l) => l.message), ["one", "two"]);
+    assert.deepEqual(
+      page.lines.filter((l) => l.source === "printer.main.stdout").map((l) => l.message),
+      ["one", "two"],
+    );
     const err = page.lines.find((l) => l.source === "printer.main.stderr")!;
     assert.equal(err.message, "oops");
     assert.equal(err.level, "error");
@@ -81,7 +89,8 @@ test("logs.insert stores all or nothing; query, tree and stats see the lines", a
       h.client.call("logs.insert", {
         lines: [{ source: "ok.one", message: "fine" }, { source: "bad..source", message: "x" }],
       }),
-      (e: RpcError) => e.code === -32602 && /Cannot insert log line 1: source "bad..source"/.test(e.message),
+      (e: RpcError) =>
+        e.code === -32602 && /Cannot insert log line 1: source "bad..source"/.test(e.message),
     );
     await assert.rejects(
       h.client.call("logs.insert", { lines: [{ source: "ok.one", message: "x", level: "loud" }] }),
@@ -96,15 +105,25 @@ test("logs.insert stores all or nothing; query, tree and stats see the lines", a
     assert.deepEqual(r, { accepted: 2, dropped: 0 });
     const all = await h.client.call<{ lines: LogRecord[] }>("logs.query", { source: "ok" });
     assert.equal(all.lines.length, 0, "the rejected batches stored nothing");
-    const errs = await h.client.call<{ lines: LogRecord[] }>("logs.query", { source: "shop", level: "error" });
+    const errs = await h.client.call<{ lines: LogRecord[] }>("logs.query", {
+      source: "shop",
+      level: "error",
+    });
     assert.deepEqual(errs.lines.map((l) => l.message), ["card declined"]);
-    const tree = await h.client.call<{ lines: number; children: { path: string; lines: number }[] }>(
+    const tree = await h.client.call<
+      { lines: number; children: { path: string; lines: number }[] }
+    >(
       "logs.tree",
       { prefix: "shop", depth: 1 },
     );
     assert.equal(tree.lines, 2);
-    assert.deepEqual(tree.children.map((c) => [c.path, c.lines]), [["shop.cart", 1], ["shop.pay", 1]]);
-    const stats = await h.client.call<{ lines: number; status: string; file: string }>("logs.stats");
+    assert.deepEqual(tree.children.map((c) => [c.path, c.lines]), [["shop.cart", 1], [
+      "shop.pay",
+      1,
+    ]]);
+    const stats = await h.client.call<{ lines: number; status: string; file: string }>(
+      "logs.stats",
+    );
     assert.equal(stats.status, "ok");
     assert.ok(stats.lines >= 2);
   } finally {
@@ -122,8 +141,12 @@ test("logs.follow returns new matching lines as soon as they are stored", async 
       timeout_ms: 10_000,
     });
     await new Promise((r) => setTimeout(r, 200));
-    await h.client.call("logs.insert", { lines: [{ source: "tail.x", level: "info", message: "quiet" }] });
-    await h.client.call("logs.insert", { lines: [{ source: "tail.x", level: "error", message: "loud" }] });
+    await h.client.call("logs.insert", {
+      lines: [{ source: "tail.x", level: "info", message: "quiet" }],
+    });
+    await h.client.call("logs.insert", {
+      lines: [{ source: "tail.x", level: "error", message: "loud" }],
+    });
     const got = await waiting;
     assert.deepEqual(got.lines.map((l) => l.message), ["loud"]);
     assert.ok(Date.now() - started < 5000, "returned on the line, not on the timeout");
@@ -143,17 +166,30 @@ test("the SDK follows the SSE stream on admin.sock: backlog first, then live lin
   const h = await daemon();
   const ctl = new AbortController();
   try {
-    await h.client.call("logs.insert", { lines: [1, 2, 3].map((i) => ({ source: "feed.a", message: `old ${i}` })) });
+    await h.client.call("logs.insert", {
+      lines: [1, 2, 3].map((i) => ({ source: "feed.a", message: `old ${i}` })),
+    });
     const seen: string[] = [];
     const reading = (async () => {
-      for await (const l of followLogs({ source: "feed", backlog: 2, signal: ctl.signal, socketRoot: h.root })) {
+      for await (
+        const l of followLogs({
+          source: "feed",
+          backlog: 2,
+          signal: ctl.signal,
+          socketRoot: h.root,
+        })
+      ) {
         seen.push(l.message);
         if (seen.length === 4) ctl.abort();
       }
     })();
     await waitFor("backlog", () => seen.length >= 2);
     await h.client.call("logs.insert", {
-      lines: [{ source: "other.b", message: "not for us" }, { source: "feed.b", message: "new 1" }, { source: "feed.a.deep", message: "new 2" }],
+      lines: [
+        { source: "other.b", message: "not for us" },
+        { source: "feed.b", message: "new 1" },
+        { source: "feed.a.deep", message: "new 2" },
+      ],
     });
     await reading;
     assert.deepEqual(seen, ["old 2", "old 3", "new 1", "new 2"]);
@@ -184,7 +220,9 @@ test("HeroLogger ships structured lines with child sources, and counts what it d
     job.warn("fetch failed", { url: "http://x", attempt: 2 });
     lg.debug("tick");
     await lg.flush();
-    const page = await h.client.call<{ lines: LogRecord[] }>("logs.query", { source: "embedder.workspace.*.job" });
+    const page = await h.client.call<{ lines: LogRecord[] }>("logs.query", {
+      source: "embedder.workspace.*.job",
+    });
     assert.equal(page.lines.length, 1);
     assert.equal(page.lines[0].source, "embedder.workspace.w_1.job.9");
     assert.deepEqual(page.lines[0].fields, { url: "http://x", attempt: 2 });
@@ -192,7 +230,11 @@ test("HeroLogger ships structured lines with child sources, and counts what it d
     await lg.close();
 
     // The earlier logger finds hero_proc now: what it kept arrives, with the drop count.
-    const down = new HeroLogger({ source: "late", socketRoot: path.join(h.root, "nowhere"), flushMs: 50 });
+    const down = new HeroLogger({
+      source: "late",
+      socketRoot: path.join(h.root, "nowhere"),
+      flushMs: 50,
+    });
     for (let i = 0; i < 600; i++) down.info(`x ${i}`);
     await down.flush();
     assert.equal(down.stats.connected, false);
@@ -211,7 +253,11 @@ test("a logger reconnects: lines logged while hero_proc was down are counted, th
     await lg.flush();
     assert.ok(lg.stats.dropped >= 300);
     const h = await (async () => {
-      const paths = resolvePaths({ stateDir: path.join(t.dir, "state"), configDir: path.join(t.dir, "cfg"), socketDir: root });
+      const paths = resolvePaths({
+        stateDir: path.join(t.dir, "state"),
+        configDir: path.join(t.dir, "cfg"),
+        socketDir: root,
+      });
       process.env.HERO_PROC_LOG_MIN_FREE = "0";
       const d = await serveDaemon(paths);
       delete process.env.HERO_PROC_LOG_MIN_FREE;
@@ -222,7 +268,10 @@ test("a logger reconnects: lines logged while hero_proc was down are counted, th
       const dropped = lg.stats.dropped;
       await lg.flush();
       assert.equal(lg.stats.connected, true);
-      const page = await h.client.call<{ lines: LogRecord[] }>("logs.query", { source: "svc", limit: 1000 });
+      const page = await h.client.call<{ lines: LogRecord[] }>("logs.query", {
+        source: "svc",
+        limit: 1000,
+      });
       const note = page.lines.find((l) => /log lines dropped/.test(l.message))!;
       assert.ok(note, "a drop record was sent");
       assert.equal(note.level, "warn");
@@ -244,7 +293,9 @@ test("low free disk: hero_proc keeps supervising, refuses log lines with a clear
   try {
     await assert.rejects(
       h.client.call("logs.insert", { lines: [{ source: "a.b", message: "x" }] }),
-      (e: RpcError) => e.code === -32020 && /^Cannot store log lines: only \d+ MB free on the disk of /.test(e.message),
+      (e: RpcError) =>
+        e.code === -32020 &&
+        /^Cannot store log lines: only \d+ MB free on the disk of /.test(e.message),
     );
     const health = await new Promise<{ status: string; reason?: string }>((resolve, reject) => {
       http.get({ socketPath: h.paths.rpcSocket, path: "/health" }, (r) => {

@@ -3,7 +3,7 @@
  * without touching the database), and the long-poll step behind `logs.follow`.
  */
 import { levelNumber } from "./log_schema.ts";
-import { queryLogs, type LogsQuery } from "./log_query.ts";
+import { type LogsQuery, queryLogs } from "./log_query.ts";
 import type { LogRecord, LogStore } from "./log_store.ts";
 import { compileSourcePattern } from "./source_pattern.ts";
 import { parseTime } from "./parse_time.ts";
@@ -46,7 +46,6 @@ export async function followOnce(
   }
   return await new Promise((resolve) => {
     const found: LogRecord[] = [];
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const done = () => {
       unsubscribe();
       clearTimeout(timer);
@@ -57,7 +56,7 @@ export async function followOnce(
       for (const r of records) if (r.id > after && match(r) && found.length < limit) found.push(r);
       if (found.length) queueMicrotask(done);
     });
-    timer = setTimeout(done, timeoutMs);
+    const timer = setTimeout(done, timeoutMs);
     signal?.addEventListener("abort", done);
   });
 }

@@ -35,9 +35,10 @@ export function followSse(store: LogStore, request: Request): Response | undefin
   } catch (err) {
     return new Response(`${(err as Error).message}\n`, { status: 400 });
   }
-  const resume = num("after_id") ?? (request.headers.has("last-event-id")
-    ? Number(request.headers.get("last-event-id"))
-    : undefined);
+  const resume = num("after_id") ??
+    (request.headers.has("last-event-id")
+      ? Number(request.headers.get("last-event-id"))
+      : undefined);
   const backlog = Math.min(num("backlog") ?? 0, 10_000);
   const enc = new TextEncoder();
   let unsubscribe = () => {};

@@ -7,7 +7,7 @@ import { defineMethod, HeroError, type MethodSpec, RpcError, toWireError } from 
 import type { CallContext } from "@hero/sdk";
 import { LEVELS } from "./log_schema.ts";
 import type { LogStore, NewLogLine } from "./log_store.ts";
-import { queryLogs, type LogsQuery } from "./log_query.ts";
+import { type LogsQuery, queryLogs } from "./log_query.ts";
 import { logTree } from "./log_tree.ts";
 import { checkSource } from "./source_pattern.ts";
 import { followOnce } from "./log_follow.ts";
@@ -64,7 +64,11 @@ const filterParams = [
   { name: "since", schema: time, summary: "ms since epoch, ISO time, or an age (15m, 2h, 7d)" },
   { name: "until", schema: time },
   { name: "job_id", schema: { type: "integer", minimum: 0 } },
-  { name: "text", schema: { type: "string", minLength: 1, maxLength: 500 }, summary: "Full-text words (substring)" },
+  {
+    name: "text",
+    schema: { type: "string", minLength: 1, maxLength: 500 },
+    summary: "Full-text words (substring)",
+  },
 ];
 
 /** Validates a batch before anything is stored (all or nothing). */
@@ -77,7 +81,12 @@ export function checkLines(lines: NewLogLine[]): void {
         : l.message.length > MAX_MESSAGE
         ? `message is longer than ${MAX_MESSAGE} characters`
         : undefined);
-    if (bad) throw new HeroError("INVALID_PARAMS", `Cannot insert log line ${i}: ${bad}; nothing was stored`);
+    if (bad) {
+      throw new HeroError(
+        "INVALID_PARAMS",
+        `Cannot insert log line ${i}: ${bad}; nothing was stored`,
+      );
+    }
   }
 }
 
@@ -87,9 +96,10 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
   return [
     defineMethod<{ lines: NewLogLine[] }, { accepted: number; dropped: number }>({
       name: "logs.insert",
-      summary: "Store a batch of structured log lines (all are validated first; invalid input stores nothing)",
+      summary:
+        "Store a batch of structured log lines (all are validated first; invalid input stores nothing)",
       description:
-        "Lines over a source's rate limit are dropped, counted, and reported as one \"N lines dropped\" line. When free disk is low the batch is refused (code -32020).",
+        'Lines over a source\'s rate limit are dropped, counted, and reported as one "N lines dropped" line. When free disk is low the batch is refused (code -32020).',
       params: [{
         name: "lines",
         required: true,
@@ -113,7 +123,10 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
       }],
       result: {
         name: "result",
-        schema: { type: "object", properties: { accepted: { type: "integer" }, dropped: { type: "integer" } } },
+        schema: {
+          type: "object",
+          properties: { accepted: { type: "integer" }, dropped: { type: "integer" } },
+        },
       },
       errors: [
         { code: -32602, message: "Invalid line (the message says which)" },
@@ -121,7 +134,10 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
       ],
       examples: [{
         name: "one line",
-        params: [{ name: "lines", value: [{ source: "notes.http", level: "info", message: "listening" }] }],
+        params: [{
+          name: "lines",
+          value: [{ source: "notes.http", level: "info", message: "listening" }],
+        }],
         result: { name: "result", value: { accepted: 1, dropped: 0 } },
       }],
       handler: mapped((p) => {
@@ -142,7 +158,10 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
         name: "page",
         schema: {
           type: "object",
-          properties: { lines: { type: "array", items: record }, next_cursor: { type: ["string", "null"] } },
+          properties: {
+            lines: { type: "array", items: record },
+            next_cursor: { type: ["string", "null"] },
+          },
         },
       },
       annotations: { readOnlyHint: true },
@@ -155,7 +174,11 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
       name: "logs.tree",
       summary: "The source prefixes as a tree with line counts, last time and dropped counts",
       params: [
-        { name: "prefix", schema: { type: "string" }, summary: "Root of the tree (default: everything)" },
+        {
+          name: "prefix",
+          schema: { type: "string" },
+          summary: "Root of the tree (default: everything)",
+        },
         { name: "depth", schema: { type: "integer", minimum: 1, maximum: 32, default: 3 } },
       ],
       result: { name: "tree", schema: { type: "object" } },
@@ -174,7 +197,10 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
         ...filterParams,
         { name: "after_id", schema: { type: "integer", minimum: 0 } },
         { name: "limit", schema: { type: "integer", minimum: 1, maximum: 10000, default: 1000 } },
-        { name: "timeout_ms", schema: { type: "integer", minimum: 0, maximum: 60000, default: 25000 } },
+        {
+          name: "timeout_ms",
+          schema: { type: "integer", minimum: 0, maximum: 60000, default: 25000 },
+        },
       ],
       result: {
         name: "batch",
@@ -188,7 +214,8 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
     }),
     defineMethod<Record<string, never>, unknown>({
       name: "logs.stats",
-      summary: "Size, line and source counts, drops by reason, retention, rate limit and disk state",
+      summary:
+        "Size, line and source counts, drops by reason, retention, rate limit and disk state",
       params: [],
       result: { name: "stats", schema: { type: "object" } },
       annotations: { readOnlyHint: true },

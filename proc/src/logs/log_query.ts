@@ -7,7 +7,7 @@
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
 import type { LogQuery, StoredLogEntry } from "./log_sink.ts";
-import { type Level, LEVELS, levelNumber } from "./log_schema.ts";
+import { type Level, levelNumber, LEVELS } from "./log_schema.ts";
 import type { LogRecord } from "./log_store.ts";
 import { compileSourcePattern, literalRange, type SourcePattern } from "./source_pattern.ts";
 import { parseTime } from "./parse_time.ts";
@@ -49,7 +49,7 @@ function pattern(p: string): SourcePattern {
   let c = patternCache.get(p);
   if (!c) {
     if (patternCache.size > 1000) patternCache.clear();
-    patternCache.set(p, (c = compileSourcePattern(p)));
+    patternCache.set(p, c = compileSourcePattern(p));
   }
   return c;
 }
@@ -80,8 +80,11 @@ export function whereOf(db: DatabaseSync, q: LogsQuery): { sql: string; args: SQ
     args.push(...range.args);
     if (p.hasWildcard) {
       if (!withFunction.has(db)) {
-        db.function("hero_source_match", { deterministic: true }, (s, pat) =>
-          pattern(String(pat)).matches(String(s)) ? 1 : 0);
+        db.function(
+          "hero_source_match",
+          { deterministic: true },
+          (s, pat) => pattern(String(pat)).matches(String(s)) ? 1 : 0,
+        );
         withFunction.add(db);
       }
       where.push("hero_source_match(l.source, ?)");
@@ -120,9 +123,16 @@ export function queryLogs(db: DatabaseSync, q: LogsQuery): LogsPage {
   const args = [...w.args];
   if (q.cursor) {
     const m = /^(\d+)_(\d+)$/.exec(q.cursor);
-    if (!m) throw new HeroError("INVALID_PARAMS", `Bad cursor "${q.cursor}": pass next_cursor as returned`);
+    if (!m) {
+      throw new HeroError(
+        "INVALID_PARAMS",
+        `Bad cursor "${q.cursor}": pass next_cursor as returned`,
+      );
+    }
     const [ts, id] = [Number(m[1]), Number(m[2])];
-    sql += newest ? " AND (l.ts < ? OR (l.ts = ? AND l.id < ?))" : " AND (l.ts > ? OR (l.ts = ? AND l.id > ?))";
+    sql += newest
+      ? " AND (l.ts < ? OR (l.ts = ? AND l.id < ?))"
+      : " AND (l.ts > ? OR (l.ts = ? AND l.id > ?))";
     args.push(ts, ts, id);
   }
   const dir = newest ? "DESC" : "ASC";

@@ -10,9 +10,9 @@ import fs from "node:fs";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
 import type { LogEntry, LogQuery, LogSink, StoredLogEntry } from "./log_sink.ts";
-import { type Level, LEVELS, levelNumber, openLogDatabase } from "./log_schema.ts";
-import { type RateLimits, RateLimiter } from "./rate_limiter.ts";
-import { DEFAULT_RETENTION, retentionStep, type RetentionPolicy, usedBytes } from "./retention.ts";
+import { type Level, levelNumber, LEVELS, openLogDatabase } from "./log_schema.ts";
+import { RateLimiter, type RateLimits } from "./rate_limiter.ts";
+import { DEFAULT_RETENTION, type RetentionPolicy, retentionStep, usedBytes } from "./retention.ts";
 import { DiskGuard } from "./disk_guard.ts";
 import { legacyQuery, rowToRecord } from "./log_query.ts";
 
@@ -181,7 +181,10 @@ export class LogStore implements LogSink {
     if (this.disk.state.low) {
       this.#dropped.disk_low += lines.length;
       throw new HeroError("LOGS_DISK_LOW", `Cannot store log lines: ${this.disk.describe()}`, {
-        details: { free_bytes: this.disk.state.freeBytes, min_free_bytes: this.disk.state.minFreeBytes },
+        details: {
+          free_bytes: this.disk.state.freeBytes,
+          min_free_bytes: this.disk.state.minFreeBytes,
+        },
       });
     }
     const now = Date.now();
@@ -362,7 +365,7 @@ export class LogStore implements LogSink {
         records.push(rowToRecord({ id: first + i, ...p, job_id: p.job }));
       }
     }
-    if (wantRecords) for (const fn of this.#subscribers) fn(records);
+    if (wantRecords) { for (const fn of this.#subscribers) fn(records); }
   }
 
   /** At most once a second: one visible record per source that lost lines to the rate limit. */
@@ -385,6 +388,6 @@ export class LogStore implements LogSink {
       });
       this.#source.run(source, 0, now, n);
     }
-    if (force) while (this.#queued) this.#writeBatch();
+    if (force) { while (this.#queued) this.#writeBatch(); }
   }
 }

@@ -19,27 +19,61 @@ test("lines go to their own logs.db and come back by prefix, wildcard, level, jo
   try {
     const t0 = Date.now() - 60_000;
     store.insert([
-      { ts: t0, source: "embedder.workspace.w1.job.j1.fetch", level: "info", message: "fetching page one" },
-      { ts: t0 + 1, source: "embedder.workspace.w2.job.j2.fetch", level: "error", message: "connection refused by host" },
-      { ts: t0 + 2, source: "embedder.http", level: "debug", message: "GET /health", fields: { ms: 3 } },
+      {
+        ts: t0,
+        source: "embedder.workspace.w1.job.j1.fetch",
+        level: "info",
+        message: "fetching page one",
+      },
+      {
+        ts: t0 + 1,
+        source: "embedder.workspace.w2.job.j2.fetch",
+        level: "error",
+        message: "connection refused by host",
+      },
+      {
+        ts: t0 + 2,
+        source: "embedder.http",
+        level: "debug",
+        message: "GET /health",
+        fields: { ms: 3 },
+      },
       { ts: t0 + 3, source: "embedderx.other", level: "fatal", message: "not under embedder" },
     ]);
-    store.write({ ts: t0 + 4, source: "api.server.stdout", jobId: 42, level: "info", line: "listening on 8080" });
+    store.write({
+      ts: t0 + 4,
+      source: "api.server.stdout",
+      jobId: 42,
+      level: "info",
+      line: "listening on 8080",
+    });
     store.flush();
-    const q = (p: Parameters<typeof queryLogs>[1]) => queryLogs(store.db, p).lines.map((l) => l.message);
+    const q = (p: Parameters<typeof queryLogs>[1]) =>
+      queryLogs(store.db, p).lines.map((l) => l.message);
     assert.deepEqual(q({ source: "embedder", order: "oldest" }), [
       "fetching page one",
       "connection refused by host",
       "GET /health",
     ]);
-    assert.deepEqual(q({ source: "embedder.workspace.*.job" }), ["connection refused by host", "fetching page one"]);
+    assert.deepEqual(q({ source: "embedder.workspace.*.job" }), [
+      "connection refused by host",
+      "fetching page one",
+    ]);
     assert.deepEqual(q({ source: "embedder.*.w1" }), ["fetching page one"]);
     assert.deepEqual(q({ level: "error" }), ["not under embedder", "connection refused by host"]);
     assert.deepEqual(q({ job_id: 42 }), ["listening on 8080"]);
     assert.deepEqual(q({ since: t0 + 2, until: t0 + 3 }), ["not under embedder", "GET /health"]);
     assert.deepEqual(q({ text: "connection refused" }), ["connection refused by host"]);
-    assert.deepEqual(q({ text: "refused connection" }), [], "text is a substring, not a bag of words");
-    assert.deepEqual(q({ text: "CONNECT" }), ["connection refused by host"], "case-insensitive word prefix");
+    assert.deepEqual(
+      q({ text: "refused connection" }),
+      [],
+      "text is a substring, not a bag of words",
+    );
+    assert.deepEqual(
+      q({ text: "CONNECT" }),
+      ["connection refused by host"],
+      "case-insensitive word prefix",
+    );
     const api = queryLogs(store.db, { source: "api" }).lines[0];
     assert.equal(api.service, "api");
     assert.equal(api.job_id, 42);
@@ -54,7 +88,12 @@ test("cursor pages cover every line exactly once, newest first and oldest first"
   const { store, done } = open();
   try {
     const ts = Date.now();
-    store.insert(Array.from({ length: 250 }, (_, i) => ({ ts: ts + (i % 7), source: "p.q", message: `m${i}` })));
+    store.insert(
+      Array.from(
+        { length: 250 },
+        (_, i) => ({ ts: ts + (i % 7), source: "p.q", message: `m${i}` }),
+      ),
+    );
     store.flush();
     for (const order of ["newest", "oldest"] as const) {
       const seen: string[] = [];
@@ -70,13 +109,23 @@ test("cursor pages cover every line exactly once, newest first and oldest first"
       assert.equal(new Set(seen).size, 250);
       const tsOf = (m: string) => ts + (Number(m.slice(1)) % 7);
       for (let i = 1; i < seen.length; i++) {
-        assert.ok(order === "newest" ? tsOf(seen[i - 1]) >= tsOf(seen[i]) : tsOf(seen[i - 1]) <= tsOf(seen[i]));
+        assert.ok(
+          order === "newest"
+            ? tsOf(seen[i - 1]) >= tsOf(seen[i])
+            : tsOf(seen[i - 1]) <= tsOf(seen[i]),
+        );
       }
     }
     assert.throws(() => queryLogs(store.db, { cursor: "nope" }), /Bad cursor "nope"/);
     assert.throws(() => queryLogs(store.db, { source: "a..b" }), /Bad source prefix "a..b"/);
-    assert.throws(() => queryLogs(store.db, { level: "loud" as "info" }), /Unknown log level "loud"/);
-    assert.throws(() => queryLogs(store.db, { since: "yesterday-ish" }), /Bad since "yesterday-ish"/);
+    assert.throws(
+      () => queryLogs(store.db, { level: "loud" as "info" }),
+      /Unknown log level "loud"/,
+    );
+    assert.throws(
+      () => queryLogs(store.db, { since: "yesterday-ish" }),
+      /Bad since "yesterday-ish"/,
+    );
   } finally {
     done();
   }
@@ -95,7 +144,11 @@ test("the tree counts lines per prefix with the last time, limited in depth", ()
     store.flush();
     const root = logTree(store.db, "", 2);
     assert.equal(root.lines, 5);
-    assert.deepEqual(root.children.map((c) => [c.path, c.lines, c.last_ts]), [["a", 4, 3000], ["z", 1, 9000]]);
+    assert.deepEqual(root.children.map((c) => [c.path, c.lines, c.last_ts]), [["a", 4, 3000], [
+      "z",
+      1,
+      9000,
+    ]]);
     const ab = root.children[0].children.find((c) => c.name === "b")!;
     assert.equal(ab.lines, 3);
     assert.equal(ab.children.length, 0);
@@ -112,13 +165,18 @@ test("the tree counts lines per prefix with the last time, limited in depth", ()
 test("a source over its rate limit loses lines, and a visible record says how many", () => {
   const { store, done } = open({ rate: { linesPerSecond: 100, burst: 100 } });
   try {
-    const r = store.insert(Array.from({ length: 1000 }, (_, i) => ({ source: "noisy.x", message: `n${i}` })));
+    const r = store.insert(
+      Array.from({ length: 1000 }, (_, i) => ({ source: "noisy.x", message: `n${i}` })),
+    );
     store.insert([{ source: "quiet.y", message: "still here" }]);
     store.flush();
     assert.ok(r.accepted >= 100 && r.accepted < 120, `accepted ${r.accepted}`);
     assert.equal(r.accepted + r.dropped, 1000);
     const note = queryLogs(store.db, { source: "noisy", level: "warn" }).lines[0];
-    assert.match(note.message, new RegExp(`^${r.dropped} lines dropped: "noisy.x" sent more than 100 lines/s`));
+    assert.match(
+      note.message,
+      new RegExp(`^${r.dropped} lines dropped: "noisy.x" sent more than 100 lines/s`),
+    );
     assert.equal(note.fields?.dropped, r.dropped);
     assert.equal(queryLogs(store.db, { source: "quiet" }).lines.length, 1);
     assert.equal(logTree(store.db, "noisy", 1).dropped, r.dropped);
@@ -131,15 +189,22 @@ test("a source over its rate limit loses lines, and a visible record says how ma
 test("a flooding source does not hold back another source's lines", async () => {
   const { store, done } = open({ maxBatch: 5000 });
   try {
-    const flood = Array.from({ length: 10_000 }, (_, i) => ({ source: "flood.out", message: `line ${i} ${"x".repeat(80)}` }));
+    const flood = Array.from(
+      { length: 10_000 },
+      (_, i) => ({ source: "flood.out", message: `line ${i} ${"x".repeat(80)}` }),
+    );
     for (let i = 0; i < 10; i++) store.insert(flood);
     store.insert([{ source: "calm.out", message: "calm line" }]);
     const reader = new DatabaseSync(store.file, { readOnly: true });
     try {
-      const seen = await waitFor("the calm line", () =>
-        reader.prepare("SELECT count(*) AS n FROM logs WHERE source = 'calm.out'").get()!.n === 1
-          ? { queued: store.queued }
-          : undefined, 5000);
+      const seen = await waitFor(
+        "the calm line",
+        () =>
+          reader.prepare("SELECT count(*) AS n FROM logs WHERE source = 'calm.out'").get()!.n === 1
+            ? { queued: store.queued }
+            : undefined,
+        5000,
+      );
       assert.ok(seen!.queued > 0, "the calm line was stored while flood lines were still queued");
     } finally {
       reader.close();
@@ -154,13 +219,23 @@ test("retention deletes lines older than the maximum age, and the size cap delet
   try {
     const now = Date.now();
     store.insert([{ ts: now - 7200_000, source: "old.a", message: "too old" }]);
-    store.insert(Array.from({ length: 5000 }, (_, i) => ({ ts: now, source: "new.a", message: `fresh ${i} ${"y".repeat(100)}` })));
+    store.insert(
+      Array.from(
+        { length: 5000 },
+        (_, i) => ({ ts: now, source: "new.a", message: `fresh ${i} ${"y".repeat(100)}` }),
+      ),
+    );
     store.flush();
     store.enforceRetention();
     assert.equal(queryLogs(store.db, { source: "old" }).lines.length, 0);
     assert.equal(logTree(store.db, "old").lines, 0);
     for (let k = 0; k < 10; k++) {
-      store.insert(Array.from({ length: 5000 }, (_, i) => ({ ts: now, source: "new.a", message: `bulk ${k} ${i} ${"z".repeat(200)}` })));
+      store.insert(
+        Array.from(
+          { length: 5000 },
+          (_, i) => ({ ts: now, source: "new.a", message: `bulk ${k} ${i} ${"z".repeat(200)}` }),
+        ),
+      );
       store.flush();
       store.enforceRetention();
     }
@@ -183,9 +258,16 @@ test("when free disk is below the minimum, new lines are refused with a clear er
     assert.throws(
       () => store.insert([{ source: "a", message: "x" }]),
       (e: Error & { code?: string }) =>
-        e.code === "LOGS_DISK_LOW" && /^Cannot store log lines: only \d+ MB free on the disk of /.test(e.message),
+        e.code === "LOGS_DISK_LOW" &&
+        /^Cannot store log lines: only \d+ MB free on the disk of /.test(e.message),
     );
-    store.write({ ts: Date.now(), source: "a.b.stdout", jobId: 1, level: "info", line: "captured" });
+    store.write({
+      ts: Date.now(),
+      source: "a.b.stdout",
+      jobId: 1,
+      level: "info",
+      line: "captured",
+    });
     store.flush();
     assert.equal(store.totalLines, 0);
     assert.equal(store.droppedByReason.disk_low, 2);

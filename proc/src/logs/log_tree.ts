@@ -32,7 +32,14 @@ export function logTree(db: DatabaseSync, prefix = "", depth = 3): LogTreeNode {
     `SELECT source, lines, last_ts, dropped FROM log_sources WHERE ${range.sql} ORDER BY source`,
   ).all(...range.args);
   const base = pat.hasWildcard ? "" : pat.literal;
-  const root: LogTreeNode = { name: base.split(".").pop() ?? "", path: base, lines: 0, last_ts: 0, dropped: 0, children: [] };
+  const root: LogTreeNode = {
+    name: base.split(".").pop() ?? "",
+    path: base,
+    lines: 0,
+    last_ts: 0,
+    dropped: 0,
+    children: [],
+  };
   const skip = base ? base.split(".").length : 0;
   const index = new Map<LogTreeNode, Map<string, LogTreeNode>>();
   for (const r of rows) {
@@ -48,7 +55,7 @@ export function logTree(db: DatabaseSync, prefix = "", depth = 3): LogTreeNode {
         break;
       }
       let kids = index.get(node);
-      if (!kids) index.set(node, (kids = new Map()));
+      if (!kids) index.set(node, kids = new Map());
       let child = kids.get(segs[i]);
       if (!child) {
         const path = node.path ? `${node.path}.${segs[i]}` : segs[i];

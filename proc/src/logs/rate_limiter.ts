@@ -57,7 +57,9 @@ export class RateLimiter {
     for (const [source, b] of this.#buckets) {
       if (b.dropped) out.set(source, b.dropped), (b.dropped = 0);
       // Forget full, idle buckets so the map stays as small as the set of active sources.
-      if (b.tokens >= this.limits.burst && this.#now() - b.at > 60_000) this.#buckets.delete(source);
+      if (b.tokens >= this.limits.burst && this.#now() - b.at > 60_000) {
+        this.#buckets.delete(source);
+      }
     }
     return out;
   }

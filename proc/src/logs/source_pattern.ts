@@ -54,7 +54,9 @@ export function compileSourcePattern(pattern: string): SourcePattern {
     };
   }
   const re = new RegExp(
-    `^${segs.map((s) => (s === "*" ? "[^.]+" : s.replace(/[-/\\^$+?()|[\]{}]/g, "\\$&"))).join("\\.")}(\\..*)?$`,
+    `^${
+      segs.map((s) => (s === "*" ? "[^.]+" : s.replace(/[-/\\^$+?()|[\]{}]/g, "\\$&"))).join("\\.")
+    }(\\..*)?$`,
   );
   return { literal, hasWildcard: true, matches: (s) => re.test(s) };
 }

@@ -49,7 +49,8 @@ export interface HeroLifecycleOptions {
   runtime?: Runtime;
 }
 
-const USAGE = (hint: string) => `Usage:
+const USAGE = (hint: string) =>
+  `Usage:
   ${hint} run [ARGS]            serve in the foreground
   ${hint} start | --start       register with hero_proc, start, wait until healthy
   ${hint} stop                  stop the service
@@ -80,8 +81,16 @@ export class HeroLifecycle {
     const out = this.#o.out ?? ((t: string) => console.log(t));
     const err = this.#o.err ?? ((t: string) => console.error(t));
     const hint = this.#o.commandHint ?? this.#o.self.join(" ");
-    const cmd = argv.includes("--start") ? "start" : argv[0] && !argv[0].startsWith("-") ? argv[0] : "run";
-    const rest = argv.includes("--start") ? argv.filter((a) => a !== "--start") : argv[0] === cmd ? argv.slice(1) : argv;
+    const cmd = argv.includes("--start")
+      ? "start"
+      : argv[0] && !argv[0].startsWith("-")
+      ? argv[0]
+      : "run";
+    const rest = argv.includes("--start")
+      ? argv.filter((a) => a !== "--start")
+      : argv[0] === cmd
+      ? argv.slice(1)
+      : argv;
     try {
       if (cmd === "run") return await this.#run(rest);
       if (cmd === "help" || argv.includes("--help") || argv.includes("-h")) {
@@ -117,11 +126,19 @@ export class HeroLifecycle {
       try {
         if (cmd === "start") {
           const timeout = v.timeout === undefined ? 30 : Number(v.timeout);
-          if (!(timeout > 0)) throw new HeroError("INVALID_ARGS", `Bad --timeout "${v.timeout}": give seconds > 0`);
+          if (!(timeout > 0)) {
+            throw new HeroError("INVALID_ARGS", `Bad --timeout "${v.timeout}": give seconds > 0`);
+          }
           const status = await startService(proc, {
             name,
             description: this.#o.description ?? "",
-            exec: [...this.#o.self, "run", "--service-name", name, ...splitArgs(v["run-args"] ?? "")],
+            exec: [
+              ...this.#o.self,
+              "run",
+              "--service-name",
+              name,
+              ...splitArgs(v["run-args"] ?? ""),
+            ],
             env: { PATH_SOCKET: root, ...parseEnvPairs(v.env ?? []) },
             health: this.#o.health?.(name, root) ?? { socket: serviceSocketPaths(root, name).rpc },
             timeoutMs: timeout * 1000,
@@ -144,7 +161,8 @@ export class HeroLifecycle {
       }
     } catch (e) {
       const code = String((e as { code?: unknown }).code ?? "");
-      const usage = code === "INVALID_ARGS" || code === "INVALID_SERVICE_NAME" || code.startsWith("ERR_PARSE_ARGS");
+      const usage = code === "INVALID_ARGS" || code === "INVALID_SERVICE_NAME" ||
+        code.startsWith("ERR_PARSE_ARGS");
       if (e instanceof HeroError || usage) {
         err((e as Error).message);
         return usage ? 2 : 1;
@@ -165,8 +183,9 @@ export class HeroLifecycle {
     let name = this.#o.name;
     for (let i = 0; i < argv.length; i++) {
       if (argv[i] === "--service-name" && i + 1 < argv.length) name = argv[++i];
-      else if (argv[i].startsWith("--service-name=")) name = argv[i].slice("--service-name=".length);
-      else args.push(argv[i]);
+      else if (argv[i].startsWith("--service-name=")) {
+        name = argv[i].slice("--service-name=".length);
+      } else args.push(argv[i]);
     }
     validateServiceName(name);
     const socketRoot = this.#socketRoot();

@@ -7,20 +7,32 @@ import { currentRuntime } from "../runtime/current.ts";
 import type { ProcClient } from "./proc_client.ts";
 
 function notRegistered(err: unknown): boolean {
-  return err instanceof RpcError && (err.data as { code?: string } | undefined)?.code === "SERVICE_NOT_FOUND";
+  return err instanceof RpcError &&
+    (err.data as { code?: string } | undefined)?.code === "SERVICE_NOT_FOUND";
 }
 
 /** One line for people. */
 export function formatRecord(l: LogRecord): string {
-  return `${new Date(l.ts).toISOString().slice(11, 23)} ${l.level.toUpperCase().padEnd(5)} ${l.source} ${l.message}`;
+  return `${new Date(l.ts).toISOString().slice(11, 23)} ${
+    l.level.toUpperCase().padEnd(5)
+  } ${l.source} ${l.message}`;
 }
 
 /** Stops the service; exit 0, or 1 when it is not registered. */
-export async function stopCommand(proc: ProcClient, name: string, out: (t: string) => void): Promise<number> {
+export async function stopCommand(
+  proc: ProcClient,
+  name: string,
+  out: (t: string) => void,
+): Promise<number> {
   try {
     await proc.call("service.stop", { name }, 120_000);
   } catch (err) {
-    if (notRegistered(err)) throw new HeroError("NOT_REGISTERED", `"${name}" is not registered with hero_proc; nothing to stop`);
+    if (notRegistered(err)) {
+      throw new HeroError(
+        "NOT_REGISTERED",
+        `"${name}" is not registered with hero_proc; nothing to stop`,
+      );
+    }
     throw err;
   }
   out(`${name} stopped`);
@@ -34,7 +46,12 @@ export async function statusCommand(
   hint: string,
   out: (t: string) => void,
 ): Promise<number> {
-  let s: { state: string; health: string; pid: number | null; actions: { restarts: number; reason: string | null; uptime_ms?: number }[] };
+  let s: {
+    state: string;
+    health: string;
+    pid: number | null;
+    actions: { restarts: number; reason: string | null; uptime_ms?: number }[];
+  };
   try {
     s = await proc.call("service.status", { name });
   } catch (err) {
@@ -60,7 +77,10 @@ export async function logsCommand(
   o: { follow: boolean; lines: number; socketRoot: string; runtime?: Runtime },
   out: (t: string) => void,
 ): Promise<number> {
-  const page = await proc.call<{ lines: LogRecord[] }>("logs.query", { source: name, limit: Math.max(1, Math.min(o.lines, 10_000)) });
+  const page = await proc.call<{ lines: LogRecord[] }>("logs.query", {
+    source: name,
+    limit: Math.max(1, Math.min(o.lines, 10_000)),
+  });
   const lines = page.lines.reverse();
   for (const l of lines) out(formatRecord(l));
   if (!o.follow) return 0;
@@ -69,7 +89,16 @@ export async function logsCommand(
   const off = rt.onShutdownSignal(() => ctl.abort());
   try {
     const after = lines.at(-1)?.id;
-    for await (const l of followLogs({ source: name, afterId: after, backlog: 0, signal: ctl.signal, socketRoot: o.socketRoot, runtime: rt })) {
+    for await (
+      const l of followLogs({
+        source: name,
+        afterId: after,
+        backlog: 0,
+        signal: ctl.signal,
+        socketRoot: o.socketRoot,
+        runtime: rt,
+      })
+    ) {
       out(formatRecord(l));
     }
   } finally {

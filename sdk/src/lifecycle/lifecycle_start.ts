@@ -82,11 +82,18 @@ export async function startService(proc: ProcClient, plan: StartPlan): Promise<S
     if (a && a.state === "running" && a.health === "healthy") return last;
     const crashed = a && (a.state === "failed" || a.state === "backoff" || a.restarts > 0);
     if (crashed) {
-      return await fail(proc, plan, startedAt, `it exited during startup${a.reason ? ` (${a.reason})` : ""}`);
+      return await fail(
+        proc,
+        plan,
+        startedAt,
+        `it exited during startup${a.reason ? ` (${a.reason})` : ""}`,
+      );
     }
     if (Date.now() >= deadline) {
       const why = a?.state === "running"
-        ? `it is running (pid ${a.pid}) but its health check did not pass within ${plan.timeoutMs / 1000} s` +
+        ? `it is running (pid ${a.pid}) but its health check did not pass within ${
+          plan.timeoutMs / 1000
+        } s` +
           (a.reason ? ` (${a.reason})` : "")
         : `it did not start within ${plan.timeoutMs / 1000} s (state ${a?.state ?? last.state})`;
       return await fail(proc, plan, startedAt, why);
@@ -95,15 +102,27 @@ export async function startService(proc: ProcClient, plan: StartPlan): Promise<S
   }
 }
 
-async function fail(proc: ProcClient, plan: StartPlan, startedAt: number, why: string): Promise<never> {
+async function fail(
+  proc: ProcClient,
+  plan: StartPlan,
+  startedAt: number,
+  why: string,
+): Promise<never> {
   await proc.call("service.stop", { name: plan.name }).catch(() => {});
   let lines: Line[] = [];
   try {
-    const page = await proc.call<{ lines: Line[] }>("logs.query", { source: plan.name, since: startedAt, limit: 15 });
+    const page = await proc.call<{ lines: Line[] }>("logs.query", {
+      source: plan.name,
+      since: startedAt,
+      limit: 15,
+    });
     lines = page.lines.reverse();
   } catch { /* the message below still says how to look */ }
   const shown = lines.length
-    ? `Last log lines:\n${lines.map((l) => `  ${new Date(l.ts).toISOString().slice(11, 23)} ${l.source} ${l.message}`).join("\n")}`
+    ? `Last log lines:\n${
+      lines.map((l) => `  ${new Date(l.ts).toISOString().slice(11, 23)} ${l.source} ${l.message}`)
+        .join("\n")
+    }`
     : "No log lines were captured.";
   throw new HeroError(
     "START_FAILED",

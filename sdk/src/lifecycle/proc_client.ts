@@ -19,7 +19,11 @@ export class ProcClient {
   }
 
   /** Calls a hero_proc method; an unreachable daemon becomes HERO_PROC_NOT_RUNNING. */
-  async call<R>(method: string, params: Record<string, unknown> = {}, timeoutMs?: number): Promise<R> {
+  async call<R>(
+    method: string,
+    params: Record<string, unknown> = {},
+    timeoutMs?: number,
+  ): Promise<R> {
     try {
       return await this.#client.call<R>(method, params, { timeoutMs });
     } catch (err) {

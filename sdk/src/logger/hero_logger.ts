@@ -65,7 +65,8 @@ export class HeroLogger {
     }
     const runtime = opts.runtime ?? currentRuntime();
     const socket = opts.socketPath ?? serviceSocketPaths(
-      opts.socketRoot ?? resolveSocketRoot({ env: (k) => runtime.env(k), homeDir: runtime.homeDir() }),
+      opts.socketRoot ??
+        resolveSocketRoot({ env: (k) => runtime.env(k), homeDir: runtime.homeDir() }),
       "hero_proc",
     ).rpc;
     const client = new RpcClient(socket, { runtime, timeoutMs: 10_000 });

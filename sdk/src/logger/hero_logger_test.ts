@@ -45,8 +45,28 @@ async function fakeProc(root: string) {
       const body = [
         `event: ready\ndata: {"last_id":${after}}\n\n`,
         ": comment\n\n",
-        `id: ${after + 1}\ndata: ${JSON.stringify({ id: after + 1, ts: 1, level: "info", source: url.searchParams.get("source"), service: null, job_id: null, message: "first\nline" })}\n\n`,
-        `id: ${after + 2}\r\ndata: ${JSON.stringify({ id: after + 2, ts: 2, level: "warn", source: "x", service: null, job_id: null, message: "second" })}\r\n\r\n`,
+        `id: ${after + 1}\ndata: ${
+          JSON.stringify({
+            id: after + 1,
+            ts: 1,
+            level: "info",
+            source: url.searchParams.get("source"),
+            service: null,
+            job_id: null,
+            message: "first\nline",
+          })
+        }\n\n`,
+        `id: ${after + 2}\r\ndata: ${
+          JSON.stringify({
+            id: after + 2,
+            ts: 2,
+            level: "warn",
+            source: "x",
+            service: null,
+            job_id: null,
+            message: "second",
+          })
+        }\r\n\r\n`,
       ].join("");
       const enc = new TextEncoder().encode(body);
       // Split mid-event to exercise the parser's buffering.
@@ -57,7 +77,9 @@ async function fakeProc(root: string) {
           c.close();
         },
       });
-      return Promise.resolve(new Response(stream, { headers: { "content-type": "text/event-stream" } }));
+      return Promise.resolve(
+        new Response(stream, { headers: { "content-type": "text/event-stream" } }),
+      );
     },
   });
   await server.start();
@@ -84,7 +106,12 @@ test("lines go out in batches of at most 500, with levels, child sources and fie
     assert.equal(all[0].source, "embedder.workspace.w_7.job.0");
     assert.equal(all[0].service, "embedder");
     assert.deepEqual(all[5].fields, { i: 5 });
-    assert.deepEqual(all.at(-1), { ...all.at(-1), level: "error", message: "boom", source: "embedder" });
+    assert.deepEqual(all.at(-1), {
+      ...all.at(-1),
+      level: "error",
+      message: "boom",
+      source: "embedder",
+    });
     assert.deepEqual(logger.stats, { sent: 1201, dropped: 0, pending: 0, connected: true });
   } finally {
     await logger.close();
@@ -101,7 +128,9 @@ test("a lone line is sent within the flush interval, without an explicit flush",
     logger.info("hello");
     assert.equal(proc.lines().length, 0, "buffered, not sent at once");
     const deadline = Date.now() + 3000;
-    while (!proc.lines().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!proc.lines().length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     assert.equal(proc.lines()[0]?.message, "hello");
   } finally {
     await logger.close();

@@ -47,10 +47,14 @@ export interface FollowOptions {
 export async function* followLogs(opts: FollowOptions = {}): AsyncGenerator<LogRecord> {
   const runtime = opts.runtime ?? currentRuntime();
   if (!runtime.streamRequest) {
-    throw new HeroError("UNSUPPORTED", `Following logs needs streaming requests, which the ${runtime.name} adapter lacks`);
+    throw new HeroError(
+      "UNSUPPORTED",
+      `Following logs needs streaming requests, which the ${runtime.name} adapter lacks`,
+    );
   }
   const socketPath = opts.socketPath ?? serviceSocketPaths(
-    opts.socketRoot ?? resolveSocketRoot({ env: (k) => runtime.env(k), homeDir: runtime.homeDir() }),
+    opts.socketRoot ??
+      resolveSocketRoot({ env: (k) => runtime.env(k), homeDir: runtime.homeDir() }),
     "hero_proc",
   ).admin;
   let after = opts.afterId;
@@ -75,14 +79,21 @@ export async function* followLogs(opts: FollowOptions = {}): AsyncGenerator<LogR
     } catch (err) {
       if (opts.signal?.aborted) return;
       if (maxRetries && ++failures >= maxRetries) {
-        throw new HeroError("CONNECTION_FAILED", `Cannot follow logs: hero_proc is not reachable at ${socketPath}`, { cause: err });
+        throw new HeroError(
+          "CONNECTION_FAILED",
+          `Cannot follow logs: hero_proc is not reachable at ${socketPath}`,
+          { cause: err },
+        );
       }
       await new Promise((r) => setTimeout(r, 500));
       continue;
     }
     if (res.status !== 200) {
       const text = await new Response(res.body).text();
-      throw new HeroError("BAD_REQUEST", `Cannot follow logs: ${text.trim() || `HTTP ${res.status}`}`);
+      throw new HeroError(
+        "BAD_REQUEST",
+        `Cannot follow logs: ${text.trim() || `HTTP ${res.status}`}`,
+      );
     }
     failures = 0;
     try {

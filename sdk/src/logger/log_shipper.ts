@@ -91,10 +91,10 @@ export class LogShipper {
     }
     this.#pending.push(line);
     if (this.#pending.length >= bufferSize && this.#connected) this.#pump();
-    else this.#timer ??= setTimeout(() => {
-      this.#timer = undefined;
-      this.#pump();
-    }, this.#o.flushMs);
+    else {this.#timer ??= setTimeout(() => {
+        this.#timer = undefined;
+        this.#pump();
+      }, this.#o.flushMs);}
   }
 
   /** Sends everything buffered and waits for it (or for the failure). */
@@ -134,7 +134,8 @@ export class LogShipper {
           level: "warn",
           source: this.#o.source,
           ...(this.#o.service ? { service: this.#o.service } : {}),
-          message: `${this.#droppedUnreported} log lines dropped (hero_proc unreachable or too slow)`,
+          message:
+            `${this.#droppedUnreported} log lines dropped (hero_proc unreachable or too slow)`,
           fields: { dropped: this.#droppedUnreported },
         });
         this.#reports.set(batch, this.#droppedUnreported);
@@ -156,8 +157,11 @@ export class LogShipper {
       this.#dropped += r.dropped;
       const wasDown = !this.#connected;
       this.#connected = true;
-      if (wasDown || this.#droppedUnreported || this.#pending.length >= this.#o.bufferSize) this.#pump();
-      else if (this.#pending.length) this.#timer ??= setTimeout(() => this.#pump(), this.#o.flushMs);
+      if (wasDown || this.#droppedUnreported || this.#pending.length >= this.#o.bufferSize) {
+        this.#pump();
+      } else if (this.#pending.length) {
+        this.#timer ??= setTimeout(() => this.#pump(), this.#o.flushMs);
+      }
     } catch (err) {
       const unreachable = err instanceof HeroError &&
         (err.code === "CONNECTION_FAILED" || err.code === "TIMEOUT");

@@ -23,7 +23,9 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
         const line = buf.slice(0, nl).replace(/\r$/, "");
         buf = buf.slice(nl + 1);
         if (line === "") {
-          if (ev.data.length) yield { id: ev.id, event: ev.event ?? "message", data: ev.data.join("\n") };
+          if (ev.data.length) {
+            yield { id: ev.id, event: ev.event ?? "message", data: ev.data.join("\n") };
+          }
           ev = { data: [] };
           continue;
         }
