@@ -14,7 +14,7 @@ export function logAdminRoutes(store: LogStore, request: Request): Response | un
     new Response(JSON.stringify(v), { headers: { "content-type": "application/json" } });
   try {
     if (url.pathname === "/logs/tree" && request.method === "GET") {
-      store.flush();
+      store.catchUp();
       const depth = Number(url.searchParams.get("depth") ?? 3);
       return json(logTree(store.db, url.searchParams.get("prefix") ?? "", depth));
     }

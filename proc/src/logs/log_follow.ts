@@ -36,7 +36,7 @@ export async function followOnce(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<{ lines: LogRecord[]; last_id: number }> {
-  store.flush();
+  store.catchUp();
   const match = recordFilter(q);
   const after = q.after_id ?? lastId(store);
   const limit = q.limit ?? 1000;

@@ -48,7 +48,7 @@ export function followSse(store: LogStore, request: Request): Response | undefin
       const send = (r: LogRecord) => {
         controller.enqueue(enc.encode(`id: ${r.id}\ndata: ${JSON.stringify(r)}\n\n`));
       };
-      store.flush();
+      store.catchUp();
       // Backlog and subscription happen in the same tick: no line can fall between them.
       const first = resume !== undefined
         ? queryLogs(store.db, { ...q, after_id: resume, limit: 10_000 }).lines

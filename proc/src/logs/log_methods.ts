@@ -166,7 +166,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
       },
       annotations: { readOnlyHint: true },
       handler: mapped((p) => {
-        store().flush();
+        store().catchUp();
         return queryLogs(store().db, p);
       }),
     }),
@@ -184,7 +184,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
       result: { name: "tree", schema: { type: "object" } },
       annotations: { readOnlyHint: true },
       handler: mapped((p) => {
-        store().flush();
+        store().catchUp();
         return logTree(store().db, p.prefix ?? "", p.depth ?? 3);
       }),
     }),

@@ -4,7 +4,7 @@ import type { LogStore } from "./log_store.ts";
 
 /** The stats document. */
 export function logStats(store: LogStore): Record<string, unknown> {
-  store.flush();
+  store.catchUp();
   const edges = store.db.prepare(
     "SELECT (SELECT ts FROM logs ORDER BY id LIMIT 1) AS oldest, (SELECT ts FROM logs ORDER BY id DESC LIMIT 1) AS newest, (SELECT count(*) FROM log_sources) AS sources",
   ).get()!;
@@ -20,6 +20,7 @@ export function logStats(store: LogStore): Record<string, unknown> {
     status: disk.low ? "degraded" : "ok",
     file: store.file,
     lines: store.totalLines,
+    written_since_start: store.written,
     sources: Number(edges.sources),
     oldest_ts: edges.oldest == null ? null : Number(edges.oldest),
     newest_ts: edges.newest == null ? null : Number(edges.newest),

@@ -1,5 +1,5 @@
 /**
- * Retention: lines older than the maximum age go, and when the store is larger than its size
+ * Retention: lines older than the maximum age go, and when the store passes 90 % of its size
  * cap the oldest lines go until it is back under 80 % of the cap. Deletion runs in bounded
  * chunks (ids first, then rows, FTS entries and per-source counts in one transaction) so a
  * sweep never holds the event loop long enough to delay other services' lines.
@@ -21,7 +21,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
 };
 
 /** Most rows deleted per chunk. */
-const CHUNK = 20_000;
+const CHUNK = 10_000;
 
 /** Bytes the database uses (pages in use, free pages excluded). */
 export function usedBytes(db: DatabaseSync): number {
@@ -87,7 +87,8 @@ export function retentionStep(
   }
   if (policy.maxBytes > 0 && totalLines > 0) {
     const used = usedBytes(db);
-    if (used > policy.maxBytes) {
+    // Acting at 90 % leaves room for the batches written before the next step.
+    if (used > policy.maxBytes * 0.9) {
       const share = (used - policy.maxBytes * 0.8) / used;
       return deleteOldest(db, Math.max(1, Math.ceil(totalLines * share)));
     }
