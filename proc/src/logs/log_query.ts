@@ -69,7 +69,13 @@ export function rowToRecord(r: Record<string, unknown>): LogRecord {
   return rec;
 }
 
-/** The SQL conditions shared by queries and following. */
+/** The FTS5 expression for `text` (each word as a prefix), or undefined without words. */
+export function ftsExpression(text: string | undefined): string | undefined {
+  const words = text?.match(/[\p{L}\p{N}_]+/gu) ?? [];
+  return words.length ? words.map((w) => `"${w}"*`).join(" AND ") : undefined;
+}
+
+/** The SQL conditions shared by queries and following (full text is checked as a substring). */
 export function whereOf(db: DatabaseSync, q: LogsQuery): { sql: string; args: SQLInputValue[] } {
   const where: string[] = [];
   const args: SQLInputValue[] = [];
@@ -78,6 +84,7 @@ export function whereOf(db: DatabaseSync, q: LogsQuery): { sql: string; args: SQ
     const range = literalRange(p.literal, "l.source");
     where.push(range.sql);
     args.push(...range.args);
+    if (p.literal) (where.push("l.root = ?"), args.push(p.literal.split(".")[0]));
     if (p.hasWildcard) {
       if (!withFunction.has(db)) {
         db.function(
@@ -96,11 +103,6 @@ export function whereOf(db: DatabaseSync, q: LogsQuery): { sql: string; args: SQ
   if (q.until !== undefined) (where.push("l.ts <= ?"), args.push(parseTime(q.until, "until")));
   if (q.job_id !== undefined) (where.push("l.job_id = ?"), args.push(q.job_id));
   if (q.text) {
-    const words = q.text.match(/[\p{L}\p{N}_]+/gu) ?? [];
-    if (words.length) {
-      where.push("l.id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)");
-      args.push(words.map((w) => `"${w}"*`).join(" AND "));
-    }
     where.push("l.message LIKE ? ESCAPE '\\'");
     args.push(`%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
@@ -119,6 +121,8 @@ export function queryLogs(db: DatabaseSync, q: LogsQuery): LogsPage {
     return { lines, next_cursor: lines.length ? `id:${lines[lines.length - 1].id}` : null };
   }
   const newest = (q.order ?? "newest") === "newest";
+  const fts = ftsExpression(q.text);
+  if (fts) return textPage(db, q, w, fts, newest, limit);
   let sql = w.sql;
   const args = [...w.args];
   if (q.cursor) {
@@ -143,6 +147,42 @@ export function queryLogs(db: DatabaseSync, q: LogsQuery): LogsPage {
   const lines = rows.slice(0, limit).map(rowToRecord);
   const last = lines[lines.length - 1];
   return { lines, next_cursor: more && last ? `${last.ts}_${last.id}` : null };
+}
+
+/**
+ * Full-text pages walk the FTS index from the newest (or oldest) match and stop at the limit,
+ * so a common word costs as little as a rare one; they are in storage order (id), which is
+ * arrival order, and their cursors are `i<id>`.
+ */
+function textPage(
+  db: DatabaseSync,
+  q: LogsQuery,
+  w: { sql: string; args: SQLInputValue[] },
+  fts: string,
+  newest: boolean,
+  limit: number,
+): LogsPage {
+  let sql = w.sql;
+  const args: SQLInputValue[] = [fts, ...w.args];
+  if (q.cursor) {
+    const m = /^i(\d+)$/.exec(q.cursor);
+    if (!m) {
+      throw new HeroError(
+        "INVALID_PARAMS",
+        `Bad cursor "${q.cursor}": pass next_cursor as returned`,
+      );
+    }
+    sql += newest ? " AND f.rowid < ?" : " AND f.rowid > ?";
+    args.push(Number(m[1]));
+  }
+  const rows = db.prepare(
+    `SELECT l.* FROM logs_fts f CROSS JOIN logs l ON l.id = f.rowid
+     WHERE logs_fts MATCH ? AND ${sql} ORDER BY f.rowid ${newest ? "DESC" : "ASC"} LIMIT ?`,
+  ).all(...args, limit + 1);
+  const more = rows.length > limit;
+  const lines = rows.slice(0, limit).map(rowToRecord);
+  const last = lines[lines.length - 1];
+  return { lines, next_cursor: more && last ? `i${last.id}` : null };
 }
 
 /** The supervisor's simple reads (`job.logs`, `service.logs`), oldest first. */

@@ -35,8 +35,12 @@ CREATE TABLE IF NOT EXISTS logs (
   service TEXT,
   job_id  INTEGER,
   message TEXT NOT NULL,
-  fields  TEXT
+  fields  TEXT,
+  -- The first segment of the source: every prefix query knows it, so (root, ts) answers
+  -- "newest lines of this service" in time order without sorting.
+  root    TEXT GENERATED ALWAYS AS (substr(source, 1, instr(source || '.', '.') - 1)) VIRTUAL
 );
+CREATE INDEX IF NOT EXISTS logs_by_root_ts ON logs (root, ts);
 CREATE INDEX IF NOT EXISTS logs_by_source_ts ON logs (source, ts);
 CREATE INDEX IF NOT EXISTS logs_by_ts ON logs (ts);
 CREATE INDEX IF NOT EXISTS logs_by_job ON logs (job_id, ts) WHERE job_id IS NOT NULL;

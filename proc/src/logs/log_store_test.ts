@@ -116,6 +116,19 @@ test("cursor pages cover every line exactly once, newest first and oldest first"
         );
       }
     }
+    // Full-text pages walk the index in arrival order with their own cursors.
+    const textSeen: string[] = [];
+    let tc: string | undefined;
+    do {
+      const page = queryLogs(store.db, { text: "m1", limit: 30, cursor: tc });
+      textSeen.push(...page.lines.map((l) => l.message));
+      tc = page.next_cursor ?? undefined;
+    } while (tc);
+    const expected = Array.from({ length: 250 }, (_, i) => `m${i}`).filter((m) =>
+      m.startsWith("m1")
+    );
+    assert.deepEqual(textSeen, expected.reverse());
+    assert.throws(() => queryLogs(store.db, { text: "m1", cursor: "1_2" }), /Bad cursor "1_2"/);
     assert.throws(() => queryLogs(store.db, { cursor: "nope" }), /Bad cursor "nope"/);
     assert.throws(() => queryLogs(store.db, { source: "a..b" }), /Bad source prefix "a..b"/);
     assert.throws(
