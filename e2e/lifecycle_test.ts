@@ -115,6 +115,44 @@ describe("service lifecycle with hero_proc", () => {
     assert.match(after.stdout, /^notes: stopped/);
   });
 
+  it("on Deno: start registers the binary with deno as its runtime; stop stops it", async () => {
+    const deno = path.join(repo, "node_modules/deno/deno");
+    const runDeno = (args: string[]) =>
+      new Promise<Run>((resolve) => {
+        execFile(deno, ["run", "--allow-all", notes, ...args], {
+          env: { ...process.env, ...env },
+          timeout: 60_000,
+        }, (err, stdout, stderr) => {
+          resolve({
+            code: err ? (typeof err.code === "number" ? err.code : 1) : 0,
+            stdout,
+            stderr,
+          });
+        });
+      });
+    const db = path.join(dir, "notes_deno.db");
+    const started = await runDeno([
+      "start",
+      "--service-name",
+      "notes_deno",
+      "--run-args",
+      `--db ${db}`,
+    ]);
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stdout, /^notes_deno is running \(pid \d+\) and healthy/);
+    const proc = new RpcClient(path.join(dir, "s/hero_proc/rpc.sock"));
+    try {
+      const svc = await proc.call<{ spec: { actions: { exec: string[] }[] } }>("service.get", {
+        name: "notes_deno",
+      });
+      assert.match(svc.spec.actions[0].exec[0], /deno$/);
+    } finally {
+      proc.close();
+    }
+    const stopped = await runDeno(["stop", "--service-name", "notes_deno"]);
+    assert.equal(stopped.code, 0, stopped.stderr);
+  });
+
   it("--start with --service-name and --env registers under that name with that environment", async () => {
     const r = await run(fixture, [
       "--start",
@@ -146,6 +184,16 @@ describe("service lifecycle with hero_proc", () => {
         if (!marker) await new Promise((r) => setTimeout(r, 100));
       }
       assert.equal(marker, "m42");
+      // The service's own lines carry its hero_proc job id, like its captured output.
+      const st = await proc.call<{ actions: { job_id: number }[] }>("service.status", {
+        name: "fixture_two",
+      });
+      const own = await proc.call<{ lines: { source: string }[] }>("logs.query", {
+        job_id: st.actions[0].job_id,
+        limit: 100,
+      });
+      assert.ok(own.lines.some((l) => l.source === "fixture_two.http"));
+      assert.ok(own.lines.some((l) => l.source === "fixture_two.main.stdout"));
     } finally {
       await proc.call("service.stop", { name: "fixture_two" });
       proc.close();

@@ -1,8 +1,9 @@
 /**
  * The log database: a file of its own (`<state dir>/logs.db`, never the state database) so a
  * flood of lines can never slow or bloat the supervisor's state. WAL mode, one row per line,
- * indexes for "this source prefix in this time window" and "this job", a contentless FTS5
- * index for full text (rows can be deleted by id, so retention stays cheap), and a small
+ * indexes for "this service, newest first", "this source prefix in this time window" and
+ * "this job", a contentless FTS5 index for full text (retention removes its entries by giving
+ * back the indexed text, far cheaper than contentless_delete's tombstones), and a small
  * per-source summary table that makes `logs.tree` independent of the number of lines.
  */
 import { DatabaseSync } from "node:sqlite";
@@ -45,7 +46,7 @@ CREATE INDEX IF NOT EXISTS logs_by_source_ts ON logs (source, ts);
 CREATE INDEX IF NOT EXISTS logs_by_ts ON logs (ts);
 CREATE INDEX IF NOT EXISTS logs_by_job ON logs (job_id, ts) WHERE job_id IS NOT NULL;
 CREATE VIRTUAL TABLE IF NOT EXISTS logs_fts USING fts5(
-  message, content='', contentless_delete=1, detail=none
+  message, content='', detail=none
 );
 CREATE TABLE IF NOT EXISTS log_sources (
   source  TEXT PRIMARY KEY,

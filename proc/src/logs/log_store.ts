@@ -53,7 +53,7 @@ export interface LogStoreOptions {
   flushMs?: number;
   /** Most lines waiting in memory before new ones are dropped (default 2 000 000). */
   maxQueued?: number;
-  /** Most lines written per transaction (default 10 000). */
+  /** Most lines written per transaction (default 5 000). */
   maxBatch?: number;
 }
 
@@ -113,7 +113,7 @@ export class LogStore implements LogSink {
     this.limiter = new RateLimiter({ linesPerSecond: 50_000, burst: 1_000_000, ...opts.rate });
     this.disk = new DiskGuard(path.dirname(opts.file), opts.minFreeBytes ?? 100 * 1024 * 1024);
     this.#maxQueued = opts.maxQueued ?? 2_000_000;
-    this.#maxBatch = opts.maxBatch ?? 10_000;
+    this.#maxBatch = opts.maxBatch ?? 5_000;
     // One statement per batch: SQLite unpacks the JSON array, which costs far less than a
     // native call per line.
     this.#insert = this.db.prepare(

@@ -21,7 +21,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
 };
 
 /** Most rows deleted per chunk. */
-const CHUNK = 10_000;
+const CHUNK = 5_000;
 
 /** Bytes the database uses (pages in use, free pages excluded). */
 export function usedBytes(db: DatabaseSync): number {
@@ -44,9 +44,17 @@ export function deleteRows(db: DatabaseSync, ids: number[]): number {
     ).all();
     const dec = db.prepare("UPDATE log_sources SET lines = max(0, lines - ?) WHERE source = ?");
     for (const c of counts) dec.run(Number(c.n), String(c.source));
+    // A contentless FTS5 entry is removed by giving back the text it indexed.
+    const fts = db.prepare(
+      "INSERT INTO logs_fts (logs_fts, rowid, message) VALUES ('delete', ?, ?)",
+    );
+    for (
+      const r of db.prepare("SELECT id, message FROM logs WHERE id IN (SELECT id FROM doomed)")
+        .all()
+    ) {
+      fts.run(Number(r.id), String(r.message));
+    }
     db.exec("DELETE FROM logs WHERE id IN (SELECT id FROM doomed)");
-    const fts = db.prepare("DELETE FROM logs_fts WHERE rowid = ?");
-    for (const id of ids) fts.run(id);
     db.exec("DELETE FROM log_sources WHERE lines = 0 AND dropped = 0");
     db.exec("DELETE FROM doomed");
     db.exec("COMMIT");
@@ -87,10 +95,19 @@ export function retentionStep(
   }
   if (policy.maxBytes > 0 && totalLines > 0) {
     const used = usedBytes(db);
-    // Acting at 90 % leaves room for the batches written before the next step.
+    // Acting at 90 % leaves room for the batches written before the next step; past the
+    // cap itself, several chunks go at once so the store shrinks faster than a flood fills it.
     if (used > policy.maxBytes * 0.9) {
       const share = (used - policy.maxBytes * 0.8) / used;
-      return deleteOldest(db, Math.max(1, Math.ceil(totalLines * share)));
+      let want = Math.max(1, Math.ceil(totalLines * share));
+      let n = 0;
+      for (let chunk = 0; chunk < (used > policy.maxBytes ? 4 : 1) && want > 0; chunk++) {
+        const d = deleteOldest(db, want);
+        if (!d) break;
+        n += d;
+        want -= d;
+      }
+      return n;
     }
   }
   return 0;

@@ -47,6 +47,8 @@ interface Shared {
   client: RpcClient;
   min: number;
   service: string;
+  /** hero_proc's job id of this process (HERO_PROC_JOB_ID), so its lines join its output. */
+  jobId?: number;
   echo?: (line: string) => void;
 }
 
@@ -71,8 +73,10 @@ export class HeroLogger {
     ).rpc;
     const client = new RpcClient(socket, { runtime, timeoutMs: 10_000 });
     const service = opts.service ?? this.source.split(".")[0];
+    const job = Number(runtime.env("HERO_PROC_JOB_ID"));
     this.#s = {
       client,
+      ...(Number.isInteger(job) && job > 0 ? { jobId: job } : {}),
       min: LOG_LEVELS.indexOf(opts.level ?? "debug"),
       service,
       echo: opts.echo,
@@ -130,6 +134,7 @@ export class HeroLogger {
       service: this.#s.service,
       message: text,
     };
+    if (this.#s.jobId !== undefined) line.job_id = this.#s.jobId;
     if (fields && typeof fields === "object" && Object.keys(fields).length) {
       try {
         line.fields = JSON.parse(JSON.stringify(fields));

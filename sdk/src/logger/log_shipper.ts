@@ -15,6 +15,7 @@ export interface ShippedLine {
   level: string;
   source: string;
   service?: string;
+  job_id?: number;
   message: string;
   fields?: Record<string, unknown>;
 }
