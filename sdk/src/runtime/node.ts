@@ -22,7 +22,7 @@ import type {
   TransportTarget,
 } from "./types.ts";
 import { knownBodyOf } from "../server/response_bytes.ts";
-import { requestFromNode } from "./node_request.ts";
+import { absoluteUrl, requestFromNode } from "./node_request.ts";
 
 async function serve(
   listenArg: net.ListenOptions,
@@ -84,7 +84,7 @@ async function handleNodeRequest(
     const headers = new Headers();
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-    request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+    request = new Request(absoluteUrl(req), {
       method,
       headers,
       body: Readable.toWeb(req) as ReadableStream,

@@ -33,7 +33,7 @@ class NodeRequestView {
   }
 
   get url(): string {
-    return `http://${this.#msg.headers.host ?? "localhost"}${this.#msg.url ?? "/"}`;
+    return absoluteUrl(this.#msg);
   }
 
   get headers(): Headers {
@@ -124,4 +124,15 @@ export function requestFromNode(
   signal: AbortSignal,
 ): Request {
   return new NodeRequestView(msg, bytes, signal) as unknown as Request;
+}
+
+/**
+ * The full URL of a request. Clients that talk to a Unix socket through a proxy setting (Deno's
+ * `createHttpClient({ proxy: { transport: "unix" } })`) send the absolute form
+ * (`POST http://localhost/rpc`); others send the origin form (`POST /rpc`).
+ */
+export function absoluteUrl(msg: { url?: string; headers: { host?: string } }): string {
+  const target = msg.url ?? "/";
+  if (/^https?:\/\//i.test(target)) return target;
+  return `http://${msg.headers.host ?? "localhost"}${target}`;
 }
