@@ -6,7 +6,10 @@ import { serviceMethods } from "./service_methods.ts";
 import { type SystemHooks, systemMethods } from "./system_methods.ts";
 
 /** Builds the API around a (lazily available) supervisor; validators compile on first use. */
-export function createProcApi(hooks: SystemHooks, compileValidators: "eager" | "lazy" = "lazy"): RpcApi {
+export function createProcApi(
+  hooks: SystemHooks,
+  compileValidators: "eager" | "lazy" = "lazy",
+): RpcApi {
   return defineApi({
     compileValidators,
     info: {

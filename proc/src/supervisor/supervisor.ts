@@ -85,7 +85,8 @@ export class Supervisor implements RunnerHost {
 
   /** All service definitions, by name. */
   services(): ServiceEntry[] {
-    return [...this.#services.values()].sort((a, b) => a.spec.name.localeCompare(b.spec.name));
+    // Plain code-unit order: names are [a-z0-9_], and localeCompare would load ICU collation data.
+    return [...this.#services.values()].sort((a, b) => (a.spec.name < b.spec.name ? -1 : 1));
   }
 
   /** One service, or a NOT_FOUND error suggesting the closest name. */
