@@ -25,6 +25,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hero_bench_"));
 interface Figures {
   rssIdleMb: number;
   rss100Mb: number;
+  anonIdleMb: number;
+  anon100Mb: number;
   start100Ms: number;
   restartMedianMs: number;
   restartP90Ms: number;
@@ -42,17 +44,25 @@ interface Contender {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
+/** VmRSS (all resident pages) and RssAnon (private memory, without the shared node binary). */
+function memMb(pid: number): { rss: number; anon: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return {
+    rss: Math.round(kb("VmRSS") / 102.4) / 10,
+    anon: Math.round(kb("RssAnon") / 102.4) / 10,
+  };
 }
 
-async function settle(pid: number): Promise<number> {
+async function settle(pid: number): Promise<{ rss: number; anon: number }> {
   // Take the smallest of a few samples after GC has had a chance to run.
   await sleep(1500);
-  const samples: number[] = [];
-  for (let i = 0; i < 5; i++) (samples.push(rssMb(pid)), await sleep(200));
-  return Math.min(...samples);
+  const samples: { rss: number; anon: number }[] = [];
+  for (let i = 0; i < 5; i++) (samples.push(memMb(pid)), await sleep(200));
+  return {
+    rss: Math.min(...samples.map((s) => s.rss)),
+    anon: Math.min(...samples.map((s) => s.anon)),
+  };
 }
 
 async function heroProc(): Promise<Contender> {
@@ -64,8 +74,10 @@ async function heroProc(): Promise<Contender> {
     PATH_SOCKET: path.join(dir, "sock"),
   };
   const child = spawn(process.execPath, [LAUNCHER, "serve"], { env, stdio: "ignore" });
-  const client = new RpcClient(path.join(dir, "sock", "hero_proc", "rpc.sock"), { timeoutMs: 120_000 });
-  for (let i = 0; ; i++) {
+  const client = new RpcClient(path.join(dir, "sock", "hero_proc", "rpc.sock"), {
+    timeoutMs: 120_000,
+  });
+  for (let i = 0;; i++) {
     try {
       await client.call("system.info");
       break;
@@ -82,7 +94,11 @@ async function heroProc(): Promise<Contender> {
       await client.batch(names.map((name) => ({
         method: "service.set",
         params: {
-          service: { name, exec: argv(name), restart: { policy: "always", delay_ms: 0, max_restarts: 0 } },
+          service: {
+            name,
+            exec: argv(name),
+            restart: { policy: "always", delay_ms: 0, max_restarts: 0 },
+          },
         },
       })));
     },
@@ -107,27 +123,35 @@ async function pm2(): Promise<Contender> {
   // deno-lint-ignore no-explicit-any
   const pm2: any = (await import("pm2")).default;
   const call = <T>(fn: string, ...args: unknown[]) =>
-    new Promise<T>((resolve, reject) => pm2[fn](...args, (err: unknown, r: T) => (err ? reject(err) : resolve(r))));
+    new Promise<T>((resolve, reject) =>
+      pm2[fn](...args, (err: unknown, r: T) => (err ? reject(err) : resolve(r)))
+    );
   await call("connect");
   type Proc = { name: string; pid: number; pm2_env: { status: string } };
   return {
     name: "PM2 7.0.4",
-    daemonPid: () => Promise.resolve(Number(fs.readFileSync(path.join(process.env.PM2_HOME!, "pm2.pid"), "utf8"))),
+    daemonPid: () =>
+      Promise.resolve(Number(fs.readFileSync(path.join(process.env.PM2_HOME!, "pm2.pid"), "utf8"))),
     async startAll(names, argv) {
-      await call("start", names.map((name) => ({
-        name,
-        script: argv(name)[0],
-        args: argv(name).slice(1),
-        interpreter: "none",
-        autorestart: true,
-        restart_delay: 0,
-        min_uptime: 100,
-        max_restarts: 100000,
-      })));
+      await call(
+        "start",
+        names.map((name) => ({
+          name,
+          script: argv(name)[0],
+          args: argv(name).slice(1),
+          interpreter: "none",
+          autorestart: true,
+          restart_delay: 0,
+          min_uptime: 100,
+          max_restarts: 100000,
+        })),
+      );
     },
     async runningCount(names) {
       const list = await call<Proc[]>("list");
-      return list.filter((p) => names.includes(p.name) && p.pm2_env.status === "online" && p.pid > 0).length;
+      return list.filter((p) =>
+        names.includes(p.name) && p.pm2_env.status === "online" && p.pid > 0
+      ).length;
     },
     async childPid(name) {
       const list = await call<Proc[]>("describe", name);
@@ -144,7 +168,7 @@ async function pm2(): Promise<Contender> {
 
 async function measure(c: Contender): Promise<Figures> {
   const daemon = await c.daemonPid();
-  const rssIdleMb = await settle(daemon);
+  const idle = await settle(daemon);
   const tag = c.name.startsWith("hero") ? "h" : "p";
   const stamps = path.join(tmp, `${tag}_stamps`);
   fs.mkdirSync(stamps, { recursive: true });
@@ -158,7 +182,7 @@ async function measure(c: Contender): Promise<Figures> {
   await c.startAll(names, argv);
   while ((await c.runningCount(names)) < N) await sleep(5);
   const start100Ms = Math.round(performance.now() - t0);
-  const rss100Mb = await settle(daemon);
+  const loaded = await settle(daemon);
 
   const latencies: number[] = [];
   const victim = names[0];
@@ -181,15 +205,19 @@ async function measure(c: Contender): Promise<Figures> {
         latencies.push(Number(startedNs - wallAt) / 1e6);
         break;
       }
-      if (process.hrtime.bigint() - killedAt > 10_000_000_000n) throw new Error(`${c.name}: no restart within 10 s`);
+      if (process.hrtime.bigint() - killedAt > 10_000_000_000n) {
+        throw new Error(`${c.name}: no restart within 10 s`);
+      }
       await sleep(1);
     }
     await sleep(400); // beyond PM2's min_uptime, so every restart counts as stable
   }
   latencies.sort((a, b) => a - b);
   return {
-    rssIdleMb,
-    rss100Mb,
+    rssIdleMb: idle.rss,
+    rss100Mb: loaded.rss,
+    anonIdleMb: idle.anon,
+    anon100Mb: loaded.anon,
     start100Ms,
     restartMedianMs: Math.round(latencies[Math.floor(latencies.length / 2)] * 10) / 10,
     restartP90Ms: Math.round(latencies[Math.floor(latencies.length * 0.9)] * 10) / 10,
@@ -212,12 +240,16 @@ try {
 
 const [a, b] = Object.keys(results);
 const row = (label: string, key: keyof Figures, unit: string) =>
-  `| ${label} | ${results[a][key]} ${unit} | ${results[b][key]} ${unit} | ${results[a][key] <= results[b][key] ? "yes" : "no"} |`;
+  `| ${label} | ${results[a][key]} ${unit} | ${results[b][key]} ${unit} | ${
+    results[a][key] <= results[b][key] ? "yes" : "no"
+  } |`;
 console.log(`Node ${process.version}, ${os.cpus().length} CPUs, ${N} services, ${KILLS} kills\n`);
 console.log(`| metric | ${a} | ${b} | hero_proc <= PM2 |`);
 console.log("|---|---|---|---|");
 console.log(row("daemon RSS, 0 processes", "rssIdleMb", "MB"));
 console.log(row(`daemon RSS, ${N} sleep processes`, "rss100Mb", "MB"));
+console.log(row("daemon private memory (RssAnon), 0 processes", "anonIdleMb", "MB"));
+console.log(row(`daemon private memory (RssAnon), ${N} processes`, "anon100Mb", "MB"));
 console.log(row(`start ${N} services until all running`, "start100Ms", "ms"));
 console.log(row("restart latency after kill -9 (median)", "restartMedianMs", "ms"));
 console.log(row("restart latency after kill -9 (p90)", "restartP90Ms", "ms"));
@@ -225,5 +257,6 @@ const out = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");
 fs.mkdirSync(out, { recursive: true });
 fs.writeFileSync(
   path.join(out, "proc_vs_pm2.json"),
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + "\n",
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) +
+    "\n",
 );

@@ -17,8 +17,14 @@ function sources() {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) walk(root, full, target);
-      else if (e.name.endsWith(".ts") && !e.name.endsWith("_test.ts") && e.name !== "test_support.ts" && e.name !== "deno.ts") {
-        out.push({ src: full, dest: path.join(target, path.relative(root, full)).replace(/\.ts$/, ".js") });
+      else if (
+        e.name.endsWith(".ts") && !e.name.endsWith("_test.ts") && e.name !== "test_support.ts" &&
+        e.name !== "deno.ts"
+      ) {
+        out.push({
+          src: full,
+          dest: path.join(target, path.relative(root, full)).replace(/\.ts$/, ".js"),
+        });
       }
     }
   };
@@ -49,7 +55,10 @@ export async function buildDist() {
     let code = stripTypeScriptTypes(fs.readFileSync(src, "utf8"), { mode: "strip" });
     code = code.replace(/(["'])(\.{1,2}\/[^"'\n]+)\.ts\1/g, "$1$2.js$1");
     const sdkMod = path.relative(path.dirname(dest), path.join(distDir, "sdk", "mod.js"));
-    code = code.replace(/(["'])@hero\/sdk\1/g, `$1${sdkMod.startsWith(".") ? sdkMod : `./${sdkMod}`}$1`);
+    code = code.replace(
+      /(["'])@hero\/sdk\1/g,
+      `$1${sdkMod.startsWith(".") ? sdkMod : `./${sdkMod}`}$1`,
+    );
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, code);
   }

@@ -13,7 +13,10 @@ import { callDaemon, CliError } from "./client.ts";
 
 // This module runs from src/cli/ or from the JavaScript build in dist/src/cli/.
 const LAUNCHER = fileURLToPath(
-  new URL(`${import.meta.url.includes("/dist/src/") ? "../../../" : "../../"}bin/hero_proc.mjs`, import.meta.url),
+  new URL(
+    `${import.meta.url.includes("/dist/src/") ? "../../../" : "../../"}bin/hero_proc.mjs`,
+    import.meta.url,
+  ),
 );
 
 /** Runs the daemon in the foreground until SIGTERM/SIGINT or system.shutdown. */

@@ -6,7 +6,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { pidAlive, startDaemonProcess, tempDir, waitFor } from "../test_support.ts";
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+import {
+  daemonEnv,
+  LAUNCHER,
+  pidAlive,
+  startDaemonProcess,
+  tempDir,
+  waitFor,
+} from "../test_support.ts";
 
 interface Job {
   id: number;
@@ -112,6 +121,32 @@ test("after kill -9 of hero_proc, a restart stops the old groups, runs each acti
     await d.exited;
     d.client.close();
     assert.equal(pidsWith(m).length, 0, "nothing left after shutdown");
+    cleanup();
+  }
+});
+
+test("a second daemon on the same state directory is refused and touches nothing", async () => {
+  const { dir, cleanup } = tempDir();
+  const d = await startDaemonProcess(dir);
+  try {
+    await d.client.call("service.set", { service: { name: "keep", exec: ["sleep", "300"] } });
+    const st = await d.client.call<Status>("service.status", { name: "keep" });
+    // Same state directory, different socket directory.
+    const other = spawnSync(process.execPath, [LAUNCHER, "serve"], {
+      env: { ...process.env, ...daemonEnv(dir), PATH_SOCKET: path.join(dir, "other_sock") },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    assert.equal(other.status, 1);
+    assert.match(
+      other.stderr,
+      new RegExp(`another hero_proc \\(pid ${d.pid}\\) uses the state directory`),
+    );
+    assert.ok(pidAlive(st.actions[0].pid!), "the first daemon's child was not touched");
+  } finally {
+    await d.client.call("system.shutdown");
+    await d.exited;
+    d.client.close();
     cleanup();
   }
 });

@@ -11,6 +11,7 @@ import { LogStore } from "../logs/log_store.ts";
 import { logStoreOptions } from "../logs/log_config.ts";
 import { logAdminRoutes } from "../logs/log_admin.ts";
 import type { ProcPaths } from "./paths.ts";
+import { lockStateDir } from "./state_lock.ts";
 
 /** hero_proc's version. */
 export const VERSION = "0.1.0";
@@ -41,9 +42,12 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     })();
     return closing;
   };
-  const logs = new LogStore(logStoreOptions(paths.stateDir, process.env));
+  let logs: LogStore | undefined;
   const api = createProcApi({
-    logs: () => logs,
+    logs: () => {
+      if (!logs) throw new Error("hero_proc is still starting");
+      return logs;
+    },
     sup: () => {
       if (!sup) throw new Error("hero_proc is still starting");
       return sup;
@@ -60,35 +64,39 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     health: () =>
       !sup
         ? { status: "degraded", reason: "starting" }
-        : logs.disk.state.low
+        : logs?.disk.state.low
         ? { status: "degraded", reason: `log lines refused: ${logs.disk.describe()}` }
         : { status: "ok" },
     admin: (req) =>
-      Promise.resolve(logAdminRoutes(logs, req) ?? new Response("Not found\n", { status: 404 })),
+      Promise.resolve(
+        (logs && logAdminRoutes(logs, req)) ?? new Response("Not found\n", { status: 404 }),
+      ),
   });
+  await server.start();
+  let unlock: () => void = () => {};
   try {
-    await server.start();
-  } catch (err) {
-    logs.close();
-    throw err;
-  }
-  try {
+    unlock = lockStateDir(paths.stateDir);
+    // Opened only once the state directory is ours: one writer per logs.db.
+    logs = new LogStore(logStoreOptions(paths.stateDir, process.env));
     sup = await Supervisor.open({
       stateDir: paths.stateDir,
       configDir: paths.configDir,
       sink: logs,
     });
   } catch (err) {
+    unlock();
     await server.close();
-    logs.close();
+    logs?.close();
     throw err;
   }
+  // Stay subscribed: a second SIGTERM during a long shutdown must not kill us half-way.
   const onSignal = () => void close();
-  process.once("SIGTERM", onSignal);
-  process.once("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
   closed.then(() => {
+    unlock();
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   });
-  return { supervisor: sup, server, logs, closed, close };
+  return { supervisor: sup, server, logs: logs!, closed, close };
 }

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { Ajv } from "ajv";
 import { RpcError } from "@hero/sdk";
-import { pidAlive, startDaemonProcess, tempDir } from "../test_support.ts";
+import { pidAlive, startDaemonProcess, tempDir, waitFor } from "../test_support.ts";
 import { ProcErrorCode } from "./proc_errors.ts";
 import { createProcApi } from "./api.ts";
 
@@ -186,6 +186,57 @@ test("job.run / wait / cancel / logs: ad-hoc jobs with exit codes, time limits a
 
     const listed = await d.client.call<Job[]>("job.list", { adhoc: true });
     assert.deepEqual(listed.map((j) => j.id), [missing.id, long.id, slow.id, bad.id, ok.id]);
+  } finally {
+    await d.client.call("system.shutdown");
+    await d.exited;
+    d.client.close();
+    cleanup();
+  }
+});
+
+test("service.kill signals the group; action.stop stops dependents first; action.start brings them back", async () => {
+  const { dir, cleanup } = tempDir();
+  const d = await startDaemonProcess(dir);
+  type A = { name: string; state: string; pid: number | null; restarts: number };
+  try {
+    await d.client.call("service.set", {
+      service: {
+        name: "pair",
+        actions: {
+          base: { exec: ["sleep", "300"], restart: { policy: "on-failure", delay_ms: 50 } },
+          top: { exec: ["sleep", "301"], depends_on: ["base"] },
+        },
+      },
+    });
+    await d.client.call("service.start", { name: "pair", wait: true, timeout_ms: 10_000 });
+    let actions = await d.client.call<A[]>("action.list", { name: "pair" });
+    const basePid = actions[0].pid!;
+    assert.deepEqual(
+      await d.client.call("service.kill", { name: "pair", action: "base", signal: "KILL" }),
+      { signalled: 1 },
+    );
+    // on-failure: a SIGKILL is a failure, so base comes back with a new pid.
+    await waitFor("base restarted", async () => {
+      actions = await d.client.call<A[]>("action.list", { name: "pair" });
+      return actions[0].state === "running" && actions[0].pid !== basePid;
+    });
+    assert.equal(actions[0].restarts, 1);
+    actions = await d.client.call<A[]>("action.stop", { name: "pair", action: "base" });
+    assert.deepEqual(actions.map((a) => [a.name, a.state, a.pid]), [["base", "stopped", null], [
+      "top",
+      "stopped",
+      null,
+    ]]);
+    actions = await d.client.call<A[]>("action.start", { name: "pair", action: "base" });
+    assert.equal(actions[1].state, "stopped", "starting base does not start its dependents");
+    await assert.rejects(
+      d.client.call("action.start", { name: "pair", action: "nope" }),
+      /Service "pair" has no action "nope"/,
+    );
+    await assert.rejects(
+      d.client.call("service.kill", { name: "pair", signal: "SIGBOGUS" }),
+      /Unknown signal "SIGBOGUS"/,
+    );
   } finally {
     await d.client.call("system.shutdown");
     await d.exited;

@@ -210,6 +210,24 @@ export function serviceMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
       annotations: { readOnlyHint: true },
       handler: mapErrors(async (p) => (await serviceStatus(sup(), p.name)).actions),
     }),
+    ...(["start", "stop", "restart"] as const).map((verb) =>
+      defineMethod<{ name: string; action: string }, unknown>({
+        name: `action.${verb}`,
+        summary: verb === "start"
+          ? "Start one action and the actions it depends on"
+          : verb === "stop"
+          ? "Stop one action after the actions that depend on it; returns when its processes are gone"
+          : "Stop then start one action",
+        params: [name, { name: "action", required: true, schema: { type: "string" } }],
+        result: { name: "actions", schema: { type: "array", items: ref("ActionStatus") } },
+        errors: [ERRORS.serviceNotFound, ERRORS.actionNotFound],
+        handler: mapErrors(async (p) => {
+          if (verb !== "start") await sup().stopAction(p.name, p.action);
+          if (verb !== "stop") sup().startAction(p.name, p.action);
+          return (await serviceStatus(sup(), p.name)).actions;
+        }),
+      })
+    ),
     defineMethod<{ name: string; action?: string; after_id?: number; limit?: number }, unknown>({
       name: "service.logs",
       summary: "Captured output lines of a service (or one action), oldest first",

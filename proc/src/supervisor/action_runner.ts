@@ -125,7 +125,8 @@ export class ActionRunner {
         ended_at: Date.now(),
       });
     }
-    if (this.active) this.#setState("stopped");
+    // An explicit stop also clears a failed or finished state: the action is simply stopped.
+    if (this.state !== "stopped") this.#setState("stopped");
   }
 
   /** Replaces the definition; takes effect at the next start. */

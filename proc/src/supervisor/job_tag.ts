@@ -10,7 +10,7 @@
  */
 import fs from "node:fs";
 import process from "node:process";
-import { isDead, type ProcInfo, processEnvValue, readProc, uptimeTicks } from "./proc_table.ts";
+import { isDead, processEnvValue, type ProcInfo, readProc, uptimeTicks } from "./proc_table.ts";
 
 /** The environment variable carrying the job tag. */
 export const JOB_TAG_VAR = "HERO_PROC_JOB";

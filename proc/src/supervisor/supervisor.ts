@@ -85,7 +85,8 @@ export class Supervisor implements RunnerHost {
 
   /** All service definitions, by name. */
   services(): ServiceEntry[] {
-    return [...this.#services.values()].sort((a, b) => a.spec.name.localeCompare(b.spec.name));
+    // Plain code-unit order: names are [a-z0-9_], and localeCompare would load ICU collation data.
+    return [...this.#services.values()].sort((a, b) => (a.spec.name < b.spec.name ? -1 : 1));
   }
 
   /** One service, or a NOT_FOUND error suggesting the closest name. */
@@ -205,6 +206,50 @@ export class Supervisor implements RunnerHost {
       throw new HeroError("ACTION_NOT_FOUND", `Service "${name}" has no action "${action}"`);
     }
     return runners.filter((r) => r.kill(signal)).length;
+  }
+
+  /** One action's runner, or ACTION_NOT_FOUND. */
+  runner(service: string, action: string): ActionRunner {
+    const r = this.runners(service).find((x) => x.spec.name === action);
+    if (!r) {
+      throw new HeroError("ACTION_NOT_FOUND", `Service "${service}" has no action "${action}"`, {
+        details: { service, action },
+      });
+    }
+    return r;
+  }
+
+  /** Starts one action and the actions it depends on (transitively). */
+  startAction(service: string, action: string): void {
+    this.#assertOpen();
+    const seen = new Set<string>();
+    const walk = (key: string) => {
+      if (seen.has(key)) return;
+      seen.add(key);
+      const r = this.#runners.get(key);
+      if (!r) return;
+      for (const dep of r.spec.depends_on) walk(dep);
+      r.start();
+    };
+    walk(this.runner(service, action).key);
+  }
+
+  /** Stops one action after the actions that depend on it (transitively). */
+  async stopAction(service: string, action: string): Promise<void> {
+    const root = this.runner(service, action);
+    const set = new Set<ActionRunner>([root]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const r of this.#runners.values()) {
+        if (set.has(r) || !(r.active || r.desired)) continue;
+        if ((this.#deps.get(r.key) ?? []).some((d) => [...set].some((x) => x.key === d))) {
+          set.add(r);
+          grew = true;
+        }
+      }
+    }
+    await this.#stopRunners([...set]);
   }
 
   /** Re-reads the TOML directory: adds, updates and removes file-defined services. */
