@@ -67,11 +67,11 @@ export class Discovery {
   /** Nothing runs until {@link start} or {@link scanAll}. */
   constructor(opts: DiscoveryOptions) {
     this.#o = {
-      probeTimeoutMs: 3000,
-      scanIntervalMs: 30_000,
-      concurrency: 64,
-      watch: true,
       ...opts,
+      probeTimeoutMs: opts.probeTimeoutMs ?? 3000,
+      scanIntervalMs: opts.scanIntervalMs ?? 30_000,
+      concurrency: opts.concurrency ?? 64,
+      watch: opts.watch ?? true,
     };
     this.#queue = new ProbeQueue(this.#o.concurrency);
   }
