@@ -32,7 +32,7 @@ export function apiRoutes(
     if (path !== "/api" && !path.startsWith("/api/")) return undefined;
     const parts = path.split("/").slice(2);
     if (parts[0] === "events" && parts.length === 1 && get) {
-      return serviceEventStream(registry, request.signal);
+      return serviceEventStream(registry);
     }
     if (parts[0] === "scan" && parts.length === 1) {
       if (request.method !== "POST") return methodNotAllowed("POST");

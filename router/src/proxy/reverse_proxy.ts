@@ -79,7 +79,8 @@ export class ReverseProxy {
         headers,
         body: hasBody ? request.body : undefined,
         redirect: "manual",
-        signal: request.signal,
+        // No request.signal: a client that goes away cancels the streamed response body,
+        // which closes the backend request too.
         client,
       });
     } catch (err) {

@@ -22,6 +22,9 @@ export async function until<T>(check: () => T | Promise<T>, ms = 3000, what = "c
   }
 }
 
+/** Close codes the fixture WebSocket server received from its peers, in order. */
+export const wsCloseCodes: number[] = [];
+
 /** The admin handler of the fixture service: echo, streaming, SSE and a WebSocket echo. */
 export function fixtureAdmin(request: Request): Promise<Response> {
   const url = new URL(request.url);
@@ -30,6 +33,7 @@ export function fixtureAdmin(request: Request): Promise<Response> {
       protocol: request.headers.get("sec-websocket-protocol")?.split(",")[0]?.trim(),
     });
     socket.binaryType = "arraybuffer";
+    socket.onclose = (e) => wsCloseCodes.push(e.code);
     socket.onmessage = (e) => {
       if (e.data === "close-me") socket.close(4321, "asked to close");
       else if (e.data === "big") socket.send("x".repeat(2 * 1024 * 1024));

@@ -62,6 +62,7 @@ export async function rawHttp(port: number, request: string, hostname = "127.0.0
       const n = await conn.read(buf);
       if (n === null) break;
       out += new TextDecoder().decode(buf.subarray(0, n));
+      if (complete(out)) break;
     }
     return out;
   } finally {
@@ -74,4 +75,12 @@ export async function rawHttp(port: number, request: string, hostname = "127.0.0
 /** The status code of a raw HTTP response. */
 export function statusOf(raw: string): number {
   return Number(raw.slice(9, 12));
+}
+
+/** True once a response's head and its content-length worth of body have arrived. */
+function complete(raw: string): boolean {
+  const end = raw.indexOf("\r\n\r\n");
+  if (end < 0) return false;
+  const m = /\r\ncontent-length: *(\d+)/i.exec(raw.slice(0, end));
+  return m !== null && new TextEncoder().encode(raw.slice(end + 4)).byteLength >= Number(m[1]);
 }
