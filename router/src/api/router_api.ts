@@ -2,7 +2,7 @@
  * The `router.*` JSON-RPC methods served on rpc.sock, declared once with their schemas so the
  * OpenRPC document (and the MCP tools built from it) always match the code.
  */
-import { defineApi, defineMethod, RpcApi, RpcError } from "@hero/sdk";
+import { defineApi, defineMethod, type RpcApi, RpcError } from "@hero/sdk";
 import type { RouterQueries } from "./router_queries.ts";
 
 /** JSON-RPC error code for an unknown service. */
@@ -38,7 +38,8 @@ export function createRouterApi(queries: RouterQueries, version: string): RpcApi
     info: {
       title: "hero_router",
       version,
-      description: "Discovers Hero services by their sockets, checks their health and proxies them.",
+      description:
+        "Discovers Hero services by their sockets, checks their health and proxies them.",
     },
     methods: [
       defineMethod({
@@ -56,7 +57,8 @@ export function createRouterApi(queries: RouterQueries, version: string): RpcApi
         result: { name: "service", schema: SERVICE_SCHEMA },
         errors: [{ code: SERVICE_NOT_FOUND, message: "Service not found" }],
         annotations: { readOnlyHint: true },
-        handler: ({ name }: { name: string }) => queries.service(name) ?? Promise.reject(notFound(name)),
+        handler: ({ name }: { name: string }) =>
+          queries.service(name) ?? Promise.reject(notFound(name)),
       }),
       defineMethod({
         name: "router.openrpc",

@@ -6,7 +6,7 @@
  */
 import type { Logger } from "../log/logger.ts";
 import { loadManualSources } from "./manual_sources.ts";
-import { probeSocketService, probeUrlService, type ProbeResult } from "./probe.ts";
+import { type ProbeResult, probeSocketService, probeUrlService } from "./probe.ts";
 import { ProbeQueue } from "./probe_queue.ts";
 import type { ServiceEntry } from "./service_entry.ts";
 import { unprobedEntry } from "./service_entry.ts";

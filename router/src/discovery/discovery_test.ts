@@ -64,7 +64,10 @@ test("a full scan classifies sockets and probes OpenRPC, health and manifest", a
 test("a socket without rpc is non_rpc; a stale socket file is unhealthy", async () => {
   const { root, cleanup } = await tempRoot();
   await Deno.mkdir(`${root}/webonly`);
-  const web = Deno.serve({ path: `${root}/webonly/admin.sock`, onListen() {} }, () => new Response("hi"));
+  const web = Deno.serve(
+    { path: `${root}/webonly/admin.sock`, onListen() {} },
+    () => new Response("hi"),
+  );
   await Deno.mkdir(`${root}/stale`);
   await makeStaleSocket(`${root}/stale/rpc.sock`);
   const { registry, discovery } = setup(root, { watch: false });
@@ -158,7 +161,10 @@ test("manual_sources.json adds URL services; bad entries are reported", async ()
       { name: "nourl" },
     ]),
   );
-  const { registry, discovery } = setup(`${root}/sockets`, { watch: false, manualSourcesPath: file });
+  const { registry, discovery } = setup(`${root}/sockets`, {
+    watch: false,
+    manualSourcesPath: file,
+  });
   try {
     const report = await discovery.scanAll();
     const remote = registry.get("remote")!;

@@ -51,7 +51,10 @@ export async function probeSocketService(
 }
 
 /** Probes a manual (URL) service as if it were one rpc socket. */
-export async function probeUrlService(base: ServiceEntry, opts: ProbeOptions): Promise<ProbeResult> {
+export async function probeUrlService(
+  base: ServiceEntry,
+  opts: ProbeOptions,
+): Promise<ProbeResult> {
   const signal = AbortSignal.timeout(opts.timeoutMs);
   const socket: SocketEntry = { name: "rpc", kind: "rpc", path: base.url ?? "" };
   const probed = await probeEndpoint(socket, { base: base.url!.replace(/\/$/, "") }, signal, opts);

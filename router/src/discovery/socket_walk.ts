@@ -50,7 +50,10 @@ export async function walkSocketRoot(
  * Reads one service directory; undefined if it does not exist, is a symlink, or has an invalid
  * name.
  */
-export async function readServiceDir(root: string, name: string): Promise<FoundService | undefined> {
+export async function readServiceDir(
+  root: string,
+  name: string,
+): Promise<FoundService | undefined> {
   if (serviceNameProblem(name)) return undefined;
   const dir = `${root}/${name}`;
   try {

@@ -26,7 +26,8 @@ export function createLogger(
 ): Logger {
   const min = ORDER[opts.level ?? "info"];
   const encoder = new TextEncoder();
-  const write = opts.write ?? ((line: string) => Deno.stderr.writeSync(encoder.encode(line + "\n")));
+  const write = opts.write ??
+    ((line: string) => Deno.stderr.writeSync(encoder.encode(line + "\n")));
   const at = (level: LogLevel) => (message: string) => {
     if (ORDER[level] >= min) write(`${level.toUpperCase()} hero_router: ${message}`);
   };

@@ -13,7 +13,10 @@ test("parseBind accepts the documented forms", () => {
 
 test("parseBind refuses bad input with a clear message", () => {
   for (const bad of ["9988", "::1:9988", "[::1]9988", "1.2.3.4:70000", "host.example:80", ":x"]) {
-    assert.throws(() => parseBind(bad), (e: Error) => e.message.includes(`Invalid --bind "${bad}"`));
+    assert.throws(
+      () => parseBind(bad),
+      (e: Error) => e.message.includes(`Invalid --bind "${bad}"`),
+    );
   }
 });
 

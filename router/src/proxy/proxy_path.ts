@@ -46,14 +46,18 @@ export function parseProxyPath(pathAndQuery: string): ProxyTarget | ProxyPathErr
       status: 404,
       error: webname === ""
         ? `Not found: give a socket after the service, e.g. /${service}/admin/`
-        : `Not found: "${truncate(webname)}" is not a socket name (rpc, admin, rest, openapi, web_<name>)`,
+        : `Not found: "${
+          truncate(webname)
+        }" is not a socket name (rpc, admin, rest, openapi, web_<name>)`,
     };
   }
   const restSegments = segments.slice(3);
   const resolved: string[] = [];
   for (const seg of restSegments) {
     const decoded = decodeFully(seg);
-    if (decoded === undefined) return { status: 400, error: "Bad request: malformed percent-encoding" };
+    if (decoded === undefined) {
+      return { status: 400, error: "Bad request: malformed percent-encoding" };
+    }
     if (decoded === ".") continue;
     if (decoded === "..") {
       if (resolved.length === 0) {

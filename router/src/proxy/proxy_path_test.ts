@@ -30,7 +30,17 @@ test("documented examples map to socket and rest", () => {
 });
 
 test("reserved names and bad names are 404", () => {
-  for (const p of ["/api/admin/", "/mcp/rpc", "/rpc/rpc", "/Svc/admin/", "/svc/other/", "/svc/", "/svc"]) {
+  for (
+    const p of [
+      "/api/admin/",
+      "/mcp/rpc",
+      "/rpc/rpc",
+      "/Svc/admin/",
+      "/svc/other/",
+      "/svc/",
+      "/svc",
+    ]
+  ) {
     assert.equal(status(p), 404, p);
   }
 });

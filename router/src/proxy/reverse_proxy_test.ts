@@ -103,7 +103,10 @@ test("HTTP: 404 for unknown services and sockets, reserved names, 502 for a dead
     await makeStaleSocket(`${h.root}/dead/admin.sock`);
     const dead = await get("/dead/admin/page");
     assert.equal(dead.status, 502);
-    assert.match(dead.body, /Bad gateway: dead\/admin\.sock is not answering \(connection refused\)/);
+    assert.match(
+      dead.body,
+      /Bad gateway: dead\/admin\.sock is not answering \(connection refused\)/,
+    );
     assert.equal((await get("/dead/web_missing/")).status, 404);
     const wsDead = await rawHttp(
       h.port,

@@ -108,7 +108,7 @@ export class FrameParser {
     if (masked) at += 4;
     if (b.byteLength < at + len) return undefined;
     const payload = b.slice(at, at + len);
-    if (masked) for (let i = 0; i < len; i++) payload[i] ^= b[keyAt + (i & 3)];
+    if (masked) { for (let i = 0; i < len; i++) payload[i] ^= b[keyAt + (i & 3)]; }
     this.#buf = b.subarray(at + len);
     return { fin: (b[0] & 0x80) !== 0, opcode: b[0] & 0x0f, payload };
   }

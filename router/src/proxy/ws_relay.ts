@@ -85,7 +85,9 @@ async function performHandshake(
     const chunk = new Uint8Array(4096);
     while (headEnd < 0) {
       const n = await conn.read(chunk);
-      if (n === null) throw new WsBackendError("the service closed the connection during the handshake");
+      if (n === null) {
+        throw new WsBackendError("the service closed the connection during the handshake");
+      }
       const next = new Uint8Array(buf.byteLength + n);
       next.set(buf);
       next.set(chunk.subarray(0, n), buf.byteLength);
@@ -103,7 +105,9 @@ async function performHandshake(
   }
   const head = new TextDecoder().decode(buf.subarray(0, headEnd)).split("\r\n");
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head[0])?.[1] ?? NaN);
-  if (!Number.isInteger(status)) throw new WsBackendError("the service answered with something that is not HTTP");
+  if (!Number.isInteger(status)) {
+    throw new WsBackendError("the service answered with something that is not HTTP");
+  }
   const headers = new Headers();
   for (const line of head.slice(1)) {
     const c = line.indexOf(":");

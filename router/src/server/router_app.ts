@@ -97,10 +97,12 @@ export class RouterApp {
 
   /** Bound TCP listeners as `host:port`. */
   get tcpAddresses(): string[] {
-    return this.#tcp.map((l) => l.address.includes(":") && !l.address.startsWith("[") &&
+    return this.#tcp.map((l) =>
+      l.address.includes(":") && !l.address.startsWith("[") &&
         l.address.split(":").length > 2
-      ? `[${l.address.slice(0, l.address.lastIndexOf(":"))}]:${l.port}`
-      : l.address);
+        ? `[${l.address.slice(0, l.address.lastIndexOf(":"))}]:${l.port}`
+        : l.address
+    );
   }
 
   /** The rpc.sock and admin.sock paths. */
@@ -132,7 +134,9 @@ export class RouterApp {
           maxHeaderBytes: 16 * 1024,
           requestTimeoutMs: 30_000,
         }).catch((err: Error) => {
-          throw new Error(`Cannot start "hero_router": cannot listen on ${formatBind(b)}: ${err.message}`);
+          throw new Error(
+            `Cannot start "hero_router": cannot listen on ${formatBind(b)}: ${err.message}`,
+          );
         });
         this.#tcp.push(listener);
         log.info(`listening on http://${this.tcpAddresses.at(-1)}`);
@@ -140,7 +144,9 @@ export class RouterApp {
       if (this.#o.binds.length === 0) log.info("no TCP listener: serving on the Unix sockets only");
       log.info(`IP whitelist: ${this.#whitelist.entries.join(", ")}`);
       const report = await this.#discovery.start();
-      log.info(`first scan: ${report.services} services, ${report.sockets} sockets in ${report.durationMs} ms`);
+      log.info(
+        `first scan: ${report.services} services, ${report.sockets} sockets in ${report.durationMs} ms`,
+      );
       return report;
     } catch (err) {
       await this.close();

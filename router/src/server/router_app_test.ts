@@ -15,10 +15,14 @@ test("rpc.sock serves router.* methods, OpenRPC, health and an openrpc manifest,
     const alpha = services.find((s) => s.name === "alpha");
     assert.equal(alpha?.health, "healthy");
     assert.ok(services.some((s) => s.name === "hero_router"), "the router discovers itself");
-    const one = await rpc.call<{ openrpc: { methods: unknown[] } }>("router.service", { name: "alpha" });
+    const one = await rpc.call<{ openrpc: { methods: unknown[] } }>("router.service", {
+      name: "alpha",
+    });
     assert.equal(one.openrpc.methods.length, 2);
     await assert.rejects(rpc.call("router.service", { name: "nope" }), /not known/);
-    const health = await rpc.call<{ status: string; byHealth: Record<string, number> }>("router.health");
+    const health = await rpc.call<{ status: string; byHealth: Record<string, number> }>(
+      "router.health",
+    );
     assert.equal(health.status, "ok");
     assert.ok(health.byHealth.healthy >= 2);
     const cache = await rpc.call<{ services: { name: string }[] }>("router.cache.inspect");
@@ -26,12 +30,23 @@ test("rpc.sock serves router.* methods, OpenRPC, health and an openrpc manifest,
     const doc = await (await fetch("http://x/openrpc.json", { client: h.rpcClient })).json();
     assert.deepEqual(
       doc.methods.map((m: { name: string }) => m.name),
-      ["router.services", "router.service", "router.openrpc", "router.scan", "router.health", "router.cache.inspect"],
+      [
+        "router.services",
+        "router.service",
+        "router.openrpc",
+        "router.scan",
+        "router.health",
+        "router.cache.inspect",
+      ],
     );
-    const manifest = await (await fetch("http://x/.well-known/heroservice.json", { client: h.rpcClient })).json();
+    const manifest =
+      await (await fetch("http://x/.well-known/heroservice.json", { client: h.rpcClient })).json();
     assert.equal(manifest.protocol, "openrpc");
     for (const path of ["/", "/index.html", "/api/services", "/alpha/admin/"]) {
-      const res = await fetch(`http://x${path}`, { client: h.rpcClient, headers: { accept: "text/html" } });
+      const res = await fetch(`http://x${path}`, {
+        client: h.rpcClient,
+        headers: { accept: "text/html" },
+      });
       const type = res.headers.get("content-type") ?? "";
       await res.body?.cancel();
       assert.ok(!type.includes("html"), `${path} answered ${type}`);
@@ -64,9 +79,15 @@ test("admin.sock serves the ui manifest, dashboard and /api, and never accepts P
       await page.body?.cancel();
       const list = await (await fetch(`${base}/api/services`, { client })).json();
       assert.ok(list.services.some((s: { name: string }) => s.name === "alpha"));
-      const detail = await (await fetch(`${base}/api/services/alpha/openrpc.json`, { client })).json();
+      const detail = await (await fetch(`${base}/api/services/alpha/openrpc.json`, { client }))
+        .json();
       assert.equal(detail.info.title, "Fixture alpha");
-      assert.equal((await fetch(`${base}/api/nothing`, { client }).then((r) => r.body?.cancel().then(() => r.status))), 404);
+      assert.equal(
+        await fetch(`${base}/api/nothing`, { client }).then((r) =>
+          r.body?.cancel().then(() => r.status)
+        ),
+        404,
+      );
       const scan = await fetch(`${base}/api/scan`, { method: "POST", client });
       assert.ok((await scan.json()).services >= 2);
     }
@@ -97,7 +118,9 @@ test("/api/events streams service.added and service.removed within 1 s", async (
     await waitFor(/event: snapshot/);
     const svc = await startFixtureService(h.root, "newcomer");
     await waitFor(/event: service\.added\ndata: \{"service":\{"name":"newcomer"/);
-    await waitFor(/event: service\.changed\ndata: \{"service":\{"name":"newcomer"[^\n]*"health":"healthy"/);
+    await waitFor(
+      /event: service\.changed\ndata: \{"service":\{"name":"newcomer"[^\n]*"health":"healthy"/,
+    );
     await svc.close();
     await waitFor(/event: service\.removed\ndata: \{"service":\{"name":"newcomer"/);
   } finally {
@@ -122,7 +145,9 @@ test("TCP: peers outside the whitelist get 403", async () => {
 });
 
 test("TCP: IPv6 listener and default loopback whitelist", async () => {
-  const h = await startRouter({ binds: [{ hostname: "127.0.0.1", port: 0 }, { hostname: "::1", port: 0 }] });
+  const h = await startRouter({
+    binds: [{ hostname: "127.0.0.1", port: 0 }, { hostname: "::1", port: 0 }],
+  });
   try {
     assert.equal(h.app.tcpAddresses.length, 2);
     const v6 = h.app.tcpAddresses[1];

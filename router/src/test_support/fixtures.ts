@@ -12,7 +12,11 @@ export async function tempRoot(): Promise<{ root: string; cleanup: () => Promise
 }
 
 /** Waits until `check` returns a truthy value, polling every 10 ms, or fails after `ms`. */
-export async function until<T>(check: () => T | Promise<T>, ms = 3000, what = "condition"): Promise<T> {
+export async function until<T>(
+  check: () => T | Promise<T>,
+  ms = 3000,
+  what = "condition",
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await check();
@@ -59,7 +63,9 @@ export function fixtureAdmin(request: Request): Promise<Response> {
         clearInterval(timer);
       },
     });
-    return Promise.resolve(new Response(body, { headers: { "content-type": "text/event-stream" } }));
+    return Promise.resolve(
+      new Response(body, { headers: { "content-type": "text/event-stream" } }),
+    );
   }
   if (url.pathname.startsWith("/echo")) {
     return (async () => {
@@ -68,7 +74,14 @@ export function fixtureAdmin(request: Request): Promise<Response> {
       const body = request.body ? await request.text() : "";
       return Response.json(
         { method: request.method, path: url.pathname, search: url.search, headers, body },
-        { headers: { "x-fixture": "echo", connection: "x-secret", "x-secret": "leak", "keep-alive": "timeout=5" } },
+        {
+          headers: {
+            "x-fixture": "echo",
+            connection: "x-secret",
+            "x-secret": "leak",
+            "keep-alive": "timeout=5",
+          },
+        },
       );
     })();
   }
@@ -80,7 +93,9 @@ export function fixtureAdmin(request: Request): Promise<Response> {
       return Response.json({ received: n });
     })();
   }
-  return Promise.resolve(new Response("<h1>fixture admin</h1>", { headers: { "content-type": "text/html" } }));
+  return Promise.resolve(
+    new Response("<h1>fixture admin</h1>", { headers: { "content-type": "text/html" } }),
+  );
 }
 
 /** Starts an SDK service named `name` under `root` with rpc and admin sockets. */
@@ -100,7 +115,10 @@ export async function startFixtureService(
       }),
       defineMethod({
         name: "add",
-        params: [{ name: "a", schema: { type: "number" } }, { name: "b", schema: { type: "number" } }],
+        params: [{ name: "a", schema: { type: "number" } }, {
+          name: "b",
+          schema: { type: "number" },
+        }],
         result: { name: "sum", schema: { type: "number" } },
         handler: ({ a, b }: { a: number; b: number }) => a + b,
       }),
@@ -165,7 +183,8 @@ export async function startBrokenSocket(
         await conn.write(new TextEncoder().encode("\x00\xffNOT HTTP AT ALL\r\n\r\n\x13\x37"));
         conn.close();
       } else if (mode === "slowloris") {
-        const head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n";
+        const head =
+          "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n";
         for (const ch of head + "x".repeat(100000)) {
           await conn.write(new TextEncoder().encode(ch));
           await new Promise((r) => setTimeout(r, 100));
@@ -175,7 +194,9 @@ export async function startBrokenSocket(
         const buf = new Uint8Array(1024);
         while ((await conn.read(buf)) !== null) { /* swallow */ }
       }
-    } catch { /* closed */ } finally {
+    } catch {
+      /* closed */
+    } finally {
       conns.delete(conn);
     }
   };
@@ -201,7 +222,12 @@ export async function startBrokenSocket(
 /** Leaves a stale socket file at `path`: bound by a process that was then killed with SIGKILL. */
 export async function makeStaleSocket(path: string): Promise<void> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", `Deno.listen({ transport: "unix", path: ${JSON.stringify(path)} }); console.log("up"); setTimeout(() => {}, 60000);`],
+    args: [
+      "eval",
+      `Deno.listen({ transport: "unix", path: ${
+        JSON.stringify(path)
+      } }); console.log("up"); setTimeout(() => {}, 60000);`,
+    ],
     stdout: "piped",
     stderr: "null",
   }).spawn();

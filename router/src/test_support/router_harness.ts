@@ -33,7 +33,9 @@ export async function startRouter(opts: Partial<RouterAppOptions> = {}): Promise
   await app.start();
   const addr = app.tcpAddresses[0] ?? "127.0.0.1:0";
   const port = Number(addr.slice(addr.lastIndexOf(":") + 1));
-  const adminClient = Deno.createHttpClient({ proxy: { transport: "unix", path: app.sockets.admin } });
+  const adminClient = Deno.createHttpClient({
+    proxy: { transport: "unix", path: app.sockets.admin },
+  });
   const rpcClient = Deno.createHttpClient({ proxy: { transport: "unix", path: app.sockets.rpc } });
   return {
     app,
@@ -52,7 +54,11 @@ export async function startRouter(opts: Partial<RouterAppOptions> = {}): Promise
 }
 
 /** Sends raw bytes to a TCP port and returns the whole response text (connection: close). */
-export async function rawHttp(port: number, request: string, hostname = "127.0.0.1"): Promise<string> {
+export async function rawHttp(
+  port: number,
+  request: string,
+  hostname = "127.0.0.1",
+): Promise<string> {
   const conn = await Deno.connect({ hostname, port });
   try {
     await conn.write(new TextEncoder().encode(request));
