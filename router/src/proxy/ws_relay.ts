@@ -19,7 +19,7 @@ export interface WsBackend {
   /** Path and query for the backend. */
   path: string;
   /** Request headers already cleaned of hop-by-hop fields and carrying `X-Forwarded-*`. */
-  headers: Headers;
+  headers: [string, string][];
 }
 
 /** Thrown when the backend cannot be reached or does not answer the handshake properly. */
