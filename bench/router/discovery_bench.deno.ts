@@ -101,20 +101,30 @@ try {
         const p = new URL(req.url).pathname;
         if (p === "/health") return Response.json({ status: "ok" });
         if (p === "/openrpc.json") {
-          return Response.json({ openrpc: "1.3.2", info: { title: name, version: "1" }, methods: [] });
+          return Response.json({
+            openrpc: "1.3.2",
+            info: { title: name, version: "1" },
+            methods: [],
+          });
         }
         return Response.json({ protocol: "openrpc", name });
       },
     );
-    const addedAt = await waitEvent(new RegExp(`event: service\\.added\\ndata: \\{"service":\\{"name":"${name}"`));
+    const addedAt = await waitEvent(
+      new RegExp(`event: service\\.added\\ndata: \\{"service":\\{"name":"${name}"`),
+    );
     added.push(addedAt - start);
     const healthyAt = text.includes('"health":"healthy"') ? addedAt : await waitEvent(
-      new RegExp(`event: service\\.changed\\ndata: \\{"service":\\{"name":"${name}"[^\\n]*"health":"healthy"`),
+      new RegExp(
+        `event: service\\.changed\\ndata: \\{"service":\\{"name":"${name}"[^\\n]*"health":"healthy"`,
+      ),
     );
     healthy.push(healthyAt - start);
     const stopAt = performance.now();
     await server.shutdown();
-    const removedAt = await waitEvent(new RegExp(`event: service\\.removed\\ndata: \\{"service":\\{"name":"${name}"`));
+    const removedAt = await waitEvent(
+      new RegExp(`event: service\\.removed\\ndata: \\{"service":\\{"name":"${name}"`),
+    );
     removed.push(removedAt - stopAt);
     await Deno.remove(`${root}/${name}`, { recursive: true });
   }

@@ -31,7 +31,8 @@ test("garbage and malformed heads are refused", () => {
 });
 
 test("chunked bodies decode across arbitrary splits, trailers and what follows", () => {
-  const body = "4\r\nWiki\r\n6;ext=1\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nX-Trailer: 1\r\n\r\nNEXT";
+  const body =
+    "4\r\nWiki\r\n6;ext=1\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nX-Trailer: 1\r\n\r\nNEXT";
   for (const size of [1, 2, 3, 7, 1000]) {
     const d = new ChunkedDecoder();
     const out: Uint8Array[] = [];

@@ -22,6 +22,8 @@ export interface UpstreamRequest {
   /** Lower-case header pairs, hop-by-hop headers already removed. */
   headers: [string, string][];
   body: ReadableStream<Uint8Array> | null;
+  /** Aborting closes the connection: the request fails, or the body stream errors. */
+  signal?: AbortSignal;
 }
 
 /** The backend's answer: head plus a body that is bytes, a stream, or nothing. */
@@ -93,6 +95,7 @@ export class UnixHttpClient {
         if (!(err instanceof StaleConnection) || req.body) throw unwrap(err);
       }
     }
+    if (req.signal?.aborted) throw new Error("timed out");
     const conn = await Deno.connect({ transport: "unix", path: this.#path });
     const fresh = { conn, leftover: new Uint8Array(0), readBuf: new Uint8Array(READ_SIZE) };
     return await this.#exchange(fresh, req).catch((err) => {
@@ -108,6 +111,13 @@ export class UnixHttpClient {
   }
 
   async #exchange(c: Connection, req: UpstreamRequest): Promise<UpstreamResponse> {
+    if (req.signal) {
+      // The connection is not reused after an aborted request: it may be mid-response.
+      req.signal.addEventListener("abort", () => {
+        this.#idle = this.#idle.filter((x) => x.conn !== c.conn);
+        safeClose(c.conn);
+      }, { once: true });
+    }
     const hasLength = req.headers.some(([k]) => k === "content-length");
     const chunked = req.body !== null && !hasLength;
     let head = `${req.method} ${req.target} HTTP/1.1\r\n`;

@@ -33,11 +33,25 @@ test("keep-alive reuse, chunked and streamed bodies, uploads, HEAD", async () =>
   const client = new UnixHttpClient(path);
   try {
     for (let i = 0; i < 5; i++) {
-      const r = await client.send({ method: "GET", target: `/x?i=${i}`, headers: [["host", "h"]], body: null });
+      const r = await client.send({
+        method: "GET",
+        target: `/x?i=${i}`,
+        headers: [["host", "h"]],
+        body: null,
+      });
       assert.equal(r.status, 200);
-      assert.deepEqual(JSON.parse(await readBody(r.body)), { method: "GET", path: `/x?i=${i}`, len: 0 });
+      assert.deepEqual(JSON.parse(await readBody(r.body)), {
+        method: "GET",
+        path: `/x?i=${i}`,
+        len: 0,
+      });
     }
-    const big = await client.send({ method: "GET", target: "/stream", headers: [["host", "h"]], body: null });
+    const big = await client.send({
+      method: "GET",
+      target: "/stream",
+      headers: [["host", "h"]],
+      body: null,
+    });
     assert.equal((await readBody(big.body)).length, 300_000);
     const upload = new ReadableStream<Uint8Array>({
       start(c) {
@@ -45,11 +59,26 @@ test("keep-alive reuse, chunked and streamed bodies, uploads, HEAD", async () =>
         c.close();
       },
     });
-    const up = await client.send({ method: "POST", target: "/up", headers: [["host", "h"]], body: upload });
+    const up = await client.send({
+      method: "POST",
+      target: "/up",
+      headers: [["host", "h"]],
+      body: upload,
+    });
     assert.equal(JSON.parse(await readBody(up.body)).len, 100_000);
-    const head = await client.send({ method: "HEAD", target: "/x", headers: [["host", "h"]], body: null });
+    const head = await client.send({
+      method: "HEAD",
+      target: "/x",
+      headers: [["host", "h"]],
+      body: null,
+    });
     assert.equal(head.body, null);
-    const after = await client.send({ method: "GET", target: "/y", headers: [["host", "h"]], body: null });
+    const after = await client.send({
+      method: "GET",
+      target: "/y",
+      headers: [["host", "h"]],
+      body: null,
+    });
     assert.equal(JSON.parse(await readBody(after.body)).path, "/y");
   } finally {
     client.close();
@@ -72,7 +101,9 @@ test("a kept-alive connection closed by the server is retried; garbage is an err
         if (served === 3) await conn.write(new TextEncoder().encode("garbage\r\n\r\n"));
         else {
           // Answers once with keep-alive, then closes: the client's pooled connection goes stale.
-          await conn.write(new TextEncoder().encode("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"));
+          await conn.write(
+            new TextEncoder().encode("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"),
+          );
           await new Promise((r) => setTimeout(r, 20));
         }
         conn.close();
@@ -81,10 +112,20 @@ test("a kept-alive connection closed by the server is retried; garbage is an err
   })().catch(() => {});
   const client = new UnixHttpClient(path);
   try {
-    const a = await client.send({ method: "GET", target: "/", headers: [["host", "h"]], body: null });
+    const a = await client.send({
+      method: "GET",
+      target: "/",
+      headers: [["host", "h"]],
+      body: null,
+    });
     assert.equal(await readBody(a.body), "ok");
     await new Promise((r) => setTimeout(r, 60));
-    const b = await client.send({ method: "GET", target: "/", headers: [["host", "h"]], body: null });
+    const b = await client.send({
+      method: "GET",
+      target: "/",
+      headers: [["host", "h"]],
+      body: null,
+    });
     assert.equal(await readBody(b.body), "ok");
     await assert.rejects(
       client.send({ method: "GET", target: "/", headers: [["host", "h"]], body: null }),

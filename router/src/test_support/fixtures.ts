@@ -208,7 +208,9 @@ export async function startBrokenSocket(
   return {
     path,
     close: async () => {
-      listener.close();
+      try {
+        listener.close();
+      } catch { /* already closed */ }
       for (const c of conns) {
         try {
           c.close();
