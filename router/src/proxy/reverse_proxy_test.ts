@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  floodState,
   makeStaleSocket,
   startBrokenSocket,
   startFixtureService,
@@ -272,6 +273,29 @@ test("hop-by-hop headers of a 101 response are stripped", async () => {
     assert.match(req, /x-forwarded-prefix: \/rawws\/admin/i);
   } finally {
     listener.close();
+    await h.close();
+  }
+});
+
+test("WebSocket backpressure: a browser that does not read holds the data at the service", async () => {
+  const h = await startRouter();
+  const svc = await startFixtureService(h.root, "alpha");
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: h.port });
+  try {
+    await conn.write(new TextEncoder().encode(
+      "GET /alpha/admin/flood HTTP/1.1\r\nhost: 127.0.0.1\r\nupgrade: websocket\r\n" +
+        "connection: Upgrade\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+        "sec-websocket-version: 13\r\n\r\n",
+    ));
+    // Never read: 32 MiB are sent by the service; the router must not soak them up.
+    await until(() => floodState.buffered >= 0, 3000, "flood measurement");
+    assert.ok(
+      floodState.buffered > 8 * 1024 * 1024,
+      `only ${floodState.buffered} bytes left queued at the service: the relay buffered the rest`,
+    );
+  } finally {
+    conn.close();
+    await svc.close();
     await h.close();
   }
 });
