@@ -86,15 +86,7 @@ export class Discovery {
 
   /** Starts watching, runs the first full scan (probes included), then scans periodically. */
   async start(): Promise<ScanReport> {
-    if (this.#o.watch) {
-      this.#watcher = watchSocketRoot(this.#o.root, (names) => {
-        for (const name of names) {
-          this.#refresh(name).catch((err) =>
-            this.#o.logger.warn(`refresh of "${name}" failed: ${err.message}`)
-          );
-        }
-      }, this.#o.logger);
-    }
+    this.#ensureWatching();
     const report = await this.scanAll();
     if (this.#o.scanIntervalMs > 0 && !this.#closed) {
       this.#interval = setInterval(() => {
@@ -123,8 +115,21 @@ export class Discovery {
     this.#watcher?.close();
   }
 
+  /** Starts (or restarts, if the root was removed and came back) the file watch. */
+  #ensureWatching(): void {
+    if (!this.#o.watch || this.#closed || this.#watcher?.alive) return;
+    this.#watcher = watchSocketRoot(this.#o.root, (names) => {
+      for (const name of names) {
+        this.#refresh(name).catch((err) =>
+          this.#o.logger.warn(`refresh of "${name}" failed: ${err.message}`)
+        );
+      }
+    }, this.#o.logger);
+  }
+
   async #scanAll(): Promise<ScanReport> {
     const started = performance.now();
+    this.#ensureWatching();
     const reg = this.#o.registry;
     const { services, skipped } = await walkSocketRoot(this.#o.root);
     const found = new Map(services.map((s) => [s.name, s]));

@@ -9,6 +9,8 @@ const DEBOUNCE_MS = 15;
 /** A running watch; `close` stops it. */
 export interface SocketWatcher {
   close(): void;
+  /** False once the watch ended (e.g. the root was removed); discovery then starts a new one. */
+  readonly alive: boolean;
 }
 
 /**
@@ -31,6 +33,7 @@ export function watchSocketRoot(
   const dirty = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  let alive = true;
   const flush = () => {
     timer = undefined;
     const names = [...dirty];
@@ -48,8 +51,11 @@ export function watchSocketRoot(
     }
   })().catch((err) => {
     if (!closed) logger.warn(`file watching stopped: ${err.message}`);
-  });
+  }).finally(() => (alive = false));
   return {
+    get alive() {
+      return alive && !closed;
+    },
     close: () => {
       closed = true;
       clearTimeout(timer);
