@@ -4,7 +4,7 @@
  * until SIGINT/SIGTERM, then closes everything and removes its sockets.
  */
 import { resolveSocketRoot } from "@hero/sdk";
-import { createLogger } from "../log/logger.ts";
+import { createLogger, type Logger } from "../log/logger.ts";
 import { denoBindAddressSources, resolveBindAddress } from "../net/bind_address.ts";
 import { type BindTarget, planBinds } from "../net/bind_spec.ts";
 import { RouterApp } from "../server/router_app.ts";
@@ -23,9 +23,11 @@ export function manualSourcesOf(opts: CliOptions): string | undefined {
   return home ? `${home}/hero/router/manual_sources.json` : undefined;
 }
 
-/** Runs the router until a shutdown signal; resolves with the exit code. */
-export async function serveCommand(opts: CliOptions): Promise<number> {
-  const logger = createLogger({ level: opts.logLevel });
+/**
+ * Builds (but does not start) the router the command line describes; extra routes (e.g. the
+ * MCP gateway) can be mounted on the result before it starts.
+ */
+export async function createRouterApp(opts: CliOptions, logger: Logger): Promise<RouterApp> {
   const plan = planBinds({ binds: opts.binds, port: opts.port, address: opts.address });
   let binds: BindTarget[];
   if (plan.targets) binds = plan.targets;
@@ -35,7 +37,7 @@ export async function serveCommand(opts: CliOptions): Promise<number> {
     logger.info(`bind address ${chosen.address} ${chosen.detail} (source: ${chosen.source})`);
     binds = [{ hostname: chosen.address, port: plan.defaultPort }];
   }
-  const app = new RouterApp({
+  return new RouterApp({
     socketRoot: socketRootOf(opts),
     binds,
     whitelist: opts.whitelist,
@@ -45,6 +47,12 @@ export async function serveCommand(opts: CliOptions): Promise<number> {
     manualSourcesPath: manualSourcesOf(opts),
     logger,
   });
+}
+
+/** Runs the router until a shutdown signal; resolves with the exit code. */
+export async function serveCommand(opts: CliOptions): Promise<number> {
+  const logger = createLogger({ level: opts.logLevel });
+  const app = await createRouterApp(opts, logger);
   await app.start();
   logger.info("ready");
   const signal = await new Promise<string>((resolve) => {
