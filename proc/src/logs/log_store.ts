@@ -15,6 +15,7 @@ import { RateLimiter, type RateLimits } from "./rate_limiter.ts";
 import { DEFAULT_RETENTION, type RetentionPolicy, retentionStep, usedBytes } from "./retention.ts";
 import { DiskGuard } from "./disk_guard.ts";
 import { legacyQuery, rowToRecord } from "./log_query.ts";
+import { FairQueue } from "./fair_queue.ts";
 
 /** A line as `logs.insert` receives it. */
 export interface NewLogLine {
@@ -57,12 +58,6 @@ export interface LogStoreOptions {
   maxBatch?: number;
 }
 
-/** One source's waiting lines; `head` advances instead of shifting the array. */
-interface SourceQueue {
-  items: Pending[];
-  head: number;
-}
-
 /** The first segment of a source: the service that produced it. */
 function serviceOf(source: string): string | null {
   const dot = source.indexOf(".");
@@ -86,7 +81,7 @@ export class LogStore implements LogSink {
   readonly retention: RetentionPolicy;
   readonly limiter: RateLimiter;
   readonly disk: DiskGuard;
-  readonly #queues = new Map<string, SourceQueue>();
+  readonly #queue = new FairQueue<Pending>();
   readonly #maxQueued: number;
   readonly #maxBatch: number;
   readonly #insert: StatementSync;
@@ -94,7 +89,6 @@ export class LogStore implements LogSink {
   readonly #source: StatementSync;
   readonly #maxId: StatementSync;
   readonly #subscribers = new Set<(records: LogRecord[]) => void>();
-  #queued = 0;
   #written = 0;
   #totalLines: number;
   #dropped = { rate_limited: 0, queue_full: 0, disk_low: 0 };
@@ -160,7 +154,7 @@ export class LogStore implements LogSink {
 
   /** Lines waiting in memory. */
   get queued(): number {
-    return this.#queued;
+    return this.#queue.size;
   }
 
   /** LogSink: queues a captured line; never throws. */
@@ -218,7 +212,7 @@ export class LogStore implements LogSink {
 
   /** LogSink: writes everything queued now. */
   flush(): void {
-    while (this.#queued && !this.#closedDb()) this.#writeBatch();
+    while (this.#queue.size && !this.#closedDb()) this.#writeBatch();
     this.#reportDrops(true);
   }
 
@@ -228,7 +222,9 @@ export class LogStore implements LogSink {
    * (lines then become readable within a few flush periods).
    */
   catchUp(): void {
-    if (this.#queued && this.#queued <= this.#maxBatch && !this.#closedDb()) this.#writeBatch();
+    if (this.#queue.size && this.#queue.size <= this.#maxBatch && !this.#closedDb()) {
+      this.#writeBatch();
+    }
   }
 
   /** LogSink: the supervisor's simple reads (job and service output). */
@@ -272,12 +268,12 @@ export class LogStore implements LogSink {
       this.#dropped.rate_limited++;
       return false;
     }
-    if (this.#queued >= this.#maxQueued) {
+    if (this.#queue.size >= this.#maxQueued) {
       this.#dropped.queue_full++;
       return false;
     }
-    this.#push(p);
-    if (this.#queued >= this.#maxBatch && !this.#soon) {
+    this.#queue.push(p.source, p);
+    if (this.#queue.size >= this.#maxBatch && !this.#soon) {
       this.#soon = true;
       setImmediate(() => {
         this.#soon = false;
@@ -290,7 +286,7 @@ export class LogStore implements LogSink {
   #tick(): void {
     if (this.#closed) return;
     try {
-      if (this.#queued) this.#writeBatch();
+      if (this.#queue.size) this.#writeBatch();
       this.#reportDrops(false);
       // The size check is three pragmas: every tick. The age check is a query: once a second.
       const now = Date.now();
@@ -303,7 +299,7 @@ export class LogStore implements LogSink {
     } catch (err) {
       console.error(`hero_proc: log store: ${(err as Error).message}`);
     }
-    if (this.#queued && !this.#soon) {
+    if (this.#queue.size && !this.#soon) {
       this.#soon = true;
       setImmediate(() => {
         this.#soon = false;
@@ -312,41 +308,8 @@ export class LogStore implements LogSink {
     }
   }
 
-  #push(p: Pending): void {
-    const q = this.#queues.get(p.source);
-    if (q) q.items.push(p);
-    else this.#queues.set(p.source, { items: [p], head: 0 });
-    this.#queued++;
-  }
-
-  /** Takes a fair share of every source's queue (water filling) for one transaction. */
-  #takeFair(): Pending[] {
-    const out: Pending[] = [];
-    let budget = this.#maxBatch;
-    let open = [...this.#queues.entries()];
-    while (budget > 0 && open.length) {
-      const share = Math.max(1, Math.floor(budget / open.length));
-      const next: typeof open = [];
-      for (const [source, q] of open) {
-        const n = Math.min(share, q.items.length - q.head, budget);
-        for (let i = 0; i < n; i++) out.push(q.items[q.head + i]);
-        q.head += n;
-        budget -= n;
-        if (q.head === q.items.length) this.#queues.delete(source);
-        else {
-          if (q.head > 65_536) (q.items = q.items.slice(q.head)), (q.head = 0);
-          next.push([source, q]);
-        }
-        if (budget <= 0) break;
-      }
-      open = next;
-    }
-    this.#queued -= out.length;
-    return out;
-  }
-
   #writeBatch(): void {
-    const batch = this.#takeFair();
+    const batch = this.#queue.take(this.#maxBatch);
     if (!batch.length) return;
     const per = new Map<string, { n: number; last: number }>();
     const wantRecords = this.#subscribers.size > 0;
@@ -394,7 +357,7 @@ export class LogStore implements LogSink {
     if (!drops.size) return;
     const rate = this.limiter.limits.linesPerSecond;
     for (const [source, n] of drops) {
-      this.#push({
+      this.#queue.push(source, {
         ts: now,
         level: 3,
         source,
@@ -405,6 +368,6 @@ export class LogStore implements LogSink {
       });
       this.#source.run(source, 0, now, n);
     }
-    if (force) { while (this.#queued) this.#writeBatch(); }
+    if (force) { while (this.#queue.size) this.#writeBatch(); }
   }
 }
