@@ -130,3 +130,5 @@ fs.writeFileSync(
     2,
   ) + "\n",
 );
+// PM2's client library keeps handles open after disconnect: leave explicitly.
+process.exit(0);

@@ -254,5 +254,11 @@ describe("service lifecycle with hero_proc", () => {
     assert.match(r.stderr, /Bad --env "NOEQUALS": use NAME=value/);
     const bad = await run(fixture, ["start", "--service-name", "Bad-Name"], env);
     assert.equal(bad.code, 2);
+    const help = await run(fixture, ["--help"], env);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /fixture start \| --start +register with hero_proc/);
+    const unknown = await run(fixture, ["restart"], env);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^Unknown command "restart"/);
   });
 });

@@ -92,11 +92,11 @@ export class HeroLifecycle {
       ? argv.slice(1)
       : argv;
     try {
-      if (cmd === "run") return await this.#run(rest);
       if (cmd === "help" || argv.includes("--help") || argv.includes("-h")) {
         out(USAGE(hint));
         return 0;
       }
+      if (cmd === "run") return await this.#run(rest);
       if (!["start", "stop", "status", "logs"].includes(cmd)) {
         err(`Unknown command "${cmd}".\n${USAGE(hint)}`);
         return 2;
