@@ -5,7 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { LineSplitter } from "./line_splitter.ts";
-import { openTestSupervisor, waitFor } from "../test_support.ts";
+import { openTestSupervisor, pidAlive, waitFor } from "../test_support.ts";
+import { jobProcesses, jobTag } from "./job_tag.ts";
 
 test("LineSplitter: lines across chunks, CRLF, long lines cut, invalid UTF-8 replaced, tail on end", () => {
   const out: string[] = [];
@@ -84,6 +85,28 @@ test("tty: true runs the action under a pseudo-terminal (node-pty) in its own gr
     const job = sup.store.getJob(r.jobId!)!;
     assert.equal(job.pid, job.pgid);
     assert.equal(job.exit_code, 0);
+  } finally {
+    await close();
+  }
+});
+
+test("a tty process is stopped with its whole group like any other", async () => {
+  const { sup, close } = await openTestSupervisor();
+  try {
+    await sup.setService({ name: "tty_proc", tty: true, exec: "sleep 60 & sleep 61; wait" });
+    const [r] = sup.runners("tty_proc");
+    await waitFor("running", () => r.state === "running");
+    const job = sup.store.getJob(r.jobId!)!;
+    await waitFor(
+      "both sleeps",
+      async () => (await jobProcesses(job.pgid, jobTag(sup.store.instanceId, job.id))).length >= 3,
+    );
+    const pids = (await jobProcesses(job.pgid, jobTag(sup.store.instanceId, job.id))).map((p) =>
+      p.pid
+    );
+    await sup.stopService("tty_proc");
+    assert.deepEqual(pids.filter(pidAlive), []);
+    assert.equal(sup.store.getJob(job.id)!.state, "stopped");
   } finally {
     await close();
   }
