@@ -165,6 +165,29 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
         },
       },
       annotations: { readOnlyHint: true },
+      examples: [{
+        name: "errors of a service in the last hour",
+        params: [
+          { name: "source", value: "shop" },
+          { name: "level", value: "error" },
+          { name: "since", value: "1h" },
+        ],
+        result: {
+          name: "page",
+          value: {
+            lines: [{
+              id: 812,
+              ts: 1767225600000,
+              level: "error",
+              source: "shop.pay",
+              service: "shop",
+              job_id: 42,
+              message: "card declined",
+            }],
+            next_cursor: null,
+          },
+        },
+      }],
       handler: mapped((p) => {
         store().catchUp();
         return queryLogs(store().db, p);
@@ -183,6 +206,30 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
       ],
       result: { name: "tree", schema: { type: "object" } },
       annotations: { readOnlyHint: true },
+      examples: [{
+        name: "one level under shop",
+        params: [{ name: "prefix", value: "shop" }, { name: "depth", value: 1 }],
+        result: {
+          name: "tree",
+          value: {
+            name: "shop",
+            path: "shop",
+            lines: 3,
+            last_ts: 1767225600000,
+            dropped: 0,
+            children: [
+              {
+                name: "pay",
+                path: "shop.pay",
+                lines: 3,
+                last_ts: 1767225600000,
+                dropped: 0,
+                children: [],
+              },
+            ],
+          },
+        },
+      }],
       handler: mapped((p) => {
         store().catchUp();
         return logTree(store().db, p.prefix ?? "", p.depth ?? 3);
@@ -210,6 +257,25 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
         },
       },
       annotations: { readOnlyHint: true },
+      examples: [{
+        name: "wait for the next error",
+        params: [{ name: "level", value: "error" }, { name: "after_id", value: 811 }],
+        result: {
+          name: "batch",
+          value: {
+            lines: [{
+              id: 812,
+              ts: 1767225600000,
+              level: "error",
+              source: "shop.pay",
+              service: "shop",
+              job_id: 42,
+              message: "card declined",
+            }],
+            last_id: 812,
+          },
+        },
+      }],
       handler: mapped((p, ctx) => followOnce(store(), p, p.timeout_ms ?? 25_000, ctx.signal)),
     }),
     defineMethod<Record<string, never>, unknown>({
@@ -219,6 +285,20 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
       params: [],
       result: { name: "stats", schema: { type: "object" } },
       annotations: { readOnlyHint: true },
+      examples: [{
+        name: "stats",
+        params: [],
+        result: {
+          name: "stats",
+          value: {
+            status: "ok",
+            lines: 120000,
+            sources: 14,
+            used_bytes: 31457280,
+            dropped: { total: 0 },
+          },
+        },
+      }],
       handler: mapped(() => logStats(store())),
     }),
   ];
