@@ -1,0 +1,149 @@
+/**
+ * Proxy throughput benchmark: hero_router, nginx and Caddy proxy the same service socket in the
+ * same run; wrk (64 connections, 1 KB JSON responses) measures requests/s, p50 and p99 through
+ * each one's TCP listener. Needs nginx, caddy and wrk on PATH (see setup.sh).
+ *
+ * Usage: deno run -A bench/router/proxy_bench.deno.ts [--duration 10] [--json]
+ */
+import { parseArgs } from "node:util";
+import { freePort, startProcess } from "./bench_process.deno.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { duration: { type: "string", default: "10" }, json: { type: "boolean" } },
+});
+const duration = Number(values.duration);
+const repo = new URL("../../", import.meta.url).pathname;
+const deno = Deno.execPath();
+const root = await Deno.makeTempDir({ prefix: "hero_router_bench_" });
+const socket = `${root}/bench_svc/admin.sock`;
+const path = "/bench_svc/admin/item.json";
+
+/** One wrk result. */
+interface WrkResult {
+  name: string;
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+const ms = (v: string, unit: string) =>
+  Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
+
+async function wrk(name: string, url: string): Promise<WrkResult> {
+  // Warm up (connections, JIT) before measuring.
+  await new Deno.Command("wrk", { args: ["-t2", "-c64", "-d2s", url], stdout: "null" }).output();
+  const out = await new Deno.Command("wrk", {
+    args: ["-t2", "-c64", `-d${duration}s`, "--latency", url],
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN);
+  const p = (q: string) => {
+    const m = new RegExp(`\\s${q}%\\s+([\\d.]+)(us|ms|s)`).exec(text);
+    return m ? ms(m[1], m[2]) : NaN;
+  };
+  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? "0";
+  const sockErr = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
+  const socketErrors = sockErr ? sockErr.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
+  return { name, requestsPerSec: rps, p50Ms: p("50"), p99Ms: p("99"), errors: Number(errors) + socketErrors };
+}
+
+const procs: { stop(): Promise<void> }[] = [];
+const results: WrkResult[] = [];
+try {
+  const backend = startProcess(deno, ["run", "-A", `${repo}bench/router/bench_backend.deno.ts`, root, "1", "bench_svc"]);
+  procs.push(backend);
+  await backend.waitFor(/ready/);
+
+  const routerPort = freePort();
+  const router = startProcess(deno, [
+    "run", "-A", `${repo}router/main.ts`, "serve", "--socket-dir", root,
+    "--bind", `127.0.0.1:${routerPort}`, "--log-level", "warn",
+  ]);
+  procs.push(router);
+  await router.waitFor(/listening|ready/).catch(() => {});
+  await waitHttp(`http://127.0.0.1:${routerPort}${path}`, router);
+
+  const nginxPort = freePort();
+  const nginxDir = `${root}/nginx`;
+  await Deno.mkdir(`${nginxDir}/logs`, { recursive: true });
+  await Deno.writeTextFile(`${nginxDir}/nginx.conf`, `
+${Deno.uid() === 0 ? "user root;" : ""}
+worker_processes auto;
+error_log ${nginxDir}/logs/error.log warn;
+pid ${nginxDir}/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${nginxDir}/body; proxy_temp_path ${nginxDir}/proxy;
+  fastcgi_temp_path ${nginxDir}/fcgi; uwsgi_temp_path ${nginxDir}/uwsgi; scgi_temp_path ${nginxDir}/scgi;
+  upstream svc { server unix:${socket}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${nginxPort};
+    location /bench_svc/admin/ {
+      proxy_pass http://svc/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Prefix /bench_svc/admin;
+    }
+  }
+}
+`);
+  const nginx = startProcess("nginx", ["-p", nginxDir, "-c", `${nginxDir}/nginx.conf`, "-g", "daemon off;"]);
+  procs.push(nginx);
+  await waitHttp(`http://127.0.0.1:${nginxPort}${path}`, nginx);
+
+  const caddyPort = freePort();
+  await Deno.writeTextFile(`${root}/Caddyfile`, `{
+  admin off
+  auto_https off
+}
+http://127.0.0.1:${caddyPort} {
+  handle_path /bench_svc/admin/* {
+    reverse_proxy unix/${socket}
+  }
+}
+`);
+  const caddy = startProcess("caddy", ["run", "--config", `${root}/Caddyfile`, "--adapter", "caddyfile"], {
+    HOME: root,
+    XDG_DATA_HOME: `${root}/caddy_data`,
+    XDG_CONFIG_HOME: `${root}/caddy_config`,
+  });
+  procs.push(caddy);
+  await waitHttp(`http://127.0.0.1:${caddyPort}${path}`, caddy);
+
+  results.push(await wrk("hero_router", `http://127.0.0.1:${routerPort}${path}`));
+  results.push(await wrk("nginx", `http://127.0.0.1:${nginxPort}${path}`));
+  results.push(await wrk("caddy", `http://127.0.0.1:${caddyPort}${path}`));
+} finally {
+  for (const p of procs.reverse()) await p.stop();
+  await Deno.remove(root, { recursive: true }).catch(() => {});
+}
+
+if (values.json) console.log(JSON.stringify(results, null, 2));
+else {
+  console.log(`proxy throughput: wrk -t2 -c64 -d${duration}s, 1 KB JSON, same backend socket`);
+  console.log("proxy        req/s      p50 ms   p99 ms   errors");
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(12)} ${r.requestsPerSec.toFixed(0).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${
+        r.p99Ms.toFixed(2).padStart(8)
+      } ${String(r.errors).padStart(8)}`,
+    );
+  }
+}
+
+async function waitHttp(url: string, proc: { output(): string }): Promise<void> {
+  const end = Date.now() + 15_000;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      await res.body?.cancel();
+      if (res.status === 200) return;
+    } catch { /* not yet */ }
+    if (Date.now() > end) throw new Error(`${url} did not answer 200 within 15 s:\n${proc.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * hero_router as a library: the router application and the discovery cache interface that other
+ * parts (the MCP gateway) plug into.
+ *
+ * @module
+ */
+export { ROUTER_VERSION, RouterApp, type RouterAppOptions } from "./src/server/router_app.ts";
+export type { AdminHandler, RouteHandler } from "./src/api/admin_handler.ts";
+export {
+  type ServiceEvent,
+  type ServiceEventType,
+  type ServiceListener,
+  ServiceRegistry,
+  type ServiceRegistryView,
+} from "./src/discovery/service_registry.ts";
+export type {
+  ServiceEntry,
+  ServiceHealth,
+  ServiceRecord,
+  SocketEntry,
+} from "./src/discovery/service_entry.ts";
+export { Discovery, type DiscoveryOptions, type ScanReport } from "./src/discovery/discovery.ts";
+export { createLogger, type Logger, silentLogger } from "./src/log/logger.ts";
+export { main } from "./main.ts";

@@ -1,0 +1,58 @@
+/**
+ * `hero_router serve`: resolves the socket root and the TCP listeners (through the bind address
+ * chain when `--bind` is absent, logging the chosen source at INFO), starts the router and runs
+ * until SIGINT/SIGTERM, then closes everything and removes its sockets.
+ */
+import { resolveSocketRoot } from "@hero/sdk";
+import { createLogger } from "../log/logger.ts";
+import { denoBindAddressSources, resolveBindAddress } from "../net/bind_address.ts";
+import { type BindTarget, planBinds } from "../net/bind_spec.ts";
+import { RouterApp } from "../server/router_app.ts";
+import type { CliOptions } from "./cli_options.ts";
+
+/** The socket root from `--socket-dir` or the environment. */
+export function socketRootOf(opts: CliOptions): string {
+  return opts.socketDir?.replace(/\/+$/, "") ||
+    resolveSocketRoot({ env: (k) => Deno.env.get(k), homeDir: Deno.env.get("HOME") ?? "" });
+}
+
+/** The manual_sources.json path from `--manual-sources` or the default. */
+export function manualSourcesOf(opts: CliOptions): string | undefined {
+  if (opts.manualSources) return opts.manualSources;
+  const home = Deno.env.get("HOME");
+  return home ? `${home}/hero/router/manual_sources.json` : undefined;
+}
+
+/** Runs the router until a shutdown signal; resolves with the exit code. */
+export async function serveCommand(opts: CliOptions): Promise<number> {
+  const logger = createLogger({ level: opts.logLevel });
+  const plan = planBinds({ binds: opts.binds, port: opts.port, address: opts.address });
+  let binds: BindTarget[];
+  if (plan.targets) binds = plan.targets;
+  else {
+    const chosen = await resolveBindAddress(denoBindAddressSources());
+    for (const s of chosen.skipped) logger.warn(`bind address: ignored ${s}`);
+    logger.info(`bind address ${chosen.address} ${chosen.detail} (source: ${chosen.source})`);
+    binds = [{ hostname: chosen.address, port: plan.defaultPort }];
+  }
+  const app = new RouterApp({
+    socketRoot: socketRootOf(opts),
+    binds,
+    whitelist: opts.whitelist,
+    allowedHosts: opts.allowedHosts,
+    probeTimeoutMs: opts.probeTimeoutMs,
+    scanIntervalMs: opts.scanIntervalMs,
+    manualSourcesPath: manualSourcesOf(opts),
+    logger,
+  });
+  await app.start();
+  logger.info("ready");
+  const signal = await new Promise<string>((resolve) => {
+    const on = (name: Deno.Signal) => () => resolve(name);
+    Deno.addSignalListener("SIGINT", on("SIGINT"));
+    Deno.addSignalListener("SIGTERM", on("SIGTERM"));
+  });
+  logger.info(`${signal}: shutting down`);
+  await app.close();
+  return 0;
+}

@@ -1,0 +1,112 @@
+/**
+ * Fetching small JSON documents from services that may be broken: every request shares one
+ * deadline, bodies are read with a byte cap and a JSON depth cap, so a service that hangs,
+ * trickles bytes, or answers with something huge or malformed costs at most the deadline.
+ */
+
+/** Limits of one probe fetch. */
+export interface FetchLimits {
+  /** Largest body read, in bytes. */
+  maxBytes: number;
+  /** Deepest JSON nesting accepted. */
+  maxDepth: number;
+}
+
+/** A JSON body, or why there is none. */
+export type JsonOutcome =
+  | { ok: true; status: number; value: unknown }
+  | { ok: false; error: string; connectFailed?: boolean };
+
+/** GETs `url` and parses a JSON body within the limits; never throws. */
+export async function fetchJson(
+  url: string,
+  init: { client?: Deno.HttpClient; signal: AbortSignal },
+  limits: FetchLimits,
+): Promise<JsonOutcome> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      client: init.client,
+      signal: init.signal,
+      headers: { accept: "application/json" },
+      redirect: "manual",
+    });
+  } catch (err) {
+    if (init.signal.aborted) return { ok: false, error: "timed out" };
+    return { ok: false, error: connectionError(err), connectFailed: true };
+  }
+  const body = await readCapped(res, limits.maxBytes, init.signal);
+  if (!body.ok) return body;
+  const text = new TextDecoder().decode(body.bytes);
+  if (jsonTooDeep(text, limits.maxDepth)) {
+    return { ok: false, error: `JSON nested deeper than ${limits.maxDepth} levels` };
+  }
+  try {
+    return { ok: true, status: res.status, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, error: `HTTP ${res.status}, body is not JSON` };
+  }
+}
+
+async function readCapped(
+  res: Response,
+  maxBytes: number,
+  signal: AbortSignal,
+): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; error: string }> {
+  const declared = Number(res.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes) {
+    await res.body?.cancel().catch(() => {});
+    return { ok: false, error: `document larger than ${maxBytes} bytes` };
+  }
+  if (!res.body) return { ok: true, bytes: new Uint8Array() };
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        return { ok: false, error: `document larger than ${maxBytes} bytes` };
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    return { ok: false, error: signal.aborted ? "timed out" : connectionError(err) };
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return { ok: true, bytes };
+}
+
+function jsonTooDeep(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > maxDepth) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+/** A short human reason for a failed connection. */
+export function connectionError(err: unknown): string {
+  const text = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);
+  if (/refused/i.test(text)) return "connection refused";
+  if (/No such file|not found|ENOENT/i.test(text)) return "socket file is gone";
+  if (/reset|closed|incomplete|broken pipe/i.test(text)) return "connection closed by the service";
+  if (/invalid|parse|http/i.test(text)) return "the service does not speak HTTP";
+  return text.split("\n")[0].slice(0, 200);
+}

@@ -1,0 +1,280 @@
+/**
+ * Discovery: keeps the {@link ServiceRegistry} in step with the socket root. A full scan walks
+ * the root and probes everything (at start, periodically as a safety net, and on demand); file
+ * watching reacts to a socket appearing or disappearing within milliseconds, adding the service
+ * at once (health `unknown`) and probing it ahead of the periodic work.
+ */
+import type { Logger } from "../log/logger.ts";
+import { loadManualSources } from "./manual_sources.ts";
+import { type ProbeResult, probeSocketService, probeUrlService } from "./probe.ts";
+import { ProbeQueue } from "./probe_queue.ts";
+import type { ServiceEntry } from "./service_entry.ts";
+import { unprobedEntry } from "./service_entry.ts";
+import type { ServiceRegistry } from "./service_registry.ts";
+import { type FoundService, readServiceDir, walkSocketRoot } from "./socket_walk.ts";
+
+/** Settings of discovery. */
+export interface DiscoveryOptions {
+  /** The socket root to watch. */
+  root: string;
+  /** The cache to keep up to date. */
+  registry: ServiceRegistry;
+  logger: Logger;
+  /** Deadline of one service's probe, in ms (default 3,000). */
+  probeTimeoutMs?: number;
+  /** Period of the safety-net full scan, in ms; 0 disables it (default 30,000). */
+  scanIntervalMs?: number;
+  /** Probes running at once (default 64). */
+  concurrency?: number;
+  /** Path of manual_sources.json, if any. */
+  manualSourcesPath?: string;
+  /** Watch the root for changes (default true). */
+  watch?: boolean;
+}
+
+/** What a full scan found. */
+export interface ScanReport {
+  services: number;
+  sockets: number;
+  skipped: { name: string; reason: string }[];
+  manualProblems: string[];
+  durationMs: number;
+}
+
+const RETRY_DELAY_MS = 150;
+const MAX_RETRIES = 10;
+const DEBOUNCE_MS = 15;
+
+/** Keeps the registry in step with the socket root and manual sources. */
+export class Discovery {
+  readonly #o: Required<Omit<DiscoveryOptions, "manualSourcesPath">> & {
+    manualSourcesPath?: string;
+  };
+  readonly #queue: ProbeQueue;
+  readonly #retries = new Map<string, number>();
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #dirty = new Set<string>();
+  #watcher?: Deno.FsWatcher;
+  #interval?: ReturnType<typeof setInterval>;
+  #debounce?: ReturnType<typeof setTimeout>;
+  #scanning?: Promise<ScanReport>;
+  #closed = false;
+  /** Time of the last completed full scan (ISO), for `router.health`. */
+  lastScanAt?: string;
+  /** Report of the last completed full scan. */
+  lastScan?: ScanReport;
+
+  /** Nothing runs until {@link start} or {@link scanAll}. */
+  constructor(opts: DiscoveryOptions) {
+    this.#o = {
+      ...opts,
+      probeTimeoutMs: opts.probeTimeoutMs ?? 3000,
+      scanIntervalMs: opts.scanIntervalMs ?? 30_000,
+      concurrency: opts.concurrency ?? 64,
+      watch: opts.watch ?? true,
+    };
+    this.#queue = new ProbeQueue(this.#o.concurrency);
+  }
+
+  /** The socket root being watched. */
+  get root(): string {
+    return this.#o.root;
+  }
+
+  /** Probes queued or running. */
+  get pendingProbes(): number {
+    return this.#queue.pending;
+  }
+
+  /** Starts watching, runs the first full scan (probes included), then scans periodically. */
+  async start(): Promise<ScanReport> {
+    if (this.#o.watch) this.#startWatching();
+    const report = await this.scanAll();
+    if (this.#o.scanIntervalMs > 0 && !this.#closed) {
+      this.#interval = setInterval(() => {
+        this.scanAll().catch((err) => this.#o.logger.warn(`scan failed: ${err.message}`));
+      }, this.#o.scanIntervalMs);
+    }
+    return report;
+  }
+
+  /** Walks the root, reconciles the registry, probes every service and waits for the probes. */
+  scanAll(): Promise<ScanReport> {
+    this.#scanning ??= this.#scanAll().finally(() => (this.#scanning = undefined));
+    return this.#scanning;
+  }
+
+  /** Re-reads one service directory now (urgent) and probes it. */
+  async refreshService(name: string): Promise<void> {
+    await this.#refresh(name);
+  }
+
+  /** Stops watching and scanning; probes already running finish on their own deadline. */
+  close(): void {
+    this.#closed = true;
+    clearInterval(this.#interval);
+    clearTimeout(this.#debounce);
+    for (const t of this.#timers) clearTimeout(t);
+    try {
+      this.#watcher?.close();
+    } catch { /* already closed */ }
+  }
+
+  async #scanAll(): Promise<ScanReport> {
+    const started = performance.now();
+    const reg = this.#o.registry;
+    const { services, skipped } = await walkSocketRoot(this.#o.root);
+    const found = new Map(services.map((s) => [s.name, s]));
+    for (const { entry } of reg.list()) {
+      if (entry.source === "socket" && !found.has(entry.name)) reg.remove(entry.name);
+    }
+    for (const svc of services) {
+      this.#upsertFound(svc);
+      this.#queue.push(svc.name, () => this.#probe(svc.name));
+    }
+    const manual = this.#o.manualSourcesPath
+      ? await loadManualSources(this.#o.manualSourcesPath)
+      : { sources: [], problems: [] };
+    for (const p of manual.problems) this.#o.logger.warn(`manual_sources.json: ${p}`);
+    const listed = new Set<string>();
+    for (const src of manual.sources) {
+      if (found.has(src.name)) {
+        this.#o.logger.warn(`manual source "${src.name}" ignored: a socket service has that name`);
+        continue;
+      }
+      listed.add(src.name);
+      const before = reg.get(src.name);
+      const base: ServiceEntry = {
+        ...(before?.entry ?? { health: "unknown", methodCount: 0, version: "", sockets: [] }),
+        name: src.name,
+        source: "manual",
+        url: src.url,
+        rpcTarget: src.url,
+        title: src.title ?? src.name,
+        description: src.description ?? "",
+      };
+      if (!before) reg.upsert(base);
+      this.#queue.push(src.name, async () => {
+        const r = await probeUrlService(base, { timeoutMs: this.#o.probeTimeoutMs });
+        if (reg.get(src.name)?.entry.source !== "manual") return;
+        if (src.title) r.entry.title = src.title;
+        if (src.description) r.entry.description = src.description;
+        reg.upsert(r.entry, r.openrpc);
+      });
+    }
+    for (const { entry } of reg.list()) {
+      if (entry.source === "manual" && !listed.has(entry.name)) reg.remove(entry.name);
+    }
+    await this.#queue.idle();
+    const report: ScanReport = {
+      services: reg.size,
+      sockets: services.reduce((n, s) => n + s.sockets.length, 0),
+      skipped,
+      manualProblems: manual.problems,
+      durationMs: Math.round(performance.now() - started),
+    };
+    this.lastScanAt = new Date().toISOString();
+    this.lastScan = report;
+    return report;
+  }
+
+  /** Adds a newly found service, or updates its socket list; keeps what earlier probes found. */
+  #upsertFound(svc: FoundService): void {
+    const reg = this.#o.registry;
+    const before = reg.get(svc.name);
+    if (!before || before.entry.source !== "socket") {
+      reg.upsert(unprobedEntry(svc.name, svc.dir, svc.sockets));
+      return;
+    }
+    const paths = (s: { path: string }[]) => s.map((x) => x.path).join("\n");
+    if (paths(before.entry.sockets) === paths(svc.sockets)) return;
+    const old = new Map(before.entry.sockets.map((s) => [s.path, s]));
+    const sockets = svc.sockets.map((s) => old.get(s.path) ?? s);
+    const fresh = unprobedEntry(svc.name, svc.dir, sockets);
+    reg.upsert({ ...before.entry, sockets, rpcTarget: fresh.rpcTarget }, before.openrpc);
+  }
+
+  async #probe(name: string): Promise<void> {
+    const reg = this.#o.registry;
+    const svc = await readServiceDir(this.#o.root, name);
+    if (!svc || svc.sockets.length === 0) {
+      if (reg.get(name)?.entry.source === "socket") reg.remove(name);
+      return;
+    }
+    this.#upsertFound(svc);
+    const current = reg.get(name)!;
+    const result: ProbeResult = await probeSocketService(
+      { ...current.entry, sockets: svc.sockets },
+      { timeoutMs: this.#o.probeTimeoutMs },
+    );
+    if (this.#closed) return;
+    const now = reg.get(name);
+    const stillThere = await readServiceDir(this.#o.root, name);
+    if (!now || now.entry.source !== "socket" || !stillThere) return;
+    reg.upsert(result.entry, result.openrpc);
+    // A socket file exists a moment before its server accepts connections: try again shortly.
+    const tries = this.#retries.get(name) ?? 0;
+    if (result.nothingReachable && tries < MAX_RETRIES) {
+      this.#retries.set(name, tries + 1);
+      this.#later(RETRY_DELAY_MS, () => this.#queue.push(name, () => this.#probe(name), true));
+    } else if (!result.nothingReachable) this.#retries.delete(name);
+  }
+
+  async #refresh(name: string): Promise<void> {
+    const reg = this.#o.registry;
+    const svc = await readServiceDir(this.#o.root, name);
+    if (!svc || svc.sockets.length === 0) {
+      if (reg.get(name)?.entry.source === "socket") reg.remove(name);
+      return;
+    }
+    this.#upsertFound(svc);
+    this.#retries.delete(name);
+    this.#queue.push(name, () => this.#probe(name), true);
+  }
+
+  #startWatching(): void {
+    try {
+      this.#watcher = Deno.watchFs(this.#o.root, { recursive: true });
+    } catch (err) {
+      this.#o.logger.warn(
+        `cannot watch ${this.#o.root} (${(err as Error).message}); relying on periodic scans`,
+      );
+      return;
+    }
+    const prefix = this.#o.root.replace(/\/$/, "") + "/";
+    (async () => {
+      for await (const event of this.#watcher!) {
+        for (const path of event.paths) {
+          if (!path.startsWith(prefix)) continue;
+          const name = path.slice(prefix.length).split("/")[0];
+          if (name) this.#dirty.add(name);
+        }
+        if (this.#dirty.size > 0 && !this.#debounce) {
+          this.#debounce = setTimeout(() => this.#flush(), DEBOUNCE_MS);
+        }
+      }
+    })().catch((err) => {
+      if (!this.#closed) this.#o.logger.warn(`file watching stopped: ${err.message}`);
+    });
+  }
+
+  #flush(): void {
+    this.#debounce = undefined;
+    const names = [...this.#dirty];
+    this.#dirty.clear();
+    for (const name of names) {
+      this.#refresh(name).catch((err) =>
+        this.#o.logger.warn(`refresh of "${name}" failed: ${err.message}`)
+      );
+    }
+  }
+
+  #later(ms: number, fn: () => void): void {
+    if (this.#closed) return;
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      if (!this.#closed) fn();
+    }, ms);
+    this.#timers.add(t);
+  }
+}

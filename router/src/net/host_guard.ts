@@ -1,0 +1,44 @@
+/**
+ * DNS-rebinding defence for the TCP listeners: a page on `evil.example` whose name suddenly
+ * resolves to 127.0.0.1 still sends `Host: evil.example`. Only IP literals, `localhost` and
+ * names the operator allowed are accepted in `Host`, and the same rule applies to `Origin`.
+ */
+import { isIpLiteral } from "./ip_address.ts";
+
+/** Host names accepted besides IP literals and `localhost`. */
+export interface HostGuardOptions {
+  allowedHosts?: readonly string[];
+}
+
+/** Extracts the host name from a `Host` header value (`[::1]:9988` -> `::1`). */
+export function hostnameOf(hostHeader: string): string {
+  const h = hostHeader.trim().toLowerCase();
+  if (h.startsWith("[")) {
+    const end = h.indexOf("]");
+    return end < 0 ? h : h.slice(1, end);
+  }
+  const colon = h.indexOf(":");
+  return (colon < 0 ? h : h.slice(0, colon)).replace(/\.$/, "");
+}
+
+/** Returns why the request must be refused, or undefined if its Host and Origin are fine. */
+export function hostProblem(request: Request, opts: HostGuardOptions = {}): string | undefined {
+  const allowed = new Set((opts.allowedHosts ?? []).map((h) => h.toLowerCase()));
+  const ok = (name: string) =>
+    isIpLiteral(name) || name === "localhost" || name.endsWith(".localhost") || allowed.has(name);
+  const host = request.headers.get("host");
+  if (!host) return "the Host header is missing";
+  const name = hostnameOf(host);
+  if (!ok(name)) return `host "${name}" is not allowed (DNS rebinding protection)`;
+  const origin = request.headers.get("origin");
+  if (origin && origin !== "null") {
+    let originHost: string;
+    try {
+      originHost = hostnameOf(new URL(origin).host);
+    } catch {
+      return `origin "${origin}" is not a valid URL`;
+    }
+    if (!ok(originHost)) return `origin "${origin}" is not allowed`;
+  }
+  return undefined;
+}

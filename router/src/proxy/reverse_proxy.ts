@@ -1,0 +1,156 @@
+/**
+ * The reverse proxy at `/<service>/<webname>/<rest>`: picks the service's socket (known to
+ * discovery, or found on disk on the spot), streams request and response bodies both ways
+ * (SSE included, never buffered), relays WebSocket upgrades, and answers 404 for unknown
+ * services and 502 with a readable body when the socket does not answer.
+ */
+import type { ConnectionInfo } from "@hero/sdk";
+import type { ServiceRegistryView } from "../discovery/service_registry.ts";
+import { readServiceDir } from "../discovery/socket_walk.ts";
+import { connectionError } from "../discovery/bounded_fetch.ts";
+import { forwardRequestHeaders, withoutHopByHop } from "./forward_headers.ts";
+import { isProxyPathError, parseProxyPath, type ProxyTarget } from "./proxy_path.ts";
+import { relayWebSocket } from "./ws_relay.ts";
+
+/** What the proxy needs. */
+export interface ReverseProxyOptions {
+  root: string;
+  registry: ServiceRegistryView;
+  /** Asks discovery to look at a service the registry does not know yet. */
+  refresh?: (service: string) => void;
+}
+
+const MAX_CLIENTS = 512;
+
+/** The proxy: `handle` answers proxy paths and returns undefined for anything else. */
+export class ReverseProxy {
+  readonly #o: ReverseProxyOptions;
+  readonly #clients = new Map<string, Deno.HttpClient>();
+
+  /** Creates the proxy; connections are pooled per socket. */
+  constructor(opts: ReverseProxyOptions) {
+    this.#o = opts;
+  }
+
+  /** Proxies `request` if its path is a proxy path; undefined otherwise. */
+  async handle(request: Request, info: ConnectionInfo): Promise<Response | undefined> {
+    const parsed = parseProxyPath(rawPathAndQuery(request.url));
+    if (!parsed) return undefined;
+    if (isProxyPathError(parsed)) return jsonError(parsed.status, parsed.error);
+    const socketPath = await this.#socketPath(parsed);
+    if (!socketPath) {
+      return jsonError(
+        404,
+        this.#o.registry.get(parsed.service)
+          ? `Not found: service "${parsed.service}" has no ${parsed.webname}.sock`
+          : `Not found: no service "${parsed.service}"`,
+      );
+    }
+    const headers = forwardRequestHeaders(request, info, parsed.prefix);
+    if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+      try {
+        return await relayWebSocket(request, { socketPath, path: parsed.rest, headers });
+      } catch (err) {
+        return badGateway(parsed, connectionError(err));
+      }
+    }
+    return await this.#forward(request, parsed, socketPath, headers);
+  }
+
+  /** Closes pooled connections. */
+  close(): void {
+    for (const c of this.#clients.values()) c.close();
+    this.#clients.clear();
+  }
+
+  async #forward(
+    request: Request,
+    target: ProxyTarget,
+    socketPath: string,
+    headers: Headers,
+  ): Promise<Response> {
+    const client = this.#client(socketPath);
+    const hasBody = request.body !== null && request.method !== "GET" && request.method !== "HEAD";
+    const host = request.headers.get("host") ?? "localhost";
+    let res: Response;
+    try {
+      res = await fetch(`http://${safeHost(host)}${target.rest}`, {
+        method: request.method,
+        headers,
+        body: hasBody ? request.body : undefined,
+        redirect: "manual",
+        // No request.signal: a client that goes away cancels the streamed response body,
+        // which closes the backend request too.
+        client,
+      });
+    } catch (err) {
+      this.#dropClient(socketPath);
+      return badGateway(target, connectionError(err));
+    }
+    const out = withoutHopByHop(res.headers);
+    const bodyless = request.method === "HEAD" || [101, 204, 304].includes(res.status);
+    return new Response(bodyless ? null : res.body, {
+      status: res.status === 101 ? 502 : res.status,
+      statusText: res.statusText,
+      headers: out,
+    });
+  }
+
+  async #socketPath(t: ProxyTarget): Promise<string | undefined> {
+    const known = this.#o.registry.get(t.service)?.entry;
+    const hit = known?.source === "socket"
+      ? known.sockets.find((s) => s.name === t.webname)
+      : undefined;
+    if (hit) return hit.path;
+    // Not known (yet): look on disk with the same rules as discovery, and let it catch up.
+    const found = await readServiceDir(this.#o.root, t.service);
+    const socket = found?.sockets.find((s) => s.name === t.webname);
+    if (found) this.#o.refresh?.(t.service);
+    return socket?.path;
+  }
+
+  #client(path: string): Deno.HttpClient {
+    let c = this.#clients.get(path);
+    if (!c) {
+      if (this.#clients.size >= MAX_CLIENTS) {
+        const [oldest] = this.#clients.keys();
+        this.#dropClient(oldest);
+      }
+      c = Deno.createHttpClient({ proxy: { transport: "unix", path } });
+      this.#clients.set(path, c);
+    }
+    return c;
+  }
+
+  #dropClient(path: string): void {
+    const c = this.#clients.get(path);
+    if (c) {
+      this.#clients.delete(path);
+      // In-flight requests on this client keep their connections until they finish.
+      setTimeout(() => c.close(), 30_000);
+    }
+  }
+}
+
+/** The raw path and query of an absolute URL, without normalising it. */
+export function rawPathAndQuery(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const hash = url.indexOf("#", start);
+  return hash < 0 ? url.slice(start) : url.slice(start, hash);
+}
+
+function safeHost(host: string): string {
+  return /^[A-Za-z0-9.\-\[\]:]{1,255}$/.test(host) ? host : "localhost";
+}
+
+function badGateway(t: ProxyTarget, why: string): Response {
+  return jsonError(
+    502,
+    `Bad gateway: ${t.service}/${t.webname}.sock is not answering (${why})`,
+  );
+}
+
+function jsonError(status: number, error: string): Response {
+  return Response.json({ error }, { status });
+}

@@ -1,0 +1,208 @@
+/** Tests of the reverse proxy through the router's TCP listener and admin.sock, on real sockets. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  makeStaleSocket,
+  startFixtureService,
+  tempRoot,
+  until,
+  wsCloseCodes,
+} from "../test_support/fixtures.ts";
+import { rawHttp, startRouter, statusOf } from "../test_support/router_harness.ts";
+
+test("HTTP: query strings, bodies, X-Forwarded-* and hop-by-hop stripping", async () => {
+  const h = await startRouter();
+  const svc = await startFixtureService(h.root, "alpha");
+  try {
+    await until(() => h.app.registry.get("alpha"), 1000);
+    const res = await fetch(`${h.base}/alpha/admin/echo/x?a=1&b=%2F`, {
+      method: "POST",
+      body: "hello",
+      headers: { connection: "x-drop", "x-drop": "1", "x-keep": "2", "x-forwarded-for": "6.6.6.6" },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-fixture"), "echo");
+    assert.equal(res.headers.get("x-secret"), null, "header named in Connection must not pass");
+    assert.equal(res.headers.get("keep-alive"), null);
+    const echo = await res.json();
+    assert.equal(echo.method, "POST");
+    assert.equal(echo.path, "/echo/x");
+    assert.equal(echo.search, "?a=1&b=%2F");
+    assert.equal(echo.body, "hello");
+    assert.equal(echo.headers["x-keep"], "2");
+    assert.equal(echo.headers["x-drop"], undefined);
+    assert.equal(echo.headers["x-forwarded-for"], "127.0.0.1", "spoofed XFF from TCP is replaced");
+    assert.equal(echo.headers["x-forwarded-host"], `127.0.0.1:${h.port}`);
+    assert.equal(echo.headers["x-forwarded-proto"], "http");
+    assert.equal(echo.headers["x-forwarded-prefix"], "/alpha/admin");
+    // Through admin.sock a front proxy's X-Forwarded-* are kept and the prefix is appended.
+    const viaSock = await (await fetch("http://x/alpha/admin/echo", {
+      client: h.adminClient,
+      headers: { "x-forwarded-prefix": "/outer", "x-forwarded-proto": "https" },
+    })).json();
+    assert.equal(viaSock.headers["x-forwarded-prefix"], "/outer/alpha/admin");
+    assert.equal(viaSock.headers["x-forwarded-proto"], "https");
+    // The rpc socket is reachable through the proxy too.
+    const rpc = await fetch(`${h.base}/alpha/rpc/rpc`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "add", params: { a: 2, b: 3 } }),
+    });
+    assert.deepEqual(await rpc.json(), { jsonrpc: "2.0", id: 1, result: 5 });
+  } finally {
+    await svc.close();
+    await h.close();
+  }
+});
+
+test("HTTP: request bodies stream up and SSE streams down without buffering", async () => {
+  const h = await startRouter();
+  const svc = await startFixtureService(h.root, "alpha");
+  try {
+    const chunk = new Uint8Array(64 * 1024).fill(7);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent >= 80) return c.close();
+        sent++;
+        c.enqueue(chunk);
+      },
+    });
+    const up = await fetch(`${h.base}/alpha/admin/count`, { method: "PUT", body });
+    assert.deepEqual(await up.json(), { received: 80 * 64 * 1024 });
+    const t0 = Date.now();
+    const sse = await fetch(`${h.base}/alpha/admin/sse`);
+    assert.match(sse.headers.get("content-type") ?? "", /event-stream/);
+    const reader = sse.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const first = await reader.read();
+    const firstAt = Date.now() - t0;
+    assert.match(first.value ?? "", /data: tick 0/);
+    let rest = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += r.value;
+    const endAt = Date.now() - t0;
+    assert.match(rest, /tick 2/);
+    assert.ok(firstAt < endAt - 400, `first event at ${firstAt} ms, end at ${endAt} ms: buffered`);
+  } finally {
+    await svc.close();
+    await h.close();
+  }
+});
+
+test("HTTP: 404 for unknown services and sockets, reserved names, 502 for a dead socket", async () => {
+  const h = await startRouter();
+  try {
+    const get = async (path: string) => {
+      const r = await fetch(`${h.base}${path}`);
+      return { status: r.status, body: await r.text() };
+    };
+    const unknown = await get("/nobody/admin/");
+    assert.equal(unknown.status, 404);
+    assert.equal(JSON.parse(unknown.body).error, 'Not found: no service "nobody"');
+    assert.equal((await get("/fonts/admin/x")).status, 404);
+    await Deno.mkdir(`${h.root}/dead`);
+    await makeStaleSocket(`${h.root}/dead/admin.sock`);
+    const dead = await get("/dead/admin/page");
+    assert.equal(dead.status, 502);
+    assert.match(
+      dead.body,
+      /Bad gateway: dead\/admin\.sock is not answering \(connection refused\)/,
+    );
+    assert.equal((await get("/dead/web_missing/")).status, 404);
+    const wsDead = await rawHttp(
+      h.port,
+      `GET /dead/admin/ws HTTP/1.1\r\nhost: 127.0.0.1\r\nupgrade: websocket\r\nconnection: upgrade\r\n` +
+        `sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n`,
+    );
+    assert.equal(statusOf(wsDead), 502);
+  } finally {
+    await h.close();
+  }
+});
+
+test("no path reaches a socket outside the service's own directory", async () => {
+  const h = await startRouter();
+  const outside = await tempRoot();
+  const alpha = await startFixtureService(h.root, "alpha");
+  const secret = await startFixtureService(outside.root, "secret");
+  await Deno.symlink(`${outside.root}/secret`, `${h.root}/linked`);
+  try {
+    await h.app.registry.get("alpha") ?? until(() => h.app.registry.get("alpha"), 1000);
+    const raw = (path: string) =>
+      rawHttp(h.port, `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`);
+    const attempts = [
+      "/alpha/admin/../../linked/admin/echo",
+      "/alpha/admin/%2e%2e/%2e%2e/linked/admin/echo",
+      "/alpha/admin/%252e%252e/x",
+      "/alpha%2f..%2flinked/admin/echo",
+      "/alpha/admin%2f..%2f..%2flinked%2fadmin/echo",
+      "/linked/admin/echo",
+      "/%2e%2e/admin/echo",
+      `/alpha/admin/..%2f..%2f..%2f${outside.root.slice(1)}/secret/admin/echo`,
+    ];
+    for (const path of attempts) {
+      const res = await raw(path);
+      assert.ok([400, 404].includes(statusOf(res)), `${path} -> ${res.slice(0, 60)}`);
+      assert.doesNotMatch(res, /x-fixture/i, path);
+    }
+    assert.equal(statusOf(await raw("/alpha/admin/echo")), 200);
+  } finally {
+    await alpha.close();
+    await secret.close();
+    await outside.cleanup();
+    await h.close();
+  }
+});
+
+test("a socket that appeared a moment ago is proxied at once", async () => {
+  const h = await startRouter();
+  try {
+    const svc = await startFixtureService(h.root, "fresh");
+    const res = await fetch(`${h.base}/fresh/admin/echo`);
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    await svc.close();
+  } finally {
+    await h.close();
+  }
+});
+
+test("WebSocket: text, binary, subprotocol, large messages and close codes are relayed", async () => {
+  const h = await startRouter();
+  const svc = await startFixtureService(h.root, "alpha");
+  try {
+    const ws = new WebSocket(`ws://127.0.0.1:${h.port}/alpha/admin/ws`, ["chat.v1", "chat.v0"]);
+    ws.binaryType = "arraybuffer";
+    const inbox: (string | ArrayBuffer)[] = [];
+    const closed = new Promise<CloseEvent>((r) => (ws.onclose = r));
+    ws.onmessage = (e) => inbox.push(e.data);
+    await new Promise((resolve, reject) => {
+      ws.onopen = resolve;
+      ws.onerror = reject;
+    });
+    assert.equal(ws.protocol, "chat.v1");
+    ws.send("hello");
+    ws.send(new Uint8Array([0, 1, 2, 255]));
+    ws.send("big");
+    ws.send("x".repeat(200_000));
+    await until(() => inbox.length === 4, 3000, "4 echoes");
+    assert.equal(inbox[0], "hello");
+    assert.deepEqual([...new Uint8Array(inbox[1] as ArrayBuffer)], [0, 1, 2, 255]);
+    assert.equal((inbox[2] as string).length, 2 * 1024 * 1024);
+    assert.equal((inbox[3] as string).length, 200_000);
+    ws.send("close-me");
+    const ev = await closed;
+    assert.equal(ev.code, 4321);
+    assert.equal(ev.reason, "asked to close");
+
+    // A close started by the browser reaches the service with its code.
+    const ws2 = new WebSocket(`ws://127.0.0.1:${h.port}/alpha/admin/ws`);
+    await new Promise((r) => (ws2.onopen = r));
+    const closed2 = new Promise((r) => (ws2.onclose = r));
+    ws2.close(4000, "bye");
+    await closed2;
+    await until(() => wsCloseCodes.includes(4000), 2000, "close code 4000 at the service");
+  } finally {
+    await svc.close();
+    await h.close();
+  }
+});
