@@ -1,0 +1,36 @@
+/**
+ * Where hero_proc keeps things: state (`~/hero/var/hero_proc`, `--state-dir`,
+ * `HERO_PROC_STATE_DIR`), declarative services (`~/hero/cfg/hero_proc`, `--config-dir`,
+ * `HERO_PROC_CONFIG_DIR`) and sockets (the SDK's root: `PATH_SOCKET`, `HERO_SOCKET_DIR`).
+ */
+import os from "node:os";
+import path from "node:path";
+import process from "node:process";
+import { resolveSocketRoot, serviceSocketPaths } from "@hero/sdk";
+
+/** Resolved locations. */
+export interface ProcPaths {
+  stateDir: string;
+  configDir: string;
+  socketRoot: string;
+  /** hero_proc's own rpc.sock. */
+  rpcSocket: string;
+}
+
+/** Flags that override the environment. */
+export interface PathFlags {
+  stateDir?: string;
+  configDir?: string;
+  socketDir?: string;
+}
+
+/** Resolves paths: flag, then environment, then the default under the home directory. */
+export function resolvePaths(flags: PathFlags = {}, env: NodeJS.ProcessEnv = process.env): ProcPaths {
+  const home = env.HOME || os.homedir();
+  const stateDir = path.resolve(flags.stateDir || env.HERO_PROC_STATE_DIR || path.join(home, "hero/var/hero_proc"));
+  const configDir = path.resolve(flags.configDir || env.HERO_PROC_CONFIG_DIR || path.join(home, "hero/cfg/hero_proc"));
+  const socketRoot = path.resolve(
+    flags.socketDir || resolveSocketRoot({ env: (k) => env[k], homeDir: home }),
+  );
+  return { stateDir, configDir, socketRoot, rpcSocket: serviceSocketPaths(socketRoot, "hero_proc").rpc };
+}

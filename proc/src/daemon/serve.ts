@@ -1,0 +1,70 @@
+/**
+ * The daemon: binds hero_proc's `rpc.sock` first (a second daemon on the same socket fails
+ * there, before touching anything), then opens the supervisor (crash recovery, services), and
+ * on SIGTERM/SIGINT or `system.shutdown` stops every service before exiting.
+ */
+import process from "node:process";
+import { HeroServer } from "@hero/sdk";
+import { createProcApi } from "../rpc/api.ts";
+import { Supervisor } from "../supervisor/supervisor.ts";
+import type { ProcPaths } from "./paths.ts";
+
+/** hero_proc's version. */
+export const VERSION = "0.1.0";
+
+/** A running daemon. */
+export interface Daemon {
+  supervisor: Supervisor;
+  server: HeroServer;
+  /** Resolves when the daemon has fully stopped. */
+  closed: Promise<void>;
+  /** Stops services, closes the socket and the store. */
+  close(): Promise<void>;
+}
+
+/** Serves hero_proc until closed. */
+export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
+  let sup: Supervisor | undefined;
+  let closing: Promise<void> | undefined;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  const close = () => {
+    closing ??= (async () => {
+      await server.close();
+      await sup?.close();
+      resolveClosed();
+    })();
+    return closing;
+  };
+  const api = createProcApi({
+    sup: () => {
+      if (!sup) throw new Error("hero_proc is still starting");
+      return sup;
+    },
+    paths: { state_dir: paths.stateDir, config_dir: paths.configDir, socket: paths.rpcSocket },
+    version: VERSION,
+    startedAt: Date.now(),
+    shutdown: () => void close(),
+  });
+  const server = new HeroServer({
+    name: "hero_proc",
+    api,
+    socketRoot: paths.socketRoot,
+    health: () => (sup ? { status: "ok" } : { status: "degraded", reason: "starting" }),
+  });
+  await server.start();
+  try {
+    sup = await Supervisor.open({ stateDir: paths.stateDir, configDir: paths.configDir });
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  const onSignal = () => void close();
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  closed.then(() => {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  });
+  return { supervisor: sup, server, closed, close };
+}

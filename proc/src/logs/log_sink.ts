@@ -1,0 +1,48 @@
+/**
+ * Where captured output goes. The supervisor only knows {@link LogSink}; this issue ships a
+ * simple SQLite table behind it, and the high-volume log store (FTS, retention, rate limits)
+ * can replace it without touching process capture.
+ */
+
+/** Log levels, lowest first. */
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+
+/** One captured line. */
+export interface LogEntry {
+  ts: number;
+  /** Dotted source, e.g. `api.server.stdout` or `job.12.stderr`. */
+  source: string;
+  jobId: number | null;
+  level: LogLevel;
+  line: string;
+}
+
+/** A stored line, with its id (ids grow with time: use them to follow). */
+export interface StoredLogEntry extends LogEntry {
+  id: number;
+}
+
+/** Filters for reading lines back. */
+export interface LogQuery {
+  /** Source prefix (`api` matches `api.server.stdout`). */
+  source?: string;
+  jobId?: number;
+  /** Only lines with an id greater than this. */
+  afterId?: number;
+  /** Most lines returned: the last ones (or the first ones after `afterId`). */
+  limit?: number;
+}
+
+/** Accepts lines without ever blocking the caller; stores them in the background. */
+export interface LogSink {
+  /** Queues one line; never throws, never waits. Over capacity, lines are dropped and counted. */
+  write(entry: LogEntry): void;
+  /** Writes queued lines now. */
+  flush(): void;
+  /** Reads lines back. */
+  query(q: LogQuery): StoredLogEntry[];
+  /** Lines dropped because the queue was full. */
+  readonly dropped: number;
+  /** Flushes and stops the background timer. */
+  close(): void;
+}

@@ -1,0 +1,21 @@
+/** hero_proc's API: one declaration per method yields the dispatcher and the OpenRPC document. */
+import { defineApi, type RpcApi } from "@hero/sdk";
+import { jobMethods } from "./job_methods.ts";
+import { SCHEMAS } from "./schemas.ts";
+import { serviceMethods } from "./service_methods.ts";
+import { type SystemHooks, systemMethods } from "./system_methods.ts";
+
+/** Builds the API around a (lazily available) supervisor. */
+export function createProcApi(hooks: SystemHooks): RpcApi {
+  return defineApi({
+    info: {
+      title: "hero_proc",
+      version: hooks.version,
+      description:
+        "The Hero process supervisor: services made of actions, jobs, restarts with backoff, health checks, dependencies and captured output.",
+      license: { name: "Apache-2.0" },
+    },
+    methods: [...serviceMethods(hooks.sup), ...jobMethods(hooks.sup), ...systemMethods(hooks)],
+    components: { schemas: SCHEMAS },
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Ad-hoc jobs: external work submitted over RPC (`job.run`), tracked exactly like an action's
+ * job — own process group, captured output under `job.<id>`, time limit, cancellation — and
+ * waited for by id.
+ */
+import { HeroError } from "@hero/sdk";
+import { command } from "../model/validate_service.ts";
+import { FINAL_JOB_STATES, type JobRecord } from "../model/spec.ts";
+import { type JobContext, JobProcess } from "./job_process.ts";
+
+/** What `job.run` accepts. */
+export interface AdhocRequest {
+  command: string | string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  timeout_ms?: number;
+  /** Stop grace period before SIGKILL (default 5000). */
+  stop_timeout_ms?: number;
+}
+
+/** The registry of running ad-hoc jobs. */
+export class AdhocJobs {
+  readonly #ctx: JobContext;
+  readonly #live = new Map<number, JobProcess>();
+
+  /** Ad-hoc jobs share the supervisor's store and log sink. */
+  constructor(ctx: JobContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Starts a job; resolves once it is running (or has failed to start). */
+  async run(req: AdhocRequest): Promise<JobRecord> {
+    const argv = command(req.command, "Invalid job: command");
+    const job = this.#ctx.store.createJob({
+      service: "",
+      action: "",
+      command: argv,
+      cwd: req.cwd ?? null,
+      state: "pending",
+      attempt: 1,
+    });
+    const jp = await JobProcess.start(this.#ctx, job, {
+      argv,
+      cwd: req.cwd,
+      env: req.env ?? {},
+      source: `job.${job.id}`,
+      stop: { signal: "SIGTERM", timeout_ms: req.stop_timeout_ms ?? 5000 },
+      timeoutMs: req.timeout_ms ?? 0,
+    });
+    this.#live.set(job.id, jp);
+    jp.done.then(() => this.#live.delete(job.id));
+    return this.#ctx.store.getJob(job.id)!;
+  }
+
+  /** A job by id, or a JOB_NOT_FOUND error. */
+  get(id: number): JobRecord {
+    const job = this.#ctx.store.getJob(id);
+    if (!job) throw new HeroError("JOB_NOT_FOUND", `Unknown job ${id}`, { details: { id } });
+    return job;
+  }
+
+  /** Cancels a running ad-hoc job (its whole group); resolves with the final record. */
+  async cancel(id: number): Promise<JobRecord> {
+    const job = this.get(id);
+    const jp = this.#live.get(id);
+    if (!jp) {
+      if (job.service) {
+        throw new HeroError(
+          "JOB_NOT_CANCELLABLE",
+          `Job ${id} belongs to service "${job.service}"; stop it with service.stop`,
+        );
+      }
+      return job;
+    }
+    await jp.stop("cancelled", "cancelled by request");
+    return this.get(id);
+  }
+
+  /** Waits until the job is over or `timeoutMs` passes; returns the record either way. */
+  async wait(id: number, timeoutMs: number, signal?: AbortSignal): Promise<JobRecord> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const job = this.get(id);
+      if (FINAL_JOB_STATES.includes(job.state) || Date.now() >= deadline || signal?.aborted) return job;
+      const jp = this.#live.get(id);
+      const left = deadline - Date.now();
+      if (jp) {
+        await Promise.race([jp.done, new Promise((r) => setTimeout(r, left))]);
+      } else await new Promise((r) => setTimeout(r, Math.min(50, left)));
+    }
+  }
+
+  /** Cancels every running ad-hoc job (used at shutdown). */
+  async cancelAll(): Promise<void> {
+    await Promise.all([...this.#live.values()].map((jp) => jp.stop("cancelled", "hero_proc stopped")));
+  }
+}

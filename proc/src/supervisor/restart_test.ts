@@ -1,0 +1,85 @@
+/** Restart policies, exponential backoff timing and giving up, with real crashing processes. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { openTestSupervisor, waitFor } from "../test_support.ts";
+import { restartDelay } from "./backoff.ts";
+
+test("a crash loop backs off exponentially and gives up after max_restarts with the reason", async () => {
+  const { sup, close } = await openTestSupervisor();
+  try {
+    await sup.setService({
+      name: "crasher",
+      exec: "exit 3",
+      restart: { policy: "on-failure", delay_ms: 100, backoff: 2, max_delay_ms: 1000, max_restarts: 4 },
+    });
+    const [r] = sup.runners("crasher");
+    await waitFor("failed", () => r.state === "failed", 10_000);
+    assert.match(r.reason!, /gave up after 4 restarts; last run exited with code 3/);
+    const jobs = sup.store.listJobs({ service: "crasher" }).reverse();
+    assert.equal(jobs.length, 5);
+    assert.deepEqual(jobs.map((j) => j.attempt), [1, 2, 3, 4, 5]);
+    assert.ok(jobs.every((j) => j.state === "failed" && j.exit_code === 3));
+    // Gaps between one end and the next start follow 100, 200, 400, 800 ms (+ up to 20% jitter).
+    for (let i = 1; i < jobs.length; i++) {
+      const gap = jobs[i].started_at! - jobs[i - 1].ended_at!;
+      const base = 100 * 2 ** (i - 1);
+      assert.ok(gap >= base - 5, `gap ${i} = ${gap} ms, expected >= ${base}`);
+      assert.ok(gap <= base * 1.2 + 400, `gap ${i} = ${gap} ms, expected about ${base}`);
+    }
+  } finally {
+    await close();
+  }
+});
+
+test("restartDelay grows by the backoff factor, stays within [delay, max] and jitters", () => {
+  const spec = { policy: "always" as const, delay_ms: 100, backoff: 2, max_delay_ms: 1000, max_restarts: 0, stability_ms: 0 };
+  assert.equal(restartDelay(spec, 1, () => 0), 100);
+  assert.equal(restartDelay(spec, 3, () => 0), 400);
+  assert.equal(restartDelay(spec, 3, () => 1), 480);
+  assert.equal(restartDelay(spec, 10, () => 1), 1000);
+});
+
+test("policy never leaves a failed process failed; on-failure does not restart a clean exit", async () => {
+  const { sup, close } = await openTestSupervisor();
+  try {
+    await sup.setService({ name: "never", exec: "exit 7", restart: { policy: "never" } });
+    await sup.setService({ name: "clean", exec: "exit 0", restart: { policy: "on-failure", delay_ms: 10 } });
+    const [n] = sup.runners("never");
+    const [c] = sup.runners("clean");
+    await waitFor("both done", () => n.state === "failed" && c.state === "succeeded");
+    assert.equal(n.reason, "exited with code 7");
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(sup.store.listJobs({ service: "never" }).length, 1);
+    assert.equal(sup.store.listJobs({ service: "clean" }).length, 1);
+  } finally {
+    await close();
+  }
+});
+
+test("policy always restarts a process killed from outside, and the restart counter resets after stability_ms", async () => {
+  const { sup, close } = await openTestSupervisor();
+  try {
+    await sup.setService({
+      name: "steady",
+      exec: ["sleep", "30"],
+      restart: { policy: "always", delay_ms: 50, stability_ms: 300, max_restarts: 2 },
+    });
+    const [r] = sup.runners("steady");
+    for (let i = 1; i <= 4; i++) {
+      await waitFor("running", () => r.state === "running" && r.job?.child);
+      const pid = r.job!.child!.pid;
+      await new Promise((res) => setTimeout(res, 400)); // longer than stability_ms
+      process.kill(pid, "SIGKILL");
+      await waitFor("new pid", () => r.state === "running" && r.job?.child && r.job.child.pid !== pid);
+    }
+    // Four kills, but never more than one consecutive restart: max_restarts (2) was never hit.
+    assert.equal(r.state, "running");
+    assert.equal(r.totalRestarts, 4);
+    assert.equal(sup.store.getJob(r.jobId!)!.attempt, 5);
+    const killed = sup.store.listJobs({ service: "steady", state: "failed" });
+    assert.equal(killed.length, 4);
+    assert.ok(killed.every((j) => j.signal === "SIGKILL" && j.reason === "killed by SIGKILL"));
+  } finally {
+    await close();
+  }
+});

@@ -1,0 +1,343 @@
+/**
+ * The supervisor: the registry of services and their action runners, dependency-ordered start
+ * (a dependent starts only when what it needs is ready), reverse-ordered stop (dependents
+ * first), `requires` propagation, declarative reload, and crash recovery at open.
+ */
+import { HeroError } from "@hero/sdk";
+import { buildActionGraph, dependentClosure, requiredClosure, validateGraph } from "../model/graph.ts";
+import { loadServiceDir } from "../model/toml_loader.ts";
+import type { ServiceSource, ServiceSpec } from "../model/spec.ts";
+import { validateService } from "../model/validate_service.ts";
+import type { LogSink } from "../logs/log_sink.ts";
+import { SqliteLogSink } from "../logs/sqlite_log_sink.ts";
+import { Store } from "../store/store.ts";
+import { ActionRunner, type RunnerHost } from "./action_runner.ts";
+import { AdhocJobs } from "./adhoc_jobs.ts";
+import type { JobContext } from "./job_process.ts";
+import { recoverAfterCrash, type RecoveryReport } from "./recovery.ts";
+import { closestName } from "./closest_name.ts";
+
+/** Where the supervisor keeps and reads its state. */
+export interface SupervisorOptions {
+  /** Directory of the SQLite database. */
+  stateDir: string;
+  /** Directory of declarative `*.toml` services (optional). */
+  configDir?: string;
+  /** Replaces the default SQLite log table. */
+  sink?: LogSink;
+}
+
+interface ServiceEntry {
+  spec: ServiceSpec;
+  source: ServiceSource;
+}
+
+/** Supervises services and ad-hoc jobs. */
+export class Supervisor implements RunnerHost {
+  /** Shared job dependencies. */
+  readonly ctx: JobContext;
+  /** Ad-hoc jobs. */
+  readonly jobs: AdhocJobs;
+  /** What crash recovery did at open. */
+  recovery: RecoveryReport = { closedJobs: [], stoppedPids: [] };
+  readonly #opts: SupervisorOptions;
+  readonly #services = new Map<string, ServiceEntry>();
+  readonly #runners = new Map<string, ActionRunner>();
+  #deps = new Map<string, string[]>();
+  #reconcileQueued = false;
+  #closed?: Promise<void>;
+
+  private constructor(opts: SupervisorOptions, store: Store) {
+    this.#opts = opts;
+    this.ctx = { store, sink: opts.sink ?? new SqliteLogSink(store.db) };
+    this.jobs = new AdhocJobs(this.ctx);
+  }
+
+  /** Opens the store, recovers from a crash, loads services and starts the wanted ones. */
+  static async open(opts: SupervisorOptions): Promise<Supervisor> {
+    const sup = new Supervisor(opts, new Store(opts.stateDir));
+    sup.recovery = await recoverAfterCrash(sup.ctx.store);
+    for (const s of sup.ctx.store.listServices()) sup.#services.set(s.spec.name, s);
+    sup.#loadFiles(false);
+    sup.#rebuild();
+    for (const s of sup.ctx.store.listServices()) if (s.desired === "up") sup.#startOne(s.spec.name);
+    return sup;
+  }
+
+  /** The store. */
+  get store(): Store {
+    return this.ctx.store;
+  }
+
+  /** All service definitions, by name. */
+  services(): ServiceEntry[] {
+    return [...this.#services.values()].sort((a, b) => a.spec.name.localeCompare(b.spec.name));
+  }
+
+  /** One service, or a NOT_FOUND error suggesting the closest name. */
+  service(name: string): ServiceEntry {
+    const s = this.#services.get(name);
+    if (!s) {
+      const hint = closestName(name, [...this.#services.keys()]);
+      throw new HeroError(
+        "SERVICE_NOT_FOUND",
+        `Unknown service "${name}"${hint ? `; did you mean "${hint}"?` : ""}`,
+        { details: { name, ...(hint ? { suggestion: hint } : {}) } },
+      );
+    }
+    return s;
+  }
+
+  /** The runners of a service, in definition order. */
+  runners(name: string): ActionRunner[] {
+    return this.service(name).spec.actions.map((a) => this.#runners.get(`${name}.${a.name}`)!);
+  }
+
+  /** Adds or replaces a service; a running service whose definition changed is restarted. */
+  async setService(input: unknown, source: ServiceSource = "rpc"): Promise<{ created: boolean; spec: ServiceSpec }> {
+    this.#assertOpen();
+    const spec = validateService(input);
+    const old = this.#services.get(spec.name);
+    if (old?.source === "file" && source === "rpc") {
+      throw new HeroError(
+        "SERVICE_FROM_FILE",
+        `Cannot change service "${spec.name}": it is defined in a TOML file; edit the file and reload`,
+      );
+    }
+    const next = new Map(this.#services);
+    next.set(spec.name, { spec, source });
+    validateGraph([...next.values()].map((e) => e.spec));
+    const changed = !old || JSON.stringify(old.spec) !== JSON.stringify(spec);
+    const wasActive = old ? this.runners(spec.name).some((r) => r.active) : false;
+    if (old && changed && wasActive) await this.stopService(spec.name, { dependents: false });
+    this.store.putService(spec, source, old ? undefined : spec.autostart ? "up" : "down");
+    this.#services.set(spec.name, { spec, source });
+    this.#rebuild();
+    if ((!old && spec.autostart) || (old && changed && wasActive)) this.startService(spec.name);
+    return { created: !old, spec };
+  }
+
+  /** Stops and deletes a service; refuses while other services require it. */
+  async removeService(name: string): Promise<void> {
+    this.#assertOpen();
+    this.service(name);
+    const others = [...this.#services.values()].filter((e) =>
+      e.spec.name !== name &&
+      (e.spec.requires.includes(name) || e.spec.after.includes(name) ||
+        e.spec.actions.some((a) => a.depends_on.some((d) => d.startsWith(`${name}.`))))
+    );
+    if (others.length) {
+      throw new HeroError(
+        "SERVICE_IN_USE",
+        `Cannot remove "${name}": ${others.map((o) => `"${o.spec.name}"`).join(", ")} depend(s) on it`,
+      );
+    }
+    await this.stopService(name);
+    this.store.removeService(name);
+    this.#services.delete(name);
+    this.#rebuild();
+  }
+
+  /** Starts a service and everything it requires. */
+  startService(name: string): void {
+    this.#assertOpen();
+    this.service(name);
+    for (const n of requiredClosure(this.#specs(), name)) {
+      this.store.setDesired(n, "up");
+      this.#startOne(n);
+    }
+  }
+
+  /** Stops a service after every service that requires it; resolves when all groups are gone. */
+  async stopService(name: string, opts: { dependents?: boolean } = {}): Promise<void> {
+    this.service(name);
+    const names = [name];
+    if (opts.dependents !== false) {
+      for (const d of dependentClosure(this.#specs(), name)) {
+        if (this.runners(d).some((r) => r.active || r.desired)) names.push(d);
+      }
+    }
+    for (const n of names) this.store.setDesired(n, "down");
+    await this.#stopRunners(names.flatMap((n) => this.runners(n)));
+  }
+
+  /** Stops then starts a service. */
+  async restartService(name: string): Promise<void> {
+    await this.stopService(name, { dependents: false });
+    this.startService(name);
+  }
+
+  /** Waits until every action of a service is ready, or one failed, or the time is up. */
+  async waitReady(name: string, timeoutMs: number): Promise<"ready" | "failed" | "timeout"> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const runners = this.runners(name);
+      if (runners.some((r) => r.state === "failed")) return "failed";
+      if (runners.every((r) => r.ready)) return "ready";
+      if (Date.now() >= deadline) return "timeout";
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Sends a signal to the running process groups of a service; returns how many were signalled. */
+  kill(name: string, signal: string, action?: string): number {
+    const runners = this.runners(name).filter((r) => !action || r.spec.name === action);
+    if (action && !runners.length) {
+      throw new HeroError("ACTION_NOT_FOUND", `Service "${name}" has no action "${action}"`);
+    }
+    return runners.filter((r) => r.kill(signal)).length;
+  }
+
+  /** Re-reads the TOML directory: adds, updates and removes file-defined services. */
+  async reload(): Promise<{ added: string[]; updated: string[]; removed: string[] }> {
+    this.#assertOpen();
+    return await this.#loadFiles(true);
+  }
+
+  /** Stops everything (dependents first) and closes the store; wanted states are kept. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      await Promise.all([this.#stopRunners([...this.#runners.values()]), this.jobs.cancelAll()]);
+      this.ctx.sink.close();
+      this.store.close();
+    })();
+    return this.#closed;
+  }
+
+  /** RunnerHost: the first dependency of `runner` that is not ready, or undefined. */
+  waitingFor(runner: ActionRunner): string | undefined {
+    for (const key of this.#deps.get(runner.key) ?? []) {
+      const dep = this.#runners.get(key);
+      if (!dep) continue;
+      // `after` only orders services that are both wanted; `requires` made the dependency wanted.
+      if (!dep.desired && !dep.active && dep.state !== "succeeded") continue;
+      if (!dep.ready) return `${key} (${dep.state}${dep.state === "running" ? `, ${dep.health}` : ""})`;
+    }
+    return undefined;
+  }
+
+  /** RunnerHost: re-checks waiting actions soon (coalesced). */
+  changed(_runner: ActionRunner): void {
+    if (this.#reconcileQueued) return;
+    this.#reconcileQueued = true;
+    queueMicrotask(() => {
+      this.#reconcileQueued = false;
+      for (const r of this.#runners.values()) if (r.state === "waiting_deps") r.poke();
+    });
+  }
+
+  #startOne(name: string): void {
+    for (const r of this.runners(name)) r.start();
+  }
+
+  async #stopRunners(set: ActionRunner[]): Promise<void> {
+    const inSet = new Set(set);
+    const memo = new Map<ActionRunner, Promise<void>>();
+    const stopOne = (r: ActionRunner): Promise<void> => {
+      let p = memo.get(r);
+      if (!p) {
+        p = (async () => {
+          const dependents = [...inSet].filter((d) => this.#deps.get(d.key)?.includes(r.key));
+          await Promise.all(dependents.map(stopOne));
+          await r.stop();
+        })();
+        memo.set(r, p);
+      }
+      return p;
+    };
+    await Promise.all(set.map(stopOne));
+  }
+
+  #specs(): Map<string, ServiceSpec> {
+    return new Map([...this.#services].map(([k, v]) => [k, v.spec]));
+  }
+
+  /** Syncs runners with the definitions and recomputes the dependency graph. */
+  #rebuild(): void {
+    const wanted = new Set<string>();
+    for (const { spec } of this.#services.values()) {
+      for (const a of spec.actions) {
+        const key = `${spec.name}.${a.name}`;
+        wanted.add(key);
+        const r = this.#runners.get(key);
+        if (r) r.update(a);
+        else this.#runners.set(key, new ActionRunner(this, spec.name, a));
+      }
+    }
+    for (const [key, r] of this.#runners) {
+      if (!wanted.has(key)) {
+        void r.stop("removed from the definition");
+        this.#runners.delete(key);
+      }
+    }
+    this.#deps = buildActionGraph(this.#specs().values());
+  }
+
+  #loadFiles(apply: boolean): Promise<{ added: string[]; updated: string[]; removed: string[] }> | {
+    added: string[];
+    updated: string[];
+    removed: string[];
+  } {
+    const dir = this.#opts.configDir;
+    const result = { added: [] as string[], updated: [] as string[], removed: [] as string[] };
+    if (!dir) return result;
+    const files = loadServiceDir(dir);
+    const next = new Map([...this.#services].filter(([, e]) => e.source !== "file"));
+    for (const spec of files) {
+      const prev = next.get(spec.name);
+      if (prev) {
+        throw new HeroError(
+          "VALIDATION_FAILED",
+          `Service "${spec.name}" is defined both in ${dir} and over RPC; remove one of them`,
+        );
+      }
+      next.set(spec.name, { spec, source: "file" });
+    }
+    validateGraph([...next.values()].map((e) => e.spec));
+    for (const [name, e] of this.#services) {
+      if (e.source === "file" && !next.has(name)) result.removed.push(name);
+    }
+    for (const spec of files) {
+      const old = this.#services.get(spec.name);
+      if (!old) result.added.push(spec.name);
+      else if (JSON.stringify(old.spec) !== JSON.stringify(spec)) result.updated.push(spec.name);
+    }
+    if (!apply) {
+      // At open: nothing runs yet, so just record the definitions.
+      for (const name of result.removed) (this.store.removeService(name), this.#services.delete(name));
+      for (const spec of files) {
+        const isNew = !this.#services.has(spec.name);
+        this.store.putService(spec, "file", isNew ? (spec.autostart ? "up" : "down") : undefined);
+        this.#services.set(spec.name, { spec, source: "file" });
+      }
+      return result;
+    }
+    return (async () => {
+      for (const name of result.removed) {
+        await this.stopService(name);
+        this.store.removeService(name);
+        this.#services.delete(name);
+      }
+      const restart: string[] = [];
+      for (const name of result.updated) {
+        if (this.runners(name).some((r) => r.active)) {
+          await this.stopService(name, { dependents: false });
+          restart.push(name);
+        }
+      }
+      for (const spec of files) {
+        const isNew = !this.#services.has(spec.name);
+        this.store.putService(spec, "file", isNew ? (spec.autostart ? "up" : "down") : undefined);
+        this.#services.set(spec.name, { spec, source: "file" });
+      }
+      this.#rebuild();
+      for (const name of result.added) if (this.#services.get(name)!.spec.autostart) this.startService(name);
+      for (const name of restart) this.startService(name);
+      return result;
+    })();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new HeroError("SHUTTING_DOWN", "hero_proc is shutting down");
+  }
+}
