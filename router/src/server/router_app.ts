@@ -116,6 +116,11 @@ export class RouterApp {
     this.#admin.mount(route);
   }
 
+  /** Mounts admin routes tried before the built-in ones (the dashboard). */
+  mountFirst(route: RouteHandler): void {
+    this.#admin.mountFirst(route);
+  }
+
   /** Binds the sockets, starts discovery (first scan included) and opens the TCP listeners. */
   async start(): Promise<ScanReport> {
     const log = this.#o.logger;
