@@ -21,7 +21,7 @@ import type {
   TransportTarget,
 } from "./types.ts";
 import { knownBodyOf } from "../server/response_bytes.ts";
-import { requestFromNode } from "./node_request.ts";
+import { requestFromNode, requestUrlOf } from "./node_request.ts";
 
 async function serve(
   listenArg: net.ListenOptions,
@@ -83,7 +83,7 @@ async function handleNodeRequest(
     const headers = new Headers();
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-    request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+    request = new Request(requestUrlOf(req), {
       method,
       headers,
       body: Readable.toWeb(req) as ReadableStream,

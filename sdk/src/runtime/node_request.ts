@@ -33,7 +33,7 @@ class NodeRequestView {
   }
 
   get url(): string {
-    return `http://${this.#msg.headers.host ?? "localhost"}${this.#msg.url ?? "/"}`;
+    return requestUrlOf(this.#msg);
   }
 
   get headers(): Headers {
@@ -124,4 +124,12 @@ export function requestFromNode(
   signal: AbortSignal,
 ): Request {
   return new NodeRequestView(msg, bytes, signal) as unknown as Request;
+}
+
+/** The full URL of a Node request; absolute-form targets (as Deno's Unix-socket client sends
+ * them: `GET http://localhost/health`) are already full URLs. */
+export function requestUrlOf(msg: { url?: string; headers: { host?: string } }): string {
+  const target = msg.url ?? "/";
+  if (/^https?:\/\//i.test(target)) return target;
+  return `http://${msg.headers.host ?? "localhost"}${target}`;
 }
