@@ -5,6 +5,9 @@
  */
 import { resolveSocketRoot } from "@hero/sdk";
 import { createLogger } from "../log/logger.ts";
+import { loadAdminToken } from "../../../ui/session/admin_session.ts";
+import { RouterLogRing } from "../dashboard/log_ring.ts";
+import { mountUi } from "../dashboard/mount.ts";
 import { denoBindAddressSources, resolveBindAddress } from "../net/bind_address.ts";
 import { type BindTarget, planBinds } from "../net/bind_spec.ts";
 import { RouterApp } from "../server/router_app.ts";
@@ -25,7 +28,8 @@ export function manualSourcesOf(opts: CliOptions): string | undefined {
 
 /** Runs the router until a shutdown signal; resolves with the exit code. */
 export async function serveCommand(opts: CliOptions): Promise<number> {
-  const logger = createLogger({ level: opts.logLevel });
+  const logs = new RouterLogRing();
+  const logger = logs.wrap(createLogger({ level: opts.logLevel }));
   const plan = planBinds({ binds: opts.binds, port: opts.port, address: opts.address });
   let binds: BindTarget[];
   if (plan.targets) binds = plan.targets;
@@ -45,6 +49,11 @@ export async function serveCommand(opts: CliOptions): Promise<number> {
     manualSourcesPath: manualSourcesOf(opts),
     logger,
   });
+  const socketRoot = socketRootOf(opts);
+  const closeUi = mountUi(app, {
+    logs,
+    token: await loadAdminToken(socketRoot, (k) => Deno.env.get(k)),
+  });
   await app.start();
   logger.info("ready");
   const signal = await new Promise<string>((resolve) => {
@@ -53,6 +62,7 @@ export async function serveCommand(opts: CliOptions): Promise<number> {
     Deno.addSignalListener("SIGTERM", on("SIGTERM"));
   });
   logger.info(`${signal}: shutting down`);
+  await closeUi();
   await app.close();
   return 0;
 }
