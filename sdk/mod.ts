@@ -73,4 +73,6 @@ export type {
   Listener,
   ListenLimits,
   Runtime,
+  ServeHooks,
+  UpgradeHandler,
 } from "./src/runtime/types.ts";

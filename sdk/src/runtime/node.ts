@@ -17,6 +17,7 @@ import type {
   Listener,
   ListenLimits,
   Runtime,
+  ServeHooks,
   SimpleRequest,
   TransportTarget,
 } from "./types.ts";
@@ -28,6 +29,7 @@ async function serve(
   handler: FetchHandler,
   limits: ListenLimits,
   transport: ConnectionInfo["transport"],
+  hooks: ServeHooks = {},
 ): Promise<Listener> {
   const server = http.createServer({
     maxHeaderSize: limits.maxHeaderBytes,
@@ -40,6 +42,8 @@ async function serve(
       res.end(JSON.stringify({ error: `Internal error: ${(err as Error).message}` }));
     });
   });
+  const onUpgrade = hooks.onUpgrade;
+  if (onUpgrade) server.on("upgrade", (req, socket, head) => onUpgrade(req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(listenArg, () => {
@@ -178,7 +182,7 @@ export const runtime: Runtime = {
   pid: process.pid,
   env: (name) => process.env[name],
   homeDir: () => os.homedir(),
-  serveUnix: (path, handler, limits) => serve({ path }, handler, limits, "unix"),
+  serveUnix: (path, handler, limits, hooks) => serve({ path }, handler, limits, "unix", hooks),
   serveTcp: (hostname, port, handler, limits) =>
     serve({ host: hostname, port }, handler, limits, "tcp"),
   transport: createTransport,
