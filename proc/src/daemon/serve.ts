@@ -5,6 +5,7 @@
  */
 import process from "node:process";
 import { HeroServer } from "@hero/sdk";
+import { adminForDaemon } from "../admin/mount.ts";
 import { createProcApi } from "../rpc/api.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
 import type { ProcPaths } from "./paths.ts";
@@ -30,6 +31,7 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
   const closed = new Promise<void>((r) => (resolveClosed = r));
   const close = () => {
     closing ??= (async () => {
+      admin.close();
       await server.close();
       await sup?.close();
       resolveClosed();
@@ -46,9 +48,15 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     startedAt: Date.now(),
     shutdown: () => void close(),
   });
+  const admin = await adminForDaemon(api, () => {
+    if (!sup) throw new Error("hero_proc is still starting");
+    return sup;
+  }, paths.socketRoot);
   const server = new HeroServer({
     name: "hero_proc",
     api,
+    admin: admin.handler,
+    adminUpgrade: admin.onUpgrade,
     socketRoot: paths.socketRoot,
     health: () => (sup ? { status: "ok" } : { status: "degraded", reason: "starting" }),
   });

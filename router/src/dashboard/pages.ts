@@ -42,7 +42,7 @@ const OVERVIEW_BODY = `
   <div class="card"><div class="card-head"><h2>Router</h2><span class="sub">hero_router itself</span></div>
   <div class="card-body"><dl class="kv" id="router-health"></dl></div></div>
   <div class="card"><div class="card-head"><h2>Activity</h2><span class="sub">service events as they happen</span></div>
-  <div class="card-body flush"><div class="logview" id="activity" style="height:220px;min-height:0"></div></div></div>
+  <div class="card-body flush"><div class="logview" id="activity" style="height:220px;min-height:0"><div class="empty">Waiting for services to come, change or go…</div></div></div></div>
 </div>`;
 
 function serviceBody(name: string): string {

@@ -40,6 +40,7 @@ function render() {
 
 function activity(type, s) {
   const box = document.querySelector("#activity");
+  box.querySelector(".empty")?.remove();
   const line = document.createElement("div");
   const tone = type === "service.removed" ? "warn" : type === "service.added" ? "info" : "debug";
   line.className = `logline new ${tone}`;
