@@ -48,6 +48,13 @@ export interface PageOptions {
   footer?: string;
 }
 
+const FAVICON = "data:image/svg+xml," + encodeURIComponent(
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><defs><linearGradient id="g" x1="0" ` +
+    `y1="0" x2="1" y2="1"><stop offset="0" stop-color="#7c5cff"/><stop offset="1" stop-color="#22d3ee"/>` +
+    `</linearGradient></defs><rect width="64" height="64" rx="16" fill="url(#g)"/><text x="32" y="44" ` +
+    `font-size="34" font-family="sans-serif" font-weight="800" text-anchor="middle" fill="#fff">H</text></svg>`,
+);
+
 /** Escapes text for HTML. */
 export function escapeHtml(value: unknown): string {
   return String(value ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -75,6 +82,7 @@ export function renderPage(o: PageOptions): string {
 ${o.base ? `<base href="${escapeHtml(o.base)}">` : ""}
 <title>${escapeHtml(o.title)} · ${escapeHtml(o.product)}</title>
 <script>document.documentElement.dataset.theme = localStorage.getItem("hero-theme") || "dark";</script>
+<link rel="icon" href="${FAVICON}">
 <link rel="stylesheet" href="${escapeHtml(o.css)}">
 ${(o.extraCss ?? []).map((c) => `<link rel="stylesheet" href="${escapeHtml(c)}">`).join("\n")}
 </head><body data-can-mutate="${o.canMutate}">
