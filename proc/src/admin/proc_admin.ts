@@ -130,6 +130,17 @@ async function api(o: ProcAdminOptions, request: Request, info: ConnectionInfo, 
     if (parts[0] === "jobs" && parts.length === 2) return json(await o.call("job.get", { id: Number(parts[1]) }));
     if (parts[0] === "logs" && parts.length === 1) return json(o.logs.query(filterOf(q)));
     if (parts[0] === "logs" && parts[1] === "tree" && parts.length === 2) return json(o.logs.tree());
+    if (parts[0] === "logs" && parts[1] === "tree" && parts[2] === "stream" && parts.length === 3) {
+      // The tree is rebuilt only when a line was added since the last push.
+      let lastId = -1;
+      const tree = () => {
+        const top = o.logs.query({ limit: 1 })[0]?.id ?? 0;
+        if (top === lastId) return [];
+        lastId = top;
+        return [{ event: "tree", data: o.logs.tree() }];
+      };
+      return sseResponse(request.signal, tree, tree, 400);
+    }
     if (parts[0] === "logs" && parts[1] === "stream" && parts.length === 2) {
       const filter = filterOf(q);
       let last = 0;

@@ -23,9 +23,15 @@ function nodeHtml(n, depth) {
     ${has ? `<ul>${n.children.map((c) => nodeHtml(c, depth + 1)).join("")}</ul>` : ""}</li>`;
 }
 
-async function loadTree() {
-  const root = await api("api/logs/tree");
+function renderTree(root) {
+  const scroll = treeBox.scrollTop;
   treeBox.innerHTML = `<ul>${nodeHtml(root, 0)}</ul>`;
+  treeBox.scrollTop = scroll;
+}
+
+function followTree() {
+  const treeStream = new EventSource("api/logs/tree/stream");
+  treeStream.addEventListener("tree", (e) => renderTree(JSON.parse(e.data)));
 }
 
 function toggle(prefix) {
@@ -113,6 +119,6 @@ document.querySelector("#tail-pause").addEventListener("click", (e) => {
   state.innerHTML = paused ? `<span class="pill warn">paused</span>` : `<span class="pill ok live">live</span>`;
 });
 
-await loadTree();
+renderTree(await api("api/logs/tree"));
+followTree();
 follow();
-setInterval(loadTree, 5000);
