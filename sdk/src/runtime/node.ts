@@ -58,9 +58,14 @@ async function serve(
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Not unref'd: a client holding a stream open (SSE through a proxy) must not leave
+        // close() pending forever once nothing else keeps the event loop alive.
+        const force = setTimeout(() => server.closeAllConnections(), 2000);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
         server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
       }),
   };
 }
