@@ -63,6 +63,8 @@ function prefixOf(request: Request): string {
 /** Creates the admin UI. */
 export function createProcAdmin(o: ProcAdminOptions): ProcAdmin {
   const terminal = new TerminalServer(o.terminal);
+  // Ends every live stream when the admin closes, so shutdown does not wait on browsers.
+  const closing = new AbortController();
   const handler: FetchHandler = async (request, info) => {
     const url = new URL(request.url);
     const path = url.pathname;
@@ -84,7 +86,9 @@ export function createProcAdmin(o: ProcAdminOptions): ProcAdmin {
       const [spec, type] = VENDOR[path.slice(8)];
       return staticResponse(new URL(`file://${require.resolve(spec)}`), type);
     }
-    if (path.startsWith("/api/")) return await api(o, request, info, url);
+    if (path.startsWith("/api/")) {
+      return await api(o, request, info, url, AbortSignal.any([request.signal, closing.signal]));
+    }
     return notFound(path);
   };
   const onUpgrade: UpgradeHandler = (rawReq, rawSocket, head) => {
@@ -102,10 +106,23 @@ export function createProcAdmin(o: ProcAdminOptions): ProcAdmin {
     const rows = Number(url.searchParams.get("rows"));
     terminal.accept(req, socket, head as Buffer, cols && rows ? { cols, rows } : undefined);
   };
-  return { handler, onUpgrade, close: () => terminal.close() };
+  return {
+    handler,
+    onUpgrade,
+    close: () => {
+      closing.abort();
+      terminal.close();
+    },
+  };
 }
 
-async function api(o: ProcAdminOptions, request: Request, info: ConnectionInfo, url: URL): Promise<Response> {
+async function api(
+  o: ProcAdminOptions,
+  request: Request,
+  info: ConnectionInfo,
+  url: URL,
+  streamSignal: AbortSignal,
+): Promise<Response> {
   const parts = url.pathname.split("/").slice(2).map(decodeURIComponent);
   const q = url.searchParams;
   const get = request.method === "GET" || request.method === "HEAD";
@@ -139,7 +156,7 @@ async function api(o: ProcAdminOptions, request: Request, info: ConnectionInfo, 
         lastId = top;
         return [{ event: "tree", data: o.logs.tree() }];
       };
-      return sseResponse(request.signal, tree, tree, 400);
+      return sseResponse(streamSignal, tree, tree, 400);
     }
     if (parts[0] === "logs" && parts[1] === "stream" && parts.length === 2) {
       const filter = filterOf(q);
@@ -149,7 +166,7 @@ async function api(o: ProcAdminOptions, request: Request, info: ConnectionInfo, 
         if (lines.length) last = lines[lines.length - 1].id;
         return lines.length ? [{ event: "lines", data: lines }] : [];
       };
-      return sseResponse(request.signal, () => {
+      return sseResponse(streamSignal, () => {
         const events = batch({ ...filter, afterId: undefined, limit: filter.limit ?? 300 });
         if (!events.length) last = o.logs.query({ limit: 1 })[0]?.id ?? 0;
         return [...events, { event: "ready", data: { last } }];
@@ -164,7 +181,7 @@ async function api(o: ProcAdminOptions, request: Request, info: ConnectionInfo, 
         before = text;
         return [{ event: "services", data: services }];
       };
-      return sseResponse(request.signal, state, state, 1000);
+      return sseResponse(streamSignal, state, state, 1000);
     }
     return notFound(url.pathname);
   } catch (err) {
