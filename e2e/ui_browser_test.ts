@@ -19,7 +19,9 @@ const CHROMIUM = "/usr/bin/chromium";
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const shots = path.join(repo, "e2e/screenshots");
 
-describe("web UIs in Chromium", { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` }, () => {
+describe("web UIs in Chromium", {
+  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`,
+}, () => {
   let dir: string;
   let system: RunningSystem;
   let rpc: RpcClient;
@@ -60,7 +62,9 @@ describe("web UIs in Chromium", { skip: existsSync(CHROMIUM) ? false : `${CHROMI
     rpc?.close();
     const pids = ((await rpc_list_pids()) ?? []) as number[];
     await system?.close();
-    for (const pid of pids) assert.throws(() => process.kill(pid, 0), `process ${pid} is gone after close`);
+    for (const pid of pids) {
+      assert.throws(() => process.kill(pid, 0), `process ${pid} is gone after close`);
+    }
     await fs.rm(dir, { recursive: true, force: true });
   });
 
@@ -104,7 +108,11 @@ describe("web UIs in Chromium", { skip: existsSync(CHROMIUM) ? false : `${CHROMI
       },
     });
     await page.waitForSelector('tr[data-service="late_notes"] .pill.ok', { timeout: 20_000 });
-    assert.equal(await page.evaluate(() => (globalThis as { loadedOnce?: boolean }).loadedOnce), true, "no reload");
+    assert.equal(
+      await page.evaluate(() => (globalThis as { loadedOnce?: boolean }).loadedOnce),
+      true,
+      "no reload",
+    );
     assert.match(await page.locator("#activity").innerText(), /service\.added[\s\S]*late_notes/i);
     await shot("dashboard_overview");
     await page.click("#theme-toggle");
@@ -151,7 +159,8 @@ describe("web UIs in Chromium", { skip: existsSync(CHROMIUM) ? false : `${CHROMI
     await page.waitForFunction(
       (before) => {
         const cell = document.querySelector('tr[data-service="heartbeat"] td.num.mono');
-        return cell && /^\d+$/.test(cell.textContent!.trim()) && cell.textContent!.trim() !== before;
+        return cell && /^\d+$/.test(cell.textContent!.trim()) &&
+          cell.textContent!.trim() !== before;
       },
       pidBefore,
       { timeout: 15_000 },
@@ -172,12 +181,19 @@ describe("web UIs in Chromium", { skip: existsSync(CHROMIUM) ? false : `${CHROMI
       await new Promise((r) => setTimeout(r, 20));
     }
     const finished = Date.now();
-    await page.waitForFunction((m) => document.querySelector("#tail")!.textContent!.includes(m), marker, {
-      timeout: 1000,
-    });
+    await page.waitForFunction(
+      (m) => document.querySelector("#tail")!.textContent!.includes(m),
+      marker,
+      {
+        timeout: 1000,
+      },
+    );
     const tailMs = Date.now() - finished;
     const jobNode = await page.waitForFunction(
-      (id) => [...document.querySelectorAll("#log-tree .node")].some((n) => (n as HTMLElement).dataset.prefix!.includes(`${id}`)),
+      (id) =>
+        [...document.querySelectorAll("#log-tree .node")].some((n) =>
+          (n as HTMLElement).dataset.prefix!.includes(`${id}`)
+        ),
       job.id,
       { timeout: 1000 },
     );
@@ -186,15 +202,23 @@ describe("web UIs in Chromium", { skip: existsSync(CHROMIUM) ? false : `${CHROMI
     await shot("proc_logs_live_tail");
     await page.click('#log-tree .node[data-prefix="heartbeat"]');
     await page.selectOption("#tail-level", "warn");
-    await page.waitForFunction(() => document.querySelector("#tail-title")!.textContent === "heartbeat");
+    await page.waitForFunction(() =>
+      document.querySelector("#tail-title")!.textContent === "heartbeat"
+    );
     await page.waitForTimeout(300);
     const lines = await page.locator("#tail .logline .lvl").allInnerTexts();
-    assert.ok(lines.every((l) => /warn|error|fatal/i.test(l)), `only warn+ lines: ${lines.join(",")}`);
+    assert.ok(
+      lines.every((l) => /warn|error|fatal/i.test(l)),
+      `only warn+ lines: ${lines.join(",")}`,
+    );
     await page.fill("#tail-search", "five beats");
     await page.waitForTimeout(600);
     await shot("proc_logs_filtered");
     await page.goto(`${system.origin}/hero_proc/admin/jobs#${job.id}`);
-    await page.waitForFunction((m) => document.querySelector("#job-logs")!.textContent!.includes(m), marker);
+    await page.waitForFunction(
+      (m) => document.querySelector("#job-logs")!.textContent!.includes(m),
+      marker,
+    );
     await shot("proc_jobs");
   });
 
@@ -203,12 +227,26 @@ describe("web UIs in Chromium", { skip: existsSync(CHROMIUM) ? false : `${CHROMI
     await page.waitForSelector("#term-state .pill.ok");
     await page.click("#terminal");
     await page.keyboard.type("echo hero-$((6*7)) ünïcode\n");
-    await page.waitForFunction(() => {
-      const term = (globalThis as unknown as { heroTerminal: { buffer: { active: { length: number; getLine(i: number): { translateToString(): string } } } } }).heroTerminal;
-      const b = term.buffer.active;
-      for (let i = 0; i < b.length; i++) if (b.getLine(i).translateToString().startsWith("hero-42 ünïcode")) return true;
-      return false;
-    }, undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => {
+        const term = (globalThis as unknown as {
+          heroTerminal: {
+            buffer: {
+              active: { length: number; getLine(i: number): { translateToString(): string } };
+            };
+          };
+        }).heroTerminal;
+        const b = term.buffer.active;
+        for (
+          let i = 0;
+          i < b.length;
+          i++
+        ) if (b.getLine(i).translateToString().startsWith("hero-42 ünïcode")) return true;
+        return false;
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
     await shot("proc_terminal");
     await page.keyboard.type("exit\n");
     await page.waitForSelector("#term-state .pill:not(.ok)");
@@ -228,7 +266,9 @@ describe("web UIs in Chromium", { skip: existsSync(CHROMIUM) ? false : `${CHROMI
     });
     assert.equal(call.status, 403);
     const opened = await new Promise<boolean>((resolve) => {
-      const ws = new WebSocket(`${system.origin.replace("http", "ws")}/hero_proc/admin/terminal/ws`);
+      const ws = new WebSocket(
+        `${system.origin.replace("http", "ws")}/hero_proc/admin/terminal/ws`,
+      );
       ws.onopen = () => (ws.close(), resolve(true));
       ws.onerror = () => resolve(false);
     });

@@ -50,9 +50,21 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
       description: "Discovery, dashboard, reverse proxy and MCP gateway",
       actions: {
         serve: {
-          exec: [deno, "run", "--allow-all", path.join(REPO, "router/main.ts"), "serve", "--bind", o.bind],
+          exec: [
+            deno,
+            "run",
+            "--allow-all",
+            path.join(REPO, "router/main.ts"),
+            "serve",
+            "--bind",
+            o.bind,
+          ],
           env,
-          health: { socket: `${o.socketRoot}/hero_router/rpc.sock`, interval_ms: 2000, start_period_ms: 20000 },
+          health: {
+            socket: `${o.socketRoot}/hero_router/rpc.sock`,
+            interval_ms: 2000,
+            start_period_ms: 20000,
+          },
           restart: { policy: "always", delay_ms: 500 },
         },
       },
@@ -62,9 +74,18 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
       description: "Example: a notes store with full-text search (SQLite)",
       actions: {
         server: {
-          exec: [process.execPath, "--disable-warning=ExperimentalWarning", path.join(REPO, "examples/notes/main.ts"), "run"],
+          exec: [
+            process.execPath,
+            "--disable-warning=ExperimentalWarning",
+            path.join(REPO, "examples/notes/main.ts"),
+            "run",
+          ],
           env: { ...env, ...(o.notesDb ? { NOTES_DB: o.notesDb } : {}) },
-          health: { socket: `${o.socketRoot}/notes/rpc.sock`, interval_ms: 2000, start_period_ms: 10000 },
+          health: {
+            socket: `${o.socketRoot}/notes/rpc.sock`,
+            interval_ms: 2000,
+            start_period_ms: 10000,
+          },
           restart: { policy: "on-failure", delay_ms: 500 },
         },
       },
@@ -85,21 +106,29 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
 
 /** Starts hero_proc and its services; resolves once the router answers. */
 export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem> {
-  const paths = resolvePaths({ socketDir: o.socketRoot, stateDir: o.stateDir, configDir: o.configDir });
+  const paths = resolvePaths({
+    socketDir: o.socketRoot,
+    stateDir: o.stateDir,
+    configDir: o.configDir,
+  });
   process.env.PATH_SOCKET = paths.socketRoot;
   const token = await loadAdminToken(paths.socketRoot, (k) => process.env[k]);
   const daemon = await serveDaemon(paths);
   const rpc = new RpcClient(paths.rpcSocket, { timeoutMs: 60_000 });
   try {
     const bind = o.bind ?? "127.0.0.1:9988";
-    for (const service of systemServices({ socketRoot: paths.socketRoot, bind, notesDb: o.notesDb })) {
+    for (
+      const service of systemServices({ socketRoot: paths.socketRoot, bind, notesDb: o.notesDb })
+    ) {
       await rpc.call("service.set", { service });
     }
     for (const name of ["hero_router", "notes", "heartbeat"]) {
       await rpc.call("service.start", { name, wait: true, timeout_ms: 45_000 });
     }
     const router = new RpcClient(`${paths.socketRoot}/hero_router/rpc.sock`);
-    const health = await router.call<{ tcpListeners: string[] }>("router.health").finally(() => router.close());
+    const health = await router.call<{ tcpListeners: string[] }>("router.health").finally(() =>
+      router.close()
+    );
     const origin = `http://${health.tcpListeners[0] ?? bind}`;
     return { daemon, socketRoot: paths.socketRoot, origin, token, close: () => daemon.close() };
   } catch (err) {

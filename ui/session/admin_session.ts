@@ -71,7 +71,11 @@ export function canMutate(request: Request, info: PeerInfo, token: string): bool
 }
 
 /** Why a mutating request (POST, DELETE, ...) is refused, or undefined if it may go on. */
-export function mutationProblem(request: Request, info: PeerInfo, token: string): string | undefined {
+export function mutationProblem(
+  request: Request,
+  info: PeerInfo,
+  token: string,
+): string | undefined {
   if (isOwnerSocket(request, info)) return undefined;
   if (!hasSession(request, token)) {
     return "This action needs an admin session: open the dashboard URL with ?token=<admin token>";
@@ -84,7 +88,11 @@ export function mutationProblem(request: Request, info: PeerInfo, token: string)
 }
 
 /** Why a WebSocket upgrade is refused (session, same-origin check), or undefined. */
-export function upgradeProblem(request: Request, info: PeerInfo, token: string): string | undefined {
+export function upgradeProblem(
+  request: Request,
+  info: PeerInfo,
+  token: string,
+): string | undefined {
   if (isOwnerSocket(request, info)) return undefined;
   if (!hasSession(request, token)) return "The terminal needs an admin session";
   const origin = request.headers.get("origin");
@@ -119,7 +127,9 @@ export function tokenLogin(request: Request, token: string, prefix = ""): Respon
     status: 303,
     headers: {
       location,
-      "set-cookie": `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`,
+      "set-cookie": `${SESSION_COOKIE}=${
+        encodeURIComponent(token)
+      }; Path=/; HttpOnly; SameSite=Strict`,
     },
   });
 }

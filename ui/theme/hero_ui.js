@@ -13,8 +13,19 @@ export function tone(word) {
   if (["unhealthy", "failed", "down", "timed_out", "fatal", "error", "crashed"].includes(w)) {
     return "bad";
   }
-  if (["starting", "restarting", "stopping", "backoff", "degraded", "waiting_deps", "pending", "exiting"]
-    .includes(w)) return "warn";
+  if (
+    [
+      "starting",
+      "restarting",
+      "stopping",
+      "backoff",
+      "degraded",
+      "waiting_deps",
+      "pending",
+      "exiting",
+    ]
+      .includes(w)
+  ) return "warn";
   if (["non_rpc", "ui", "info"].includes(w)) return "info";
   return "";
 }
@@ -69,7 +80,11 @@ export function jsonHtml(value) {
   return esc(text).replace(
     /(&#34;(?:[^&]|&(?!#34;))*?&#34;)(\s*:)?|\b(true|false)\b|\bnull\b|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g,
     (m, str, colon, bool) => {
-      if (str) return colon ? `<span class="j-key">${str}</span>${colon}` : `<span class="j-str">${str}</span>`;
+      if (str) {
+        return colon
+          ? `<span class="j-key">${str}</span>${colon}`
+          : `<span class="j-str">${str}</span>`;
+      }
       if (bool) return `<span class="j-bool">${m}</span>`;
       if (m === "null") return `<span class="j-null">${m}</span>`;
       return `<span class="j-num">${m}</span>`;

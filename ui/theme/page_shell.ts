@@ -67,9 +67,9 @@ export function renderPage(o: PageOptions): string {
       g.id ? ` id="${g.id}"` : ""
     }>${
       g.items.map((i) =>
-        `<a href="${escapeHtml(i.href)}"${i.active ? ' class="active"' : ""}><span class="icon">${i.icon}</span>${
-          escapeHtml(i.label)
-        }${i.extra ?? ""}</a>`
+        `<a href="${escapeHtml(i.href)}"${
+          i.active ? ' class="active"' : ""
+        }><span class="icon">${i.icon}</span>${escapeHtml(i.label)}${i.extra ?? ""}</a>`
       ).join("")
     }</nav>`
   ).join("");

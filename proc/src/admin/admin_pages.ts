@@ -31,14 +31,14 @@ const BODIES: Record<AdminPage, string> = {
   <tbody><tr><td colspan="9" class="empty">Loading…</td></tr></tbody></table></div>
 </div>`,
   jobs: `
-<div class="grid-2" style="grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr)">
+<div class="grid-2" style="grid-template-columns: minmax(0, 1.25fr) minmax(0, 1fr)">
   <div class="card"><div class="card-head"><h2>Job history</h2><span class="sub">newest first</span><span class="spacer"></span>
     <select id="job-service"><option value="">all services</option></select></div>
     <div class="card-body flush" style="max-height:72vh;overflow:auto"><table class="data" id="jobs"><thead><tr><th class="num">#</th><th>Service · action</th><th>State</th>
     <th class="num">Exit</th><th class="num">Attempt</th><th>Started</th><th class="num">Ran</th></tr></thead><tbody></tbody></table></div></div>
   <div class="card"><div class="card-head"><h2 id="job-title">Job output</h2><span class="spacer"></span><span id="job-state"></span></div>
     <div class="card-body" id="job-detail"><div class="muted">Pick a job to see its details and its output.</div></div>
-    <div class="logview" id="job-logs" style="height:48vh"></div></div>
+    <div class="logview compact" id="job-logs" style="height:48vh"></div></div>
 </div>`,
   logs: `
 <div class="logs-layout">
@@ -73,7 +73,10 @@ export function renderAdminPage(page: AdminPage, base: string, canMutate: boolea
   const viaRouter = base !== "/";
   const nav = [{ title: "hero_proc", items }];
   if (viaRouter) {
-    nav.push({ title: "System", items: [{ href: "/", label: "hero_router dashboard", icon: "◈", active: false }] });
+    nav.push({
+      title: "System",
+      items: [{ href: "/", label: "hero_router dashboard", icon: "◈", active: false }],
+    });
   }
   return renderPage({
     product: "hero_proc",

@@ -62,7 +62,12 @@ export function buildTree(counts: { source: string; count: number }[]): LogTreeN
     for (const seg of source.split(".")) {
       let child = node.children.find((c) => c.name === seg);
       if (!child) {
-        child = { name: seg, prefix: node.prefix ? `${node.prefix}.${seg}` : seg, count: 0, children: [] };
+        child = {
+          name: seg,
+          prefix: node.prefix ? `${node.prefix}.${seg}` : seg,
+          count: 0,
+          children: [],
+        };
         node.children.push(child);
       }
       child.count += count;

@@ -24,7 +24,9 @@ test("SqliteLogReader filters by prefix (not by string start), level, job, text 
   try {
     db.exec(`CREATE TABLE logs (id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL,
       source TEXT NOT NULL, job_id INTEGER, level TEXT NOT NULL, line TEXT NOT NULL)`);
-    const insert = db.prepare("INSERT INTO logs (ts, source, job_id, level, line) VALUES (?, ?, ?, ?, ?)");
+    const insert = db.prepare(
+      "INSERT INTO logs (ts, source, job_id, level, line) VALUES (?, ?, ?, ?, ?)",
+    );
     insert.run(1, "api.server.stdout", 1, "info", "listening on 8080");
     insert.run(2, "api.server.stderr", 1, "error", "Disk FULL");
     insert.run(3, "apiary.main.stdout", 2, "warn", "bees 100%_done");
@@ -35,9 +37,17 @@ test("SqliteLogReader filters by prefix (not by string start), level, job, text 
     assert.deepEqual(r.query({ level: "warn" }).map((l) => l.id), [2, 3]);
     assert.deepEqual(r.query({ jobId: 2 }).map((l) => l.line), ["bees 100%_done"]);
     assert.deepEqual(r.query({ text: "disk full" }).map((l) => l.id), [2]);
-    assert.deepEqual(r.query({ text: "%_" }).map((l) => l.id), [3], "text is literal, not a LIKE pattern");
+    assert.deepEqual(
+      r.query({ text: "%_" }).map((l) => l.id),
+      [3],
+      "text is literal, not a LIKE pattern",
+    );
     assert.deepEqual(r.query({ afterId: 2 }).map((l) => l.id), [3, 4]);
-    assert.deepEqual(r.query({ limit: 2 }).map((l) => l.id), [3, 4], "the newest lines, oldest first");
+    assert.deepEqual(
+      r.query({ limit: 2 }).map((l) => l.id),
+      [3, 4],
+      "the newest lines, oldest first",
+    );
     assert.equal(r.tree().count, 4);
     assert.ok(flushed >= 8, "queued lines are flushed before every read");
   } finally {

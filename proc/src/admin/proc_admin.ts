@@ -19,7 +19,7 @@ import {
 import { type AdminPage, renderAdminPage } from "./admin_pages.ts";
 import type { LogFilter, LogReader } from "./log_reader.ts";
 import { sseResponse } from "./sse.ts";
-import { TerminalServer, type TerminalOptions } from "./terminal.ts";
+import { type TerminalOptions, TerminalServer } from "./terminal.ts";
 
 /** What the admin needs from hero_proc. */
 export interface ProcAdminOptions {
@@ -80,7 +80,10 @@ export function createProcAdmin(o: ProcAdminOptions): ProcAdmin {
     if (get && path.startsWith("/css/")) return (await themeAsset(path.slice(5))) ?? notFound(path);
     if (get && path === "/js/hero_ui.js") return (await themeAsset("hero_ui.js"))!;
     if (get && path.startsWith("/js/") && MODULES.has(path.slice(4))) {
-      return staticResponse(new URL(`./static/${path.slice(4)}`, import.meta.url), "text/javascript; charset=utf-8");
+      return staticResponse(
+        new URL(`./static/${path.slice(4)}`, import.meta.url),
+        "text/javascript; charset=utf-8",
+      );
     }
     if (get && path.startsWith("/vendor/") && VENDOR[path.slice(8)]) {
       const [spec, type] = VENDOR[path.slice(8)];
@@ -96,10 +99,14 @@ export function createProcAdmin(o: ProcAdminOptions): ProcAdmin {
     const socket = rawSocket as Duplex;
     const url = new URL(req.url ?? "/", "http://localhost");
     const headers = new Headers();
-    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+    }
     const request = new Request(url, { headers });
     const info: ConnectionInfo = { transport: "unix" };
-    if (url.pathname !== "/terminal/ws") return refuse(socket, 404, `No WebSocket at ${url.pathname}`);
+    if (url.pathname !== "/terminal/ws") {
+      return refuse(socket, 404, `No WebSocket at ${url.pathname}`);
+    }
     const problem = upgradeProblem(request, info, o.token);
     if (problem) return refuse(socket, 403, `Forbidden: ${problem}`);
     const cols = Number(url.searchParams.get("cols"));
@@ -139,14 +146,20 @@ async function api(
     if (parts[0] === "services" && parts.length === 1) return json(await o.call("service.list"));
     if (parts[0] === "info" && parts.length === 1) return json(await o.call("system.info"));
     if (parts[0] === "jobs" && parts.length === 1) {
-      return json(await o.call("job.list", {
-        ...(q.get("service") ? { service: q.get("service") } : {}),
-        limit: Math.min(Number(q.get("limit") ?? 200) || 200, 1000),
-      }));
+      return json(
+        await o.call("job.list", {
+          ...(q.get("service") ? { service: q.get("service") } : {}),
+          limit: Math.min(Number(q.get("limit") ?? 200) || 200, 1000),
+        }),
+      );
     }
-    if (parts[0] === "jobs" && parts.length === 2) return json(await o.call("job.get", { id: Number(parts[1]) }));
+    if (parts[0] === "jobs" && parts.length === 2) {
+      return json(await o.call("job.get", { id: Number(parts[1]) }));
+    }
     if (parts[0] === "logs" && parts.length === 1) return json(o.logs.query(filterOf(q)));
-    if (parts[0] === "logs" && parts[1] === "tree" && parts.length === 2) return json(o.logs.tree());
+    if (parts[0] === "logs" && parts[1] === "tree" && parts.length === 2) {
+      return json(o.logs.tree());
+    }
     if (parts[0] === "logs" && parts[1] === "tree" && parts[2] === "stream" && parts.length === 3) {
       // The tree is rebuilt only when a line was added since the last push.
       let lastId = -1;
@@ -191,7 +204,9 @@ async function api(
 }
 
 function filterOf(q: URLSearchParams): LogFilter {
-  const num = (k: string) => (q.get(k) && Number.isFinite(Number(q.get(k))) ? Number(q.get(k)) : undefined);
+  const num = (
+    k: string,
+  ) => (q.get(k) && Number.isFinite(Number(q.get(k))) ? Number(q.get(k)) : undefined);
   return {
     source: q.get("source") || undefined,
     level: q.get("level") || undefined,
@@ -205,7 +220,9 @@ function filterOf(q: URLSearchParams): LogFilter {
 function refuse(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ error: message });
   socket.end(
-    `HTTP/1.1 ${status} ${status === 403 ? "Forbidden" : "Not Found"}\r\ncontent-type: application/json\r\n` +
+    `HTTP/1.1 ${status} ${
+      status === 403 ? "Forbidden" : "Not Found"
+    }\r\ncontent-type: application/json\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }

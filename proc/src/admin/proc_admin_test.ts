@@ -20,7 +20,11 @@ const TOKEN = "test-admin-token";
 before(async () => {
   dir = tempDir("hero_proc_admin_");
   process.env.HERO_ADMIN_TOKEN = TOKEN;
-  const paths = resolvePaths({ socketDir: `${dir.dir}/s`, stateDir: `${dir.dir}/state`, configDir: `${dir.dir}/cfg` });
+  const paths = resolvePaths({
+    socketDir: `${dir.dir}/s`,
+    stateDir: `${dir.dir}/state`,
+    configDir: `${dir.dir}/cfg`,
+  });
   daemon = await serveDaemon(paths);
   rpc = new RpcClient(paths.rpcSocket);
   adminSock = `${paths.socketRoot}/hero_proc/admin.sock`;
@@ -42,9 +46,17 @@ interface Reply {
   body: string;
 }
 
-function request(path: string, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+function request(
+  path: string,
+  opts: { method?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath: adminSock, path, method: opts.method ?? "GET", headers: opts.headers }, (res) => {
+    const req = http.request({
+      socketPath: adminSock,
+      path,
+      method: opts.method ?? "GET",
+      headers: opts.headers,
+    }, (res) => {
       let body = "";
       res.on("data", (c) => (body += c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -54,7 +66,11 @@ function request(path: string, opts: { method?: string; headers?: Record<string,
   });
 }
 
-const viaRouter = { "x-forwarded-for": "127.0.0.1", "x-forwarded-prefix": "/hero_proc/admin", "x-forwarded-host": "127.0.0.1:9988" };
+const viaRouter = {
+  "x-forwarded-for": "127.0.0.1",
+  "x-forwarded-prefix": "/hero_proc/admin",
+  "x-forwarded-host": "127.0.0.1:9988",
+};
 
 test("pages render in the shared theme, with the proxy prefix as <base>", async () => {
   for (const page of ["/", "/jobs", "/logs", "/terminal"]) {
@@ -79,10 +95,16 @@ test("the terminal page asks for the session when the browser has none", async (
 
 test("service list and actions: refused without the session, done with it", async () => {
   await waitFor("echoer running", async () => {
-    const list = JSON.parse((await request("/api/services")).body) as { name: string; state: string }[];
+    const list = JSON.parse((await request("/api/services")).body) as {
+      name: string;
+      state: string;
+    }[];
     return list.find((s) => s.name === "echoer")?.state === "running";
   });
-  const refused = await request("/api/services/echoer/stop", { method: "POST", headers: viaRouter });
+  const refused = await request("/api/services/echoer/stop", {
+    method: "POST",
+    headers: viaRouter,
+  });
   assert.equal(refused.status, 403);
   assert.match(refused.body, /admin session/);
   const noCsrf = await request("/api/services/echoer/stop", {
@@ -90,7 +112,10 @@ test("service list and actions: refused without the session, done with it", asyn
     headers: { ...viaRouter, cookie: `hero_admin=${TOKEN}` },
   });
   assert.equal(noCsrf.status, 403);
-  const status = (await rpc.call("service.status", { name: "echoer" })) as { state: string; pid: number };
+  const status = (await rpc.call("service.status", { name: "echoer" })) as {
+    state: string;
+    pid: number;
+  };
   assert.equal(status.state, "running", "refused requests change nothing");
   const ok = await request("/api/services/echoer/restart", {
     method: "POST",
@@ -105,7 +130,10 @@ test("service list and actions: refused without the session, done with it", asyn
 });
 
 test("the log tree counts sources and the tail streams a new line", async () => {
-  await waitFor("echoer output", async () => JSON.parse((await request("/api/logs/tree")).body).count > 0);
+  await waitFor(
+    "echoer output",
+    async () => JSON.parse((await request("/api/logs/tree")).body).count > 0,
+  );
   const tree = JSON.parse((await request("/api/logs/tree")).body);
   const echoer = tree.children.find((c: { name: string }) => c.name === "echoer");
   assert.ok(echoer.count >= 1);
@@ -146,7 +174,11 @@ test("the terminal refuses a forwarded client without the session", async () => 
 });
 
 test("the terminal runs echo in a PTY and closes with the exit code", async () => {
-  const ws = openTerminal({ ...viaRouter, cookie: `hero_admin=${TOKEN}`, origin: "http://127.0.0.1:9988" });
+  const ws = openTerminal({
+    ...viaRouter,
+    cookie: `hero_admin=${TOKEN}`,
+    origin: "http://127.0.0.1:9988",
+  });
   let out = "";
   ws.on("message", (d) => (out += d.toString()));
   await new Promise((resolve, reject) => (ws.on("open", resolve), ws.on("error", reject)));

@@ -37,9 +37,16 @@ export class TerminalServer {
   }
 
   /** Completes the upgrade (already authorised by the caller) and starts a shell. */
-  accept(req: IncomingMessage, socket: Duplex, head: Buffer, size?: { cols: number; rows: number }): void {
+  accept(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    size?: { cols: number; rows: number },
+  ): void {
     if (this.#sessions.size >= (this.#o.maxSessions ?? 8)) {
-      socket.end("HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nToo many terminals are open\n");
+      socket.end(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nToo many terminals are open\n",
+      );
       return;
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
@@ -49,7 +56,12 @@ export class TerminalServer {
         cols: clamp(size?.cols ?? 100, 2, 500),
         rows: clamp(size?.rows ?? 30, 2, 300),
         cwd: this.#o.cwd ?? process.env.HOME ?? "/",
-        env: { ...process.env, TERM: "xterm-256color", COLORTERM: "truecolor", LANG: process.env.LANG ?? "C.UTF-8" },
+        env: {
+          ...process.env,
+          TERM: "xterm-256color",
+          COLORTERM: "truecolor",
+          LANG: process.env.LANG ?? "C.UTF-8",
+        },
         encoding: "utf8",
       });
       const session = {
@@ -83,7 +95,9 @@ export class TerminalServer {
           return void pty.write(text);
         }
         if (msg.type === "input" && typeof msg.data === "string") pty.write(msg.data);
-        else if (msg.type === "resize" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
+        else if (
+          msg.type === "resize" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)
+        ) {
           pty.resize(clamp(msg.cols as number, 2, 500), clamp(msg.rows as number, 2, 300));
         }
       });

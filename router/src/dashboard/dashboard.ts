@@ -6,7 +6,7 @@
  */
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
 import type { RouteHandler } from "../api/admin_handler.ts";
-import { themeAsset, staticResponse } from "../../../ui/theme/theme_assets.ts";
+import { staticResponse, themeAsset } from "../../../ui/theme/theme_assets.ts";
 import {
   canMutate,
   forbidden,
@@ -40,7 +40,13 @@ export interface DashboardOptions {
   token: string;
 }
 
-const PAGE_MODULES = new Set(["overview.js", "service.js", "router_logs.js", "json_form.js", "nav.js"]);
+const PAGE_MODULES = new Set([
+  "overview.js",
+  "service.js",
+  "router_logs.js",
+  "json_form.js",
+  "nav.js",
+]);
 const MAX_CALL_BODY = 1024 * 1024;
 
 /** Builds the dashboard route (mount it before the built-in `/`). */
@@ -90,7 +96,10 @@ export function createDashboard(o: DashboardOptions): RouteHandler {
     }
     if (parts[0] === "call" && parts.length === 1) {
       if (request.method !== "POST") {
-        return Response.json({ error: "Use POST here" }, { status: 405, headers: { allow: "POST" } });
+        return Response.json({ error: "Use POST here" }, {
+          status: 405,
+          headers: { allow: "POST" },
+        });
       }
       const problem = mutationProblem(request, info, o.token);
       if (problem) return forbidden(problem);

@@ -100,7 +100,9 @@ test("tools, probe timings and router logs", async () => {
     assert.deepEqual(tools.map((t: { name: string }) => t.name), ["fixture_echo", "fixture_add"]);
     assert.deepEqual(tools[0].inputSchema.required, ["text"]);
     const probe = await (await fetch(`${base}/api/dashboard/probe/fixture`)).json();
-    const health = probe.timings.find((t: { socket: string; path: string }) => t.socket === "rpc" && t.path === "/health");
+    const health = probe.timings.find((t: { socket: string; path: string }) =>
+      t.socket === "rpc" && t.path === "/health"
+    );
     assert.equal(health.status, 200);
     assert.ok(health.ms >= 0);
     assert.equal((await fetch(`${base}/api/dashboard/probe/nope`)).status, 404);
@@ -119,7 +121,10 @@ test("the router log follows new lines over SSE", async () => {
     while (!text.includes("event: snapshot")) text += (await reader.read()).value ?? "";
     logs.record("info", "a fresh line");
     while (!text.includes("a fresh line")) text += (await reader.read()).value ?? "";
-    assert.match(text, /event: line\ndata: \{"id":\d+,"ts":\d+,"level":"info","message":"a fresh line"\}/);
+    assert.match(
+      text,
+      /event: line\ndata: \{"id":\d+,"ts":\d+,"level":"info","message":"a fresh line"\}/,
+    );
     await reader.cancel();
   });
 });
@@ -127,7 +132,10 @@ test("the router log follows new lines over SSE", async () => {
 test("a TCP peer outside the whitelist gets nothing, not even with the token", async () => {
   await withDashboard(async (_base, _logs, port) => {
     for (const path of ["/", `/?token=${TOKEN}`]) {
-      const raw = await rawHttp(port, `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: close\r\n\r\n`);
+      const raw = await rawHttp(
+        port,
+        `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: close\r\n\r\n`,
+      );
       assert.equal(statusOf(raw), 403);
       assert.match(raw, /not in the IP whitelist/);
     }

@@ -20,7 +20,9 @@ test("adminUpgrade receives Upgrade requests on admin.sock", {
     admin: () => Promise.resolve(new Response("page")),
     adminUpgrade: (req, socket) => {
       seen.push((req as { url: string }).url);
-      (socket as net.Socket).end("HTTP/1.1 101 Switching Protocols\r\nupgrade: test\r\nconnection: Upgrade\r\n\r\nhello");
+      (socket as net.Socket).end(
+        "HTTP/1.1 101 Switching Protocols\r\nupgrade: test\r\nconnection: Upgrade\r\n\r\nhello",
+      );
     },
   });
   try {
@@ -31,7 +33,9 @@ test("adminUpgrade receives Upgrade requests on admin.sock", {
       sock.on("data", (d) => (data += d));
       sock.on("end", () => resolve(data));
       sock.on("error", reject);
-      sock.write("GET /terminal/ws HTTP/1.1\r\nhost: x\r\nupgrade: test\r\nconnection: Upgrade\r\n\r\n");
+      sock.write(
+        "GET /terminal/ws HTTP/1.1\r\nhost: x\r\nupgrade: test\r\nconnection: Upgrade\r\n\r\n",
+      );
     });
     assert.match(reply, /^HTTP\/1\.1 101/);
     assert.match(reply, /hello$/);

@@ -11,12 +11,25 @@ function ran(j) {
 
 async function loadJobs() {
   const service = select.value;
-  const jobs = await api(`api/jobs?limit=300${service ? `&service=${encodeURIComponent(service)}` : ""}`);
-  document.querySelector("#jobs tbody").innerHTML = jobs.map((j) => `<tr data-job="${j.id}" style="cursor:pointer" class="${j.id === current ? "flash" : ""}">
-    <td class="num mono">${j.id}</td><td><span class="name">${esc(j.service || "ad-hoc")}</span>${j.action ? ` · <span class="mono">${esc(j.action)}</span>` : ""}
-      <div class="desc mono">${esc(Array.isArray(j.command) ? j.command.join(" ") : (j.command ?? ""))}</div></td>
-    <td>${pill(j.state)}</td><td class="num mono">${j.exit_code ?? (j.signal ? esc(j.signal) : "—")}</td><td class="num">${j.attempt ?? 1}</td>
-    <td class="small muted">${j.started_at ? new Date(j.started_at).toLocaleString() : "—"}</td><td class="num">${ran(j)}</td></tr>`).join("") ||
+  const jobs = await api(
+    `api/jobs?limit=300${service ? `&service=${encodeURIComponent(service)}` : ""}`,
+  );
+  document.querySelector("#jobs tbody").innerHTML =
+    jobs.map((j) =>
+      `<tr data-job="${j.id}" style="cursor:pointer" class="${j.id === current ? "flash" : ""}">
+    <td class="num mono">${j.id}</td><td><span class="name">${esc(j.service || "ad-hoc")}</span>${
+        j.action ? ` · <span class="mono">${esc(j.action)}</span>` : ""
+      }
+      <div class="desc mono clip" title="${
+        esc(Array.isArray(j.command) ? j.command.join(" ") : (j.command ?? ""))
+      }">${esc(Array.isArray(j.command) ? j.command.join(" ") : (j.command ?? ""))}</div></td>
+    <td>${pill(j.state)}</td><td class="num mono">${
+        j.exit_code ?? (j.signal ? esc(j.signal) : "—")
+      }</td><td class="num">${j.attempt ?? 1}</td>
+    <td class="small muted nowrap">${
+        j.started_at ? new Date(j.started_at).toLocaleTimeString([], { hour12: false }) : "—"
+      }</td><td class="num">${ran(j)}</td></tr>`
+    ).join("") ||
     `<tr><td colspan="7" class="empty">No jobs yet.</td></tr>`;
 }
 
@@ -47,10 +60,17 @@ async function showJob(id) {
     rows.map(([k, v]) => `<dt>${k}</dt><dd>${esc(v ?? "—")}</dd>`).join("")
   }</dl>`;
   const lines = await api(`api/logs?job=${id}&limit=2000`);
-  document.querySelector("#job-logs").innerHTML = lines.map((l) => `<div class="logline ${esc(l.level)}"><span class="ts">${clock(l.ts)}</span>
-    <span class="lvl">${esc(l.level)}</span><span class="src">${esc(l.source)}</span><span class="msg">${esc(l.line)}</span></div>`).join("") ||
+  document.querySelector("#job-logs").innerHTML =
+    lines.map((l) =>
+      `<div class="logline ${esc(l.level)}"><span class="ts">${clock(l.ts)}</span>
+    <span class="lvl">${esc(l.level)}</span><span class="src">${
+        esc(l.source)
+      }</span><span class="msg">${esc(l.line)}</span></div>`
+    ).join("") ||
     `<div class="empty">This job wrote no output.</div>`;
-  for (const tr of document.querySelectorAll("#jobs tr[data-job]")) tr.classList.toggle("flash", Number(tr.dataset.job) === id);
+  for (const tr of document.querySelectorAll("#jobs tr[data-job]")) {
+    tr.classList.toggle("flash", Number(tr.dataset.job) === id);
+  }
 }
 
 document.querySelector("#jobs").addEventListener("click", (e) => {

@@ -18,8 +18,12 @@ function nodeHtml(n, depth) {
   const isCollapsed = collapsed.has(n.prefix) || (depth >= 2 && !collapsed.has(`open:${n.prefix}`));
   return `<li class="${has && isCollapsed ? "collapsed" : ""}" data-prefix="${esc(n.prefix)}">
     <div class="node ${n.prefix === selected ? "selected" : ""}" data-prefix="${esc(n.prefix)}">
-      <span class="twisty" data-twisty="${esc(n.prefix)}">${has ? (isCollapsed ? "▸" : "▾") : "·"}</span>
-      <span class="seg">${esc(n.name || "all sources")}</span><span class="cnt">${n.count.toLocaleString()}</span></div>
+      <span class="twisty" data-twisty="${esc(n.prefix)}">${
+    has ? (isCollapsed ? "▸" : "▾") : "·"
+  }</span>
+      <span class="seg">${
+    esc(n.name || "all sources")
+  }</span><span class="cnt">${n.count.toLocaleString()}</span></div>
     ${has ? `<ul>${n.children.map((c) => nodeHtml(c, depth + 1)).join("")}</ul>` : ""}</li>`;
 }
 
@@ -79,9 +83,16 @@ function append(lines, fresh) {
   if (!lines.length) return;
   const stick = tail.scrollTop + tail.clientHeight >= tail.scrollHeight - 40;
   tail.querySelector(".empty")?.remove();
-  tail.insertAdjacentHTML("beforeend", lines.map((l) => `<div class="logline ${esc(l.level)}${fresh ? " new" : ""}" data-id="${l.id}">
+  tail.insertAdjacentHTML(
+    "beforeend",
+    lines.map((l) =>
+      `<div class="logline ${esc(l.level)}${fresh ? " new" : ""}" data-id="${l.id}">
     <span class="ts">${clock(l.ts)}</span><span class="lvl">${esc(l.level)}</span>
-    <span class="src" title="${esc(l.source)}${l.job_id ? ` · job ${l.job_id}` : ""}">${esc(l.source)}</span><span class="msg">${highlight(l.line)}</span></div>`).join(""));
+    <span class="src" title="${esc(l.source)}${l.job_id ? ` · job ${l.job_id}` : ""}">${
+        esc(l.source)
+      }</span><span class="msg">${highlight(l.line)}</span></div>`
+    ).join(""),
+  );
   shown += lines.length;
   while (tail.children.length > 3000) tail.firstElementChild.remove();
   if (stick || !fresh) tail.scrollTop = tail.scrollHeight;
@@ -103,20 +114,31 @@ function follow() {
   });
   stream.addEventListener("ready", () => {
     ready = true;
-    if (!shown) tail.innerHTML = `<div class="empty">No lines yet for this filter; new ones appear here live.</div>`;
+    if (!shown) {
+      tail.innerHTML =
+        `<div class="empty">No lines yet for this filter; new ones appear here live.</div>`;
+    }
   });
   stream.onopen = () => (state.innerHTML = `<span class="pill ok live">live</span>`);
   stream.onerror = () => (state.innerHTML = `<span class="pill warn live">reconnecting</span>`);
 }
 
 let debounce;
-search.addEventListener("input", () => (clearTimeout(debounce), debounce = setTimeout(follow, 300)));
+search.addEventListener(
+  "input",
+  () => (clearTimeout(debounce), debounce = setTimeout(follow, 300)),
+);
 level.addEventListener("change", follow);
-document.querySelector("#tail-clear").addEventListener("click", () => (tail.innerHTML = "", shown = 0));
+document.querySelector("#tail-clear").addEventListener(
+  "click",
+  () => (tail.innerHTML = "", shown = 0),
+);
 document.querySelector("#tail-pause").addEventListener("click", (e) => {
   paused = !paused;
   e.target.textContent = paused ? "▶ Resume" : "❚❚ Pause";
-  state.innerHTML = paused ? `<span class="pill warn">paused</span>` : `<span class="pill ok live">live</span>`;
+  state.innerHTML = paused
+    ? `<span class="pill warn">paused</span>`
+    : `<span class="pill ok live">live</span>`;
 });
 
 renderTree(await api("api/logs/tree"));

@@ -9,13 +9,18 @@ const term = new Terminal({
   cursorBlink: true,
   fontFamily: '"JetBrains Mono", "Fira Code", "DejaVu Sans Mono", monospace',
   fontSize: 13,
-  theme: { background: "#070a14", foreground: "#d7dcf0", cursor: "#22d3ee", selectionBackground: "#7c5cff55" },
+  theme: {
+    background: "#070a14",
+    foreground: "#d7dcf0",
+    cursor: "#22d3ee",
+    selectionBackground: "#7c5cff55",
+  },
 });
 const fit = new FitAddon();
 term.loadAddon(fit);
 term.open(box);
 fit.fit();
-window.heroTerminal = term;
+globalThis.heroTerminal = term;
 let ws = null;
 
 function setState(html) {
@@ -35,12 +40,18 @@ function connect() {
   ws.onmessage = (e) => term.write(typeof e.data === "string" ? e.data : new Uint8Array(e.data));
   ws.onclose = (e) => {
     const why = e.reason || (e.code === 1006 ? "connection lost or refused" : `code ${e.code}`);
-    setState(`<span class="pill ${e.reason?.startsWith("exit") ? "" : "bad"}">closed · ${why}</span>`);
+    setState(
+      `<span class="pill ${e.reason?.startsWith("exit") ? "" : "bad"}">closed · ${why}</span>`,
+    );
   };
 }
 
-term.onData((data) => ws?.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ type: "input", data })));
-term.onResize(({ cols, rows }) => ws?.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ type: "resize", cols, rows })));
+term.onData((data) =>
+  ws?.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ type: "input", data }))
+);
+term.onResize(({ cols, rows }) =>
+  ws?.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ type: "resize", cols, rows }))
+);
 new ResizeObserver(() => fit.fit()).observe(box);
 document.querySelector("#term-reconnect").addEventListener("click", () => {
   term.reset();

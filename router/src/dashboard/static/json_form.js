@@ -6,7 +6,8 @@ import { esc, jsonHtml } from "/js/hero_ui.js";
 export function resolve(schema, doc) {
   let s = schema ?? {};
   for (let i = 0; i < 20 && typeof s.$ref === "string" && s.$ref.startsWith("#/"); i++) {
-    s = s.$ref.slice(2).split("/").reduce((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc) ?? {};
+    s = s.$ref.slice(2).split("/").reduce((o, k) =>
+      o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc) ?? {};
   }
   return s;
 }
@@ -35,26 +36,32 @@ export function paramFields(method, doc) {
   return params.map((p, i) => {
     const s = resolve(p.schema, doc);
     const id = `f-${esc(method.name)}-${i}`;
-    const label = `<span>${esc(p.name)}${p.required ? ' <span class="req">*</span>' : ""} <span class="tag">${
-      esc(typeLabel(p.schema, doc))
-    }</span></span>`;
+    const label = `<span>${esc(p.name)}${
+      p.required ? ' <span class="req">*</span>' : ""
+    } <span class="tag">${esc(typeLabel(p.schema, doc))}</span></span>`;
     const k = kind(s);
     const def = s.default !== undefined ? s.default : undefined;
     let input;
     if (k === "boolean") {
-      input = `<select id="${id}" data-kind="boolean"><option value="">(unset)</option><option${def === true ? " selected" : ""}>true</option><option${def === false ? " selected" : ""}>false</option></select>`;
+      input = `<select id="${id}" data-kind="boolean"><option value="">(unset)</option><option${
+        def === true ? " selected" : ""
+      }>true</option><option${def === false ? " selected" : ""}>false</option></select>`;
     } else if (k === "enum") {
       input = `<select id="${id}" data-kind="json"><option value="">(unset)</option>${
-        s.enum.map((v) => `<option value="${esc(JSON.stringify(v))}">${esc(JSON.stringify(v))}</option>`).join("")
+        s.enum.map((v) =>
+          `<option value="${esc(JSON.stringify(v))}">${esc(JSON.stringify(v))}</option>`
+        ).join("")
       }</select>`;
     } else if (k === "json") {
       input = `<textarea id="${id}" data-kind="json" rows="3" placeholder="JSON value">${
         def !== undefined ? esc(JSON.stringify(def)) : ""
       }</textarea>`;
     } else {
-      input = `<input id="${id}" data-kind="${k}" class="mono" ${k === "string" ? "" : 'inputmode="decimal"'} placeholder="${
-        esc(p.summary ?? p.description ?? "")
-      }" value="${def !== undefined ? esc(def) : ""}">`;
+      input = `<input id="${id}" data-kind="${k}" class="mono" ${
+        k === "string" ? "" : 'inputmode="decimal"'
+      } placeholder="${esc(p.summary ?? p.description ?? "")}" value="${
+        def !== undefined ? esc(def) : ""
+      }">`;
     }
     return `<label class="field" data-param="${esc(p.name)}">${label}${input}</label>`;
   }).join("");
@@ -91,7 +98,9 @@ export function paramsTable(method, doc) {
   if (!params.length) return `<div class="muted small">none</div>`;
   return `<table class="data params"><thead><tr><th>Name</th><th>Type</th><th>Description</th></tr></thead><tbody>${
     params.map((p) =>
-      `<tr><td class="mono">${esc(p.name)}${p.required ? ' <span class="pill bad" style="padding:0 6px">required</span>' : ""}</td>` +
+      `<tr><td class="mono">${esc(p.name)}${
+        p.required ? ' <span class="pill bad" style="padding:0 6px">required</span>' : ""
+      }</td>` +
       `<td><span class="tag">${esc(typeLabel(p.schema, doc))}</span></td><td class="desc">${
         esc(p.summary ?? p.description ?? resolve(p.schema, doc).description ?? "")
       }</td></tr>`

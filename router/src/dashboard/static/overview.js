@@ -10,7 +10,9 @@ function sockets(s) {
   return s.sockets.map((k) =>
     k.kind === "rpc"
       ? `<span class="tag accent" title="${esc(k.path)}">${esc(k.name)}</span>`
-      : `<a class="tag" href="/${esc(s.name)}/${esc(k.name)}/" title="open through the proxy">${esc(k.name)} ↗</a>`
+      : `<a class="tag" href="/${esc(s.name)}/${esc(k.name)}/" title="open through the proxy">${
+        esc(k.name)
+      } ↗</a>`
   ).join("");
 }
 
@@ -21,11 +23,17 @@ function render() {
     ? list.map((s) =>
       `<tr data-service="${esc(s.name)}" class="${flash.has(s.name) ? "flash" : ""}">
         <td><a class="name" href="/service/${esc(s.name)}">${esc(s.title || s.name)}</a>
-          <div class="desc">${esc(s.name)}${s.description ? " — " + esc(s.description) : ""}</div></td>
-        <td>${pill(s.health)}${s.error ? `<div class="desc" title="${esc(s.error)}">${esc(s.error.slice(0, 60))}</div>` : ""}</td>
+          <div class="desc">${esc(s.name)}${
+        s.description ? " — " + esc(s.description) : ""
+      }</div></td>
+        <td>${pill(s.health)}${
+        s.error
+          ? `<div class="desc" title="${esc(s.error)}">${esc(s.error.slice(0, 60))}</div>`
+          : ""
+      }</td>
         <td><span class="tag">${esc(s.version || "—")}</span></td>
         <td class="num">${s.methodCount}</td>
-        <td>${sockets(s)}</td>
+        <td class="nowrap">${sockets(s)}</td>
         <td class="muted small">${ago(s.probedAt)}</td></tr>`
     ).join("")
     : `<tr><td colspan="6" class="empty">No services yet. Start one and it appears here at once.</td></tr>`;
@@ -46,7 +54,9 @@ function activity(type, s) {
   line.className = `logline new ${tone}`;
   line.style.gridTemplateColumns = "92px 130px 1fr";
   line.innerHTML = `<span class="ts">${new Date().toLocaleTimeString([], { hour12: false })}</span>
-    <span class="lvl">${esc(type)}</span><span class="msg">${esc(s.name)} · ${esc(s.health)}</span>`;
+    <span class="lvl">${esc(type)}</span><span class="msg">${esc(s.name)} · ${
+    esc(s.health)
+  }</span>`;
   box.prepend(line);
   while (box.children.length > 200) box.lastChild.remove();
 }
@@ -62,7 +72,9 @@ async function routerHealth() {
       ["pending probes", esc(h.pendingProbes)],
       ["uptime", esc(`${h.uptime_s}s`)],
     ];
-    document.querySelector("#router-health").innerHTML = rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`)
+    document.querySelector("#router-health").innerHTML = rows.map(([k, v]) =>
+      `<dt>${k}</dt><dd>${v}</dd>`
+    )
       .join("");
   } catch (err) {
     document.querySelector("#router-health").textContent = err.message;
