@@ -20,7 +20,7 @@ async function loadJobs() {
     <td class="num mono">${j.id}</td><td><span class="name">${esc(j.service || "ad-hoc")}</span>${
         j.action ? ` · <span class="mono">${esc(j.action)}</span>` : ""
       }
-      <div class="desc mono clip" title="${
+      <div class="desc mono clip" style="max-width:240px" title="${
         esc(Array.isArray(j.command) ? j.command.join(" ") : (j.command ?? ""))
       }">${esc(Array.isArray(j.command) ? j.command.join(" ") : (j.command ?? ""))}</div></td>
     <td>${pill(j.state)}</td><td class="num mono">${
