@@ -48,9 +48,9 @@ export interface LogFilter {
 /** What the admin UI reads logs through. */
 export interface LogReader {
   /** The prefix tree of every source with counts. */
-  tree(): LogTreeNode;
+  tree(): LogTreeNode | Promise<LogTreeNode>;
   /** Lines matching `filter`, oldest first. */
-  query(filter: LogFilter): LogLine[];
+  query(filter: LogFilter): LogLine[] | Promise<LogLine[]>;
 }
 
 /** Builds the prefix tree from per-source counts. */

@@ -8,6 +8,7 @@ import type { RpcApi } from "@hero/sdk";
 import { loadAdminToken } from "../../../ui/session/admin_session.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";
 import { SqliteLogReader } from "./log_reader.ts";
+import { hasLogApi, RpcLogReader } from "./rpc_log_reader.ts";
 import { createProcAdmin, type ProcAdmin } from "./proc_admin.ts";
 
 /** Builds the admin for a daemon whose supervisor may still be opening. */
@@ -16,12 +17,17 @@ export async function adminForDaemon(
   sup: () => Supervisor,
   socketRoot: string,
 ): Promise<ProcAdmin> {
+  const call = (method: string, params?: Record<string, unknown>) =>
+    api.call(method, params ?? {}, { method, signal: AbortSignal.timeout(60_000) });
   let reader: SqliteLogReader | undefined;
-  const logs = () => (reader ??= new SqliteLogReader(sup().store.db, () => sup().ctx.sink.flush()));
+  const table =
+    () => (reader ??= new SqliteLogReader(sup().store.db, () => sup().ctx.sink.flush()));
   return createProcAdmin({
-    call: (method, params) =>
-      api.call(method, params ?? {}, { method, signal: AbortSignal.timeout(60_000) }),
-    logs: { tree: () => logs().tree(), query: (f) => logs().query(f) },
+    call,
+    // The log store's API when the daemon has it, else the supervisor's simple `logs` table.
+    logs: hasLogApi(api.methodNames)
+      ? new RpcLogReader(call)
+      : { tree: () => table().tree(), query: (f) => table().query(f) },
     token: await loadAdminToken(socketRoot, (k) => process.env[k]),
   });
 }

@@ -156,32 +156,32 @@ async function api(
     if (parts[0] === "jobs" && parts.length === 2) {
       return json(await o.call("job.get", { id: Number(parts[1]) }));
     }
-    if (parts[0] === "logs" && parts.length === 1) return json(o.logs.query(filterOf(q)));
+    if (parts[0] === "logs" && parts.length === 1) return json(await o.logs.query(filterOf(q)));
     if (parts[0] === "logs" && parts[1] === "tree" && parts.length === 2) {
-      return json(o.logs.tree());
+      return json(await o.logs.tree());
     }
     if (parts[0] === "logs" && parts[1] === "tree" && parts[2] === "stream" && parts.length === 3) {
       // The tree is rebuilt only when a line was added since the last push.
       let lastId = -1;
-      const tree = () => {
-        const top = o.logs.query({ limit: 1 })[0]?.id ?? 0;
+      const tree = async () => {
+        const top = (await o.logs.query({ limit: 1 }))[0]?.id ?? 0;
         if (top === lastId) return [];
         lastId = top;
-        return [{ event: "tree", data: o.logs.tree() }];
+        return [{ event: "tree", data: await o.logs.tree() }];
       };
       return sseResponse(streamSignal, tree, tree, 400);
     }
     if (parts[0] === "logs" && parts[1] === "stream" && parts.length === 2) {
       const filter = filterOf(q);
       let last = 0;
-      const batch = (f: LogFilter) => {
-        const lines = o.logs.query(f);
+      const batch = async (f: LogFilter) => {
+        const lines = await o.logs.query(f);
         if (lines.length) last = lines[lines.length - 1].id;
         return lines.length ? [{ event: "lines", data: lines }] : [];
       };
-      return sseResponse(streamSignal, () => {
-        const events = batch({ ...filter, afterId: undefined, limit: filter.limit ?? 300 });
-        if (!events.length) last = o.logs.query({ limit: 1 })[0]?.id ?? 0;
+      return sseResponse(streamSignal, async () => {
+        const events = await batch({ ...filter, afterId: undefined, limit: filter.limit ?? 300 });
+        if (!events.length) last = (await o.logs.query({ limit: 1 }))[0]?.id ?? 0;
         return [...events, { event: "ready", data: { last } }];
       }, () => batch({ ...filter, afterId: last, limit: 1000 }));
     }
