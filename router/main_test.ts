@@ -74,6 +74,9 @@ test("serve binds both sockets and TCP; list, scan and spec talk to it; SIGTERM 
     const missing = await run(["spec", "nobody", "--socket-dir", root]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no service "nobody"/);
+    const second = await run(["serve", "--socket-dir", root, "--port", "0"]);
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, /Cannot start "hero_router": .*rpc\.sock is in use/);
   } finally {
     const status = await router.stop();
     assert.equal(status.code, 0);

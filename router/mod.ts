@@ -21,4 +21,6 @@ export type {
 } from "./src/discovery/service_entry.ts";
 export { Discovery, type DiscoveryOptions, type ScanReport } from "./src/discovery/discovery.ts";
 export { createLogger, type Logger, silentLogger } from "./src/log/logger.ts";
+export { createRouterApp } from "./src/cli/serve_command.ts";
+export { type CliOptions, parseCli } from "./src/cli/cli_options.ts";
 export { main } from "./main.ts";

@@ -55,7 +55,10 @@ for (let i = 0; i < count; i++) {
   for (const socket of socketList.split(",")) {
     const { promise, resolve } = Promise.withResolvers<void>();
     servers.push(
-      Deno.serve({ path: `${dir}/${socket}.sock`, onListen: () => resolve() }, handler(name, socket)),
+      Deno.serve(
+        { path: `${dir}/${socket}.sock`, onListen: () => resolve() },
+        handler(name, socket),
+      ),
     );
     await promise;
   }

@@ -14,7 +14,11 @@ export interface BenchProcess {
 }
 
 /** Spawns `cmd args`. */
-export function startProcess(cmd: string, args: string[], env: Record<string, string> = {}): BenchProcess {
+export function startProcess(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): BenchProcess {
   const child = new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" }).spawn();
   let out = "";
   const sink = () => new WritableStream<string>({ write: (s) => void (out += s) });

@@ -3,16 +3,24 @@
  * same run; wrk (64 connections, 1 KB JSON responses) measures requests/s, p50 and p99 through
  * each one's TCP listener. Needs nginx, caddy and wrk on PATH (see setup.sh).
  *
- * Usage: deno run -A bench/router/proxy_bench.deno.ts [--duration 10] [--json]
+ * The proxies are measured in interleaved rounds (router, nginx, caddy, router, ...) and the
+ * median of each is reported, so that load from elsewhere on the machine hits all of them alike.
+ *
+ * Usage: deno run -A bench/router/proxy_bench.deno.ts [--duration 10] [--rounds 3] [--json]
  */
 import { parseArgs } from "node:util";
 import { freePort, startProcess } from "./bench_process.deno.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { duration: { type: "string", default: "10" }, json: { type: "boolean" } },
+  options: {
+    duration: { type: "string", default: "10" },
+    rounds: { type: "string", default: "3" },
+    json: { type: "boolean" },
+  },
 });
 const duration = Number(values.duration);
+const rounds = Number(values.rounds);
 const repo = new URL("../../", import.meta.url).pathname;
 const deno = Deno.execPath();
 const root = await Deno.makeTempDir({ prefix: "hero_router_bench_" });
@@ -46,20 +54,41 @@ async function wrk(name: string, url: string): Promise<WrkResult> {
   const errors = /Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? "0";
   const sockErr = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
   const socketErrors = sockErr ? sockErr.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
-  return { name, requestsPerSec: rps, p50Ms: p("50"), p99Ms: p("99"), errors: Number(errors) + socketErrors };
+  return {
+    name,
+    requestsPerSec: rps,
+    p50Ms: p("50"),
+    p99Ms: p("99"),
+    errors: Number(errors) + socketErrors,
+  };
 }
 
 const procs: { stop(): Promise<void> }[] = [];
 const results: WrkResult[] = [];
 try {
-  const backend = startProcess(deno, ["run", "-A", `${repo}bench/router/bench_backend.deno.ts`, root, "1", "bench_svc"]);
+  const backend = startProcess(deno, [
+    "run",
+    "-A",
+    `${repo}bench/router/bench_backend.deno.ts`,
+    root,
+    "1",
+    "bench_svc",
+  ]);
   procs.push(backend);
   await backend.waitFor(/ready/);
 
   const routerPort = freePort();
   const router = startProcess(deno, [
-    "run", "-A", `${repo}router/main.ts`, "serve", "--socket-dir", root,
-    "--bind", `127.0.0.1:${routerPort}`, "--log-level", "warn",
+    "run",
+    "-A",
+    `${repo}router/main.ts`,
+    "serve",
+    "--socket-dir",
+    root,
+    "--bind",
+    `127.0.0.1:${routerPort}`,
+    "--log-level",
+    "warn",
   ]);
   procs.push(router);
   await router.waitFor(/listening|ready/).catch(() => {});
@@ -68,7 +97,9 @@ try {
   const nginxPort = freePort();
   const nginxDir = `${root}/nginx`;
   await Deno.mkdir(`${nginxDir}/logs`, { recursive: true });
-  await Deno.writeTextFile(`${nginxDir}/nginx.conf`, `
+  await Deno.writeTextFile(
+    `${nginxDir}/nginx.conf`,
+    `
 ${Deno.uid() === 0 ? "user root;" : ""}
 worker_processes auto;
 error_log ${nginxDir}/logs/error.log warn;
@@ -90,13 +121,23 @@ http {
     }
   }
 }
-`);
-  const nginx = startProcess("nginx", ["-p", nginxDir, "-c", `${nginxDir}/nginx.conf`, "-g", "daemon off;"]);
+`,
+  );
+  const nginx = startProcess("nginx", [
+    "-p",
+    nginxDir,
+    "-c",
+    `${nginxDir}/nginx.conf`,
+    "-g",
+    "daemon off;",
+  ]);
   procs.push(nginx);
   await waitHttp(`http://127.0.0.1:${nginxPort}${path}`, nginx);
 
   const caddyPort = freePort();
-  await Deno.writeTextFile(`${root}/Caddyfile`, `{
+  await Deno.writeTextFile(
+    `${root}/Caddyfile`,
+    `{
   admin off
   auto_https off
 }
@@ -105,8 +146,15 @@ http://127.0.0.1:${caddyPort} {
     reverse_proxy unix/${socket}
   }
 }
-`);
-  const caddy = startProcess("caddy", ["run", "--config", `${root}/Caddyfile`, "--adapter", "caddyfile"], {
+`,
+  );
+  const caddy = startProcess("caddy", [
+    "run",
+    "--config",
+    `${root}/Caddyfile`,
+    "--adapter",
+    "caddyfile",
+  ], {
     HOME: root,
     XDG_DATA_HOME: `${root}/caddy_data`,
     XDG_CONFIG_HOME: `${root}/caddy_config`,
@@ -114,9 +162,29 @@ http://127.0.0.1:${caddyPort} {
   procs.push(caddy);
   await waitHttp(`http://127.0.0.1:${caddyPort}${path}`, caddy);
 
-  results.push(await wrk("hero_router", `http://127.0.0.1:${routerPort}${path}`));
-  results.push(await wrk("nginx", `http://127.0.0.1:${nginxPort}${path}`));
-  results.push(await wrk("caddy", `http://127.0.0.1:${caddyPort}${path}`));
+  const targets: [string, number][] = [
+    ["hero_router", routerPort],
+    ["nginx", nginxPort],
+    ["caddy", caddyPort],
+  ];
+  const runs = new Map<string, WrkResult[]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, port] of targets) {
+      const r = await wrk(name, `http://127.0.0.1:${port}${path}`);
+      runs.set(name, [...(runs.get(name) ?? []), r]);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  for (const [name] of targets) {
+    const rs = runs.get(name)!;
+    results.push({
+      name,
+      requestsPerSec: median(rs.map((r) => r.requestsPerSec)),
+      p50Ms: median(rs.map((r) => r.p50Ms)),
+      p99Ms: median(rs.map((r) => r.p99Ms)),
+      errors: rs.reduce((n, r) => n + r.errors, 0),
+    });
+  }
 } finally {
   for (const p of procs.reverse()) await p.stop();
   await Deno.remove(root, { recursive: true }).catch(() => {});
@@ -124,13 +192,16 @@ http://127.0.0.1:${caddyPort} {
 
 if (values.json) console.log(JSON.stringify(results, null, 2));
 else {
-  console.log(`proxy throughput: wrk -t2 -c64 -d${duration}s, 1 KB JSON, same backend socket`);
+  console.log(
+    `proxy throughput: wrk -t2 -c64 -d${duration}s, 1 KB JSON, same backend socket, ` +
+      `median of ${rounds} interleaved rounds`,
+  );
   console.log("proxy        req/s      p50 ms   p99 ms   errors");
   for (const r of results) {
     console.log(
-      `${r.name.padEnd(12)} ${r.requestsPerSec.toFixed(0).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${
-        r.p99Ms.toFixed(2).padStart(8)
-      } ${String(r.errors).padStart(8)}`,
+      `${r.name.padEnd(12)} ${r.requestsPerSec.toFixed(0).padStart(8)} ${
+        r.p50Ms.toFixed(2).padStart(9)
+      } ${r.p99Ms.toFixed(2).padStart(8)} ${String(r.errors).padStart(8)}`,
     );
   }
 }
@@ -143,7 +214,9 @@ async function waitHttp(url: string, proc: { output(): string }): Promise<void> 
       await res.body?.cancel();
       if (res.status === 200) return;
     } catch { /* not yet */ }
-    if (Date.now() > end) throw new Error(`${url} did not answer 200 within 15 s:\n${proc.output()}`);
+    if (Date.now() > end) {
+      throw new Error(`${url} did not answer 200 within 15 s:\n${proc.output()}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }

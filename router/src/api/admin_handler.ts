@@ -29,7 +29,7 @@ export function createAdminHandler(
   const mounted: RouteHandler[] = [];
   const first: RouteHandler[] = [];
   const handler: FetchHandler = async (request, info) => {
-    const path = new URL(request.url).pathname;
+    const path = rawPath(request.url);
     if (path === "/rpc") {
       return Response.json(
         { error: "JSON-RPC is not served on the admin surface; use hero_router/rpc.sock" },
@@ -54,4 +54,19 @@ export function createAdminHandler(
     mount: (route) => void mounted.push(route),
     mountFirst: (route) => void first.push(route),
   };
+}
+
+/** The raw path of an absolute URL (no query), without building a URL object. */
+export function rawPath(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  let end = url.length;
+  for (let i = start; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 63 || c === 35) {
+      end = i;
+      break;
+    }
+  }
+  return url.slice(start, end);
 }

@@ -4,7 +4,7 @@
  */
 import type { ServiceManifest } from "@hero/sdk";
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
-import type { RouteHandler } from "./admin_handler.ts";
+import { rawPath, type RouteHandler } from "./admin_handler.ts";
 import { DASHBOARD_HTML } from "./dashboard_page.ts";
 import { serviceEventStream } from "./event_stream.ts";
 import type { RouterQueries } from "./router_queries.ts";
@@ -16,9 +16,11 @@ export function apiRoutes(
   manifest: ServiceManifest,
 ): RouteHandler[] {
   const manifestText = JSON.stringify({ ...manifest, protocol: "ui", socket: "admin" });
+  const own = new Set(["/", "/health", "/.well-known/heroservice.json", "/api"]);
   return [async (request) => {
-    const url = new URL(request.url);
-    const path = url.pathname;
+    const path = rawPath(request.url);
+    // Fast exit for proxied traffic: only a handful of paths belong to the router itself.
+    if (!own.has(path) && !path.startsWith("/api/")) return undefined;
     const get = request.method === "GET" || request.method === "HEAD";
     if (path === "/.well-known/heroservice.json" && get) {
       return new Response(manifestText, { headers: { "content-type": "application/json" } });

@@ -4,7 +4,7 @@
  * until SIGINT/SIGTERM, then closes everything and removes its sockets.
  */
 import { resolveSocketRoot } from "@hero/sdk";
-import { createLogger } from "../log/logger.ts";
+import { createLogger, type Logger } from "../log/logger.ts";
 import { loadAdminToken } from "../../../ui/session/admin_session.ts";
 import { RouterLogRing } from "../dashboard/log_ring.ts";
 import { mountUi } from "../dashboard/mount.ts";
@@ -26,10 +26,11 @@ export function manualSourcesOf(opts: CliOptions): string | undefined {
   return home ? `${home}/hero/router/manual_sources.json` : undefined;
 }
 
-/** Runs the router until a shutdown signal; resolves with the exit code. */
-export async function serveCommand(opts: CliOptions): Promise<number> {
-  const logs = new RouterLogRing();
-  const logger = logs.wrap(createLogger({ level: opts.logLevel }));
+/**
+ * Builds (but does not start) the router the command line describes; extra routes (e.g. the
+ * MCP gateway) can be mounted on the result before it starts.
+ */
+export async function createRouterApp(opts: CliOptions, logger: Logger): Promise<RouterApp> {
   const plan = planBinds({ binds: opts.binds, port: opts.port, address: opts.address });
   let binds: BindTarget[];
   if (plan.targets) binds = plan.targets;
@@ -39,7 +40,7 @@ export async function serveCommand(opts: CliOptions): Promise<number> {
     logger.info(`bind address ${chosen.address} ${chosen.detail} (source: ${chosen.source})`);
     binds = [{ hostname: chosen.address, port: plan.defaultPort }];
   }
-  const app = new RouterApp({
+  return new RouterApp({
     socketRoot: socketRootOf(opts),
     binds,
     whitelist: opts.whitelist,
@@ -49,10 +50,16 @@ export async function serveCommand(opts: CliOptions): Promise<number> {
     manualSourcesPath: manualSourcesOf(opts),
     logger,
   });
-  const socketRoot = socketRootOf(opts);
+}
+
+/** Runs the router until a shutdown signal; resolves with the exit code. */
+export async function serveCommand(opts: CliOptions): Promise<number> {
+  const logs = new RouterLogRing();
+  const logger = logs.wrap(createLogger({ level: opts.logLevel }));
+  const app = await createRouterApp(opts, logger);
   const closeUi = mountUi(app, {
     logs,
-    token: await loadAdminToken(socketRoot, (k) => Deno.env.get(k)),
+    token: await loadAdminToken(socketRootOf(opts), (k) => Deno.env.get(k)),
   });
   await app.start();
   logger.info("ready");

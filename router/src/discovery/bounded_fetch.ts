@@ -3,6 +3,8 @@
  * deadline, bodies are read with a byte cap and a JSON depth cap, so a service that hangs,
  * trickles bytes, or answers with something huge or malformed costs at most the deadline.
  */
+import { headersFromPairs } from "../proxy/forward_headers.ts";
+import type { UnixHttpClient } from "../proxy/unix_http_client.ts";
 
 /** Limits of one probe fetch. */
 export interface FetchLimits {
@@ -16,6 +18,31 @@ export interface FetchLimits {
 export type JsonOutcome =
   | { ok: true; status: number; value: unknown }
   | { ok: false; error: string; connectFailed?: boolean };
+
+/** GETs `path` over a Unix-socket client and parses a JSON body within the limits; never throws. */
+export async function fetchJsonUnix(
+  client: UnixHttpClient,
+  path: string,
+  signal: AbortSignal,
+  limits: FetchLimits,
+): Promise<JsonOutcome> {
+  let res: Response;
+  try {
+    const r = await client.send({
+      method: "GET",
+      target: path,
+      headers: [["host", "localhost"], ["accept", "application/json"]],
+      body: null,
+      signal,
+    });
+    res = new Response(r.body, { status: r.status, headers: headersFromPairs(r.headers) });
+  } catch (err) {
+    if (signal.aborted) return { ok: false, error: "timed out" };
+    const refused = /refused|No such file|ENOENT|not found/i.test(String(err));
+    return { ok: false, error: connectionError(err), connectFailed: refused };
+  }
+  return await parseBody(res, signal, limits);
+}
 
 /** GETs `url` and parses a JSON body within the limits; never throws. */
 export async function fetchJson(
@@ -35,7 +62,15 @@ export async function fetchJson(
     if (init.signal.aborted) return { ok: false, error: "timed out" };
     return { ok: false, error: connectionError(err), connectFailed: true };
   }
-  const body = await readCapped(res, limits.maxBytes, init.signal);
+  return await parseBody(res, init.signal, limits);
+}
+
+async function parseBody(
+  res: Response,
+  signal: AbortSignal,
+  limits: FetchLimits,
+): Promise<JsonOutcome> {
+  const body = await readCapped(res, limits.maxBytes, signal);
   if (!body.ok) return body;
   const text = new TextDecoder().decode(body.bytes);
   if (jsonTooDeep(text, limits.maxDepth)) {

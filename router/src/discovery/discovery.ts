@@ -12,6 +12,7 @@ import type { ServiceEntry } from "./service_entry.ts";
 import { unprobedEntry } from "./service_entry.ts";
 import type { ServiceRegistry } from "./service_registry.ts";
 import { type FoundService, readServiceDir, walkSocketRoot } from "./socket_walk.ts";
+import { type SocketWatcher, watchSocketRoot } from "./socket_watcher.ts";
 
 /** Settings of discovery. */
 export interface DiscoveryOptions {
@@ -43,7 +44,6 @@ export interface ScanReport {
 
 const RETRY_DELAY_MS = 150;
 const MAX_RETRIES = 10;
-const DEBOUNCE_MS = 15;
 
 /** Keeps the registry in step with the socket root and manual sources. */
 export class Discovery {
@@ -53,10 +53,8 @@ export class Discovery {
   readonly #queue: ProbeQueue;
   readonly #retries = new Map<string, number>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
-  readonly #dirty = new Set<string>();
-  #watcher?: Deno.FsWatcher;
+  #watcher?: SocketWatcher;
   #interval?: ReturnType<typeof setInterval>;
-  #debounce?: ReturnType<typeof setTimeout>;
   #scanning?: Promise<ScanReport>;
   #closed = false;
   /** Time of the last completed full scan (ISO), for `router.health`. */
@@ -88,7 +86,7 @@ export class Discovery {
 
   /** Starts watching, runs the first full scan (probes included), then scans periodically. */
   async start(): Promise<ScanReport> {
-    if (this.#o.watch) this.#startWatching();
+    this.#ensureWatching();
     const report = await this.scanAll();
     if (this.#o.scanIntervalMs > 0 && !this.#closed) {
       this.#interval = setInterval(() => {
@@ -113,15 +111,25 @@ export class Discovery {
   close(): void {
     this.#closed = true;
     clearInterval(this.#interval);
-    clearTimeout(this.#debounce);
     for (const t of this.#timers) clearTimeout(t);
-    try {
-      this.#watcher?.close();
-    } catch { /* already closed */ }
+    this.#watcher?.close();
+  }
+
+  /** Starts (or restarts, if the root was removed and came back) the file watch. */
+  #ensureWatching(): void {
+    if (!this.#o.watch || this.#closed || this.#watcher?.alive) return;
+    this.#watcher = watchSocketRoot(this.#o.root, (names) => {
+      for (const name of names) {
+        this.#refresh(name).catch((err) =>
+          this.#o.logger.warn(`refresh of "${name}" failed: ${err.message}`)
+        );
+      }
+    }, this.#o.logger);
   }
 
   async #scanAll(): Promise<ScanReport> {
     const started = performance.now();
+    this.#ensureWatching();
     const reg = this.#o.registry;
     const { services, skipped } = await walkSocketRoot(this.#o.root);
     const found = new Map(services.map((s) => [s.name, s]));
@@ -230,43 +238,6 @@ export class Discovery {
     this.#upsertFound(svc);
     this.#retries.delete(name);
     this.#queue.push(name, () => this.#probe(name), true);
-  }
-
-  #startWatching(): void {
-    try {
-      this.#watcher = Deno.watchFs(this.#o.root, { recursive: true });
-    } catch (err) {
-      this.#o.logger.warn(
-        `cannot watch ${this.#o.root} (${(err as Error).message}); relying on periodic scans`,
-      );
-      return;
-    }
-    const prefix = this.#o.root.replace(/\/$/, "") + "/";
-    (async () => {
-      for await (const event of this.#watcher!) {
-        for (const path of event.paths) {
-          if (!path.startsWith(prefix)) continue;
-          const name = path.slice(prefix.length).split("/")[0];
-          if (name) this.#dirty.add(name);
-        }
-        if (this.#dirty.size > 0 && !this.#debounce) {
-          this.#debounce = setTimeout(() => this.#flush(), DEBOUNCE_MS);
-        }
-      }
-    })().catch((err) => {
-      if (!this.#closed) this.#o.logger.warn(`file watching stopped: ${err.message}`);
-    });
-  }
-
-  #flush(): void {
-    this.#debounce = undefined;
-    const names = [...this.#dirty];
-    this.#dirty.clear();
-    for (const name of names) {
-      this.#refresh(name).catch((err) =>
-        this.#o.logger.warn(`refresh of "${name}" failed: ${err.message}`)
-      );
-    }
   }
 
   #later(ms: number, fn: () => void): void {

@@ -4,7 +4,8 @@
  * broken service costs the scanner at most that, whatever it does.
  */
 import type { OpenRpcDocument, ServiceManifest } from "@hero/sdk";
-import { fetchJson, type FetchLimits, type JsonOutcome } from "./bounded_fetch.ts";
+import { UnixHttpClient } from "../proxy/unix_http_client.ts";
+import { fetchJson, fetchJsonUnix, type FetchLimits, type JsonOutcome } from "./bounded_fetch.ts";
 import type { ServiceEntry, SocketEntry } from "./service_entry.ts";
 
 /** Probe settings. */
@@ -25,11 +26,8 @@ export interface ProbeResult {
 
 const SMALL: FetchLimits = { maxBytes: 64 * 1024, maxDepth: 32 };
 
-/** Where one socket's HTTP requests go. */
-interface Endpoint {
-  base: string;
-  client?: Deno.HttpClient;
-}
+/** Where one socket's HTTP requests go: a Unix-socket client or a base URL. */
+type Endpoint = { client: UnixHttpClient } | { base: string };
 
 /** Probes every socket of a socket service (entry carries the sockets found on disk). */
 export async function probeSocketService(
@@ -37,12 +35,12 @@ export async function probeSocketService(
   opts: ProbeOptions,
 ): Promise<ProbeResult> {
   const signal = AbortSignal.timeout(opts.timeoutMs);
-  const clients: Deno.HttpClient[] = [];
+  const clients: UnixHttpClient[] = [];
   try {
     const sockets = await Promise.all(base.sockets.map(async (s) => {
-      const client = Deno.createHttpClient({ proxy: { transport: "unix", path: s.path } });
+      const client = new UnixHttpClient(s.path);
       clients.push(client);
-      return await probeEndpoint(s, { base: "http://localhost", client }, signal, opts);
+      return await probeEndpoint(s, { client }, signal, opts);
     }));
     return summarise(base, sockets);
   } finally {
@@ -76,7 +74,9 @@ async function probeEndpoint(
   opts: ProbeOptions,
 ): Promise<ProbedSocket> {
   const get = (path: string, limits: FetchLimits) =>
-    fetchJson(ep.base + path, { client: ep.client, signal }, limits);
+    "client" in ep
+      ? fetchJsonUnix(ep.client, path, signal, limits)
+      : fetchJson(ep.base + path, { signal }, limits);
   const docLimits = { maxBytes: opts.maxDocumentBytes ?? 8 * 1024 * 1024, maxDepth: 256 };
   const manifestP = get("/.well-known/heroservice.json", SMALL);
   const [manifest, health, doc] = socket.kind === "rpc"

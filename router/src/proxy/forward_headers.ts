@@ -18,33 +18,85 @@ const HOP_BY_HOP = [
   "upgrade",
 ];
 
+const HOP_SET = new Set(HOP_BY_HOP);
+
 /** A copy of `headers` without hop-by-hop headers (including those listed in `Connection`). */
 export function withoutHopByHop(headers: Headers): Headers {
-  const out = new Headers(headers);
-  const named = (headers.get("connection") ?? "").split(",").map((h) => h.trim().toLowerCase());
-  for (const h of [...HOP_BY_HOP, ...named]) if (h) out.delete(h);
+  const connection = headers.get("connection");
+  const named = connection
+    ? new Set(connection.split(",").map((h) => h.trim().toLowerCase()))
+    : undefined;
+  const out = new Headers();
+  for (const [k, v] of headers) {
+    if (HOP_SET.has(k) || named?.has(k)) continue;
+    if (k === "set-cookie") continue;
+    out.append(k, v);
+  }
+  for (const cookie of headers.getSetCookie()) out.append("set-cookie", cookie);
   return out;
 }
 
-/** Request headers for the backend: hop-by-hop removed, `X-Forwarded-*` set. */
+/** Response headers from raw (lower-case) pairs, without hop-by-hop headers. */
+export function headersFromPairs(pairs: [string, string][]): Headers {
+  let named: Set<string> | undefined;
+  for (const [k, v] of pairs) {
+    if (k === "connection") {
+      named ??= new Set();
+      for (const h of v.split(",")) named.add(h.trim().toLowerCase());
+    }
+  }
+  const out = new Headers();
+  for (const [k, v] of pairs) {
+    if (HOP_SET.has(k) || named?.has(k)) continue;
+    try {
+      out.append(k, v);
+    } catch { /* a header value the Headers API refuses is dropped */ }
+  }
+  return out;
+}
+
+/** Request headers for the backend (lower-case pairs): hop-by-hop removed, `X-Forwarded-*` set. */
 export function forwardRequestHeaders(
   request: Request,
   info: ConnectionInfo,
   prefix: string,
-): Headers {
-  const out = withoutHopByHop(request.headers);
-  const host = request.headers.get("host") ?? "localhost";
+): [string, string][] {
+  const h = request.headers;
+  const connection = h.get("connection");
+  const named = connection
+    ? new Set(connection.split(",").map((x) => x.trim().toLowerCase()))
+    : undefined;
   // Only a local front proxy (on the Unix socket) is trusted to have set these already.
   const trusted = info.transport === "unix";
-  if (info.remoteAddress) {
-    const prior = trusted ? request.headers.get("x-forwarded-for") : null;
-    out.set("x-forwarded-for", prior ? `${prior}, ${info.remoteAddress}` : info.remoteAddress);
-  } else if (!trusted) out.delete("x-forwarded-for");
-  if (!trusted || !out.has("x-forwarded-host")) out.set("x-forwarded-host", host);
-  if (!trusted || !out.has("x-forwarded-proto")) {
-    out.set("x-forwarded-proto", new URL(request.url).protocol.replace(":", ""));
+  const out: [string, string][] = [];
+  let host = "localhost";
+  let priorFor: string | undefined;
+  let priorHost: string | undefined;
+  let priorProto: string | undefined;
+  let priorPrefix = "";
+  for (const [k, v] of h) {
+    if (HOP_SET.has(k) || named?.has(k)) continue;
+    if (k.startsWith("x-forwarded-")) {
+      if (!trusted) continue;
+      if (k === "x-forwarded-for") priorFor = v;
+      else if (k === "x-forwarded-host") priorHost = v;
+      else if (k === "x-forwarded-proto") priorProto = v;
+      else if (k === "x-forwarded-prefix") priorPrefix = v;
+      else out.push([k, v]);
+      continue;
+    }
+    if (k === "host") host = v;
+    out.push([k, v]);
   }
-  const outerPrefix = trusted ? (request.headers.get("x-forwarded-prefix") ?? "") : "";
-  out.set("x-forwarded-prefix", outerPrefix.replace(/\/$/, "") + prefix);
+  if (host === "localhost" && !h.has("host")) out.push(["host", host]);
+  const peer = info.remoteAddress;
+  const xff = peer ? (priorFor ? `${priorFor}, ${peer}` : peer) : priorFor;
+  if (xff) out.push(["x-forwarded-for", xff]);
+  out.push(["x-forwarded-host", priorHost ?? host]);
+  out.push([
+    "x-forwarded-proto",
+    priorProto ?? (request.url.startsWith("https:") ? "https" : "http"),
+  ]);
+  out.push(["x-forwarded-prefix", priorPrefix.replace(/\/$/, "") + prefix]);
   return out;
 }

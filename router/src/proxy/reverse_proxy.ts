@@ -8,8 +8,9 @@ import type { ConnectionInfo } from "@hero/sdk";
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
 import { readServiceDir } from "../discovery/socket_walk.ts";
 import { connectionError } from "../discovery/bounded_fetch.ts";
-import { forwardRequestHeaders, withoutHopByHop } from "./forward_headers.ts";
+import { forwardRequestHeaders, headersFromPairs } from "./forward_headers.ts";
 import { isProxyPathError, parseProxyPath, type ProxyTarget } from "./proxy_path.ts";
+import { UnixHttpClient } from "./unix_http_client.ts";
 import { relayWebSocket } from "./ws_relay.ts";
 
 /** What the proxy needs. */
@@ -25,7 +26,7 @@ const MAX_CLIENTS = 512;
 /** The proxy: `handle` answers proxy paths and returns undefined for anything else. */
 export class ReverseProxy {
   readonly #o: ReverseProxyOptions;
-  readonly #clients = new Map<string, Deno.HttpClient>();
+  readonly #clients = new Map<string, UnixHttpClient>();
 
   /** Creates the proxy; connections are pooled per socket. */
   constructor(opts: ReverseProxyOptions) {
@@ -67,32 +68,26 @@ export class ReverseProxy {
     request: Request,
     target: ProxyTarget,
     socketPath: string,
-    headers: Headers,
+    headers: [string, string][],
   ): Promise<Response> {
     const client = this.#client(socketPath);
     const hasBody = request.body !== null && request.method !== "GET" && request.method !== "HEAD";
-    const host = request.headers.get("host") ?? "localhost";
-    let res: Response;
+    let res;
     try {
-      res = await fetch(`http://${safeHost(host)}${target.rest}`, {
+      res = await client.send({
         method: request.method,
+        target: target.rest,
         headers,
-        body: hasBody ? request.body : undefined,
-        redirect: "manual",
-        // No request.signal: a client that goes away cancels the streamed response body,
-        // which closes the backend request too.
-        client,
+        body: hasBody ? request.body : null,
       });
     } catch (err) {
       this.#dropClient(socketPath);
       return badGateway(target, connectionError(err));
     }
-    const out = withoutHopByHop(res.headers);
-    const bodyless = request.method === "HEAD" || [101, 204, 304].includes(res.status);
-    return new Response(bodyless ? null : res.body, {
-      status: res.status === 101 ? 502 : res.status,
+    return new Response(request.method === "HEAD" ? null : res.body, {
+      status: res.status,
       statusText: res.statusText,
-      headers: out,
+      headers: headersFromPairs(res.headers),
     });
   }
 
@@ -109,14 +104,14 @@ export class ReverseProxy {
     return socket?.path;
   }
 
-  #client(path: string): Deno.HttpClient {
+  #client(path: string): UnixHttpClient {
     let c = this.#clients.get(path);
     if (!c) {
       if (this.#clients.size >= MAX_CLIENTS) {
         const [oldest] = this.#clients.keys();
         this.#dropClient(oldest);
       }
-      c = Deno.createHttpClient({ proxy: { transport: "unix", path } });
+      c = new UnixHttpClient(path);
       this.#clients.set(path, c);
     }
     return c;
@@ -138,10 +133,6 @@ export function rawPathAndQuery(url: string): string {
   if (start < 0) return "/";
   const hash = url.indexOf("#", start);
   return hash < 0 ? url.slice(start) : url.slice(start, hash);
-}
-
-function safeHost(host: string): string {
-  return /^[A-Za-z0-9.\-\[\]:]{1,255}$/.test(host) ? host : "localhost";
 }
 
 function badGateway(t: ProxyTarget, why: string): Response {

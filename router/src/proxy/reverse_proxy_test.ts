@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  floodState,
   makeStaleSocket,
+  startBrokenSocket,
   startFixtureService,
   tempRoot,
   until,
@@ -202,6 +204,97 @@ test("WebSocket: text, binary, subprotocol, large messages and close codes are r
     await closed2;
     await until(() => wsCloseCodes.includes(4000), 2000, "close code 4000 at the service");
   } finally {
+    await svc.close();
+    await h.close();
+  }
+});
+
+test("a hanging service stalls neither the router nor other services", async () => {
+  const h = await startRouter({ probeTimeoutMs: 500 });
+  const good = await startFixtureService(h.root, "good");
+  const hang = await startBrokenSocket(h.root, "stuck", "hang");
+  try {
+    const pending = fetch(`${h.base}/stuck/rpc/anything`).then((r) => r.status, () => 0);
+    const t0 = Date.now();
+    const ok = await fetch(`${h.base}/good/admin/echo`);
+    assert.equal(ok.status, 200);
+    await ok.body?.cancel();
+    const api = await fetch(`${h.base}/api/services`);
+    assert.equal(api.status, 200);
+    await api.body?.cancel();
+    assert.ok(Date.now() - t0 < 1000);
+    await hang.close(); // the stuck service finally goes away: its request ends with 502
+    assert.equal(await pending, 502);
+  } finally {
+    await hang.close();
+    await good.close();
+    await h.close();
+  }
+});
+
+test("hop-by-hop headers of a 101 response are stripped", async () => {
+  const h = await startRouter();
+  await Deno.mkdir(`${h.root}/rawws`);
+  const listener = Deno.listen({ transport: "unix", path: `${h.root}/rawws/admin.sock` });
+  const served = (async () => {
+    const conn = await listener.accept();
+    const buf = new Uint8Array(8192);
+    const n = await conn.read(buf);
+    const req = new TextDecoder().decode(buf.subarray(0, n ?? 0));
+    const key = /sec-websocket-key: (.*)\r\n/i.exec(req)![1];
+    const digest = await crypto.subtle.digest(
+      "SHA-1",
+      new TextEncoder().encode(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
+    );
+    const accept = btoa(String.fromCharCode(...new Uint8Array(digest)));
+    await conn.write(new TextEncoder().encode(
+      "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade, x-hop\r\n" +
+        `sec-websocket-accept: ${accept}\r\nx-hop: secret\r\nkeep-alive: timeout=5\r\n` +
+        "x-end: kept\r\n\r\n",
+    ));
+    await new Promise((r) => setTimeout(r, 200));
+    conn.close();
+    return req;
+  })();
+  try {
+    const res = await rawHttp(
+      h.port,
+      "GET /rawws/admin/socket HTTP/1.1\r\nhost: 127.0.0.1\r\nupgrade: websocket\r\n" +
+        "connection: Upgrade, x-client-hop\r\nx-client-hop: 1\r\n" +
+        "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n",
+    );
+    assert.equal(statusOf(res), 101);
+    assert.match(res, /x-end: kept/i);
+    assert.doesNotMatch(res, /x-hop/i);
+    assert.doesNotMatch(res, /keep-alive/i);
+    const req = await served;
+    assert.match(req, /^GET \/socket HTTP\/1\.1/);
+    assert.doesNotMatch(req, /x-client-hop/i);
+    assert.match(req, /x-forwarded-prefix: \/rawws\/admin/i);
+  } finally {
+    listener.close();
+    await h.close();
+  }
+});
+
+test("WebSocket backpressure: a browser that does not read holds the data at the service", async () => {
+  const h = await startRouter();
+  const svc = await startFixtureService(h.root, "alpha");
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: h.port });
+  try {
+    await conn.write(new TextEncoder().encode(
+      "GET /alpha/admin/flood HTTP/1.1\r\nhost: 127.0.0.1\r\nupgrade: websocket\r\n" +
+        "connection: Upgrade\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+        "sec-websocket-version: 13\r\n\r\n",
+    ));
+    // Never read: 32 MiB are sent by the service; the router must not soak them up.
+    await until(() => floodState.buffered >= 0, 3000, "flood measurement");
+    assert.ok(
+      floodState.buffered > 8 * 1024 * 1024,
+      `only ${floodState.buffered} bytes left queued at the service: the relay buffered the rest`,
+    );
+  } finally {
+    conn.close();
     await svc.close();
     await h.close();
   }

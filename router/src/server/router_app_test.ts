@@ -188,3 +188,18 @@ test("zero TCP listeners keeps both sockets", async () => {
     await h.close();
   }
 });
+
+test("TCP: a dual-stack [::] listener allows IPv4 (possibly as ::ffff:127.0.0.1) and IPv6 loopback", async () => {
+  const h = await startRouter({ binds: [{ hostname: "::", port: 0 }] });
+  try {
+    const port = Number(h.app.tcpAddresses[0].split(":").at(-1));
+    const v4 = await fetch(`http://127.0.0.1:${port}/health`);
+    assert.equal(v4.status, 200);
+    await v4.body?.cancel();
+    const v6 = await fetch(`http://[::1]:${port}/health`);
+    assert.equal(v6.status, 200);
+    await v6.body?.cancel();
+  } finally {
+    await h.close();
+  }
+});

@@ -29,9 +29,20 @@ export async function until<T>(
 /** Close codes the fixture WebSocket server received from its peers, in order. */
 export const wsCloseCodes: number[] = [];
 
+/** What the `/flood` WebSocket route saw: bytes still queued at the service after 700 ms. */
+export const floodState = { buffered: -1 };
+
 /** The admin handler of the fixture service: echo, streaming, SSE and a WebSocket echo. */
 export function fixtureAdmin(request: Request): Promise<Response> {
   const url = new URL(request.url);
+  if (url.pathname === "/flood") {
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    socket.onopen = () => {
+      for (let i = 0; i < 32; i++) socket.send(new Uint8Array(1024 * 1024));
+      setTimeout(() => (floodState.buffered = socket.bufferedAmount), 700);
+    };
+    return Promise.resolve(response);
+  }
   if (url.pathname === "/ws") {
     const { socket, response } = Deno.upgradeWebSocket(request, {
       protocol: request.headers.get("sec-websocket-protocol")?.split(",")[0]?.trim(),
@@ -208,7 +219,9 @@ export async function startBrokenSocket(
   return {
     path,
     close: async () => {
-      listener.close();
+      try {
+        listener.close();
+      } catch { /* already closed */ }
       for (const c of conns) {
         try {
           c.close();

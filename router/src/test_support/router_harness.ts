@@ -87,6 +87,7 @@ export function statusOf(raw: string): number {
 function complete(raw: string): boolean {
   const end = raw.indexOf("\r\n\r\n");
   if (end < 0) return false;
+  if (raw.startsWith("HTTP/1.1 101")) return true;
   const m = /\r\ncontent-length: *(\d+)/i.exec(raw.slice(0, end));
   return m !== null && new TextEncoder().encode(raw.slice(end + 4)).byteLength >= Number(m[1]);
 }
