@@ -5,7 +5,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { RpcClient } from "@hero/sdk";
 import { Supervisor } from "./supervisor/supervisor.ts";
+
+/** The CLI launcher (`hero_proc`). */
+export const LAUNCHER = fileURLToPath(new URL("../bin/hero_proc.mjs", import.meta.url));
 
 /** A fresh temporary directory; removed by the returned cleanup. */
 export function tempDir(prefix = "hero_proc_test_"): { dir: string; cleanup: () => void } {
@@ -30,7 +37,11 @@ export async function openTestSupervisor(
 }
 
 /** Polls `fn` until it returns a truthy value; throws after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | Promise<T>,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -41,7 +52,9 @@ export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeout
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ""}`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ""}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -56,4 +69,46 @@ export function pidAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A hero_proc daemon running as a real child process on temp directories. */
+export interface DaemonProcess {
+  pid: number;
+  env: Record<string, string>;
+  client: RpcClient;
+  /** Resolves with the exit code/signal once the daemon process is gone. */
+  exited: Promise<{ code: number | null; signal: string | null }>;
+}
+
+/** Paths of a test daemon under `dir`. */
+export function daemonEnv(dir: string): Record<string, string> {
+  return {
+    HERO_PROC_STATE_DIR: path.join(dir, "state"),
+    HERO_PROC_CONFIG_DIR: path.join(dir, "cfg"),
+    PATH_SOCKET: path.join(dir, "sock"),
+  };
+}
+
+/** Starts `hero_proc serve` on `dir` and waits until its /health says ok. */
+export async function startDaemonProcess(dir: string): Promise<DaemonProcess> {
+  const env = { ...process.env, ...daemonEnv(dir) } as Record<string, string>;
+  const child = spawn(process.execPath, [LAUNCHER, "serve"], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (c) => (stderr += c));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
+    child.once("exit", (code, signal) => r({ code, signal }))
+  );
+  const client = new RpcClient(path.join(env.PATH_SOCKET, "hero_proc", "rpc.sock"), {
+    timeoutMs: 30_000,
+  });
+  let done = false;
+  exited.then(() => (done = true));
+  await waitFor("daemon healthy", async () => {
+    if (done) throw new Error(`daemon exited: ${stderr}`);
+    return (await client.call<{ pid: number }>("system.info")).pid === child.pid;
+  }, 15_000);
+  return { pid: child.pid!, env, client, exited };
 }

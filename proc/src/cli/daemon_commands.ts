@@ -11,17 +11,28 @@ import type { ProcPaths } from "../daemon/paths.ts";
 import { serveDaemon } from "../daemon/serve.ts";
 import { callDaemon, CliError } from "./client.ts";
 
-const LAUNCHER = fileURLToPath(new URL("../../bin/hero_proc.mjs", import.meta.url));
+// This module runs from src/cli/ or from the JavaScript build in dist/src/cli/.
+const LAUNCHER = fileURLToPath(
+  new URL(
+    `${import.meta.url.includes("/dist/src/") ? "../../../" : "../../"}bin/hero_proc.mjs`,
+    import.meta.url,
+  ),
+);
 
 /** Runs the daemon in the foreground until SIGTERM/SIGINT or system.shutdown. */
 export async function serveCommand(paths: ProcPaths): Promise<void> {
   const daemon = await serveDaemon(paths);
   const r = daemon.supervisor.recovery;
+  if (daemon.supervisor.configError) console.error(`hero_proc: ${daemon.supervisor.configError}`);
   console.error(
     `hero_proc listening on ${paths.rpcSocket} (state ${paths.stateDir}, config ${paths.configDir})` +
-      (r.closedJobs.length ? `; recovered after a crash: closed ${r.closedJobs.length} job(s), stopped ${r.stoppedPids.length} process(es)` : ""),
+      (r.closedJobs.length
+        ? `; recovered after a crash: closed ${r.closedJobs.length} job(s), stopped ${r.stoppedPids.length} process(es)`
+        : ""),
   );
   await daemon.closed;
+  // Every child is stopped and the store is closed: nothing left is worth waiting for.
+  process.exit(0);
 }
 
 /** Reads GET /health from the daemon socket; resolves the status or undefined. */
@@ -47,7 +58,11 @@ export function daemonHealth(socket: string): Promise<string | undefined> {
 export async function startCommand(paths: ProcPaths, args: string[], json: boolean): Promise<void> {
   if ((await daemonHealth(paths.rpcSocket)) === "ok") {
     const info = await callDaemon<{ pid: number }>(paths, "system.info");
-    print(json, { started: false, pid: info.pid, socket: paths.rpcSocket }, `hero_proc is already running (pid ${info.pid})`);
+    print(
+      json,
+      { started: false, pid: info.pid, socket: paths.rpcSocket },
+      `hero_proc is already running (pid ${info.pid})`,
+    );
     return;
   }
   fs.mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
@@ -65,7 +80,11 @@ export async function startCommand(paths: ProcPaths, args: string[], json: boole
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if ((await daemonHealth(paths.rpcSocket)) === "ok") {
-      print(json, { started: true, pid: child.pid, socket: paths.rpcSocket, log: logFile }, `hero_proc started (pid ${child.pid}), socket ${paths.rpcSocket}`);
+      print(
+        json,
+        { started: true, pid: child.pid, socket: paths.rpcSocket, log: logFile },
+        `hero_proc started (pid ${child.pid}), socket ${paths.rpcSocket}`,
+      );
       return;
     }
     if (exited !== undefined) break;
@@ -73,7 +92,9 @@ export async function startCommand(paths: ProcPaths, args: string[], json: boole
   }
   const tail = fs.readFileSync(logFile, "utf8").trim().split("\n").slice(-10).join("\n");
   throw new CliError(
-    `hero_proc did not start${exited !== undefined ? ` (exited with code ${exited})` : " within 15 s"}. Last lines of ${logFile}:\n${tail}`,
+    `hero_proc did not start${
+      exited !== undefined ? ` (exited with code ${exited})` : " within 15 s"
+    }. Last lines of ${logFile}:\n${tail}`,
   );
 }
 

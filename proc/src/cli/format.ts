@@ -25,11 +25,14 @@ export function stateColor(state: string): string {
   return color.yellow(state);
 }
 
+// deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** Renders rows as an aligned table with a header. */
 export function table(headers: string[], rows: string[][]): string {
-  const width = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].replace(ANSI, "").length)));
+  const width = headers.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => r[i].replace(ANSI, "").length))
+  );
   const line = (cells: string[]) =>
     cells.map((c, i) => c + " ".repeat(width[i] - c.replace(ANSI, "").length)).join("  ").trimEnd();
   return [color.bold(line(headers)), ...rows.map(line)].join("\n");

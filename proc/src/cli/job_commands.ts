@@ -28,24 +28,41 @@ export async function runCommand(
   let last = 0;
   let current = job;
   for (;;) {
-    const lines = await callDaemon<{ id: number; source: string; line: string }[]>(paths, "job.logs", {
-      id: job.id,
-      after_id: last,
-      limit: 1000,
-    });
-    for (const l of lines) (l.source.endsWith("stderr") ? process.stderr : process.stdout).write(`${l.line}\n`);
+    const lines = await callDaemon<{ id: number; source: string; line: string }[]>(
+      paths,
+      "job.logs",
+      {
+        id: job.id,
+        after_id: last,
+        limit: 1000,
+      },
+    );
+    for (const l of lines) {
+      (l.source.endsWith("stderr") ? process.stderr : process.stdout).write(`${l.line}\n`);
+    }
     if (lines.length) last = lines.at(-1)!.id;
     if (FINAL.includes(current.state) && !lines.length) break;
-    if (!lines.length) current = await callDaemon<JobRecord>(paths, "job.wait", { id: job.id, timeout_ms: 200 });
+    if (!lines.length) {
+      current = await callDaemon<JobRecord>(paths, "job.wait", { id: job.id, timeout_ms: 200 });
+    }
   }
   if (json) print(true, current, "");
-  else if (current.state !== "succeeded") console.error(`job ${current.id} ${current.state}: ${current.reason ?? ""}`);
+  else if (current.state !== "succeeded") {
+    console.error(`job ${current.id} ${current.state}: ${current.reason ?? ""}`);
+  }
   return current.exit_code ?? (current.state === "succeeded" ? 0 : 1);
 }
 
 /** Lists recent jobs. */
-export async function jobsCommand(paths: ProcPaths, opts: { service?: string; limit?: number }, json: boolean): Promise<void> {
-  const jobs = await callDaemon<JobRecord[]>(paths, "job.list", { ...opts, limit: opts.limit ?? 30 });
+export async function jobsCommand(
+  paths: ProcPaths,
+  opts: { service?: string; limit?: number },
+  json: boolean,
+): Promise<void> {
+  const jobs = await callDaemon<JobRecord[]>(paths, "job.list", {
+    ...opts,
+    limit: opts.limit ?? 30,
+  });
   if (json) return print(true, jobs, "");
   console.log(table(
     ["id", "service", "state", "attempt", "pid", "exit", "duration", "command"],

@@ -6,7 +6,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { resolvePaths } from "../daemon/paths.ts";
 import { CliError } from "./client.ts";
-import { serveCommand, startCommand, stopCommand, print } from "./daemon_commands.ts";
+import { print, serveCommand, startCommand, stopCommand } from "./daemon_commands.ts";
 import { jobsCommand, runCommand } from "./job_commands.ts";
 import { callDaemon } from "./client.ts";
 import {
@@ -67,7 +67,11 @@ export async function main(argv: string[]): Promise<number> {
     },
   });
   const json = o.json === true;
-  const paths = resolvePaths({ stateDir: o["state-dir"], configDir: o["config-dir"], socketDir: o["socket-dir"] });
+  const paths = resolvePaths({
+    stateDir: o["state-dir"],
+    configDir: o["config-dir"],
+    socketDir: o["socket-dir"],
+  });
   const [cmd, ...args] = positionals;
   const need = (what: string) => {
     if (!args[0]) throw new CliError(`Missing ${what}. Run "hero_proc --help" for usage.`, 2);
@@ -83,7 +87,12 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case "start":
       await startCommand(paths, [
-        "--state-dir", paths.stateDir, "--config-dir", paths.configDir, "--socket-dir", paths.socketRoot,
+        "--state-dir",
+        paths.stateDir,
+        "--config-dir",
+        paths.configDir,
+        "--socket-dir",
+        paths.socketRoot,
       ], json);
       return 0;
     case "stop":
@@ -121,7 +130,11 @@ export async function main(argv: string[]): Promise<number> {
         cwd: o.cwd,
       }, json);
     case "jobs":
-      await jobsCommand(paths, { service: o.service, limit: o.lines ? Number(o.lines) : undefined }, json);
+      await jobsCommand(
+        paths,
+        { service: o.service, limit: o.lines ? Number(o.lines) : undefined },
+        json,
+      );
       return 0;
     case "logs":
       await logsCommand(paths, need("service name or job id"), {
@@ -130,8 +143,17 @@ export async function main(argv: string[]): Promise<number> {
       }, json);
       return 0;
     case "reload": {
-      const r = await callDaemon<{ added: string[]; updated: string[]; removed: string[] }>(paths, "system.reload");
-      print(json, r, `Reloaded: added ${r.added.join(", ") || "none"}; updated ${r.updated.join(", ") || "none"}; removed ${r.removed.join(", ") || "none"}`);
+      const r = await callDaemon<{ added: string[]; updated: string[]; removed: string[] }>(
+        paths,
+        "system.reload",
+      );
+      print(
+        json,
+        r,
+        `Reloaded: added ${r.added.join(", ") || "none"}; updated ${
+          r.updated.join(", ") || "none"
+        }; removed ${r.removed.join(", ") || "none"}`,
+      );
       return 0;
     }
     case "info":
@@ -150,7 +172,9 @@ export async function run(): Promise<void> {
     if (err instanceof CliError) {
       console.error(`hero_proc: ${err.message}`);
       process.exitCode = err.exitCode;
-    } else if (err instanceof Error && (err as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
+    } else if (
+      err instanceof Error && (err as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")
+    ) {
       console.error(`hero_proc: ${err.message}`);
       process.exitCode = 2;
     } else {

@@ -23,7 +23,9 @@ interface LogLine {
 export async function listCommand(paths: ProcPaths, json: boolean): Promise<void> {
   const list = await callDaemon<ServiceStatus[]>(paths, "service.list");
   if (json) return print(true, list, "");
-  if (!list.length) return console.log("No services. Add one with: hero_proc service add NAME -- CMD");
+  if (!list.length) {
+    return console.log("No services. Add one with: hero_proc service add NAME -- CMD");
+  }
   console.log(table(
     ["name", "state", "pid", "uptime", "restarts", "health", "cpu", "memory"],
     list.map((s) => [
@@ -44,10 +46,26 @@ export async function statusCommand(paths: ProcPaths, name: string, json: boolea
   const s = await callDaemon<ServiceStatus>(paths, "service.status", { name });
   const lines = await callDaemon<LogLine[]>(paths, "service.logs", { name, limit: 15 });
   if (json) return print(true, { ...s, last_lines: lines }, "");
-  console.log(`${color.bold(s.name)}  ${stateColor(s.state)}  health ${stateColor(s.health)}  (${s.source}, wanted ${s.desired})`);
+  console.log(
+    `${color.bold(s.name)}  ${stateColor(s.state)}  health ${
+      stateColor(s.health)
+    }  (${s.source}, wanted ${s.desired})`,
+  );
   if (s.description) console.log(color.dim(s.description));
   console.log(table(
-    ["action", "kind", "state", "health", "pid", "uptime", "restarts", "cpu", "memory", "job", "reason"],
+    [
+      "action",
+      "kind",
+      "state",
+      "health",
+      "pid",
+      "uptime",
+      "restarts",
+      "cpu",
+      "memory",
+      "job",
+      "reason",
+    ],
     s.actions.map((a) => [
       a.name,
       a.kind,
@@ -62,7 +80,9 @@ export async function statusCommand(paths: ProcPaths, name: string, json: boolea
       a.reason ?? "",
     ]),
   ));
-  const procs = s.actions.flatMap((a) => a.processes.map((p) => `${a.name}: ${p.pid} (${p.comm}, group ${p.pgid})`));
+  const procs = s.actions.flatMap((a) =>
+    a.processes.map((p) => `${a.name}: ${p.pid} (${p.comm}, group ${p.pgid})`)
+  );
   if (procs.length) console.log(`\nprocesses:\n  ${procs.join("\n  ")}`);
   if (lines.length) {
     console.log(`\nlast lines:`);
@@ -80,7 +100,9 @@ export async function serviceAddCommand(
 ): Promise<void> {
   let service: Record<string, unknown>;
   const [target] = positionals;
-  if (!target) throw new CliError("Usage: hero_proc service add FILE.toml | NAME -- CMD [ARGS...]", 2);
+  if (!target) {
+    throw new CliError("Usage: hero_proc service add FILE.toml | NAME -- CMD [ARGS...]", 2);
+  }
   if (target.endsWith(".toml")) {
     let text: string;
     try {
@@ -95,7 +117,9 @@ export async function serviceAddCommand(
     }
     service.name ??= target.replace(/^.*\//, "").replace(/\.toml$/, "");
   } else {
-    if (!rest.length) throw new CliError(`Give the command after --: hero_proc service add ${target} -- CMD`, 2);
+    if (!rest.length) {
+      throw new CliError(`Give the command after --: hero_proc service add ${target} -- CMD`, 2);
+    }
     service = { name: target, exec: rest.length === 1 ? rest[0] : rest };
     if (opts.oneshot) service.kind = "oneshot";
     if (opts.restart) service.restart = { policy: opts.restart };
@@ -114,7 +138,12 @@ export async function serviceAddCommand(
 }
 
 /** `hero_proc service start|stop|restart|remove NAME`. */
-export async function serviceVerbCommand(paths: ProcPaths, verb: string, name: string, json: boolean): Promise<void> {
+export async function serviceVerbCommand(
+  paths: ProcPaths,
+  verb: string,
+  name: string,
+  json: boolean,
+): Promise<void> {
   if (verb === "remove") {
     await callDaemon(paths, "service.remove", { name });
     return print(json, { removed: name }, `Removed service "${name}"`);

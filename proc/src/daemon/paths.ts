@@ -25,12 +25,24 @@ export interface PathFlags {
 }
 
 /** Resolves paths: flag, then environment, then the default under the home directory. */
-export function resolvePaths(flags: PathFlags = {}, env: NodeJS.ProcessEnv = process.env): ProcPaths {
+export function resolvePaths(
+  flags: PathFlags = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ProcPaths {
   const home = env.HOME || os.homedir();
-  const stateDir = path.resolve(flags.stateDir || env.HERO_PROC_STATE_DIR || path.join(home, "hero/var/hero_proc"));
-  const configDir = path.resolve(flags.configDir || env.HERO_PROC_CONFIG_DIR || path.join(home, "hero/cfg/hero_proc"));
+  const stateDir = path.resolve(
+    flags.stateDir || env.HERO_PROC_STATE_DIR || path.join(home, "hero/var/hero_proc"),
+  );
+  const configDir = path.resolve(
+    flags.configDir || env.HERO_PROC_CONFIG_DIR || path.join(home, "hero/cfg/hero_proc"),
+  );
   const socketRoot = path.resolve(
     flags.socketDir || resolveSocketRoot({ env: (k) => env[k], homeDir: home }),
   );
-  return { stateDir, configDir, socketRoot, rpcSocket: serviceSocketPaths(socketRoot, "hero_proc").rpc };
+  return {
+    stateDir,
+    configDir,
+    socketRoot,
+    rpcSocket: serviceSocketPaths(socketRoot, "hero_proc").rpc,
+  };
 }

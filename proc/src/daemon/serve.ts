@@ -9,6 +9,7 @@ import { adminForDaemon } from "../admin/mount.ts";
 import { createProcApi } from "../rpc/api.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
 import type { ProcPaths } from "./paths.ts";
+import { lockStateDir } from "./state_lock.ts";
 
 /** hero_proc's version. */
 export const VERSION = "0.1.0";
@@ -61,16 +62,21 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     health: () => (sup ? { status: "ok" } : { status: "degraded", reason: "starting" }),
   });
   await server.start();
+  let unlock: () => void = () => {};
   try {
+    unlock = lockStateDir(paths.stateDir);
     sup = await Supervisor.open({ stateDir: paths.stateDir, configDir: paths.configDir });
   } catch (err) {
+    unlock();
     await server.close();
     throw err;
   }
+  // Stay subscribed: a second SIGTERM during a long shutdown must not kill us half-way.
   const onSignal = () => void close();
-  process.once("SIGTERM", onSignal);
-  process.once("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
   closed.then(() => {
+    unlock();
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   });

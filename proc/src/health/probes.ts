@@ -38,7 +38,11 @@ export function socketPathOf(target: string): string {
   return `${root}/${target}/rpc.sock`;
 }
 
-function probeExec(argv: string[], timeoutMs: number, env?: Record<string, string>): Promise<ProbeResult> {
+function probeExec(
+  argv: string[],
+  timeoutMs: number,
+  env?: Record<string, string>,
+): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), {
       detached: true,
@@ -58,9 +62,10 @@ function probeExec(argv: string[], timeoutMs: number, env?: Record<string, strin
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
       resolve(
-        code === 0
-          ? { ok: true, detail: "check exited with 0" }
-          : { ok: false, detail: `check ${signal ? `killed by ${signal}` : `exited with ${code}`}` },
+        code === 0 ? { ok: true, detail: "check exited with 0" } : {
+          ok: false,
+          detail: `check ${signal ? `killed by ${signal}` : `exited with ${code}`}`,
+        },
       );
     });
   });
@@ -74,7 +79,10 @@ function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeR
       clearTimeout(timer);
       resolve(r);
     };
-    const timer = setTimeout(() => done({ ok: false, detail: `tcp ${host}:${port}: timeout` }), timeoutMs);
+    const timer = setTimeout(
+      () => done({ ok: false, detail: `tcp ${host}:${port}: timeout` }),
+      timeoutMs,
+    );
     sock.once("connect", () => done({ ok: true, detail: `tcp ${host}:${port}: connected` }));
     sock.once("error", (e) => done({ ok: false, detail: `tcp ${host}:${port}: ${e.message}` }));
   });
@@ -106,7 +114,10 @@ function probeSocket(path: string, timeoutMs: number): Promise<ProbeResult> {
         if (res.statusCode === 200 && (status === "ok" || status === "degraded")) {
           resolve({ ok: true, detail: `socket health: ${status}` });
         } else {
-          resolve({ ok: false, detail: `socket ${path}: HTTP ${res.statusCode}, status ${status || "?"}` });
+          resolve({
+            ok: false,
+            detail: `socket ${path}: HTTP ${res.statusCode}, status ${status || "?"}`,
+          });
         }
       });
     });

@@ -36,7 +36,10 @@ export function loadServiceDir(dir: string): ServiceSpec[] {
   const seen = new Set<string>();
   for (const s of out) {
     if (seen.has(s.name)) {
-      throw new HeroError("VALIDATION_FAILED", `Service "${s.name}" is defined in two files in ${dir}`);
+      throw new HeroError(
+        "VALIDATION_FAILED",
+        `Service "${s.name}" is defined in two files in ${dir}`,
+      );
     }
     seen.add(s.name);
   }

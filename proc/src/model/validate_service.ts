@@ -3,6 +3,9 @@
  * throws a `VALIDATION_FAILED` error whose message names the service, the field and the fix.
  * Nothing is partially accepted: the caller only stores what this function returns.
  */
+import fs from "node:fs";
+import path from "node:path";
+import process from "node:process";
 import { HeroError, serviceNameProblem } from "@hero/sdk";
 import type {
   ActionKind,
@@ -49,8 +52,15 @@ export function validateService(input: unknown, fallbackName?: string): ServiceS
   const actionsRaw: Record<string, unknown> = {};
   if (raw.exec !== undefined) {
     // Shorthand: a top-level exec defines a single action called "main".
-    const { name: _n, description: _d, actions: _a, after: _af, requires: _r, autostart: _s, ...a } =
-      raw;
+    const {
+      name: _n,
+      description: _d,
+      actions: _a,
+      after: _af,
+      requires: _r,
+      autostart: _s,
+      ...a
+    } = raw;
     actionsRaw.main = a;
   }
   if (raw.actions !== undefined) {
@@ -101,7 +111,7 @@ function validateAction(svc: string, name: string, input: unknown): ActionSpec {
   }
   const depends = (raw.depends_on === undefined ? [] : raw.depends_on) as unknown;
   if (!Array.isArray(depends) || depends.some((d) => typeof d !== "string")) {
-    fail(where("depends_on must be a list of action names (\"other\" or \"service.action\")"));
+    fail(where('depends_on must be a list of action names ("other" or "service.action")'));
   }
   const depends_on = (depends as string[]).map((d) => {
     const full = d.includes(".") ? d : `${svc}.${d}`;
@@ -111,7 +121,7 @@ function validateAction(svc: string, name: string, input: unknown): ActionSpec {
   });
   return {
     name,
-    exec: command(raw.exec, where("exec")),
+    exec: findable(command(raw.exec, where("exec")), raw.cwd, raw.env, where("exec")),
     cwd: optString(raw.cwd, where("cwd")),
     env: envTable(raw.env, where("env")),
     kind,
@@ -138,6 +148,28 @@ export function command(value: unknown, where: string): string[] {
   }
   if ((value as string[]).some((a) => a.includes("\0"))) fail(`${where}: contains a NUL byte`);
   return value as string[];
+}
+
+/** Checks that the program of an argv exists and is executable (PATH searched as the child would). */
+function findable(argv: string[], cwd: unknown, env: unknown, where: string): string[] {
+  const prog = argv[0];
+  const envPath = (env as Record<string, unknown> | undefined)?.PATH;
+  const dirs = prog.includes("/")
+    ? [typeof cwd === "string" && !prog.startsWith("/") ? cwd : ""]
+    : String(typeof envPath === "string" ? envPath : process.env.PATH ?? "").split(":").filter(
+      Boolean,
+    );
+  for (const dir of dirs) {
+    try {
+      fs.accessSync(dir ? path.resolve(dir, prog) : prog, fs.constants.X_OK);
+      if (!fs.statSync(dir ? path.resolve(dir, prog) : prog).isDirectory()) return argv;
+    } catch { /* try the next */ }
+  }
+  fail(
+    `${where}: command not found or not executable: "${prog}"${
+      prog.includes("/") ? "" : " (searched PATH)"
+    }`,
+  );
 }
 
 function restartSpec(value: unknown, kind: ActionKind, where: string): RestartSpec {
@@ -212,7 +244,10 @@ function stopSpec(value: unknown, where: string): StopSpec {
   known(raw, ["signal", "timeout_ms"], where);
   const signal = raw.signal === undefined ? "SIGTERM" : normalizeSignal(raw.signal);
   if (!signal) fail(`${where}.signal: unknown signal ${JSON.stringify(raw.signal)}`);
-  return { signal: signal as string, timeout_ms: optMs(raw.timeout_ms, `${where}.timeout_ms`) ?? 10_000 };
+  return {
+    signal: signal as string,
+    timeout_ms: optMs(raw.timeout_ms, `${where}.timeout_ms`) ?? 10_000,
+  };
 }
 
 function envTable(value: unknown, where: string): Record<string, string> {

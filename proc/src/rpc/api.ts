@@ -5,9 +5,13 @@ import { SCHEMAS } from "./schemas.ts";
 import { serviceMethods } from "./service_methods.ts";
 import { type SystemHooks, systemMethods } from "./system_methods.ts";
 
-/** Builds the API around a (lazily available) supervisor. */
-export function createProcApi(hooks: SystemHooks): RpcApi {
+/** Builds the API around a (lazily available) supervisor; validators compile on first use. */
+export function createProcApi(
+  hooks: SystemHooks,
+  compileValidators: "eager" | "lazy" = "lazy",
+): RpcApi {
   return defineApi({
+    compileValidators,
     info: {
       title: "hero_proc",
       version: hooks.version,

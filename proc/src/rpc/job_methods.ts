@@ -12,20 +12,39 @@ const job = { name: "job", schema: ref("Job") };
 // deno-lint-ignore no-explicit-any
 export function jobMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
   return [
-    defineMethod<{ command: string | string[]; env?: Record<string, string>; cwd?: string; timeout_ms?: number; wait?: boolean }, unknown>({
+    defineMethod<
+      {
+        command: string | string[];
+        env?: Record<string, string>;
+        cwd?: string;
+        timeout_ms?: number;
+        wait?: boolean;
+      },
+      unknown
+    >({
       name: "job.run",
       summary: "Run a command as a tracked job (own process group, captured output, time limit)",
       params: [
         {
           name: "command",
           required: true,
-          schema: { oneOf: [{ type: "string", minLength: 1 }, { type: "array", items: { type: "string" }, minItems: 1 }] },
+          schema: {
+            oneOf: [{ type: "string", minLength: 1 }, {
+              type: "array",
+              items: { type: "string" },
+              minItems: 1,
+            }],
+          },
           summary: "A string (run with /bin/sh -c) or an argv array",
         },
         { name: "env", schema: { type: "object", additionalProperties: { type: "string" } } },
         { name: "cwd", schema: { type: "string" } },
         { name: "timeout_ms", schema: { type: "integer", minimum: 0 }, summary: "0 = no limit" },
-        { name: "wait", schema: { type: "boolean", default: false }, summary: "Return only when the job is over" },
+        {
+          name: "wait",
+          schema: { type: "boolean", default: false },
+          summary: "Return only when the job is over",
+        },
       ],
       result: job,
       errors: [ERRORS.invalid, ERRORS.shuttingDown],

@@ -28,12 +28,24 @@ const LOCAL: Record<string, number> = {
 
 /** Error declarations for the OpenRPC document. */
 export const ERRORS: Record<string, ErrorSpec> = {
-  invalid: { code: -32602, message: "Invalid params or service definition (the message says which field)" },
-  serviceNotFound: { code: ProcErrorCode.ServiceNotFound, message: "Unknown service (data.suggestion: closest name)" },
+  invalid: {
+    code: -32602,
+    message: "Invalid params or service definition (the message says which field)",
+  },
+  serviceNotFound: {
+    code: ProcErrorCode.ServiceNotFound,
+    message: "Unknown service (data.suggestion: closest name)",
+  },
   jobNotFound: { code: ProcErrorCode.JobNotFound, message: "Unknown job" },
   serviceInUse: { code: ProcErrorCode.ServiceInUse, message: "Other services depend on this one" },
-  serviceFromFile: { code: ProcErrorCode.ServiceFromFile, message: "Defined in a TOML file: edit it and reload" },
-  jobNotCancellable: { code: ProcErrorCode.JobNotCancellable, message: "A service's job: stop the service instead" },
+  serviceFromFile: {
+    code: ProcErrorCode.ServiceFromFile,
+    message: "Defined in a TOML file: edit it and reload",
+  },
+  jobNotCancellable: {
+    code: ProcErrorCode.JobNotCancellable,
+    message: "A service's job: stop the service instead",
+  },
   shuttingDown: { code: ProcErrorCode.ShuttingDown, message: "hero_proc is shutting down" },
   actionNotFound: { code: ProcErrorCode.ActionNotFound, message: "Unknown action" },
 };

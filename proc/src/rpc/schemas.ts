@@ -24,7 +24,11 @@ const action = {
     cwd: { type: "string" },
     env: { type: "object", additionalProperties: { type: "string" } },
     kind: { enum: ["process", "oneshot"], default: "process" },
-    depends_on: { type: "array", items: { type: "string" }, description: "`action` or `service.action`" },
+    depends_on: {
+      type: "array",
+      items: { type: "string" },
+      description: "`action` or `service.action`",
+    },
     restart: {
       type: "object",
       properties: {
@@ -43,7 +47,10 @@ const action = {
         exec: command,
         tcp: { oneOf: [{ type: "string" }, { type: "integer" }], description: "host:port or port" },
         http: { type: "string", description: "URL; 2xx/3xx is healthy" },
-        socket: { type: "string", description: "Unix socket path or Hero service name (GET /health)" },
+        socket: {
+          type: "string",
+          description: "Unix socket path or Hero service name (GET /health)",
+        },
         interval_ms: { type: "integer" },
         timeout_ms: { type: "integer" },
         start_period_ms: { type: "integer" },
@@ -71,10 +78,11 @@ const nullableInt = { type: ["integer", "null"] };
 export const SCHEMAS: Record<string, unknown> = {
   ServiceInput: {
     type: "object",
-    description: "A service definition: actions plus ordering. A top-level `exec` is shorthand for one action named `main`.",
+    description:
+      "A service definition: actions plus ordering. A top-level `exec` is shorthand for one action named `main`.",
     required: ["name"],
     properties: {
-      name: { type: "string", pattern: "^[a-z0-9_]+$" },
+      name: { type: "string", description: "[a-z0-9_]+, not a name reserved by hero_router" },
       description: { type: "string" },
       autostart: { type: "boolean", default: true },
       after: { type: "array", items: { type: "string" } },
@@ -90,7 +98,17 @@ export const SCHEMAS: Record<string, unknown> = {
       name: { type: "string" },
       kind: { enum: ["process", "oneshot"] },
       state: {
-        enum: ["stopped", "waiting_deps", "starting", "running", "backoff", "stopping", "succeeded", "failed", "exiting"],
+        enum: [
+          "stopped",
+          "waiting_deps",
+          "starting",
+          "running",
+          "backoff",
+          "stopping",
+          "succeeded",
+          "failed",
+          "exiting",
+        ],
       },
       health,
       pid: nullableInt,
@@ -112,7 +130,9 @@ export const SCHEMAS: Record<string, unknown> = {
       source: { enum: ["rpc", "file"] },
       desired: { enum: ["up", "down"] },
       autostart: { type: "boolean" },
-      state: { enum: ["stopped", "starting", "running", "restarting", "stopping", "succeeded", "failed"] },
+      state: {
+        enum: ["stopped", "starting", "running", "restarting", "stopping", "succeeded", "failed"],
+      },
       health,
       pid: nullableInt,
       uptime_ms: { type: "integer" },
@@ -131,7 +151,17 @@ export const SCHEMAS: Record<string, unknown> = {
       command: { type: "array", items: { type: "string" } },
       cwd: { type: ["string", "null"] },
       state: {
-        enum: ["pending", "waiting_deps", "starting", "running", "succeeded", "failed", "cancelled", "timed_out", "stopped"],
+        enum: [
+          "pending",
+          "waiting_deps",
+          "starting",
+          "running",
+          "succeeded",
+          "failed",
+          "cancelled",
+          "timed_out",
+          "stopped",
+        ],
       },
       health,
       pid: nullableInt,

@@ -10,8 +10,16 @@ import { HeroError } from "@hero/sdk";
 
 const name = { name: "name", required: true, schema: { type: "string" }, summary: "Service name" };
 const waitParams = [
-  { name: "wait", schema: { type: "boolean", default: false }, summary: "Wait until ready (healthy/succeeded)" },
-  { name: "timeout_ms", schema: { type: "integer", minimum: 0, default: 30000 }, summary: "How long to wait" },
+  {
+    name: "wait",
+    schema: { type: "boolean", default: false },
+    summary: "Wait until ready (healthy/succeeded)",
+  },
+  {
+    name: "timeout_ms",
+    schema: { type: "integer", minimum: 0, default: 30000 },
+    summary: "How long to wait",
+  },
 ];
 const statusResult = { name: "status", schema: ref("ServiceStatus") };
 const example = {
@@ -36,7 +44,9 @@ export function serviceMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
         const why = st.actions.find((a) => a.reason)?.reason ?? outcome;
         throw new HeroError(
           outcome === "failed" ? "START_FAILED" : "TIMEOUT",
-          `Service "${n}" did not become ready: ${outcome === "timeout" ? `timed out; ${why}` : why}`,
+          `Service "${n}" did not become ready: ${
+            outcome === "timeout" ? `timed out; ${why}` : why
+          }`,
           { details: { status: st } },
         );
       }
@@ -52,7 +62,10 @@ export function serviceMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
       params: [{ name: "service", required: true, schema: ref("ServiceInput") }],
       result: {
         name: "result",
-        schema: { type: "object", properties: { created: { type: "boolean" }, service: ref("ServiceSpec") } },
+        schema: {
+          type: "object",
+          properties: { created: { type: "boolean" }, service: ref("ServiceSpec") },
+        },
       },
       errors: [ERRORS.invalid, ERRORS.serviceFromFile, ERRORS.shuttingDown],
       examples: [{
@@ -71,7 +84,10 @@ export function serviceMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
       params: [name],
       result: {
         name: "service",
-        schema: { type: "object", properties: { spec: ref("ServiceSpec"), source: { enum: ["rpc", "file"] } } },
+        schema: {
+          type: "object",
+          properties: { spec: ref("ServiceSpec"), source: { enum: ["rpc", "file"] } },
+        },
       },
       errors: [ERRORS.serviceNotFound],
       annotations: { readOnlyHint: true },
@@ -82,11 +98,14 @@ export function serviceMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
     }),
     defineMethod<Record<string, never>, unknown>({
       name: "service.list",
-      summary: "Every service with its observed state, pid, uptime, restarts, health, CPU and memory",
+      summary:
+        "Every service with its observed state, pid, uptime, restarts, health, CPU and memory",
       params: [],
       result: { name: "services", schema: { type: "array", items: ref("ServiceStatus") } },
       annotations: { readOnlyHint: true },
-      handler: mapErrors(() => Promise.all(sup().services().map((s) => serviceStatus(sup(), s.spec.name)))),
+      handler: mapErrors(() =>
+        Promise.all(sup().services().map((s) => serviceStatus(sup(), s.spec.name)))
+      ),
     }),
     defineMethod<{ name: string }, unknown>({
       name: "service.status",
@@ -98,7 +117,10 @@ export function serviceMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
       examples: [{
         name: "status of web",
         params: [{ name: "name", value: "web" }],
-        result: { name: "status", value: { name: "web", state: "running", health: "healthy", pid: 4242 } },
+        result: {
+          name: "status",
+          value: { name: "web", state: "running", health: "healthy", pid: 4242 },
+        },
       }],
       handler: mapErrors((p) => serviceStatus(sup(), p.name)),
     }),
@@ -111,7 +133,10 @@ export function serviceMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
       annotations: { destructiveHint: true },
       handler: mapErrors(async (p) => {
         if (sup().service(p.name).source === "file") {
-          throw new HeroError("SERVICE_FROM_FILE", `Cannot remove "${p.name}": it is defined in a TOML file; delete the file and reload`);
+          throw new HeroError(
+            "SERVICE_FROM_FILE",
+            `Cannot remove "${p.name}": it is defined in a TOML file; delete the file and reload`,
+          );
         }
         await sup().removeService(p.name);
         return null;
@@ -120,10 +145,14 @@ export function serviceMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
     defineMethod<{ name: string; wait?: boolean; timeout_ms?: number }, unknown>({
       name: "service.start",
       summary: "Start a service and the services it requires",
-      description: "Actions start in dependency order. With wait, returns once every action is ready, or fails with the reason.",
+      description:
+        "Actions start in dependency order. With wait, returns once every action is ready, or fails with the reason.",
       params: [name, ...waitParams],
       result: statusResult,
-      errors: [ERRORS.serviceNotFound, { code: -32603, message: "Did not become ready (data.status explains)" }],
+      errors: [ERRORS.serviceNotFound, {
+        code: -32603,
+        message: "Did not become ready (data.status explains)",
+      }],
       handler: mapErrors((p) => {
         sup().startService(p.name);
         return waitIfAsked(p.name, p);
@@ -131,7 +160,8 @@ export function serviceMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
     }),
     defineMethod<{ name: string }, unknown>({
       name: "service.stop",
-      summary: "Stop a service (services that require it stop first); returns when every process is gone",
+      summary:
+        "Stop a service (services that require it stop first); returns when every process is gone",
       params: [name],
       result: statusResult,
       errors: [ERRORS.serviceNotFound],
@@ -159,7 +189,10 @@ export function serviceMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
         { name: "signal", schema: { type: "string", default: "SIGTERM" } },
         { name: "action", schema: { type: "string" }, summary: "Only this action" },
       ],
-      result: { name: "result", schema: { type: "object", properties: { signalled: { type: "integer" } } } },
+      result: {
+        name: "result",
+        schema: { type: "object", properties: { signalled: { type: "integer" } } },
+      },
       errors: [ERRORS.serviceNotFound, ERRORS.invalid, ERRORS.actionNotFound],
       annotations: { destructiveHint: true },
       handler: mapErrors((p) => {
@@ -177,10 +210,29 @@ export function serviceMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
       annotations: { readOnlyHint: true },
       handler: mapErrors(async (p) => (await serviceStatus(sup(), p.name)).actions),
     }),
+    ...(["start", "stop", "restart"] as const).map((verb) =>
+      defineMethod<{ name: string; action: string }, unknown>({
+        name: `action.${verb}`,
+        summary: verb === "start"
+          ? "Start one action and the actions it depends on"
+          : verb === "stop"
+          ? "Stop one action after the actions that depend on it; returns when its processes are gone"
+          : "Stop then start one action",
+        params: [name, { name: "action", required: true, schema: { type: "string" } }],
+        result: { name: "actions", schema: { type: "array", items: ref("ActionStatus") } },
+        errors: [ERRORS.serviceNotFound, ERRORS.actionNotFound],
+        handler: mapErrors(async (p) => {
+          if (verb !== "start") await sup().stopAction(p.name, p.action);
+          if (verb !== "stop") sup().startAction(p.name, p.action);
+          return (await serviceStatus(sup(), p.name)).actions;
+        }),
+      })
+    ),
     defineMethod<{ name: string; action?: string; after_id?: number; limit?: number }, unknown>({
       name: "service.logs",
       summary: "Captured output lines of a service (or one action), oldest first",
-      description: "Without after_id: the last `limit` lines. With after_id: the lines after it (follow by passing the last id).",
+      description:
+        "Without after_id: the last `limit` lines. With after_id: the lines after it (follow by passing the last id).",
       params: [
         name,
         { name: "action", schema: { type: "string" } },

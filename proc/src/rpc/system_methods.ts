@@ -36,6 +36,10 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
             services: { type: "integer" },
             running_actions: { type: "integer" },
             log_lines_dropped: { type: "integer" },
+            config_error: {
+              type: ["string", "null"],
+              description: "Why the TOML directory failed to load at start",
+            },
             recovery: {
               type: "object",
               properties: {
@@ -58,8 +62,17 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
           ...h.paths,
           instance_id: sup.store.instanceId,
           services: services.length,
-          running_actions: services.flatMap((s) => sup.runners(s.spec.name)).filter((r) => r.state === "running").length,
+          running_actions: services.flatMap((s) =>
+            sup.runners(s.spec.name)
+          ).filter((r) => r.state === "running").length,
           log_lines_dropped: sup.ctx.sink.dropped,
+          config_error: sup.configError,
+          memory: (({ rss, heapTotal, heapUsed, external }) => ({
+            rss_bytes: rss,
+            heap_total_bytes: heapTotal,
+            heap_used_bytes: heapUsed,
+            external_bytes: external,
+          }))(process.memoryUsage()),
           recovery: {
             mode: "stop-and-restart",
             closed_jobs: sup.recovery.closedJobs,
@@ -70,8 +83,10 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
     }),
     defineMethod<Record<string, never>, unknown>({
       name: "system.reload",
-      summary: "Re-read the TOML service directory: add, update (restart if running) and remove file services",
-      description: "The whole directory is validated first; one bad file rejects the reload and changes nothing.",
+      summary:
+        "Re-read the TOML service directory: add, update (restart if running) and remove file services",
+      description:
+        "The whole directory is validated first; one bad file rejects the reload and changes nothing.",
       params: [],
       result: {
         name: "changes",
@@ -89,9 +104,13 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
     }),
     defineMethod<Record<string, never>, unknown>({
       name: "system.shutdown",
-      summary: "Stop every service (dependents first) and exit; wanted states are kept for the next start",
+      summary:
+        "Stop every service (dependents first) and exit; wanted states are kept for the next start",
       params: [],
-      result: { name: "result", schema: { type: "object", properties: { stopping: { type: "boolean" } } } },
+      result: {
+        name: "result",
+        schema: { type: "object", properties: { stopping: { type: "boolean" } } },
+      },
       annotations: { destructiveHint: true },
       handler: mapErrors(() => {
         setTimeout(h.shutdown, 20);

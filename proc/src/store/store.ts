@@ -32,7 +32,10 @@ export interface JobFilter {
 }
 
 /** Fields of a new job. */
-export type NewJob = Pick<JobRecord, "service" | "action" | "command" | "cwd" | "state" | "attempt">;
+export type NewJob = Pick<
+  JobRecord,
+  "service" | "action" | "command" | "cwd" | "state" | "attempt"
+>;
 
 /** SQLite-backed store of services and jobs. */
 export class Store {
@@ -88,7 +91,15 @@ export class Store {
     const r = this.db.prepare(
       `INSERT INTO jobs (service, action, command, cwd, state, attempt, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(job.service, job.action, JSON.stringify(job.command), job.cwd, job.state, job.attempt, now);
+    ).run(
+      job.service,
+      job.action,
+      JSON.stringify(job.command),
+      job.cwd,
+      job.state,
+      job.attempt,
+      now,
+    );
     return this.getJob(Number(r.lastInsertRowid)) as JobRecord;
   }
 

@@ -119,9 +119,14 @@ export class ActionRunner {
       return;
     }
     if (this.jobId !== null && (this.state === "waiting_deps" || this.state === "backoff")) {
-      this.#host.ctx.store.updateJob(this.jobId, { state: "stopped", reason, ended_at: Date.now() });
+      this.#host.ctx.store.updateJob(this.jobId, {
+        state: "stopped",
+        reason,
+        ended_at: Date.now(),
+      });
     }
-    if (this.active) this.#setState("stopped");
+    // An explicit stop also clears a failed or finished state: the action is simply stopped.
+    if (this.state !== "stopped") this.#setState("stopped");
   }
 
   /** Replaces the definition; takes effect at the next start. */
@@ -187,7 +192,11 @@ export class ActionRunner {
     this.#startedAt = Date.now();
     if (this.state === "starting") this.#setState("running");
     if (s.health && s.kind === "process") {
-      this.#monitor = new HealthMonitor(s.health, (h, detail) => this.#healthChanged(job, h, detail), s.env);
+      this.#monitor = new HealthMonitor(
+        s.health,
+        (h, detail) => this.#healthChanged(job, h, detail),
+        s.env,
+      );
     }
     this.#stabilityTimer = setTimeout(() => {
       if (this.job === job && this.health !== "unhealthy") this.restarts = 0;

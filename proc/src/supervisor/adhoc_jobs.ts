@@ -81,17 +81,23 @@ export class AdhocJobs {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const job = this.get(id);
-      if (FINAL_JOB_STATES.includes(job.state) || Date.now() >= deadline || signal?.aborted) return job;
+      if (FINAL_JOB_STATES.includes(job.state) || Date.now() >= deadline || signal?.aborted) {
+        return job;
+      }
       const jp = this.#live.get(id);
       const left = deadline - Date.now();
-      if (jp) {
-        await Promise.race([jp.done, new Promise((r) => setTimeout(r, left))]);
-      } else await new Promise((r) => setTimeout(r, Math.min(50, left)));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const tick = new Promise((r) => (timer = setTimeout(r, jp ? left : Math.min(50, left))));
+      const aborted = new Promise((r) => signal?.addEventListener("abort", r, { once: true }));
+      await Promise.race(jp ? [jp.done, tick, aborted] : [tick, aborted]);
+      clearTimeout(timer);
     }
   }
 
   /** Cancels every running ad-hoc job (used at shutdown). */
   async cancelAll(): Promise<void> {
-    await Promise.all([...this.#live.values()].map((jp) => jp.stop("cancelled", "hero_proc stopped")));
+    await Promise.all(
+      [...this.#live.values()].map((jp) => jp.stop("cancelled", "hero_proc stopped")),
+    );
   }
 }

@@ -6,7 +6,11 @@
 import type { RestartSpec } from "../model/spec.ts";
 
 /** The delay before restart number `n` (1-based); `random` is injectable for tests. */
-export function restartDelay(spec: RestartSpec, n: number, random: () => number = Math.random): number {
+export function restartDelay(
+  spec: RestartSpec,
+  n: number,
+  random: () => number = Math.random,
+): number {
   const base = Math.min(spec.max_delay_ms, spec.delay_ms * spec.backoff ** Math.max(0, n - 1));
   return Math.round(Math.min(spec.max_delay_ms, base * (1 + 0.2 * random())));
 }

@@ -21,7 +21,12 @@ test("a chain db -> migrate (oneshot) -> api starts in order, each only when its
         server: {
           // Becomes healthy only 300 ms after it starts.
           exec: `echo db >> ${order}; sleep 0.3; touch ${ready}; sleep 60`,
-          health: { exec: ["test", "-f", ready], interval_ms: 100, retries: 1, start_period_ms: 2000 },
+          health: {
+            exec: ["test", "-f", ready],
+            interval_ms: 100,
+            retries: 1,
+            start_period_ms: 2000,
+          },
         },
       },
     });
@@ -37,7 +42,10 @@ test("a chain db -> migrate (oneshot) -> api starts in order, each only when its
     sup.startService("web");
     const [dbServer] = sup.runners("db");
     const [migrate, apiServer] = sup.runners("web");
-    await waitFor("migrate waits for db", () => /waiting for db\.server/.test(migrate.reason ?? ""));
+    await waitFor(
+      "migrate waits for db",
+      () => /waiting for db\.server/.test(migrate.reason ?? ""),
+    );
     assert.equal(migrate.state, "waiting_deps");
     await waitFor("web running", () => apiServer.state === "running", 5000).catch((e) => {
       console.log([dbServer, migrate, apiServer].map((r) => [r.key, r.state, r.health, r.reason]));
@@ -69,7 +77,10 @@ test("shutdown stops dependents before their dependencies (reverse order)", asyn
     await sup.setService({ name: "base", exec: exec("base") });
     await sup.setService({ name: "mid", exec: exec("mid"), after: ["base"] });
     await sup.setService({ name: "top", exec: exec("top"), requires: ["mid"] });
-    await waitFor("all running", () => ["base", "mid", "top"].every((n) => sup.runners(n)[0].state === "running"));
+    await waitFor(
+      "all running",
+      () => ["base", "mid", "top"].every((n) => sup.runners(n)[0].state === "running"),
+    );
     await new Promise((r) => setTimeout(r, 100)); // let the shells install their traps
     await sup.close();
     assert.deepEqual(fs.readFileSync(order, "utf8").trim().split("\n"), ["top", "mid", "base"]);
@@ -82,13 +93,19 @@ test("graph validation rejects unknown dependencies and cycles and changes nothi
   const { sup, close } = await openTestSupervisor();
   try {
     await sup.setService({ name: "a", exec: "sleep 60", autostart: false });
-    await assert.rejects(sup.setService({ name: "b", exec: "true", requires: ["nope"] }), /depends on unknown service "nope"/);
+    await assert.rejects(
+      sup.setService({ name: "b", exec: "true", requires: ["nope"] }),
+      /depends on unknown service "nope"/,
+    );
     await assert.rejects(
       sup.setService({ name: "b", actions: { x: { exec: "true", depends_on: ["a.zzz"] } } }),
       /action "x" depends on unknown action "a.zzz"/,
     );
     await sup.setService({ name: "b", exec: "sleep 60", after: ["a"], autostart: false });
-    await assert.rejects(sup.setService({ name: "a", exec: "sleep 60", after: ["b"] }), /Dependency cycle: a\.main -> b\.main -> a\.main|Dependency cycle: b\.main -> a\.main -> b\.main/);
+    await assert.rejects(
+      sup.setService({ name: "a", exec: "sleep 60", after: ["b"] }),
+      /Dependency cycle: a\.main -> b\.main -> a\.main|Dependency cycle: b\.main -> a\.main -> b\.main/,
+    );
     assert.deepEqual(sup.services().map((s) => s.spec.name), ["a", "b"]);
     assert.deepEqual(sup.services()[0].spec.after, []);
   } finally {

@@ -127,9 +127,22 @@ export class JobProcess {
       this.child = await spawnChild({ argv: o.argv, cwd: o.cwd, env, tty: o.tty }, onLine);
     } catch (err) {
       const reason = `Cannot start: ${(err as Error).message}`;
-      sink.write({ ts: Date.now(), source: `${o.source}.stderr`, jobId: this.id, level: "error", line: reason });
+      sink.write({
+        ts: Date.now(),
+        source: `${o.source}.stderr`,
+        jobId: this.id,
+        level: "error",
+        line: reason,
+      });
       this.#markSpawned();
-      this.#finish({ state: "failed", exitCode: null, signal: null, timedOut: false, cancelled: false, reason });
+      this.#finish({
+        state: "failed",
+        exitCode: null,
+        signal: null,
+        timedOut: false,
+        cancelled: false,
+        reason,
+      });
       return;
     }
     const pid = this.child.pid;
@@ -142,7 +155,10 @@ export class JobProcess {
     });
     this.#markSpawned();
     if (o.timeoutMs > 0) {
-      this.#timer = setTimeout(() => this.stop("timed_out", `timed out after ${o.timeoutMs} ms`), o.timeoutMs);
+      this.#timer = setTimeout(
+        () => this.stop("timed_out", `timed out after ${o.timeoutMs} ms`),
+        o.timeoutMs,
+      );
     }
     this.child.exited.then(async (exit) => {
       clearTimeout(this.#timer);
@@ -162,7 +178,11 @@ export class JobProcess {
         timedOut: kind === "timed_out",
         cancelled: kind === "cancelled",
         reason: this.#stopReason ??
-          (ok ? null : exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.exitCode}`),
+          (ok
+            ? null
+            : exit.signal
+            ? `killed by ${exit.signal}`
+            : `exited with code ${exit.exitCode}`),
       });
     });
   }

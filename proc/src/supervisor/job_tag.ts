@@ -2,10 +2,15 @@
  * Finding every process a job started, even those that left its process group (setsid,
  * double fork): each child gets `HERO_PROC_JOB=<instance>:<job id>` in its environment, which
  * its descendants inherit and which `/proc/<pid>/environ` shows even after re-parenting.
- * Tags are cached per (pid, start time), so a scan only reads the environment of new processes.
+ *
+ * An index remembers, per pid and start time, the group and tag first seen, so a scan only
+ * lists `/proc` and reads the few new processes; candidates are re-read to confirm they are
+ * alive and the same process. This keeps the check that a stopped job left nothing behind
+ * cheap enough to run on every exit.
  */
+import fs from "node:fs";
 import process from "node:process";
-import { type ProcInfo, processEnvValue, scanProcesses, uptimeTicks } from "./proc_table.ts";
+import { isDead, processEnvValue, type ProcInfo, readProc, uptimeTicks } from "./proc_table.ts";
 
 /** The environment variable carrying the job tag. */
 export const JOB_TAG_VAR = "HERO_PROC_JOB";
@@ -15,35 +20,76 @@ export function jobTag(instanceId: string, jobId: number): string {
   return `${instanceId}:${jobId}`;
 }
 
-const tagCache = new Map<string, string | null>();
+interface Entry {
+  startTime: number;
+  pgid: number;
+  tag: string | null;
+  /** Untagged and very young: may be our own child between fork and exec; read again. */
+  recheck: boolean;
+}
+
+const index = new Map<number, Entry>();
+let refreshed: { at: number; done: Promise<void> } | undefined;
+
+/** Brings the index up to date (shared by callers within `maxAgeMs`). */
+function refresh(maxAgeMs = 10): Promise<void> {
+  const now = Date.now();
+  if (refreshed && now - refreshed.at <= maxAgeMs) return refreshed.done;
+  const done = (async () => {
+    const names = await fs.promises.readdir("/proc");
+    const seen = new Set<number>();
+    let ticks = -1;
+    for (const n of names) {
+      const c = n.charCodeAt(0);
+      if (c < 48 || c > 57) continue;
+      const pid = Number(n);
+      seen.add(pid);
+      const known = index.get(pid);
+      if (known && !known.recheck) continue;
+      const p = readProc(pid);
+      if (!p) continue;
+      if (known && known.startTime !== p.startTime) index.delete(pid);
+      const tag = processEnvValue(pid, JOB_TAG_VAR) ?? null;
+      if (ticks < 0) ticks = uptimeTicks();
+      index.set(pid, {
+        startTime: p.startTime,
+        pgid: p.pgid,
+        tag,
+        recheck: tag === null && ticks - p.startTime < 200,
+      });
+    }
+    for (const pid of index.keys()) if (!seen.has(pid)) index.delete(pid);
+  })();
+  refreshed = { at: now, done };
+  return done;
+}
 
 /** The job tag of a process, or null. */
 export function tagOf(p: ProcInfo): string | null {
-  const key = `${p.pid}:${p.startTime}`;
-  let tag = tagCache.get(key);
-  if (tag === undefined) {
-    tag = processEnvValue(p.pid, JOB_TAG_VAR) ?? null;
-    if (tagCache.size > 50_000) tagCache.clear();
-    // A very young untagged process may be our own child between fork and exec: ask again later.
-    if (tag !== null || uptimeTicks() - p.startTime > 200) tagCache.set(key, tag);
+  const e = index.get(p.pid);
+  return e && e.startTime === p.startTime ? e.tag : processEnvValue(p.pid, JOB_TAG_VAR) ?? null;
+}
+
+/** Live processes matching `match`, confirmed by re-reading them. */
+async function find(match: (e: Entry) => boolean): Promise<ProcInfo[]> {
+  await refresh();
+  const own = process.pid;
+  const out: ProcInfo[] = [];
+  for (const [pid, e] of index) {
+    if (pid === own || !match(e)) continue;
+    const p = readProc(pid);
+    if (!isDead(p) && p!.startTime === e.startTime) out.push(p!);
   }
-  return tag;
+  return out;
 }
 
 /** Live processes tagged with `tag`, or with any tag starting with `tag` when it ends in ":". */
-export async function taggedProcesses(tag: string): Promise<ProcInfo[]> {
-  const procs = await scanProcesses();
-  const own = process.pid;
-  return procs.filter((p) => {
-    if (p.pid === own) return false;
-    const v = tagOf(p);
-    return v !== null && (tag.endsWith(":") ? v.startsWith(tag) : v === tag);
-  });
+export function taggedProcesses(tag: string): Promise<ProcInfo[]> {
+  const prefix = tag.endsWith(":");
+  return find((e) => e.tag !== null && (prefix ? e.tag.startsWith(tag) : e.tag === tag));
 }
 
 /** Live members of process group `pgid` plus processes tagged with `tag`. */
-export async function jobProcesses(pgid: number | null, tag: string): Promise<ProcInfo[]> {
-  const procs = await scanProcesses();
-  const own = process.pid;
-  return procs.filter((p) => p.pid !== own && ((pgid !== null && p.pgid === pgid) || tagOf(p) === tag));
+export function jobProcesses(pgid: number | null, tag: string): Promise<ProcInfo[]> {
+  return find((e) => (pgid !== null && e.pgid === pgid) || e.tag === tag);
 }

@@ -4,11 +4,13 @@
  * whatever is left without a final newline is emitted on `end()`.
  */
 
+// One decoder for all splitters: decoding whole lines without `stream` keeps no state.
+const decoder = new TextDecoder("utf-8", { fatal: false });
+
 /** Splits chunks into lines and hands each to `onLine`. */
 export class LineSplitter {
   readonly #onLine: (line: string) => void;
   readonly #max: number;
-  readonly #decoder = new TextDecoder("utf-8", { fatal: false });
   #parts: Uint8Array[] = [];
   #size = 0;
 
@@ -61,7 +63,7 @@ export class LineSplitter {
     }
     this.#parts = [];
     this.#size = 0;
-    let line = this.#decoder.decode(bytes);
+    let line = decoder.decode(bytes);
     if (line.endsWith("\r")) line = line.slice(0, -1);
     this.#onLine(line);
   }

@@ -1,7 +1,6 @@
 /**
  * What the kernel says about processes, read from `/proc`: parent, group, session, state,
- * start time (to recognise a pid after a restart), CPU ticks and memory. Snapshots are shared
- * for a few milliseconds so that many concurrent waiters cost one scan.
+ * start time (to recognise a pid after a restart), CPU ticks and memory.
  */
 import fs from "node:fs";
 
@@ -57,27 +56,6 @@ export function isAlive(pid: number, startTime?: number | null): boolean {
   const p = readProc(pid);
   if (isDead(p)) return false;
   return startTime === undefined || startTime === null || p!.startTime === startTime;
-}
-
-let cached: { at: number; procs: Promise<ProcInfo[]> } | undefined;
-
-/** All live (non-zombie) processes; a snapshot at most `maxAgeMs` old. */
-export function scanProcesses(maxAgeMs = 15): Promise<ProcInfo[]> {
-  const now = Date.now();
-  if (cached && now - cached.at <= maxAgeMs) return cached.procs;
-  const procs = (async () => {
-    const names = await fs.promises.readdir("/proc");
-    const out: ProcInfo[] = [];
-    for (const n of names) {
-      const c = n.charCodeAt(0);
-      if (c < 48 || c > 57) continue;
-      const p = readProc(Number(n));
-      if (!isDead(p)) out.push(p!);
-    }
-    return out;
-  })();
-  cached = { at: now, procs };
-  return procs;
 }
 
 /** The value of environment variable `name` a process started with, or undefined. */

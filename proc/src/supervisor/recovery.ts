@@ -19,7 +19,10 @@ export interface RecoveryReport {
 }
 
 /** Stops leftovers of a previous run and closes its unfinished jobs. */
-export async function recoverAfterCrash(store: Store, stopTimeoutMs = 5000): Promise<RecoveryReport> {
+export async function recoverAfterCrash(
+  store: Store,
+  stopTimeoutMs = 5000,
+): Promise<RecoveryReport> {
   const unfinished = store.unfinishedJobs();
   const leftovers = await taggedProcesses(`${store.instanceId}:`);
   const stoppedPids = leftovers.map((p) => p.pid);
@@ -34,7 +37,9 @@ export async function recoverAfterCrash(store: Store, stopTimeoutMs = 5000): Pro
     if (tag && !targets.has(tag)) targets.set(tag, null);
   }
   await Promise.all(
-    [...targets].map(([tag, pgid]) => stopGroup({ pgid, tag }, { signal: "SIGTERM", timeoutMs: stopTimeoutMs })),
+    [...targets].map(([tag, pgid]) =>
+      stopGroup({ pgid, tag }, { signal: "SIGTERM", timeoutMs: stopTimeoutMs })
+    ),
   );
   const now = Date.now();
   for (const job of unfinished) {

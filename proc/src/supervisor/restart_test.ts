@@ -10,7 +10,13 @@ test("a crash loop backs off exponentially and gives up after max_restarts with 
     await sup.setService({
       name: "crasher",
       exec: "exit 3",
-      restart: { policy: "on-failure", delay_ms: 100, backoff: 2, max_delay_ms: 1000, max_restarts: 4 },
+      restart: {
+        policy: "on-failure",
+        delay_ms: 100,
+        backoff: 2,
+        max_delay_ms: 1000,
+        max_restarts: 4,
+      },
     });
     const [r] = sup.runners("crasher");
     await waitFor("failed", () => r.state === "failed", 10_000);
@@ -32,7 +38,14 @@ test("a crash loop backs off exponentially and gives up after max_restarts with 
 });
 
 test("restartDelay grows by the backoff factor, stays within [delay, max] and jitters", () => {
-  const spec = { policy: "always" as const, delay_ms: 100, backoff: 2, max_delay_ms: 1000, max_restarts: 0, stability_ms: 0 };
+  const spec = {
+    policy: "always" as const,
+    delay_ms: 100,
+    backoff: 2,
+    max_delay_ms: 1000,
+    max_restarts: 0,
+    stability_ms: 0,
+  };
   assert.equal(restartDelay(spec, 1, () => 0), 100);
   assert.equal(restartDelay(spec, 3, () => 0), 400);
   assert.equal(restartDelay(spec, 3, () => 1), 480);
@@ -43,7 +56,11 @@ test("policy never leaves a failed process failed; on-failure does not restart a
   const { sup, close } = await openTestSupervisor();
   try {
     await sup.setService({ name: "never", exec: "exit 7", restart: { policy: "never" } });
-    await sup.setService({ name: "clean", exec: "exit 0", restart: { policy: "on-failure", delay_ms: 10 } });
+    await sup.setService({
+      name: "clean",
+      exec: "exit 0",
+      restart: { policy: "on-failure", delay_ms: 10 },
+    });
     const [n] = sup.runners("never");
     const [c] = sup.runners("clean");
     await waitFor("both done", () => n.state === "failed" && c.state === "succeeded");
@@ -70,7 +87,10 @@ test("policy always restarts a process killed from outside, and the restart coun
       const pid = r.job!.child!.pid;
       await new Promise((res) => setTimeout(res, 400)); // longer than stability_ms
       process.kill(pid, "SIGKILL");
-      await waitFor("new pid", () => r.state === "running" && r.job?.child && r.job.child.pid !== pid);
+      await waitFor(
+        "new pid",
+        () => r.state === "running" && r.job?.child && r.job.child.pid !== pid,
+      );
     }
     // Four kills, but never more than one consecutive restart: max_restarts (2) was never hit.
     assert.equal(r.state, "running");

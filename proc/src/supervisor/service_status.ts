@@ -48,17 +48,22 @@ export interface ServiceStatus {
 export async function serviceStatus(sup: Supervisor, name: string): Promise<ServiceStatus> {
   const entry = sup.service(name);
   const actions = await Promise.all(sup.runners(name).map((r) => actionStatus(sup, r)));
-  const main = actions.find((a) => a.kind === "process" && a.pid !== null) ?? actions.find((a) => a.pid !== null);
+  const main = actions.find((a) => a.kind === "process" && a.pid !== null) ??
+    actions.find((a) => a.pid !== null);
   return {
     name,
     description: entry.spec.description,
     source: entry.source,
-    desired: actions.some((a) => a.state !== "stopped") && sup.runners(name).some((r) => r.desired) ? "up" : "down",
+    desired: actions.some((a) => a.state !== "stopped") && sup.runners(name).some((r) => r.desired)
+      ? "up"
+      : "down",
     autostart: entry.spec.autostart,
     state: aggregateState(actions.map((a) => a.state)),
     health: actions.some((a) => a.health === "unhealthy")
       ? "unhealthy"
-      : actions.some((a) => a.health === "healthy") ? "healthy" : "unknown",
+      : actions.some((a) => a.health === "healthy")
+      ? "healthy"
+      : "unknown",
     pid: main?.pid ?? null,
     uptime_ms: main?.uptime_ms ?? 0,
     restarts: actions.reduce((s, a) => s + a.restarts, 0),
@@ -81,7 +86,11 @@ async function actionStatus(sup: Supervisor, r: ActionRunner): Promise<ActionSta
     name: r.spec.name,
     kind: r.spec.kind,
     state,
-    health: live || r.spec.kind === "oneshot" ? r.health : r.health === "unhealthy" ? "unhealthy" : "unknown",
+    health: live || r.spec.kind === "oneshot"
+      ? r.health
+      : r.health === "unhealthy"
+      ? "unhealthy"
+      : "unknown",
     pid: live ? job!.pid : null,
     pgid: live ? job!.pgid : null,
     uptime_ms: live && r.startedAt ? Date.now() - r.startedAt : 0,

@@ -53,23 +53,24 @@ function spawnPiped(spec: ChildSpec, onLine: LineHandler): Promise<ChildHandle> 
     child.once("error", (e: NodeJS.ErrnoException) => {
       if (child.pid === undefined) reject(spawnError(spec, e));
     });
-    child.once("spawn", () => {
-      const exited = new Promise<ChildExit>((done) => {
-        // `close` fires after `exit` once both pipes are drained — but a grandchild holding the
-        // pipes open would delay it forever, so we only wait for the pipes briefly.
-        child.once("exit", (code, signal) => {
-          const timer = setTimeout(finish, 200);
-          child.once("close", finish);
-          function finish() {
-            clearTimeout(timer);
-            out.end();
-            err.end();
-            done({ exitCode: code, signal });
-          }
-        });
+    // libuv reports exec failures synchronously: with a pid, the child runs (no need to wait
+    // for the "spawn" event, which only costs a turn of the event loop on every restart).
+    if (child.pid === undefined) return;
+    const exited = new Promise<ChildExit>((done) => {
+      // `close` fires after `exit` once both pipes are drained — but a grandchild holding the
+      // pipes open would delay it forever, so we only wait for the pipes briefly.
+      child.once("exit", (code, signal) => {
+        const timer = setTimeout(finish, 200);
+        child.once("close", finish);
+        function finish() {
+          clearTimeout(timer);
+          out.end();
+          err.end();
+          done({ exitCode: code, signal });
+        }
       });
-      resolve({ pid: child.pid!, pgid: child.pid!, exited });
     });
+    resolve({ pid: child.pid, pgid: child.pid, exited });
   });
 }
 

@@ -9,7 +9,9 @@ import path from "node:path";
 import { openTestSupervisor, pidAlive, waitFor } from "../test_support.ts";
 
 const readPids = (file: string) =>
-  fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split(/\s+/).filter(Boolean).map(Number) : [];
+  fs.existsSync(file)
+    ? fs.readFileSync(file, "utf8").trim().split(/\s+/).filter(Boolean).map(Number)
+    : [];
 
 test("stop escalates to SIGKILL when a grandchild ignores SIGTERM, and the job ends only when the group is empty", async () => {
   const { sup, dir, close } = await openTestSupervisor();
@@ -17,7 +19,8 @@ test("stop escalates to SIGKILL when a grandchild ignores SIGTERM, and the job e
   try {
     await sup.setService({
       name: "stubborn",
-      exec: `sh -c 'trap "" TERM; echo $$ >> ${pids}; while true; do sleep 0.05; done' & echo $$ >> ${pids}; wait`,
+      exec:
+        `sh -c 'trap "" TERM; echo $$ >> ${pids}; while true; do sleep 0.05; done' & echo $$ >> ${pids}; wait`,
       stop: { signal: "TERM", timeout_ms: 300 },
     });
     await waitFor("two pids", () => readPids(pids).length === 2);

@@ -4,7 +4,12 @@
  * first), `requires` propagation, declarative reload, and crash recovery at open.
  */
 import { HeroError } from "@hero/sdk";
-import { buildActionGraph, dependentClosure, requiredClosure, validateGraph } from "../model/graph.ts";
+import {
+  buildActionGraph,
+  dependentClosure,
+  requiredClosure,
+  validateGraph,
+} from "../model/graph.ts";
 import { loadServiceDir } from "../model/toml_loader.ts";
 import type { ServiceSource, ServiceSpec } from "../model/spec.ts";
 import { validateService } from "../model/validate_service.ts";
@@ -40,6 +45,8 @@ export class Supervisor implements RunnerHost {
   readonly jobs: AdhocJobs;
   /** What crash recovery did at open. */
   recovery: RecoveryReport = { closedJobs: [], stoppedPids: [] };
+  /** Why the TOML directory could not be loaded at open, if it could not. */
+  configError: string | null = null;
   readonly #opts: SupervisorOptions;
   readonly #services = new Map<string, ServiceEntry>();
   readonly #runners = new Map<string, ActionRunner>();
@@ -58,9 +65,16 @@ export class Supervisor implements RunnerHost {
     const sup = new Supervisor(opts, new Store(opts.stateDir));
     sup.recovery = await recoverAfterCrash(sup.ctx.store);
     for (const s of sup.ctx.store.listServices()) sup.#services.set(s.spec.name, s);
-    sup.#loadFiles(false);
+    try {
+      sup.#loadFiles(false);
+    } catch (err) {
+      // A broken file must not keep the other services down; it is reported until fixed.
+      sup.configError = (err as Error).message;
+    }
     sup.#rebuild();
-    for (const s of sup.ctx.store.listServices()) if (s.desired === "up") sup.#startOne(s.spec.name);
+    for (const s of sup.ctx.store.listServices()) {
+      if (s.desired === "up") sup.#startOne(s.spec.name);
+    }
     return sup;
   }
 
@@ -71,7 +85,8 @@ export class Supervisor implements RunnerHost {
 
   /** All service definitions, by name. */
   services(): ServiceEntry[] {
-    return [...this.#services.values()].sort((a, b) => a.spec.name.localeCompare(b.spec.name));
+    // Plain code-unit order: names are [a-z0-9_], and localeCompare would load ICU collation data.
+    return [...this.#services.values()].sort((a, b) => (a.spec.name < b.spec.name ? -1 : 1));
   }
 
   /** One service, or a NOT_FOUND error suggesting the closest name. */
@@ -94,7 +109,10 @@ export class Supervisor implements RunnerHost {
   }
 
   /** Adds or replaces a service; a running service whose definition changed is restarted. */
-  async setService(input: unknown, source: ServiceSource = "rpc"): Promise<{ created: boolean; spec: ServiceSpec }> {
+  async setService(
+    input: unknown,
+    source: ServiceSource = "rpc",
+  ): Promise<{ created: boolean; spec: ServiceSpec }> {
     this.#assertOpen();
     const spec = validateService(input);
     const old = this.#services.get(spec.name);
@@ -129,7 +147,9 @@ export class Supervisor implements RunnerHost {
     if (others.length) {
       throw new HeroError(
         "SERVICE_IN_USE",
-        `Cannot remove "${name}": ${others.map((o) => `"${o.spec.name}"`).join(", ")} depend(s) on it`,
+        `Cannot remove "${name}": ${
+          others.map((o) => `"${o.spec.name}"`).join(", ")
+        } depend(s) on it`,
       );
     }
     await this.stopService(name);
@@ -188,10 +208,56 @@ export class Supervisor implements RunnerHost {
     return runners.filter((r) => r.kill(signal)).length;
   }
 
+  /** One action's runner, or ACTION_NOT_FOUND. */
+  runner(service: string, action: string): ActionRunner {
+    const r = this.runners(service).find((x) => x.spec.name === action);
+    if (!r) {
+      throw new HeroError("ACTION_NOT_FOUND", `Service "${service}" has no action "${action}"`, {
+        details: { service, action },
+      });
+    }
+    return r;
+  }
+
+  /** Starts one action and the actions it depends on (transitively). */
+  startAction(service: string, action: string): void {
+    this.#assertOpen();
+    const seen = new Set<string>();
+    const walk = (key: string) => {
+      if (seen.has(key)) return;
+      seen.add(key);
+      const r = this.#runners.get(key);
+      if (!r) return;
+      for (const dep of r.spec.depends_on) walk(dep);
+      r.start();
+    };
+    walk(this.runner(service, action).key);
+  }
+
+  /** Stops one action after the actions that depend on it (transitively). */
+  async stopAction(service: string, action: string): Promise<void> {
+    const root = this.runner(service, action);
+    const set = new Set<ActionRunner>([root]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const r of this.#runners.values()) {
+        if (set.has(r) || !(r.active || r.desired)) continue;
+        if ((this.#deps.get(r.key) ?? []).some((d) => [...set].some((x) => x.key === d))) {
+          set.add(r);
+          grew = true;
+        }
+      }
+    }
+    await this.#stopRunners([...set]);
+  }
+
   /** Re-reads the TOML directory: adds, updates and removes file-defined services. */
   async reload(): Promise<{ added: string[]; updated: string[]; removed: string[] }> {
     this.#assertOpen();
-    return await this.#loadFiles(true);
+    const r = await this.#loadFiles(true);
+    this.configError = null;
+    return r;
   }
 
   /** Stops everything (dependents first) and closes the store; wanted states are kept. */
@@ -211,7 +277,9 @@ export class Supervisor implements RunnerHost {
       if (!dep) continue;
       // `after` only orders services that are both wanted; `requires` made the dependency wanted.
       if (!dep.desired && !dep.active && dep.state !== "succeeded") continue;
-      if (!dep.ready) return `${key} (${dep.state}${dep.state === "running" ? `, ${dep.health}` : ""})`;
+      if (!dep.ready) {
+        return `${key} (${dep.state}${dep.state === "running" ? `, ${dep.health}` : ""})`;
+      }
     }
     return undefined;
   }
@@ -304,7 +372,9 @@ export class Supervisor implements RunnerHost {
     }
     if (!apply) {
       // At open: nothing runs yet, so just record the definitions.
-      for (const name of result.removed) (this.store.removeService(name), this.#services.delete(name));
+      for (const name of result.removed) {
+        (this.store.removeService(name), this.#services.delete(name));
+      }
       for (const spec of files) {
         const isNew = !this.#services.has(spec.name);
         this.store.putService(spec, "file", isNew ? (spec.autostart ? "up" : "down") : undefined);
@@ -331,7 +401,9 @@ export class Supervisor implements RunnerHost {
         this.#services.set(spec.name, { spec, source: "file" });
       }
       this.#rebuild();
-      for (const name of result.added) if (this.#services.get(name)!.spec.autostart) this.startService(name);
+      for (const name of result.added) {
+        if (this.#services.get(name)!.spec.autostart) this.startService(name);
+      }
       for (const name of restart) this.startService(name);
       return result;
     })();

@@ -26,6 +26,11 @@ export interface ApiOptions {
   methods: MethodSpec<any, any>[];
   /** Shared schemas, referenced from params and results as `#/components/schemas/<Name>`. */
   components?: { schemas?: Record<string, unknown> };
+  /**
+   * When params validators are compiled: `eager` (default) at construction, so a bad schema
+   * fails at once; `lazy` on a method's first call, which saves memory in long-lived services.
+   */
+  compileValidators?: "eager" | "lazy";
 }
 
 /** An OpenRPC 1.3 document. */
@@ -57,10 +62,17 @@ export class RpcApi {
       if (spec.name.startsWith("rpc.")) {
         throw new Error(`Method "${spec.name}": names starting with "rpc." are reserved`);
       }
-      const validate = compileParamsValidator(ajv, spec.name, spec.params, {
-        structure: spec.paramStructure ?? "either",
-        components: options.components,
-      });
+      const compile = () =>
+        compileParamsValidator(ajv, spec.name, spec.params, {
+          structure: spec.paramStructure ?? "either",
+          components: options.components,
+        });
+      let validate: ParamsValidator;
+      if (options.compileValidators === "lazy") {
+        // Compiled on first call: a long-lived service with many methods keeps only what it uses.
+        let compiled: ParamsValidator | undefined;
+        validate = (raw) => (compiled ??= compile())(raw);
+      } else validate = compile();
       this.#methods.set(spec.name, { spec, validate });
     }
     this.document = {

@@ -1,0 +1,96 @@
+/** The hero_proc CLI as a user runs it: real daemon in the background, real commands, real output. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+import { daemonEnv, LAUNCHER, tempDir } from "../test_support.ts";
+
+function cli(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [LAUNCHER, ...args], {
+    env: { ...process.env, ...env, NO_COLOR: "" },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test("CLI: start, service add, list, status, run, jobs, logs, errors, stop", () => {
+  const { dir, cleanup } = tempDir();
+  const env = daemonEnv(dir);
+  try {
+    let r = cli(env, "list");
+    assert.equal(r.code, 1);
+    assert.match(
+      r.err,
+      /hero_proc is not running \(no daemon at .*rpc\.sock\)\.\nStart it with: hero_proc start/,
+    );
+
+    r = cli(env, "start");
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /hero_proc started \(pid \d+\)/);
+    r = cli(env, "start");
+    assert.match(r.out, /already running/);
+
+    r = cli(env, "service", "add", "sleeper", "--", "sleep", "300");
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Added service "sleeper"/);
+    r = cli(
+      env,
+      "service",
+      "add",
+      "greeter",
+      "--oneshot",
+      "--env",
+      "WHO=world",
+      "--",
+      "echo hello $WHO",
+    );
+    assert.equal(r.code, 0, r.err);
+    r = cli(env, "service", "start", "sleeper");
+    assert.match(r.out, /sleeper: running \(pid \d+\)/);
+
+    r = cli(env, "list");
+    assert.equal(r.code, 0);
+    const lines = r.out.trim().split("\n");
+    assert.match(lines[0], /^name\s+state\s+pid\s+uptime\s+restarts\s+health\s+cpu\s+memory$/);
+    assert.match(r.out, /sleeper\s+running\s+\d+\s+\S+\s+0\s+unknown\s+[\d.]+%\s+[\d.]+[km]b/);
+    assert.ok(!r.out.includes("\x1b["), "no colour when not on a TTY");
+
+    r = cli(env, "list", "--json");
+    const list = JSON.parse(r.out) as { name: string; state: string; pid: number }[];
+    assert.deepEqual(list.map((s) => [s.name, s.state]), [["greeter", "succeeded"], [
+      "sleeper",
+      "running",
+    ]]);
+
+    r = cli(env, "status", "greeter");
+    assert.match(r.out, /greeter\s+succeeded/);
+    assert.match(r.out, /greeter\.main\.stdout hello world/);
+
+    r = cli(env, "status", "sleepr");
+    assert.equal(r.code, 1);
+    assert.match(r.err, /Unknown service "sleepr"; did you mean "sleeper"\?/);
+
+    r = cli(env, "run", "--", "sh", "-c", "echo to-out; echo to-err >&2; exit 5");
+    assert.equal(r.code, 5);
+    assert.equal(r.out, "to-out\n");
+    assert.match(r.err, /to-err\n/);
+
+    r = cli(env, "jobs", "--json");
+    const jobs = JSON.parse(r.out) as { service: string; exit_code: number }[];
+    assert.equal(jobs[0].exit_code, 5);
+
+    r = cli(env, "logs", "greeter", "--json");
+    assert.equal(JSON.parse(r.out.trim().split("\n")[0]).line, "hello world");
+
+    r = cli(env, "service", "remove", "sleeper");
+    assert.equal(r.code, 0, r.err);
+    r = cli(env, "bogus");
+    assert.equal(r.code, 2);
+    assert.match(r.err, /Unknown command "bogus"/);
+  } finally {
+    const r = cli(env, "stop");
+    assert.match(r.out, /hero_proc stopped|not running/);
+    cleanup();
+  }
+});

@@ -1,0 +1,90 @@
+/**
+ * Output capture with hostile children: very long lines, binary output, no final newline, a
+ * child writing faster than the disk, and a child under a PTY.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { LineSplitter } from "./line_splitter.ts";
+import { openTestSupervisor, waitFor } from "../test_support.ts";
+
+test("LineSplitter: lines across chunks, CRLF, long lines cut, invalid UTF-8 replaced, tail on end", () => {
+  const out: string[] = [];
+  const s = new LineSplitter((l) => out.push(l), 8);
+  const enc = new TextEncoder();
+  s.push(enc.encode("ab"));
+  s.push(enc.encode("c\r\nde"));
+  s.push(enc.encode("f\n0123456789abcdefXY\n"));
+  s.push(new Uint8Array([0xff, 0xfe, 0x41, 10]));
+  s.push(enc.encode("tail"));
+  s.end();
+  assert.deepEqual(out, ["abc", "def", "01234567", "89abcdef", "XY", "\ufffd\ufffdA", "tail"]);
+});
+
+test("a 1 MB line, binary output and a missing final newline are captured without loss of text", async () => {
+  const { sup, close } = await openTestSupervisor();
+  try {
+    await sup.setService({
+      name: "weird",
+      kind: "oneshot",
+      exec: [
+        "sh",
+        "-c",
+        "head -c 1048576 /dev/zero | tr '\\0' x; echo; head -c 4096 /dev/urandom; printf '\\nlast'",
+      ],
+    });
+    const [r] = sup.runners("weird");
+    await waitFor("done", () => r.state === "succeeded", 10_000);
+    const lines = sup.ctx.sink.query({ jobId: r.jobId!, limit: 10_000 });
+    const xs = lines.filter((l) => /^x+$/.test(l.line));
+    assert.equal(
+      xs.reduce((n, l) => n + l.line.length, 0),
+      1048576,
+      "the long line is kept, in pieces",
+    );
+    assert.ok(xs.every((l) => l.line.length <= 16384));
+    assert.equal(lines.at(-1)!.line, "last");
+  } finally {
+    await close();
+  }
+});
+
+test("a child writing 200 000 lines as fast as it can is never blocked and every line is stored", async () => {
+  const { sup, close } = await openTestSupervisor();
+  try {
+    await sup.setService({ name: "flood", kind: "oneshot", exec: "seq 1 200000" });
+    const [r] = sup.runners("flood");
+    await waitFor("done", () => r.state === "succeeded", 30_000);
+    sup.ctx.sink.flush();
+    const n = sup.store.db.prepare(
+      "SELECT COUNT(*) AS n, MIN(line) AS lo FROM logs WHERE job_id = ?",
+    ).get(r.jobId!);
+    assert.equal(Number(n!.n) + sup.ctx.sink.dropped, 200000);
+    assert.equal(sup.ctx.sink.dropped, 0);
+    const last = sup.ctx.sink.query({ jobId: r.jobId!, limit: 1 });
+    assert.equal(last[0].line, "200000");
+  } finally {
+    await close();
+  }
+});
+
+test("tty: true runs the action under a pseudo-terminal (node-pty) in its own group", async () => {
+  const { sup, close } = await openTestSupervisor();
+  try {
+    await sup.setService({
+      name: "terminal_app",
+      kind: "oneshot",
+      tty: true,
+      exec: ["sh", "-c", "if [ -t 1 ]; then echo is-a-tty; fi; tty"],
+    });
+    const [r] = sup.runners("terminal_app");
+    await waitFor("done", () => r.state === "succeeded", 10_000);
+    const lines = sup.ctx.sink.query({ jobId: r.jobId! }).map((l) => l.line);
+    assert.equal(lines[0], "is-a-tty");
+    assert.match(lines[1], /^\/dev\/pts\/\d+$/);
+    const job = sup.store.getJob(r.jobId!)!;
+    assert.equal(job.pid, job.pgid);
+    assert.equal(job.exit_code, 0);
+  } finally {
+    await close();
+  }
+});
