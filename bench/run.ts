@@ -11,6 +11,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const benches: Record<string, string> = {
   rpc: "rpc_roundtrip.ts",
   mcp: "mcp_gateway.deno.ts",
+  logs_ingest: "logs_ingest.ts",
+  logs_capture: "logs_capture.ts",
+  logs_query: "logs_query.ts",
 };
 // `*.deno.ts` benches run on Deno (the router's runtime), the others on this Node.
 const deno = path.join(here, "..", "node_modules", ".bin", "deno");

@@ -75,4 +75,21 @@ export type {
   Runtime,
   ServeHooks,
   UpgradeHandler,
+  StreamingResponse,
 } from "./src/runtime/types.ts";
+export {
+  HeroLogger,
+  type HeroLoggerOptions,
+  LOG_LEVELS,
+  type LogLevel,
+  sourceSegment,
+} from "./src/logger/hero_logger.ts";
+export type { ShipperStats } from "./src/logger/log_shipper.ts";
+export { followLogs, type FollowOptions, type LogRecord } from "./src/logger/log_follower.ts";
+export { readSse, type SseEvent } from "./src/logger/sse_reader.ts";
+export {
+  HeroLifecycle,
+  type HeroLifecycleOptions,
+  type RunContext,
+} from "./src/lifecycle/hero_lifecycle.ts";
+export { parseEnvPairs, splitArgs } from "./src/lifecycle/split_args.ts";

@@ -1,58 +1,67 @@
 /**
- * The notes service binary: `main.ts run` serves the notes API on
- * `<socket root>/notes/rpc.sock` until SIGINT/SIGTERM. Runs on Deno and Node.
+ * The notes service binary, built on HeroLifecycle: `main.ts run` serves the notes API on
+ * `<socket root>/notes/rpc.sock` until SIGINT/SIGTERM; `main.ts start` registers it with
+ * hero_proc and returns once it is healthy; `stop`, `status` and `logs [-f]` act on that
+ * registration. Runs on Deno and Node.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { HeroServer } from "../../sdk/mod.ts";
+import { HeroLifecycle, HeroServer } from "../../sdk/mod.ts";
 import { notesApi } from "./notes_api.ts";
 import { NoteStore } from "./note_store.ts";
 
-const { values, positionals } = parseArgs({
-  args: process.argv.slice(2),
-  allowPositionals: true,
-  options: {
-    db: { type: "string" },
-    "service-name": { type: "string", default: "notes" },
-    "socket-dir": { type: "string" },
-    help: { type: "boolean", short: "h" },
+const file = fileURLToPath(import.meta.url);
+const onDeno = process.versions.deno !== undefined;
+// How hero_proc runs this file again: same runtime, same flags.
+const self = onDeno
+  ? [process.execPath, "run", "--allow-all", file]
+  : [process.execPath, "--disable-warning=ExperimentalWarning", file];
+
+const lifecycle = new HeroLifecycle({
+  name: "notes",
+  description: "Notes: a small example service (create, list, update, tag notes)",
+  self,
+  commandHint: `${onDeno ? "deno run -A" : "node"} ${path.relative(process.cwd(), file) || file}`,
+  run: async ({ serviceName, args, socketRoot, logger, signal }) => {
+    const { values } = parseArgs({
+      args,
+      options: { db: { type: "string" }, "socket-dir": { type: "string" } },
+    });
+    const dbPath = values.db ?? process.env.NOTES_DB ??
+      path.join(os.homedir(), "hero", "var", "notes", "notes.db");
+    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+    const store = new NoteStore(dbPath);
+    const server = new HeroServer({
+      name: serviceName,
+      api: notesApi(store),
+      socketRoot: values["socket-dir"] ?? socketRoot,
+    });
+    try {
+      await server.start();
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+    const sock = server.rpcSocketPath;
+    logger.info(`serving on ${sock}`, { db: dbPath, pid: process.pid });
+    console.log(`notes is serving on ${sock} (database ${dbPath})`);
+    console.log("Try it:");
+    console.log(`  curl -s --unix-socket ${sock} http://localhost/openrpc.json`);
+    console.log(
+      `  curl -s --unix-socket ${sock} http://localhost/rpc -H 'content-type: application/json' \\\n` +
+        `    -d '{"jsonrpc":"2.0","id":1,"method":"notes.create","params":{"title":"Hello"}}'`,
+    );
+    console.log("Press Ctrl-C to stop.");
+    await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+    await server.close();
+    store.close();
+    logger.info("stopped");
+    console.log("notes stopped");
   },
 });
 
-const command = positionals[0] ?? "run";
-if (values.help || command !== "run") {
-  console.log("usage: notes run [--db FILE] [--service-name NAME] [--socket-dir DIR]");
-  process.exit(values.help ? 0 : 2);
-}
-
-const dbPath = values.db ?? process.env.NOTES_DB ??
-  path.join(os.homedir(), "hero", "var", "notes", "notes.db");
-fs.mkdirSync(path.dirname(dbPath), { recursive: true });
-const store = new NoteStore(dbPath);
-const server = new HeroServer({
-  name: values["service-name"]!,
-  api: notesApi(store),
-  socketRoot: values["socket-dir"],
-});
-
-try {
-  await server.start();
-} catch (err) {
-  console.error((err as Error).message);
-  process.exit(1);
-}
-const sock = server.rpcSocketPath;
-console.log(`notes is serving on ${sock} (database ${dbPath})`);
-console.log("Try it:");
-console.log(`  curl -s --unix-socket ${sock} http://localhost/openrpc.json`);
-console.log(
-  `  curl -s --unix-socket ${sock} http://localhost/rpc -H 'content-type: application/json' \\\n` +
-    `    -d '{"jsonrpc":"2.0","id":1,"method":"notes.create","params":{"title":"Hello"}}'`,
-);
-console.log("Press Ctrl-C to stop.");
-await server.closeOnSignal();
-store.close();
-console.log("notes stopped");
+process.exitCode = await lifecycle.main(process.argv.slice(2));

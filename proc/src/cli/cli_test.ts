@@ -81,7 +81,7 @@ test("CLI: start, service add, list, status, run, jobs, logs, errors, stop", () 
     assert.equal(jobs[0].exit_code, 5);
 
     r = cli(env, "logs", "greeter", "--json");
-    assert.equal(JSON.parse(r.out.trim().split("\n")[0]).line, "hello world");
+    assert.equal(JSON.parse(r.out.trim().split("\n")[0]).message, "hello world");
 
     r = cli(env, "service", "remove", "sleeper");
     assert.equal(r.code, 0, r.err);

@@ -9,9 +9,9 @@ import { CliError } from "./client.ts";
 import { print, serveCommand, startCommand, stopCommand } from "./daemon_commands.ts";
 import { jobsCommand, runCommand } from "./job_commands.ts";
 import { callDaemon } from "./client.ts";
+import { logsCommand } from "./logs_command.ts";
 import {
   listCommand,
-  logsCommand,
   serviceAddCommand,
   serviceVerbCommand,
   statusCommand,
@@ -29,7 +29,8 @@ Usage:
   hero_proc service start|stop|restart|remove NAME
   hero_proc run [--detach] -- CMD      run a command as a tracked job
   hero_proc jobs [--service NAME]      recent jobs
-  hero_proc logs NAME|JOB_ID [-f] [-n N]
+  hero_proc logs [PREFIX|JOB_ID] [-f] [-n N] [--level L] [--since T] [--until T] [--grep TEXT] [--job ID]
+  hero_proc logs --tree [PREFIX] [--depth N]   log sources as a tree with counts
   hero_proc reload                     re-read ~/hero/cfg/hero_proc/*.toml
   hero_proc info                       daemon information
 
@@ -64,6 +65,13 @@ export async function main(argv: string[]): Promise<number> {
       cwd: { type: "string" },
       env: { type: "string", multiple: true },
       "no-start": { type: "boolean" },
+      level: { type: "string" },
+      since: { type: "string" },
+      until: { type: "string" },
+      grep: { type: "string" },
+      job: { type: "string" },
+      tree: { type: "boolean" },
+      depth: { type: "string" },
     },
   });
   const json = o.json === true;
@@ -137,9 +145,16 @@ export async function main(argv: string[]): Promise<number> {
       );
       return 0;
     case "logs":
-      await logsCommand(paths, need("service name or job id"), {
+      await logsCommand(paths, args[0], {
         follow: o.follow,
         lines: o.lines ? Number(o.lines) : undefined,
+        level: o.level,
+        since: o.since,
+        until: o.until,
+        grep: o.grep,
+        job: o.job,
+        tree: o.tree,
+        depth: o.depth ? Number(o.depth) : undefined,
       }, json);
       return 0;
     case "reload": {

@@ -8,6 +8,9 @@ import { HeroServer } from "@hero/sdk";
 import { adminForDaemon } from "../admin/mount.ts";
 import { createProcApi } from "../rpc/api.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
+import { LogStore } from "../logs/log_store.ts";
+import { logStoreOptions } from "../logs/log_config.ts";
+import { logAdminRoutes } from "../logs/log_admin.ts";
 import type { ProcPaths } from "./paths.ts";
 import { lockStateDir } from "./state_lock.ts";
 
@@ -18,6 +21,8 @@ export const VERSION = "0.1.0";
 export interface Daemon {
   supervisor: Supervisor;
   server: HeroServer;
+  /** The log store (`<state dir>/logs.db`), also the supervisor's capture sink. */
+  logs: LogStore;
   /** Resolves when the daemon has fully stopped. */
   closed: Promise<void>;
   /** Stops services, closes the socket and the store. */
@@ -39,7 +44,9 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     })();
     return closing;
   };
+  const logs = new LogStore(logStoreOptions(paths.stateDir, process.env));
   const api = createProcApi({
+    logs: () => logs,
     sup: () => {
       if (!sup) throw new Error("hero_proc is still starting");
       return sup;
@@ -56,19 +63,35 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
   const server = new HeroServer({
     name: "hero_proc",
     api,
-    admin: admin.handler,
     adminUpgrade: admin.onUpgrade,
     socketRoot: paths.socketRoot,
-    health: () => (sup ? { status: "ok" } : { status: "degraded", reason: "starting" }),
+    health: () =>
+      !sup
+        ? { status: "degraded", reason: "starting" }
+        : logs.disk.state.low
+        ? { status: "degraded", reason: `log lines refused: ${logs.disk.describe()}` }
+        : { status: "ok" },
+    // The log store's routes (/logs/follow, /logs/tree, /logs/stats) first, then the admin UI.
+    admin: async (req, info) => logAdminRoutes(logs, req) ?? await admin.handler(req, info),
   });
-  await server.start();
+  try {
+    await server.start();
+  } catch (err) {
+    logs.close();
+    throw err;
+  }
   let unlock: () => void = () => {};
   try {
     unlock = lockStateDir(paths.stateDir);
-    sup = await Supervisor.open({ stateDir: paths.stateDir, configDir: paths.configDir });
+    sup = await Supervisor.open({
+      stateDir: paths.stateDir,
+      configDir: paths.configDir,
+      sink: logs,
+    });
   } catch (err) {
     unlock();
     await server.close();
+    logs.close();
     throw err;
   }
   // Stay subscribed: a second SIGTERM during a long shutdown must not kill us half-way.
@@ -80,5 +103,5 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   });
-  return { supervisor: sup, server, closed, close };
+  return { supervisor: sup, server, logs, closed, close };
 }

@@ -4,10 +4,12 @@ import { jobMethods } from "./job_methods.ts";
 import { SCHEMAS } from "./schemas.ts";
 import { serviceMethods } from "./service_methods.ts";
 import { type SystemHooks, systemMethods } from "./system_methods.ts";
+import { logMethods } from "../logs/log_methods.ts";
+import type { LogStore } from "../logs/log_store.ts";
 
 /** Builds the API around a (lazily available) supervisor; validators compile on first use. */
 export function createProcApi(
-  hooks: SystemHooks,
+  hooks: SystemHooks & { logs?: () => LogStore },
   compileValidators: "eager" | "lazy" = "lazy",
 ): RpcApi {
   return defineApi({
@@ -19,7 +21,12 @@ export function createProcApi(
         "The Hero process supervisor: services made of actions, jobs, restarts with backoff, health checks, dependencies and captured output.",
       license: { name: "Apache-2.0" },
     },
-    methods: [...serviceMethods(hooks.sup), ...jobMethods(hooks.sup), ...systemMethods(hooks)],
+    methods: [
+      ...serviceMethods(hooks.sup),
+      ...jobMethods(hooks.sup),
+      ...systemMethods(hooks),
+      ...(hooks.logs ? logMethods(hooks.logs) : []),
+    ],
     components: { schemas: SCHEMAS },
   });
 }

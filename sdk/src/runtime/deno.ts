@@ -9,6 +9,8 @@ import type {
   Listener,
   ListenLimits,
   Runtime,
+  SimpleRequest,
+  StreamingResponse,
   TransportTarget,
 } from "./types.ts";
 
@@ -68,6 +70,49 @@ function createTransport(target: TransportTarget): HttpTransport {
   };
 }
 
+async function streamRequest(
+  target: TransportTarget,
+  r: SimpleRequest,
+): Promise<StreamingResponse> {
+  const client = "socketPath" in target
+    ? Deno.createHttpClient({ proxy: { transport: "unix", path: target.socketPath } })
+    : Deno.createHttpClient({});
+  const base = "baseUrl" in target ? target.baseUrl.replace(/\/$/, "") : "http://localhost";
+  try {
+    const res = await fetch(base + r.path, {
+      method: r.method,
+      body: r.body,
+      headers: r.headers,
+      signal: r.signal,
+      client,
+    });
+    const reader = res.body!.getReader();
+    // The connection is closed with its client once the body ends or is cancelled.
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            controller.close();
+            client.close();
+          } else controller.enqueue(value);
+        } catch (err) {
+          client.close();
+          controller.error(err);
+        }
+      },
+      async cancel() {
+        await reader.cancel().catch(() => {});
+        client.close();
+      },
+    });
+    return { status: res.status, headers: res.headers, body };
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+}
+
 /** The Deno runtime adapter. */
 export const runtime: Runtime = {
   name: "deno",
@@ -77,6 +122,7 @@ export const runtime: Runtime = {
   serveUnix,
   serveTcp,
   transport: createTransport,
+  streamRequest,
   canConnect: async (path) => {
     try {
       const conn = await Deno.connect({ transport: "unix", path });

@@ -19,6 +19,7 @@ import type {
   Runtime,
   ServeHooks,
   SimpleRequest,
+  StreamingResponse,
   TransportTarget,
 } from "./types.ts";
 import { knownBodyOf } from "../server/response_bytes.ts";
@@ -181,6 +182,33 @@ function createTransport(target: TransportTarget): HttpTransport {
   };
 }
 
+function streamRequest(target: TransportTarget, r: SimpleRequest): Promise<StreamingResponse> {
+  const base = "baseUrl" in target ? new URL(target.baseUrl) : undefined;
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { ...r.headers };
+    if (r.body !== undefined) headers["content-length"] = String(Buffer.byteLength(r.body));
+    const req = http.request({
+      method: r.method,
+      path: (base ? base.pathname.replace(/\/$/, "") : "") + r.path,
+      headers,
+      signal: r.signal,
+      ...(base ? { host: base.hostname, port: base.port || 80 } : {
+        socketPath: (target as { socketPath: string }).socketPath,
+      }),
+    }, (res) => {
+      const h = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") h.set(k, v);
+      resolve({
+        status: res.statusCode ?? 0,
+        headers: h,
+        body: Readable.toWeb(res) as ReadableStream<Uint8Array>,
+      });
+    });
+    req.on("error", reject);
+    req.end(r.body);
+  });
+}
+
 /** The Node runtime adapter (also used on Bun). */
 export const runtime: Runtime = {
   name: "bun" in process.versions ? "bun" : "node",
@@ -191,6 +219,7 @@ export const runtime: Runtime = {
   serveTcp: (hostname, port, handler, limits) =>
     serve({ host: hostname, port }, handler, limits, "tcp"),
   transport: createTransport,
+  streamRequest,
   canConnect: (path) =>
     new Promise((resolve) => {
       const sock = net.connect({ path });

@@ -70,6 +70,14 @@ export interface HttpTransport {
   close(): void;
 }
 
+/** A response whose body is read as it arrives (Server-Sent Events, long downloads). */
+export interface StreamingResponse {
+  status: number;
+  headers: Headers;
+  /** The body; cancel it to close the connection. */
+  body: ReadableStream<Uint8Array>;
+}
+
 /** Where a transport connects: a Unix socket path or a `http://host:port` base URL. */
 export type TransportTarget = { socketPath: string } | { baseUrl: string };
 
@@ -106,6 +114,8 @@ export interface Runtime {
   ): Promise<Listener>;
   /** Creates a pooled HTTP client for a Unix socket or a base URL. */
   transport(target: TransportTarget): HttpTransport;
+  /** Sends one request on its own connection and streams the response body (optional). */
+  streamRequest?(target: TransportTarget, request: SimpleRequest): Promise<StreamingResponse>;
   /** Resolves true if something accepts connections on the Unix socket at `path`. */
   canConnect(path: string): Promise<boolean>;
   /** File information without following symlinks, or undefined if the path does not exist. */

@@ -1,0 +1,210 @@
+/**
+ * The SDK lifecycle against a real hero_proc process: `start` registers, starts and waits for
+ * health; `status`, `logs` and `stop` act on the registration; and the three failures a user
+ * meets — the binary crashes at boot, it never becomes healthy, hero_proc is not running —
+ * each end with a non-zero exit and a message saying what failed and what to do.
+ */
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import process from "node:process";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { RpcClient } from "../sdk/mod.ts";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const node = path.join(repo, "node_modules/node/bin/node");
+const nodeArgs = ["--disable-warning=ExperimentalWarning"];
+const fixture = path.join(repo, "e2e/fixtures/lifecycle_fixture.ts");
+const notes = path.join(repo, "examples/notes/main.ts");
+const heroProc = path.join(repo, "proc/bin/hero_proc.mjs");
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(file: string, args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(node, [...nodeArgs, file, ...args], {
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe("service lifecycle with hero_proc", () => {
+  let dir: string;
+  let env: Record<string, string>;
+  let daemon: ReturnType<typeof spawn>;
+
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-lifecycle-"));
+    env = { PATH_SOCKET: path.join(dir, "s"), HERO_PROC_LOG_MIN_FREE: "0" };
+    daemon = spawn(node, [
+      ...nodeArgs,
+      heroProc,
+      "serve",
+      "--state-dir",
+      path.join(dir, "state"),
+      "--config-dir",
+      path.join(dir, "cfg"),
+    ], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    const sock = path.join(dir, "s/hero_proc/rpc.sock");
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        const c = new RpcClient(sock, { timeoutMs: 1000 });
+        await c.call("system.info");
+        c.close();
+        break;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  });
+
+  after(async () => {
+    daemon.kill("SIGTERM");
+    await new Promise((r) => daemon.once("exit", r));
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("notes: start registers and waits for health; status, logs, stop act on it", async () => {
+    const db = path.join(dir, "notes.db");
+    const started = await run(notes, ["start", "--run-args", `--db ${db}`], env);
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(
+      started.stdout,
+      /^notes is running \(pid \d+\) and healthy, supervised by hero_proc/,
+    );
+    const client = new RpcClient(path.join(dir, "s/notes/rpc.sock"));
+    const note = await client.call<{ id: number }>("notes.create", { title: "via hero_proc" });
+    assert.ok(note.id >= 1);
+    client.close();
+    const status = await run(notes, ["status"], env);
+    assert.equal(status.code, 0);
+    assert.match(status.stdout, /^notes: running \(pid \d+\), health healthy/);
+    // The service's own logger ships within a second; captured stdout is there at once.
+    let logs = await run(notes, ["logs", "-n", "20"], env);
+    for (let i = 0; i < 10 && !/INFO {2}notes serving/.test(logs.stdout); i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      logs = await run(notes, ["logs", "-n", "20"], env);
+    }
+    assert.equal(logs.code, 0);
+    assert.match(logs.stdout, /INFO {2}notes serving on .*notes\/rpc\.sock/, "the HeroLogger line");
+    assert.match(
+      logs.stdout,
+      /notes\.main\.stdout notes is serving on/,
+      "the captured stdout line",
+    );
+    const stopped = await run(notes, ["stop"], env);
+    assert.equal(stopped.code, 0);
+    assert.match(stopped.stdout, /notes stopped/);
+    const after = await run(notes, ["status"], env);
+    assert.equal(after.code, 3);
+    assert.match(after.stdout, /^notes: stopped/);
+  });
+
+  it("--start with --service-name and --env registers under that name with that environment", async () => {
+    const r = await run(fixture, [
+      "--start",
+      "--service-name",
+      "fixture_two",
+      "--env",
+      "FIXTURE_MARKER=m42",
+    ], env);
+    assert.equal(r.code, 0, r.stderr);
+    const proc = new RpcClient(path.join(dir, "s/hero_proc/rpc.sock"));
+    try {
+      const svc = await proc.call<
+        { spec: { actions: { exec: string[]; env: Record<string, string> }[] } }
+      >("service.get", { name: "fixture_two" });
+      assert.deepEqual(svc.spec.actions[0].exec.slice(-3), [
+        "run",
+        "--service-name",
+        "fixture_two",
+      ]);
+      assert.equal(svc.spec.actions[0].env.FIXTURE_MARKER, "m42");
+      // The service's logger flushes within a second of the line.
+      let marker: string | undefined;
+      for (let i = 0; i < 50 && !marker; i++) {
+        const page = await proc.call<{ lines: { fields?: { env_marker: string } }[] }>(
+          "logs.query",
+          { source: "fixture_two.http" },
+        );
+        marker = page.lines[0]?.fields?.env_marker;
+        if (!marker) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(marker, "m42");
+    } finally {
+      await proc.call("service.stop", { name: "fixture_two" });
+      proc.close();
+    }
+  });
+
+  it("a binary that crashes at boot: start exits 1 with the reason and its last lines", async () => {
+    const r = await run(fixture, [
+      "start",
+      "--service-name",
+      "crasher",
+      "--run-args",
+      "--mode crash",
+    ], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Cannot start "crasher": it exited during startup/);
+    assert.match(r.stderr, /Last log lines:/);
+    assert.match(r.stderr, /crasher\.main\.stderr loading \/nope\/fixture\.toml/);
+    assert.match(r.stderr, /config file \/nope\/fixture\.toml not found/);
+    assert.match(r.stderr, /See more: fixture logs {3}\(or: hero_proc logs crasher\)/);
+    const status = await run(fixture, ["status", "--service-name", "crasher"], env);
+    assert.notEqual(status.code, 0, "it was stopped, not left crash-looping");
+  });
+
+  it("a binary that never becomes healthy: start gives up after --timeout and says so", async () => {
+    const t0 = Date.now();
+    const r = await run(fixture, [
+      "start",
+      "--service-name",
+      "hanger",
+      "--run-args",
+      "--mode hang",
+      "--timeout",
+      "2",
+    ], env);
+    assert.equal(r.code, 1);
+    assert.ok(Date.now() - t0 < 20_000);
+    assert.match(
+      r.stderr,
+      /^Cannot start "hanger": it is running \(pid \d+\) but its health check did not pass within 2 s/,
+    );
+    assert.match(r.stderr, /waiting for a database that never comes/);
+    assert.match(r.stderr, /hero_proc logs hanger/);
+  });
+
+  it("hero_proc is not running: start exits 1 and says how to start it", async () => {
+    const r = await run(fixture, ["start"], { PATH_SOCKET: path.join(dir, "empty") });
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /^hero_proc is not running \(nothing answers on .*empty\/hero_proc\/rpc\.sock\)\.\nStart it with: hero_proc start/,
+    );
+  });
+
+  it("bad lifecycle arguments are refused before anything is registered", async () => {
+    const r = await run(fixture, ["start", "--env", "NOEQUALS"], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Bad --env "NOEQUALS": use NAME=value/);
+    const bad = await run(fixture, ["start", "--service-name", "Bad-Name"], env);
+    assert.equal(bad.code, 2);
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * The flood scenario behind the flood test (5 s, `npm test`) and `npm run stress` (60 s): a
+ * real hero_proc process supervises `yes` printing as fast as it can next to a calm service
+ * printing a numbered tick every 100 ms. Measured: how long each calm line takes to become
+ * visible (`logs.follow`), whether any calm line is missing, and the size of the store
+ * against its cap (sampled every 250 ms).
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { RpcClient } from "@hero/sdk";
+
+/** What the scenario measured. */
+export interface FloodResult {
+  seconds: number;
+  capBytes: number;
+  /** Longest time from a calm line being printed to it being visible, in ms. */
+  maxDelayMs: number;
+  /** Calm lines seen, and calm lines missing from the numbered sequence. */
+  calmSeen: number;
+  calmMissing: number;
+  /** Largest sampled size: database pages in use, and files on disk (db + wal). */
+  maxUsedBytes: number;
+  maxFileBytes: number;
+  /** Flood lines stored and refused by the rate limit (from logs.stats at the end). */
+  stored: number;
+  rateLimited: number;
+  queueFull: number;
+  /** Lines written to the store during the run, and the "N lines dropped" records seen. */
+  written: number;
+  dropRecords: number;
+  /** Most lines waiting in hero_proc's memory at a sample. */
+  maxQueued: number;
+}
+
+const launcher = fileURLToPath(new URL("../../bin/hero_proc.mjs", import.meta.url));
+
+/** Runs the scenario; everything it starts is stopped and removed before it returns. */
+export async function runFlood(
+  seconds: number,
+  capBytes: number,
+  env: Record<string, string> = {},
+): Promise<FloodResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hero_flood_"));
+  const sockets = path.join(dir, "s");
+  const daemon = spawn(process.execPath, [
+    launcher,
+    "serve",
+    "--state-dir",
+    path.join(dir, "state"),
+    "--config-dir",
+    path.join(dir, "cfg"),
+    "--socket-dir",
+    sockets,
+  ], {
+    env: {
+      ...process.env,
+      HERO_PROC_LOG_MAX_BYTES: String(capBytes),
+      HERO_PROC_LOG_MIN_FREE: "0",
+      ...env,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise((r) => daemon.once("exit", r));
+  const rpc = new RpcClient(path.join(sockets, "hero_proc/rpc.sock"), { timeoutMs: 30_000 });
+  const dbFile = path.join(dir, "state/logs.db");
+  try {
+    for (let i = 0;; i++) {
+      try {
+        await rpc.call("system.info");
+        break;
+      } catch (err) {
+        if (i > 150) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const tick = "let i = 0; setInterval(() => console.log(`tick ${i++} ${Date.now()}`), 100);";
+    await rpc.call("service.set", {
+      service: { name: "calm", exec: [process.execPath, "-e", tick] },
+    });
+    await rpc.call("service.set", {
+      service: {
+        name: "flood",
+        exec: ["yes", "flood: the quick brown fox jumps over the lazy dog 0123456789"],
+      },
+    });
+    const end = Date.now() + seconds * 1000;
+    let maxUsed = 0, maxFile = 0, maxQueued = 0;
+    const size = (f: string) => {
+      try {
+        return fs.statSync(f).size;
+      } catch {
+        return 0;
+      }
+    };
+    const sampler = setInterval(() => {
+      maxFile = Math.max(maxFile, size(dbFile) + size(`${dbFile}-wal`));
+    }, 250);
+    const statsLoop = (async () => {
+      while (Date.now() < end) {
+        const s = await rpc.call<{ used_bytes: number; queued: number }>("logs.stats");
+        maxUsed = Math.max(maxUsed, s.used_bytes);
+        maxQueued = Math.max(maxQueued, s.queued);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    })();
+    let after: number | undefined;
+    let maxDelay = 0;
+    const ticks: number[] = [];
+    while (Date.now() < end) {
+      const r = await rpc.call<{ lines: { message: string }[]; last_id: number }>("logs.follow", {
+        source: "calm",
+        ...(after !== undefined ? { after_id: after } : {}),
+        timeout_ms: 2000,
+      });
+      const now = Date.now();
+      after = r.last_id;
+      for (const l of r.lines) {
+        const m = /^tick (\d+) (\d+)$/.exec(l.message);
+        if (!m) continue;
+        ticks.push(Number(m[1]));
+        // Ticks from before following started are backlog, not delay.
+        if (ticks.length > 1) maxDelay = Math.max(maxDelay, now - Number(m[2]));
+      }
+    }
+    await statsLoop;
+    clearInterval(sampler);
+    const stats = await rpc.call<
+      {
+        lines: number;
+        written_since_start: number;
+        dropped: { rate_limited: number; queue_full: number };
+      }
+    >("logs.stats");
+    const notes = await rpc.call<{ lines: unknown[] }>("logs.query", {
+      source: "flood",
+      level: "warn",
+      text: "lines dropped",
+      limit: 10_000,
+    });
+    const first = ticks[0] ?? 0, last = ticks.at(-1) ?? -1;
+    return {
+      seconds,
+      capBytes,
+      maxDelayMs: maxDelay,
+      calmSeen: ticks.length,
+      calmMissing: last - first + 1 - new Set(ticks).size,
+      maxUsedBytes: maxUsed,
+      maxFileBytes: maxFile,
+      stored: stats.lines,
+      rateLimited: stats.dropped.rate_limited,
+      queueFull: stats.dropped.queue_full,
+      maxQueued,
+      written: stats.written_since_start,
+      dropRecords: notes.lines.length,
+    };
+  } finally {
+    rpc.close();
+    daemon.kill("SIGTERM");
+    const timer = setTimeout(() => daemon.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The live tail for browsers and the SDK: `GET /logs/follow` on hero_proc's admin.sock streams
+ * matching lines as Server-Sent Events (`id:` = line id, `data:` = the line as JSON). Query
+ * parameters are the `logs.query` filters plus `after_id` (resume) or `backlog` (last N lines
+ * first). An `event: ready` with `last_id` marks the start of the live part. A reconnecting
+ * EventSource resumes from `Last-Event-ID`.
+ */
+import type { LogsQuery } from "./log_query.ts";
+import { queryLogs } from "./log_query.ts";
+import type { LogRecord, LogStore } from "./log_store.ts";
+import { lastId, recordFilter } from "./log_follow.ts";
+
+/** Lines a slow reader may have waiting before newer ones are skipped (and counted). */
+const MAX_BUFFERED = 10_000;
+
+/** Handles `GET /logs/follow`; returns undefined for other paths. */
+export function followSse(store: LogStore, request: Request): Response | undefined {
+  const url = new URL(request.url);
+  if (url.pathname !== "/logs/follow") return undefined;
+  if (request.method !== "GET") {
+    return new Response("Use GET /logs/follow\n", { status: 405, headers: { allow: "GET" } });
+  }
+  const p = url.searchParams;
+  const num = (k: string) => (p.has(k) ? Number(p.get(k)) : undefined);
+  const q: LogsQuery = {
+    source: p.get("source") ?? undefined,
+    level: (p.get("level") ?? undefined) as LogsQuery["level"],
+    job_id: num("job_id"),
+    text: p.get("text") ?? undefined,
+    since: p.get("since") ?? undefined,
+  };
+  let match: (r: LogRecord) => boolean;
+  try {
+    match = recordFilter(q);
+  } catch (err) {
+    return new Response(`${(err as Error).message}\n`, { status: 400 });
+  }
+  const resume = num("after_id") ??
+    (request.headers.has("last-event-id")
+      ? Number(request.headers.get("last-event-id"))
+      : undefined);
+  const backlog = Math.min(num("backlog") ?? 0, 10_000);
+  const enc = new TextEncoder();
+  let unsubscribe = () => {};
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const send = (r: LogRecord) => {
+        controller.enqueue(enc.encode(`id: ${r.id}\ndata: ${JSON.stringify(r)}\n\n`));
+      };
+      store.catchUp();
+      // Backlog and subscription happen in the same tick: no line can fall between them.
+      const first = resume !== undefined
+        ? queryLogs(store.db, { ...q, after_id: resume, limit: 10_000 }).lines
+        : backlog
+        ? queryLogs(store.db, { ...q, limit: backlog }).lines.reverse()
+        : [];
+      for (const r of first) send(r);
+      // Tells a reader where it stands, so it can resume without gaps even before any line.
+      const ready = Math.max(first.at(-1)?.id ?? 0, resume ?? 0, lastId(store));
+      controller.enqueue(enc.encode(`event: ready\ndata: {"last_id":${ready}}\n\n`));
+      let skipped = 0;
+      unsubscribe = store.subscribe((records) => {
+        for (const r of records) {
+          if (!match(r)) continue;
+          if ((controller.desiredSize ?? 0) < -MAX_BUFFERED) skipped++;
+          else {
+            if (skipped) {
+              controller.enqueue(enc.encode(`event: skipped\ndata: {"count":${skipped}}\n\n`));
+              skipped = 0;
+            }
+            send(r);
+          }
+        }
+      });
+      heartbeat = setInterval(() => controller.enqueue(enc.encode(": ping\n\n")), 15_000);
+      request.signal.addEventListener("abort", () => {
+        unsubscribe();
+        clearInterval(heartbeat);
+        try {
+          controller.close();
+        } catch { /* already closed */ }
+      });
+    },
+    cancel() {
+      unsubscribe();
+      clearInterval(heartbeat);
+    },
+  }, { highWaterMark: 0 });
+  return new Response(stream, {
+    headers: {
+      "content-type": "text/event-stream",
+      "cache-control": "no-store",
+      "x-accel-buffering": "no",
+    },
+  });
+}

@@ -1,0 +1,225 @@
+/**
+ * The `logs.*` methods: `logs.insert` (batches from services), `logs.query` (filters and
+ * pages), `logs.tree` (prefix tree), `logs.follow` (long poll for new lines; the admin socket
+ * also streams them as SSE) and `logs.stats`.
+ */
+import { defineMethod, HeroError, type MethodSpec, RpcError, toWireError } from "@hero/sdk";
+import type { CallContext } from "@hero/sdk";
+import { LEVELS } from "./log_schema.ts";
+import type { LogStore, NewLogLine } from "./log_store.ts";
+import { type LogsQuery, queryLogs } from "./log_query.ts";
+import { logTree } from "./log_tree.ts";
+import { checkSource } from "./source_pattern.ts";
+import { followOnce } from "./log_follow.ts";
+import { logStats } from "./log_stats.ts";
+
+/** Wire codes of the log errors. */
+export const LogErrorCode = { DiskLow: -32020, ShuttingDown: -32015 } as const;
+
+const LOCAL: Record<string, number> = {
+  LOGS_DISK_LOW: LogErrorCode.DiskLow,
+  SHUTTING_DOWN: LogErrorCode.ShuttingDown,
+};
+
+/** Most lines in one `logs.insert`. */
+export const MAX_INSERT_LINES = 10_000;
+/** Longest accepted message (bytes of UTF-16 code units, roughly). */
+export const MAX_MESSAGE = 64 * 1024;
+
+function mapped<P, R>(fn: (p: P, ctx: CallContext) => R | Promise<R>) {
+  return async (p: P, ctx: CallContext): Promise<R> => {
+    try {
+      return await fn(p, ctx);
+    } catch (err) {
+      if (err instanceof HeroError) {
+        if (LOCAL[err.code] !== undefined) {
+          throw new RpcError(LOCAL[err.code], err.message, { code: err.code, ...err.details });
+        }
+        const w = toWireError(err);
+        throw new RpcError(w.code, w.message, w.data);
+      }
+      throw err;
+    }
+  };
+}
+
+const level = { enum: [...LEVELS] };
+const record = {
+  type: "object",
+  properties: {
+    id: { type: "integer" },
+    ts: { type: "integer" },
+    level,
+    source: { type: "string" },
+    service: { type: ["string", "null"] },
+    job_id: { type: ["integer", "null"] },
+    message: { type: "string" },
+    fields: { type: "object" },
+  },
+};
+const time = { oneOf: [{ type: "integer", minimum: 0 }, { type: "string", minLength: 1 }] };
+const filterParams = [
+  { name: "source", schema: { type: "string" }, summary: "Source prefix; `*` matches one segment" },
+  { name: "level", schema: level, summary: "Minimum level" },
+  { name: "since", schema: time, summary: "ms since epoch, ISO time, or an age (15m, 2h, 7d)" },
+  { name: "until", schema: time },
+  { name: "job_id", schema: { type: "integer", minimum: 0 } },
+  {
+    name: "text",
+    schema: { type: "string", minLength: 1, maxLength: 500 },
+    summary: "Full-text words (substring)",
+  },
+];
+
+/** Validates a batch before anything is stored (all or nothing). */
+export function checkLines(lines: NewLogLine[]): void {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    const bad = checkSource(l.source) ??
+      (typeof l.message !== "string"
+        ? "message must be a string"
+        : l.message.length > MAX_MESSAGE
+        ? `message is longer than ${MAX_MESSAGE} characters`
+        : undefined);
+    if (bad) {
+      throw new HeroError(
+        "INVALID_PARAMS",
+        `Cannot insert log line ${i}: ${bad}; nothing was stored`,
+      );
+    }
+  }
+}
+
+/** The log methods bound to a (lazily available) store. */
+// deno-lint-ignore no-explicit-any
+export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
+  return [
+    defineMethod<{ lines: NewLogLine[] }, { accepted: number; dropped: number }>({
+      name: "logs.insert",
+      summary:
+        "Store a batch of structured log lines (all are validated first; invalid input stores nothing)",
+      description:
+        'Lines over a source\'s rate limit are dropped, counted, and reported as one "N lines dropped" line. When free disk is low the batch is refused (code -32020).',
+      params: [{
+        name: "lines",
+        required: true,
+        schema: {
+          type: "array",
+          maxItems: MAX_INSERT_LINES,
+          items: {
+            type: "object",
+            required: ["source", "message"],
+            properties: {
+              ts: { type: "integer", minimum: 0 },
+              level,
+              source: { type: "string", minLength: 1, maxLength: 256 },
+              service: { type: ["string", "null"] },
+              job_id: { type: ["integer", "null"], minimum: 0 },
+              message: { type: "string" },
+              fields: { type: "object" },
+            },
+          },
+        },
+      }],
+      result: {
+        name: "result",
+        schema: {
+          type: "object",
+          properties: { accepted: { type: "integer" }, dropped: { type: "integer" } },
+        },
+      },
+      errors: [
+        { code: -32602, message: "Invalid line (the message says which)" },
+        { code: LogErrorCode.DiskLow, message: "Free disk is below the minimum: lines refused" },
+      ],
+      examples: [{
+        name: "one line",
+        params: [{
+          name: "lines",
+          value: [{ source: "notes.http", level: "info", message: "listening" }],
+        }],
+        result: { name: "result", value: { accepted: 1, dropped: 0 } },
+      }],
+      handler: mapped((p) => {
+        checkLines(p.lines);
+        return store().insert(p.lines);
+      }),
+    }),
+    defineMethod<LogsQuery, unknown>({
+      name: "logs.query",
+      summary: "Lines matching the filters, newest (or oldest) first, one page at a time",
+      params: [
+        ...filterParams,
+        { name: "limit", schema: { type: "integer", minimum: 1, maximum: 10000, default: 100 } },
+        { name: "cursor", schema: { type: "string" }, summary: "next_cursor of the previous page" },
+        { name: "order", schema: { enum: ["newest", "oldest"], default: "newest" } },
+      ],
+      result: {
+        name: "page",
+        schema: {
+          type: "object",
+          properties: {
+            lines: { type: "array", items: record },
+            next_cursor: { type: ["string", "null"] },
+          },
+        },
+      },
+      annotations: { readOnlyHint: true },
+      handler: mapped((p) => {
+        store().catchUp();
+        return queryLogs(store().db, p);
+      }),
+    }),
+    defineMethod<{ prefix?: string; depth?: number }, unknown>({
+      name: "logs.tree",
+      summary: "The source prefixes as a tree with line counts, last time and dropped counts",
+      params: [
+        {
+          name: "prefix",
+          schema: { type: "string" },
+          summary: "Root of the tree (default: everything)",
+        },
+        { name: "depth", schema: { type: "integer", minimum: 1, maximum: 32, default: 3 } },
+      ],
+      result: { name: "tree", schema: { type: "object" } },
+      annotations: { readOnlyHint: true },
+      handler: mapped((p) => {
+        store().catchUp();
+        return logTree(store().db, p.prefix ?? "", p.depth ?? 3);
+      }),
+    }),
+    defineMethod<LogsQuery & { timeout_ms?: number }, unknown>({
+      name: "logs.follow",
+      summary: "Wait for lines stored after `after_id` that match the filters (long poll)",
+      description:
+        "Returns as soon as matching lines exist (oldest first) or when timeout_ms passes with none. Pass the returned last_id as after_id to continue. Without after_id, starts from now. For a push stream, GET /logs/follow on admin.sock (SSE).",
+      params: [
+        ...filterParams,
+        { name: "after_id", schema: { type: "integer", minimum: 0 } },
+        { name: "limit", schema: { type: "integer", minimum: 1, maximum: 10000, default: 1000 } },
+        {
+          name: "timeout_ms",
+          schema: { type: "integer", minimum: 0, maximum: 60000, default: 25000 },
+        },
+      ],
+      result: {
+        name: "batch",
+        schema: {
+          type: "object",
+          properties: { lines: { type: "array", items: record }, last_id: { type: "integer" } },
+        },
+      },
+      annotations: { readOnlyHint: true },
+      handler: mapped((p, ctx) => followOnce(store(), p, p.timeout_ms ?? 25_000, ctx.signal)),
+    }),
+    defineMethod<Record<string, never>, unknown>({
+      name: "logs.stats",
+      summary:
+        "Size, line and source counts, drops by reason, retention, rate limit and disk state",
+      params: [],
+      result: { name: "stats", schema: { type: "object" } },
+      annotations: { readOnlyHint: true },
+      handler: mapped(() => logStats(store())),
+    }),
+  ];
+}

@@ -1,0 +1,205 @@
+/**
+ * Reading lines back: source prefix (with `*` segments), minimum level, time window, job,
+ * full text, newest or oldest first, and a cursor for the next page. Every filter maps to an
+ * index: the literal part of the prefix to (source, ts), the window to (ts), the job to
+ * (job_id, ts), the text to the FTS5 index (then checked as a substring).
+ */
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import { HeroError } from "@hero/sdk";
+import type { LogQuery, StoredLogEntry } from "./log_sink.ts";
+import { type Level, levelNumber, LEVELS } from "./log_schema.ts";
+import type { LogRecord } from "./log_store.ts";
+import { compileSourcePattern, literalRange, type SourcePattern } from "./source_pattern.ts";
+import { parseTime } from "./parse_time.ts";
+
+/** The parameters of `logs.query`. */
+export interface LogsQuery {
+  /** Source prefix; `*` matches one segment. */
+  source?: string;
+  /** Minimum level. */
+  level?: Level;
+  /** Start of the window: ms since epoch, ISO time, or an age like `15m`, `2h`, `7d`. */
+  since?: number | string;
+  /** End of the window (same forms). */
+  until?: number | string;
+  job_id?: number;
+  /** Words that must start words of the line, checked as a case-insensitive substring. */
+  text?: string;
+  /** Most lines (default 100, at most 10 000). */
+  limit?: number;
+  /** From a previous page's `next_cursor`. */
+  cursor?: string;
+  /** `newest` (default) or `oldest` first. */
+  order?: "newest" | "oldest";
+  /** Only lines stored after this id, oldest first (following). */
+  after_id?: number;
+}
+
+/** One page of lines. */
+export interface LogsPage {
+  lines: LogRecord[];
+  /** Pass as `cursor` for the next page; null when this was the last. */
+  next_cursor: string | null;
+}
+
+const patternCache = new Map<string, SourcePattern>();
+const withFunction = new WeakSet<DatabaseSync>();
+
+function pattern(p: string): SourcePattern {
+  let c = patternCache.get(p);
+  if (!c) {
+    if (patternCache.size > 1000) patternCache.clear();
+    patternCache.set(p, c = compileSourcePattern(p));
+  }
+  return c;
+}
+
+/** Turns a row into the wire shape. */
+export function rowToRecord(r: Record<string, unknown>): LogRecord {
+  const rec: LogRecord = {
+    id: Number(r.id),
+    ts: Number(r.ts),
+    level: LEVELS[Number(r.level)] ?? "info",
+    source: String(r.source),
+    service: r.service == null ? null : String(r.service),
+    job_id: r.job_id == null ? null : Number(r.job_id),
+    message: String(r.message),
+  };
+  if (typeof r.fields === "string") rec.fields = JSON.parse(r.fields);
+  return rec;
+}
+
+/** The FTS5 expression for `text` (each word as a prefix), or undefined without words. */
+export function ftsExpression(text: string | undefined): string | undefined {
+  const words = text?.match(/[\p{L}\p{N}_]+/gu) ?? [];
+  return words.length ? words.map((w) => `"${w}"*`).join(" AND ") : undefined;
+}
+
+/** The SQL conditions shared by queries and following (full text is checked as a substring). */
+export function whereOf(db: DatabaseSync, q: LogsQuery): { sql: string; args: SQLInputValue[] } {
+  const where: string[] = [];
+  const args: SQLInputValue[] = [];
+  if (q.source) {
+    const p = pattern(q.source);
+    const range = literalRange(p.literal, "l.source");
+    where.push(range.sql);
+    args.push(...range.args);
+    if (p.literal) (where.push("l.root = ?"), args.push(p.literal.split(".")[0]));
+    if (p.hasWildcard) {
+      if (!withFunction.has(db)) {
+        db.function(
+          "hero_source_match",
+          { deterministic: true },
+          (s, pat) => pattern(String(pat)).matches(String(s)) ? 1 : 0,
+        );
+        withFunction.add(db);
+      }
+      where.push("hero_source_match(l.source, ?)");
+      args.push(q.source);
+    }
+  }
+  if (q.level) (where.push("l.level >= ?"), args.push(levelNumber(q.level)));
+  if (q.since !== undefined) (where.push("l.ts >= ?"), args.push(parseTime(q.since, "since")));
+  if (q.until !== undefined) (where.push("l.ts <= ?"), args.push(parseTime(q.until, "until")));
+  if (q.job_id !== undefined) (where.push("l.job_id = ?"), args.push(q.job_id));
+  if (q.text) {
+    where.push("l.message LIKE ? ESCAPE '\\'");
+    args.push(`%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  return { sql: where.length ? where.join(" AND ") : "1", args };
+}
+
+/** Runs `logs.query`. */
+export function queryLogs(db: DatabaseSync, q: LogsQuery): LogsPage {
+  const limit = Math.min(Math.max(1, q.limit ?? 100), 10_000);
+  const w = whereOf(db, q);
+  if (q.after_id !== undefined) {
+    const rows = db.prepare(
+      `SELECT l.* FROM logs l WHERE l.id > ? AND ${w.sql} ORDER BY l.id LIMIT ?`,
+    ).all(q.after_id, ...w.args, limit);
+    const lines = rows.map(rowToRecord);
+    return { lines, next_cursor: lines.length ? `id:${lines[lines.length - 1].id}` : null };
+  }
+  const newest = (q.order ?? "newest") === "newest";
+  const fts = ftsExpression(q.text);
+  if (fts) return textPage(db, q, w, fts, newest, limit);
+  let sql = w.sql;
+  const args = [...w.args];
+  if (q.cursor) {
+    const m = /^(\d+)_(\d+)$/.exec(q.cursor);
+    if (!m) {
+      throw new HeroError(
+        "INVALID_PARAMS",
+        `Bad cursor "${q.cursor}": pass next_cursor as returned`,
+      );
+    }
+    const [ts, id] = [Number(m[1]), Number(m[2])];
+    sql += newest
+      ? " AND (l.ts < ? OR (l.ts = ? AND l.id < ?))"
+      : " AND (l.ts > ? OR (l.ts = ? AND l.id > ?))";
+    args.push(ts, ts, id);
+  }
+  const dir = newest ? "DESC" : "ASC";
+  const rows = db.prepare(
+    `SELECT l.* FROM logs l WHERE ${sql} ORDER BY l.ts ${dir}, l.id ${dir} LIMIT ?`,
+  ).all(...args, limit + 1);
+  const more = rows.length > limit;
+  const lines = rows.slice(0, limit).map(rowToRecord);
+  const last = lines[lines.length - 1];
+  return { lines, next_cursor: more && last ? `${last.ts}_${last.id}` : null };
+}
+
+/**
+ * Full-text pages walk the FTS index from the newest (or oldest) match and stop at the limit,
+ * so a common word costs as little as a rare one; they are in storage order (id), which is
+ * arrival order, and their cursors are `i<id>`.
+ */
+function textPage(
+  db: DatabaseSync,
+  q: LogsQuery,
+  w: { sql: string; args: SQLInputValue[] },
+  fts: string,
+  newest: boolean,
+  limit: number,
+): LogsPage {
+  let sql = w.sql;
+  const args: SQLInputValue[] = [fts, ...w.args];
+  if (q.cursor) {
+    const m = /^i(\d+)$/.exec(q.cursor);
+    if (!m) {
+      throw new HeroError(
+        "INVALID_PARAMS",
+        `Bad cursor "${q.cursor}": pass next_cursor as returned`,
+      );
+    }
+    sql += newest ? " AND f.rowid < ?" : " AND f.rowid > ?";
+    args.push(Number(m[1]));
+  }
+  const rows = db.prepare(
+    `SELECT l.* FROM logs_fts f CROSS JOIN logs l ON l.id = f.rowid
+     WHERE logs_fts MATCH ? AND ${sql} ORDER BY f.rowid ${newest ? "DESC" : "ASC"} LIMIT ?`,
+  ).all(...args, limit + 1);
+  const more = rows.length > limit;
+  const lines = rows.slice(0, limit).map(rowToRecord);
+  const last = lines[lines.length - 1];
+  return { lines, next_cursor: more && last ? `i${last.id}` : null };
+}
+
+/** The supervisor's simple reads (`job.logs`, `service.logs`), oldest first. */
+export function legacyQuery(db: DatabaseSync, q: LogQuery): StoredLogEntry[] {
+  const w = whereOf(db, { source: q.source, job_id: q.jobId });
+  const limit = Math.min(q.limit ?? 100, 10_000);
+  const rows = q.afterId !== undefined
+    ? db.prepare(`SELECT l.* FROM logs l WHERE l.id > ? AND ${w.sql} ORDER BY l.id LIMIT ?`)
+      .all(q.afterId, ...w.args, limit)
+    : db.prepare(`SELECT l.* FROM logs l WHERE ${w.sql} ORDER BY l.id DESC LIMIT ?`)
+      .all(...w.args, limit).reverse();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    ts: Number(r.ts),
+    source: String(r.source),
+    jobId: r.job_id == null ? null : Number(r.job_id),
+    level: LEVELS[Number(r.level)] ?? "info",
+    line: String(r.message),
+  }));
+}

@@ -1,0 +1,80 @@
+/**
+ * The log database: a file of its own (`<state dir>/logs.db`, never the state database) so a
+ * flood of lines can never slow or bloat the supervisor's state. WAL mode, one row per line,
+ * indexes for "this source prefix in this time window" and "this job", a contentless FTS5
+ * index for full text (rows can be deleted by id, so retention stays cheap), and a small
+ * per-source summary table that makes `logs.tree` independent of the number of lines.
+ */
+import { DatabaseSync } from "node:sqlite";
+import { HeroError } from "@hero/sdk";
+
+/** Log levels, lowest first; stored as their index. */
+export const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
+
+/** One of {@link LEVELS}. */
+export type Level = (typeof LEVELS)[number];
+
+/** The stored number of a level, or a clear error. */
+export function levelNumber(level: string): number {
+  const n = LEVELS.indexOf(level as Level);
+  if (n === -1) {
+    throw new HeroError(
+      "INVALID_PARAMS",
+      `Unknown log level "${level}"; use one of ${LEVELS.join(", ")}`,
+    );
+  }
+  return n;
+}
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS logs (
+  id      INTEGER PRIMARY KEY,
+  ts      INTEGER NOT NULL,
+  level   INTEGER NOT NULL,
+  source  TEXT NOT NULL,
+  service TEXT,
+  job_id  INTEGER,
+  message TEXT NOT NULL,
+  fields  TEXT,
+  -- The first segment of the source: every prefix query knows it, so (root, ts) answers
+  -- "newest lines of this service" in time order without sorting.
+  root    TEXT GENERATED ALWAYS AS (substr(source, 1, instr(source || '.', '.') - 1)) VIRTUAL
+);
+CREATE INDEX IF NOT EXISTS logs_by_root_ts ON logs (root, ts);
+CREATE INDEX IF NOT EXISTS logs_by_source_ts ON logs (source, ts);
+CREATE INDEX IF NOT EXISTS logs_by_ts ON logs (ts);
+CREATE INDEX IF NOT EXISTS logs_by_job ON logs (job_id, ts) WHERE job_id IS NOT NULL;
+CREATE VIRTUAL TABLE IF NOT EXISTS logs_fts USING fts5(
+  message, content='', contentless_delete=1, detail=none
+);
+CREATE TABLE IF NOT EXISTS log_sources (
+  source  TEXT PRIMARY KEY,
+  lines   INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL,
+  dropped INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+`;
+
+/** Opens (and creates) the log database at `file`; checks that FTS5 is available. */
+export function openLogDatabase(file: string): DatabaseSync {
+  const db = new DatabaseSync(file);
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA busy_timeout = 5000");
+  db.exec("PRAGMA temp_store = MEMORY");
+  db.exec("PRAGMA cache_size = -32000");
+  try {
+    db.exec(DDL);
+  } catch (err) {
+    db.close();
+    const why = (err as Error).message;
+    throw new HeroError(
+      "LOG_STORE_UNAVAILABLE",
+      `Cannot open the log store ${file}: ${why}${
+        /fts5/i.test(why) ? " (this SQLite lacks FTS5; use Node >= 24 or Deno >= 2.9)" : ""
+      }`,
+      { cause: err },
+    );
+  }
+  return db;
+}

@@ -1,0 +1,42 @@
+/** `logs.stats`: what the log store holds and why lines were refused. */
+import fs from "node:fs";
+import type { LogStore } from "./log_store.ts";
+
+/** The stats document. */
+export function logStats(store: LogStore): Record<string, unknown> {
+  store.catchUp();
+  const edges = store.db.prepare(
+    "SELECT (SELECT ts FROM logs ORDER BY id LIMIT 1) AS oldest, (SELECT ts FROM logs ORDER BY id DESC LIMIT 1) AS newest, (SELECT count(*) FROM log_sources) AS sources",
+  ).get()!;
+  const size = (f: string) => {
+    try {
+      return fs.statSync(f).size;
+    } catch {
+      return 0;
+    }
+  };
+  const disk = store.disk.state;
+  return {
+    status: disk.low ? "degraded" : "ok",
+    file: store.file,
+    lines: store.totalLines,
+    written_since_start: store.written,
+    sources: Number(edges.sources),
+    oldest_ts: edges.oldest == null ? null : Number(edges.oldest),
+    newest_ts: edges.newest == null ? null : Number(edges.newest),
+    used_bytes: store.usedBytes(),
+    file_bytes: size(store.file) + size(`${store.file}-wal`),
+    queued: store.queued,
+    dropped: { total: store.dropped, ...store.droppedByReason },
+    retention: { max_age_ms: store.retention.maxAgeMs, max_bytes: store.retention.maxBytes },
+    rate_limit: {
+      lines_per_s: store.limiter.limits.linesPerSecond,
+      burst: store.limiter.limits.burst,
+    },
+    disk: {
+      low: disk.low,
+      free_bytes: Number.isFinite(disk.freeBytes) ? disk.freeBytes : null,
+      min_free_bytes: disk.minFreeBytes,
+    },
+  };
+}

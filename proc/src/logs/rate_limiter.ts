@@ -1,0 +1,66 @@
+/**
+ * Per-source flood control: a token bucket per source (a sustained rate plus a burst), so one
+ * service printing as fast as it can cannot crowd out the others. Refused lines are counted
+ * per source; the store turns those counts into a visible "N lines dropped" record.
+ */
+
+/** Limits of {@link RateLimiter}. */
+export interface RateLimits {
+  /** Sustained lines per second per source (0 = unlimited). */
+  linesPerSecond: number;
+  /** Lines a source may send at once above the sustained rate. */
+  burst: number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+  dropped: number;
+}
+
+/** Token buckets keyed by source. */
+export class RateLimiter {
+  readonly limits: RateLimits;
+  readonly #buckets = new Map<string, Bucket>();
+  readonly #now: () => number;
+
+  /** `now` is injectable for tests. */
+  constructor(limits: RateLimits, now: () => number = Date.now) {
+    this.limits = limits;
+    this.#now = now;
+  }
+
+  /** True if one more line of `source` may be stored; otherwise counts it as dropped. */
+  allow(source: string): boolean {
+    const { linesPerSecond, burst } = this.limits;
+    if (linesPerSecond <= 0) return true;
+    const now = this.#now();
+    let b = this.#buckets.get(source);
+    if (!b) {
+      b = { tokens: burst, at: now, dropped: 0 };
+      this.#buckets.set(source, b);
+    } else if (now > b.at) {
+      b.tokens = Math.min(burst, b.tokens + ((now - b.at) * linesPerSecond) / 1000);
+      b.at = now;
+    }
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return true;
+    }
+    b.dropped++;
+    return false;
+  }
+
+  /** Takes the drop counts gathered since the last call (sources with drops only). */
+  takeDropped(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [source, b] of this.#buckets) {
+      if (b.dropped) out.set(source, b.dropped), (b.dropped = 0);
+      // Forget full, idle buckets so the map stays as small as the set of active sources.
+      if (b.tokens >= this.limits.burst && this.#now() - b.at > 60_000) {
+        this.#buckets.delete(source);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Retention: lines older than the maximum age go, and when the store passes 90 % of its size
+ * cap the oldest lines go until it is back under 80 % of the cap. Deletion runs in bounded
+ * chunks (ids first, then rows, FTS entries and per-source counts in one transaction) so a
+ * sweep never holds the event loop long enough to delay other services' lines.
+ */
+import type { DatabaseSync } from "node:sqlite";
+
+/** Retention settings. */
+export interface RetentionPolicy {
+  /** Lines older than this are deleted (default 7 days; 0 = keep forever). */
+  maxAgeMs: number;
+  /** Size cap of the log database in bytes (0 = none). */
+  maxBytes: number;
+}
+
+/** Default retention: 7 days, 1 GiB. */
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  maxAgeMs: 7 * 24 * 3600_000,
+  maxBytes: 1024 ** 3,
+};
+
+/** Most rows deleted per chunk. */
+const CHUNK = 10_000;
+
+/** Bytes the database uses (pages in use, free pages excluded). */
+export function usedBytes(db: DatabaseSync): number {
+  const pages = Number(db.prepare("PRAGMA page_count").get()!.page_count);
+  const free = Number(db.prepare("PRAGMA freelist_count").get()!.freelist_count);
+  const size = Number(db.prepare("PRAGMA page_size").get()!.page_size);
+  return (pages - free) * size;
+}
+
+/** Deletes the rows with these ids, their FTS entries and their share of the source counts. */
+export function deleteRows(db: DatabaseSync, ids: number[]): number {
+  if (!ids.length) return 0;
+  db.exec("CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY)");
+  db.exec("BEGIN");
+  try {
+    const mark = db.prepare("INSERT OR IGNORE INTO doomed (id) VALUES (?)");
+    for (const id of ids) mark.run(id);
+    const counts = db.prepare(
+      "SELECT source, count(*) AS n FROM logs WHERE id IN (SELECT id FROM doomed) GROUP BY source",
+    ).all();
+    const dec = db.prepare("UPDATE log_sources SET lines = max(0, lines - ?) WHERE source = ?");
+    for (const c of counts) dec.run(Number(c.n), String(c.source));
+    db.exec("DELETE FROM logs WHERE id IN (SELECT id FROM doomed)");
+    const fts = db.prepare("DELETE FROM logs_fts WHERE rowid = ?");
+    for (const id of ids) fts.run(id);
+    db.exec("DELETE FROM log_sources WHERE lines = 0 AND dropped = 0");
+    db.exec("DELETE FROM doomed");
+    db.exec("COMMIT");
+  } catch (err) {
+    db.exec("ROLLBACK");
+    throw err;
+  }
+  return ids.length;
+}
+
+/** Deletes one chunk of the oldest lines (by id); returns how many went. */
+export function deleteOldest(db: DatabaseSync, count: number): number {
+  const ids = db.prepare("SELECT id FROM logs ORDER BY id LIMIT ?").all(Math.min(count, CHUNK))
+    .map((r) => Number(r.id));
+  return deleteRows(db, ids);
+}
+
+/** Deletes one chunk of lines older than `cutoff` (ms); returns how many went. */
+export function deleteOlderThan(db: DatabaseSync, cutoff: number): number {
+  const ids = db.prepare("SELECT id FROM logs WHERE ts < ? ORDER BY ts LIMIT ?").all(cutoff, CHUNK)
+    .map((r) => Number(r.id));
+  return deleteRows(db, ids);
+}
+
+/**
+ * One retention step: age first, then size. Returns the rows deleted (0 when within policy);
+ * the caller repeats on the next tick while it returns a full chunk.
+ */
+export function retentionStep(
+  db: DatabaseSync,
+  policy: RetentionPolicy,
+  totalLines: number,
+  now = Date.now(),
+): number {
+  if (policy.maxAgeMs > 0) {
+    const n = deleteOlderThan(db, now - policy.maxAgeMs);
+    if (n) return n;
+  }
+  if (policy.maxBytes > 0 && totalLines > 0) {
+    const used = usedBytes(db);
+    // Acting at 90 % leaves room for the batches written before the next step.
+    if (used > policy.maxBytes * 0.9) {
+      const share = (used - policy.maxBytes * 0.8) / used;
+      return deleteOldest(db, Math.max(1, Math.ceil(totalLines * share)));
+    }
+  }
+  return 0;
+}
