@@ -1,7 +1,8 @@
 /**
  * The admin's log reader over hero_proc's `logs.*` API (the log store with FTS, retention and
- * flood control): `logs.tree` and `logs.query` mapped to the shapes the pages use. Used
- * whenever the daemon's API has those methods; the SQLite reader is the fallback.
+ * flood control): `logs.tree`, `logs.query` (newest lines) and `logs.follow` without waiting
+ * (lines after an id) mapped to the shapes the pages use. Used whenever the daemon's API has
+ * those methods; the SQLite reader is the fallback.
  */
 import type { LogFilter, LogLine, LogReader, LogTreeNode } from "./log_reader.ts";
 
@@ -26,7 +27,7 @@ interface StoreRecord {
 
 /** Whether an API offers what {@link RpcLogReader} needs. */
 export function hasLogApi(methodNames: readonly string[]): boolean {
-  return methodNames.includes("logs.query") && methodNames.includes("logs.tree");
+  return ["logs.query", "logs.tree", "logs.follow"].every((m) => methodNames.includes(m));
 }
 
 function toNode(n: StoreTreeNode): LogTreeNode {
@@ -59,9 +60,12 @@ export class RpcLogReader implements LogReader {
     if (f.level) params.level = f.level;
     if (f.jobId !== undefined) params.job_id = f.jobId;
     if (f.text) params.text = f.text;
-    if (f.afterId !== undefined) params.after_id = f.afterId;
+    const following = f.afterId !== undefined;
+    if (following) Object.assign(params, { after_id: f.afterId, timeout_ms: 0 });
     else params.order = "newest";
-    const page = await this.#call("logs.query", params) as { lines: StoreRecord[] };
+    const page = await this.#call(following ? "logs.follow" : "logs.query", params) as {
+      lines: StoreRecord[];
+    };
     const lines = page.lines.map((r) => ({
       id: r.id,
       ts: r.ts,
@@ -70,6 +74,6 @@ export class RpcLogReader implements LogReader {
       job_id: r.job_id,
       line: r.message,
     }));
-    return f.afterId === undefined ? lines.reverse() : lines;
+    return following ? lines : lines.reverse();
   }
 }

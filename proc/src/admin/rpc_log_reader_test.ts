@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { hasLogApi, RpcLogReader } from "./rpc_log_reader.ts";
 
-test("logs.query: filters become API params; newest pages come back oldest first", async () => {
+test("logs.query for the newest lines, logs.follow (no wait) after an id; oldest first", async () => {
   const calls: [string, unknown][] = [];
   const reader = new RpcLogReader((method, params) => {
     calls.push([method, params]);
@@ -48,7 +48,7 @@ test("logs.query: filters become API params; newest pages come back oldest first
       text: "disk",
       order: "newest",
     }],
-    ["logs.query", { limit: 5000, after_id: 4 }],
+    ["logs.follow", { limit: 5000, after_id: 4, timeout_ms: 0 }],
   ]);
 });
 
@@ -69,6 +69,7 @@ test("logs.tree: path/lines become prefix/count, recursively", async () => {
     count: 3,
     children: [{ name: "api", prefix: "api", count: 3, children: [] }],
   });
-  assert.equal(hasLogApi(["logs.query", "logs.tree"]), true);
+  assert.equal(hasLogApi(["logs.query", "logs.tree", "logs.follow"]), true);
+  assert.equal(hasLogApi(["logs.query", "logs.tree"]), false);
   assert.equal(hasLogApi(["service.list"]), false);
 });
