@@ -211,8 +211,9 @@ describe("web UIs in Chromium", {
       lines.every((l) => /warn|error|fatal/i.test(l)),
       `only warn+ lines: ${lines.join(",")}`,
     );
-    await page.fill("#tail-search", "five beats");
-    await page.waitForTimeout(600);
+    await page.fill("#tail-search", "stretching");
+    await page.waitForSelector("#tail .logline mark");
+    assert.ok((await page.locator("#tail .logline").count()) >= 1);
     await shot("proc_logs_filtered");
     await page.goto(`${system.origin}/hero_proc/admin/jobs#${job.id}`);
     await page.waitForFunction(

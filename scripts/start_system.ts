@@ -96,7 +96,8 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
       actions: {
         beat: {
           exec: 'i=0; while true; do i=$((i+1)); echo "beat $i: all good"; ' +
-            'if [ $((i % 5)) -eq 0 ]; then echo "beat $i: five beats, stretching" >&2; fi; sleep 2; done',
+            'if [ $((i % 5)) -eq 1 ]; then echo "beat $i: stretching (every fifth beat)" >&2; fi; ' +
+            "sleep 2; done",
           restart: { policy: "always", delay_ms: 1000 },
         },
       },
