@@ -180,3 +180,20 @@ export function initTheme() {
 }
 
 initTheme();
+
+// Also as a global, for page modules that are loaded as plain files (no import map, no build).
+globalThis.hero = {
+  esc,
+  tone,
+  pill,
+  duration,
+  bytes,
+  clock,
+  ago,
+  jsonHtml,
+  api,
+  toast,
+  initTabs,
+  initCopyButtons,
+  initTheme,
+};

@@ -91,7 +91,7 @@ export function renderDashboardPage(page: DashboardPage, canMutate: boolean): st
       title: page.name,
       crumbs: `<a href="/">Overview</a> / service`,
       body: serviceBody(page.name),
-      modules: ["/js/dashboard/service.js"],
+      modules: ["/js/hero_ui.js", "/js/dashboard/service.js"],
     });
   }
   if (page.kind === "logs") {
@@ -99,7 +99,7 @@ export function renderDashboardPage(page: DashboardPage, canMutate: boolean): st
       ...common,
       title: "Router logs",
       body: LOGS_BODY,
-      modules: ["/js/dashboard/router_logs.js"],
+      modules: ["/js/hero_ui.js", "/js/dashboard/router_logs.js"],
     });
   }
   return renderPage({
@@ -107,6 +107,6 @@ export function renderDashboardPage(page: DashboardPage, canMutate: boolean): st
     title: "Overview",
     crumbs: "every Hero service on this machine",
     body: OVERVIEW_BODY,
-    modules: ["/js/dashboard/overview.js"],
+    modules: ["/js/hero_ui.js", "/js/dashboard/overview.js"],
   });
 }

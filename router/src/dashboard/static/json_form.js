@@ -1,6 +1,7 @@
 // Forms for OpenRPC params: one field per param (text, number, checkbox, select, or JSON for
 // objects and arrays), local $refs resolved against the document, and reading values back.
-import { esc, jsonHtml } from "/js/hero_ui.js";
+// The shared helpers (ui/theme/hero_ui.js), loaded before this module as globalThis.hero.
+const { esc, jsonHtml } = globalThis.hero;
 
 /** Resolves a local `#/...` $ref (one level at a time, cycles stop after 20 hops). */
 export function resolve(schema, doc) {

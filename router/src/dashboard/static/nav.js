@@ -1,5 +1,6 @@
 // The sidebar's live service list, shared by every dashboard page.
-import { esc, tone } from "/js/hero_ui.js";
+// The shared helpers (ui/theme/hero_ui.js), loaded before this module as globalThis.hero.
+const { esc, tone } = globalThis.hero;
 
 /** Fills the sidebar with `list` (services from the registry). */
 export function fillServiceNav(list) {

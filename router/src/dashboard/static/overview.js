@@ -1,7 +1,8 @@
 // Dashboard overview: the service table, counters, sidebar and activity feed, all kept live by
 // the router's SSE stream (/api/events): no polling.
-import { ago, api, esc, pill, toast } from "/js/hero_ui.js";
-import { fillServiceNav } from "/js/dashboard/nav.js";
+// The shared helpers (ui/theme/hero_ui.js), loaded before this module as globalThis.hero.
+const { ago, api, esc, pill, toast } = globalThis.hero;
+import { fillServiceNav } from "./nav.js";
 
 const services = new Map();
 const flash = new Set();

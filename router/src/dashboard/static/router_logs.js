@@ -1,7 +1,8 @@
 // Router logs page: the router's recent lines, then new ones live over SSE, with level filter
 // and search applied in the browser.
-import { clock, esc } from "/js/hero_ui.js";
-import { fillServiceNavLive } from "/js/dashboard/nav.js";
+// The shared helpers (ui/theme/hero_ui.js), loaded before this module as globalThis.hero.
+const { clock, esc } = globalThis.hero;
+import { fillServiceNavLive } from "./nav.js";
 
 const ORDER = { debug: 0, info: 1, warn: 2, error: 3 };
 const lines = [];

@@ -1,7 +1,8 @@
 // A service's page: its OpenRPC methods (params, results, errors, examples) with a "try it"
 // form each, the MCP tools a client sees with a ready-to-copy client configuration, its sockets
 // and live diagnostics. The header follows the router's SSE stream.
-import { ago, api, esc, initCopyButtons, initTabs, jsonHtml, pill, toast } from "/js/hero_ui.js";
+// The shared helpers (ui/theme/hero_ui.js), loaded before this module as globalThis.hero.
+const { ago, api, esc, initCopyButtons, initTabs, jsonHtml, pill, toast } = globalThis.hero;
 import {
   paramFields,
   paramsTable,
@@ -9,8 +10,8 @@ import {
   resolve,
   schemaBox,
   typeLabel,
-} from "/js/dashboard/json_form.js";
-import { fillServiceNavLive } from "/js/dashboard/nav.js";
+} from "./json_form.js";
+import { fillServiceNavLive } from "./nav.js";
 
 const name = decodeURIComponent(location.pathname.split("/service/")[1] ?? "");
 const canMutate = document.body.dataset.canMutate === "true";
