@@ -227,27 +227,29 @@ describe("web UIs in Chromium", {
     await page.goto(`${system.origin}/hero_proc/admin/terminal`);
     await page.waitForSelector("#term-state .pill.ok");
     await page.click("#terminal");
+    // The lines of the terminal's buffer, as xterm.js holds them.
+    const lines = () =>
+      page.evaluate(() => {
+        type Line = { translateToString(trim?: boolean): string };
+        type Term = { buffer: { active: { length: number; getLine(i: number): Line } } };
+        const b = (globalThis as unknown as { heroTerminal: Term }).heroTerminal.buffer.active;
+        return Array.from({ length: b.length }, (_, i) => b.getLine(i).translateToString(true));
+      });
+    const until = async (what: string, ok: (l: string[]) => boolean) => {
+      const end = Date.now() + 10_000;
+      while (!ok(await lines())) {
+        assert.ok(Date.now() < end, `terminal: no ${what}:\n${(await lines()).join("\n")}`);
+        await page.waitForTimeout(50);
+      }
+    };
+    const prompt = /[$#]\s*$/;
+    await until("prompt", (l) => l.some((x) => prompt.test(x)));
     await page.keyboard.type("echo hero-$((6*7)) ünïcode\n");
-    await page.waitForFunction(
-      () => {
-        const term = (globalThis as unknown as {
-          heroTerminal: {
-            buffer: {
-              active: { length: number; getLine(i: number): { translateToString(): string } };
-            };
-          };
-        }).heroTerminal;
-        const b = term.buffer.active;
-        for (
-          let i = 0;
-          i < b.length;
-          i++
-        ) if (b.getLine(i).translateToString().startsWith("hero-42 ünïcode")) return true;
-        return false;
-      },
-      undefined,
-      { timeout: 10_000 },
-    );
+    await until("output", (l) => l.some((x) => x.startsWith("hero-42 ünïcode")));
+    await until("next prompt", (l) => {
+      const i = l.findIndex((x) => x.startsWith("hero-42 ünïcode"));
+      return l.slice(i + 1).some((x) => prompt.test(x));
+    });
     await shot("proc_terminal");
     await page.keyboard.type("exit\n");
     await page.waitForSelector("#term-state .pill:not(.ok)");

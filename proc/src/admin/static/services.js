@@ -97,8 +97,14 @@ document.querySelector("#services").addEventListener("click", async (e) => {
   }
   const btn = e.target.closest("button[data-op]");
   if (!btn) return;
-  btn.disabled = true;
   const { op, name } = btn.dataset;
+  if (op !== "start" && name === "hero_router" && document.baseURI.includes("/hero_proc/admin/")) {
+    const sure = confirm(
+      "This page reaches hero_proc through hero_router: it goes blank until hero_router is back. Go on?",
+    );
+    if (!sure) return;
+  }
+  btn.disabled = true;
   toast(`${op} ${name}…`);
   try {
     const st = await api(`api/services/${encodeURIComponent(name)}/${op}`, { method: "POST" });
