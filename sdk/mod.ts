@@ -74,8 +74,8 @@ export type {
   ListenLimits,
   Runtime,
   ServeHooks,
-  UpgradeHandler,
   StreamingResponse,
+  UpgradeHandler,
 } from "./src/runtime/types.ts";
 export {
   HeroLogger,
