@@ -128,6 +128,11 @@ export class RouterApp {
     this.#admin.mount(route);
   }
 
+  /** The MCP gateway served at `/mcp` (the dashboard shows its tools per service). */
+  get mcp(): McpGateway {
+    return this.#mcp;
+  }
+
   /** Mounts admin routes tried before the built-in ones (the dashboard). */
   mountFirst(route: RouteHandler): void {
     this.#admin.mountFirst(route);
