@@ -14,7 +14,11 @@ const benches: Record<string, string> = {
   logs_ingest: "logs_ingest.ts",
   logs_capture: "logs_capture.ts",
   logs_query: "logs_query.ts",
+  "router-proxy": "router/proxy_bench.deno.ts",
+  "router-discovery": "router/discovery_bench.deno.ts",
 };
+// Peers the benches compare against; installed with apt by bench/router/setup.sh when missing.
+const peers: Record<string, string[]> = { "router-proxy": ["nginx", "caddy", "wrk"] };
 // `*.deno.ts` benches run on Deno (the router's runtime), the others on this Node.
 const deno = path.join(here, "..", "node_modules", ".bin", "deno");
 
@@ -26,6 +30,14 @@ for (const name of wanted.length ? wanted : Object.keys(benches)) {
     process.exit(2);
   }
   console.log(`\n== bench ${name} ==`);
+  const missing = (peers[name] ?? []).filter((bin) =>
+    spawnSync("sh", ["-c", `command -v ${bin}`]).status !== 0
+  );
+  if (missing.length) {
+    console.log(`installing ${missing.join(", ")} (bench/router/setup.sh)`);
+    const setup = spawnSync("sh", [path.join(here, "router", "setup.sh")], { stdio: "inherit" });
+    if (setup.status !== 0) process.exit(setup.status ?? 1);
+  }
   const target = path.join(here, file);
   const r = file.endsWith(".deno.ts")
     ? spawnSync(deno, ["run", "-A", target], { stdio: "inherit" })

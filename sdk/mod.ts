@@ -58,6 +58,7 @@ export {
 } from "./src/server/rpc_socket_handler.ts";
 export { createUiSocketHandler } from "./src/server/ui_socket_handler.ts";
 export { jsonResponse } from "./src/server/manifest.ts";
+export { readBodyText } from "./src/server/read_body.ts";
 export {
   type BatchEntry,
   type BatchOutcome,

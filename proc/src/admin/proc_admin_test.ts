@@ -173,6 +173,21 @@ test("the terminal refuses a forwarded client without the session", async () => 
   ws.terminate();
 });
 
+test("the terminal refuses a session cookie sent from a foreign page (Origin)", async () => {
+  const ws = openTerminal({
+    ...viaRouter,
+    cookie: `hero_admin=${TOKEN}`,
+    origin: "http://evil.example",
+  });
+  ws.on("error", () => {});
+  const status = await new Promise<number>((resolve) => {
+    ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on("open", () => resolve(101));
+  });
+  assert.equal(status, 403);
+  ws.terminate();
+});
+
 test("the terminal runs echo in a PTY and closes with the exit code", async () => {
   const ws = openTerminal({
     ...viaRouter,

@@ -1,8 +1,8 @@
 /**
- * Puts the web UI into a running router: the MCP gateway at `/mcp` over the discovery cache,
- * and the dashboard in front of the built-in routes (it owns `/`). Returns what must be closed.
+ * Puts the dashboard into a router, in front of the built-in routes (it owns `/`). Tools come
+ * from the router's own MCP gateway; "try it" calls go through a tool source over the
+ * discovery cache. Returns what must be closed.
  */
-import { createMcpGateway } from "../mcp/gateway.ts";
 import { RegistryToolSource } from "../mcp/registry_tool_source.ts";
 import type { RouterApp } from "../server/router_app.ts";
 import { createDashboard } from "./dashboard.ts";
@@ -13,30 +13,20 @@ export interface MountUiOptions {
   logs: RouterLogRing;
   /** The admin session token. */
   token: string;
-  /** Hostnames allowed in `Host`/`Origin` for the MCP gateway on TCP. */
-  allowedHosts?: string[];
 }
 
-/** Mounts the MCP gateway and the dashboard; the returned function closes the gateway. */
+/** Mounts the dashboard; the returned function releases its connections. */
 export function mountUi(app: RouterApp, o: MountUiOptions): () => Promise<void> {
   const source = new RegistryToolSource(app.registry);
-  const gateway = createMcpGateway({
-    source,
-    log: (m) => o.logs.record("debug", m),
-  });
-  app.mount((request) => {
-    const path = new URL(request.url).pathname;
-    return path === "/mcp" || path.startsWith("/mcp/") ? gateway.handler(request) : undefined;
-  });
   app.mountFirst(createDashboard({
     registry: app.registry,
     call: (service, method, params, signal) => source.call(service, method, params, signal),
-    tools: (service) => gateway.tools(service).tools,
+    tools: (service) => app.mcp.tools(service).tools,
     logs: o.logs,
     token: o.token,
   }));
-  return async () => {
-    await gateway.close();
+  return () => {
     source.close();
+    return Promise.resolve();
   };
 }

@@ -4,6 +4,7 @@
  * the bytes are not JSON.
  */
 import { isJsonContentType } from "@modelcontextprotocol/server";
+import { isHeroError, readBodyText } from "@hero/sdk";
 import { jsonRpcError } from "./json_rpc_error.ts";
 
 /** Reads and parses a JSON POST body within `limit` bytes, or the error response to send. */
@@ -18,29 +19,17 @@ export async function readJsonBody(
       "Unsupported Media Type: Content-Type must be application/json",
     );
   }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) return jsonRpcError(413, -32000, `Request body exceeds ${limit} bytes`);
-  const reader = request.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
+  let text: string;
+  try {
+    text = await readBodyText(request, limit);
+  } catch (err) {
+    if (isHeroError(err, "BODY_TOO_LARGE")) {
       return jsonRpcError(413, -32000, `Request body exceeds ${limit} bytes`);
     }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
+    throw err;
   }
   try {
-    return { value: JSON.parse(new TextDecoder().decode(bytes)) };
+    return { value: JSON.parse(text) };
   } catch {
     return jsonRpcError(400, -32700, "Parse error: the body is not valid JSON");
   }

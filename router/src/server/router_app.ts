@@ -1,6 +1,7 @@
 /**
  * hero_router assembled: the discovery cache, `rpc.sock` (router.* JSON-RPC, OpenRPC, health,
- * manifest) and `admin.sock` (dashboard, /api, SSE, mounted routes, proxy) through the SDK's
+ * manifest) and `admin.sock` (dashboard, /api, SSE, the MCP gateway at /mcp, mounted routes,
+ * proxy) through the SDK's
  * HeroServer, plus the guarded TCP listeners serving exactly what admin.sock serves.
  */
 import { currentRuntime, HeroServer, type Listener, type ServiceManifest } from "@hero/sdk";
@@ -14,6 +15,8 @@ import type { Logger } from "../log/logger.ts";
 import { type BindTarget, formatBind } from "../net/bind_spec.ts";
 import { IpWhitelist, LOOPBACK_CIDRS } from "../net/ip_whitelist.ts";
 import { guardTcp } from "../net/tcp_guard.ts";
+import { createMcpGateway, type McpGateway } from "../mcp/gateway.ts";
+import { RegistryToolSource } from "../mcp/registry_tool_source.ts";
 import { ReverseProxy } from "../proxy/reverse_proxy.ts";
 
 /** The router's version, reported in its OpenRPC document and manifests. */
@@ -46,6 +49,7 @@ export class RouterApp {
   readonly #admin: AdminHandler;
   readonly #server: HeroServer;
   readonly #whitelist: IpWhitelist;
+  readonly #mcp: McpGateway;
   #tcp: Listener[] = [];
   #unsubscribe?: () => void;
 
@@ -82,6 +86,14 @@ export class RouterApp {
       apiRoutes(queries, this.#registry, manifest),
       (req, info) => this.#proxy.handle(req, info),
     );
+    // Every OpenRPC method of every discovered service as an MCP tool, at /mcp and /mcp/<name>.
+    this.#mcp = createMcpGateway({
+      source: new RegistryToolSource(this.#registry),
+      info: { name: "hero_router", version: ROUTER_VERSION },
+      allowedOrigins: ["localhost", "127.0.0.1", "[::1]", ...(opts.allowedHosts ?? [])],
+      log: (msg) => opts.logger.warn(`mcp: ${msg}`),
+    });
+    this.#admin.mount((req) => isMcpPath(req.url) ? this.#mcp.handler(req) : undefined);
     this.#server = new HeroServer({
       name: "hero_router",
       api,
@@ -114,6 +126,11 @@ export class RouterApp {
   /** Mounts extra admin routes (e.g. the MCP gateway at `/mcp`), tried before the proxy. */
   mount(route: RouteHandler): void {
     this.#admin.mount(route);
+  }
+
+  /** The MCP gateway served at `/mcp` (the dashboard shows its tools per service). */
+  get mcp(): McpGateway {
+    return this.#mcp;
   }
 
   /** Mounts admin routes tried before the built-in ones (the dashboard). */
@@ -165,7 +182,14 @@ export class RouterApp {
     this.#unsubscribe?.();
     await Promise.all(this.#tcp.map((l) => l.close().catch(() => {})));
     this.#tcp = [];
+    await this.#mcp.close();
     await this.#server.close();
     this.#proxy.close();
   }
+}
+
+/** True for `/mcp` and `/mcp/...` (the gateway's mount path). */
+function isMcpPath(url: string): boolean {
+  const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
+  return path === "/mcp" || path.startsWith("/mcp/") || path.startsWith("/mcp?");
 }

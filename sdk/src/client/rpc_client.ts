@@ -140,7 +140,7 @@ export class RpcClient {
 
   async #post(payload: unknown, opts: CallOptions): Promise<unknown> {
     const timeoutMs = opts.timeoutMs ?? this.#timeoutMs;
-    const deadline = new Deadline(timeoutMs, opts.signal);
+    const deadline = new Deadline(timeoutMs, { parents: () => [opts.signal] });
     let res;
     try {
       res = await this.#transport.send({

@@ -19,11 +19,14 @@ export interface DispatchLimits {
 /** Default payload limits. */
 export const DEFAULT_DISPATCH_LIMITS: DispatchLimits = { maxJsonDepth: 64, maxBatchSize: 1000 };
 
-/** Handles the text of one HTTP request body; resolves the reply text or null (no reply). */
+/**
+ * Handles the text of one HTTP request body; resolves the reply text or null (no reply).
+ * `cancel.signal` is read only by handlers that care, so it can be created lazily.
+ */
 export async function dispatchJsonRpc(
   api: RpcApi,
   text: string,
-  signal: AbortSignal,
+  cancel: { readonly signal: AbortSignal },
   limits: DispatchLimits = DEFAULT_DISPATCH_LIMITS,
 ): Promise<string | null> {
   if (jsonDepthExceeds(text, limits.maxJsonDepth)) {
@@ -43,7 +46,7 @@ export async function dispatchJsonRpc(
     return JSON.stringify(failure(null, RpcErrorCode.ParseError, `Parse error: ${why}`));
   }
   if (!Array.isArray(payload)) {
-    const reply = await dispatchOne(api, payload, signal);
+    const reply = await dispatchOne(api, payload, cancel);
     return reply ? JSON.stringify(reply) : null;
   }
   if (payload.length === 0) {
@@ -60,7 +63,7 @@ export async function dispatchJsonRpc(
       ),
     );
   }
-  const replies = await Promise.all(payload.map((msg) => dispatchOne(api, msg, signal)));
+  const replies = await Promise.all(payload.map((msg) => dispatchOne(api, msg, cancel)));
   const answered = replies.filter((r): r is RpcResponse => r !== null);
   return answered.length ? JSON.stringify(answered) : null;
 }
@@ -68,7 +71,7 @@ export async function dispatchJsonRpc(
 async function dispatchOne(
   api: RpcApi,
   msg: unknown,
-  signal: AbortSignal,
+  cancel: { readonly signal: AbortSignal },
 ): Promise<RpcResponse | null> {
   const problem = requestProblem(msg);
   if (problem) {
@@ -77,7 +80,13 @@ async function dispatchOne(
   const req = msg as RpcRequest;
   const isNotification = !("id" in req);
   try {
-    const result = await api.call(req.method, req.params, { method: req.method, signal });
+    const ctx = {
+      method: req.method,
+      get signal() {
+        return cancel.signal;
+      },
+    };
+    const result = await api.call(req.method, req.params, ctx);
     return isNotification ? null : { jsonrpc: "2.0", id: req.id ?? null, result };
   } catch (err) {
     return isNotification ? null : { jsonrpc: "2.0", id: req.id ?? null, error: toWireError(err) };

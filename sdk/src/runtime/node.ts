@@ -77,9 +77,11 @@ async function handleNodeRequest(
   handler: FetchHandler,
   transport: ConnectionInfo["transport"],
 ): Promise<void> {
-  const controller = new AbortController();
+  // Most handlers never look at request.signal: create it only when asked for.
+  let controller: AbortController | undefined;
+  const signal = () => (controller ??= new AbortController()).signal;
   res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) controller?.abort();
   });
   const method = req.method ?? "GET";
   let request: Request;
@@ -88,7 +90,7 @@ async function handleNodeRequest(
   );
   if (length <= IN_MEMORY_BODY_BYTES) {
     const bytes = length > 0 ? asBytes(await collect(req)) : undefined;
-    request = requestFromNode(req, bytes, controller.signal);
+    request = requestFromNode(req, bytes, signal);
   } else {
     const headers = new Headers();
     const raw = req.rawHeaders;
@@ -97,7 +99,7 @@ async function handleNodeRequest(
       method,
       headers,
       body: Readable.toWeb(req) as ReadableStream,
-      signal: controller.signal,
+      signal: signal(),
       // @ts-ignore: duplex is required by undici for streaming bodies but missing from lib.dom
       duplex: "half",
     });
@@ -115,7 +117,7 @@ async function handleNodeRequest(
     return;
   }
   const reader = response.body.getReader();
-  controller.signal.addEventListener("abort", () => reader.cancel().catch(() => {}));
+  signal().addEventListener("abort", () => reader.cancel().catch(() => {}));
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;

@@ -13,7 +13,7 @@ const decoder = new TextDecoder();
 class NodeRequestView {
   readonly #msg: http.IncomingMessage;
   readonly #bytes: Uint8Array<ArrayBuffer> | undefined;
-  readonly #signal: AbortSignal;
+  readonly #signal: () => AbortSignal;
   #headers?: Headers;
   #real?: Request;
   #used = false;
@@ -21,7 +21,7 @@ class NodeRequestView {
   constructor(
     msg: http.IncomingMessage,
     bytes: Uint8Array<ArrayBuffer> | undefined,
-    signal: AbortSignal,
+    signal: () => AbortSignal,
   ) {
     this.#msg = msg;
     this.#bytes = bytes;
@@ -47,7 +47,7 @@ class NodeRequestView {
   }
 
   get signal(): AbortSignal {
-    return this.#signal;
+    return this.#signal();
   }
 
   get bodyUsed(): boolean {
@@ -90,7 +90,7 @@ class NodeRequestView {
         method: m,
         headers: this.headers,
         body: m === "GET" || m === "HEAD" ? undefined : this.#bytes,
-        signal: this.#signal,
+        signal: this.#signal(),
       });
     }
     return this.#real;
@@ -117,11 +117,11 @@ class NodeRequestView {
   }
 }
 
-/** Wraps a fully-read Node request as a web Request. */
+/** Wraps a fully-read Node request as a web Request; `signal` is called on first use only. */
 export function requestFromNode(
   msg: http.IncomingMessage,
   bytes: Uint8Array<ArrayBuffer> | undefined,
-  signal: AbortSignal,
+  signal: () => AbortSignal,
 ): Request {
   return new NodeRequestView(msg, bytes, signal) as unknown as Request;
 }

@@ -26,18 +26,23 @@ export interface RpcSocketOptions {
   startedAt: number;
   health?: HealthCheck;
   /** Aborted when the server shuts down, cancelling calls still running. */
-  shutdownSignal: AbortSignal;
+  shutdownSignal?: AbortSignal;
 }
 
 /** Builds the `Request -> Response` handler of `rpc.sock`. */
 export function createRpcSocketHandler(opts: RpcSocketOptions): FetchHandler {
   const discovery = JSON.stringify(opts.api.document);
   const manifest = JSON.stringify(opts.manifest);
+  // One listener for the whole server rather than one per call.
+  const inFlight = new Set<Deadline>();
+  opts.shutdownSignal?.addEventListener("abort", () => {
+    for (const d of inFlight) d.abort("cancelled");
+  }, { once: true });
   return async (request) => {
     const pathname = pathOf(request.url);
     if (pathname === "/rpc") {
       if (request.method !== "POST") return methodNotAllowed("POST");
-      return await handleRpc(request, opts);
+      return await handleRpc(request, opts, inFlight);
     }
     if (request.method !== "GET" && request.method !== "HEAD") {
       return jsonResponse({ error: `${request.method} is not allowed on ${pathname}` }, 405, {
@@ -80,7 +85,11 @@ export async function healthReport(
   };
 }
 
-async function handleRpc(request: Request, opts: RpcSocketOptions): Promise<Response> {
+async function handleRpc(
+  request: Request,
+  opts: RpcSocketOptions,
+  inFlight: Set<Deadline>,
+): Promise<Response> {
   let text: string;
   try {
     text = await readBodyText(request, opts.limits.maxBodyBytes);
@@ -94,11 +103,19 @@ async function handleRpc(request: Request, opts: RpcSocketOptions): Promise<Resp
       400,
     );
   }
-  // The caller going away (request.signal) cancels the work too: nobody would read the reply.
-  const deadline = new Deadline(opts.limits.requestTimeoutMs, opts.shutdownSignal, request.signal);
-  const work = dispatchJsonRpc(opts.api, text, deadline.signal, opts.limits);
-  const reply = await Promise.race([work, aborted(deadline.signal)]);
+  let finish!: (reply: string | null | typeof ABORTED) => void;
+  const done = new Promise<string | null | typeof ABORTED>((resolve) => (finish = resolve));
+  // The caller going away cancels the work too (nobody would read the reply); the link to
+  // request.signal is made only if the handler actually looks at its signal.
+  const deadline = new Deadline(opts.limits.requestTimeoutMs, {
+    parents: () => [request.signal],
+    onAbort: () => finish(ABORTED),
+  });
+  inFlight.add(deadline);
+  dispatchJsonRpc(opts.api, text, deadline, opts.limits).then(finish, () => finish(ABORTED));
+  const reply = await done;
   deadline.clear();
+  inFlight.delete(deadline);
   if (reply === ABORTED) {
     const timedOut = deadline.reason === "timeout";
     return rpcError(
@@ -120,13 +137,6 @@ export function pathOf(url: string): string {
   if (start < 0) return "/";
   const end = url.slice(start).search(/[?#]/);
   return end < 0 ? url.slice(start) : url.slice(start, start + end);
-}
-
-function aborted(signal: AbortSignal): Promise<typeof ABORTED> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener("abort", () => resolve(ABORTED), { once: true });
-  });
 }
 
 const encoder = new TextEncoder();
