@@ -1,5 +1,6 @@
 /** hero_proc's API: one declaration per method yields the dispatcher and the OpenRPC document. */
 import { defineApi, type RpcApi } from "@hero/sdk";
+import { EXAMPLES } from "./examples.ts";
 import { jobMethods } from "./job_methods.ts";
 import { SCHEMAS } from "./schemas.ts";
 import { serviceMethods } from "./service_methods.ts";
@@ -19,7 +20,9 @@ export function createProcApi(
         "The Hero process supervisor: services made of actions, jobs, restarts with backoff, health checks, dependencies and captured output.",
       license: { name: "Apache-2.0" },
     },
-    methods: [...serviceMethods(hooks.sup), ...jobMethods(hooks.sup), ...systemMethods(hooks)],
+    methods: [...serviceMethods(hooks.sup), ...jobMethods(hooks.sup), ...systemMethods(hooks)].map(
+      (m) => (m.examples?.length ? m : { ...m, examples: EXAMPLES[m.name] ?? [] }),
+    ),
     components: { schemas: SCHEMAS },
   });
 }
