@@ -8,7 +8,7 @@
  *
  * Run: node bench/proc_vs_pm2.ts   (prints a Markdown table and writes bench/results/proc_vs_pm2.json)
  */
-import { spawn } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -73,23 +73,17 @@ async function heroProc(): Promise<Contender> {
     HERO_PROC_CONFIG_DIR: path.join(dir, "cfg"),
     PATH_SOCKET: path.join(dir, "sock"),
   };
-  const child = spawn(process.execPath, [LAUNCHER, "serve"], { env, stdio: "ignore" });
+  // Started the way users start it: `hero_proc start` (background daemon, its own V8 flags).
+  const started = spawnSync(process.execPath, [LAUNCHER, "start"], { env, encoding: "utf8" });
+  if (started.status !== 0) throw new Error(`hero_proc start failed: ${started.stderr}`);
   const client = new RpcClient(path.join(dir, "sock", "hero_proc", "rpc.sock"), {
     timeoutMs: 120_000,
   });
-  for (let i = 0;; i++) {
-    try {
-      await client.call("system.info");
-      break;
-    } catch (e) {
-      if (i > 200) throw e;
-      await sleep(50);
-    }
-  }
+  const daemon = (await client.call<{ pid: number }>("system.info")).pid;
   type Status = { name: string; state: string; pid: number | null };
   return {
     name: "hero_proc",
-    daemonPid: () => Promise.resolve(child.pid!),
+    daemonPid: () => Promise.resolve(daemon),
     async startAll(names, argv) {
       await client.batch(names.map((name) => ({
         method: "service.set",
@@ -112,7 +106,7 @@ async function heroProc(): Promise<Contender> {
     },
     async stop() {
       await client.call("system.shutdown");
-      await new Promise((r) => child.once("exit", r));
+      while (fs.existsSync(`/proc/${daemon}`)) await sleep(20);
       client.close();
     },
   };

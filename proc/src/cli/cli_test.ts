@@ -1,9 +1,9 @@
 /** The hero_proc CLI as a user runs it: real daemon in the background, real commands, real output. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
-import { daemonEnv, LAUNCHER, tempDir } from "../test_support.ts";
+import { daemonEnv, LAUNCHER, startDaemonProcess, tempDir, waitFor } from "../test_support.ts";
 
 function cli(env: Record<string, string>, ...args: string[]) {
   const r = spawnSync(process.execPath, [LAUNCHER, ...args], {
@@ -91,6 +91,39 @@ test("CLI: start, service add, list, status, run, jobs, logs, errors, stop", () 
   } finally {
     const r = cli(env, "stop");
     assert.match(r.out, /hero_proc stopped|not running/);
+    cleanup();
+  }
+});
+
+test("CLI: logs -f follows new lines until interrupted", async () => {
+  const { dir, cleanup } = tempDir();
+  const d = await startDaemonProcess(dir);
+  try {
+    await d.client.call("service.set", {
+      service: {
+        name: "ticker",
+        exec: "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.1; done",
+      },
+    });
+    const child = spawn(process.execPath, [LAUNCHER, "logs", "ticker", "-f", "-n", "1"], {
+      env: { ...process.env, ...daemonEnv(dir) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (c) => (out += c));
+    await waitFor("5 followed lines", () => out.trim().split("\n").length >= 5, 15_000);
+    const ticks = out.trim().split("\n").map((l) => Number(/tick (\d+)$/.exec(l)?.[1]));
+    for (let i = 1; i < ticks.length; i++) {
+      assert.equal(ticks[i], ticks[i - 1] + 1, "no line lost or repeated");
+    }
+    child.kill("SIGINT");
+    const code = await new Promise((r) => child.once("exit", (c, s) => r(c ?? s)));
+    assert.equal(code, 0);
+  } finally {
+    await d.client.call("system.shutdown");
+    await d.exited;
+    d.client.close();
     cleanup();
   }
 });

@@ -7,6 +7,7 @@ import http from "node:http";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { DAEMON_NODE_FLAGS } from "../daemon/node_flags.ts";
 import type { ProcPaths } from "../daemon/paths.ts";
 import { serveDaemon } from "../daemon/serve.ts";
 import { callDaemon, CliError } from "./client.ts";
@@ -68,7 +69,7 @@ export async function startCommand(paths: ProcPaths, args: string[], json: boole
   fs.mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   const logFile = path.join(paths.stateDir, "hero_proc.log");
   const log = fs.openSync(logFile, "a");
-  const child = spawn(process.execPath, [LAUNCHER, "serve", ...args], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, LAUNCHER, "serve", ...args], {
     detached: true,
     stdio: ["ignore", log, log],
     env: process.env,

@@ -1,5 +1,6 @@
 /** hero_proc's API: one declaration per method yields the dispatcher and the OpenRPC document. */
 import { defineApi, type RpcApi } from "@hero/sdk";
+import { EXAMPLES } from "./examples.ts";
 import { jobMethods } from "./job_methods.ts";
 import { SCHEMAS } from "./schemas.ts";
 import { serviceMethods } from "./service_methods.ts";
@@ -26,7 +27,7 @@ export function createProcApi(
       ...jobMethods(hooks.sup),
       ...systemMethods(hooks),
       ...(hooks.logs ? logMethods(hooks.logs) : []),
-    ],
+    ].map((m) => (m.examples?.length ? m : { ...m, examples: EXAMPLES[m.name] ?? [] })),
     components: { schemas: SCHEMAS },
   });
 }

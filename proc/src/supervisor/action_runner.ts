@@ -207,6 +207,7 @@ export class ActionRunner {
     if (this.job !== job) return;
     this.health = health;
     this.#host.ctx.store.updateJob(job.id, { health });
+    this.#event(health === "unhealthy" ? "warn" : "info", `health: ${health} (${detail})`, job.id);
     if (health === "unhealthy") {
       this.reason = `unhealthy: ${detail}`;
       if (this.spec.restart.policy !== "never") job.stop("failed", `unhealthy: ${detail}`);
@@ -229,12 +230,14 @@ export class ActionRunner {
     const why = outcome.reason ?? "exited with code 0";
     if (!again) {
       this.reason = failed ? why : null;
+      this.#event(failed ? "error" : "info", failed ? `failed: ${why}` : "succeeded", job.id);
       this.#setState(failed ? "failed" : "succeeded");
       return;
     }
     const max = this.spec.restart.max_restarts;
     if (max > 0 && this.restarts >= max) {
       this.reason = `gave up after ${this.restarts} restarts; last run ${why}`;
+      this.#event("error", this.reason, job.id);
       this.#setState("failed");
       return;
     }
@@ -242,7 +245,20 @@ export class ActionRunner {
     this.totalRestarts++;
     this.reason = `restarting (${this.restarts}${max ? `/${max}` : ""}) after it ${why}`;
     const attempt = (this.#host.ctx.store.getJob(job.id)?.attempt ?? 0) + 1;
-    this.#queue(restartDelay(this.spec.restart, this.restarts), attempt);
+    const delay = restartDelay(this.spec.restart, this.restarts);
+    this.#event(failed ? "warn" : "info", `${this.reason}; next start in ${delay} ms`, job.id);
+    this.#queue(delay, attempt);
+  }
+
+  /** Supervisor decisions go to the log beside the action's output: "internal work is a log". */
+  #event(level: "info" | "warn" | "error", line: string, jobId: number): void {
+    this.#host.ctx.sink.write({
+      ts: Date.now(),
+      source: `${this.key}.supervisor`,
+      jobId,
+      level,
+      line,
+    });
   }
 
   #setState(state: ActionState): void {

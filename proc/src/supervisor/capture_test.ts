@@ -5,7 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { LineSplitter } from "./line_splitter.ts";
-import { openTestSupervisor, waitFor } from "../test_support.ts";
+import { openTestSupervisor, pidAlive, waitFor } from "../test_support.ts";
+import { jobProcesses, jobTag } from "./job_tag.ts";
 
 test("LineSplitter: lines across chunks, CRLF, long lines cut, invalid UTF-8 replaced, tail on end", () => {
   const out: string[] = [];
@@ -34,7 +35,7 @@ test("a 1 MB line, binary output and a missing final newline are captured withou
     });
     const [r] = sup.runners("weird");
     await waitFor("done", () => r.state === "succeeded", 10_000);
-    const lines = sup.ctx.sink.query({ jobId: r.jobId!, limit: 10_000 });
+    const lines = sup.ctx.sink.query({ source: "weird.main.stdout", limit: 10_000 });
     const xs = lines.filter((l) => /^x+$/.test(l.line));
     assert.equal(
       xs.reduce((n, l) => n + l.line.length, 0),
@@ -56,11 +57,11 @@ test("a child writing 200 000 lines as fast as it can is never blocked and every
     await waitFor("done", () => r.state === "succeeded", 30_000);
     sup.ctx.sink.flush();
     const n = sup.store.db.prepare(
-      "SELECT COUNT(*) AS n, MIN(line) AS lo FROM logs WHERE job_id = ?",
+      "SELECT COUNT(*) AS n FROM logs WHERE job_id = ? AND source = 'flood.main.stdout'",
     ).get(r.jobId!);
     assert.equal(Number(n!.n) + sup.ctx.sink.dropped, 200000);
     assert.equal(sup.ctx.sink.dropped, 0);
-    const last = sup.ctx.sink.query({ jobId: r.jobId!, limit: 1 });
+    const last = sup.ctx.sink.query({ source: "flood.main.stdout", limit: 1 });
     assert.equal(last[0].line, "200000");
   } finally {
     await close();
@@ -78,12 +79,34 @@ test("tty: true runs the action under a pseudo-terminal (node-pty) in its own gr
     });
     const [r] = sup.runners("terminal_app");
     await waitFor("done", () => r.state === "succeeded", 10_000);
-    const lines = sup.ctx.sink.query({ jobId: r.jobId! }).map((l) => l.line);
+    const lines = sup.ctx.sink.query({ source: "terminal_app.main.stdout" }).map((l) => l.line);
     assert.equal(lines[0], "is-a-tty");
     assert.match(lines[1], /^\/dev\/pts\/\d+$/);
     const job = sup.store.getJob(r.jobId!)!;
     assert.equal(job.pid, job.pgid);
     assert.equal(job.exit_code, 0);
+  } finally {
+    await close();
+  }
+});
+
+test("a tty process is stopped with its whole group like any other", async () => {
+  const { sup, close } = await openTestSupervisor();
+  try {
+    await sup.setService({ name: "tty_proc", tty: true, exec: "sleep 60 & sleep 61; wait" });
+    const [r] = sup.runners("tty_proc");
+    await waitFor("running", () => r.state === "running");
+    const job = sup.store.getJob(r.jobId!)!;
+    await waitFor(
+      "both sleeps",
+      async () => (await jobProcesses(job.pgid, jobTag(sup.store.instanceId, job.id))).length >= 3,
+    );
+    const pids = (await jobProcesses(job.pgid, jobTag(sup.store.instanceId, job.id))).map((p) =>
+      p.pid
+    );
+    await sup.stopService("tty_proc");
+    assert.deepEqual(pids.filter(pidAlive), []);
+    assert.equal(sup.store.getJob(job.id)!.state, "stopped");
   } finally {
     await close();
   }

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { defineApi, HeroServer } from "@hero/sdk";
 import { openTestSupervisor, waitFor } from "../test_support.ts";
 
 test("a chain db -> migrate (oneshot) -> api starts in order, each only when its dependency is ready", async () => {
@@ -109,6 +110,51 @@ test("graph validation rejects unknown dependencies and cycles and changes nothi
     assert.deepEqual(sup.services().map((s) => s.spec.name), ["a", "b"]);
     assert.deepEqual(sup.services()[0].spec.after, []);
   } finally {
+    await close();
+  }
+});
+
+test("a cross-service depends_on starts the other service and waits for its socket health", async () => {
+  const { sup, dir, close } = await openTestSupervisor();
+  const socketRoot = path.join(dir, "sockets");
+  const server = new HeroServer({
+    name: "backend",
+    api: defineApi({ info: { title: "backend", version: "1" }, methods: [] }),
+    socketRoot,
+  });
+  try {
+    // The "backend" action only becomes healthy once its socket answers /health.
+    await sup.setService({
+      name: "backend",
+      autostart: false,
+      actions: {
+        main: {
+          exec: ["sleep", "60"],
+          health: {
+            socket: path.join(socketRoot, "backend", "rpc.sock"),
+            interval_ms: 100,
+            retries: 1,
+            start_period_ms: 5000,
+          },
+        },
+      },
+    });
+    await sup.setService({
+      name: "frontend",
+      autostart: false,
+      actions: { main: { exec: ["sleep", "61"], depends_on: ["backend.main"] } },
+    });
+    sup.startService("frontend");
+    const [backend] = sup.runners("backend");
+    const [frontend] = sup.runners("frontend");
+    await waitFor("backend running", () => backend.state === "running");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(frontend.state, "waiting_deps", "frontend waits while backend is not healthy");
+    await server.start();
+    await waitFor("frontend running", () => frontend.state === "running", 5000);
+    assert.equal(backend.health, "healthy");
+  } finally {
+    await server.close();
     await close();
   }
 });

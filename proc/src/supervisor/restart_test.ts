@@ -25,6 +25,14 @@ test("a crash loop backs off exponentially and gives up after max_restarts with 
     assert.equal(jobs.length, 5);
     assert.deepEqual(jobs.map((j) => j.attempt), [1, 2, 3, 4, 5]);
     assert.ok(jobs.every((j) => j.state === "failed" && j.exit_code === 3));
+    // Each decision is logged beside the output, under <service>.<action>.supervisor.
+    const events = sup.ctx.sink.query({ source: "crasher.main.supervisor" }).map((l) => l.line);
+    assert.equal(events.length, 5);
+    assert.match(
+      events[0],
+      /^restarting \(1\/4\) after it exited with code 3; next start in \d+ ms$/,
+    );
+    assert.match(events[4], /^gave up after 4 restarts; last run exited with code 3$/);
     // Gaps between one end and the next start follow 100, 200, 400, 800 ms (+ up to 20% jitter).
     for (let i = 1; i < jobs.length; i++) {
       const gap = jobs[i].started_at! - jobs[i - 1].ended_at!;

@@ -10,7 +10,7 @@ import {
   requiredClosure,
   validateGraph,
 } from "../model/graph.ts";
-import { loadServiceDir } from "../model/toml_loader.ts";
+import { planFileServices } from "../model/file_services.ts";
 import type { ServiceSource, ServiceSpec } from "../model/spec.ts";
 import { validateService } from "../model/validate_service.ts";
 import type { LogSink } from "../logs/log_sink.ts";
@@ -31,6 +31,9 @@ export interface SupervisorOptions {
   /** Replaces the default SQLite log table. */
   sink?: LogSink;
 }
+
+/** Service names added, updated and removed by a reload. */
+type Changes = { added: string[]; updated: string[]; removed: string[] };
 
 interface ServiceEntry {
   spec: ServiceSpec;
@@ -253,7 +256,7 @@ export class Supervisor implements RunnerHost {
   }
 
   /** Re-reads the TOML directory: adds, updates and removes file-defined services. */
-  async reload(): Promise<{ added: string[]; updated: string[]; removed: string[] }> {
+  async reload(): Promise<Changes> {
     this.#assertOpen();
     const r = await this.#loadFiles(true);
     this.configError = null;
@@ -341,71 +344,45 @@ export class Supervisor implements RunnerHost {
     this.#deps = buildActionGraph(this.#specs().values());
   }
 
-  #loadFiles(apply: boolean): Promise<{ added: string[]; updated: string[]; removed: string[] }> | {
-    added: string[];
-    updated: string[];
-    removed: string[];
-  } {
+  #loadFiles(apply: boolean): Promise<Changes> | Changes {
     const dir = this.#opts.configDir;
-    const result = { added: [] as string[], updated: [] as string[], removed: [] as string[] };
-    if (!dir) return result;
-    const files = loadServiceDir(dir);
-    const next = new Map([...this.#services].filter(([, e]) => e.source !== "file"));
-    for (const spec of files) {
-      const prev = next.get(spec.name);
-      if (prev) {
-        throw new HeroError(
-          "VALIDATION_FAILED",
-          `Service "${spec.name}" is defined both in ${dir} and over RPC; remove one of them`,
-        );
-      }
-      next.set(spec.name, { spec, source: "file" });
-    }
-    validateGraph([...next.values()].map((e) => e.spec));
-    for (const [name, e] of this.#services) {
-      if (e.source === "file" && !next.has(name)) result.removed.push(name);
-    }
-    for (const spec of files) {
-      const old = this.#services.get(spec.name);
-      if (!old) result.added.push(spec.name);
-      else if (JSON.stringify(old.spec) !== JSON.stringify(spec)) result.updated.push(spec.name);
-    }
-    if (!apply) {
-      // At open: nothing runs yet, so just record the definitions.
-      for (const name of result.removed) {
-        (this.store.removeService(name), this.#services.delete(name));
-      }
+    if (!dir) return { added: [], updated: [], removed: [] };
+    const { files, ...changes } = planFileServices(dir, this.#services);
+    const record = () => {
       for (const spec of files) {
         const isNew = !this.#services.has(spec.name);
         this.store.putService(spec, "file", isNew ? (spec.autostart ? "up" : "down") : undefined);
         this.#services.set(spec.name, { spec, source: "file" });
       }
-      return result;
+    };
+    if (!apply) {
+      // At open: nothing runs yet, so just record the definitions.
+      for (const name of changes.removed) {
+        (this.store.removeService(name), this.#services.delete(name));
+      }
+      record();
+      return changes;
     }
     return (async () => {
-      for (const name of result.removed) {
+      for (const name of changes.removed) {
         await this.stopService(name);
         this.store.removeService(name);
         this.#services.delete(name);
       }
       const restart: string[] = [];
-      for (const name of result.updated) {
+      for (const name of changes.updated) {
         if (this.runners(name).some((r) => r.active)) {
           await this.stopService(name, { dependents: false });
           restart.push(name);
         }
       }
-      for (const spec of files) {
-        const isNew = !this.#services.has(spec.name);
-        this.store.putService(spec, "file", isNew ? (spec.autostart ? "up" : "down") : undefined);
-        this.#services.set(spec.name, { spec, source: "file" });
-      }
+      record();
       this.#rebuild();
-      for (const name of result.added) {
+      for (const name of changes.added) {
         if (this.#services.get(name)!.spec.autostart) this.startService(name);
       }
       for (const name of restart) this.startService(name);
-      return result;
+      return changes;
     })();
   }
 
