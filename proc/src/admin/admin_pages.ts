@@ -26,7 +26,7 @@ const BODIES: Record<AdminPage, string> = {
 <div class="card">
   <div class="card-head"><h2>Services</h2><span class="sub" id="live-state"><span class="pill warn live">connecting</span></span><span class="spacer"></span>
   <span class="muted small" id="sys-info"></span></div>
-  <div class="card-body flush"><table class="data" id="services"><thead><tr><th>Service</th><th>State</th><th>Health</th>
+  <div class="card-body flush"><table class="data dense" id="services"><thead><tr><th>Service</th><th>State</th><th>Health</th>
   <th class="num">PID</th><th class="num">Uptime</th><th class="num">Restarts</th><th class="num">CPU</th><th class="num">Memory</th><th>Control</th></tr></thead>
   <tbody><tr><td colspan="9" class="empty">Loading…</td></tr></tbody></table></div>
 </div>`,

@@ -25,7 +25,7 @@ function cpu(p) {
   return `<div style="display:flex;align-items:center;gap:8px;justify-content:flex-end"><span>${
     (p ?? 0).toFixed(1)
   }%</span>
-    <div class="bar" style="width:50px"><span style="width:${
+    <div class="bar" style="width:36px;min-width:36px"><span style="width:${
     Math.min(100, p ?? 0)
   }%"></span></div></div>`;
 }
@@ -61,7 +61,7 @@ function render(services) {
         <span class="name">${esc(s.name)}</span> <span class="tag">${s.actions.length} action${
         s.actions.length === 1 ? "" : "s"
       }</span>
-        <div class="desc clip" style="max-width:300px" title="${esc(s.description)}">${
+        <div class="desc clip" style="max-width:230px" title="${esc(s.description)}">${
         esc(s.description || (s.autostart ? "autostart" : "manual start"))
       } · ${esc(s.source)}</div></td>
       <td>${pill(s.state)}</td><td>${pill(s.health)}</td><td class="num mono">${s.pid ?? "—"}</td>
