@@ -74,7 +74,9 @@ export type {
   Listener,
   ListenLimits,
   Runtime,
+  ServeHooks,
   StreamingResponse,
+  UpgradeHandler,
 } from "./src/runtime/types.ts";
 export {
   HeroLogger,

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 const procDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const sdkDir = path.dirname(fs.realpathSync(fileURLToPath(import.meta.resolve("@hero/sdk"))));
 const distDir = path.join(procDir, "dist");
+const uiDir = path.join(procDir, "..", "ui");
 const stamp = path.join(distDir, ".built");
 
 function sources() {
@@ -30,7 +31,29 @@ function sources() {
   };
   walk(path.join(procDir, "src"), path.join(procDir, "src"), path.join(distDir, "src"));
   walk(sdkDir, path.join(sdkDir, "src"), path.join(distDir, "sdk"));
+  // The shared web UI code (theme, admin session) used by src/admin.
+  walk(uiDir, uiDir, path.join(distDir, "ui"));
   out.push({ src: path.join(sdkDir, "mod.ts"), dest: path.join(distDir, "sdk", "mod.js") });
+  return out;
+}
+
+/** Static files the admin UI serves next to its modules (browser JS, CSS), copied as they are. */
+function assets() {
+  const out = [];
+  const walk = (root, dir, target) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(root, full, target);
+      else if (/\.(js|css)$/.test(e.name)) {
+        out.push({ src: full, dest: path.join(target, path.relative(root, full)) });
+      }
+    }
+  };
+  const adminStatic = path.join(procDir, "src", "admin", "static");
+  if (fs.existsSync(adminStatic)) {
+    walk(adminStatic, adminStatic, path.join(distDir, "src", "admin", "static"));
+  }
+  walk(path.join(uiDir, "theme"), path.join(uiDir, "theme"), path.join(distDir, "ui", "theme"));
   return out;
 }
 
@@ -42,7 +65,7 @@ export function distIsFresh() {
   } catch {
     return false;
   }
-  return sources().every(({ src }) => fs.statSync(src).mtimeMs <= built);
+  return [...sources(), ...assets()].every(({ src }) => fs.statSync(src).mtimeMs <= built);
 }
 
 /** Builds dist (into a temp dir, then swapped in, so a concurrent reader never sees half a build). */
@@ -54,6 +77,16 @@ export async function buildDist() {
     const target = path.join(tmp, path.relative(distDir, dest));
     let code = stripTypeScriptTypes(fs.readFileSync(src, "utf8"), { mode: "strip" });
     code = code.replace(/(["'])(\.{1,2}\/[^"'\n]+)\.ts\1/g, "$1$2.js$1");
+    // src/** reaches the shared UI at <repo>/ui; in dist it sits at dist/ui.
+    code = code.replace(/(["'])((?:\.\.\/)+ui\/[^"'\n]+)\1/g, (m, q, rel) => {
+      const abs = path.resolve(path.dirname(src), rel);
+      if (!abs.startsWith(uiDir + path.sep)) return m;
+      const inDist = path.relative(
+        path.dirname(dest),
+        path.join(distDir, "ui", path.relative(uiDir, abs)),
+      );
+      return `${q}${inDist.startsWith(".") ? inDist : `./${inDist}`}${q}`;
+    });
     const sdkMod = path.relative(path.dirname(dest), path.join(distDir, "sdk", "mod.js"));
     code = code.replace(
       /(["'])@hero\/sdk\1/g,
@@ -61,6 +94,11 @@ export async function buildDist() {
     );
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, code);
+  }
+  for (const { src, dest } of assets()) {
+    const target = path.join(tmp, path.relative(distDir, dest));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(src, target);
   }
   fs.writeFileSync(path.join(tmp, "package.json"), '{ "type": "module" }\n');
   fs.writeFileSync(path.join(tmp, ".built"), new Date().toISOString());

@@ -5,6 +5,7 @@
  */
 import process from "node:process";
 import { HeroServer } from "@hero/sdk";
+import { adminForDaemon } from "../admin/mount.ts";
 import { createProcApi } from "../rpc/api.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
 import { LogStore } from "../logs/log_store.ts";
@@ -36,6 +37,7 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
   const closed = new Promise<void>((r) => (resolveClosed = r));
   const close = () => {
     closing ??= (async () => {
+      admin.close();
       await server.close();
       await sup?.close();
       resolveClosed();
@@ -57,9 +59,14 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     startedAt: Date.now(),
     shutdown: () => void close(),
   });
+  const admin = await adminForDaemon(api, () => {
+    if (!sup) throw new Error("hero_proc is still starting");
+    return sup;
+  }, paths.socketRoot);
   const server = new HeroServer({
     name: "hero_proc",
     api,
+    adminUpgrade: admin.onUpgrade,
     socketRoot: paths.socketRoot,
     health: () =>
       !sup
@@ -67,10 +74,9 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
         : logs?.disk.state.low
         ? { status: "degraded", reason: `log lines refused: ${logs.disk.describe()}` }
         : { status: "ok" },
-    admin: (req) =>
-      Promise.resolve(
-        (logs && logAdminRoutes(logs, req)) ?? new Response("Not found\n", { status: 404 }),
-      ),
+    // The log store's routes (/logs/follow, /logs/tree, /logs/stats) first, then the admin UI.
+    admin: async (req, info) =>
+      (logs && logAdminRoutes(logs, req)) ?? await admin.handler(req, info),
   });
   await server.start();
   let unlock: () => void = () => {};

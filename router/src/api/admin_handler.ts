@@ -17,6 +17,8 @@ export interface AdminHandler {
   handler: FetchHandler;
   /** Adds routes tried after the built-in ones and before the proxy. */
   mount(route: RouteHandler): void;
+  /** Adds routes tried before the built-in ones (the full dashboard replaces the minimal `/`). */
+  mountFirst(route: RouteHandler): void;
 }
 
 /** Builds the admin handler from built-in routes and the final fallback (the proxy). */
@@ -25,6 +27,7 @@ export function createAdminHandler(
   fallback: RouteHandler,
 ): AdminHandler {
   const mounted: RouteHandler[] = [];
+  const first: RouteHandler[] = [];
   const handler: FetchHandler = async (request, info) => {
     const path = rawPath(request.url);
     if (path === "/rpc") {
@@ -34,7 +37,7 @@ export function createAdminHandler(
       );
     }
     try {
-      for (const route of [...builtIn, ...mounted, fallback]) {
+      for (const route of [...first, ...builtIn, ...mounted, fallback]) {
         const res = await route(request, info);
         if (res) return res;
       }
@@ -46,7 +49,11 @@ export function createAdminHandler(
     }
     return Response.json({ error: `Not found: ${path}` }, { status: 404 });
   };
-  return { handler, mount: (route) => void mounted.push(route) };
+  return {
+    handler,
+    mount: (route) => void mounted.push(route),
+    mountFirst: (route) => void first.push(route),
+  };
 }
 
 /** The raw path of an absolute URL (no query), without building a URL object. */

@@ -5,6 +5,9 @@
  */
 import { resolveSocketRoot } from "@hero/sdk";
 import { createLogger, type Logger } from "../log/logger.ts";
+import { loadAdminToken } from "../../../ui/session/admin_session.ts";
+import { RouterLogRing } from "../dashboard/log_ring.ts";
+import { mountUi } from "../dashboard/mount.ts";
 import { denoBindAddressSources, resolveBindAddress } from "../net/bind_address.ts";
 import { type BindTarget, planBinds } from "../net/bind_spec.ts";
 import { RouterApp } from "../server/router_app.ts";
@@ -51,8 +54,13 @@ export async function createRouterApp(opts: CliOptions, logger: Logger): Promise
 
 /** Runs the router until a shutdown signal; resolves with the exit code. */
 export async function serveCommand(opts: CliOptions): Promise<number> {
-  const logger = createLogger({ level: opts.logLevel });
+  const logs = new RouterLogRing();
+  const logger = logs.wrap(createLogger({ level: opts.logLevel }));
   const app = await createRouterApp(opts, logger);
+  const closeUi = mountUi(app, {
+    logs,
+    token: await loadAdminToken(socketRootOf(opts), (k) => Deno.env.get(k)),
+  });
   await app.start();
   logger.info("ready");
   const signal = await new Promise<string>((resolve) => {
@@ -61,6 +69,7 @@ export async function serveCommand(opts: CliOptions): Promise<number> {
     Deno.addSignalListener("SIGTERM", on("SIGTERM"));
   });
   logger.info(`${signal}: shutting down`);
+  await closeUi();
   await app.close();
   return 0;
 }

@@ -128,6 +128,16 @@ export class RouterApp {
     this.#admin.mount(route);
   }
 
+  /** The MCP gateway served at `/mcp` (the dashboard shows its tools per service). */
+  get mcp(): McpGateway {
+    return this.#mcp;
+  }
+
+  /** Mounts admin routes tried before the built-in ones (the dashboard). */
+  mountFirst(route: RouteHandler): void {
+    this.#admin.mountFirst(route);
+  }
+
   /** Binds the sockets, starts discovery (first scan included) and opens the TCP listeners. */
   async start(): Promise<ScanReport> {
     const log = this.#o.logger;

@@ -17,6 +17,7 @@ import type {
   Listener,
   ListenLimits,
   Runtime,
+  ServeHooks,
   SimpleRequest,
   StreamingResponse,
   TransportTarget,
@@ -29,6 +30,7 @@ async function serve(
   handler: FetchHandler,
   limits: ListenLimits,
   transport: ConnectionInfo["transport"],
+  hooks: ServeHooks = {},
 ): Promise<Listener> {
   const server = http.createServer({
     maxHeaderSize: limits.maxHeaderBytes,
@@ -41,6 +43,8 @@ async function serve(
       res.end(JSON.stringify({ error: `Internal error: ${(err as Error).message}` }));
     });
   });
+  const onUpgrade = hooks.onUpgrade;
+  if (onUpgrade) server.on("upgrade", (req, socket, head) => onUpgrade(req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(listenArg, () => {
@@ -55,9 +59,14 @@ async function serve(
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Not unref'd: a client holding a stream open (SSE through a proxy) must not leave
+        // close() pending forever once nothing else keeps the event loop alive.
+        const force = setTimeout(() => server.closeAllConnections(), 2000);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
         server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
       }),
   };
 }
@@ -208,7 +217,7 @@ export const runtime: Runtime = {
   pid: process.pid,
   env: (name) => process.env[name],
   homeDir: () => os.homedir(),
-  serveUnix: (path, handler, limits) => serve({ path }, handler, limits, "unix"),
+  serveUnix: (path, handler, limits, hooks) => serve({ path }, handler, limits, "unix", hooks),
   serveTcp: (hostname, port, handler, limits) =>
     serve({ host: hostname, port }, handler, limits, "tcp"),
   transport: createTransport,

@@ -23,6 +23,19 @@ export interface ListenLimits {
   requestTimeoutMs: number;
 }
 
+/**
+ * Takes over an HTTP Upgrade request (a WebSocket) on a listener. Node only: it receives Node's
+ * `IncomingMessage`, the `Duplex` socket and the first bytes (`Buffer`); Deno handlers upgrade
+ * inside the fetch handler instead (`Deno.upgradeWebSocket`).
+ */
+export type UpgradeHandler = (request: unknown, socket: unknown, head: unknown) => void;
+
+/** Optional listener behaviour beyond the request handler. */
+export interface ServeHooks {
+  /** Handles Upgrade requests (Node); without it they are refused. */
+  onUpgrade?: UpgradeHandler;
+}
+
 /** A bound listener. */
 export interface Listener {
   /** Stops accepting connections and waits for open requests to finish (up to a grace period). */
@@ -86,7 +99,12 @@ export interface Runtime {
   /** The user's home directory ("" if unknown). */
   homeDir(): string;
   /** Serves `handler` on a Unix socket at `path` (the file must not exist). */
-  serveUnix(path: string, handler: FetchHandler, limits: ListenLimits): Promise<Listener>;
+  serveUnix(
+    path: string,
+    handler: FetchHandler,
+    limits: ListenLimits,
+    hooks?: ServeHooks,
+  ): Promise<Listener>;
   /** Serves `handler` on TCP `hostname:port` (port 0 picks a free port). */
   serveTcp(
     hostname: string,

@@ -6,7 +6,13 @@
 import { HeroError } from "../errors/hero_error.ts";
 import type { RpcApi } from "../openrpc/api.ts";
 import { currentRuntime } from "../runtime/current.ts";
-import type { FetchHandler, Listener, Runtime } from "../runtime/types.ts";
+import type {
+  FetchHandler,
+  Listener,
+  Runtime,
+  ServeHooks,
+  UpgradeHandler,
+} from "../runtime/types.ts";
 import { claimSocketPath } from "../socket/claim_socket.ts";
 import { resolveSocketRoot, serviceSocketPaths } from "../socket/paths.ts";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./limits.ts";
@@ -22,6 +28,8 @@ export interface HeroServerOptions {
   api: RpcApi;
   /** Handler for `admin.sock` (HTML admin UI). */
   admin?: FetchHandler;
+  /** Node only: takes over Upgrade requests (WebSockets) on `admin.sock`. */
+  adminUpgrade?: UpgradeHandler;
   /** Handlers for `web_<name>.sock`, keyed by name. */
   web?: Record<string, FetchHandler>;
   /** Handler for `rest.sock`. */
@@ -73,9 +81,9 @@ export class HeroServer {
     const plan = this.#plan();
     await runtime.makeDir(dirOf(plan[0].path), 0o700);
     try {
-      for (const { path, handler } of plan) {
+      for (const { path, handler, hooks } of plan) {
         await claimSocketPath(path, runtime, this.#opts.name);
-        const listener = await runtime.serveUnix(path, handler, this.#limits);
+        const listener = await runtime.serveUnix(path, handler, this.#limits, hooks);
         this.#listeners.push({ listener, path });
         await runtime.chmod(path, 0o600);
       }
@@ -113,7 +121,7 @@ export class HeroServer {
     return this.#opts.runtime ?? currentRuntime();
   }
 
-  #plan(): { socket: string; path: string; handler: FetchHandler }[] {
+  #plan(): { socket: string; path: string; handler: FetchHandler; hooks?: ServeHooks }[] {
     const o = this.#opts;
     const runtime = this.#runtime();
     const root = o.socketRoot ??
@@ -129,7 +137,7 @@ export class HeroServer {
       socket,
     });
     const startedAt = Date.now();
-    const plan = [{
+    const plan: { socket: string; path: string; handler: FetchHandler; hooks?: ServeHooks }[] = [{
       socket: "rpc",
       path: paths.rpc,
       handler: createRpcSocketHandler({
@@ -141,9 +149,14 @@ export class HeroServer {
         shutdownSignal: this.#shutdown.signal,
       }),
     }];
-    const ui = (socket: string, path: string, handler: FetchHandler) =>
-      plan.push({ socket, path, handler: createUiSocketHandler(handler, manifest("ui", socket)) });
-    if (o.admin) ui("admin", paths.admin, o.admin);
+    const ui = (socket: string, path: string, handler: FetchHandler, hooks?: ServeHooks) =>
+      plan.push({
+        socket,
+        path,
+        handler: createUiSocketHandler(handler, manifest("ui", socket)),
+        hooks,
+      });
+    if (o.admin) ui("admin", paths.admin, o.admin, { onUpgrade: o.adminUpgrade });
     if (o.rest) ui("rest", paths.rest, o.rest);
     for (const [name, handler] of Object.entries(o.web ?? {})) {
       ui(`web_${name}`, paths.web(name), handler);

@@ -1,0 +1,86 @@
+/**
+ * `npm start` as a user runs it: the whole system comes up and prints the dashboard URL with
+ * the admin token; Ctrl-C (SIGINT to the foreground process group) stops every service and
+ * leaves no process and no socket behind.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import process from "node:process";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { RpcClient } from "../sdk/mod.ts";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+
+test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops everything", async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-npm-start-"));
+  const sockets = path.join(dir, "sockets");
+  const npm = spawn("npm", ["start", "--silent"], {
+    cwd: repo,
+    detached: true, // its own process group, like a shell's foreground job
+    env: {
+      ...process.env,
+      PATH: `${path.join(repo, "node_modules/.bin")}:${process.env.PATH}`,
+      PATH_SOCKET: sockets,
+      HERO_PROC_STATE_DIR: path.join(dir, "state"),
+      HERO_PROC_CONFIG_DIR: path.join(dir, "cfg"),
+      HERO_BIND: "127.0.0.1:0",
+      HERO_ADMIN_TOKEN: "",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  npm.stdout.on("data", (d) => (out += d));
+  npm.stderr.on("data", (d) => (out += d));
+  const exited = new Promise<string>((resolve) =>
+    npm.on("exit", (code, signal) => resolve(`${code ?? signal}`))
+  );
+  try {
+    const deadline = Date.now() + 60_000;
+    await new Promise((r) => setTimeout(r, 0));
+    while (!out.includes("Press Ctrl-C")) {
+      assert.ok(Date.now() < deadline, `npm start did not come up:\n${out}`);
+      assert.equal(npm.exitCode, null, `npm start exited early:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const url = /Dashboard\s+(http:\/\/127\.0\.0\.1:\d+\/\?token=([0-9a-f]{48}))/.exec(out);
+    assert.ok(url, out);
+    assert.equal(url[2], (await fs.readFile(path.join(sockets, "admin_token"), "utf8")).trim());
+    const page = await fetch(url[1]);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /hero_router/);
+    const rpc = new RpcClient(path.join(sockets, "hero_proc/rpc.sock"));
+    const services = await rpc.call<{ name: string; state: string; pid: number | null }[]>(
+      "service.list",
+    );
+    rpc.close();
+    assert.deepEqual(services.map((s) => [s.name, s.state]).sort(), [
+      ["heartbeat", "running"],
+      ["hero_router", "running"],
+      ["notes", "running"],
+    ]);
+    const pids = services.map((s) => s.pid!).concat(npm.pid!);
+    process.kill(-npm.pid!, "SIGINT");
+    // npm re-raises the Ctrl-C it received; the system itself printed its clean stop.
+    assert.match(await exited, /^(0|SIGINT)$/, out);
+    assert.match(out, /Everything stopped/);
+    for (const pid of pids) {
+      assert.throws(() => process.kill(pid, 0), `process ${pid} is still running`);
+    }
+    for (const svc of ["hero_proc", "hero_router", "notes"]) {
+      assert.deepEqual(
+        await fs.readdir(path.join(sockets, svc)).catch(() => []),
+        [],
+        `${svc} sockets removed`,
+      );
+    }
+  } finally {
+    try {
+      process.kill(-npm.pid!, "SIGKILL");
+    } catch { /* the group is already gone */ }
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});

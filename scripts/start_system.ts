@@ -1,0 +1,167 @@
+/**
+ * `npm start`: the whole system on this machine. hero_proc runs here (in this process) and
+ * supervises hero_router and the example services; once the router is healthy the dashboard URL
+ * (with the admin token) is printed. Ctrl-C stops every service, then hero_proc, and exits.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { RpcClient } from "@hero/sdk";
+import { loadAdminToken } from "../ui/session/admin_session.ts";
+import { resolvePaths } from "../proc/src/daemon/paths.ts";
+import { type Daemon, serveDaemon } from "../proc/src/daemon/serve.ts";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Where and how to run the system. */
+export interface SystemOptions {
+  /** Socket root (default `$PATH_SOCKET` or `~/hero/var/sockets`). */
+  socketRoot?: string;
+  /** hero_proc state and config directories (defaults under `~/hero`). */
+  stateDir?: string;
+  configDir?: string;
+  /** The router's TCP listener (default `127.0.0.1:9988`; port 0 picks one). */
+  bind?: string;
+  /** Database file of the notes example (default its own). */
+  notesDb?: string;
+}
+
+/** A running system. */
+export interface RunningSystem {
+  daemon: Daemon;
+  socketRoot: string;
+  /** `http://host:port` of the router. */
+  origin: string;
+  token: string;
+  /** Stops everything (services first, then hero_proc). */
+  close(): Promise<void>;
+}
+
+/** The service definitions hero_proc runs. */
+export function systemServices(o: { socketRoot: string; bind: string; notesDb?: string }) {
+  const env = { PATH_SOCKET: o.socketRoot };
+  // The real binary (the .bin entry is a Node wrapper that would add a process per router).
+  const real = path.join(REPO, "node_modules/deno/deno");
+  const deno = existsSync(real) ? real : path.join(REPO, "node_modules/.bin/deno");
+  return [
+    {
+      name: "hero_router",
+      description: "Discovery, dashboard, reverse proxy and MCP gateway",
+      actions: {
+        serve: {
+          exec: [
+            deno,
+            "run",
+            "--allow-all",
+            path.join(REPO, "router/main.ts"),
+            "serve",
+            "--bind",
+            o.bind,
+          ],
+          env,
+          health: {
+            socket: `${o.socketRoot}/hero_router/rpc.sock`,
+            interval_ms: 2000,
+            start_period_ms: 20000,
+          },
+          restart: { policy: "always", delay_ms: 500 },
+        },
+      },
+    },
+    {
+      name: "notes",
+      description: "Example: a notes store with full-text search (SQLite)",
+      actions: {
+        server: {
+          exec: [
+            process.execPath,
+            "--disable-warning=ExperimentalWarning",
+            path.join(REPO, "examples/notes/main.ts"),
+            "run",
+          ],
+          env: { ...env, ...(o.notesDb ? { NOTES_DB: o.notesDb } : {}) },
+          health: {
+            socket: `${o.socketRoot}/notes/rpc.sock`,
+            interval_ms: 2000,
+            start_period_ms: 10000,
+          },
+          restart: { policy: "on-failure", delay_ms: 500 },
+        },
+      },
+    },
+    {
+      name: "heartbeat",
+      description: "Example: writes a log line every 2 s (watch it in the live tail)",
+      actions: {
+        beat: {
+          exec: 'i=0; while true; do i=$((i+1)); echo "beat $i: all good"; ' +
+            'if [ $((i % 5)) -eq 1 ]; then echo "beat $i: stretching (every fifth beat)" >&2; fi; ' +
+            "sleep 2; done",
+          restart: { policy: "always", delay_ms: 1000 },
+        },
+      },
+    },
+  ];
+}
+
+/** Starts hero_proc and its services; resolves once the router answers. */
+export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem> {
+  const paths = resolvePaths({
+    socketDir: o.socketRoot,
+    stateDir: o.stateDir,
+    configDir: o.configDir,
+  });
+  process.env.PATH_SOCKET = paths.socketRoot;
+  const token = await loadAdminToken(paths.socketRoot, (k) => process.env[k]);
+  const daemon = await serveDaemon(paths);
+  const rpc = new RpcClient(paths.rpcSocket, { timeoutMs: 60_000 });
+  try {
+    const bind = o.bind ?? "127.0.0.1:9988";
+    for (
+      const service of systemServices({ socketRoot: paths.socketRoot, bind, notesDb: o.notesDb })
+    ) {
+      await rpc.call("service.set", { service });
+    }
+    for (const name of ["hero_router", "notes", "heartbeat"]) {
+      await rpc.call("service.start", { name, wait: true, timeout_ms: 45_000 });
+    }
+    const router = new RpcClient(`${paths.socketRoot}/hero_router/rpc.sock`);
+    const health = await router.call<{ tcpListeners: string[] }>("router.health").finally(() =>
+      router.close()
+    );
+    const origin = `http://${health.tcpListeners[0] ?? bind}`;
+    return { daemon, socketRoot: paths.socketRoot, origin, token, close: () => daemon.close() };
+  } catch (err) {
+    await daemon.close();
+    throw err;
+  } finally {
+    rpc.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const bind = process.env.HERO_BIND ?? "127.0.0.1:9988";
+  console.log("Starting hero_proc, hero_router and the examples…");
+  const system = await startSystem({ bind });
+  console.log(`
+  Hero is running.
+
+  Dashboard        ${system.origin}/?token=${system.token}
+  hero_proc admin  ${system.origin}/hero_proc/admin/
+  MCP endpoint     ${system.origin}/mcp
+  Sockets          ${system.socketRoot}
+
+  Press Ctrl-C to stop everything.
+`);
+  await system.daemon.closed;
+  console.log("Everything stopped.");
+  process.exit(0);
+}
+
+if (import.meta.main) {
+  main().catch((err) => {
+    console.error(`Cannot start Hero: ${(err as Error).message}`);
+    process.exit(1);
+  });
+}
