@@ -3,7 +3,7 @@
  * 100 ms, so a child writing faster than the disk only grows a bounded queue (then lines are
  * dropped and counted) and never waits on SQLite.
  */
-import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import type { LogEntry, LogQuery, LogSink, StoredLogEntry } from "./log_sink.ts";
 
 /** Options of {@link SqliteLogSink}. */
@@ -21,6 +21,7 @@ export class SqliteLogSink implements LogSink {
   #queue: LogEntry[] = [];
   #dropped = 0;
   #timer: ReturnType<typeof setInterval>;
+  #insert?: StatementSync;
 
   /** Starts the background flush. */
   constructor(db: DatabaseSync, opts: SqliteLogSinkOptions = {}) {
@@ -46,9 +47,10 @@ export class SqliteLogSink implements LogSink {
     if (!this.#queue.length || !this.#db.isOpen) return;
     const batch = this.#queue;
     this.#queue = [];
-    const insert = this.#db.prepare(
+    this.#insert ??= this.#db.prepare(
       "INSERT INTO logs (ts, source, job_id, level, line) VALUES (?, ?, ?, ?, ?)",
     );
+    const insert = this.#insert;
     this.#db.exec("BEGIN");
     try {
       for (const e of batch) insert.run(e.ts, e.source, e.jobId, e.level, e.line);
