@@ -1,0 +1,49 @@
+/**
+ * Wire errors: JSON-RPC 2.0 error objects (`code`, `message`, `data`). A method throws an
+ * {@link RpcError} to answer with a specific code; a client receives one for every error reply.
+ */
+
+/** The JSON-RPC 2.0 standard error codes, plus the implementation-defined ones Hero uses. */
+export const RpcErrorCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  /** Server-defined: the request took longer than the server allows. */
+  RequestTimeout: -32001,
+  /** Server-defined: the request was cancelled (client went away or server is stopping). */
+  RequestCancelled: -32002,
+  /** Server-defined: the request body is larger than the server accepts. */
+  RequestTooLarge: -32003,
+}         ;
+
+/** The JSON shape of an error member of a JSON-RPC response. */
+                                 
+               
+                  
+                 
+ 
+
+/** A JSON-RPC error, thrown by methods and raised by clients. */
+export class RpcError extends Error {
+  /** JSON-RPC error code (standard codes are negative, see {@link RpcErrorCode}). */
+           code        ;
+  /** Optional structured data sent with the error. */
+           data          ;
+
+  /** Creates a wire error with a code, a message and optional data. */
+  constructor(code        , message        , data          ) {
+    super(message);
+    this.name = "RpcError";
+    this.code = code;
+    this.data = data;
+  }
+
+  /** The plain JSON object sent on the wire. */
+  toJSON()                 {
+    return this.data === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, data: this.data };
+  }
+}

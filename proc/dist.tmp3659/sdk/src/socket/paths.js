@@ -1,0 +1,78 @@
+/**
+ * Where sockets live: the root (`$PATH_SOCKET`, alias `$HERO_SOCKET_DIR`, default
+ * `~/hero/var/sockets`), one directory per service, and a fixed file name per socket role.
+ */
+import { HeroError } from "../errors/hero_error.js";
+import { validateServiceName } from "./service_name.js";
+
+/** The environment lookup and home directory that root resolution depends on. */
+                                   
+                                            
+                  
+ 
+
+/** Resolves the socket root from the environment, falling back to `~/hero/var/sockets`. */
+export function resolveSocketRoot(source                  )         {
+  const fromEnv = source.env("PATH_SOCKET") || source.env("HERO_SOCKET_DIR");
+  if (fromEnv) return stripTrailingSlash(fromEnv);
+  if (!source.homeDir) {
+    throw new HeroError("NO_SOCKET_ROOT", "Cannot find the socket root: set PATH_SOCKET or HOME");
+  }
+  return `${stripTrailingSlash(source.homeDir)}/hero/var/sockets`;
+}
+
+/** The socket files of one service. */
+                                     
+                                                     
+              
+              
+                
+               
+                  
+                                            
+                                
+ 
+
+/** Returns the socket paths of `service` under `root` (the name is validated). */
+export function serviceSocketPaths(root        , service        )                     {
+  validateServiceName(service);
+  const dir = `${stripTrailingSlash(root)}/${service}`;
+  return {
+    dir,
+    rpc: `${dir}/rpc.sock`,
+    admin: `${dir}/admin.sock`,
+    rest: `${dir}/rest.sock`,
+    openapi: `${dir}/openapi.sock`,
+    web: (name        ) => {
+      if (!/^[a-z0-9_]+$/.test(name)) {
+        throw new HeroError(
+          "INVALID_WEB_NAME",
+          `Invalid web socket name "${name}": use a-z, 0-9, _`,
+        );
+      }
+      return `${dir}/web_${name}.sock`;
+    },
+  };
+}
+
+/** The role of a socket, derived from its file name. */
+                                                                                
+
+/** Classifies a socket by file name (`rpc.sock`, `admin.sock`, `web_<name>.sock`, ...). */
+export function classifySocket(fileName        )             {
+  switch (fileName) {
+    case "rpc.sock":
+      return "rpc";
+    case "admin.sock":
+      return "admin";
+    case "rest.sock":
+      return "rest";
+    case "openapi.sock":
+      return "openapi";
+  }
+  return /^web_[a-z0-9_]+\.sock$/.test(fileName) ? "web" : "other";
+}
+
+function stripTrailingSlash(path        )         {
+  return path.length > 1 && path.endsWith("/") ? path.replace(/\/+$/, "") : path;
+}

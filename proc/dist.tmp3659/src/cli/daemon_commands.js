@@ -1,0 +1,126 @@
+/**
+ * `serve` (foreground), `start` (background daemon, returns once healthy) and `stop`.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { DAEMON_NODE_FLAGS } from "../daemon/node_flags.js";
+                                                    
+import { serveDaemon } from "../daemon/serve.js";
+import { callDaemon, CliError } from "./client.js";
+
+// This module runs from src/cli/ or from the JavaScript build in dist/src/cli/.
+const LAUNCHER = fileURLToPath(
+  new URL(
+    `${import.meta.url.includes("/dist/src/") ? "../../../" : "../../"}bin/hero_proc.mjs`,
+    import.meta.url,
+  ),
+);
+
+/** Runs the daemon in the foreground until SIGTERM/SIGINT or system.shutdown. */
+export async function serveCommand(paths           )                {
+  const daemon = await serveDaemon(paths);
+  const r = daemon.supervisor.recovery;
+  if (daemon.supervisor.configError) console.error(`hero_proc: ${daemon.supervisor.configError}`);
+  console.error(
+    `hero_proc listening on ${paths.rpcSocket} (state ${paths.stateDir}, config ${paths.configDir})` +
+      (r.closedJobs.length
+        ? `; recovered after a crash: closed ${r.closedJobs.length} job(s), stopped ${r.stoppedPids.length} process(es)`
+        : ""),
+  );
+  await daemon.closed;
+  // Every child is stopped and the store is closed: nothing left is worth waiting for.
+  process.exit(0);
+}
+
+/** Reads GET /health from the daemon socket; resolves the status or undefined. */
+export function daemonHealth(socket        )                              {
+  return new Promise((resolve) => {
+    const req = http.get({ socketPath: socket, path: "/health", timeout: 1000 }, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => {
+        try {
+          resolve(JSON.parse(body).status);
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    req.on("error", () => resolve(undefined));
+    req.on("timeout", () => req.destroy());
+  });
+}
+
+/** Starts the daemon in the background and returns once it reports healthy. */
+export async function startCommand(paths           , args          , json         )                {
+  if ((await daemonHealth(paths.rpcSocket)) === "ok") {
+    const info = await callDaemon                 (paths, "system.info");
+    print(
+      json,
+      { started: false, pid: info.pid, socket: paths.rpcSocket },
+      `hero_proc is already running (pid ${info.pid})`,
+    );
+    return;
+  }
+  fs.mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+  const logFile = path.join(paths.stateDir, "hero_proc.log");
+  const log = fs.openSync(logFile, "a");
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, LAUNCHER, "serve", ...args], {
+    detached: true,
+    stdio: ["ignore", log, log],
+    env: process.env,
+  });
+  fs.closeSync(log);
+  let exited                           ;
+  child.once("exit", (code) => (exited = code));
+  child.unref();
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if ((await daemonHealth(paths.rpcSocket)) === "ok") {
+      print(
+        json,
+        { started: true, pid: child.pid, socket: paths.rpcSocket, log: logFile },
+        `hero_proc started (pid ${child.pid}), socket ${paths.rpcSocket}`,
+      );
+      return;
+    }
+    if (exited !== undefined) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const tail = fs.readFileSync(logFile, "utf8").trim().split("\n").slice(-10).join("\n");
+  throw new CliError(
+    `hero_proc did not start${
+      exited !== undefined ? ` (exited with code ${exited})` : " within 15 s"
+    }. Last lines of ${logFile}:\n${tail}`,
+  );
+}
+
+/** Asks the daemon to stop its services and exit; waits until it is gone. */
+export async function stopCommand(paths           , json         )                {
+  if ((await daemonHealth(paths.rpcSocket)) === undefined) {
+    print(json, { stopped: false, running: false }, "hero_proc is not running");
+    return;
+  }
+  const info = await callDaemon                 (paths, "system.info");
+  await callDaemon(paths, "system.shutdown");
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(info.pid, 0);
+    } catch {
+      print(json, { stopped: true, pid: info.pid }, `hero_proc stopped (pid ${info.pid})`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new CliError(`hero_proc (pid ${info.pid}) did not exit within 120 s`);
+}
+
+/** Prints JSON or a sentence. */
+export function print(json         , value         , text        )       {
+  console.log(json ? JSON.stringify(value, null, 2) : text);
+}

@@ -1,0 +1,118 @@
+/** The `job.*` methods: run ad-hoc commands as tracked jobs, list, inspect, wait, cancel, read output. */
+import { defineMethod,                 } from "../../sdk/mod.js";
+                                                 
+                                                              
+import { ERRORS, mapErrors } from "./proc_errors.js";
+import { ref } from "./schemas.js";
+
+const id = { name: "id", required: true, schema: { type: "integer", minimum: 1 } };
+const job = { name: "job", schema: ref("Job") };
+
+/** The job methods bound to a supervisor. */
+// deno-lint-ignore no-explicit-any
+export function jobMethods(sup                  )                         {
+  return [
+    defineMethod 
+       
+                                   
+                                     
+                     
+                            
+                       
+        
+             
+     ({
+      name: "job.run",
+      summary: "Run a command as a tracked job (own process group, captured output, time limit)",
+      params: [
+        {
+          name: "command",
+          required: true,
+          schema: {
+            oneOf: [{ type: "string", minLength: 1 }, {
+              type: "array",
+              items: { type: "string" },
+              minItems: 1,
+            }],
+          },
+          summary: "A string (run with /bin/sh -c) or an argv array",
+        },
+        { name: "env", schema: { type: "object", additionalProperties: { type: "string" } } },
+        { name: "cwd", schema: { type: "string" } },
+        { name: "timeout_ms", schema: { type: "integer", minimum: 0 }, summary: "0 = no limit" },
+        {
+          name: "wait",
+          schema: { type: "boolean", default: false },
+          summary: "Return only when the job is over",
+        },
+      ],
+      result: job,
+      errors: [ERRORS.invalid, ERRORS.shuttingDown],
+      examples: [{
+        name: "echo",
+        params: [{ name: "command", value: "echo hi" }, { name: "wait", value: true }],
+        result: { name: "job", value: { id: 7, state: "succeeded", exit_code: 0 } },
+      }],
+      handler: mapErrors(async (p, ctx) => {
+        const j = await sup().jobs.run(p);
+        return p.wait ? sup().jobs.wait(j.id, 24 * 3600_000, ctx.signal) : j;
+      }),
+    }),
+    defineMethod                                                                                  ({
+      name: "job.list",
+      summary: "Jobs, newest first",
+      params: [
+        { name: "service", schema: { type: "string" } },
+        { name: "state", schema: { type: "string" } },
+        { name: "adhoc", schema: { type: "boolean" }, summary: "Only ad-hoc jobs" },
+        { name: "limit", schema: { type: "integer", minimum: 1, maximum: 10000, default: 100 } },
+      ],
+      result: { name: "jobs", schema: { type: "array", items: ref("Job") } },
+      annotations: { readOnlyHint: true },
+      handler: mapErrors((p) => sup().store.listJobs(p)),
+    }),
+    defineMethod                         ({
+      name: "job.get",
+      summary: "One job",
+      params: [id],
+      result: job,
+      errors: [ERRORS.jobNotFound],
+      annotations: { readOnlyHint: true },
+      handler: mapErrors((p) => sup().jobs.get(p.id)),
+    }),
+    defineMethod                                              ({
+      name: "job.wait",
+      summary: "Wait until a job is over (or the timeout passes) and return it",
+      params: [id, { name: "timeout_ms", schema: { type: "integer", minimum: 0, default: 30000 } }],
+      result: job,
+      errors: [ERRORS.jobNotFound],
+      annotations: { readOnlyHint: true },
+      handler: mapErrors((p, ctx) => sup().jobs.wait(p.id, p.timeout_ms ?? 30_000, ctx.signal)),
+    }),
+    defineMethod                         ({
+      name: "job.cancel",
+      summary: "Cancel an ad-hoc job: stop its whole process group; returns the final job",
+      params: [id],
+      result: job,
+      errors: [ERRORS.jobNotFound, ERRORS.jobNotCancellable],
+      annotations: { destructiveHint: true },
+      handler: mapErrors((p) => sup().jobs.cancel(p.id)),
+    }),
+    defineMethod                                                            ({
+      name: "job.logs",
+      summary: "Captured output lines of one job, oldest first",
+      params: [
+        id,
+        { name: "after_id", schema: { type: "integer", minimum: 0 } },
+        { name: "limit", schema: { type: "integer", minimum: 1, maximum: 10000, default: 100 } },
+      ],
+      result: { name: "lines", schema: { type: "array", items: ref("LogLine") } },
+      errors: [ERRORS.jobNotFound],
+      annotations: { readOnlyHint: true },
+      handler: mapErrors((p) => {
+        sup().jobs.get(p.id);
+        return sup().ctx.sink.query({ jobId: p.id, afterId: p.after_id, limit: p.limit });
+      }),
+    }),
+  ];
+}

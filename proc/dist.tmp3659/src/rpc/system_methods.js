@@ -1,0 +1,121 @@
+/** The `system.*` methods: what this hero_proc is, reload the TOML directory, shut down. */
+import { defineMethod,                 } from "../../sdk/mod.js";
+                                                              
+import { ERRORS, mapErrors } from "./proc_errors.js";
+
+/** What the daemon tells about itself. */
+                              
+                        
+                                                                   
+                  
+                    
+                                                            
+                       
+ 
+
+/** The system methods. */
+// deno-lint-ignore no-explicit-any
+export function systemMethods(h             )                         {
+  return [
+    defineMethod                                ({
+      name: "system.info",
+      summary: "Version, pid, uptime, paths, counts and what crash recovery did at start",
+      params: [],
+      result: {
+        name: "info",
+        schema: {
+          type: "object",
+          properties: {
+            version: { type: "string" },
+            pid: { type: "integer" },
+            uptime_s: { type: "number" },
+            state_dir: { type: "string" },
+            config_dir: { type: "string" },
+            socket: { type: "string" },
+            instance_id: { type: "string" },
+            services: { type: "integer" },
+            running_actions: { type: "integer" },
+            log_lines_dropped: { type: "integer" },
+            config_error: {
+              type: ["string", "null"],
+              description: "Why the TOML directory failed to load at start",
+            },
+            recovery: {
+              type: "object",
+              properties: {
+                mode: { const: "stop-and-restart" },
+                closed_jobs: { type: "array", items: { type: "integer" } },
+                stopped_pids: { type: "array", items: { type: "integer" } },
+              },
+            },
+          },
+        },
+      },
+      annotations: { readOnlyHint: true },
+      handler: mapErrors(() => {
+        const sup = h.sup();
+        const services = sup.services();
+        return {
+          version: h.version,
+          pid: process.pid,
+          uptime_s: Math.round((Date.now() - h.startedAt) / 100) / 10,
+          ...h.paths,
+          instance_id: sup.store.instanceId,
+          services: services.length,
+          running_actions: services.flatMap((s) =>
+            sup.runners(s.spec.name)
+          ).filter((r) => r.state === "running").length,
+          log_lines_dropped: sup.ctx.sink.dropped,
+          config_error: sup.configError,
+          memory: (({ rss, heapTotal, heapUsed, external }) => ({
+            rss_bytes: rss,
+            heap_total_bytes: heapTotal,
+            heap_used_bytes: heapUsed,
+            external_bytes: external,
+          }))(process.memoryUsage()),
+          recovery: {
+            mode: "stop-and-restart",
+            closed_jobs: sup.recovery.closedJobs,
+            stopped_pids: sup.recovery.stoppedPids,
+          },
+        };
+      }),
+    }),
+    defineMethod                                ({
+      name: "system.reload",
+      summary:
+        "Re-read the TOML service directory: add, update (restart if running) and remove file services",
+      description:
+        "The whole directory is validated first; one bad file rejects the reload and changes nothing.",
+      params: [],
+      result: {
+        name: "changes",
+        schema: {
+          type: "object",
+          properties: {
+            added: { type: "array", items: { type: "string" } },
+            updated: { type: "array", items: { type: "string" } },
+            removed: { type: "array", items: { type: "string" } },
+          },
+        },
+      },
+      errors: [ERRORS.invalid],
+      handler: mapErrors(() => h.sup().reload()),
+    }),
+    defineMethod                                ({
+      name: "system.shutdown",
+      summary:
+        "Stop every service (dependents first) and exit; wanted states are kept for the next start",
+      params: [],
+      result: {
+        name: "result",
+        schema: { type: "object", properties: { stopping: { type: "boolean" } } },
+      },
+      annotations: { destructiveHint: true },
+      handler: mapErrors(() => {
+        setTimeout(h.shutdown, 20);
+        return { stopping: true };
+      }),
+    }),
+  ];
+}

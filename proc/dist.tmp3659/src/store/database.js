@@ -1,0 +1,60 @@
+/**
+ * Opens hero_proc's SQLite database (WAL, so readers never block the writer and a crash
+ * loses at most the last transaction) and creates the schema.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS services (
+  name TEXT PRIMARY KEY,
+  spec TEXT NOT NULL,
+  source TEXT NOT NULL,
+  desired TEXT NOT NULL DEFAULT 'down',
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  service TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL DEFAULT '',
+  command TEXT NOT NULL,
+  cwd TEXT,
+  state TEXT NOT NULL,
+  health TEXT NOT NULL DEFAULT 'unknown',
+  pid INTEGER,
+  pgid INTEGER,
+  pid_start INTEGER,
+  attempt INTEGER NOT NULL DEFAULT 0,
+  exit_code INTEGER,
+  signal TEXT,
+  reason TEXT,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  ended_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS jobs_by_action ON jobs (service, action, id);
+CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state);
+CREATE TABLE IF NOT EXISTS logs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ts INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  job_id INTEGER,
+  level TEXT NOT NULL,
+  line TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logs_by_job ON logs (job_id, id);
+CREATE INDEX IF NOT EXISTS logs_by_source ON logs (source, id);
+`;
+
+/** Opens (creating if needed) the database file `hero_proc.db` in `stateDir`. */
+export function openDatabase(stateDir        )               {
+  fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const db = new DatabaseSync(path.join(stateDir, "hero_proc.db"));
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA busy_timeout = 5000");
+  db.exec(SCHEMA);
+  return db;
+}

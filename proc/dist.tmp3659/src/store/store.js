@@ -1,0 +1,183 @@
+/**
+ * The durable state of hero_proc: service definitions (with where they came from and whether
+ * they should be running) and the job history. Every state change of a job is written before
+ * it is acted upon elsewhere, so a restarted supervisor knows exactly which groups it owned.
+ */
+import { randomUUID } from "node:crypto";
+                                                                              
+import {
+  FINAL_JOB_STATES,
+                 
+                
+                     
+                   
+} from "../model/spec.js";
+import { openDatabase } from "./database.js";
+
+/** A stored service definition. */
+                                
+                    
+                        
+                         
+ 
+
+/** Filters of {@link Store.listJobs}. */
+                            
+                   
+                  
+                   
+                                       
+                  
+                 
+ 
+
+/** Fields of a new job. */
+                          
+            
+                                                                
+  
+
+/** SQLite-backed store of services and jobs. */
+export class Store {
+  /** The open database (shared with the log sink). */
+           db              ;
+  /** A random id of this state directory; tags every child so it can be found again. */
+           instanceId        ;
+
+           #statements = new Map                       ();
+
+  /** Opens the store in `stateDir`. */
+  constructor(stateDir        ) {
+    this.db = openDatabase(stateDir);
+    const row = this.#sql("SELECT value FROM meta WHERE key = 'instance'").get();
+    if (row) this.instanceId = String(row.value);
+    else {
+      this.instanceId = randomUUID().slice(0, 8);
+      this.#sql("INSERT INTO meta (key, value) VALUES ('instance', ?)").run(this.instanceId);
+    }
+  }
+
+  /** Inserts or replaces a service definition. */
+  putService(spec             , source               , desired                )       {
+    this.#sql(
+      `INSERT INTO services (name, spec, source, desired, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(name) DO UPDATE SET spec = excluded.spec, source = excluded.source,
+       desired = COALESCE(?, services.desired), updated_at = excluded.updated_at`,
+    ).run(spec.name, JSON.stringify(spec), source, desired ?? "down", Date.now(), desired ?? null);
+  }
+
+  /** Records whether a service should be running (survives a supervisor restart). */
+  setDesired(name        , desired               )       {
+    this.#sql("UPDATE services SET desired = ? WHERE name = ?").run(desired, name);
+  }
+
+  /** Deletes a service definition (its job history stays). */
+  removeService(name        )       {
+    this.#sql("DELETE FROM services WHERE name = ?").run(name);
+  }
+
+  /** All stored services, by name. */
+  listServices()                  {
+    return this.#sql("SELECT spec, source, desired FROM services ORDER BY name").all().map(
+      (r) => ({
+        spec: JSON.parse(String(r.spec))               ,
+        source: String(r.source)                 ,
+        desired: String(r.desired)                 ,
+      }),
+    );
+  }
+
+  /** Creates a job and returns it. */
+  createJob(job        )            {
+    const now = Date.now();
+    const r = this.#sql(
+      `INSERT INTO jobs (service, action, command, cwd, state, attempt, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      job.service,
+      job.action,
+      JSON.stringify(job.command),
+      job.cwd,
+      job.state,
+      job.attempt,
+      now,
+    );
+    return this.getJob(Number(r.lastInsertRowid))             ;
+  }
+
+  /** Updates some fields of a job. */
+  updateJob(id        , fields                                )       {
+    const keys = Object.keys(fields)                           ;
+    if (!keys.length) return;
+    const values = keys.map((k) => {
+      const v = fields[k];
+      return (k === "command" ? JSON.stringify(v) : v ?? null)                 ;
+    });
+    this.#sql(`UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE id = ?`)
+      .run(...values, id);
+  }
+
+  /** One job, or undefined. */
+  getJob(id        )                        {
+    const row = this.#sql("SELECT * FROM jobs WHERE id = ?").get(id);
+    return row ? toJob(row) : undefined;
+  }
+
+  /** Jobs, newest first. */
+  listJobs(filter            = {})              {
+    const where           = [];
+    const args                  = [];
+    if (filter.service !== undefined) (where.push("service = ?"), args.push(filter.service));
+    if (filter.action !== undefined) (where.push("action = ?"), args.push(filter.action));
+    if (filter.state !== undefined) (where.push("state = ?"), args.push(filter.state));
+    if (filter.adhoc) where.push("service = ''");
+    const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY id DESC LIMIT ?`;
+    return this.#sql(sql).all(...args, filter.limit ?? 100).map(toJob);
+  }
+
+  /** Jobs that were not over when the supervisor last stopped. */
+  unfinishedJobs()              {
+    const placeholders = FINAL_JOB_STATES.map(() => "?").join(", ");
+    return this.#sql(`SELECT * FROM jobs WHERE state NOT IN (${placeholders}) ORDER BY id`)
+      .all(...FINAL_JOB_STATES).map(toJob);
+  }
+
+  /** A prepared statement, compiled once per SQL text (the same few run on every state change). */
+  #sql(sql        )                {
+    let st = this.#statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      if (this.#statements.size < 200) this.#statements.set(sql, st);
+    }
+    return st;
+  }
+
+  /** Closes the database. */
+  close()       {
+    if (this.db.isOpen) this.db.close();
+  }
+}
+
+function toJob(r                               )            {
+  const num = (v               ) => (v === null || v === undefined ? null : Number(v));
+  return {
+    id: Number(r.id),
+    service: String(r.service),
+    action: String(r.action),
+    command: JSON.parse(String(r.command)),
+    cwd: r.cwd === null ? null : String(r.cwd),
+    state: String(r.state)            ,
+    health: String(r.health)                       ,
+    pid: num(r.pid),
+    pgid: num(r.pgid),
+    pid_start: num(r.pid_start),
+    attempt: Number(r.attempt),
+    exit_code: num(r.exit_code),
+    signal: r.signal === null ? null : String(r.signal),
+    reason: r.reason === null ? null : String(r.reason),
+    created_at: Number(r.created_at),
+    started_at: num(r.started_at),
+    ended_at: num(r.ended_at),
+  };
+}

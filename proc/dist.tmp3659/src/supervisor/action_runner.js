@@ -1,0 +1,269 @@
+/**
+ * The life of one action: waiting for its dependencies, running jobs, health, restarts with
+ * backoff, giving up after `max_restarts`, and stopping. The supervisor owns one runner per
+ * action and tells it when dependencies may have become ready; the runner tells the
+ * supervisor when its own readiness changes.
+ */
+import process from "node:process";
+import { HealthMonitor } from "../health/health_monitor.js";
+                                                                           
+import { restartDelay } from "./backoff.js";
+import {                                   JobProcess } from "./job_process.js";
+
+/** The state of an action (its latest job has its own state). */
+                         
+             
+                  
+              
+             
+             
+              
+               
+             
+
+/** What a runner needs from the supervisor. */
+                             
+                  
+                                                                                  
+                                                       
+                                                                           
+                                      
+ 
+
+/** Runs one action of one service. */
+export class ActionRunner {
+           service        ;
+  spec            ;
+  state              = "stopped";
+  health              = "unknown";
+  /** Consecutive restarts since the last stable run. */
+  restarts = 0;
+  /** Total restarts since the action was started by a user. */
+  totalRestarts = 0;
+  /** Why the action is failed or waiting. */
+  reason                = null;
+  /** The current or last job id. */
+  jobId                = null;
+  /** The running job's process, if any. */
+  job             ;
+  #host            ;
+  #desired = false;
+  #monitor                ;
+  #timer                                ;
+  #stabilityTimer                                ;
+  #startedAt = 0;
+  #spawning                ;
+
+  /** A runner is idle until {@link start}. */
+  constructor(host            , service        , spec            ) {
+    this.#host = host;
+    this.service = service;
+    this.spec = spec;
+  }
+
+  /** `service.action`. */
+  get key()         {
+    return `${this.service}.${this.spec.name}`;
+  }
+
+  /** Whether the action should be running. */
+  get desired()          {
+    return this.#desired;
+  }
+
+  /** When the current process started (ms since epoch), or 0. */
+  get startedAt()         {
+    return this.state === "running" ? this.#startedAt : 0;
+  }
+
+  /** Ready for dependents: a healthy process, or a oneshot that succeeded. */
+  get ready()          {
+    if (this.spec.kind === "oneshot") return this.state === "succeeded";
+    return this.state === "running" && (!this.spec.health || this.health === "healthy");
+  }
+
+  /** True while a process runs or a start/restart is pending. */
+  get active()          {
+    return ["waiting_deps", "starting", "running", "backoff", "stopping"].includes(this.state);
+  }
+
+  /** Wants the action running; it starts as soon as its dependencies are ready. */
+  start()       {
+    this.#desired = true;
+    if (this.active && this.state !== "stopping") return;
+    this.restarts = 0;
+    this.reason = null;
+    this.#queue(0, 1);
+  }
+
+  /** Called by the supervisor: starts the pending job if dependencies are ready. */
+  poke()       {
+    if (this.state !== "waiting_deps" || !this.#desired) return;
+    const waiting = this.#host.waitingFor(this);
+    if (waiting) {
+      this.reason = `waiting for ${waiting}`;
+      return;
+    }
+    this.reason = null;
+    this.#spawning = this.#spawn().finally(() => (this.#spawning = undefined));
+  }
+
+  /** Stops the action and waits until its whole process group is gone. */
+  async stop(reason = "stopped")                {
+    this.#desired = false;
+    clearTimeout(this.#timer);
+    if (this.#spawning) await this.#spawning;
+    if (this.job) {
+      this.#setState("stopping");
+      await this.job.stop("stopped", reason === "stopped" ? undefined : reason);
+      return;
+    }
+    if (this.jobId !== null && (this.state === "waiting_deps" || this.state === "backoff")) {
+      this.#host.ctx.store.updateJob(this.jobId, {
+        state: "stopped",
+        reason,
+        ended_at: Date.now(),
+      });
+    }
+    // An explicit stop also clears a failed or finished state: the action is simply stopped.
+    if (this.state !== "stopped") this.#setState("stopped");
+  }
+
+  /** Replaces the definition; takes effect at the next start. */
+  update(spec            )       {
+    this.spec = spec;
+  }
+
+  /** Sends a signal to the running job's process group. */
+  kill(signal        )          {
+    const pgid = this.job?.child?.pgid;
+    if (!pgid) return false;
+    try {
+      process.kill(-pgid, signal                  );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #queue(delayMs        , attempt        )       {
+    const { store } = this.#host.ctx;
+    const next = "waiting_deps";
+    const job            = store.createJob({
+      service: this.service,
+      action: this.spec.name,
+      command: this.spec.exec,
+      cwd: this.spec.cwd ?? null,
+      state: delayMs > 0 ? "pending" : next,
+      attempt,
+    });
+    this.jobId = job.id;
+    if (delayMs > 0) {
+      this.#setState("backoff");
+      this.#timer = setTimeout(() => {
+        store.updateJob(job.id, { state: next });
+        this.#setState(next);
+        this.poke();
+      }, delayMs);
+    } else {
+      // The supervisor pokes waiting runners once every start of this round is recorded.
+      this.#setState(next);
+      this.#host.changed(this);
+    }
+  }
+
+  async #spawn()                {
+    const jobId = this.jobId ;
+    this.#setState("starting");
+    this.health = "unknown";
+    const s = this.spec;
+    const job = await JobProcess.start(this.#host.ctx, this.#host.ctx.store.getJob(jobId) , {
+      argv: s.exec,
+      cwd: s.cwd,
+      env: s.env,
+      tty: s.tty,
+      source: this.key,
+      stop: s.stop,
+      timeoutMs: s.kind === "oneshot" ? s.timeout_ms : 0,
+    });
+    this.job = job;
+    job.done.then((outcome) => this.#ended(job, outcome));
+    if (!job.child) return;
+    this.#startedAt = Date.now();
+    if (this.state === "starting") this.#setState("running");
+    if (s.health && s.kind === "process") {
+      this.#monitor = new HealthMonitor(
+        s.health,
+        (h, detail) => this.#healthChanged(job, h, detail),
+        s.env,
+      );
+    }
+    this.#stabilityTimer = setTimeout(() => {
+      if (this.job === job && this.health !== "unhealthy") this.restarts = 0;
+    }, s.restart.stability_ms);
+  }
+
+  #healthChanged(job            , health             , detail        )       {
+    if (this.job !== job) return;
+    this.health = health;
+    this.#host.ctx.store.updateJob(job.id, { health });
+    this.#event(health === "unhealthy" ? "warn" : "info", `health: ${health} (${detail})`, job.id);
+    if (health === "unhealthy") {
+      this.reason = `unhealthy: ${detail}`;
+      if (this.spec.restart.policy !== "never") job.stop("failed", `unhealthy: ${detail}`);
+    }
+    this.#host.changed(this);
+  }
+
+  #ended(job            , outcome            )       {
+    this.#monitor?.stop();
+    this.#monitor = undefined;
+    clearTimeout(this.#stabilityTimer);
+    if (this.job === job) this.job = undefined;
+    if (!this.#desired) {
+      this.#setState("stopped");
+      return;
+    }
+    const failed = outcome.state !== "succeeded";
+    const policy = this.spec.restart.policy;
+    const again = policy === "always" || (policy === "on-failure" && failed);
+    const why = outcome.reason ?? "exited with code 0";
+    if (!again) {
+      this.reason = failed ? why : null;
+      this.#event(failed ? "error" : "info", failed ? `failed: ${why}` : "succeeded", job.id);
+      this.#setState(failed ? "failed" : "succeeded");
+      return;
+    }
+    const max = this.spec.restart.max_restarts;
+    if (max > 0 && this.restarts >= max) {
+      this.reason = `gave up after ${this.restarts} restarts; last run ${why}`;
+      this.#event("error", this.reason, job.id);
+      this.#setState("failed");
+      return;
+    }
+    this.restarts++;
+    this.totalRestarts++;
+    this.reason = `restarting (${this.restarts}${max ? `/${max}` : ""}) after it ${why}`;
+    const attempt = (this.#host.ctx.store.getJob(job.id)?.attempt ?? 0) + 1;
+    const delay = restartDelay(this.spec.restart, this.restarts);
+    this.#event(failed ? "warn" : "info", `${this.reason}; next start in ${delay} ms`, job.id);
+    this.#queue(delay, attempt);
+  }
+
+  /** Supervisor decisions go to the log beside the action's output: "internal work is a log". */
+  #event(level                           , line        , jobId        )       {
+    this.#host.ctx.sink.write({
+      ts: Date.now(),
+      source: `${this.key}.supervisor`,
+      jobId,
+      level,
+      line,
+    });
+  }
+
+  #setState(state             )       {
+    if (this.state === state) return;
+    this.state = state;
+    this.#host.changed(this);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * What `status` and `list` report, checked against the kernel at the moment of asking: a pid is
+ * shown only if that process (same start time) is alive, group members and tagged descendants
+ * come from `/proc`, and CPU/memory are summed over them. Status never repeats a stale belief.
+ */
+                                                    
+                                                       
+import { jobTag } from "./job_tag.js";
+import { jobStats } from "./process_stats.js";
+                                                  
+
+/** The observed state of one action. */
+                               
+               
+               
+                
+                      
+                     
+                      
+                    
+                   
+                        
+                        
+                      
+                       
+                                                           
+ 
+
+/** The observed state of one service. */
+                                
+               
+                      
+                 
+                         
+                     
+                
+                      
+                     
+                    
+                   
+                      
+                       
+                          
+ 
+
+/** Observes one service. */
+export async function serviceStatus(sup            , name        )                         {
+  const entry = sup.service(name);
+  const actions = await Promise.all(sup.runners(name).map((r) => actionStatus(sup, r)));
+  const main = actions.find((a) => a.kind === "process" && a.pid !== null) ??
+    actions.find((a) => a.pid !== null);
+  return {
+    name,
+    description: entry.spec.description,
+    source: entry.source,
+    desired: actions.some((a) => a.state !== "stopped") && sup.runners(name).some((r) => r.desired)
+      ? "up"
+      : "down",
+    autostart: entry.spec.autostart,
+    state: aggregateState(actions.map((a) => a.state)),
+    health: actions.some((a) => a.health === "unhealthy")
+      ? "unhealthy"
+      : actions.some((a) => a.health === "healthy")
+      ? "healthy"
+      : "unknown",
+    pid: main?.pid ?? null,
+    uptime_ms: main?.uptime_ms ?? 0,
+    restarts: actions.reduce((s, a) => s + a.restarts, 0),
+    cpu_percent: Math.round(actions.reduce((s, a) => s + a.cpu_percent, 0) * 10) / 10,
+    memory_bytes: actions.reduce((s, a) => s + a.memory_bytes, 0),
+    actions,
+  };
+}
+
+async function actionStatus(sup            , r              )                        {
+  const job = r.jobId === null ? undefined : sup.store.getJob(r.jobId);
+  let stats                                       = {
+    processes: [],
+    cpuPercent: 0,
+    memoryBytes: 0,
+  };
+  let live = false;
+  if (r.job?.child !== undefined && job?.pid != null) {
+    stats = await jobStats(job.pgid, jobTag(sup.store.instanceId, job.id));
+    // Alive means: the recorded pid is among the live processes of the job, read just now.
+    live = stats.processes.some((p) => p.pid === job.pid);
+  }
+  let state         = r.state;
+  // The exit may not have been processed yet: never claim a dead process runs.
+  if (state === "running" && !live) state = "exiting";
+  return {
+    name: r.spec.name,
+    kind: r.spec.kind,
+    state,
+    health: live || r.spec.kind === "oneshot"
+      ? r.health
+      : r.health === "unhealthy"
+      ? "unhealthy"
+      : "unknown",
+    pid: live ? job .pid : null,
+    pgid: live ? job .pgid : null,
+    uptime_ms: live && r.startedAt ? Date.now() - r.startedAt : 0,
+    restarts: r.totalRestarts,
+    reason: r.reason,
+    job_id: r.jobId,
+    cpu_percent: stats.cpuPercent,
+    memory_bytes: stats.memoryBytes,
+    processes: stats.processes,
+  };
+}
+
+/** One word for a set of action states. */
+export function aggregateState(states          )         {
+  if (states.every((s) => s === "stopped")) return "stopped";
+  if (states.includes("failed")) return "failed";
+  if (states.includes("backoff")) return "restarting";
+  if (states.includes("stopping") || states.includes("exiting")) return "stopping";
+  if (states.includes("waiting_deps") || states.includes("starting")) return "starting";
+  if (states.every((s) => s === "succeeded")) return "succeeded";
+  return "running";
+}

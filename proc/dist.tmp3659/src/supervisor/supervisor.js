@@ -1,0 +1,392 @@
+/**
+ * The supervisor: the registry of services and their action runners, dependency-ordered start
+ * (a dependent starts only when what it needs is ready), reverse-ordered stop (dependents
+ * first), `requires` propagation, declarative reload, and crash recovery at open.
+ */
+import { HeroError } from "../../sdk/mod.js";
+import {
+  buildActionGraph,
+  dependentClosure,
+  requiredClosure,
+  validateGraph,
+} from "../model/graph.js";
+import { planFileServices } from "../model/file_services.js";
+                                                                   
+import { validateService } from "../model/validate_service.js";
+                                                   
+import { SqliteLogSink } from "../logs/sqlite_log_sink.js";
+import { Store } from "../store/store.js";
+import { ActionRunner,                 } from "./action_runner.js";
+import { AdhocJobs } from "./adhoc_jobs.js";
+                                                   
+import { recoverAfterCrash,                     } from "./recovery.js";
+import { closestName } from "./closest_name.js";
+
+/** Where the supervisor keeps and reads its state. */
+                                    
+                                          
+                   
+                                                               
+                     
+                                               
+                 
+ 
+
+/** Service names added, updated and removed by a reload. */
+                                                                         
+
+                        
+                    
+                        
+ 
+
+/** Supervises services and ad-hoc jobs. */
+export class Supervisor                       {
+  /** Shared job dependencies. */
+           ctx            ;
+  /** Ad-hoc jobs. */
+           jobs           ;
+  /** What crash recovery did at open. */
+  recovery                 = { closedJobs: [], stoppedPids: [] };
+  /** Why the TOML directory could not be loaded at open, if it could not. */
+  configError                = null;
+           #opts                   ;
+           #services = new Map                      ();
+           #runners = new Map                      ();
+  #deps = new Map                  ();
+  #reconcileQueued = false;
+  #closed                ;
+
+          constructor(opts                   , store       ) {
+    this.#opts = opts;
+    this.ctx = { store, sink: opts.sink ?? new SqliteLogSink(store.db) };
+    this.jobs = new AdhocJobs(this.ctx);
+  }
+
+  /** Opens the store, recovers from a crash, loads services and starts the wanted ones. */
+  static async open(opts                   )                      {
+    const sup = new Supervisor(opts, new Store(opts.stateDir));
+    sup.recovery = await recoverAfterCrash(sup.ctx.store);
+    for (const s of sup.ctx.store.listServices()) sup.#services.set(s.spec.name, s);
+    try {
+      sup.#loadFiles(false);
+    } catch (err) {
+      // A broken file must not keep the other services down; it is reported until fixed.
+      sup.configError = (err         ).message;
+    }
+    sup.#rebuild();
+    for (const s of sup.ctx.store.listServices()) {
+      if (s.desired === "up") sup.#startOne(s.spec.name);
+    }
+    return sup;
+  }
+
+  /** The store. */
+  get store()        {
+    return this.ctx.store;
+  }
+
+  /** All service definitions, by name. */
+  services()                 {
+    // Plain code-unit order: names are [a-z0-9_], and localeCompare would load ICU collation data.
+    return [...this.#services.values()].sort((a, b) => (a.spec.name < b.spec.name ? -1 : 1));
+  }
+
+  /** One service, or a NOT_FOUND error suggesting the closest name. */
+  service(name        )               {
+    const s = this.#services.get(name);
+    if (!s) {
+      const hint = closestName(name, [...this.#services.keys()]);
+      throw new HeroError(
+        "SERVICE_NOT_FOUND",
+        `Unknown service "${name}"${hint ? `; did you mean "${hint}"?` : ""}`,
+        { details: { name, ...(hint ? { suggestion: hint } : {}) } },
+      );
+    }
+    return s;
+  }
+
+  /** The runners of a service, in definition order. */
+  runners(name        )                 {
+    return this.service(name).spec.actions.map((a) => this.#runners.get(`${name}.${a.name}`) );
+  }
+
+  /** Adds or replaces a service; a running service whose definition changed is restarted. */
+  async setService(
+    input         ,
+    source                = "rpc",
+  )                                                   {
+    this.#assertOpen();
+    const spec = validateService(input);
+    const old = this.#services.get(spec.name);
+    if (old?.source === "file" && source === "rpc") {
+      throw new HeroError(
+        "SERVICE_FROM_FILE",
+        `Cannot change service "${spec.name}": it is defined in a TOML file; edit the file and reload`,
+      );
+    }
+    const next = new Map(this.#services);
+    next.set(spec.name, { spec, source });
+    validateGraph([...next.values()].map((e) => e.spec));
+    const changed = !old || JSON.stringify(old.spec) !== JSON.stringify(spec);
+    const wasActive = old ? this.runners(spec.name).some((r) => r.active) : false;
+    if (old && changed && wasActive) await this.stopService(spec.name, { dependents: false });
+    this.store.putService(spec, source, old ? undefined : spec.autostart ? "up" : "down");
+    this.#services.set(spec.name, { spec, source });
+    this.#rebuild();
+    if ((!old && spec.autostart) || (old && changed && wasActive)) this.startService(spec.name);
+    return { created: !old, spec };
+  }
+
+  /** Stops and deletes a service; refuses while other services require it. */
+  async removeService(name        )                {
+    this.#assertOpen();
+    this.service(name);
+    const others = [...this.#services.values()].filter((e) =>
+      e.spec.name !== name &&
+      (e.spec.requires.includes(name) || e.spec.after.includes(name) ||
+        e.spec.actions.some((a) => a.depends_on.some((d) => d.startsWith(`${name}.`))))
+    );
+    if (others.length) {
+      throw new HeroError(
+        "SERVICE_IN_USE",
+        `Cannot remove "${name}": ${
+          others.map((o) => `"${o.spec.name}"`).join(", ")
+        } depend(s) on it`,
+      );
+    }
+    await this.stopService(name);
+    this.store.removeService(name);
+    this.#services.delete(name);
+    this.#rebuild();
+  }
+
+  /** Starts a service and everything it requires. */
+  startService(name        )       {
+    this.#assertOpen();
+    this.service(name);
+    for (const n of requiredClosure(this.#specs(), name)) {
+      this.store.setDesired(n, "up");
+      this.#startOne(n);
+    }
+  }
+
+  /** Stops a service after every service that requires it; resolves when all groups are gone. */
+  async stopService(name        , opts                           = {})                {
+    this.service(name);
+    const names = [name];
+    if (opts.dependents !== false) {
+      for (const d of dependentClosure(this.#specs(), name)) {
+        if (this.runners(d).some((r) => r.active || r.desired)) names.push(d);
+      }
+    }
+    for (const n of names) this.store.setDesired(n, "down");
+    await this.#stopRunners(names.flatMap((n) => this.runners(n)));
+  }
+
+  /** Stops then starts a service. */
+  async restartService(name        )                {
+    await this.stopService(name, { dependents: false });
+    this.startService(name);
+  }
+
+  /** Waits until every action of a service is ready, or one failed, or the time is up. */
+  async waitReady(name        , timeoutMs        )                                          {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const runners = this.runners(name);
+      if (runners.some((r) => r.state === "failed")) return "failed";
+      if (runners.every((r) => r.ready)) return "ready";
+      if (Date.now() >= deadline) return "timeout";
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Sends a signal to the running process groups of a service; returns how many were signalled. */
+  kill(name        , signal        , action         )         {
+    const runners = this.runners(name).filter((r) => !action || r.spec.name === action);
+    if (action && !runners.length) {
+      throw new HeroError("ACTION_NOT_FOUND", `Service "${name}" has no action "${action}"`);
+    }
+    return runners.filter((r) => r.kill(signal)).length;
+  }
+
+  /** One action's runner, or ACTION_NOT_FOUND. */
+  runner(service        , action        )               {
+    const r = this.runners(service).find((x) => x.spec.name === action);
+    if (!r) {
+      throw new HeroError("ACTION_NOT_FOUND", `Service "${service}" has no action "${action}"`, {
+        details: { service, action },
+      });
+    }
+    return r;
+  }
+
+  /** Starts one action and the actions it depends on (transitively). */
+  startAction(service        , action        )       {
+    this.#assertOpen();
+    const seen = new Set        ();
+    const walk = (key        ) => {
+      if (seen.has(key)) return;
+      seen.add(key);
+      const r = this.#runners.get(key);
+      if (!r) return;
+      for (const dep of r.spec.depends_on) walk(dep);
+      r.start();
+    };
+    walk(this.runner(service, action).key);
+  }
+
+  /** Stops one action after the actions that depend on it (transitively). */
+  async stopAction(service        , action        )                {
+    const root = this.runner(service, action);
+    const set = new Set              ([root]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const r of this.#runners.values()) {
+        if (set.has(r) || !(r.active || r.desired)) continue;
+        if ((this.#deps.get(r.key) ?? []).some((d) => [...set].some((x) => x.key === d))) {
+          set.add(r);
+          grew = true;
+        }
+      }
+    }
+    await this.#stopRunners([...set]);
+  }
+
+  /** Re-reads the TOML directory: adds, updates and removes file-defined services. */
+  async reload()                   {
+    this.#assertOpen();
+    const r = await this.#loadFiles(true);
+    this.configError = null;
+    return r;
+  }
+
+  /** Stops everything (dependents first) and closes the store; wanted states are kept. */
+  close()                {
+    this.#closed ??= (async () => {
+      await Promise.all([this.#stopRunners([...this.#runners.values()]), this.jobs.cancelAll()]);
+      this.ctx.sink.close();
+      this.store.close();
+    })();
+    return this.#closed;
+  }
+
+  /** RunnerHost: the first dependency of `runner` that is not ready, or undefined. */
+  waitingFor(runner              )                     {
+    for (const key of this.#deps.get(runner.key) ?? []) {
+      const dep = this.#runners.get(key);
+      if (!dep) continue;
+      // `after` only orders services that are both wanted; `requires` made the dependency wanted.
+      if (!dep.desired && !dep.active && dep.state !== "succeeded") continue;
+      if (!dep.ready) {
+        return `${key} (${dep.state}${dep.state === "running" ? `, ${dep.health}` : ""})`;
+      }
+    }
+    return undefined;
+  }
+
+  /** RunnerHost: re-checks waiting actions soon (coalesced). */
+  changed(_runner              )       {
+    if (this.#reconcileQueued) return;
+    this.#reconcileQueued = true;
+    queueMicrotask(() => {
+      this.#reconcileQueued = false;
+      for (const r of this.#runners.values()) if (r.state === "waiting_deps") r.poke();
+    });
+  }
+
+  #startOne(name        )       {
+    for (const r of this.runners(name)) r.start();
+  }
+
+  async #stopRunners(set                )                {
+    const inSet = new Set(set);
+    const memo = new Map                             ();
+    const stopOne = (r              )                => {
+      let p = memo.get(r);
+      if (!p) {
+        p = (async () => {
+          const dependents = [...inSet].filter((d) => this.#deps.get(d.key)?.includes(r.key));
+          await Promise.all(dependents.map(stopOne));
+          await r.stop();
+        })();
+        memo.set(r, p);
+      }
+      return p;
+    };
+    await Promise.all(set.map(stopOne));
+  }
+
+  #specs()                           {
+    return new Map([...this.#services].map(([k, v]) => [k, v.spec]));
+  }
+
+  /** Syncs runners with the definitions and recomputes the dependency graph. */
+  #rebuild()       {
+    const wanted = new Set        ();
+    for (const { spec } of this.#services.values()) {
+      for (const a of spec.actions) {
+        const key = `${spec.name}.${a.name}`;
+        wanted.add(key);
+        const r = this.#runners.get(key);
+        if (r) r.update(a);
+        else this.#runners.set(key, new ActionRunner(this, spec.name, a));
+      }
+    }
+    for (const [key, r] of this.#runners) {
+      if (!wanted.has(key)) {
+        void r.stop("removed from the definition");
+        this.#runners.delete(key);
+      }
+    }
+    this.#deps = buildActionGraph(this.#specs().values());
+  }
+
+  #loadFiles(apply         )                             {
+    const dir = this.#opts.configDir;
+    if (!dir) return { added: [], updated: [], removed: [] };
+    const { files, ...changes } = planFileServices(dir, this.#services);
+    const record = () => {
+      for (const spec of files) {
+        const isNew = !this.#services.has(spec.name);
+        this.store.putService(spec, "file", isNew ? (spec.autostart ? "up" : "down") : undefined);
+        this.#services.set(spec.name, { spec, source: "file" });
+      }
+    };
+    if (!apply) {
+      // At open: nothing runs yet, so just record the definitions.
+      for (const name of changes.removed) {
+        (this.store.removeService(name), this.#services.delete(name));
+      }
+      record();
+      return changes;
+    }
+    return (async () => {
+      for (const name of changes.removed) {
+        await this.stopService(name);
+        this.store.removeService(name);
+        this.#services.delete(name);
+      }
+      const restart           = [];
+      for (const name of changes.updated) {
+        if (this.runners(name).some((r) => r.active)) {
+          await this.stopService(name, { dependents: false });
+          restart.push(name);
+        }
+      }
+      record();
+      this.#rebuild();
+      for (const name of changes.added) {
+        if (this.#services.get(name) .spec.autostart) this.startService(name);
+      }
+      for (const name of restart) this.startService(name);
+      return changes;
+    })();
+  }
+
+  #assertOpen()       {
+    if (this.#closed) throw new HeroError("SHUTTING_DOWN", "hero_proc is shutting down");
+  }
+}
