@@ -1,7 +1,8 @@
-// Builds proc/dist: hero_proc and the SDK as plain JavaScript (types stripped with Node's own
-// stripper, `.ts` imports rewritten to `.js`, `@hero/sdk` pointed at the copy). The daemon runs
-// from dist so it never loads the TypeScript stripper: that saves ~40 MB of resident memory.
-// Rebuilt automatically by the launcher whenever a source file is newer than the build.
+// Builds hero_proc and the SDK as plain JavaScript under proc/dist/<build>/ (types stripped with
+// Node's own stripper, `.ts` imports rewritten to `.js`, `@hero/sdk` pointed at the copy), then
+// points proc/dist/current at it. The daemon runs from there so it never loads the TypeScript
+// stripper: that saves ~25 MB of resident memory. Each build goes to a fresh directory and the
+// switch is one file write, so concurrent launchers never see half a build.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,8 +10,8 @@ import { fileURLToPath } from "node:url";
 const procDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const sdkDir = path.dirname(fs.realpathSync(fileURLToPath(import.meta.resolve("@hero/sdk"))));
 const distDir = path.join(procDir, "dist");
+const currentFile = path.join(distDir, "current");
 const uiDir = path.join(procDir, "..", "ui");
-const stamp = path.join(distDir, ".built");
 
 function sources() {
   const out = [];
@@ -24,16 +25,16 @@ function sources() {
       ) {
         out.push({
           src: full,
-          dest: path.join(target, path.relative(root, full)).replace(/\.ts$/, ".js"),
+          rel: path.join(target, path.relative(root, full)).replace(/\.ts$/, ".js"),
         });
       }
     }
   };
-  walk(path.join(procDir, "src"), path.join(procDir, "src"), path.join(distDir, "src"));
-  walk(sdkDir, path.join(sdkDir, "src"), path.join(distDir, "sdk"));
+  walk(path.join(procDir, "src"), path.join(procDir, "src"), "src");
+  walk(path.join(sdkDir, "src"), path.join(sdkDir, "src"), path.join("sdk", "src"));
   // The shared web UI code (theme, admin session) used by src/admin.
-  walk(uiDir, uiDir, path.join(distDir, "ui"));
-  out.push({ src: path.join(sdkDir, "mod.ts"), dest: path.join(distDir, "sdk", "mod.js") });
+  walk(uiDir, uiDir, "ui");
+  out.push({ src: path.join(sdkDir, "mod.ts"), rel: path.join("sdk", "mod.js") });
   return out;
 }
 
@@ -45,49 +46,51 @@ function assets() {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) walk(root, full, target);
       else if (/\.(js|css)$/.test(e.name)) {
-        out.push({ src: full, dest: path.join(target, path.relative(root, full)) });
+        out.push({ src: full, rel: path.join(target, path.relative(root, full)) });
       }
     }
   };
   const adminStatic = path.join(procDir, "src", "admin", "static");
   if (fs.existsSync(adminStatic)) {
-    walk(adminStatic, adminStatic, path.join(distDir, "src", "admin", "static"));
+    walk(adminStatic, adminStatic, path.join("src", "admin", "static"));
   }
-  walk(path.join(uiDir, "theme"), path.join(uiDir, "theme"), path.join(distDir, "ui", "theme"));
+  walk(path.join(uiDir, "theme"), path.join(uiDir, "theme"), path.join("ui", "theme"));
   return out;
 }
 
-/** True when dist exists and no source is newer than it. */
-export function distIsFresh() {
-  let built;
+/** The directory of the current build, or undefined when there is none or a source is newer. */
+export function freshBuild() {
+  let dir;
   try {
-    built = fs.statSync(stamp).mtimeMs;
+    dir = path.join(distDir, fs.readFileSync(currentFile, "utf8").trim());
+    const built = fs.statSync(path.join(dir, ".built")).mtimeMs;
+    const all = [...sources(), ...assets()];
+    return all.every(({ src }) => fs.statSync(src).mtimeMs <= built) ? dir : undefined;
   } catch {
-    return false;
+    return undefined;
   }
-  return [...sources(), ...assets()].every(({ src }) => fs.statSync(src).mtimeMs <= built);
 }
 
-/** Builds dist (into a temp dir, then swapped in, so a concurrent reader never sees half a build). */
+/** Builds into a new directory, makes it current and removes older builds. */
 export async function buildDist() {
   const { stripTypeScriptTypes } = await import("node:module");
-  const tmp = `${distDir}.tmp${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  for (const { src, dest } of sources()) {
-    const target = path.join(tmp, path.relative(distDir, dest));
+  const id = `b${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const out = path.join(distDir, id);
+  for (const { src, rel } of sources()) {
+    const target = path.join(out, rel);
     let code = stripTypeScriptTypes(fs.readFileSync(src, "utf8"), { mode: "strip" });
     code = code.replace(/(["'])(\.{1,2}\/[^"'\n]+)\.ts\1/g, "$1$2.js$1");
-    // src/** reaches the shared UI at <repo>/ui; in dist it sits at dist/ui.
+    // src/** reaches the shared UI at <repo>/ui; in a build it sits at <build>/ui.
     code = code.replace(/(["'])((?:\.\.\/)+ui\/[^"'\n]+)\1/g, (m, q, rel) => {
       const abs = path.resolve(path.dirname(src), rel);
       if (!abs.startsWith(uiDir + path.sep)) return m;
-      const inDist = path.relative(
-        path.dirname(dest),
-        path.join(distDir, "ui", path.relative(uiDir, abs)),
+      const inBuild = path.relative(
+        path.dirname(target),
+        path.join(out, "ui", path.relative(uiDir, abs)),
       );
-      return `${q}${inDist.startsWith(".") ? inDist : `./${inDist}`}${q}`;
+      return `${q}${inBuild.startsWith(".") ? inBuild : `./${inBuild}`}${q}`;
     });
-    const sdkMod = path.relative(path.dirname(dest), path.join(distDir, "sdk", "mod.js"));
+    const sdkMod = path.relative(path.dirname(target), path.join(out, "sdk", "mod.js"));
     code = code.replace(
       /(["'])@hero\/sdk\1/g,
       `$1${sdkMod.startsWith(".") ? sdkMod : `./${sdkMod}`}$1`,
@@ -95,21 +98,27 @@ export async function buildDist() {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, code);
   }
-  for (const { src, dest } of assets()) {
-    const target = path.join(tmp, path.relative(distDir, dest));
+  for (const { src, rel } of assets()) {
+    const target = path.join(out, rel);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.copyFileSync(src, target);
   }
-  fs.writeFileSync(path.join(tmp, "package.json"), '{ "type": "module" }\n');
-  fs.writeFileSync(path.join(tmp, ".built"), new Date().toISOString());
-  fs.rmSync(`${distDir}.old`, { recursive: true, force: true });
-  if (fs.existsSync(distDir)) fs.renameSync(distDir, `${distDir}.old`);
-  fs.renameSync(tmp, distDir);
-  fs.rmSync(`${distDir}.old`, { recursive: true, force: true });
+  fs.writeFileSync(path.join(out, "package.json"), '{ "type": "module" }\n');
+  fs.writeFileSync(path.join(out, ".built"), new Date().toISOString());
+  fs.writeFileSync(`${currentFile}.${id}`, id);
+  fs.renameSync(`${currentFile}.${id}`, currentFile);
+  // Older builds may still be loading in another process for a moment: keep the recent ones.
+  for (const e of fs.readdirSync(distDir)) {
+    const full = path.join(distDir, e);
+    if (e === id || !e.startsWith("b")) continue;
+    if (Date.now() - fs.statSync(full).mtimeMs > 60_000) {
+      fs.rmSync(full, { recursive: true, force: true });
+    }
+  }
+  return out;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   process.removeAllListeners("warning");
-  await buildDist();
-  console.log(`built ${distDir}`);
+  console.log(await buildDist());
 }

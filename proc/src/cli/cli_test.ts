@@ -30,6 +30,8 @@ test("CLI: start, service add, list, status, run, jobs, logs, errors, stop", () 
     assert.match(r.out, /hero_proc started \(pid \d+\)/);
     r = cli(env, "start");
     assert.match(r.out, /already running/);
+    r = cli(env, "info");
+    assert.equal(JSON.parse(r.out).code, "dist", "the daemon runs the JavaScript build");
 
     r = cli(env, "service", "add", "sleeper", "--", "sleep", "300");
     assert.equal(r.code, 0, r.err);

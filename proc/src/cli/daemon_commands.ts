@@ -12,13 +12,12 @@ import type { ProcPaths } from "../daemon/paths.ts";
 import { serveDaemon } from "../daemon/serve.ts";
 import { callDaemon, CliError } from "./client.ts";
 
-// This module runs from src/cli/ or from the JavaScript build in dist/src/cli/.
-const LAUNCHER = fileURLToPath(
-  new URL(
-    `${import.meta.url.includes("/dist/src/") ? "../../../" : "../../"}bin/hero_proc.mjs`,
-    import.meta.url,
-  ),
-);
+// This module runs from src/cli/ or from a JavaScript build in dist/<build>/src/cli/.
+const LAUNCHER = import.meta.url.includes("/dist/")
+  ? fileURLToPath(
+    `${import.meta.url.slice(0, import.meta.url.lastIndexOf("/dist/"))}/bin/hero_proc.mjs`,
+  )
+  : fileURLToPath(new URL("../../bin/hero_proc.mjs", import.meta.url));
 
 /** Runs the daemon in the foreground until SIGTERM/SIGINT or system.shutdown. */
 export async function serveCommand(paths: ProcPaths): Promise<void> {

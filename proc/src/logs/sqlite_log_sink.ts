@@ -1,10 +1,14 @@
 /**
  * The simple log table: lines are queued in memory and written in one transaction every
- * 100 ms, so a child writing faster than the disk only grows a bounded queue (then lines are
- * dropped and counted) and never waits on SQLite.
+ * 100 ms (or right after the current I/O when a burst of 4096 lines is queued), so capture
+ * never waits on SQLite; a child that outruns the disk for long only fills a bounded queue,
+ * after which lines are dropped and counted.
  */
-import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import type { LogEntry, LogQuery, LogSink, StoredLogEntry } from "./log_sink.ts";
+
+/** Queued lines that trigger an early flush. */
+const BURST = 4096;
 
 /** Options of {@link SqliteLogSink}. */
 export interface SqliteLogSinkOptions {
@@ -21,6 +25,8 @@ export class SqliteLogSink implements LogSink {
   #queue: LogEntry[] = [];
   #dropped = 0;
   #timer: ReturnType<typeof setInterval>;
+  #insert?: StatementSync;
+  #soon?: ReturnType<typeof setImmediate>;
 
   /** Starts the background flush. */
   constructor(db: DatabaseSync, opts: SqliteLogSinkOptions = {}) {
@@ -35,10 +41,19 @@ export class SqliteLogSink implements LogSink {
     return this.#dropped;
   }
 
-  /** Queues a line. */
+  /** Queues a line; a burst triggers a flush right after the current I/O instead of waiting. */
   write(entry: LogEntry): void {
-    if (this.#queue.length >= this.#maxQueued) this.#dropped++;
-    else this.#queue.push(entry);
+    if (this.#queue.length >= this.#maxQueued) {
+      this.#dropped++;
+      return;
+    }
+    this.#queue.push(entry);
+    if (this.#queue.length >= BURST && !this.#soon) {
+      this.#soon = setImmediate(() => {
+        this.#soon = undefined;
+        this.flush();
+      });
+    }
   }
 
   /** Writes all queued lines in one transaction. */
@@ -46,9 +61,10 @@ export class SqliteLogSink implements LogSink {
     if (!this.#queue.length || !this.#db.isOpen) return;
     const batch = this.#queue;
     this.#queue = [];
-    const insert = this.#db.prepare(
+    this.#insert ??= this.#db.prepare(
       "INSERT INTO logs (ts, source, job_id, level, line) VALUES (?, ?, ?, ?, ?)",
     );
+    const insert = this.#insert;
     this.#db.exec("BEGIN");
     try {
       for (const e of batch) insert.run(e.ts, e.source, e.jobId, e.level, e.line);
@@ -88,6 +104,7 @@ export class SqliteLogSink implements LogSink {
   /** Flushes and stops. */
   close(): void {
     clearInterval(this.#timer);
+    if (this.#soon) clearImmediate(this.#soon);
     this.flush();
   }
 }

@@ -67,6 +67,7 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
           ).filter((r) => r.state === "running").length,
           log_lines_dropped: sup.ctx.sink.dropped,
           config_error: sup.configError,
+          code: import.meta.url.endsWith(".ts") ? "source" : "dist",
           memory: (({ rss, heapTotal, heapUsed, external }) => ({
             rss_bytes: rss,
             heap_total_bytes: heapTotal,

@@ -4,7 +4,7 @@
  * it is acted upon elsewhere, so a restarted supervisor knows exactly which groups it owned.
  */
 import { randomUUID } from "node:crypto";
-import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import {
   FINAL_JOB_STATES,
   type JobRecord,
@@ -44,20 +44,22 @@ export class Store {
   /** A random id of this state directory; tags every child so it can be found again. */
   readonly instanceId: string;
 
+  readonly #statements = new Map<string, StatementSync>();
+
   /** Opens the store in `stateDir`. */
   constructor(stateDir: string) {
     this.db = openDatabase(stateDir);
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'instance'").get();
+    const row = this.#sql("SELECT value FROM meta WHERE key = 'instance'").get();
     if (row) this.instanceId = String(row.value);
     else {
       this.instanceId = randomUUID().slice(0, 8);
-      this.db.prepare("INSERT INTO meta (key, value) VALUES ('instance', ?)").run(this.instanceId);
+      this.#sql("INSERT INTO meta (key, value) VALUES ('instance', ?)").run(this.instanceId);
     }
   }
 
   /** Inserts or replaces a service definition. */
   putService(spec: ServiceSpec, source: ServiceSource, desired?: "up" | "down"): void {
-    this.db.prepare(
+    this.#sql(
       `INSERT INTO services (name, spec, source, desired, updated_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(name) DO UPDATE SET spec = excluded.spec, source = excluded.source,
        desired = COALESCE(?, services.desired), updated_at = excluded.updated_at`,
@@ -66,17 +68,17 @@ export class Store {
 
   /** Records whether a service should be running (survives a supervisor restart). */
   setDesired(name: string, desired: "up" | "down"): void {
-    this.db.prepare("UPDATE services SET desired = ? WHERE name = ?").run(desired, name);
+    this.#sql("UPDATE services SET desired = ? WHERE name = ?").run(desired, name);
   }
 
   /** Deletes a service definition (its job history stays). */
   removeService(name: string): void {
-    this.db.prepare("DELETE FROM services WHERE name = ?").run(name);
+    this.#sql("DELETE FROM services WHERE name = ?").run(name);
   }
 
   /** All stored services, by name. */
   listServices(): StoredService[] {
-    return this.db.prepare("SELECT spec, source, desired FROM services ORDER BY name").all().map(
+    return this.#sql("SELECT spec, source, desired FROM services ORDER BY name").all().map(
       (r) => ({
         spec: JSON.parse(String(r.spec)) as ServiceSpec,
         source: String(r.source) as ServiceSource,
@@ -88,7 +90,7 @@ export class Store {
   /** Creates a job and returns it. */
   createJob(job: NewJob): JobRecord {
     const now = Date.now();
-    const r = this.db.prepare(
+    const r = this.#sql(
       `INSERT INTO jobs (service, action, command, cwd, state, attempt, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(
@@ -111,13 +113,13 @@ export class Store {
       const v = fields[k];
       return (k === "command" ? JSON.stringify(v) : v ?? null) as SQLInputValue;
     });
-    this.db.prepare(`UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE id = ?`)
+    this.#sql(`UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE id = ?`)
       .run(...values, id);
   }
 
   /** One job, or undefined. */
   getJob(id: number): JobRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM jobs WHERE id = ?").get(id);
+    const row = this.#sql("SELECT * FROM jobs WHERE id = ?").get(id);
     return row ? toJob(row) : undefined;
   }
 
@@ -131,14 +133,24 @@ export class Store {
     if (filter.adhoc) where.push("service = ''");
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY id DESC LIMIT ?`;
-    return this.db.prepare(sql).all(...args, filter.limit ?? 100).map(toJob);
+    return this.#sql(sql).all(...args, filter.limit ?? 100).map(toJob);
   }
 
   /** Jobs that were not over when the supervisor last stopped. */
   unfinishedJobs(): JobRecord[] {
     const placeholders = FINAL_JOB_STATES.map(() => "?").join(", ");
-    return this.db.prepare(`SELECT * FROM jobs WHERE state NOT IN (${placeholders}) ORDER BY id`)
+    return this.#sql(`SELECT * FROM jobs WHERE state NOT IN (${placeholders}) ORDER BY id`)
       .all(...FINAL_JOB_STATES).map(toJob);
+  }
+
+  /** A prepared statement, compiled once per SQL text (the same few run on every state change). */
+  #sql(sql: string): StatementSync {
+    let st = this.#statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      if (this.#statements.size < 200) this.#statements.set(sql, st);
+    }
+    return st;
   }
 
   /** Closes the database. */

@@ -6,7 +6,6 @@
 import type { HealthState } from "../model/spec.ts";
 import type { ActionRunner } from "./action_runner.ts";
 import { jobTag } from "./job_tag.ts";
-import { isAlive } from "./proc_table.ts";
 import { jobStats } from "./process_stats.ts";
 import type { Supervisor } from "./supervisor.ts";
 
@@ -75,10 +74,17 @@ export async function serviceStatus(sup: Supervisor, name: string): Promise<Serv
 
 async function actionStatus(sup: Supervisor, r: ActionRunner): Promise<ActionStatus> {
   const job = r.jobId === null ? undefined : sup.store.getJob(r.jobId);
-  const live = r.job?.child !== undefined && job?.pid != null && isAlive(job.pid, job.pid_start);
-  const stats = live
-    ? await jobStats(job!.pgid, jobTag(sup.store.instanceId, job!.id))
-    : { processes: [], cpuPercent: 0, memoryBytes: 0 };
+  let stats: Awaited<ReturnType<typeof jobStats>> = {
+    processes: [],
+    cpuPercent: 0,
+    memoryBytes: 0,
+  };
+  let live = false;
+  if (r.job?.child !== undefined && job?.pid != null) {
+    stats = await jobStats(job.pgid, jobTag(sup.store.instanceId, job.id));
+    // Alive means: the recorded pid is among the live processes of the job, read just now.
+    live = stats.processes.some((p) => p.pid === job.pid);
+  }
   let state: string = r.state;
   // The exit may not have been processed yet: never claim a dead process runs.
   if (state === "running" && !live) state = "exiting";
