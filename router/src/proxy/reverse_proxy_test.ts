@@ -16,7 +16,7 @@ test("HTTP: query strings, bodies, X-Forwarded-* and hop-by-hop stripping", asyn
   const h = await startRouter();
   const svc = await startFixtureService(h.root, "alpha");
   try {
-    await until(() => h.app.registry.get("alpha"), 1000);
+    await until(() => h.app.registry.get("alpha"), 3000, "alpha to be discovered");
     const res = await fetch(`${h.base}/alpha/admin/echo/x?a=1&b=%2F`, {
       method: "POST",
       body: "hello",
@@ -128,7 +128,7 @@ test("no path reaches a socket outside the service's own directory", async () =>
   const secret = await startFixtureService(outside.root, "secret");
   await Deno.symlink(`${outside.root}/secret`, `${h.root}/linked`);
   try {
-    await h.app.registry.get("alpha") ?? until(() => h.app.registry.get("alpha"), 1000);
+    await until(() => h.app.registry.get("alpha"), 3000, "alpha to be discovered");
     const raw = (path: string) =>
       rawHttp(h.port, `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`);
     const attempts = [
