@@ -54,6 +54,7 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
             deno,
             "run",
             "--allow-all",
+            "--unstable-no-legacy-abort",
             path.join(REPO, "router/main.ts"),
             "serve",
             "--bind",

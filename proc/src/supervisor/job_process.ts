@@ -9,6 +9,7 @@ import type { LogSink } from "../logs/log_sink.ts";
 import type { JobRecord, JobState, StopSpec } from "../model/spec.ts";
 import type { Store } from "../store/store.ts";
 import { JOB_TAG_VAR, jobTag } from "./job_tag.ts";
+import { lineLevel } from "./line_level.ts";
 import { readProc } from "./proc_table.ts";
 import { type ChildHandle, spawnChild } from "./spawn_child.ts";
 import { stopGroup } from "./stop_group.ts";
@@ -120,7 +121,7 @@ export class JobProcess {
         ts: Date.now(),
         source: `${o.source}.${stream}`,
         jobId: this.id,
-        level: stream === "stderr" ? "error" : "info",
+        level: lineLevel(stream, line),
         line,
       });
     try {
