@@ -13,11 +13,12 @@ import type {
   StreamingResponse,
   TransportTarget,
 } from "./types.ts";
+import { toStandardResponse } from "../server/response_bytes.ts";
 
 function wrap(handler: FetchHandler, transport: "unix" | "tcp") {
   return (request: Request, info: Deno.ServeHandlerInfo<Deno.Addr>) => {
     const addr = info.remoteAddr as Deno.NetAddr;
-    return handler(request, { transport, remoteAddress: addr.hostname });
+    return handler(request, { transport, remoteAddress: addr.hostname }).then(toStandardResponse);
   };
 }
 

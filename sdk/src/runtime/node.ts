@@ -22,7 +22,7 @@ import type {
   StreamingResponse,
   TransportTarget,
 } from "./types.ts";
-import { knownBodyOf } from "../server/response_bytes.ts";
+import { knownResponseOf } from "../server/response_bytes.ts";
 import { absoluteUrl, requestFromNode } from "./node_request.ts";
 
 async function serve(
@@ -105,15 +105,20 @@ async function handleNodeRequest(
     });
   }
   const response = await handler(request, { transport, remoteAddress: req.socket.remoteAddress });
+  const known = knownResponseOf(response);
+  if (known) {
+    res.writeHead(known.status, known.headers);
+    res.end(method === "HEAD" ? undefined : known.bytes);
+    return;
+  }
   const outHeaders: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {
     if (key === "set-cookie") outHeaders[key] = response.headers.getSetCookie();
     else outHeaders[key] = value;
   });
   res.writeHead(response.status, response.statusText || undefined, outHeaders);
-  const known = knownBodyOf(response);
-  if (known || !response.body || method === "HEAD") {
-    res.end(method === "HEAD" ? undefined : known);
+  if (!response.body || method === "HEAD") {
+    res.end();
     return;
   }
   const reader = response.body.getReader();
