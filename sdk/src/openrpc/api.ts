@@ -4,11 +4,9 @@
  */
 import { RpcError, RpcErrorCode } from "../errors/rpc_error.ts";
 import { type CallContext, methodObject, type MethodSpec } from "./method.ts";
-import type { Ajv } from "ajv";
 import {
   compileParamsValidator,
   createSchemaCompiler,
-  emptyParamsValidator,
   type ParamsValidator,
 } from "./params_validator.ts";
 
@@ -29,9 +27,8 @@ export interface ApiOptions {
   /** Shared schemas, referenced from params and results as `#/components/schemas/<Name>`. */
   components?: { schemas?: Record<string, unknown> };
   /**
-   * When params validators are compiled: `eager` (default) when the server starts
-   * ({@link RpcApi.prepare}), so a bad schema fails at once; `lazy` on a method's first call,
-   * which saves memory in long-lived services.
+   * When params validators are compiled: `eager` (default) at construction, so a bad schema
+   * fails at once; `lazy` on a method's first call, which saves memory in long-lived services.
    */
   compileValidators?: "eager" | "lazy";
 }
@@ -43,24 +40,21 @@ export type OpenRpcDocument = Record<string, unknown> & {
   methods: Record<string, unknown>[];
 };
 
-interface MethodEntry {
+interface CompiledMethod {
   // deno-lint-ignore no-explicit-any
   spec: MethodSpec<any, any>;
-  /** Compiled on demand (see {@link RpcApi.prepare}). */
-  validate?: ParamsValidator;
+  validate: ParamsValidator;
 }
 
 /** A callable, self-describing API. */
 export class RpcApi {
   /** The OpenRPC document served at `/openrpc.json` and by `rpc.discover`. */
   readonly document: OpenRpcDocument;
-  readonly #methods = new Map<string, MethodEntry>();
-  readonly #options: ApiOptions;
-  #compiler?: Promise<Ajv>;
+  readonly #methods = new Map<string, CompiledMethod>();
 
-  /** Builds the document; validators are compiled by {@link prepare} or on first call. */
+  /** Builds the document and compiles every method's params validator. */
   constructor(options: ApiOptions) {
-    this.#options = options;
+    const ajv = createSchemaCompiler();
     for (const spec of options.methods) {
       if (this.#methods.has(spec.name)) {
         throw new Error(`Method "${spec.name}" is declared twice`);
@@ -68,7 +62,18 @@ export class RpcApi {
       if (spec.name.startsWith("rpc.")) {
         throw new Error(`Method "${spec.name}": names starting with "rpc." are reserved`);
       }
-      this.#methods.set(spec.name, { spec });
+      const compile = () =>
+        compileParamsValidator(ajv, spec.name, spec.params, {
+          structure: spec.paramStructure ?? "either",
+          components: options.components,
+        });
+      let validate: ParamsValidator;
+      if (options.compileValidators === "lazy") {
+        // Compiled on first call: a long-lived service with many methods keeps only what it uses.
+        let compiled: ParamsValidator | undefined;
+        validate = (raw) => (compiled ??= compile())(raw);
+      } else validate = compile();
+      this.#methods.set(spec.name, { spec, validate });
     }
     this.document = {
       openrpc: "1.3.2",
@@ -76,15 +81,6 @@ export class RpcApi {
       methods: options.methods.map((m) => methodObject(m)),
       ...(options.components ? { components: options.components } : {}),
     };
-  }
-
-  /**
-   * Compiles every params validator now (unless `compileValidators` is `lazy`), so that a bad
-   * schema fails when the server starts rather than on some later call.
-   */
-  async prepare(): Promise<void> {
-    if (this.#options.compileValidators === "lazy") return;
-    for (const entry of this.#methods.values()) await this.#validatorOf(entry);
   }
 
   /** The names of all declared methods, in declaration order. */
@@ -99,29 +95,9 @@ export class RpcApi {
     if (!entry) {
       throw new RpcError(RpcErrorCode.MethodNotFound, `Method not found: "${method}"`);
     }
-    const validate = entry.validate ?? await this.#validatorOf(entry);
-    const params = validate(rawParams);
+    const params = entry.validate(rawParams);
     const result = await entry.spec.handler(params, ctx);
     return result === undefined ? null : result;
-  }
-
-  async #validatorOf(entry: MethodEntry): Promise<ParamsValidator> {
-    if (!entry.validate) {
-      const { spec } = entry;
-      const validate = spec.params.length === 0
-        ? emptyParamsValidator(spec.name)
-        : compileParamsValidator(
-          await (this.#compiler ??= createSchemaCompiler()),
-          spec.name,
-          spec.params,
-          {
-            structure: spec.paramStructure ?? "either",
-            components: this.#options.components,
-          },
-        );
-      entry.validate ??= validate;
-    }
-    return entry.validate;
   }
 }
 

@@ -2,38 +2,16 @@
  * Validates and normalises JSON-RPC params against a method's declared content descriptors:
  * by-position arrays become by-name objects, then one compiled JSON Schema checks them all.
  */
-import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { RpcError, RpcErrorCode } from "../errors/rpc_error.ts";
 import type { JsonSchema, ParamSpec } from "./method.ts";
 
 /** Turns raw params into a validated by-name object, or throws an InvalidParams error. */
 export type ParamsValidator = (raw: unknown) => Record<string, unknown>;
 
-/**
- * Creates an Ajv instance that can resolve `#/components/...` references. Ajv is loaded on
- * first use: its code alone is ~13 MB of resident memory, which a service whose methods take
- * no params (or that has not been called yet) never needs.
- */
-export async function createSchemaCompiler(): Promise<Ajv> {
-  const { Ajv } = await import("ajv");
+/** Creates a shared Ajv instance that can resolve `#/components/...` references. */
+export function createSchemaCompiler(): Ajv {
   return new Ajv({ strict: false, allErrors: false, validateFormats: false });
-}
-
-/** The validator of a method without params: nothing, an empty array or an empty object. */
-export function emptyParamsValidator(method: string): ParamsValidator {
-  return (raw: unknown) => {
-    if (raw === undefined) return {};
-    if (Array.isArray(raw)) {
-      if (raw.length) throw invalid(method, `expected at most 0 params, got ${raw.length}`);
-      return {};
-    }
-    if (raw !== null && typeof raw === "object") {
-      const extra = Object.keys(raw)[0];
-      if (extra !== undefined) throw invalid(method, `unknown param "${extra}"`);
-      return {};
-    }
-    throw invalid(method, "params must be an array or an object");
-  };
 }
 
 /** Compiles the validator for one method. */

@@ -79,7 +79,6 @@ export class HeroServer {
   async start(): Promise<void> {
     const runtime = this.#runtime();
     const plan = this.#plan();
-    await this.#opts.api.prepare();
     await runtime.makeDir(dirOf(plan[0].path), 0o700);
     try {
       for (const { path, handler, hooks } of plan) {
