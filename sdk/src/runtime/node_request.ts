@@ -6,6 +6,7 @@
  */
 import { Buffer } from "node:buffer";
 import type http from "node:http";
+import { forwardToStandard } from "../server/standard_view.ts";
 
 const decoder = new TextDecoder();
 
@@ -55,25 +56,25 @@ class NodeRequestView {
   }
 
   get body(): ReadableStream<Uint8Array> | null {
-    return this.#toReal().body;
+    return this.toStandard().body;
   }
 
-  text(): Promise<string> {
-    return this.#real ? this.#real.text() : Promise.resolve(decoder.decode(this.#take()));
+  async text(): Promise<string> {
+    return this.#real ? await this.#real.text() : decoder.decode(this.#take());
   }
 
   json(): Promise<unknown> {
     return this.text().then((t) => JSON.parse(t));
   }
 
-  arrayBuffer(): Promise<ArrayBuffer> {
-    if (this.#real) return this.#real.arrayBuffer();
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    if (this.#real) return await this.#real.arrayBuffer();
     const b = this.#take();
-    return Promise.resolve(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
   }
 
-  bytes(): Promise<Uint8Array> {
-    return this.#real ? this.#real.bytes() : Promise.resolve(Buffer.from(this.#take()));
+  async bytes(): Promise<Uint8Array> {
+    return this.#real ? await this.#real.bytes() : Buffer.from(this.#take());
   }
 
   #take(): Uint8Array<ArrayBuffer> {
@@ -82,7 +83,8 @@ class NodeRequestView {
     return this.#bytes ?? new Uint8Array(0);
   }
 
-  #toReal(): Request {
+  /** The equivalent standard Request (built once). */
+  toStandard(): Request {
     if (!this.#real) {
       if (this.#used) throw new TypeError("Body is unusable: it has already been read");
       const m = this.method;
@@ -95,27 +97,9 @@ class NodeRequestView {
     }
     return this.#real;
   }
-
-  /** Gives the remaining Request members a path to the real Request. */
-  static {
-    const own = new Set(Object.getOwnPropertyNames(NodeRequestView.prototype));
-    for (const key of Object.getOwnPropertyNames(Request.prototype)) {
-      if (own.has(key) || key === "constructor") continue;
-      const desc = Object.getOwnPropertyDescriptor(Request.prototype, key)!;
-      Object.defineProperty(NodeRequestView.prototype, key, {
-        configurable: true,
-        get(this: NodeRequestView) {
-          const real = this.#toReal();
-          const value = desc.get
-            ? desc.get.call(real)
-            : (real as unknown as Record<string, unknown>)[key];
-          return typeof value === "function" ? value.bind(real) : value;
-        },
-      });
-    }
-    Object.setPrototypeOf(NodeRequestView.prototype, Request.prototype);
-  }
 }
+
+forwardToStandard(NodeRequestView, Request);
 
 /** Wraps a fully-read Node request as a web Request; `signal` is called on first use only. */
 export function requestFromNode(

@@ -7,6 +7,8 @@
  * turns them into real Responses with {@link toStandardResponse} before `Deno.serve` sees them.
  */
 
+import { forwardToStandard } from "./standard_view.ts";
+
 const decoder = new TextDecoder();
 
 /** The parts of a response built by {@link bytesResponse}. */
@@ -47,18 +49,18 @@ class BytesResponse {
     return this.#used || (this.#real?.bodyUsed ?? false);
   }
 
-  text(): Promise<string> {
-    return this.#real ? this.#real.text() : Promise.resolve(decoder.decode(this.#take()));
+  async text(): Promise<string> {
+    return this.#real ? await this.#real.text() : decoder.decode(this.#take());
   }
 
   json(): Promise<unknown> {
     return this.text().then((t) => JSON.parse(t));
   }
 
-  arrayBuffer(): Promise<ArrayBuffer> {
-    if (this.#real) return this.#real.arrayBuffer();
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    if (this.#real) return await this.#real.arrayBuffer();
     const b = this.#take();
-    return Promise.resolve(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
   }
 
   /** The equivalent standard Response (built once). */
@@ -78,27 +80,9 @@ class BytesResponse {
     this.#used = true;
     return this.#known.bytes;
   }
-
-  /** Gives the remaining Response members a path to the standard Response. */
-  static {
-    const own = new Set(Object.getOwnPropertyNames(BytesResponse.prototype));
-    for (const key of Object.getOwnPropertyNames(Response.prototype)) {
-      if (own.has(key) || key === "constructor") continue;
-      const desc = Object.getOwnPropertyDescriptor(Response.prototype, key)!;
-      Object.defineProperty(BytesResponse.prototype, key, {
-        configurable: true,
-        get(this: BytesResponse) {
-          const real = this.toStandard();
-          const value = desc.get
-            ? desc.get.call(real)
-            : (real as unknown as Record<string, unknown>)[key];
-          return typeof value === "function" ? value.bind(real) : value;
-        },
-      });
-    }
-    Object.setPrototypeOf(BytesResponse.prototype, Response.prototype);
-  }
 }
+
+forwardToStandard(BytesResponse, Response);
 
 /** A Response with `bytes` as its body and `content-length` set, its parts kept as values. */
 export function bytesResponse(
