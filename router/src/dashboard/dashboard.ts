@@ -77,6 +77,11 @@ export function createDashboard(o: DashboardOptions): RouteHandler {
     }
     if (get && path === "/js/hero_ui.js") return themeAsset("hero_ui.js");
     if (get && path === "/favicon.svg") return favicon();
+    if (path === "/api/scan" && request.method === "POST") {
+      // The router's own rescan route sits behind the same session rule as every other action.
+      const problem = mutationProblem(request, info, o.token);
+      return problem ? forbidden(problem) : undefined;
+    }
     if (!path.startsWith("/api/dashboard/") && !path.startsWith("/api/router-logs")) {
       return undefined;
     }

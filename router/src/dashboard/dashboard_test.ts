@@ -32,6 +32,25 @@ async function withDashboard(
   }
 }
 
+test("a rescan over TCP needs the admin session and the CSRF header", async () => {
+  await withDashboard(async (base) => {
+    const scan = (headers: Record<string, string>) =>
+      fetch(`${base}/api/scan`, { method: "POST", headers });
+    const refused = await scan({});
+    assert.equal(refused.status, 403);
+    assert.match((await refused.json()).error, /admin session/);
+    const login = await fetch(`${base}/?token=${TOKEN}`, { redirect: "manual" });
+    await login.body?.cancel();
+    const cookie = login.headers.get("set-cookie")!.split(";")[0];
+    const noCsrf = await scan({ cookie });
+    assert.equal(noCsrf.status, 403);
+    await noCsrf.body?.cancel();
+    const ok = await scan({ cookie, "x-hero-csrf": "1" });
+    assert.equal(ok.status, 200);
+    assert.ok((await ok.json()).services >= 2, "the router and the fixture were rescanned");
+  });
+});
+
 test("pages and assets are served in the shared theme", async () => {
   await withDashboard(async (base) => {
     for (const path of ["/", "/service/fixture", "/router-logs"]) {
