@@ -44,6 +44,16 @@ function mapped<P, R>(fn: (p: P, ctx: CallContext) => R | Promise<R>) {
 }
 
 const level = { enum: [...LEVELS] };
+/** The line the method examples show. */
+const SAMPLE_LINE = {
+  id: 812,
+  ts: 1767225600000,
+  level: "error",
+  source: "shop.pay",
+  service: "shop",
+  job_id: 42,
+  message: "card declined",
+};
 const record = {
   type: "object",
   properties: {
@@ -175,15 +185,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
         result: {
           name: "page",
           value: {
-            lines: [{
-              id: 812,
-              ts: 1767225600000,
-              level: "error",
-              source: "shop.pay",
-              service: "shop",
-              job_id: 42,
-              message: "card declined",
-            }],
+            lines: [SAMPLE_LINE],
             next_cursor: null,
           },
         },
@@ -263,15 +265,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
         result: {
           name: "batch",
           value: {
-            lines: [{
-              id: 812,
-              ts: 1767225600000,
-              level: "error",
-              source: "shop.pay",
-              service: "shop",
-              job_id: 42,
-              message: "card declined",
-            }],
+            lines: [SAMPLE_LINE],
             last_id: 812,
           },
         },

@@ -22,6 +22,21 @@ import { normalizeSignal } from "./signals.ts";
 const ACTION_NAME = /^[a-z0-9_]+$/;
 const HEALTH_TYPES: HealthType[] = ["exec", "tcp", "http", "socket"];
 const POLICIES: RestartPolicy[] = ["always", "on-failure", "never"];
+/** Fields of a service itself. */
+const SERVICE_FIELDS = ["name", "description", "actions", "after", "requires", "autostart"];
+/** Fields of an action. */
+const ACTION_FIELDS = [
+  "exec",
+  "cwd",
+  "env",
+  "kind",
+  "depends_on",
+  "restart",
+  "health",
+  "stop",
+  "timeout_ms",
+  "tty",
+];
 
 /** Validates one service definition; `fallbackName` is used when the input has no `name`. */
 export function validateService(input: unknown, fallbackName?: string): ServiceSpec {
@@ -31,37 +46,14 @@ export function validateService(input: unknown, fallbackName?: string): ServiceS
   if (problem) fail(`Invalid service name ${JSON.stringify(name)}: ${problem}`);
   const svc = name as string;
   const where = (field: string) => `Invalid service "${svc}": ${field}`;
-  known(raw, [
-    "name",
-    "description",
-    "actions",
-    "after",
-    "requires",
-    "autostart",
-    "exec",
-    "cwd",
-    "env",
-    "kind",
-    "depends_on",
-    "restart",
-    "health",
-    "stop",
-    "timeout_ms",
-    "tty",
-  ], where(""));
+  // A service may carry one action's fields itself (the single-action shorthand).
+  known(raw, [...SERVICE_FIELDS, ...ACTION_FIELDS], where(""));
   const actionsRaw: Record<string, unknown> = {};
   if (raw.exec !== undefined) {
     // Shorthand: a top-level exec defines a single action called "main".
-    const {
-      name: _n,
-      description: _d,
-      actions: _a,
-      after: _af,
-      requires: _r,
-      autostart: _s,
-      ...a
-    } = raw;
-    actionsRaw.main = a;
+    actionsRaw.main = Object.fromEntries(
+      Object.entries(raw).filter(([k]) => !SERVICE_FIELDS.includes(k)),
+    );
   }
   if (raw.actions !== undefined) {
     const table = asTable(raw.actions, where("actions"));
@@ -93,18 +85,7 @@ function validateAction(svc: string, name: string, input: unknown): ActionSpec {
   const where = (field: string) => `Invalid service "${svc}": action "${name}": ${field}`;
   if (!ACTION_NAME.test(name)) fail(where("an action name may only contain a-z, 0-9 and _"));
   const raw = asTable(input, where("definition"));
-  known(raw, [
-    "exec",
-    "cwd",
-    "env",
-    "kind",
-    "depends_on",
-    "restart",
-    "health",
-    "stop",
-    "timeout_ms",
-    "tty",
-  ], where(""));
+  known(raw, ACTION_FIELDS, where(""));
   const kind = (raw.kind ?? "process") as ActionKind;
   if (kind !== "process" && kind !== "oneshot") {
     fail(where(`kind must be "process" or "oneshot", not ${JSON.stringify(raw.kind)}`));
