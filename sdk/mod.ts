@@ -42,6 +42,7 @@ export {
   dispatchJsonRpc,
   type DispatchLimits,
 } from "./src/rpc/dispatcher.ts";
+export { jsonDepthExceeds } from "./src/rpc/json_depth.ts";
 export type { RpcId, RpcRequest, RpcResponse } from "./src/rpc/messages.ts";
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./src/server/limits.ts";
 export type {
@@ -58,7 +59,7 @@ export {
 } from "./src/server/rpc_socket_handler.ts";
 export { createUiSocketHandler } from "./src/server/ui_socket_handler.ts";
 export { jsonResponse } from "./src/server/manifest.ts";
-export { readBodyText } from "./src/server/read_body.ts";
+export { readBodyText, readStreamBounded } from "./src/server/read_body.ts";
 export {
   type BatchEntry,
   type BatchOutcome,

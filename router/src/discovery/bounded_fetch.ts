@@ -3,6 +3,7 @@
  * deadline, bodies are read with a byte cap and a JSON depth cap, so a service that hangs,
  * trickles bytes, or answers with something huge or malformed costs at most the deadline.
  */
+import { isHeroError, jsonDepthExceeds, readStreamBounded } from "@hero/sdk";
 import { headersFromPairs } from "../proxy/forward_headers.ts";
 import type { UnixHttpClient } from "../proxy/unix_http_client.ts";
 
@@ -73,7 +74,7 @@ async function parseBody(
   const body = await readCapped(res, limits.maxBytes, signal);
   if (!body.ok) return body;
   const text = new TextDecoder().decode(body.bytes);
-  if (jsonTooDeep(text, limits.maxDepth)) {
+  if (jsonDepthExceeds(text, limits.maxDepth)) {
     return { ok: false, error: `JSON nested deeper than ${limits.maxDepth} levels` };
   }
   try {
@@ -94,46 +95,14 @@ async function readCapped(
     return { ok: false, error: `document larger than ${maxBytes} bytes` };
   }
   if (!res.body) return { ok: true, bytes: new Uint8Array() };
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
-        return { ok: false, error: `document larger than ${maxBytes} bytes` };
-      }
-      chunks.push(value);
-    }
+    return { ok: true, bytes: await readStreamBounded(res.body, maxBytes) };
   } catch (err) {
+    if (isHeroError(err, "BODY_TOO_LARGE")) {
+      return { ok: false, error: `document larger than ${maxBytes} bytes` };
+    }
     return { ok: false, error: signal.aborted ? "timed out" : connectionError(err) };
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return { ok: true, bytes };
-}
-
-function jsonTooDeep(text: string, maxDepth: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
-      if (++depth > maxDepth) return true;
-    } else if (c === 125 || c === 93) depth--;
-  }
-  return false;
 }
 
 /** A short human reason for a failed connection. */

@@ -1,4 +1,4 @@
-/** Reads a request body as text without ever holding more than the allowed number of bytes. */
+/** Reads bodies without ever holding more than the allowed number of bytes. */
 import { HeroError } from "../errors/hero_error.ts";
 
 /** Reads `request`'s body, throwing `BODY_TOO_LARGE` as soon as it passes `maxBytes`. */
@@ -7,7 +7,15 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (Number.isFinite(declared)) return await request.text();
   if (!request.body) return "";
-  const reader = request.body.getReader();
+  return new TextDecoder().decode(await readStreamBounded(request.body, maxBytes));
+}
+
+/** Reads a whole byte stream, cancelling it and throwing `BODY_TOO_LARGE` past `maxBytes`. */
+export async function readStreamBounded(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -26,11 +34,11 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     all.set(c, offset);
     offset += c.byteLength;
   }
-  return new TextDecoder().decode(all);
+  return all;
 }
 
 function tooLarge(maxBytes: number): HeroError {
-  return new HeroError("BODY_TOO_LARGE", `Request body exceeds the limit of ${maxBytes} bytes`, {
+  return new HeroError("BODY_TOO_LARGE", `Body exceeds the limit of ${maxBytes} bytes`, {
     details: { maxBytes },
   });
 }
