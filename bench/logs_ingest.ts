@@ -13,7 +13,7 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { HeroLogger } from "@hero/sdk";
-import { startDaemon, storedUnder } from "./proc_daemon.ts";
+import { indexedAfter, startDaemon, storedUnder } from "./proc_daemon.ts";
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,7 +30,10 @@ async function waitStored(d: Awaited<ReturnType<typeof startDaemon>>, prefix: st
 }
 
 const d = await startDaemon();
-const results: Record<string, { seconds: number; linesPerSecond: number; dropped: number }> = {};
+const results: Record<
+  string,
+  { seconds: number; linesPerSecond: number; dropped: number; indexedSeconds: number }
+> = {};
 try {
   {
     const logger = new HeroLogger({ source: "ingest", socketRoot: d.socketRoot });
@@ -47,6 +50,7 @@ try {
       seconds,
       linesPerSecond: Math.round(stored / seconds),
       dropped: logger.stats.dropped + (N - stored),
+      indexedSeconds: await indexedAfter(d.client, t0),
     };
     await logger.close();
   }
@@ -69,6 +73,7 @@ try {
       seconds,
       linesPerSecond: Math.round(stored / seconds),
       dropped: sent - stored,
+      indexedSeconds: await indexedAfter(d.client, t0),
     };
   }
 } finally {
@@ -77,13 +82,13 @@ try {
 console.log(
   `\n${N.toLocaleString("en")} lines; Node ${process.version}, ${os.cpus().length} CPUs\n`,
 );
-console.log("| path | time until all queryable | lines/s | dropped |");
-console.log("|---|---|---|---|");
+console.log("| path | time until all queryable | lines/s | dropped | all indexed after |");
+console.log("|---|---|---|---|---|");
 for (const [k, v] of Object.entries(results)) {
   console.log(
     `| ${k} | ${v.seconds.toFixed(2)} s | ${
       v.linesPerSecond.toLocaleString("en")
-    } | ${v.dropped} |`,
+    } | ${v.dropped} | ${v.indexedSeconds.toFixed(2)} s |`,
   );
 }
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");

@@ -124,7 +124,7 @@ try {
     const times: number[] = [];
     for (let i = 0; i < 10; i++) {
       const t = performance.now();
-      logTree(store.db, "", 2);
+      logTree(store.db, { depth: 2 });
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);

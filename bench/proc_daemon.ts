@@ -65,3 +65,15 @@ export async function storedUnder(client: RpcClient, prefix: string): Promise<nu
   const tree = await client.call<{ lines: number }>("logs.tree", { prefix, depth: 1 });
   return tree.lines;
 }
+
+/**
+ * Waits until the log indexer has caught up (`logs.stats` queued = 0): lines are queryable on
+ * arrival, and this tells when they are also in the SQL indexes and FTS.
+ */
+export async function indexedAfter(client: RpcClient, t0: number): Promise<number> {
+  for (;;) {
+    const s = await client.call<{ queued: number }>("logs.stats");
+    if (s.queued === 0) return (performance.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -4,7 +4,6 @@
  */
 import type { LogStore } from "./log_store.ts";
 import { followSse } from "./log_follow_sse.ts";
-import { logTree } from "./log_tree.ts";
 import { logStats } from "./log_stats.ts";
 
 /** Answers the log paths of admin.sock, or returns undefined. */
@@ -14,9 +13,8 @@ export function logAdminRoutes(store: LogStore, request: Request): Response | un
     new Response(JSON.stringify(v), { headers: { "content-type": "application/json" } });
   try {
     if (url.pathname === "/logs/tree" && request.method === "GET") {
-      store.catchUp();
       const depth = Number(url.searchParams.get("depth") ?? 3);
-      return json(logTree(store.db, url.searchParams.get("prefix") ?? "", depth));
+      return json(store.tree({ prefix: url.searchParams.get("prefix") ?? "", depth }));
     }
     if (url.pathname === "/logs/stats" && request.method === "GET") return json(logStats(store));
     return followSse(store, request);

@@ -6,9 +6,8 @@
  * EventSource resumes from `Last-Event-ID`.
  */
 import type { LogsQuery } from "./log_query.ts";
-import { queryLogs } from "./log_query.ts";
 import type { LogRecord, LogStore } from "./log_store.ts";
-import { lastId, recordFilter } from "./log_follow.ts";
+import { recordFilter } from "./pending_lines.ts";
 
 /** Lines a slow reader may have waiting before newer ones are skipped (and counted). */
 const MAX_BUFFERED = 10_000;
@@ -48,21 +47,21 @@ export function followSse(store: LogStore, request: Request): Response | undefin
       const send = (r: LogRecord) => {
         controller.enqueue(enc.encode(`id: ${r.id}\ndata: ${JSON.stringify(r)}\n\n`));
       };
-      store.catchUp();
       // Backlog and subscription happen in the same tick: no line can fall between them.
       const first = resume !== undefined
-        ? queryLogs(store.db, { ...q, after_id: resume, limit: 10_000 }).lines
+        ? store.search({ ...q, after_id: resume, limit: 10_000 }).lines
         : backlog
-        ? queryLogs(store.db, { ...q, limit: backlog }).lines.reverse()
+        ? store.search({ ...q, limit: backlog }).lines.reverse()
         : [];
       for (const r of first) send(r);
       // Tells a reader where it stands, so it can resume without gaps even before any line.
-      const ready = Math.max(first.at(-1)?.id ?? 0, resume ?? 0, lastId(store));
+      const ready = Math.max(first.at(-1)?.id ?? 0, resume ?? 0, store.lastId);
       controller.enqueue(enc.encode(`event: ready\ndata: {"last_id":${ready}}\n\n`));
       let skipped = 0;
       unsubscribe = store.subscribe((records) => {
         for (const r of records) {
-          if (!match(r)) continue;
+          // Lines accepted before the backlog was read are committed (and announced) later.
+          if (r.id <= ready || !match(r)) continue;
           if ((controller.desiredSize ?? 0) < -MAX_BUFFERED) skipped++;
           else {
             if (skipped) {

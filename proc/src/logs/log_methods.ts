@@ -7,8 +7,7 @@ import { defineMethod, HeroError, type MethodSpec, RpcError, toWireError } from 
 import type { CallContext } from "@hero/sdk";
 import { LEVELS } from "./log_schema.ts";
 import type { LogStore, NewLogLine } from "./log_store.ts";
-import { type LogsQuery, queryLogs } from "./log_query.ts";
-import { logTree } from "./log_tree.ts";
+import type { LogsQuery } from "./log_query.ts";
 import { checkSource } from "./source_pattern.ts";
 import { followOnce } from "./log_follow.ts";
 import { logStats } from "./log_stats.ts";
@@ -191,8 +190,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
         },
       }],
       handler: mapped((p) => {
-        store().catchUp();
-        return queryLogs(store().db, p);
+        return store().search(p);
       }),
     }),
     defineMethod<{ prefix?: string; depth?: number }, unknown>({
@@ -233,8 +231,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
         },
       }],
       handler: mapped((p) => {
-        store().catchUp();
-        return logTree(store().db, p.prefix ?? "", p.depth ?? 3);
+        return store().tree({ prefix: p.prefix, depth: p.depth });
       }),
     }),
     defineMethod<LogsQuery & { timeout_ms?: number }, unknown>({

@@ -71,7 +71,7 @@ export function rowToRecord(r: Record<string, unknown>): LogRecord {
 
 /** The FTS5 expression for `text` (each word as a prefix), or undefined without words. */
 export function ftsExpression(text: string | undefined): string | undefined {
-  const words = text?.match(/[\p{L}\p{N}_]+/gu) ?? [];
+  const words = text?.match(/[\p{L}\p{N}]+/gu) ?? []; // as unicode61 cuts them: at "_" too
   return words.length ? words.map((w) => `"${w}"*`).join(" AND ") : undefined;
 }
 

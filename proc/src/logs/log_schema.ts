@@ -4,16 +4,14 @@
  * indexes for "this service, newest first", "this source prefix in this time window" and
  * "this job", a contentless FTS5 index for full text (retention removes its entries by giving
  * back the indexed text, far cheaper than contentless_delete's tombstones), and a small
- * per-source summary table that makes `logs.tree` independent of the number of lines.
+ * per-source summary table that makes `logs.tree` independent of the number of lines, and the
+ * chunks of accepted lines waiting to be indexed.
  */
 import { DatabaseSync } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
+import { type Level, LEVELS } from "./levels.ts";
 
-/** Log levels, lowest first; stored as their index. */
-export const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
-
-/** One of {@link LEVELS}. */
-export type Level = (typeof LEVELS)[number];
+export { type Level, LEVELS };
 
 /** The stored number of a level, or a clear error. */
 export function levelNumber(level: string): number {
@@ -47,6 +45,22 @@ CREATE INDEX IF NOT EXISTS logs_by_ts ON logs (ts);
 CREATE INDEX IF NOT EXISTS logs_by_job ON logs (job_id, ts) WHERE job_id IS NOT NULL;
 CREATE VIRTUAL TABLE IF NOT EXISTS logs_fts USING fts5(
   message, content='', detail=none
+);
+-- Accepted lines not yet indexed: a run of captured lines as bytes (kind 'text': one source,
+-- job and arrival time) or a logs.insert batch as JSON rows (kind 'rows'). Ids are given on
+-- arrival (first_id .. first_id + lines - 1); the indexer moves a chunk into logs and FTS in
+-- one transaction, so every line is in exactly one of the two tables.
+CREATE TABLE IF NOT EXISTS log_chunks (
+  first_id INTEGER PRIMARY KEY,
+  lines    INTEGER NOT NULL,
+  kind     TEXT NOT NULL,
+  ts       INTEGER NOT NULL,   -- the oldest and newest line times
+  ts_max   INTEGER NOT NULL,
+  arrived  INTEGER NOT NULL,   -- when the chunk was accepted (the indexer's schedule)
+  source   TEXT,
+  job_id   INTEGER,
+  stream   TEXT,
+  body     BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS log_sources (
   source  TEXT PRIMARY KEY,

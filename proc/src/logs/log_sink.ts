@@ -17,6 +17,17 @@ export interface LogEntry {
   line: string;
 }
 
+/** A run of captured lines as bytes, each line ending with `\n` (see LineSplitter). */
+export interface LogBlock {
+  ts: number;
+  source: string;
+  jobId: number | null;
+  /** The stream decides the level of lines that name none. */
+  stream: "stdout" | "stderr";
+  bytes: Uint8Array;
+  lines: number;
+}
+
 /** A stored line, with its id (ids grow with time: use them to follow). */
 export interface StoredLogEntry extends LogEntry {
   id: number;
@@ -37,6 +48,8 @@ export interface LogQuery {
 export interface LogSink {
   /** Queues one line; never throws, never waits. Over capacity, lines are dropped and counted. */
   write(entry: LogEntry): void;
+  /** Queues a block of lines at once (sinks built for volume); same guarantees as write. */
+  writeBlock?(block: LogBlock): void;
   /** Writes queued lines now. */
   flush(): void;
   /** Reads lines back. */

@@ -4,7 +4,6 @@ import type { LogStore } from "./log_store.ts";
 
 /** The stats document. */
 export function logStats(store: LogStore): Record<string, unknown> {
-  store.catchUp();
   const edges = store.db.prepare(
     "SELECT (SELECT ts FROM logs ORDER BY id LIMIT 1) AS oldest, (SELECT ts FROM logs ORDER BY id DESC LIMIT 1) AS newest, (SELECT count(*) FROM log_sources) AS sources",
   ).get()!;

@@ -1,21 +1,39 @@
 /**
- * The log store behind `logs.*` and behind process capture. Lines are accepted without ever
- * blocking the caller (rate-limited per source, queued per source) and written in one
- * transaction per batch; each batch takes a fair share from every source's queue, so a
- * flooding service delays only its own lines. It implements the supervisor's {@link LogSink},
- * so captured output lands here unchanged.
+ * The log store behind `logs.*` and behind process capture. Accepting a line never blocks the
+ * caller: it is rate-limited per source, given its id, and kept in memory as part of a chunk
+ * (captured output arrives as whole blocks of lines); every flush period the chunks are
+ * appended to `log_chunks` in one short transaction, and a worker thread indexes them into
+ * `logs` and FTS (log_indexer_worker.ts). Queries see every accepted line at once: indexed
+ * rows from SQL, the rest from the chunks (pending_lines.ts). It implements the supervisor's
+ * {@link LogSink}, so captured output lands here unchanged.
  */
 import path from "node:path";
 import fs from "node:fs";
-import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { DatabaseSync } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
-import type { LogEntry, LogQuery, LogSink, StoredLogEntry } from "./log_sink.ts";
+import type { LogBlock, LogEntry, LogQuery, LogSink, StoredLogEntry } from "./log_sink.ts";
 import { type Level, levelNumber, LEVELS, openLogDatabase } from "./log_schema.ts";
 import { RateLimiter, type RateLimits } from "./rate_limiter.ts";
 import { DEFAULT_RETENTION, type RetentionPolicy, retentionStep, usedBytes } from "./retention.ts";
 import { DiskGuard } from "./disk_guard.ts";
-import { legacyQuery, rowToRecord } from "./log_query.ts";
-import { FairQueue } from "./fair_queue.ts";
+import { type LogsPage, type LogsQuery, queryLogs } from "./log_query.ts";
+import {
+  appendChunks,
+  type Chunk,
+  chunkFromRow,
+  chunkRows,
+  indexStep,
+  type Row,
+  serviceOf,
+} from "./log_chunks.ts";
+import { cutLines, idRowToRecord, mergePending } from "./pending_lines.ts";
+import {
+  INDEX_SCHEDULE,
+  type IndexerMessage,
+  type IndexSchedule,
+  IndexWorker,
+} from "./log_indexer.ts";
+import { logTree, type LogTreeNode, type LogTreeOptions } from "./log_tree.ts";
 
 /** A line as `logs.insert` receives it. */
 export interface NewLogLine {
@@ -52,50 +70,50 @@ export interface LogStoreOptions {
   minFreeBytes?: number;
   /** Flush period (default 100 ms). */
   flushMs?: number;
-  /** Most lines waiting in memory before new ones are dropped (default 2 000 000). */
+  /** Most lines accepted but not yet indexed before new ones are dropped (default 2 000 000). */
   maxQueued?: number;
-  /** Most lines written per transaction (default 5 000). */
+  /** Lines in memory that trigger a flush before the period ends (default 5 000). */
   maxBatch?: number;
+  /** The indexing worker exits after this long idle (default 5 000 ms). */
+  indexerIdleMs?: number;
+  /** When waiting chunks are indexed (default {@link INDEX_SCHEDULE}). */
+  indexSchedule?: Partial<IndexSchedule>;
 }
 
-/** The first segment of a source: the service that produced it. */
-function serviceOf(source: string): string | null {
-  const dot = source.indexOf(".");
-  return (dot === -1 ? source : source.slice(0, dot)) || null;
-}
-
-interface Pending {
-  ts: number;
-  level: number;
-  source: string;
-  service: string | null;
-  job: number | null;
-  message: string;
-  fields: string | null;
+interface SourceDelta {
+  n: number;
+  last: number;
+  dropped: number;
 }
 
 /** The high-volume SQLite log store. */
 export class LogStore implements LogSink {
+  /** The reading connection (queries, tree, stats); writes go through other connections. */
   readonly db: DatabaseSync;
   readonly file: string;
   readonly retention: RetentionPolicy;
   readonly limiter: RateLimiter;
   readonly disk: DiskGuard;
-  readonly #queue = new FairQueue<Pending>();
+  readonly #writer: DatabaseSync;
   readonly #maxQueued: number;
   readonly #maxBatch: number;
-  readonly #insert: StatementSync;
-  readonly #fts: StatementSync;
-  readonly #source: StatementSync;
-  readonly #maxId: StatementSync;
+  readonly #indexer: IndexWorker;
   readonly #subscribers = new Set<(records: LogRecord[]) => void>();
-  #written = 0;
-  #totalLines: number;
+  /** Accepted chunks not yet appended to the database, oldest first; the last may grow. */
+  #memory: Chunk[] = [];
+  #memoryLines = 0;
+  #open: Row[] | null = null;
+  #sources = new Map<string, SourceDelta>();
+  #nextId: number;
+  #committedUpTo: number;
+  #indexedUpTo: number;
+  #accepted = 0;
   #dropped = { rate_limited: 0, queue_full: 0, disk_low: 0 };
   #lastDropReport = 0;
-  #lastRetention = 0;
+  #lastRetentionCheck = 0;
   #timer: ReturnType<typeof setInterval>;
   #soon = false;
+  #retry?: ReturnType<typeof setTimeout>;
   #closed = false;
 
   /** Opens the store and starts the background flush. */
@@ -103,30 +121,36 @@ export class LogStore implements LogSink {
     this.file = opts.file;
     fs.mkdirSync(path.dirname(opts.file), { recursive: true, mode: 0o700 });
     this.db = openLogDatabase(opts.file);
+    // The main thread never waits for the write lock: a busy commit is retried a moment later.
+    this.#writer = new DatabaseSync(opts.file);
+    this.#writer.exec("PRAGMA busy_timeout = 0; PRAGMA synchronous = NORMAL");
+    this.#writer.exec("PRAGMA cache_size = -2000");
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
     this.limiter = new RateLimiter({ linesPerSecond: 50_000, burst: 1_000_000, ...opts.rate });
     this.disk = new DiskGuard(path.dirname(opts.file), opts.minFreeBytes ?? 100 * 1024 * 1024);
     this.#maxQueued = opts.maxQueued ?? 2_000_000;
     this.#maxBatch = opts.maxBatch ?? 5_000;
-    // One statement per batch: SQLite unpacks the JSON array, which costs far less than a
-    // native call per line.
-    this.#insert = this.db.prepare(
-      "INSERT INTO logs (ts, level, source, service, job_id, message, fields) " +
-        "SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 " +
-        "FROM json_each(?)",
-    );
-    this.#fts = this.db.prepare(
-      "INSERT INTO logs_fts (rowid, message) SELECT id, message FROM logs WHERE id > ?",
-    );
-    this.#source = this.db.prepare(
-      "INSERT INTO log_sources (source, lines, last_ts, dropped) VALUES (?, ?, ?, ?) " +
-        "ON CONFLICT (source) DO UPDATE SET lines = lines + excluded.lines, " +
-        "last_ts = max(last_ts, excluded.last_ts), dropped = dropped + excluded.dropped",
-    );
-    this.#maxId = this.db.prepare("SELECT coalesce(max(id), 0) AS id FROM logs");
-    this.#totalLines = Number(
-      this.db.prepare("SELECT coalesce(sum(lines), 0) AS n FROM log_sources").get()!.n,
-    );
+    const edges = this.db.prepare(
+      "SELECT (SELECT coalesce(max(id), 0) FROM logs) AS logs_max, " +
+        "(SELECT min(first_id) FROM log_chunks) AS chunk_min, " +
+        "(SELECT max(first_id + lines - 1) FROM log_chunks) AS chunk_max",
+    ).get()!;
+    const chunkMax = edges.chunk_max == null ? 0 : Number(edges.chunk_max);
+    this.#committedUpTo = Math.max(Number(edges.logs_max), chunkMax);
+    this.#nextId = this.#committedUpTo + 1;
+    this.#indexedUpTo = edges.chunk_min == null ? this.#committedUpTo : Number(edges.chunk_min) - 1;
+    this.#indexer = new IndexWorker({
+      file: opts.file,
+      retention: this.retention,
+      maxLines: 4000,
+      idleExitMs: opts.indexerIdleMs ?? 5000,
+      schedule: { ...INDEX_SCHEDULE, ...opts.indexSchedule },
+    }, {
+      onMessage: (m) => this.#fromIndexer(m),
+      hasWork: () => this.#committedUpTo > this.#indexedUpTo,
+    });
+    // Chunks left by a previous run (a crash, or a shutdown under a flood) get indexed now.
+    if (this.#committedUpTo > this.#indexedUpTo) this.#indexer.wake();
     this.#timer = setInterval(() => this.#tick(), opts.flushMs ?? 100);
     this.#timer.unref();
   }
@@ -142,39 +166,73 @@ export class LogStore implements LogSink {
     return { ...this.#dropped };
   }
 
-  /** Lines stored (as counted per source). */
+  /** Lines stored (as counted per source, retention included) and accepted since. */
   get totalLines(): number {
-    return this.#totalLines;
+    const committed = this.db.prepare("SELECT coalesce(sum(lines), 0) AS n FROM log_sources")
+      .get()!.n;
+    return Number(committed) + this.#memoryLines;
   }
 
-  /** Lines written since the store was opened. */
+  /** Lines accepted since the store was opened. */
   get written(): number {
-    return this.#written;
+    return this.#accepted;
   }
 
-  /** Lines waiting in memory. */
+  /** Lines accepted (and readable) but not yet indexed. */
   get queued(): number {
-    return this.#queue.size;
+    return this.#nextId - 1 - this.#indexedUpTo;
   }
 
-  /** LogSink: queues a captured line; never throws. */
+  /** The id of the newest accepted line (0 when none). */
+  get lastId(): number {
+    return this.#nextId - 1;
+  }
+
+  /** LogSink: accepts a captured line; never throws. */
   write(e: LogEntry): void {
     if (this.#closed) return;
     if (this.disk.state.low) return void this.#dropped.disk_low++;
-    this.#enqueue({
-      ts: e.ts,
-      level: LEVELS.indexOf(e.level),
-      source: e.source,
-      service: serviceOf(e.source),
-      job: e.jobId,
-      message: e.line,
-      fields: null,
+    if (!this.limiter.allow(e.source)) return void this.#dropped.rate_limited++;
+    if (!this.#room(1)) return;
+    this.#addRow([
+      e.ts,
+      LEVELS.indexOf(e.level),
+      e.source,
+      serviceOf(e.source),
+      e.jobId,
+      e.line,
+      null,
+    ]);
+  }
+
+  /** LogSink: accepts a block of captured lines at once; never throws. */
+  writeBlock(b: LogBlock): void {
+    if (this.#closed) return;
+    if (this.disk.state.low) return void (this.#dropped.disk_low += b.lines);
+    const allowed = this.limiter.allowMany(b.source, b.lines);
+    this.#dropped.rate_limited += b.lines - allowed;
+    const room = Math.max(0, Math.min(allowed, this.#maxQueued - this.queued));
+    this.#dropped.queue_full += allowed - room;
+    if (!room) return;
+    this.#open = null;
+    this.#memory.push({
+      firstId: this.#nextId,
+      lines: room,
+      kind: "text",
+      ts: b.ts,
+      tsMax: b.ts,
+      arrived: Date.now(),
+      source: b.source,
+      jobId: b.jobId,
+      stream: b.stream,
+      body: room === b.lines ? b.bytes : cutLines(b.bytes, room),
     });
+    this.#counted(b.source, room, b.ts);
   }
 
   /**
-   * Queues validated lines from `logs.insert`; refuses the whole batch when the disk is low.
-   * Returns how many were accepted and how many the rate limit dropped.
+   * Accepts validated lines from `logs.insert`; refuses the whole batch when the disk is low.
+   * Returns how many were accepted and how many the rate limit (or a full queue) dropped.
    */
   insert(lines: NewLogLine[]): { accepted: number; dropped: number } {
     if (this.#closed) throw new HeroError("SHUTTING_DOWN", "hero_proc is shutting down");
@@ -190,47 +248,82 @@ export class LogStore implements LogSink {
     const now = Date.now();
     let accepted = 0;
     for (const l of lines) {
-      const ok = this.#enqueue({
-        ts: l.ts ?? now,
-        level: l.level ? levelNumber(l.level) : 2,
-        source: l.source,
-        service: l.service ?? serviceOf(l.source),
-        job: l.job_id ?? null,
-        message: l.message,
-        fields: l.fields && Object.keys(l.fields).length ? JSON.stringify(l.fields) : null,
-      });
-      if (ok) accepted++;
+      if (!this.limiter.allow(l.source)) {
+        this.#dropped.rate_limited++;
+        continue;
+      }
+      if (!this.#room(1)) continue;
+      this.#addRow([
+        l.ts ?? now,
+        l.level ? levelNumber(l.level) : 2,
+        l.source,
+        l.service ?? serviceOf(l.source),
+        l.job_id ?? null,
+        l.message,
+        l.fields && Object.keys(l.fields).length ? JSON.stringify(l.fields) : null,
+      ]);
+      accepted++;
     }
     return { accepted, dropped: lines.length - accepted };
   }
 
-  /** Calls `fn` with every batch of stored lines; returns the unsubscribe function. */
+  /** Calls `fn` with every batch of lines as it is committed; returns the unsubscribe. */
   subscribe(fn: (records: LogRecord[]) => void): () => void {
     this.#subscribers.add(fn);
     return () => this.#subscribers.delete(fn);
   }
 
-  /** LogSink: writes everything queued now. */
-  flush(): void {
-    while (this.#queue.size && !this.#closedDb()) this.#writeBatch();
-    this.#reportDrops(true);
-  }
-
-  /**
-   * Makes recently accepted lines readable before a query: writes the queue when it is one
-   * batch or less; under a flood it does nothing, so a reader never stalls the event loop
-   * (lines then become readable within a few flush periods).
-   */
-  catchUp(): void {
-    if (this.#queue.size && this.#queue.size <= this.#maxBatch && !this.#closedDb()) {
-      this.#writeBatch();
+  /** `logs.query`: indexed lines and lines still waiting for the indexer, as one page. */
+  search(q: LogsQuery): LogsPage {
+    let page: LogsPage;
+    let pending: Chunk[] = [];
+    // One read transaction: the indexer moves a chunk into `logs` atomically, so every line is
+    // seen exactly once, either as a row or inside a chunk.
+    this.db.exec("BEGIN");
+    try {
+      page = queryLogs(this.db, q);
+      if (this.#committedUpTo > this.#indexedUpTo) {
+        pending = this.db.prepare("SELECT * FROM log_chunks ORDER BY first_id").all()
+          .map(chunkFromRow);
+      }
+    } finally {
+      this.db.exec("COMMIT");
     }
+    pending.push(...this.#memory);
+    return pending.length ? mergePending(page, pending, q) : page;
   }
 
-  /** LogSink: the supervisor's simple reads (job and service output). */
+  /** `logs.tree`, counting lines accepted since the last commit too. */
+  tree(opts: Omit<LogTreeOptions, "pending">): LogTreeNode {
+    return logTree(this.db, { ...opts, pending: this.#sources });
+  }
+
+  /** LogSink: appends what is in memory and indexes everything now (tests, admin fallback). */
+  flush(): void {
+    if (this.#closedDb()) return;
+    this.#commit(true);
+    this.#reportDrops(true);
+    this.#commit(true);
+    while (indexStep(this.db).lines > 0);
+    this.#indexedUpTo = this.#committedUpTo;
+  }
+
+  /** LogSink: the supervisor's simple reads (job and service output), oldest first. */
   query(q: LogQuery): StoredLogEntry[] {
-    this.catchUp();
-    return legacyQuery(this.db, q);
+    const page = this.search(
+      q.afterId !== undefined
+        ? { source: q.source, job_id: q.jobId, after_id: q.afterId, limit: q.limit ?? 100 }
+        : { source: q.source, job_id: q.jobId, limit: q.limit ?? 100, order: "newest" },
+    );
+    const lines = q.afterId !== undefined ? page.lines : page.lines.reverse();
+    return lines.map((r) => ({
+      id: r.id,
+      ts: r.ts,
+      source: r.source,
+      jobId: r.job_id,
+      level: r.level,
+      line: r.message,
+    }));
   }
 
   /** Database bytes in use (free pages excluded). */
@@ -238,24 +331,35 @@ export class LogStore implements LogSink {
     return usedBytes(this.db);
   }
 
-  /** Runs retention until the store is within policy (tests and shutdown use it). */
+  /** Indexes everything, then runs retention until the store is within policy. */
   enforceRetention(): number {
+    this.flush();
     let n = 0;
-    for (let step; (step = retentionStep(this.db, this.retention, this.#totalLines)) > 0;) {
-      n += step;
-      this.#totalLines = Math.max(0, this.#totalLines - step);
-    }
+    for (let step; (step = retentionStep(this.db, this.retention)) > 0;) n += step;
     return n;
   }
 
-  /** Flushes, stops the timers and closes the database. */
+  /**
+   * Appends what is in memory, indexes what little waits (a backlog left under a flood is
+   * indexed on the next start), stops the worker and closes the database.
+   */
   close(): void {
     if (this.#closed) return;
-    this.flush();
+    this.#reportDrops(true);
+    this.#commit(true);
     this.#closed = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#retry);
+    this.#indexer.stop();
+    const until = Date.now() + 1000;
+    try {
+      while (Date.now() < until && indexStep(this.db).lines > 0);
+    } catch (err) {
+      console.error(`hero_proc: log store: ${(err as Error).message}`);
+    }
     this.disk.close();
     this.#subscribers.clear();
+    this.#writer.close();
     this.db.close();
   }
 
@@ -263,89 +367,143 @@ export class LogStore implements LogSink {
     return !this.db.isOpen;
   }
 
-  #enqueue(p: Pending): boolean {
-    if (!this.limiter.allow(p.source)) {
-      this.#dropped.rate_limited++;
-      return false;
+  /** False (and counted) when the backlog is full. */
+  #room(n: number): boolean {
+    if (this.queued + n <= this.#maxQueued) return true;
+    this.#dropped.queue_full += n;
+    return false;
+  }
+
+  #addRow(row: Row): void {
+    if (!this.#open) {
+      this.#open = [];
+      this.#memory.push({
+        firstId: this.#nextId,
+        lines: 0,
+        kind: "rows",
+        ts: row[0],
+        tsMax: row[0],
+        arrived: Date.now(),
+        source: null,
+        jobId: null,
+        stream: null,
+        body: this.#open,
+      });
     }
-    if (this.#queue.size >= this.#maxQueued) {
-      this.#dropped.queue_full++;
-      return false;
-    }
-    this.#queue.push(p.source, p);
-    if (this.#queue.size >= this.#maxBatch && !this.#soon) {
+    this.#open.push(row);
+    const c = this.#memory[this.#memory.length - 1];
+    c.lines++;
+    if (row[0] < c.ts) c.ts = row[0];
+    else if (row[0] > c.tsMax) c.tsMax = row[0];
+    if (this.#open.length >= this.#maxBatch) this.#open = null;
+    this.#counted(row[2], 1, row[0]);
+  }
+
+  #counted(source: string, n: number, ts: number): void {
+    this.#nextId += n;
+    this.#accepted += n;
+    this.#memoryLines += n;
+    const d = this.#sources.get(source);
+    if (d) (d.n += n), (d.last = Math.max(d.last, ts));
+    else this.#sources.set(source, { n, last: ts, dropped: 0 });
+    if (this.#memoryLines >= this.#maxBatch && !this.#soon) {
       this.#soon = true;
       setImmediate(() => {
         this.#soon = false;
         this.#tick();
       });
     }
+  }
+
+  /**
+   * Appends the chunks in memory in one transaction. Returns false if the indexer holds the
+   * write lock (the chunks stay in memory, readable, and the commit is retried shortly);
+   * `wait` retries until it succeeds, for flush and close.
+   */
+  #commit(wait = false): boolean {
+    if (!this.#memory.length && !this.#sources.size) return true;
+    for (let attempt = 0;; attempt++) {
+      try {
+        this.#writer.exec("BEGIN IMMEDIATE");
+        break;
+      } catch (err) {
+        if (!/locked|busy/i.test((err as Error).message)) throw err;
+        this.#indexer.wantLock(true);
+        if (!wait || attempt > 2000) return false;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+      }
+    }
+    const chunks = this.#memory;
+    try {
+      appendChunks(this.#writer, chunks);
+      const upsert = this.#writer.prepare(
+        "INSERT INTO log_sources (source, lines, last_ts, dropped) VALUES (?, ?, ?, ?) " +
+          "ON CONFLICT (source) DO UPDATE SET lines = lines + excluded.lines, " +
+          "last_ts = max(last_ts, excluded.last_ts), dropped = dropped + excluded.dropped",
+      );
+      for (const [source, d] of this.#sources) upsert.run(source, d.n, d.last, d.dropped);
+      this.#writer.exec("COMMIT");
+    } catch (err) {
+      this.#writer.exec("ROLLBACK");
+      this.#indexer.wantLock(false);
+      // Nothing half-stored: the lines are counted as lost and memory is freed.
+      const lost = this.#memoryLines;
+      if (/full|disk/i.test((err as Error).message)) this.#dropped.disk_low += lost;
+      else this.#dropped.queue_full += lost;
+      this.#forgetMemory();
+      throw err;
+    }
+    this.#indexer.wantLock(false);
+    if (chunks.length) this.#committedUpTo = this.#nextId - 1;
+    this.#forgetMemory();
+    if (this.#subscribers.size) {
+      for (const c of chunks) {
+        const records = chunkRows(c).map(idRowToRecord);
+        for (const fn of this.#subscribers) fn(records);
+      }
+    }
+    if (this.#committedUpTo > this.#indexedUpTo) this.#indexer.wake();
     return true;
+  }
+
+  #forgetMemory(): void {
+    this.#memory = [];
+    this.#memoryLines = 0;
+    this.#open = null;
+    this.#sources = new Map();
+  }
+
+  #fromIndexer(m: IndexerMessage): void {
+    if (m.type === "progress") {
+      this.#indexedUpTo = Math.max(this.#indexedUpTo, m.indexedUpTo);
+    } else if (m.type === "error") {
+      console.error(`hero_proc: log indexer: ${m.message}`);
+    }
   }
 
   #tick(): void {
     if (this.#closed) return;
     try {
-      if (this.#queue.size) this.#writeBatch();
       this.#reportDrops(false);
-      // The size check is three pragmas: every tick. The age check is a query: once a second.
-      const now = Date.now();
-      const ageDue = now - this.#lastRetention >= 1000;
-      if (ageDue) this.#lastRetention = now;
-      const policy = ageDue ? this.retention : { ...this.retention, maxAgeMs: 0 };
-      const n = retentionStep(this.db, policy, this.#totalLines, now);
-      this.#totalLines = Math.max(0, this.#totalLines - n);
-      if (n && ageDue) this.#lastRetention = 0; // more may be old: check again next tick
+      if (!this.#commit()) {
+        clearTimeout(this.#retry);
+        this.#retry = setTimeout(() => this.#tick(), 2);
+      }
+      this.#checkRetention();
     } catch (err) {
       console.error(`hero_proc: log store: ${(err as Error).message}`);
     }
-    if (this.#queue.size && !this.#soon) {
-      this.#soon = true;
-      setImmediate(() => {
-        this.#soon = false;
-        this.#tick();
-      });
-    }
   }
 
-  #writeBatch(): void {
-    const batch = this.#queue.take(this.#maxBatch);
-    if (!batch.length) return;
-    const per = new Map<string, { n: number; last: number }>();
-    const wantRecords = this.#subscribers.size > 0;
-    const records: LogRecord[] = [];
-    const rows = new Array(batch.length);
-    for (let i = 0; i < batch.length; i++) {
-      const p = batch[i];
-      rows[i] = [p.ts, p.level, p.source, p.service, p.job, p.message, p.fields];
-      const s = per.get(p.source);
-      if (s) (s.n++, (s.last = Math.max(s.last, p.ts)));
-      else per.set(p.source, { n: 1, last: p.ts });
-    }
-    let lastId: number;
-    this.db.exec("BEGIN");
-    try {
-      const before = Number(this.#maxId.get()!.id);
-      lastId = Number(this.#insert.run(JSON.stringify(rows)).lastInsertRowid);
-      this.#fts.run(before);
-      for (const [source, s] of per) this.#source.run(source, s.n, s.last, 0);
-      this.db.exec("COMMIT");
-      this.#totalLines += batch.length;
-      this.#written += batch.length;
-    } catch (err) {
-      this.db.exec("ROLLBACK");
-      this.#dropped.queue_full += batch.length;
-      throw err;
-    }
-    if (wantRecords) {
-      // Ids of one INSERT … SELECT are consecutive.
-      const first = lastId - batch.length + 1;
-      for (let i = 0; i < batch.length; i++) {
-        const p = batch[i];
-        records.push(rowToRecord({ id: first + i, ...p, job_id: p.job }));
-      }
-    }
-    if (wantRecords) { for (const fn of this.#subscribers) fn(records); }
+  /** Every few seconds: wakes the indexer (which runs retention) when lines are due to go. */
+  #checkRetention(): void {
+    const now = Date.now();
+    if (this.#indexer.running || now - this.#lastRetentionCheck < 5000) return;
+    this.#lastRetentionCheck = now;
+    const { maxAgeMs, maxBytes } = this.retention;
+    const oldest = this.db.prepare("SELECT ts FROM logs ORDER BY id LIMIT 1").get();
+    const aged = maxAgeMs > 0 && oldest != null && Number(oldest.ts) < now - maxAgeMs;
+    if (aged || (maxBytes > 0 && this.usedBytes() > maxBytes * 0.9)) this.#indexer.wake();
   }
 
   /** At most once a second: one visible record per source that lost lines to the rate limit. */
@@ -357,17 +515,16 @@ export class LogStore implements LogSink {
     if (!drops.size) return;
     const rate = this.limiter.limits.linesPerSecond;
     for (const [source, n] of drops) {
-      this.#queue.push(source, {
-        ts: now,
-        level: 3,
+      this.#addRow([
+        now,
+        3,
         source,
-        service: serviceOf(source),
-        job: null,
-        message: `${n} lines dropped: "${source}" sent more than ${rate} lines/s`,
-        fields: JSON.stringify({ dropped: n, reason: "rate_limit", limit_per_s: rate }),
-      });
-      this.#source.run(source, 0, now, n);
+        serviceOf(source),
+        null,
+        `${n} lines dropped: "${source}" sent more than ${rate} lines/s`,
+        JSON.stringify({ dropped: n, reason: "rate_limit", limit_per_s: rate }),
+      ]);
+      this.#sources.get(source)!.dropped += n;
     }
-    if (force) { while (this.#queue.size) this.#writeBatch(); }
   }
 }

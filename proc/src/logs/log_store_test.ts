@@ -155,7 +155,7 @@ test("the tree counts lines per prefix with the last time, limited in depth", ()
       { ts: 9000, source: "z", message: "5" },
     ]);
     store.flush();
-    const root = logTree(store.db, "", 2);
+    const root = logTree(store.db, { depth: 2 });
     assert.equal(root.lines, 5);
     assert.deepEqual(root.children.map((c) => [c.path, c.lines, c.last_ts]), [["a", 4, 3000], [
       "z",
@@ -166,7 +166,7 @@ test("the tree counts lines per prefix with the last time, limited in depth", ()
     assert.equal(ab.lines, 3);
     assert.equal(ab.children.length, 0);
     assert.equal(ab.more, true);
-    const sub = logTree(store.db, "a.b", 5);
+    const sub = logTree(store.db, { prefix: "a.b", depth: 5 });
     assert.equal(sub.path, "a.b");
     assert.deepEqual(sub.children.map((c) => [c.name, c.lines]), [["c", 2], ["d", 1]]);
     assert.equal(sub.children[1].children[0].path, "a.b.d.e");
@@ -192,7 +192,7 @@ test("a source over its rate limit loses lines, and a visible record says how ma
     );
     assert.equal(note.fields?.dropped, r.dropped);
     assert.equal(queryLogs(store.db, { source: "quiet" }).lines.length, 1);
-    assert.equal(logTree(store.db, "noisy", 1).dropped, r.dropped);
+    assert.equal(logTree(store.db, { prefix: "noisy", depth: 1 }).dropped, r.dropped);
     assert.equal(store.droppedByReason.rate_limited, r.dropped);
   } finally {
     done();
@@ -208,17 +208,30 @@ test("a flooding source does not hold back another source's lines", async () => 
     );
     for (let i = 0; i < 10; i++) store.insert(flood);
     store.insert([{ source: "calm.out", message: "calm line" }]);
+    // Readable at once, before the 100,000 flood lines ahead of it are indexed.
+    assert.ok(store.queued > 0);
+    assert.deepEqual(store.search({ source: "calm" }).lines.map((l) => l.message), ["calm line"]);
+    assert.equal(
+      store.search({ source: "flood", limit: 1 }).lines[0].message.split(" ")[1],
+      "9999",
+    );
+    // And on disk (another connection sees it as a row or inside a chunk) within a tick.
     const reader = new DatabaseSync(store.file, { readOnly: true });
     try {
-      const seen = await waitFor(
-        "the calm line",
+      const last = store.lastId;
+      await waitFor(
+        "the calm line on disk",
         () =>
-          reader.prepare("SELECT count(*) AS n FROM logs WHERE source = 'calm.out'").get()!.n === 1
-            ? { queued: store.queued }
-            : undefined,
-        5000,
+          reader.prepare(
+            "SELECT (SELECT count(*) FROM logs WHERE id = ?) + " +
+              "(SELECT count(*) FROM log_chunks WHERE ? BETWEEN first_id AND first_id + lines - 1) AS n",
+          ).get(last, last)!.n === 1,
+        1000,
       );
-      assert.ok(seen!.queued > 0, "the calm line was stored while flood lines were still queued");
+      await waitFor("everything indexed", () => store.queued === 0, 20_000);
+      const row = reader.prepare("SELECT message FROM logs WHERE id = ?").get(last);
+      assert.equal(row!.message, "calm line");
+      assert.equal(Number(reader.prepare("SELECT count(*) AS n FROM logs").get()!.n), 100_001);
     } finally {
       reader.close();
     }
@@ -241,7 +254,7 @@ test("retention deletes lines older than the maximum age, and the size cap delet
     store.flush();
     store.enforceRetention();
     assert.equal(queryLogs(store.db, { source: "old" }).lines.length, 0);
-    assert.equal(logTree(store.db, "old").lines, 0);
+    assert.equal(logTree(store.db, { prefix: "old" }).lines, 0);
     for (let k = 0; k < 10; k++) {
       store.insert(
         Array.from(
@@ -255,7 +268,7 @@ test("retention deletes lines older than the maximum age, and the size cap delet
     assert.ok(store.usedBytes() <= 2 * 1024 * 1024, `used ${store.usedBytes()}`);
     const newest = queryLogs(store.db, { source: "new", limit: 1 }).lines[0];
     assert.match(newest.message, /^bulk 9 4999 /, "the newest lines are kept");
-    const counted = logTree(store.db, "new").lines;
+    const counted = logTree(store.db, { prefix: "new" }).lines;
     const real = Number(store.db.prepare("SELECT count(*) AS n FROM logs").get()!.n);
     assert.equal(counted, real, "per-source counts follow deletions");
     assert.equal(store.totalLines, real);

@@ -24,13 +24,27 @@ export interface LogTreeNode {
   more?: boolean;
 }
 
-/** Builds the tree under `prefix` (default: everything), `depth` levels deep (default 3). */
-export function logTree(db: DatabaseSync, prefix = "", depth = 3): LogTreeNode {
+/** Options of {@link logTree}. */
+export interface LogTreeOptions {
+  /** Root of the tree (default: everything). */
+  prefix?: string;
+  /** Levels below the root (default 3). */
+  depth?: number;
+  /** Counts accepted but not yet in the summary table, added to it. */
+  pending?: Map<string, { n: number; last: number; dropped: number }>;
+}
+
+/** Builds the tree under `prefix`, `depth` levels deep. */
+export function logTree(db: DatabaseSync, opts: LogTreeOptions = {}): LogTreeNode {
+  const prefix = opts.prefix ?? "", depth = opts.depth ?? 3;
   const pat = compileSourcePattern(prefix);
   const range = literalRange(pat.literal);
-  const rows = db.prepare(
+  const rows: Record<string, unknown>[] = db.prepare(
     `SELECT source, lines, last_ts, dropped FROM log_sources WHERE ${range.sql} ORDER BY source`,
   ).all(...range.args);
+  for (const [source, d] of opts.pending ?? []) {
+    rows.push({ source, lines: d.n, last_ts: d.last, dropped: d.dropped });
+  }
   const base = pat.hasWildcard ? "" : pat.literal;
   const root: LogTreeNode = {
     name: base.split(".").pop() ?? "",

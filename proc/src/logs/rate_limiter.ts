@@ -51,6 +51,19 @@ export class RateLimiter {
     return false;
   }
 
+  /** How many of `n` more lines of `source` may be stored; the rest are counted as dropped. */
+  allowMany(source: string, n: number): number {
+    if (this.limits.linesPerSecond <= 0) return n;
+    if (n <= 0) return 0;
+    const first = this.allow(source); // refills the bucket (and counts a refusal)
+    const b = this.#buckets.get(source)!;
+    if (!first) return (b.dropped += n - 1), 0;
+    const take = Math.min(n - 1, Math.floor(b.tokens));
+    b.tokens -= take;
+    b.dropped += n - 1 - take;
+    return 1 + take;
+  }
+
   /** Takes the drop counts gathered since the last call (sources with drops only). */
   takeDropped(): Map<string, number> {
     const out = new Map<string, number>();

@@ -31,19 +31,21 @@ export function usedBytes(db: DatabaseSync): number {
   return (pages - free) * size;
 }
 
-/** Deletes the rows with these ids, their FTS entries and their share of the source counts. */
-export function deleteRows(db: DatabaseSync, ids: number[]): number {
+/**
+ * Deletes the rows with these ids, their FTS entries and their share of the source counts,
+ * inside the caller's transaction; returns how many rows went.
+ */
+function deleteRows(db: DatabaseSync, ids: number[]): number {
   if (!ids.length) return 0;
-  db.exec("CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY)");
-  db.exec("BEGIN");
-  try {
+  let n = 0;
+  {
     const mark = db.prepare("INSERT OR IGNORE INTO doomed (id) VALUES (?)");
     for (const id of ids) mark.run(id);
     const counts = db.prepare(
       "SELECT source, count(*) AS n FROM logs WHERE id IN (SELECT id FROM doomed) GROUP BY source",
     ).all();
     const dec = db.prepare("UPDATE log_sources SET lines = max(0, lines - ?) WHERE source = ?");
-    for (const c of counts) dec.run(Number(c.n), String(c.source));
+    for (const c of counts) (dec.run(Number(c.n), String(c.source)), (n += Number(c.n)));
     // A contentless FTS5 entry is removed by giving back the text it indexed.
     const fts = db.prepare(
       "INSERT INTO logs_fts (logs_fts, rowid, message) VALUES ('delete', ?, ?)",
@@ -57,23 +59,19 @@ export function deleteRows(db: DatabaseSync, ids: number[]): number {
     db.exec("DELETE FROM logs WHERE id IN (SELECT id FROM doomed)");
     db.exec("DELETE FROM log_sources WHERE lines = 0 AND dropped = 0");
     db.exec("DELETE FROM doomed");
-    db.exec("COMMIT");
-  } catch (err) {
-    db.exec("ROLLBACK");
-    throw err;
   }
-  return ids.length;
+  return n;
 }
 
 /** Deletes one chunk of the oldest lines (by id); returns how many went. */
-export function deleteOldest(db: DatabaseSync, count: number): number {
+function deleteOldest(db: DatabaseSync, count: number): number {
   const ids = db.prepare("SELECT id FROM logs ORDER BY id LIMIT ?").all(Math.min(count, CHUNK))
     .map((r) => Number(r.id));
   return deleteRows(db, ids);
 }
 
 /** Deletes one chunk of lines older than `cutoff` (ms); returns how many went. */
-export function deleteOlderThan(db: DatabaseSync, cutoff: number): number {
+function deleteOlderThan(db: DatabaseSync, cutoff: number): number {
   const ids = db.prepare("SELECT id FROM logs WHERE ts < ? ORDER BY ts LIMIT ?").all(cutoff, CHUNK)
     .map((r) => Number(r.id));
   return deleteRows(db, ids);
@@ -81,24 +79,48 @@ export function deleteOlderThan(db: DatabaseSync, cutoff: number): number {
 
 /**
  * One retention step: age first, then size. Returns the rows deleted (0 when within policy);
- * the caller repeats on the next tick while it returns a full chunk.
+ * the caller repeats on the next tick while it returns a full chunk. Without `totalLines`, the
+ * per-source counts give it when needed.
  */
 export function retentionStep(
   db: DatabaseSync,
   policy: RetentionPolicy,
-  totalLines: number,
+  totalLines?: number,
   now = Date.now(),
+): number {
+  // One IMMEDIATE transaction from measuring to deleting: two connections running retention
+  // (the indexer, and a caller of enforceRetention) then never both delete the same share.
+  db.exec("CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY)");
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const n = retentionWork(db, policy, totalLines, now);
+    db.exec("COMMIT");
+    return n;
+  } catch (err) {
+    db.exec("ROLLBACK");
+    throw err;
+  }
+}
+
+function retentionWork(
+  db: DatabaseSync,
+  policy: RetentionPolicy,
+  totalLines: number | undefined,
+  now: number,
 ): number {
   if (policy.maxAgeMs > 0) {
     const n = deleteOlderThan(db, now - policy.maxAgeMs);
     if (n) return n;
   }
-  if (policy.maxBytes > 0 && totalLines > 0) {
+  if (policy.maxBytes > 0 && totalLines !== 0) {
     const used = usedBytes(db);
     // Acting at 90 % leaves room for the batches written before the next step; past the
     // cap itself, several chunks go at once so the store shrinks faster than a flood fills it.
     if (used > policy.maxBytes * 0.9) {
       const share = (used - policy.maxBytes * 0.8) / used;
+      totalLines ??= Number(
+        db.prepare("SELECT coalesce(sum(lines), 0) AS n FROM log_sources").get()!.n,
+      );
       let want = Math.max(1, Math.ceil(totalLines * share));
       let n = 0;
       for (let chunk = 0; chunk < (used > policy.maxBytes ? 4 : 1) && want > 0; chunk++) {

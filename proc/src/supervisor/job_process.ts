@@ -124,8 +124,20 @@ export class JobProcess {
         level: lineLevel(stream, line),
         line,
       });
+    const onBlock = sink.writeBlock &&
+      ((stream: "stdout" | "stderr", bytes: Uint8Array, lines: number) =>
+        sink.writeBlock!({
+          ts: Date.now(),
+          source: `${o.source}.${stream}`,
+          jobId: this.id,
+          stream,
+          bytes,
+          lines,
+        }));
     try {
-      this.child = await spawnChild({ argv: o.argv, cwd: o.cwd, env, tty: o.tty }, onLine);
+      this.child = await spawnChild({ argv: o.argv, cwd: o.cwd, env, tty: o.tty }, onLine, {
+        onBlock,
+      });
     } catch (err) {
       const reason = `Cannot start: ${(err as Error).message}`;
       sink.write({

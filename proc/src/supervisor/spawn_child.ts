@@ -33,12 +33,23 @@ export interface ChildHandle {
 /** Receives each captured line. */
 export type LineHandler = (stream: "stdout" | "stderr", line: string) => void;
 
+/** Receives runs of complete lines as bytes (see LineSplitter); optional. */
+export type BlockCapture = (stream: "stdout" | "stderr", bytes: Uint8Array, lines: number) => void;
+
 /** Spawns `spec`; rejects with a readable error if it cannot be started. */
-export function spawnChild(spec: ChildSpec, onLine: LineHandler): Promise<ChildHandle> {
-  return spec.tty ? spawnPty(spec, onLine) : spawnPiped(spec, onLine);
+export function spawnChild(
+  spec: ChildSpec,
+  onLine: LineHandler,
+  opts: { onBlock?: BlockCapture } = {},
+): Promise<ChildHandle> {
+  return spec.tty ? spawnPty(spec, onLine) : spawnPiped(spec, onLine, opts.onBlock);
 }
 
-function spawnPiped(spec: ChildSpec, onLine: LineHandler): Promise<ChildHandle> {
+function spawnPiped(
+  spec: ChildSpec,
+  onLine: LineHandler,
+  onBlock?: BlockCapture,
+): Promise<ChildHandle> {
   return new Promise((resolve, reject) => {
     const child = spawn(spec.argv[0], spec.argv.slice(1), {
       cwd: spec.cwd,
@@ -46,8 +57,12 @@ function spawnPiped(spec: ChildSpec, onLine: LineHandler): Promise<ChildHandle> 
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const out = new LineSplitter((l) => onLine("stdout", l));
-    const err = new LineSplitter((l) => onLine("stderr", l));
+    const out = new LineSplitter((l) => onLine("stdout", l), {
+      onBlock: onBlock && ((b, n) => onBlock("stdout", b, n)),
+    });
+    const err = new LineSplitter((l) => onLine("stderr", l), {
+      onBlock: onBlock && ((b, n) => onBlock("stderr", b, n)),
+    });
     child.stdout.on("data", (c: Uint8Array) => out.push(c));
     child.stderr.on("data", (c: Uint8Array) => err.push(c));
     child.once("error", (e: NodeJS.ErrnoException) => {

@@ -13,5 +13,9 @@ describe("jsonDepthExceeds", () => {
   it("ignores brackets inside strings, including escaped quotes", () => {
     assert.equal(jsonDepthExceeds('["[[[[[[", "\\"[[[[["]', 1), false);
     assert.equal(jsonDepthExceeds('["\\\\", [[]]]', 2), true);
+    // An escaped backslash, then an escaped quote: the string goes on past both.
+    assert.equal(jsonDepthExceeds('["x\\\\\\"[[[[", 1]', 1), false);
+    assert.equal(jsonDepthExceeds('["x\\\\\\"[[", [[1]]]', 2), true);
+    assert.equal(jsonDepthExceeds('["unterminated [[[[', 1), false);
   });
 });

@@ -1,0 +1,127 @@
+/**
+ * Lines accepted but not yet indexed answer queries exactly like indexed ones: the same
+ * pages, order and cursors, whether they wait in memory, as chunks on disk, or are indexed.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import { tempDir } from "../test_support.ts";
+import { LogStore } from "./log_store.ts";
+import type { LogsQuery } from "./log_query.ts";
+import { textMatcher } from "./pending_lines.ts";
+
+const NEVER = { quietMs: 3600_000, maxWaitMs: 3600_000, maxBacklog: 1e9 };
+
+/** Two stores fed the same lines: `lazy` never indexes on its own, `eager` is flushed. */
+function twins() {
+  const t = tempDir("hero_pending_");
+  const make = (name: string) =>
+    new LogStore({
+      file: path.join(t.dir, name, "logs.db"),
+      minFreeBytes: 0,
+      indexSchedule: NEVER,
+    });
+  const lazy = make("lazy"), eager = make("eager");
+  return { lazy, eager, done: () => (lazy.close(), eager.close(), t.cleanup()) };
+}
+
+const WORDS = ["timeout", "Timeouts", "café", "request", "user_id", "cache", "miss", "hit"];
+
+function feed(stores: LogStore[], seed: number, n: number, t0: number): void {
+  let x = seed;
+  const rnd = (k: number) => ((x = (x * 1103515245 + 12345) % 2147483648), x % k);
+  const enc = new TextEncoder();
+  for (let i = 0; i < n; i++) {
+    if (rnd(4) === 0) {
+      const lines = Array.from(
+        { length: 1 + rnd(20) },
+        (_, k) => `${["", "WARN ", "error: "][rnd(3)]}${WORDS[rnd(8)]} cap ${i}.${k}`,
+      );
+      const block = {
+        ts: t0 + rnd(50),
+        source: `svc${rnd(3)}.main.${rnd(2) ? "stdout" : "stderr"}`,
+        jobId: rnd(3),
+        stream: (rnd(2) ? "stdout" : "stderr") as "stdout" | "stderr",
+        bytes: enc.encode(lines.map((l) => `${l}\n`).join("")),
+        lines: lines.length,
+      };
+      for (const s of stores) s.writeBlock(block);
+    } else {
+      const batch = Array.from({ length: 1 + rnd(30) }, (_, k) => ({
+        ts: t0 + rnd(50),
+        level: (["debug", "info", "warn", "error"] as const)[rnd(4)],
+        source: `svc${rnd(3)}.${["http", "db", "work.a", "work.b"][rnd(4)]}`,
+        job_id: rnd(2) ? rnd(3) : null,
+        message: `${WORDS[rnd(8)]} ${WORDS[rnd(8)]} line ${i}.${k}`,
+        fields: rnd(5) ? undefined : { k },
+      }));
+      for (const s of stores) s.insert(batch);
+    }
+  }
+}
+
+/** Every page of `q`, following cursors. */
+function pages(store: LogStore, q: LogsQuery): string[][] {
+  const out: string[][] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 200; i++) {
+    const page = store.search({ ...q, cursor });
+    out.push(page.lines.map((l) => `${l.id}|${l.ts}|${l.level}|${l.source}|${l.message}`));
+    cursor = page.next_cursor ?? undefined;
+    if (!cursor || q.after_id !== undefined) break;
+  }
+  return out;
+}
+
+const QUERIES: LogsQuery[] = [
+  { limit: 25 },
+  { limit: 25, order: "oldest" },
+  { source: "svc1", limit: 17 },
+  { source: "svc2.main", level: "warn", limit: 9, order: "oldest" },
+  { source: "svc0.work.*", limit: 11 },
+  { text: "timeout", limit: 13 },
+  { text: "cafe", limit: 7, order: "oldest" },
+  { text: "user_id", source: "svc1", limit: 10 },
+  { text: "REQUEST cache", limit: 10 },
+  { job_id: 2, level: "error", limit: 20 },
+  { after_id: 40, limit: 30 },
+  { after_id: 400, source: "svc1", limit: 50 },
+];
+
+test("pages over waiting lines equal pages over indexed lines, for every filter and order", async () => {
+  const { lazy, eager, done } = twins();
+  try {
+    const t0 = Date.now() - 10_000;
+    feed([lazy, eager], 7, 150, t0);
+    lazy.flush(); // part of it indexed …
+    feed([lazy, eager], 8, 150, t0 + 20);
+    // … part committed as chunks on disk (a flush period passes; nothing is indexed) …
+    await new Promise((r) => setTimeout(r, 300));
+    const onDisk = lazy.db.prepare("SELECT count(*) AS n FROM log_chunks").get()!.n;
+    assert.ok(Number(onDisk) > 0, "chunks wait on disk");
+    feed([lazy, eager], 9, 60, t0 + 10); // … and part still in memory.
+    eager.flush();
+    assert.ok(lazy.queued > 0, "lines wait for the indexer");
+    assert.equal(eager.queued, 0);
+    for (const q of [...QUERIES, { since: t0 + 20, until: t0 + 40, limit: 15 }]) {
+      assert.deepEqual(pages(lazy, q), pages(eager, q), JSON.stringify(q));
+    }
+    assert.ok(pages(eager, { limit: 25 }).length > 10, "the queries cover many pages");
+  } finally {
+    done();
+  }
+});
+
+test("the text filter on waiting lines matches FTS5: word prefixes, case and accents folded", () => {
+  const m = textMatcher("time");
+  assert.equal(m("a Timeout here"), true);
+  assert.equal(m("overtime"), false, "a word must start a token");
+  assert.equal(textMatcher("cafe")("Café au lait"), false, "LIKE keeps the accent");
+  assert.equal(textMatcher("caf")("Café au lait"), true);
+  assert.equal(
+    textMatcher("REQ cache")("request cache miss"),
+    false,
+    "the whole text is a substring",
+  );
+  assert.equal(textMatcher("request cache")("REQUEST CACHE miss"), true);
+});
