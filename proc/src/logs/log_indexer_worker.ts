@@ -17,6 +17,9 @@ const db = new DatabaseSync(opts.file);
 db.exec("PRAGMA busy_timeout = 5000");
 db.exec("PRAGMA synchronous = NORMAL");
 db.exec("PRAGMA cache_size = -16000");
+// This connection checkpoints (the main thread's never does); the WAL shrinks back after a burst.
+db.exec("PRAGMA wal_autocheckpoint = 1000");
+db.exec("PRAGMA journal_size_limit = 67108864");
 const policy: RetentionPolicy = opts.retention;
 let lastAge = 0;
 let idleSince = Date.now();

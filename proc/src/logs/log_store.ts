@@ -125,6 +125,8 @@ export class LogStore implements LogSink {
     this.#writer = new DatabaseSync(opts.file);
     this.#writer.exec("PRAGMA busy_timeout = 0; PRAGMA synchronous = NORMAL");
     this.#writer.exec("PRAGMA cache_size = -2000");
+    // Checkpoints copy the WAL into the database file: the indexer does them, off this thread.
+    this.#writer.exec("PRAGMA wal_autocheckpoint = 0");
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
     this.limiter = new RateLimiter({ linesPerSecond: 50_000, burst: 1_000_000, ...opts.rate });
     this.disk = new DiskGuard(path.dirname(opts.file), opts.minFreeBytes ?? 100 * 1024 * 1024);
