@@ -1,0 +1,80 @@
+/**
+ * The FTS5 expression of a `text` filter. Each word must start a token of the line, so the
+ * plain form is `"word"*`; but FTS5 answers a prefix query by merging the whole doclist of
+ * every term with that prefix before it returns a single row (a word in 1M of 10M lines costs
+ * ~75 ms, `"t"*` a second), while a query on whole terms walks the doclists lazily in rowid
+ * order and stops at the page's limit. So a word whose prefix covers few terms of the index is
+ * replaced by those terms, read from an fts5vocab table: `("timeout" OR "timeouts")` matches
+ * exactly the lines `"timeout"*` matches.
+ */
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+
+/** Above this many terms a word keeps its prefix form (a long OR costs more than it saves). */
+export const MAX_PREFIX_TERMS = 64;
+
+/** The words of a `text` filter: runs of letters, digits and `_`. */
+export function textWords(text: string | undefined): string[] {
+  return text?.match(/[\p{L}\p{N}_]+/gu) ?? [];
+}
+
+/** The plain expression: every word, each as a prefix. */
+export function prefixExpression(words: string[]): string {
+  return words.map((w) => `"${w}"*`).join(" AND ");
+}
+
+/**
+ * The expression with each word's prefix replaced by the terms it covers when there are at
+ * most `maxTerms` of them, or null when a word covers no term (nothing can match). Only
+ * ASCII letters and digits are expanded: for them the tokenizer's folding (unicode61: case
+ * and diacritics) is plain lower case, and its terms read back as themselves; any other word
+ * or term keeps the prefix form, so the lines matched never change. Run it in the same read
+ * transaction as the query that uses it, so that both see the same terms.
+ */
+export function expandedExpression(
+  db: DatabaseSync,
+  words: string[],
+  maxTerms = MAX_PREFIX_TERMS,
+): string | null {
+  const parts: string[] = [];
+  for (const word of words) {
+    const terms = /^[A-Za-z0-9]+$/.test(word)
+      ? termsWithPrefix(db, word.toLowerCase(), maxTerms)
+      : undefined;
+    if (terms?.length === 0) return null;
+    if (!terms) parts.push(`"${word}"*`);
+    else {parts.push(
+        terms.length === 1 ? `"${terms[0]}"` : `(${terms.map((t) => `"${t}"`).join(" OR ")})`,
+      );}
+  }
+  return parts.join(" AND ");
+}
+
+const probes = new WeakMap<DatabaseSync, StatementSync>();
+
+/**
+ * The index's terms that start with `prefix`, in order, or undefined when there are more than
+ * `max` or one of them is not plain ASCII. One seek per term: the `instance` vocab yields a
+ * term's first entry without counting the rest (the `row` vocab reads the whole doclist to
+ * count, ~20 ms for a common word), and `t` followed by a NUL is the smallest key after `t`
+ * (tokens never hold a NUL).
+ */
+function termsWithPrefix(db: DatabaseSync, prefix: string, max: number): string[] | undefined {
+  let probe = probes.get(db);
+  if (!probe) {
+    db.exec(
+      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.hero_logs_fts_terms USING fts5vocab(main, logs_fts, instance)",
+    );
+    probe = db.prepare("SELECT term FROM temp.hero_logs_fts_terms WHERE term >= ? LIMIT 1");
+    probes.set(db, probe);
+  }
+  const terms: string[] = [];
+  let from = prefix;
+  for (;;) {
+    const row = probe.get(from);
+    const term = row ? String(row.term) : undefined;
+    if (term === undefined || !term.startsWith(prefix)) return terms;
+    if (terms.length === max || !/^[a-z0-9]+$/.test(term)) return undefined;
+    terms.push(term);
+    from = `${term}\0`;
+  }
+}
