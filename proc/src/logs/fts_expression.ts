@@ -23,30 +23,61 @@ export function prefixExpression(words: string[]): string {
 }
 
 /**
- * The expression with each word's prefix replaced by the terms it covers when there are at
- * most `maxTerms` of them, or null when a word covers no term (nothing can match). Only
- * ASCII letters and digits are expanded: for them the tokenizer's folding (unicode61: case
- * and diacritics) is plain lower case, and its terms read back as themselves; any other word
- * or term keeps the prefix form, so the lines matched never change. Run it in the same read
- * transaction as the query that uses it, so that both see the same terms.
+ * Each word's terms in the index when it covers at most `maxTerms` of them (undefined: keep
+ * the prefix form), or null when a word covers no term (nothing can match). Only ASCII letters
+ * and digits are expanded, and only under logs_fts's default tokenizer (unicode61): for them
+ * its folding (case and diacritics) is plain lower case, and its terms read back as
+ * themselves; any other word or term keeps the prefix form, so the lines matched never
+ * change. Run it in the same read transaction as the query that uses it, so that both see the
+ * same terms.
  */
+export function expandWords(
+  db: DatabaseSync,
+  words: string[],
+  maxTerms = MAX_PREFIX_TERMS,
+): (string[] | undefined)[] | null {
+  const out: (string[] | undefined)[] = [];
+  const expandable = maxTerms > 0 && usesDefaultTokenizer(db);
+  for (const word of words) {
+    const terms = expandable && /^[A-Za-z0-9]+$/.test(word)
+      ? termsWithPrefix(db, word.toLowerCase(), maxTerms)
+      : undefined;
+    if (terms?.length === 0) return null;
+    out.push(terms);
+  }
+  return out;
+}
+
+/** The expression for words with their expansions: terms OR-ed, unexpanded words as prefixes. */
+export function expressionOf(words: string[], expansion: (string[] | undefined)[]): string {
+  return words.map((word, i) => {
+    const terms = expansion[i];
+    if (!terms) return `"${word}"*`;
+    return terms.length === 1 ? `"${terms[0]}"` : `(${terms.map((t) => `"${t}"`).join(" OR ")})`;
+  }).join(" AND ");
+}
+
+/** The expression {@link expandWords} leads to, or null when nothing can match. */
 export function expandedExpression(
   db: DatabaseSync,
   words: string[],
   maxTerms = MAX_PREFIX_TERMS,
 ): string | null {
-  const parts: string[] = [];
-  for (const word of words) {
-    const terms = /^[A-Za-z0-9]+$/.test(word)
-      ? termsWithPrefix(db, word.toLowerCase(), maxTerms)
-      : undefined;
-    if (terms?.length === 0) return null;
-    if (!terms) parts.push(`"${word}"*`);
-    else {parts.push(
-        terms.length === 1 ? `"${terms[0]}"` : `(${terms.map((t) => `"${t}"`).join(" OR ")})`,
-      );}
+  const expansion = expandWords(db, words, maxTerms);
+  return expansion && expressionOf(words, expansion);
+}
+
+const defaultTokenizer = new WeakMap<DatabaseSync, boolean>();
+
+/** Whether logs_fts tokenizes with FTS5's default (unicode61, diacritics removed). */
+export function usesDefaultTokenizer(db: DatabaseSync): boolean {
+  let yes = defaultTokenizer.get(db);
+  if (yes === undefined) {
+    const row = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'logs_fts'").get();
+    yes = /USING\s+fts5\s*\(/i.test(String(row?.sql)) && !/tokenize/i.test(String(row?.sql));
+    defaultTokenizer.set(db, yes);
   }
-  return parts.join(" AND ");
+  return yes;
 }
 
 const probes = new WeakMap<DatabaseSync, StatementSync>();

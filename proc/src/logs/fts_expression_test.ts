@@ -9,14 +9,18 @@ import path from "node:path";
 import { test } from "node:test";
 import { tempDir } from "../test_support.ts";
 import { expandedExpression } from "./fts_expression.ts";
-import { type LogsPage, type LogsQuery, queryLogs } from "./log_query.ts";
+import { type LogsPage, type LogsQuery, queryLogs, type QueryOptions } from "./log_query.ts";
+import { compileSourcePattern } from "./source_pattern.ts";
+import { MAX_SCAN_LINES, scanIsCheaper, scanWindow } from "./text_scan.ts";
 import { type Level, LEVELS, openLogDatabase } from "./log_schema.ts";
 import { deleteRows } from "./retention.ts";
 
 interface Line {
   id: number;
+  ts: number;
   source: string;
   level: number;
+  job: number | null;
   message: string;
 }
 
@@ -43,7 +47,7 @@ function fill(db: DatabaseSync, n: number): Line[] {
   ) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), (seed >>> 8) % k);
   const lines: Line[] = [];
   const insert = db.prepare(
-    "INSERT INTO logs (ts, level, source, service, message) VALUES (?, ?, ?, ?, ?)",
+    "INSERT INTO logs (ts, level, source, service, job_id, message) VALUES (?, ?, ?, ?, ?, ?)",
   );
   const index = db.prepare("INSERT INTO logs_fts (rowid, message) VALUES (?, ?)");
   db.exec("BEGIN");
@@ -55,13 +59,16 @@ function fill(db: DatabaseSync, n: number): Line[] {
     const message = `${PHRASES[rand(PHRASES.length)]} id${rand(200)}${
       rand(5) === 0 ? ` ${PHRASES[rand(PHRASES.length)]}` : ""
     }`;
-    const id = Number(
-      insert.run(1_000_000 + rand(1000), level, source, service, message)
-        .lastInsertRowid,
-    );
+    const ts = 1_000_000 + rand(1000);
+    const job = rand(3) === 0 ? rand(6) : null;
+    const id = Number(insert.run(ts, level, source, service, job, message).lastInsertRowid);
     index.run(id, message);
-    lines.push({ id, source, level, message });
+    lines.push({ id, ts, source, level, job, message });
   }
+  db.exec(
+    `INSERT OR REPLACE INTO log_sources (source, lines, last_ts)
+     SELECT source, count(*), max(ts) FROM logs GROUP BY source`,
+  );
   db.exec("COMMIT");
   return lines;
 }
@@ -71,9 +78,13 @@ function expected(lines: Line[], q: LogsQuery): Line[] {
   const ascii = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase()); // LIKE folds ASCII
   const words = (q.text!.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase());
   const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  const source = compileSourcePattern(q.source ?? "");
   const out = lines.filter((l) => {
-    if (q.source && l.source !== q.source && !l.source.startsWith(`${q.source}.`)) return false;
+    if (!source.matches(l.source)) return false;
     if (q.level && l.level < LEVELS.indexOf(q.level)) return false;
+    if (q.job_id !== undefined && l.job !== q.job_id) return false;
+    if (q.since !== undefined && l.ts < Number(q.since)) return false;
+    if (q.until !== undefined && l.ts > Number(q.until)) return false;
     if (!ascii(l.message).includes(ascii(q.text!))) return false;
     const tokens = fold(l.message).split(/[^\p{L}\p{N}]+/u);
     return words.every((w) => tokens.some((t) => t.startsWith(fold(w))));
@@ -82,17 +93,20 @@ function expected(lines: Line[], q: LogsQuery): Line[] {
 }
 
 /** Every page of `q`, following next_cursor. */
-function allPages(db: DatabaseSync, q: LogsQuery, maxPrefixTerms?: number): LogsPage[] {
+function allPages(db: DatabaseSync, q: LogsQuery, opts: QueryOptions = {}): LogsPage[] {
   const pages: LogsPage[] = [];
   let cursor: string | undefined;
   do {
-    const page = queryLogs(db, { ...q, cursor }, { maxPrefixTerms });
+    const page = queryLogs(db, { ...q, cursor }, opts);
     pages.push(page);
     cursor = page.next_cursor ?? undefined;
     assert.ok(pages.length < 1000, "pages end");
   } while (cursor);
   return pages;
 }
+
+/** The plain prefix query walked on the index: what every other plan must return. */
+const PLAIN: QueryOptions = { maxPrefixTerms: 0, textPlan: "index" };
 
 function open() {
   const t = tempDir("hero_fts_");
@@ -162,7 +176,7 @@ test("expanded queries return exactly the lines, order and cursors of plain pref
       assert.equal(expected(lines, q).length === 0, none, `${q.text} finds lines unless absent`);
       for (const limit of [1000, 37]) {
         const fast = allPages(db, { ...q, limit });
-        const plain = allPages(db, { ...q, limit }, 0);
+        const plain = allPages(db, { ...q, limit }, PLAIN);
         assert.deepEqual(fast, plain, `${JSON.stringify(q)} limit ${limit}`);
         assert.deepEqual(
           fast.flatMap((p) => p.lines.map((l) => l.id)),
@@ -188,7 +202,7 @@ test("after lines are deleted (retention), expanded and plain queries still agre
     const kept = lines.filter((l) => !gone.includes(l));
     for (const q of [...QUERIES, { text: "timeouted" }, { text: "id12" }]) {
       const fast = allPages(db, { ...q, limit: 50 });
-      assert.deepEqual(fast, allPages(db, { ...q, limit: 50 }, 0), JSON.stringify(q));
+      assert.deepEqual(fast, allPages(db, { ...q, limit: 50 }, PLAIN), JSON.stringify(q));
       assert.deepEqual(
         fast.flatMap((p) => p.lines.map((l) => l.id)),
         expected(kept, q).map((l) => l.id),
@@ -211,6 +225,83 @@ test("a text query inside the caller's transaction works and leaves it open", ()
     db.exec("COMMIT");
     assert.throws(() => queryLogs(db, { text: "timeout", cursor: "1_2" }), /Bad cursor "1_2"/);
     assert.ok(!db.isTransaction);
+  } finally {
+    done();
+  }
+});
+
+const WINDOWED: LogsQuery[] = [
+  { source: "svc1.job.j3", text: "timeout" },
+  { source: "svc1.job.j3", text: "TIME" },
+  { source: "svc1.job.j3", text: "caf" }, // "café" lines: checked by the scratch index
+  { source: "svc2", text: "aus" },
+  { source: "svc2", text: "connection ref" },
+  { source: "svc0.*.j1", text: "took 12" },
+  { source: "svc3", level: "warn", text: "id12", order: "oldest" },
+  { job_id: 3, text: "t" },
+  { job_id: 2, source: "svc1", text: "timeout" },
+  { since: 1_000_100, until: 1_000_300, text: "connect" },
+  { since: 1_000_900, text: "c", order: "oldest" },
+  { source: "svc2.job.j0", text: "nosuchword" },
+  { source: "svc2.job.j0", text: "gru" }, // a non-ASCII term: never scanned
+];
+
+test("pages read from a small source, job or time window equal the plain prefix query's", () => {
+  const { db, done } = open();
+  try {
+    const lines = fill(db, 3000);
+    for (const q of WINDOWED) {
+      const none = /nosuchword/.test(q.text!);
+      assert.equal(expected(lines, q).length === 0, none, `${JSON.stringify(q)} finds lines`);
+      for (const limit of [1000, 7]) {
+        const plain = allPages(db, { ...q, limit }, PLAIN);
+        const what = `${JSON.stringify(q)} limit ${limit}`;
+        assert.deepEqual(allPages(db, { ...q, limit }, { textPlan: "scan" }), plain, what);
+        assert.deepEqual(allPages(db, { ...q, limit }), plain, what);
+        assert.deepEqual(
+          plain.flatMap((p) => p.lines.map((l) => l.id)),
+          expected(lines, q).map((l) => l.id),
+          what,
+        );
+      }
+    }
+  } finally {
+    done();
+  }
+});
+
+test("the window to read is the smallest of source, job and time, counted on its index", () => {
+  const { db, done } = open();
+  try {
+    const lines = fill(db, 3000);
+    const count = (f: (l: Line) => boolean) => lines.filter(f).length;
+    assert.deepEqual(scanWindow(db, { source: "svc1.job.j3" }), {
+      index: "logs_by_source_ts",
+      lines: count((l) => l.source === "svc1.job.j3"),
+    });
+    assert.deepEqual(scanWindow(db, { source: "svc1", job_id: 2 }), {
+      index: "logs_by_job",
+      lines: count((l) => l.job === 2),
+    });
+    assert.deepEqual(scanWindow(db, { source: "svc1", since: 1_000_990 }), {
+      index: "logs_by_ts",
+      lines: count((l) => l.ts >= 1_000_990),
+    });
+    assert.equal(scanWindow(db, { text: "timeout" }), undefined, "no window");
+    // More lines than a scan may read: the index is walked instead.
+    const add = db.prepare(
+      "INSERT INTO logs (ts, level, source, message) VALUES (1, 2, 'big', 'x')",
+    );
+    db.exec("BEGIN");
+    for (let i = 0; i <= MAX_SCAN_LINES; i++) add.run();
+    db.exec("COMMIT");
+    assert.equal(scanWindow(db, { source: "big" }), undefined, "summary not updated: counted");
+    // Reading a window pays when the words are common and the window small, not otherwise.
+    const small = scanWindow(db, { source: "svc1.job.j3" })!;
+    queryLogs(db, { text: "timeout" }); // makes the vocabulary table
+    assert.equal(scanIsCheaper(db, small, [["timeout", "timeouts"]], 100), true);
+    assert.equal(scanIsCheaper(db, small, [["timeouted"], ["timeout"]], 100), false, "rare word");
+    assert.equal(scanIsCheaper(db, { ...small, lines: 2000 }, [["timeout"]], 100), false);
   } finally {
     done();
   }

@@ -11,12 +11,8 @@ import { type Level, levelNumber, LEVELS } from "./log_schema.ts";
 import type { LogRecord } from "./log_store.ts";
 import { compileSourcePattern, literalRange, type SourcePattern } from "./source_pattern.ts";
 import { parseTime } from "./parse_time.ts";
-import {
-  expandedExpression,
-  MAX_PREFIX_TERMS,
-  prefixExpression,
-  textWords,
-} from "./fts_expression.ts";
+import { expandWords, expressionOf, prefixExpression, textWords } from "./fts_expression.ts";
+import { scanIsCheaper, scanPage, scanWindow } from "./text_scan.ts";
 
 /** The parameters of `logs.query`. */
 export interface LogsQuery {
@@ -119,6 +115,11 @@ export function whereOf(db: DatabaseSync, q: LogsQuery): { sql: string; args: SQ
 export interface QueryOptions {
   /** A text word covering at most this many terms is searched as those terms; 0: as a prefix. */
   maxPrefixTerms?: number;
+  /**
+   * Full text in a small source, job or time window: read its lines (`scan`, when the words
+   * allow it), walk the FTS index (`index`), or the cheaper of the two (`auto`, the default).
+   */
+  textPlan?: "auto" | "index" | "scan";
 }
 
 /** Runs `logs.query`. */
@@ -135,7 +136,7 @@ export function queryLogs(db: DatabaseSync, q: LogsQuery, opts: QueryOptions = {
   const newest = (q.order ?? "newest") === "newest";
   const words = textWords(q.text);
   if (words.length) {
-    return textPage(db, q, w, words, newest, limit, opts.maxPrefixTerms ?? MAX_PREFIX_TERMS);
+    return textPage(db, q, w, words, newest, limit, opts);
   }
   let sql = w.sql;
   const args = [...w.args];
@@ -166,7 +167,8 @@ export function queryLogs(db: DatabaseSync, q: LogsQuery, opts: QueryOptions = {
 /**
  * Full-text pages walk the FTS index from the newest (or oldest) match and stop at the limit,
  * so a common word costs as little as a rare one (its prefix expanded to whole terms, which
- * FTS5 walks lazily); they are in storage order (id), which is arrival order, and their
+ * FTS5 walks lazily), or read the lines of a small source, job or time window when that is
+ * cheaper; either way they are in storage order (id), which is arrival order, and their
  * cursors are `i<id>`.
  */
 function textPage(
@@ -176,10 +178,9 @@ function textPage(
   words: string[],
   newest: boolean,
   limit: number,
-  maxPrefixTerms: number,
+  opts: QueryOptions,
 ): LogsPage {
-  let sql = w.sql;
-  const args: SQLInputValue[] = [...w.args];
+  let cursorId: number | undefined;
   if (q.cursor) {
     const m = /^i(\d+)$/.exec(q.cursor);
     if (!m) {
@@ -188,21 +189,13 @@ function textPage(
         `Bad cursor "${q.cursor}": pass next_cursor as returned`,
       );
     }
-    sql += newest ? " AND f.rowid < ?" : " AND f.rowid > ?";
-    args.push(Number(m[1]));
+    cursorId = Number(m[1]);
   }
-  const statement = db.prepare(
-    `SELECT l.* FROM logs_fts f CROSS JOIN logs l ON l.id = f.rowid
-     WHERE logs_fts MATCH ? AND ${sql} ORDER BY f.rowid ${newest ? "DESC" : "ASC"} LIMIT ?`,
-  );
   // One read transaction, so the terms a prefix expands to are those of the lines searched.
   db.exec("SAVEPOINT hero_text_page");
   let rows: Record<string, unknown>[];
   try {
-    const fts = maxPrefixTerms > 0
-      ? expandedExpression(db, words, maxPrefixTerms)
-      : prefixExpression(words);
-    rows = fts === null ? [] : statement.all(fts, ...args, limit + 1);
+    rows = textRows(db, q, w, words, cursorId, newest, limit, opts);
   } finally {
     db.exec("RELEASE hero_text_page");
   }
@@ -210,6 +203,38 @@ function textPage(
   const lines = rows.slice(0, limit).map(rowToRecord);
   const last = lines[lines.length - 1];
   return { lines, next_cursor: more && last ? `i${last.id}` : null };
+}
+
+/** The page's rows (at most `limit + 1`, in id order) by the cheaper plan. */
+function textRows(
+  db: DatabaseSync,
+  q: LogsQuery,
+  w: { sql: string; args: SQLInputValue[] },
+  words: string[],
+  cursorId: number | undefined,
+  newest: boolean,
+  limit: number,
+  opts: QueryOptions,
+): Record<string, unknown>[] {
+  const expansion = expandWords(db, words, opts.maxPrefixTerms);
+  if (expansion === null) return [];
+  const plan = opts.textPlan ?? "auto";
+  const terms = expansion.every((t) => t !== undefined) ? expansion : undefined;
+  const window = terms && plan !== "index" ? scanWindow(db, q) : undefined;
+  if (window && (plan === "scan" || scanIsCheaper(db, window, terms!, limit))) {
+    const rows = scanPage(db, window, w, words, cursorId, newest, limit);
+    if (rows) return rows;
+  }
+  let sql = w.sql;
+  const args: SQLInputValue[] = [expressionOf(words, expansion), ...w.args];
+  if (cursorId !== undefined) {
+    sql += newest ? " AND f.rowid < ?" : " AND f.rowid > ?";
+    args.push(cursorId);
+  }
+  return db.prepare(
+    `SELECT l.* FROM logs_fts f CROSS JOIN logs l ON l.id = f.rowid
+     WHERE logs_fts MATCH ? AND ${sql} ORDER BY f.rowid ${newest ? "DESC" : "ASC"} LIMIT ?`,
+  ).all(...args, limit + 1);
 }
 
 /** The supervisor's simple reads (`job.logs`, `service.logs`), oldest first. */
