@@ -11,8 +11,9 @@ import { type Level, levelNumber, LEVELS } from "./log_schema.ts";
 import type { LogRecord } from "./log_store.ts";
 import { compileSourcePattern, literalRange, type SourcePattern } from "./source_pattern.ts";
 import { parseTime } from "./parse_time.ts";
-import { expandWords, expressionOf, prefixExpression, textWords } from "./fts_expression.ts";
-import { scanIsCheaper, scanPage, scanWindow } from "./text_scan.ts";
+import { prefixExpression, textWords } from "./fts_expression.ts";
+import type { TextSearch } from "./text_scan.ts";
+import { textRows } from "./text_plan.ts";
 
 /** The parameters of `logs.query`. */
 export interface LogsQuery {
@@ -136,7 +137,7 @@ export function queryLogs(db: DatabaseSync, q: LogsQuery, opts: QueryOptions = {
   const newest = (q.order ?? "newest") === "newest";
   const words = textWords(q.text);
   if (words.length) {
-    return textPage(db, q, w, words, newest, limit, opts);
+    return textPage(db, q, { where: w, words, newest, limit }, opts);
   }
   let sql = w.sql;
   const args = [...w.args];
@@ -174,10 +175,7 @@ export function queryLogs(db: DatabaseSync, q: LogsQuery, opts: QueryOptions = {
 function textPage(
   db: DatabaseSync,
   q: LogsQuery,
-  w: { sql: string; args: SQLInputValue[] },
-  words: string[],
-  newest: boolean,
-  limit: number,
+  search: TextSearch,
   opts: QueryOptions,
 ): LogsPage {
   let cursorId: number | undefined;
@@ -191,50 +189,11 @@ function textPage(
     }
     cursorId = Number(m[1]);
   }
-  // One read transaction, so the terms a prefix expands to are those of the lines searched.
-  db.exec("SAVEPOINT hero_text_page");
-  let rows: Record<string, unknown>[];
-  try {
-    rows = textRows(db, q, w, words, cursorId, newest, limit, opts);
-  } finally {
-    db.exec("RELEASE hero_text_page");
-  }
-  const more = rows.length > limit;
-  const lines = rows.slice(0, limit).map(rowToRecord);
+  const rows = textRows(db, q, { ...search, cursorId }, opts);
+  const more = rows.length > search.limit;
+  const lines = rows.slice(0, search.limit).map(rowToRecord);
   const last = lines[lines.length - 1];
   return { lines, next_cursor: more && last ? `i${last.id}` : null };
-}
-
-/** The page's rows (at most `limit + 1`, in id order) by the cheaper plan. */
-function textRows(
-  db: DatabaseSync,
-  q: LogsQuery,
-  w: { sql: string; args: SQLInputValue[] },
-  words: string[],
-  cursorId: number | undefined,
-  newest: boolean,
-  limit: number,
-  opts: QueryOptions,
-): Record<string, unknown>[] {
-  const expansion = expandWords(db, words, opts.maxPrefixTerms);
-  if (expansion === null) return [];
-  const plan = opts.textPlan ?? "auto";
-  const terms = expansion.every((t) => t !== undefined) ? expansion : undefined;
-  const window = terms && plan !== "index" ? scanWindow(db, q) : undefined;
-  if (window && (plan === "scan" || scanIsCheaper(db, window, terms!, limit))) {
-    const rows = scanPage(db, window, w, words, cursorId, newest, limit);
-    if (rows) return rows;
-  }
-  let sql = w.sql;
-  const args: SQLInputValue[] = [expressionOf(words, expansion), ...w.args];
-  if (cursorId !== undefined) {
-    sql += newest ? " AND f.rowid < ?" : " AND f.rowid > ?";
-    args.push(cursorId);
-  }
-  return db.prepare(
-    `SELECT l.* FROM logs_fts f CROSS JOIN logs l ON l.id = f.rowid
-     WHERE logs_fts MATCH ? AND ${sql} ORDER BY f.rowid ${newest ? "DESC" : "ASC"} LIMIT ?`,
-  ).all(...args, limit + 1);
 }
 
 /** The supervisor's simple reads (`job.logs`, `service.logs`), oldest first. */

@@ -23,6 +23,18 @@ export const MAX_SCAN_LINES = 10_000;
 /** How many FTS entries walked cost as much as one line read (entries come in id order). */
 const SCAN_COST = 5;
 
+/** What a full-text plan needs of the query besides its window. */
+export interface TextSearch {
+  /** The query's SQL conditions on `logs l` (text checked as a substring). */
+  where: { sql: string; args: SQLInputValue[] };
+  /** The text's words. */
+  words: string[];
+  /** From the cursor: only lines before it (newest first) or after it. */
+  cursorId?: number;
+  newest: boolean;
+  limit: number;
+}
+
 /** The index that reads the window, and at most how many lines it holds. */
 export interface ScanWindow {
   index: "logs_by_source_ts" | "logs_by_job" | "logs_by_ts";
@@ -115,12 +127,9 @@ export function scanIsCheaper(
 export function scanPage(
   db: DatabaseSync,
   window: ScanWindow,
-  where: { sql: string; args: SQLInputValue[] },
-  words: string[],
-  cursorId: number | undefined,
-  newest: boolean,
-  limit: number,
+  search: TextSearch,
 ): Row[] | undefined {
+  const { where, words, cursorId, newest, limit } = search;
   let sql = where.sql;
   const args = [...where.args];
   if (cursorId !== undefined) {
