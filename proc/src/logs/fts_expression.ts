@@ -12,9 +12,16 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 /** Above this many terms a word keeps its prefix form (a long OR costs more than it saves). */
 export const MAX_PREFIX_TERMS = 64;
 
-/** The words of a `text` filter: runs of letters, digits and `_`. */
+/**
+ * The words of a `text` filter: runs of letters and digits. The tokenizer splits at `_` too,
+ * so `user_id` is the words `user` and `id` (as one FTS5 string it would be a phrase, which
+ * detail=none refuses); a run of `_` alone stays a word that matches no line, as it did.
+ */
 export function textWords(text: string | undefined): string[] {
-  return text?.match(/[\p{L}\p{N}_]+/gu) ?? [];
+  return (text?.match(/[\p{L}\p{N}_]+/gu) ?? []).flatMap((w) => {
+    const parts = w.split("_").filter(Boolean);
+    return parts.length ? parts : [w];
+  });
 }
 
 /** The plain expression: every word, each as a prefix. */

@@ -306,3 +306,25 @@ test("the window to read is the smallest of source, job and time, counted on its
     done();
   }
 });
+
+test("a word with `_` is searched as the words the tokenizer makes of it", () => {
+  const { db, done } = open();
+  try {
+    const add = db.prepare("INSERT INTO logs (ts, level, source, message) VALUES (1, 2, 'a', ?)");
+    const index = db.prepare("INSERT INTO logs_fts (rowid, message) VALUES (?, ?)");
+    for (const m of ["bad user_id 7", "user id 7", "user_identity ok", "the _private flag", "x_"]) {
+      index.run(Number(add.run(m).lastInsertRowid), m);
+    }
+    const texts = (text: string, opts?: QueryOptions) =>
+      queryLogs(db, { text, order: "oldest" }, opts).lines.map((l) => l.message);
+    for (const opts of [{}, PLAIN]) {
+      assert.deepEqual(texts("user_id", opts), ["bad user_id 7", "user_identity ok"]);
+      assert.deepEqual(texts("USER_ID 7", opts), ["bad user_id 7"]);
+      assert.deepEqual(texts("user_ident", opts), ["user_identity ok"]);
+      assert.deepEqual(texts("_priv", opts), ["the _private flag"]);
+      assert.deepEqual(texts("_", opts), [], "no word: matches nothing, as before");
+    }
+  } finally {
+    done();
+  }
+});
