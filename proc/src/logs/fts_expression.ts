@@ -8,6 +8,7 @@
  * exactly the lines `"timeout"*` matches.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { tokensOf } from "./fts_scratch.ts";
 
 /** Above this many terms a word keeps its prefix form (a long OR costs more than it saves). */
 export const MAX_PREFIX_TERMS = 64;
@@ -29,38 +30,60 @@ export function prefixExpression(words: string[]): string {
   return words.map((w) => `"${w}"*`).join(" AND ");
 }
 
+/** A text word as the index sees it. */
+export interface WordTerms {
+  /** The word folded by the tokenizer; undefined when it is not exactly one token. */
+  token?: string;
+  /** The index's terms that start with `token`; undefined: too many, keep the prefix form. */
+  terms?: string[];
+}
+
+const ASCII_WORD = /^[A-Za-z0-9]+$/;
+const ASCII_TERM = /^[a-z0-9]+$/;
+
 /**
- * Each word's terms in the index when it covers at most `maxTerms` of them (undefined: keep
- * the prefix form), or null when a word covers no term (nothing can match). Only ASCII letters
- * and digits are expanded, and only under logs_fts's default tokenizer (unicode61): for them
- * its folding (case and diacritics) is plain lower case, and its terms read back as
- * themselves; any other word or term keeps the prefix form, so the lines matched never
- * change. Run it in the same read transaction as the query that uses it, so that both see the
- * same terms.
+ * Each word's terms in the index when it covers at most `maxTerms` of them, or null when a
+ * word covers no term (nothing can match). Only under logs_fts's default tokenizer
+ * (unicode61): an ASCII word folds to its lower case, any other is folded by the tokenizer
+ * itself (scratch table); a term other than ASCII letters and digits is used only when it reads
+ * back as itself. Otherwise a word keeps the prefix form, so the lines matched never change.
+ * Run it in the same read transaction as the query that uses it, so that both see the same
+ * terms.
  */
 export function expandWords(
   db: DatabaseSync,
   words: string[],
   maxTerms = MAX_PREFIX_TERMS,
-): (string[] | undefined)[] | null {
-  const out: (string[] | undefined)[] = [];
-  const expandable = maxTerms > 0 && usesDefaultTokenizer(db);
+): WordTerms[] | null {
+  if (!(maxTerms > 0 && usesDefaultTokenizer(db))) return words.map(() => ({}));
+  const other = words.filter((w) => !ASCII_WORD.test(w));
+  const folded = other.length ? tokensOf(db, other) : [];
+  const out: WordTerms[] = [];
   for (const word of words) {
-    const terms = expandable && /^[A-Za-z0-9]+$/.test(word)
-      ? termsWithPrefix(db, word.toLowerCase(), maxTerms)
-      : undefined;
+    const tokens = ASCII_WORD.test(word) ? [word.toLowerCase()] : folded[other.indexOf(word)];
+    const token = tokens.length === 1 ? tokens[0] : undefined;
+    const terms = token === undefined ? undefined : termsWithPrefix(db, token, maxTerms);
     if (terms?.length === 0) return null;
-    out.push(terms);
+    out.push({ token, terms });
+  }
+  const unusual = [...new Set(out.flatMap((e) => e.terms ?? []))].filter((t) =>
+    !ASCII_TERM.test(t)
+  );
+  if (unusual.length) {
+    const back = tokensOf(db, unusual);
+    const bad = new Set(unusual.filter((t, i) => back[i].length !== 1 || back[i][0] !== t));
+    for (const e of out) if (e.terms?.some((t) => bad.has(t))) e.terms = undefined;
   }
   return out;
 }
 
 /** The expression for words with their expansions: terms OR-ed, unexpanded words as prefixes. */
-export function expressionOf(words: string[], expansion: (string[] | undefined)[]): string {
+export function expressionOf(words: string[], expansion: WordTerms[]): string {
+  const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
   return words.map((word, i) => {
-    const terms = expansion[i];
-    if (!terms) return `"${word}"*`;
-    return terms.length === 1 ? `"${terms[0]}"` : `(${terms.map((t) => `"${t}"`).join(" OR ")})`;
+    const terms = expansion[i].terms;
+    if (!terms) return `${quote(word)}*`;
+    return terms.length === 1 ? quote(terms[0]) : `(${terms.map(quote).join(" OR ")})`;
   }).join(" AND ");
 }
 
@@ -90,8 +113,8 @@ export function usesDefaultTokenizer(db: DatabaseSync): boolean {
 const probes = new WeakMap<DatabaseSync, StatementSync>();
 
 /**
- * The index's terms that start with `prefix`, in order, or undefined when there are more than
- * `max` or one of them is not plain ASCII. One seek per term: the `instance` vocab yields a
+ * The index's terms that start with `prefix`, in byte order, or undefined when there are more
+ * than `max`. One seek per term: the `instance` vocab yields a
  * term's first entry without counting the rest (the `row` vocab reads the whole doclist to
  * count, ~20 ms for a common word), and `t` followed by a NUL is the smallest key after `t`
  * (tokens never hold a NUL).
@@ -111,7 +134,7 @@ function termsWithPrefix(db: DatabaseSync, prefix: string, max: number): string[
     const row = probe.get(from);
     const term = row ? String(row.term) : undefined;
     if (term === undefined || !term.startsWith(prefix)) return terms;
-    if (terms.length === max || !/^[a-z0-9]+$/.test(term)) return undefined;
+    if (terms.length === max) return undefined;
     terms.push(term);
     from = `${term}\0`;
   }

@@ -9,6 +9,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { tempDir } from "../test_support.ts";
 import { expandedExpression } from "./fts_expression.ts";
+import { tokensOf } from "./fts_scratch.ts";
 import { type LogsPage, type LogsQuery, queryLogs, type QueryOptions } from "./log_query.ts";
 import { compileSourcePattern } from "./source_pattern.ts";
 import { MAX_SCAN_LINES, scanIsCheaper, scanWindow } from "./text_scan.ts";
@@ -37,6 +38,8 @@ const PHRASES = [
   "résumé uploaded", // folds to "resume", but LIKE '%resum%' does not match "résumé"
   "connection refused",
   "connected to db",
+  "Ошибка соединения", // Cyrillic: folded by the tokenizer, not by LIKE
+  "ошибки нет",
 ];
 
 /** A store of `n` lines with a fixed pseudo-random mix of sources, levels and words. */
@@ -131,6 +134,9 @@ const QUERIES: LogsQuery[] = [
   { text: "café" },
   { text: "gru" },
   { text: "resum" },
+  { text: "ошиб" },
+  { text: "Ошибка" },
+  { text: "Ошибка соед" },
   { text: "nosuchword" },
   { text: "timeout nosuchword" },
   { source: "svc2", level: "warn", text: "timeout" },
@@ -138,7 +144,7 @@ const QUERIES: LogsQuery[] = [
   { source: "svc3", level: "error", text: "t", order: "oldest" },
 ];
 
-test("a word's expansion is the index's terms under its prefix, or the prefix when many or not ASCII", () => {
+test("a word's expansion is the index's terms under its folded prefix, or the prefix when too many", () => {
   const { db, done } = open();
   try {
     fill(db, 2000);
@@ -158,8 +164,16 @@ test("a word's expansion is the index's terms under its prefix, or the prefix wh
     assert.equal(expandedExpression(db, ["id"]), '"id"*', "200 terms: too many");
     assert.equal(expandedExpression(db, ["id"], 200)?.split(" OR ").length, 200);
     assert.equal(expandedExpression(db, ["id"], 199), '"id"*');
-    assert.equal(expandedExpression(db, ["gru"]), '"gru"*', "a non-ASCII term under it");
-    assert.equal(expandedExpression(db, ["café"]), '"café"*', "a non-ASCII word");
+    assert.equal(expandedExpression(db, ["gru"]), '("grumpy" OR "gruße")', "non-ASCII term");
+    assert.equal(expandedExpression(db, ["CAFÉ"]), '"cafe"', "folded by the tokenizer");
+    assert.equal(expandedExpression(db, ["ошиб"]), '("ошибка" OR "ошибки")');
+    assert.equal(expandedExpression(db, ["ОШИБКА"]), '"ошибка"');
+    assert.equal(expandedExpression(db, ["id"], 0), '"id"*', "expansion off");
+    assert.deepEqual(tokensOf(db, ["Grüße aus KÖLN", "x_y z", ""]), [
+      ["aus", "gruße", "koln"],
+      ["x", "y", "z"],
+      [],
+    ]);
     assert.equal(expandedExpression(db, ["nosuchword"]), null);
     assert.equal(expandedExpression(db, ["timeout", "nosuchword"]), null);
   } finally {
@@ -234,6 +248,8 @@ const WINDOWED: LogsQuery[] = [
   { source: "svc1.job.j3", text: "timeout" },
   { source: "svc1.job.j3", text: "TIME" },
   { source: "svc1.job.j3", text: "caf" }, // "café" lines: checked by the scratch index
+  { source: "svc1.job.j3", text: "Café" }, // folds to ASCII: can be scanned
+  { source: "svc1", text: "ошиб" }, // folds to Cyrillic: walks the index
   { source: "svc2", text: "aus" },
   { source: "svc2", text: "connection ref" },
   { source: "svc0.*.j1", text: "took 12" },

@@ -39,10 +39,14 @@ function planned(
   const expansion = expandWords(db, words, opts.maxPrefixTerms);
   if (expansion === null) return [];
   const plan = opts.textPlan ?? "auto";
-  const terms = expansion.every((t) => t !== undefined) ? expansion : undefined;
-  const window = terms && plan !== "index" ? scanWindow(db, q) : undefined;
-  if (window && (plan === "scan" || scanIsCheaper(db, window, terms!, limit))) {
-    const rows = scanPage(db, window, search);
+  // Lines can be checked without the index when every word is known term by term and folds
+  // to ASCII letters and digits.
+  const scannable = expansion.every((e) => e.terms && /^[a-z0-9]+$/.test(e.token!));
+  const window = scannable && plan !== "index" ? scanWindow(db, q) : undefined;
+  const terms = expansion.map((e) => e.terms!);
+  if (window && (plan === "scan" || scanIsCheaper(db, window, terms, limit))) {
+    const tokens = expansion.map((e) => e.token!);
+    const rows = scanPage(db, window, { ...search, tokens });
     if (rows) return rows;
   }
   let sql = w.sql;

@@ -4,15 +4,16 @@
  * dense, but a common word over a source of 2,000 lines out of 10M walks the word's whole
  * doclist (a million entries, seconds) to find few or no lines; reading the source's 2,000
  * lines takes milliseconds. The match stays the index's: a line is kept when every word starts
- * one of its tokens, checked in JS only where that is exactly what the tokenizer does (ASCII
- * words on ASCII lines: tokens are runs of ASCII letters and digits, folded to lower case);
- * any other line is checked by a scratch FTS5 table with the same (default) tokenizer.
+ * one of its tokens, checked in JS only where that is exactly what the tokenizer does (words
+ * folding to ASCII, on ASCII lines: tokens are runs of ASCII letters and digits, folded to
+ * lower case); any other line is checked by the tokenizer itself (`fts_scratch.ts`).
  */
 import type { DatabaseSync, SQLInputValue, SQLOutputValue } from "node:sqlite";
 import type { LogsQuery } from "./log_query.ts";
 import { parseTime } from "./parse_time.ts";
 import { compileSourcePattern, literalRange } from "./source_pattern.ts";
 import { prefixExpression } from "./fts_expression.ts";
+import { matchingTexts } from "./fts_scratch.ts";
 
 /** A row of `logs`. */
 type Row = Record<string, SQLOutputValue>;
@@ -122,14 +123,14 @@ export function scanIsCheaper(
 /**
  * The matching lines of the window past `cursorId`, in id order, at most `limit + 1`; or
  * undefined when the window holds more lines than it was counted with (then walk the index).
- * `words` are ASCII letters and digits.
+ * `tokens` are the words as the tokenizer folds them, all ASCII lower-case letters and digits.
  */
 export function scanPage(
   db: DatabaseSync,
   window: ScanWindow,
-  search: TextSearch,
+  search: TextSearch & { tokens: string[] },
 ): Row[] | undefined {
-  const { where, words, cursorId, newest, limit } = search;
+  const { where, words, tokens, cursorId, newest, limit } = search;
   let sql = where.sql;
   const args = [...where.args];
   if (cursorId !== undefined) {
@@ -138,7 +139,7 @@ export function scanPage(
   const rows = db.prepare(`SELECT l.* FROM logs l INDEXED BY ${window.index} WHERE ${sql} LIMIT ?`)
     .all(...args, MAX_SCAN_LINES + 1);
   if (rows.length > MAX_SCAN_LINES) return undefined;
-  const starts = words.map((w) => new RegExp(`(?:^|[^a-z0-9])${w.toLowerCase()}`));
+  const starts = tokens.map((t) => new RegExp(`(?:^|[^a-z0-9])${t}`));
   const other: Row[] = [];
   const kept = rows.filter((r) => {
     const message = String(r.message);
@@ -147,31 +148,10 @@ export function scanPage(
     const folded = message.replace(/[A-Z]+/g, (s) => s.toLowerCase());
     return starts.every((re) => re.test(folded));
   });
-  if (other.length) kept.push(...checkedByIndex(db, other, words));
+  if (other.length) {
+    const hits = matchingTexts(db, other.map((r) => String(r.message)), prefixExpression(words));
+    kept.push(...other.filter((_, i) => hits.has(i)));
+  }
   kept.sort((a, b) => newest ? Number(b.id) - Number(a.id) : Number(a.id) - Number(b.id));
   return kept.slice(0, limit + 1);
-}
-
-const scratch = new WeakSet<DatabaseSync>();
-
-/** The rows whose message matches the words, by indexing them in a scratch FTS5 table. */
-function checkedByIndex(
-  db: DatabaseSync,
-  rows: Row[],
-  words: string[],
-): Row[] {
-  if (!scratch.has(db)) {
-    db.exec(
-      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.hero_logs_fts_check USING fts5(message, content='', detail=none)",
-    );
-    scratch.add(db);
-  }
-  const add = db.prepare("INSERT INTO temp.hero_logs_fts_check (rowid, message) VALUES (?, ?)");
-  for (const r of rows) add.run(Number(r.id), String(r.message));
-  const hits = new Set(
-    db.prepare("SELECT rowid FROM temp.hero_logs_fts_check WHERE hero_logs_fts_check MATCH ?")
-      .all(prefixExpression(words)).map((r) => Number(r.rowid)),
-  );
-  db.exec("INSERT INTO temp.hero_logs_fts_check (hero_logs_fts_check) VALUES ('delete-all')");
-  return rows.filter((r) => hits.has(Number(r.id)));
 }
