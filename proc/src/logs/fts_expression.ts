@@ -114,10 +114,9 @@ const probes = new WeakMap<DatabaseSync, StatementSync>();
 
 /**
  * The index's terms that start with `prefix`, in byte order, or undefined when there are more
- * than `max`. One seek per term: the `instance` vocab yields a
- * term's first entry without counting the rest (the `row` vocab reads the whole doclist to
- * count, ~20 ms for a common word), and `t` followed by a NUL is the smallest key after `t`
- * (tokens never hold a NUL).
+ * than `max`. One seek per term: the `instance` vocab yields a term's first entry without
+ * counting the rest (the `row` vocab reads the whole doclist to count, ~20 ms for a common
+ * word), and `t` followed by a NUL is the smallest key after `t` (tokens never hold a NUL).
  */
 function termsWithPrefix(db: DatabaseSync, prefix: string, max: number): string[] | undefined {
   let probe = probes.get(db);

@@ -93,7 +93,8 @@ export function scanWindow(db: DatabaseSync, q: LogsQuery): ScanWindow | undefin
 /**
  * Whether reading `window` costs less than walking the index: the walk visits about
  * `(limit + 1) * total / window.lines` entries to fill a page (all of them when the window
- * has fewer matches), unless a word has few entries, which bounds the walk.
+ * has fewer matches), unless a word has few entries, which bounds the walk. Entries are
+ * counted (bounded) on the vocabulary table that expandWords (fts_expression.ts) made.
  */
 export function scanIsCheaper(
   db: DatabaseSync,
