@@ -11,6 +11,9 @@ import { type Level, levelNumber, LEVELS } from "./log_schema.ts";
 import type { LogRecord } from "./log_store.ts";
 import { compileSourcePattern, literalRange, type SourcePattern } from "./source_pattern.ts";
 import { parseTime } from "./parse_time.ts";
+import { prefixExpression, textWords } from "./fts_expression.ts";
+import type { TextSearch } from "./text_scan.ts";
+import { textRows } from "./text_plan.ts";
 
 /** The parameters of `logs.query`. */
 export interface LogsQuery {
@@ -71,8 +74,8 @@ export function rowToRecord(r: Record<string, unknown>): LogRecord {
 
 /** The FTS5 expression for `text` (each word as a prefix), or undefined without words. */
 export function ftsExpression(text: string | undefined): string | undefined {
-  const words = text?.match(/[\p{L}\p{N}]+/gu) ?? []; // as unicode61 cuts them: at "_" too
-  return words.length ? words.map((w) => `"${w}"*`).join(" AND ") : undefined;
+  const words = textWords(text);
+  return words.length ? prefixExpression(words) : undefined;
 }
 
 /** The SQL conditions shared by queries and following (full text is checked as a substring). */
@@ -109,8 +112,19 @@ export function whereOf(db: DatabaseSync, q: LogsQuery): { sql: string; args: SQ
   return { sql: where.length ? where.join(" AND ") : "1", args };
 }
 
+/** How `logs.query` runs (for tests and benches; the defaults are what the daemon uses). */
+export interface QueryOptions {
+  /** A text word covering at most this many terms is searched as those terms; 0: as a prefix. */
+  maxPrefixTerms?: number;
+  /**
+   * Full text in a small source, job or time window: read its lines (`scan`, when the words
+   * allow it), walk the FTS index (`index`), or the cheaper of the two (`auto`, the default).
+   */
+  textPlan?: "auto" | "index" | "scan";
+}
+
 /** Runs `logs.query`. */
-export function queryLogs(db: DatabaseSync, q: LogsQuery): LogsPage {
+export function queryLogs(db: DatabaseSync, q: LogsQuery, opts: QueryOptions = {}): LogsPage {
   const limit = Math.min(Math.max(1, q.limit ?? 100), 10_000);
   const w = whereOf(db, q);
   if (q.after_id !== undefined) {
@@ -121,8 +135,10 @@ export function queryLogs(db: DatabaseSync, q: LogsQuery): LogsPage {
     return { lines, next_cursor: lines.length ? `id:${lines[lines.length - 1].id}` : null };
   }
   const newest = (q.order ?? "newest") === "newest";
-  const fts = ftsExpression(q.text);
-  if (fts) return textPage(db, q, w, fts, newest, limit);
+  const words = textWords(q.text);
+  if (words.length) {
+    return textPage(db, q, { where: w, words, newest, limit }, opts);
+  }
   let sql = w.sql;
   const args = [...w.args];
   if (q.cursor) {
@@ -151,19 +167,18 @@ export function queryLogs(db: DatabaseSync, q: LogsQuery): LogsPage {
 
 /**
  * Full-text pages walk the FTS index from the newest (or oldest) match and stop at the limit,
- * so a common word costs as little as a rare one; they are in storage order (id), which is
- * arrival order, and their cursors are `i<id>`.
+ * so a common word costs as little as a rare one (its prefix expanded to whole terms, which
+ * FTS5 walks lazily), or read the lines of a small source, job or time window when that is
+ * cheaper; either way they are in storage order (id), which is arrival order, and their
+ * cursors are `i<id>`.
  */
 function textPage(
   db: DatabaseSync,
   q: LogsQuery,
-  w: { sql: string; args: SQLInputValue[] },
-  fts: string,
-  newest: boolean,
-  limit: number,
+  search: TextSearch,
+  opts: QueryOptions,
 ): LogsPage {
-  let sql = w.sql;
-  const args: SQLInputValue[] = [fts, ...w.args];
+  let cursorId: number | undefined;
   if (q.cursor) {
     const m = /^i(\d+)$/.exec(q.cursor);
     if (!m) {
@@ -172,15 +187,11 @@ function textPage(
         `Bad cursor "${q.cursor}": pass next_cursor as returned`,
       );
     }
-    sql += newest ? " AND f.rowid < ?" : " AND f.rowid > ?";
-    args.push(Number(m[1]));
+    cursorId = Number(m[1]);
   }
-  const rows = db.prepare(
-    `SELECT l.* FROM logs_fts f CROSS JOIN logs l ON l.id = f.rowid
-     WHERE logs_fts MATCH ? AND ${sql} ORDER BY f.rowid ${newest ? "DESC" : "ASC"} LIMIT ?`,
-  ).all(...args, limit + 1);
-  const more = rows.length > limit;
-  const lines = rows.slice(0, limit).map(rowToRecord);
+  const rows = textRows(db, q, { ...search, cursorId }, opts);
+  const more = rows.length > search.limit;
+  const lines = rows.slice(0, search.limit).map(rowToRecord);
   const last = lines[lines.length - 1];
   return { lines, next_cursor: more && last ? `i${last.id}` : null };
 }

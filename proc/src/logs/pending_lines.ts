@@ -7,6 +7,7 @@
 import { LEVELS } from "./levels.ts";
 import { type Chunk, chunkRows, type IdRow } from "./log_chunks.ts";
 import { ftsExpression, type LogsPage, type LogsQuery } from "./log_query.ts";
+import { textWords } from "./fts_expression.ts";
 import type { LogRecord } from "./log_store.ts";
 import { levelNumber } from "./log_schema.ts";
 import { compileSourcePattern } from "./source_pattern.ts";
@@ -44,7 +45,7 @@ const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
  */
 export function textMatcher(text: string): (message: string) => boolean {
   const needle = asciiLower(text);
-  const words = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(fold);
+  const words = textWords(text).map(fold);
   return (m) => {
     if (!asciiLower(m).includes(needle)) return false;
     if (!words.length) return true;

@@ -33,10 +33,11 @@ export function usedBytes(db: DatabaseSync): number {
 
 /**
  * Deletes the rows with these ids, their FTS entries and their share of the source counts,
- * inside the caller's transaction; returns how many rows went.
+ * inside the caller's transaction (or as its own statements); returns how many rows went.
  */
-function deleteRows(db: DatabaseSync, ids: number[]): number {
+export function deleteRows(db: DatabaseSync, ids: number[]): number {
   if (!ids.length) return 0;
+  db.exec("CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY)");
   let n = 0;
   {
     const mark = db.prepare("INSERT OR IGNORE INTO doomed (id) VALUES (?)");
