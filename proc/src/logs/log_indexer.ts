@@ -7,13 +7,13 @@ import { Worker } from "node:worker_threads";
 import type { RetentionPolicy } from "./retention.ts";
 
 /** Slots of the shared control array. */
-export const CONTROL = { wantLock: 0, stop: 1, stopped: 2 } as const;
+export const CONTROL = { wantLock: 0, stop: 1, stopped: 2, urgent: 3 } as const;
 
 /** What the worker is given. */
 export interface IndexerOptions {
   file: string;
   retention: RetentionPolicy;
-  /** A SharedArrayBuffer of 3 Int32 slots, see {@link CONTROL}. */
+  /** A SharedArrayBuffer of 4 Int32 slots, see {@link CONTROL}. */
   control: SharedArrayBuffer;
   /** Lines per indexing transaction. */
   maxLines: number;
@@ -52,7 +52,7 @@ const WORKER_URL = new URL(
 /** Runs the indexing worker on demand. */
 export class IndexWorker {
   readonly #opts: Omit<IndexerOptions, "control">;
-  readonly #control = new Int32Array(new SharedArrayBuffer(12));
+  readonly #control = new Int32Array(new SharedArrayBuffer(16));
   readonly #onMessage: (m: IndexerMessage) => void;
   readonly #hasWork: () => boolean;
   #worker?: Worker;
@@ -98,6 +98,13 @@ export class IndexWorker {
   wantLock(on: boolean): void {
     Atomics.store(this.#control, CONTROL.wantLock, on ? 1 : 0);
     if (!on) Atomics.notify(this.#control, CONTROL.wantLock);
+  }
+
+  /** Tells the worker to index now, whatever the schedule (the backlog budget runs low). */
+  urgent(on: boolean): void {
+    if (Atomics.exchange(this.#control, CONTROL.urgent, on ? 1 : 0) !== (on ? 1 : 0) && on) {
+      this.wake();
+    }
   }
 
   /** Stops the worker after its current transaction; waits for it up to `timeoutMs`. */

@@ -40,8 +40,17 @@ function yieldToMain(): void {
 
 const backlog = db.prepare(
   "SELECT count(*) AS chunks, coalesce(max(first_id + lines) - min(first_id), 0) AS lines, " +
-    "min(arrived) AS oldest, max(arrived) AS newest FROM log_chunks",
+    "min(arrived) AS oldest, max(arrived) AS newest, min(first_id) AS first, " +
+    "max(first_id + lines - 1) AS last FROM log_chunks",
 );
+let reported = 0;
+
+/** Tells the main thread how far lines are done with (indexed, or dropped by retention). */
+function report(upTo: number): void {
+  if (upTo <= reported) return;
+  reported = upTo;
+  post({ type: "progress", indexedUpTo: upTo });
+}
 
 /** True when chunks wait and the schedule says to index them now. */
 function due(): { waiting: boolean; now: boolean } {
@@ -49,7 +58,7 @@ function due(): { waiting: boolean; now: boolean } {
   if (!Number(b.chunks)) return { waiting: false, now: false };
   const t = Date.now(), s = opts.schedule;
   const now = t - Number(b.newest) >= s.quietMs || t - Number(b.oldest) >= s.maxWaitMs ||
-    Number(b.lines) >= s.maxBacklog;
+    Number(b.lines) >= s.maxBacklog || Atomics.load(control, CONTROL.urgent) === 1;
   return { waiting: true, now };
 }
 
@@ -65,19 +74,27 @@ function retention(): number {
 while (Atomics.load(control, CONTROL.stop) === 0) {
   let indexed = 0, deleted = 0, lastId = 0, waiting = false;
   try {
-    const d = due();
-    waiting = d.waiting && !d.now;
+    // Retention first: while the store is over its cap, rows go before more rows come in.
     yieldToMain();
-    if (d.now) ({ lines: indexed, lastId } = indexStep(db, opts.maxLines));
-    yieldToMain();
+    const before = backlog.get()!;
     deleted = retention();
+    if (deleted && before.chunks) {
+      const after = backlog.get()!;
+      report(after.chunks ? Number(after.first) - 1 : Number(before.last));
+    }
+    const d = due();
+    waiting = d.waiting && (!d.now || deleted > 0);
+    if (d.now && !deleted) {
+      yieldToMain();
+      ({ lines: indexed, lastId } = indexStep(db, opts.maxLines));
+    }
   } catch (err) {
     post({ type: "error", message: (err as Error).message });
     await sleep(1000);
   }
   if (indexed || deleted) {
     idleSince = Date.now();
-    if (indexed) post({ type: "progress", indexedUpTo: lastId });
+    if (indexed) report(lastId);
     await new Promise((r) => setImmediate(r)); // lets "wake" and stop messages in
     continue;
   }

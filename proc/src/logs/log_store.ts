@@ -34,6 +34,7 @@ import {
   IndexWorker,
 } from "./log_indexer.ts";
 import { logTree, type LogTreeNode, type LogTreeOptions } from "./log_tree.ts";
+import { BacklogBudget } from "./backlog_budget.ts";
 
 /** A line as `logs.insert` receives it. */
 export interface NewLogLine {
@@ -72,6 +73,11 @@ export interface LogStoreOptions {
   flushMs?: number;
   /** Most lines accepted but not yet indexed before new ones are dropped (default 2 000 000). */
   maxQueued?: number;
+  /**
+   * Most bytes waiting for the indexer (default: a tenth of the size cap, or 256 MB without
+   * one); past it, sources holding a large share of the backlog lose new lines.
+   */
+  maxBacklogBytes?: number;
   /** Lines in memory that trigger a flush before the period ends (default 5 000). */
   maxBatch?: number;
   /** The indexing worker exits after this long idle (default 5 000 ms). */
@@ -79,6 +85,9 @@ export interface LogStoreOptions {
   /** When waiting chunks are indexed (default {@link INDEX_SCHEDULE}). */
   indexSchedule?: Partial<IndexSchedule>;
 }
+
+/** What a stored line costs beyond its text (row, indexes), for the backlog budget. */
+const ROW_BYTES = 64;
 
 interface SourceDelta {
   n: number;
@@ -96,6 +105,7 @@ export class LogStore implements LogSink {
   readonly disk: DiskGuard;
   readonly #writer: DatabaseSync;
   readonly #maxQueued: number;
+  readonly #budget: BacklogBudget;
   readonly #maxBatch: number;
   readonly #indexer: IndexWorker;
   readonly #subscribers = new Set<(records: LogRecord[]) => void>();
@@ -110,6 +120,8 @@ export class LogStore implements LogSink {
   #accepted = 0;
   #dropped = { rate_limited: 0, queue_full: 0, disk_low: 0 };
   #lastDropReport = 0;
+  /** Lines refused per source because the backlog was full, until the next drop report. */
+  #behind = new Map<string, number>();
   #lastRetentionCheck = 0;
   #timer: ReturnType<typeof setInterval>;
   #soon = false;
@@ -131,6 +143,10 @@ export class LogStore implements LogSink {
     this.limiter = new RateLimiter({ linesPerSecond: 50_000, burst: 1_000_000, ...opts.rate });
     this.disk = new DiskGuard(path.dirname(opts.file), opts.minFreeBytes ?? 100 * 1024 * 1024);
     this.#maxQueued = opts.maxQueued ?? 2_000_000;
+    this.#budget = new BacklogBudget(
+      opts.maxBacklogBytes ??
+        (this.retention.maxBytes > 0 ? this.retention.maxBytes / 10 : 256 * 1024 * 1024),
+    );
     this.#maxBatch = opts.maxBatch ?? 5_000;
     const edges = this.db.prepare(
       "SELECT (SELECT coalesce(max(id), 0) FROM logs) AS logs_max, " +
@@ -195,7 +211,7 @@ export class LogStore implements LogSink {
     if (this.#closed) return;
     if (this.disk.state.low) return void this.#dropped.disk_low++;
     if (!this.limiter.allow(e.source)) return void this.#dropped.rate_limited++;
-    if (!this.#room(1)) return;
+    if (!this.#room(1, e.source, e.line.length + ROW_BYTES)) return;
     this.#addRow([
       e.ts,
       LEVELS.indexOf(e.level),
@@ -213,10 +229,15 @@ export class LogStore implements LogSink {
     if (this.disk.state.low) return void (this.#dropped.disk_low += b.lines);
     const allowed = this.limiter.allowMany(b.source, b.lines);
     this.#dropped.rate_limited += b.lines - allowed;
-    const room = Math.max(0, Math.min(allowed, this.#maxQueued - this.queued));
+    let room = Math.max(0, Math.min(allowed, this.#maxQueued - this.queued));
+    if (room && !this.#budget.admits(b.source, b.bytes.length)) room = 0;
     this.#dropped.queue_full += allowed - room;
+    if (allowed > room) {
+      this.#behind.set(b.source, (this.#behind.get(b.source) ?? 0) + allowed - room);
+    }
     if (!room) return;
     this.#open = null;
+    const body = room === b.lines ? b.bytes : cutLines(b.bytes, room);
     this.#memory.push({
       firstId: this.#nextId,
       lines: room,
@@ -227,9 +248,10 @@ export class LogStore implements LogSink {
       source: b.source,
       jobId: b.jobId,
       stream: b.stream,
-      body: room === b.lines ? b.bytes : cutLines(b.bytes, room),
+      body,
     });
     this.#counted(b.source, room, b.ts);
+    this.#budget.add(b.source, body.length, this.#nextId - 1);
   }
 
   /**
@@ -254,7 +276,7 @@ export class LogStore implements LogSink {
         this.#dropped.rate_limited++;
         continue;
       }
-      if (!this.#room(1)) continue;
+      if (!this.#room(1, l.source, l.message.length + ROW_BYTES)) continue;
       this.#addRow([
         l.ts ?? now,
         l.level ? levelNumber(l.level) : 2,
@@ -308,6 +330,7 @@ export class LogStore implements LogSink {
     this.#commit(true);
     while (indexStep(this.db).lines > 0);
     this.#indexedUpTo = this.#committedUpTo;
+    this.#budget.release(this.#indexedUpTo);
   }
 
   /** LogSink: the supervisor's simple reads (job and service output), oldest first. */
@@ -369,10 +392,14 @@ export class LogStore implements LogSink {
     return !this.db.isOpen;
   }
 
-  /** False (and counted) when the backlog is full. */
-  #room(n: number): boolean {
-    if (this.queued + n <= this.#maxQueued) return true;
+  /** False (and counted) when the backlog is full; true records the line's bytes. */
+  #room(n: number, source: string, bytes: number): boolean {
+    if (this.queued + n <= this.#maxQueued && this.#budget.admits(source, bytes)) {
+      this.#budget.add(source, bytes, this.#nextId - 1 + n);
+      return true;
+    }
     this.#dropped.queue_full += n;
+    this.#behind.set(source, (this.#behind.get(source) ?? 0) + n);
     return false;
   }
 
@@ -465,6 +492,7 @@ export class LogStore implements LogSink {
       }
     }
     if (this.#committedUpTo > this.#indexedUpTo) this.#indexer.wake();
+    this.#indexer.urgent(this.#budget.bytes > this.#budget.limit / 2);
     return true;
   }
 
@@ -478,6 +506,8 @@ export class LogStore implements LogSink {
   #fromIndexer(m: IndexerMessage): void {
     if (m.type === "progress") {
       this.#indexedUpTo = Math.max(this.#indexedUpTo, m.indexedUpTo);
+      this.#budget.release(this.#indexedUpTo);
+      this.#indexer.urgent(this.#budget.bytes > this.#budget.limit / 2);
     } else if (m.type === "error") {
       console.error(`hero_proc: log indexer: ${m.message}`);
     }
@@ -513,6 +543,20 @@ export class LogStore implements LogSink {
     const now = Date.now();
     if (!force && now - this.#lastDropReport < 1000) return;
     this.#lastDropReport = now;
+    const behind = this.#behind;
+    this.#behind = new Map();
+    for (const [source, n] of behind) {
+      this.#addRow([
+        now,
+        3,
+        source,
+        serviceOf(source),
+        null,
+        `${n} lines dropped: "${source}" sent lines faster than they could be indexed`,
+        JSON.stringify({ dropped: n, reason: "backlog_full" }),
+      ]);
+      this.#sources.get(source)!.dropped += n;
+    }
     const drops = this.limiter.takeDropped();
     if (!drops.size) return;
     const rate = this.limiter.limits.linesPerSecond;

@@ -241,7 +241,11 @@ test("a flooding source does not hold back another source's lines", async () => 
 });
 
 test("retention deletes lines older than the maximum age, and the size cap deletes the oldest", () => {
-  const { store, done } = open({ retention: { maxAgeMs: 3600_000, maxBytes: 2 * 1024 * 1024 } });
+  // Batches larger than the default backlog budget (a tenth of the cap) are let in here.
+  const { store, done } = open({
+    retention: { maxAgeMs: 3600_000, maxBytes: 2 * 1024 * 1024 },
+    maxBacklogBytes: 16 * 1024 * 1024,
+  });
   try {
     const now = Date.now();
     store.insert([{ ts: now - 7200_000, source: "old.a", message: "too old" }]);

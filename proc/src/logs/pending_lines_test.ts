@@ -125,3 +125,34 @@ test("the text filter on waiting lines matches FTS5: word prefixes, case and acc
   );
   assert.equal(textMatcher("request cache")("REQUEST CACHE miss"), true);
 });
+
+test("a full backlog refuses the flooding source, never a quiet one, and says so in a record", () => {
+  const t = tempDir("hero_backlog_");
+  const store = new LogStore({
+    file: path.join(t.dir, "logs.db"),
+    minFreeBytes: 0,
+    indexSchedule: NEVER,
+    maxBacklogBytes: 64 * 1024,
+  });
+  try {
+    const line = (i: number) => ({ source: "flood.out", message: `flood ${i} ${"x".repeat(100)}` });
+    const r = store.insert(Array.from({ length: 2000 }, (_, i) => line(i)));
+    assert.ok(r.dropped > 0 && r.accepted > 0, `accepted ${r.accepted}, dropped ${r.dropped}`);
+    assert.ok(r.accepted * 164 <= 64 * 1024 + 164, "the budget bounds what waits");
+    assert.deepEqual(store.insert([{ source: "quiet.out", message: "still here" }]), {
+      accepted: 1,
+      dropped: 0,
+    });
+    assert.equal(store.droppedByReason.queue_full, r.dropped);
+    store.flush(); // indexes everything and reports the drops
+    const note = store.search({ source: "flood", level: "warn" }).lines[0];
+    assert.match(note.message, new RegExp(`^${r.dropped} lines dropped: "flood.out" sent lines`));
+    assert.deepEqual(note.fields, { dropped: r.dropped, reason: "backlog_full" });
+    assert.equal(store.tree({ prefix: "flood" }).dropped, r.dropped);
+    // Indexed, the budget is free again.
+    assert.equal(store.insert([line(9999)]).accepted, 1);
+  } finally {
+    store.close();
+    t.cleanup();
+  }
+});

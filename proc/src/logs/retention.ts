@@ -5,6 +5,7 @@
  * sweep never holds the event loop long enough to delay other services' lines.
  */
 import type { DatabaseSync } from "node:sqlite";
+import { dropOldestChunks } from "./log_chunks.ts";
 
 /** Retention settings. */
 export interface RetentionPolicy {
@@ -125,11 +126,13 @@ function retentionWork(
       let want = Math.max(1, Math.ceil(totalLines * share));
       let n = 0;
       for (let chunk = 0; chunk < (used > policy.maxBytes ? 4 : 1) && want > 0; chunk++) {
-        const d = deleteOldest(db, want);
+        // Indexed lines are the oldest; past them, lines still waiting for the indexer go too.
+        const d = deleteOldest(db, want) || dropOldestChunks(db, Math.min(want, CHUNK));
         if (!d) break;
         n += d;
         want -= d;
       }
+      if (n) db.exec("DELETE FROM log_sources WHERE lines = 0 AND dropped = 0");
       return n;
     }
   }
