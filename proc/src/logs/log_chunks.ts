@@ -5,7 +5,7 @@
  * ids on arrival, so a line is readable (and followable) before it is indexed. No SDK imports:
  * the indexing worker loads this module.
  */
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { LEVELS } from "./levels.ts";
 import { lineLevel } from "../supervisor/line_level.ts";
 import { blockLines } from "../supervisor/line_splitter.ts";
@@ -79,13 +79,19 @@ export function chunkFromRow(r: Record<string, unknown>): Chunk {
   };
 }
 
+const appendStatements = new WeakMap<DatabaseSync, StatementSync>();
+
 /** Appends chunks to `log_chunks` (inside the caller's transaction). */
 export function appendChunks(db: DatabaseSync, chunks: Chunk[]): void {
-  const stmt = db.prepare(
-    "INSERT INTO log_chunks " +
-      "(first_id, lines, kind, ts, ts_max, arrived, source, job_id, stream, body) " +
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-  );
+  let stmt = appendStatements.get(db);
+  if (!stmt) {
+    stmt = db.prepare(
+      "INSERT INTO log_chunks " +
+        "(first_id, lines, kind, ts, ts_max, arrived, source, job_id, stream, body) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    appendStatements.set(db, stmt);
+  }
   for (const c of chunks) {
     const body = Array.isArray(c.body) ? JSON.stringify(c.body) : c.body;
     stmt.run(

@@ -9,7 +9,7 @@
  */
 import path from "node:path";
 import fs from "node:fs";
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
 import type { LogBlock, LogEntry, LogQuery, LogSink, StoredLogEntry } from "./log_sink.ts";
 import { type Level, levelNumber, LEVELS, openLogDatabase } from "./log_schema.ts";
@@ -104,6 +104,7 @@ export class LogStore implements LogSink {
   readonly limiter: RateLimiter;
   readonly disk: DiskGuard;
   readonly #writer: DatabaseSync;
+  #upsert?: StatementSync;
   readonly #maxQueued: number;
   readonly #budget: BacklogBudget;
   readonly #maxBatch: number;
@@ -465,12 +466,12 @@ export class LogStore implements LogSink {
     const chunks = this.#memory;
     try {
       appendChunks(this.#writer, chunks);
-      const upsert = this.#writer.prepare(
+      this.#upsert ??= this.#writer.prepare(
         "INSERT INTO log_sources (source, lines, last_ts, dropped) VALUES (?, ?, ?, ?) " +
           "ON CONFLICT (source) DO UPDATE SET lines = lines + excluded.lines, " +
           "last_ts = max(last_ts, excluded.last_ts), dropped = dropped + excluded.dropped",
       );
-      for (const [source, d] of this.#sources) upsert.run(source, d.n, d.last, d.dropped);
+      for (const [source, d] of this.#sources) this.#upsert.run(source, d.n, d.last, d.dropped);
       this.#writer.exec("COMMIT");
     } catch (err) {
       this.#writer.exec("ROLLBACK");
