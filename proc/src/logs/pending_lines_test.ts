@@ -5,7 +5,9 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { tempDir } from "../test_support.ts";
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { tempDir, waitFor } from "../test_support.ts";
 import { LogStore } from "./log_store.ts";
 import type { LogsQuery } from "./log_query.ts";
 import { textMatcher } from "./pending_lines.ts";
@@ -153,6 +155,38 @@ test("a full backlog refuses the flooding source, never a quiet one, and says so
     assert.equal(store.insert([line(9999)]).accepted, 1);
   } finally {
     store.close();
+    t.cleanup();
+  }
+});
+
+test("lines waiting for the indexer survive kill -9: the next start reads and indexes them", async () => {
+  const t = tempDir("hero_pending_crash_");
+  const file = path.join(t.dir, "logs.db");
+  const script = `
+    import { LogStore } from ${JSON.stringify(new URL("./log_store.ts", import.meta.url).href)};
+    const s = new LogStore({ file: ${JSON.stringify(file)}, minFreeBytes: 0,
+      indexSchedule: { quietMs: 3600000, maxWaitMs: 3600000, maxBacklog: 1e9 } });
+    s.insert(Array.from({ length: 3000 }, (_, i) => ({ source: "crash.x", message: "kept " + i })));
+    setTimeout(() => process.kill(process.pid, "SIGKILL"), 400);
+  `;
+  try {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: "inherit",
+    });
+    const signal = await new Promise((r) => child.once("exit", (_code, sig) => r(sig)));
+    assert.equal(signal, "SIGKILL");
+    const store = new LogStore({ file, minFreeBytes: 0 });
+    try {
+      assert.equal(store.queued, 3000, "the lines are there, not yet indexed");
+      assert.equal(store.search({ source: "crash", limit: 1 }).lines[0].message, "kept 2999");
+      await waitFor("indexed after the restart", () => store.queued === 0, 10_000);
+      const n = store.db.prepare("SELECT count(*) AS n FROM logs WHERE source = 'crash.x'").get()!;
+      assert.equal(Number(n.n), 3000);
+      assert.equal(store.search({ text: "kept", limit: 10_000 }).lines.length, 3000);
+    } finally {
+      store.close();
+    }
+  } finally {
     t.cleanup();
   }
 });
