@@ -3,7 +3,7 @@
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
+import type * as Http from "node:http";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,10 @@ import { DAEMON_NODE_FLAGS } from "../daemon/node_flags.ts";
 import type { ProcPaths } from "../daemon/paths.ts";
 import { serveDaemon } from "../daemon/serve.ts";
 import { callDaemon, CliError } from "./client.ts";
+
+// An ESM `import` of node:http evaluates its lazy WebSocket getters, which loads undici, http2
+// and crypto (about 11 MB resident); the CommonJS exports object does not.
+const http: typeof Http = process.getBuiltinModule("node:http");
 
 // This module runs from src/cli/ or from a JavaScript build in dist/<build>/src/cli/.
 const LAUNCHER = import.meta.url.includes("/dist/")
