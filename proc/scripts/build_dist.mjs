@@ -104,15 +104,30 @@ export async function buildDist() {
   fs.writeFileSync(path.join(out, ".built"), new Date().toISOString());
   fs.writeFileSync(`${currentFile}.${id}`, id);
   fs.renameSync(`${currentFile}.${id}`, currentFile);
-  // Older builds may still be loading in another process for a moment: keep the recent ones.
+  // Older builds may still be loading in another process for a moment: keep the recent ones,
+  // and those a running daemon still loads modules and assets from (see pinBuild).
   for (const e of fs.readdirSync(distDir)) {
     const full = path.join(distDir, e);
     if (e === id || !e.startsWith("b")) continue;
-    if (Date.now() - fs.statSync(full).mtimeMs > 60_000) {
+    if (Date.now() - fs.statSync(full).mtimeMs > 60_000 && !pinned(full)) {
       fs.rmSync(full, { recursive: true, force: true });
     }
   }
   return out;
+}
+
+/** Whether a live process has pinned the build in `dir`. */
+function pinned(dir) {
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.startsWith(".pid.")) continue;
+    try {
+      process.kill(Number(name.slice(5)), 0);
+      return true;
+    } catch (err) {
+      if (err.code === "EPERM") return true;
+    }
+  }
+  return false;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -23,9 +23,25 @@ const LAUNCHER = import.meta.url.includes("/dist/")
   )
   : fileURLToPath(new URL("../../bin/hero_proc.mjs", import.meta.url));
 
+/** The build this module runs from (`dist/<build>`), or undefined when run from source. */
+const BUILD = import.meta.url.includes("/dist/")
+  ? fileURLToPath(import.meta.url.slice(0, import.meta.url.lastIndexOf("/src/cli/")))
+  : undefined;
+
 /** Runs the daemon in the foreground until SIGTERM/SIGINT or system.shutdown. */
 export async function serveCommand(paths: ProcPaths): Promise<void> {
-  const daemon = await serveDaemon(paths);
+  // The daemon loads modules (the admin UI on first use) and assets from its build for as long
+  // as it runs: pinned, the build survives rebuilds (scripts/build_dist.mjs keeps pinned ones).
+  const pin = BUILD && `${BUILD}/.pid.${process.pid}`;
+  if (pin) fs.writeFileSync(pin, "");
+  const unpin = () => pin && fs.rmSync(pin, { force: true });
+  let daemon;
+  try {
+    daemon = await serveDaemon(paths);
+  } catch (err) {
+    unpin();
+    throw err;
+  }
   const r = daemon.supervisor.recovery;
   if (daemon.supervisor.configError) console.error(`hero_proc: ${daemon.supervisor.configError}`);
   console.error(
@@ -35,6 +51,7 @@ export async function serveCommand(paths: ProcPaths): Promise<void> {
         : ""),
   );
   await daemon.closed;
+  unpin();
   // Every child is stopped and the store is closed: nothing left is worth waiting for.
   process.exit(0);
 }
