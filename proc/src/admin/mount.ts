@@ -2,14 +2,16 @@
  * Wires the admin UI into the hero_proc daemon: calls go to the daemon's own API in-process,
  * logs are read from the supervisor's store once it is open, the token comes from the shared
  * admin session file. Kept apart so the daemon only adds a few lines.
+ *
+ * The UI itself (pages, SSE, the terminal with `ws` and node-pty) is loaded on the first admin
+ * request or WebSocket upgrade: most daemons never see one, and loading it up front costs about
+ * 4 MB of resident memory for the daemon's whole life.
  */
 import process from "node:process";
 import type { RpcApi } from "@hero/sdk";
 import { loadAdminToken } from "../../../ui/session/admin_session.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";
-import { SqliteLogReader } from "./log_reader.ts";
-import { hasLogApi, RpcLogReader } from "./rpc_log_reader.ts";
-import { createProcAdmin, type ProcAdmin } from "./proc_admin.ts";
+import type { ProcAdmin } from "./proc_admin.ts";
 
 /** Builds the admin for a daemon whose supervisor may still be opening. */
 export async function adminForDaemon(
@@ -17,17 +19,50 @@ export async function adminForDaemon(
   sup: () => Supervisor,
   socketRoot: string,
 ): Promise<ProcAdmin> {
+  // Read (or created) at start, like before: the session file exists once the daemon runs.
+  const token = await loadAdminToken(socketRoot, (k) => process.env[k]);
+  let admin: Promise<ProcAdmin> | undefined;
+  let closed = false;
+  // One load shared by every request that arrives while it is under way.
+  const load = () => admin ??= createAdmin(api, sup, token, () => closed);
+  return {
+    handler: async (request, info) => await (await load()).handler(request, info),
+    onUpgrade: (request, socket, head) => {
+      load().then(
+        (a) => a.onUpgrade(request, socket, head),
+        (err) => (socket as { destroy(err?: Error): void }).destroy(err as Error),
+      );
+    },
+    close: () => {
+      closed = true;
+      admin?.then((a) => a.close(), () => {});
+    },
+  };
+}
+
+async function createAdmin(
+  api: RpcApi,
+  sup: () => Supervisor,
+  token: string,
+  isClosed: () => boolean,
+): Promise<ProcAdmin> {
+  const [{ createProcAdmin }, { SqliteLogReader }, { hasLogApi, RpcLogReader }] = await Promise
+    .all([import("./proc_admin.ts"), import("./log_reader.ts"), import("./rpc_log_reader.ts")]);
   const call = (method: string, params?: Record<string, unknown>) =>
     api.call(method, params ?? {}, { method, signal: AbortSignal.timeout(60_000) });
-  let reader: SqliteLogReader | undefined;
+  let reader: InstanceType<typeof SqliteLogReader> | undefined;
   const table =
     () => (reader ??= new SqliteLogReader(sup().store.db, () => sup().ctx.sink.flush()));
-  return createProcAdmin({
+  const admin = createProcAdmin({
     call,
     // The log store's API when the daemon has it, else the supervisor's simple `logs` table.
     logs: hasLogApi(api.methodNames)
       ? new RpcLogReader(call)
       : { tree: () => table().tree(), query: (f) => table().query(f) },
-    token: await loadAdminToken(socketRoot, (k) => process.env[k]),
+    token,
   });
+  // Closed while loading: a request that was waiting still gets an answer, but no stream or
+  // terminal outlives the daemon.
+  if (isClosed()) admin.close();
+  return admin;
 }

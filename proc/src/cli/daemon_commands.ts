@@ -3,7 +3,7 @@
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
+import type * as Http from "node:http";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,10 @@ import type { ProcPaths } from "../daemon/paths.ts";
 import { serveDaemon } from "../daemon/serve.ts";
 import { callDaemon, CliError } from "./client.ts";
 
+// An ESM `import` of node:http evaluates its lazy WebSocket getters, which loads undici, http2
+// and crypto (about 11 MB resident); the CommonJS exports object does not.
+const http: typeof Http = process.getBuiltinModule("node:http");
+
 // This module runs from src/cli/ or from a JavaScript build in dist/<build>/src/cli/.
 const LAUNCHER = import.meta.url.includes("/dist/")
   ? fileURLToPath(
@@ -19,9 +23,25 @@ const LAUNCHER = import.meta.url.includes("/dist/")
   )
   : fileURLToPath(new URL("../../bin/hero_proc.mjs", import.meta.url));
 
+/** The build this module runs from (`dist/<build>`), or undefined when run from source. */
+const BUILD = import.meta.url.includes("/dist/")
+  ? fileURLToPath(import.meta.url.slice(0, import.meta.url.lastIndexOf("/src/cli/")))
+  : undefined;
+
 /** Runs the daemon in the foreground until SIGTERM/SIGINT or system.shutdown. */
 export async function serveCommand(paths: ProcPaths): Promise<void> {
-  const daemon = await serveDaemon(paths);
+  // The daemon loads modules (the admin UI on first use) and assets from its build for as long
+  // as it runs: pinned, the build survives rebuilds (scripts/build_dist.mjs keeps pinned ones).
+  const pin = BUILD && `${BUILD}/.pid.${process.pid}`;
+  if (pin) fs.writeFileSync(pin, "");
+  const unpin = () => pin && fs.rmSync(pin, { force: true });
+  let daemon;
+  try {
+    daemon = await serveDaemon(paths);
+  } catch (err) {
+    unpin();
+    throw err;
+  }
   const r = daemon.supervisor.recovery;
   if (daemon.supervisor.configError) console.error(`hero_proc: ${daemon.supervisor.configError}`);
   console.error(
@@ -31,6 +51,7 @@ export async function serveCommand(paths: ProcPaths): Promise<void> {
         : ""),
   );
   await daemon.closed;
+  unpin();
   // Every child is stopped and the store is closed: nothing left is worth waiting for.
   process.exit(0);
 }

@@ -4,12 +4,16 @@
  * "down"). Each resolves to a result and never throws; each respects its timeout.
  */
 import { spawn } from "node:child_process";
-import http from "node:http";
+import type * as Http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import process from "node:process";
 import { resolveSocketRoot } from "@hero/sdk";
 import type { HealthSpec } from "../model/spec.ts";
+
+// An ESM `import` of node:http evaluates its lazy WebSocket getters, which loads undici, http2
+// and crypto (about 11 MB resident); the CommonJS exports object does not.
+const http: typeof Http = process.getBuiltinModule("node:http");
 
 /** The result of one probe. */
 export interface ProbeResult {

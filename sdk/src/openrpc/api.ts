@@ -54,7 +54,7 @@ export class RpcApi {
 
   /** Builds the document and compiles every method's params validator. */
   constructor(options: ApiOptions) {
-    const ajv = createSchemaCompiler();
+    const compiler = createSchemaCompiler();
     for (const spec of options.methods) {
       if (this.#methods.has(spec.name)) {
         throw new Error(`Method "${spec.name}" is declared twice`);
@@ -63,7 +63,7 @@ export class RpcApi {
         throw new Error(`Method "${spec.name}": names starting with "rpc." are reserved`);
       }
       const compile = () =>
-        compileParamsValidator(ajv, spec.name, spec.params, {
+        compileParamsValidator(compiler, spec.name, spec.params, {
           structure: spec.paramStructure ?? "either",
           components: options.components,
         });

@@ -1,22 +1,43 @@
 /**
  * Validates and normalises JSON-RPC params against a method's declared content descriptors:
  * by-position arrays become by-name objects, then one compiled JSON Schema checks them all.
+ * Schemas within schema_check.ts's subset are checked by it; Ajv (loaded on first need) checks
+ * the others. Both report the same errors.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { Ajv } from "ajv";
 import { RpcError, RpcErrorCode } from "../errors/rpc_error.ts";
+import { loadAjv } from "./ajv_loader.ts";
 import type { JsonSchema, ParamSpec } from "./method.ts";
+import { compileSchemaCheck, type SchemaError } from "./schema_check.ts";
 
 /** Turns raw params into a validated by-name object, or throws an InvalidParams error. */
 export type ParamsValidator = (raw: unknown) => Record<string, unknown>;
 
-/** Creates a shared Ajv instance that can resolve `#/components/...` references. */
-export function createSchemaCompiler(): Ajv {
-  return new Ajv({ strict: false, allErrors: false, validateFormats: false });
+/** One reason a value failed (Ajv's `ErrorObject` has an optional message). */
+type ValidationError = Omit<SchemaError, "message"> & { message?: string };
+
+/** A compiled schema: `errors` holds the reasons after a failed call. */
+type ValidateFunction = ((data: unknown) => boolean) & { errors?: ValidationError[] | null };
+
+/** Compiles JSON Schemas; can resolve `#/components/...` references. */
+export interface SchemaCompiler {
+  compile(schema: Record<string, unknown>): ValidateFunction;
+}
+
+/** Creates a compiler shared by an API's methods (one Ajv instance, created if ever needed). */
+export function createSchemaCompiler(): SchemaCompiler {
+  let ajv: Ajv | undefined;
+  return {
+    compile: (schema) =>
+      compileSchemaCheck(schema) ??
+        (ajv ??= new (loadAjv().Ajv)({ strict: false, allErrors: false, validateFormats: false }))
+          .compile(schema),
+  };
 }
 
 /** Compiles the validator for one method. */
 export function compileParamsValidator(
-  ajv: Ajv,
+  compiler: SchemaCompiler,
   method: string,
   params: ParamSpec[],
   opts: { structure: "by-name" | "by-position" | "either"; components?: Record<string, unknown> },
@@ -30,7 +51,7 @@ export function compileParamsValidator(
     additionalProperties: false,
     components: opts.components ?? {},
   };
-  const validate: ValidateFunction = ajv.compile(schema);
+  const validate = compiler.compile(schema);
   const names = params.map((p) => p.name);
 
   return (raw: unknown) => {
@@ -58,7 +79,7 @@ export function compileParamsValidator(
   };
 }
 
-function invalid(method: string, reason: string, errors?: ErrorObject[] | null): RpcError {
+function invalid(method: string, reason: string, errors?: ValidationError[] | null): RpcError {
   const data = errors?.map((e) => ({ path: e.instancePath || "/", message: e.message ?? "" }));
   return new RpcError(
     RpcErrorCode.InvalidParams,
@@ -67,7 +88,7 @@ function invalid(method: string, reason: string, errors?: ErrorObject[] | null):
   );
 }
 
-function describe(errors: ErrorObject[] | null | undefined): string {
+function describe(errors: ValidationError[] | null | undefined): string {
   const e = errors?.[0];
   if (!e) return "params do not match the schema";
   if (e.keyword === "additionalProperties") {

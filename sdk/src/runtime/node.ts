@@ -4,7 +4,7 @@
  */
 import { Buffer } from "node:buffer";
 import fs from "node:fs/promises";
-import http from "node:http";
+import type * as Http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import process from "node:process";
@@ -24,6 +24,10 @@ import type {
 } from "./types.ts";
 import { knownResponseOf } from "../server/response_bytes.ts";
 import { absoluteUrl, requestFromNode } from "./node_request.ts";
+
+// An ESM `import` of node:http evaluates its lazy WebSocket getters, which loads undici, http2
+// and crypto (about 11 MB resident); the CommonJS exports object does not.
+const http: typeof Http = process.getBuiltinModule("node:http");
 
 async function serve(
   listenArg: net.ListenOptions,
@@ -72,8 +76,8 @@ async function serve(
 }
 
 async function handleNodeRequest(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
+  req: Http.IncomingMessage,
+  res: Http.ServerResponse,
   handler: FetchHandler,
   transport: ConnectionInfo["transport"],
 ): Promise<void> {
@@ -139,7 +143,7 @@ function asBytes(b: Buffer): Uint8Array<ArrayBuffer> {
   return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
 }
 
-function collect(req: http.IncomingMessage): Promise<Buffer> {
+function collect(req: Http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));

@@ -7,6 +7,7 @@
 import { Buffer } from "node:buffer";
 import type http from "node:http";
 import { forwardToStandard } from "../server/standard_view.ts";
+import { headersFromRaw, standardHeaders } from "./node_headers.ts";
 
 const decoder = new TextDecoder();
 
@@ -38,13 +39,7 @@ class NodeRequestView {
   }
 
   get headers(): Headers {
-    if (!this.#headers) {
-      const h = new Headers();
-      const raw = this.#msg.rawHeaders;
-      for (let i = 0; i < raw.length; i += 2) h.append(raw[i], raw[i + 1]);
-      this.#headers = h;
-    }
-    return this.#headers;
+    return this.#headers ??= headersFromRaw(this.#msg.rawHeaders);
   }
 
   get signal(): AbortSignal {
@@ -90,7 +85,7 @@ class NodeRequestView {
       const m = this.method;
       this.#real = new Request(this.url, {
         method: m,
-        headers: this.headers,
+        headers: standardHeaders(this.headers),
         body: m === "GET" || m === "HEAD" ? undefined : this.#bytes,
         signal: this.#signal(),
       });
@@ -99,7 +94,7 @@ class NodeRequestView {
   }
 }
 
-forwardToStandard(NodeRequestView, Request);
+forwardToStandard(NodeRequestView, () => Request);
 
 /** Wraps a fully-read Node request as a web Request; `signal` is called on first use only. */
 export function requestFromNode(

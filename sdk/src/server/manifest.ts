@@ -2,6 +2,7 @@
  * The discovery manifest (`/.well-known/heroservice.json`) and the health document
  * (`/health`): how the router learns what a socket is and whether it is well.
  */
+import { bytesResponse } from "./response_bytes.ts";
 
 /** `GET /.well-known/heroservice.json`. */
 export interface ServiceManifest {
@@ -34,9 +35,26 @@ export type HealthCheck = () =>
     reason?: string;
   }>;
 
-/** JSON response helper shared by the built-in routes. */
+const encoder = new TextEncoder();
+
+/** A standard JSON Response. */
 export function jsonResponse(body: unknown, status = 200, headers: HeadersInit = {}): Response {
   return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/**
+ * The built-in routes' JSON response: a kept-bytes response (see bytesResponse), which adapters
+ * write without building a standard Response.
+ */
+export function jsonBytesResponse(
+  body: unknown,
+  status = 200,
+  headers: Record<string, string> = {},
+): Response {
+  return bytesResponse(encoder.encode(JSON.stringify(body)), {
     status,
     headers: { "content-type": "application/json", ...headers },
   });

@@ -82,7 +82,7 @@ class BytesResponse {
   }
 }
 
-forwardToStandard(BytesResponse, Response);
+forwardToStandard(BytesResponse, () => Response);
 
 /** A Response with `bytes` as its body and `content-length` set, its parts kept as values. */
 export function bytesResponse(

@@ -12,7 +12,7 @@ import type { ServerLimits } from "./limits.ts";
 import {
   type HealthCheck,
   type HealthReport,
-  jsonResponse,
+  jsonBytesResponse,
   type ServiceManifest,
 } from "./manifest.ts";
 import { readBodyText } from "./read_body.ts";
@@ -45,7 +45,7 @@ export function createRpcSocketHandler(opts: RpcSocketOptions): FetchHandler {
       return await handleRpc(request, opts, inFlight);
     }
     if (request.method !== "GET" && request.method !== "HEAD") {
-      return jsonResponse({ error: `${request.method} is not allowed on ${pathname}` }, 405, {
+      return jsonBytesResponse({ error: `${request.method} is not allowed on ${pathname}` }, 405, {
         allow: "GET, HEAD",
       });
     }
@@ -55,9 +55,9 @@ export function createRpcSocketHandler(opts: RpcSocketOptions): FetchHandler {
       case "/.well-known/heroservice.json":
         return rawJson(manifest);
       case "/health":
-        return jsonResponse(await healthReport(opts));
+        return jsonBytesResponse(await healthReport(opts));
     }
-    return jsonResponse(
+    return jsonBytesResponse(
       { error: `Not found: ${pathname}. This is an RPC socket: POST /rpc, GET /openrpc.json` },
       404,
     );
@@ -148,9 +148,9 @@ function rawJson(text: string): Response {
 }
 
 function rpcError(code: number, message: string, status: number): Response {
-  return jsonResponse({ jsonrpc: "2.0", id: null, error: { code, message } }, status);
+  return jsonBytesResponse({ jsonrpc: "2.0", id: null, error: { code, message } }, status);
 }
 
 function methodNotAllowed(allow: string): Response {
-  return jsonResponse({ error: `Use ${allow} on /rpc` }, 405, { allow });
+  return jsonBytesResponse({ error: `Use ${allow} on /rpc` }, 405, { allow });
 }

@@ -3,7 +3,10 @@
  * refuses `POST /rpc`, so the admin surface can never be mistaken for the RPC one.
  */
 import type { FetchHandler } from "../runtime/types.ts";
-import { jsonResponse, type ServiceManifest } from "./manifest.ts";
+import { jsonBytesResponse, type ServiceManifest } from "./manifest.ts";
+import { bytesResponse } from "./response_bytes.ts";
+
+const encoder = new TextEncoder();
 
 /** Builds the handler of an admin or web socket around the service's own handler. */
 export function createUiSocketHandler(
@@ -15,12 +18,14 @@ export function createUiSocketHandler(
     const { pathname } = new URL(request.url);
     if (pathname === "/.well-known/heroservice.json" && request.method === "GET") {
       return Promise.resolve(
-        new Response(manifestText, { headers: { "content-type": "application/json" } }),
+        bytesResponse(encoder.encode(manifestText), {
+          headers: { "content-type": "application/json" },
+        }),
       );
     }
     if (pathname === "/rpc" && request.method === "POST") {
       return Promise.resolve(
-        jsonResponse(
+        jsonBytesResponse(
           { error: `JSON-RPC is not served on the ${manifest.socket} socket; use rpc.sock` },
           405,
         ),
