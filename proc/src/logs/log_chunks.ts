@@ -82,7 +82,7 @@ export function chunkFromRow(r: Record<string, unknown>): Chunk {
 const appendStatements = new WeakMap<DatabaseSync, StatementSync>();
 
 /** Appends chunks to `log_chunks` (inside the caller's transaction). */
-export function appendChunks(db: DatabaseSync, chunks: Chunk[]): void {
+export function appendChunks(db: DatabaseSync, chunks: readonly Chunk[]): void {
   let stmt = appendStatements.get(db);
   if (!stmt) {
     stmt = db.prepare(

@@ -9,16 +9,15 @@
  */
 import path from "node:path";
 import fs from "node:fs";
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
 import type { LogBlock, LogEntry, LogQuery, LogSink, StoredLogEntry } from "./log_sink.ts";
-import { type Level, levelNumber, LEVELS, openLogDatabase } from "./log_schema.ts";
-import { RateLimiter, type RateLimits } from "./rate_limiter.ts";
+import { levelNumber, LEVELS, openLogDatabase } from "./log_schema.ts";
+import { RateLimiter } from "./rate_limiter.ts";
 import { DEFAULT_RETENTION, type RetentionPolicy, retentionStep, usedBytes } from "./retention.ts";
 import { DiskGuard } from "./disk_guard.ts";
 import { type LogsPage, type LogsQuery, queryLogs } from "./log_query.ts";
 import {
-  appendChunks,
   type Chunk,
   chunkFromRow,
   chunkRows,
@@ -27,73 +26,21 @@ import {
   serviceOf,
 } from "./log_chunks.ts";
 import { cutLines, idRowToRecord, mergePending } from "./pending_lines.ts";
-import {
-  INDEX_SCHEDULE,
-  type IndexerMessage,
-  type IndexSchedule,
-  IndexWorker,
-} from "./log_indexer.ts";
+import { INDEX_SCHEDULE, type IndexerMessage, IndexWorker } from "./log_indexer.ts";
 import { logTree, type LogTreeNode, type LogTreeOptions } from "./log_tree.ts";
 import { BacklogBudget } from "./backlog_budget.ts";
+import { ChunkWriter } from "./chunk_writer.ts";
+import { LineIntake } from "./line_intake.ts";
+import type { LogRecord, NewLogLine } from "./log_record.ts";
+import type { LogStoreOptions } from "./log_store_options.ts";
+import { dropRecords } from "./drop_records.ts";
 
-/** A line as `logs.insert` receives it. */
-export interface NewLogLine {
-  /** Milliseconds since the epoch (default: now). */
-  ts?: number;
-  level?: Level;
-  source: string;
-  service?: string | null;
-  job_id?: number | null;
-  message: string;
-  fields?: Record<string, unknown>;
-}
+export type { LogRecord, NewLogLine };
 
-/** A stored line. */
-export interface LogRecord {
-  id: number;
-  ts: number;
-  level: Level;
-  source: string;
-  service: string | null;
-  job_id: number | null;
-  message: string;
-  fields?: Record<string, unknown>;
-}
-
-/** Options of {@link LogStore}. */
-export interface LogStoreOptions {
-  /** The database file, e.g. `<state dir>/logs.db`. */
-  file: string;
-  retention?: Partial<RetentionPolicy>;
-  /** Per-source flood control (default 50 000 lines/s, burst 1 000 000). */
-  rate?: Partial<RateLimits>;
-  /** Below this much free disk, new lines are refused (default 100 MB; 0 = never). */
-  minFreeBytes?: number;
-  /** Flush period (default 100 ms). */
-  flushMs?: number;
-  /** Most lines accepted but not yet indexed before new ones are dropped (default 2 000 000). */
-  maxQueued?: number;
-  /**
-   * Most bytes waiting for the indexer (default: a tenth of the size cap, or 256 MB without
-   * one); past it, sources holding a large share of the backlog lose new lines.
-   */
-  maxBacklogBytes?: number;
-  /** Lines in memory that trigger a flush before the period ends (default 5 000). */
-  maxBatch?: number;
-  /** The indexing worker exits after this long idle (default 5 000 ms). */
-  indexerIdleMs?: number;
-  /** When waiting chunks are indexed (default {@link INDEX_SCHEDULE}). */
-  indexSchedule?: Partial<IndexSchedule>;
-}
+export type { LogStoreOptions };
 
 /** What a stored line costs beyond its text (row, indexes), for the backlog budget. */
 const ROW_BYTES = 64;
-
-interface SourceDelta {
-  n: number;
-  last: number;
-  dropped: number;
-}
 
 /** The high-volume SQLite log store. */
 export class LogStore implements LogSink {
@@ -103,22 +50,15 @@ export class LogStore implements LogSink {
   readonly retention: RetentionPolicy;
   readonly limiter: RateLimiter;
   readonly disk: DiskGuard;
-  readonly #writer: DatabaseSync;
-  #upsert?: StatementSync;
+  readonly #writer: ChunkWriter;
+  readonly #intake: LineIntake;
   readonly #maxQueued: number;
   readonly #budget: BacklogBudget;
   readonly #maxBatch: number;
   readonly #indexer: IndexWorker;
   readonly #subscribers = new Set<(records: LogRecord[]) => void>();
-  /** Accepted chunks not yet appended to the database, oldest first; the last may grow. */
-  #memory: Chunk[] = [];
-  #memoryLines = 0;
-  #open: Row[] | null = null;
-  #sources = new Map<string, SourceDelta>();
-  #nextId: number;
   #committedUpTo: number;
   #indexedUpTo: number;
-  #accepted = 0;
   #dropped = { rate_limited: 0, queue_full: 0, disk_low: 0 };
   #lastDropReport = 0;
   /** Lines refused per source because the backlog was full, until the next drop report. */
@@ -134,12 +74,7 @@ export class LogStore implements LogSink {
     this.file = opts.file;
     fs.mkdirSync(path.dirname(opts.file), { recursive: true, mode: 0o700 });
     this.db = openLogDatabase(opts.file);
-    // The main thread never waits for the write lock: a busy commit is retried a moment later.
-    this.#writer = new DatabaseSync(opts.file);
-    this.#writer.exec("PRAGMA busy_timeout = 0; PRAGMA synchronous = NORMAL");
-    this.#writer.exec("PRAGMA cache_size = -2000");
-    // Checkpoints copy the WAL into the database file: the indexer does them, off this thread.
-    this.#writer.exec("PRAGMA wal_autocheckpoint = 0");
+    this.#writer = new ChunkWriter(opts.file);
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
     this.limiter = new RateLimiter({ linesPerSecond: 50_000, burst: 1_000_000, ...opts.rate });
     this.disk = new DiskGuard(path.dirname(opts.file), opts.minFreeBytes ?? 100 * 1024 * 1024);
@@ -156,7 +91,7 @@ export class LogStore implements LogSink {
     ).get()!;
     const chunkMax = edges.chunk_max == null ? 0 : Number(edges.chunk_max);
     this.#committedUpTo = Math.max(Number(edges.logs_max), chunkMax);
-    this.#nextId = this.#committedUpTo + 1;
+    this.#intake = new LineIntake(this.#committedUpTo + 1, this.#maxBatch);
     this.#indexedUpTo = edges.chunk_min == null ? this.#committedUpTo : Number(edges.chunk_min) - 1;
     this.#indexer = new IndexWorker({
       file: opts.file,
@@ -189,22 +124,22 @@ export class LogStore implements LogSink {
   get totalLines(): number {
     const committed = this.db.prepare("SELECT coalesce(sum(lines), 0) AS n FROM log_sources")
       .get()!.n;
-    return Number(committed) + this.#memoryLines;
+    return Number(committed) + this.#intake.lines;
   }
 
   /** Lines accepted since the store was opened. */
   get written(): number {
-    return this.#accepted;
+    return this.#intake.accepted;
   }
 
   /** Lines accepted (and readable) but not yet indexed. */
   get queued(): number {
-    return this.#nextId - 1 - this.#indexedUpTo;
+    return this.#intake.nextId - 1 - this.#indexedUpTo;
   }
 
   /** The id of the newest accepted line (0 when none). */
   get lastId(): number {
-    return this.#nextId - 1;
+    return this.#intake.nextId - 1;
   }
 
   /** LogSink: accepts a captured line; never throws. */
@@ -213,7 +148,7 @@ export class LogStore implements LogSink {
     if (this.disk.state.low) return void this.#dropped.disk_low++;
     if (!this.limiter.allow(e.source)) return void this.#dropped.rate_limited++;
     if (!this.#room(1, e.source, e.line.length + ROW_BYTES)) return;
-    this.#addRow([
+    this.#accept([
       e.ts,
       LEVELS.indexOf(e.level),
       e.source,
@@ -237,22 +172,10 @@ export class LogStore implements LogSink {
       this.#behind.set(b.source, (this.#behind.get(b.source) ?? 0) + allowed - room);
     }
     if (!room) return;
-    this.#open = null;
     const body = room === b.lines ? b.bytes : cutLines(b.bytes, room);
-    this.#memory.push({
-      firstId: this.#nextId,
-      lines: room,
-      kind: "text",
-      ts: b.ts,
-      tsMax: b.ts,
-      arrived: Date.now(),
-      source: b.source,
-      jobId: b.jobId,
-      stream: b.stream,
-      body,
-    });
-    this.#counted(b.source, room, b.ts);
-    this.#budget.add(b.source, body.length, this.#nextId - 1);
+    this.#intake.addBlock(b, room, body);
+    this.#budget.add(b.source, body.length, this.#intake.nextId - 1);
+    this.#commitSoon();
   }
 
   /**
@@ -278,7 +201,7 @@ export class LogStore implements LogSink {
         continue;
       }
       if (!this.#room(1, l.source, l.message.length + ROW_BYTES)) continue;
-      this.#addRow([
+      this.#accept([
         l.ts ?? now,
         l.level ? levelNumber(l.level) : 2,
         l.source,
@@ -314,13 +237,13 @@ export class LogStore implements LogSink {
     } finally {
       this.db.exec("COMMIT");
     }
-    pending.push(...this.#memory);
+    pending.push(...this.#intake.chunks);
     return pending.length ? mergePending(page, pending, q) : page;
   }
 
   /** `logs.tree`, counting lines accepted since the last commit too. */
   tree(opts: Omit<LogTreeOptions, "pending">): LogTreeNode {
-    return logTree(this.db, { ...opts, pending: this.#sources });
+    return logTree(this.db, { ...opts, pending: this.#intake.sources });
   }
 
   /** LogSink: appends what is in memory and indexes everything now (tests, admin fallback). */
@@ -396,7 +319,7 @@ export class LogStore implements LogSink {
   /** False (and counted) when the backlog is full; true records the line's bytes. */
   #room(n: number, source: string, bytes: number): boolean {
     if (this.queued + n <= this.#maxQueued && this.#budget.admits(source, bytes)) {
-      this.#budget.add(source, bytes, this.#nextId - 1 + n);
+      this.#budget.add(source, bytes, this.#intake.nextId - 1 + n);
       return true;
     }
     this.#dropped.queue_full += n;
@@ -404,39 +327,14 @@ export class LogStore implements LogSink {
     return false;
   }
 
-  #addRow(row: Row): void {
-    if (!this.#open) {
-      this.#open = [];
-      this.#memory.push({
-        firstId: this.#nextId,
-        lines: 0,
-        kind: "rows",
-        ts: row[0],
-        tsMax: row[0],
-        arrived: Date.now(),
-        source: null,
-        jobId: null,
-        stream: null,
-        body: this.#open,
-      });
-    }
-    this.#open.push(row);
-    const c = this.#memory[this.#memory.length - 1];
-    c.lines++;
-    if (row[0] < c.ts) c.ts = row[0];
-    else if (row[0] > c.tsMax) c.tsMax = row[0];
-    if (this.#open.length >= this.#maxBatch) this.#open = null;
-    this.#counted(row[2], 1, row[0]);
+  #accept(row: Row): void {
+    this.#intake.addRow(row);
+    this.#commitSoon();
   }
 
-  #counted(source: string, n: number, ts: number): void {
-    this.#nextId += n;
-    this.#accepted += n;
-    this.#memoryLines += n;
-    const d = this.#sources.get(source);
-    if (d) (d.n += n), (d.last = Math.max(d.last, ts));
-    else this.#sources.set(source, { n, last: ts, dropped: 0 });
-    if (this.#memoryLines >= this.#maxBatch && !this.#soon) {
+  /** A full batch in memory is committed right after the current I/O, not at the next tick. */
+  #commitSoon(): void {
+    if (this.#intake.lines >= this.#maxBatch && !this.#soon) {
       this.#soon = true;
       setImmediate(() => {
         this.#soon = false;
@@ -451,41 +349,25 @@ export class LogStore implements LogSink {
    * `wait` retries until it succeeds, for flush and close.
    */
   #commit(wait = false): boolean {
-    if (!this.#memory.length && !this.#sources.size) return true;
-    for (let attempt = 0;; attempt++) {
-      try {
-        this.#writer.exec("BEGIN IMMEDIATE");
-        break;
-      } catch (err) {
-        if (!/locked|busy/i.test((err as Error).message)) throw err;
+    if (!this.#intake.chunks.length && !this.#intake.sources.size) return true;
+    const { chunks, sources } = this.#intake;
+    try {
+      for (let attempt = 0; this.#writer.commit(chunks, sources) === "busy"; attempt++) {
         this.#indexer.wantLock(true);
         if (!wait || attempt > 2000) return false;
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
       }
-    }
-    const chunks = this.#memory;
-    try {
-      appendChunks(this.#writer, chunks);
-      this.#upsert ??= this.#writer.prepare(
-        "INSERT INTO log_sources (source, lines, last_ts, dropped) VALUES (?, ?, ?, ?) " +
-          "ON CONFLICT (source) DO UPDATE SET lines = lines + excluded.lines, " +
-          "last_ts = max(last_ts, excluded.last_ts), dropped = dropped + excluded.dropped",
-      );
-      for (const [source, d] of this.#sources) this.#upsert.run(source, d.n, d.last, d.dropped);
-      this.#writer.exec("COMMIT");
     } catch (err) {
-      this.#writer.exec("ROLLBACK");
       this.#indexer.wantLock(false);
       // Nothing half-stored: the lines are counted as lost and memory is freed.
-      const lost = this.#memoryLines;
+      const lost = this.#intake.take().lines;
       if (/full|disk/i.test((err as Error).message)) this.#dropped.disk_low += lost;
       else this.#dropped.queue_full += lost;
-      this.#forgetMemory();
       throw err;
     }
     this.#indexer.wantLock(false);
-    if (chunks.length) this.#committedUpTo = this.#nextId - 1;
-    this.#forgetMemory();
+    this.#intake.take();
+    if (chunks.length) this.#committedUpTo = this.#intake.nextId - 1;
     if (this.#subscribers.size) {
       for (const c of chunks) {
         const records = chunkRows(c).map(idRowToRecord);
@@ -495,13 +377,6 @@ export class LogStore implements LogSink {
     if (this.#committedUpTo > this.#indexedUpTo) this.#indexer.wake();
     this.#indexer.urgent(this.#budget.bytes > this.#budget.limit / 2);
     return true;
-  }
-
-  #forgetMemory(): void {
-    this.#memory = [];
-    this.#memoryLines = 0;
-    this.#open = null;
-    this.#sources = new Map();
   }
 
   #fromIndexer(m: IndexerMessage): void {
@@ -546,32 +421,9 @@ export class LogStore implements LogSink {
     this.#lastDropReport = now;
     const behind = this.#behind;
     this.#behind = new Map();
-    for (const [source, n] of behind) {
-      this.#addRow([
-        now,
-        3,
-        source,
-        serviceOf(source),
-        null,
-        `${n} lines dropped: "${source}" sent lines faster than they could be indexed`,
-        JSON.stringify({ dropped: n, reason: "backlog_full" }),
-      ]);
-      this.#sources.get(source)!.dropped += n;
-    }
-    const drops = this.limiter.takeDropped();
-    if (!drops.size) return;
-    const rate = this.limiter.limits.linesPerSecond;
-    for (const [source, n] of drops) {
-      this.#addRow([
-        now,
-        3,
-        source,
-        serviceOf(source),
-        null,
-        `${n} lines dropped: "${source}" sent more than ${rate} lines/s`,
-        JSON.stringify({ dropped: n, reason: "rate_limit", limit_per_s: rate }),
-      ]);
-      this.#sources.get(source)!.dropped += n;
+    for (const { row, source, n } of dropRecords(now, behind, this.limiter)) {
+      this.#accept(row);
+      this.#intake.countDropped(source, n);
     }
   }
 }

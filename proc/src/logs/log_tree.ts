@@ -31,7 +31,7 @@ export interface LogTreeOptions {
   /** Levels below the root (default 3). */
   depth?: number;
   /** Counts accepted but not yet in the summary table, added to it. */
-  pending?: Map<string, { n: number; last: number; dropped: number }>;
+  pending?: ReadonlyMap<string, { n: number; last: number; dropped: number }>;
 }
 
 /** Builds the tree under `prefix`, `depth` levels deep. */

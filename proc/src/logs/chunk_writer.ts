@@ -1,0 +1,55 @@
+/**
+ * The main thread's writes to the log database: accepted chunks and per-source counts, appended
+ * in one short transaction. It never waits for the write lock (busy_timeout 0): when the
+ * indexer holds it, the caller keeps the lines in memory and tries again a moment later.
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { appendChunks, type Chunk } from "./log_chunks.ts";
+import type { SourceDelta } from "./line_intake.ts";
+
+/** A connection for appending chunks. */
+export class ChunkWriter {
+  readonly #db: DatabaseSync;
+  #upsert?: StatementSync;
+
+  /** Opens its own connection to `file` (the schema exists already). */
+  constructor(file: string) {
+    this.#db = new DatabaseSync(file);
+    this.#db.exec("PRAGMA busy_timeout = 0; PRAGMA synchronous = NORMAL");
+    this.#db.exec("PRAGMA cache_size = -2000");
+    // Checkpoints copy the WAL into the database file: the indexer does them, off this thread.
+    this.#db.exec("PRAGMA wal_autocheckpoint = 0");
+  }
+
+  /**
+   * Appends `chunks` and adds `sources` to the per-source counts, all or nothing. Returns
+   * "busy" (nothing written) when another connection holds the write lock; other errors throw.
+   */
+  commit(chunks: readonly Chunk[], sources: ReadonlyMap<string, SourceDelta>): "done" | "busy" {
+    try {
+      this.#db.exec("BEGIN IMMEDIATE");
+    } catch (err) {
+      if (/locked|busy/i.test((err as Error).message)) return "busy";
+      throw err;
+    }
+    try {
+      appendChunks(this.#db, chunks);
+      this.#upsert ??= this.#db.prepare(
+        "INSERT INTO log_sources (source, lines, last_ts, dropped) VALUES (?, ?, ?, ?) " +
+          "ON CONFLICT (source) DO UPDATE SET lines = lines + excluded.lines, " +
+          "last_ts = max(last_ts, excluded.last_ts), dropped = dropped + excluded.dropped",
+      );
+      for (const [source, d] of sources) this.#upsert.run(source, d.n, d.last, d.dropped);
+      this.#db.exec("COMMIT");
+      return "done";
+    } catch (err) {
+      this.#db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.#db.close();
+  }
+}
