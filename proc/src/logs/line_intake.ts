@@ -7,6 +7,9 @@
 import type { Chunk, Row } from "./log_chunks.ts";
 import type { LogBlock } from "./log_sink.ts";
 
+/** Most text in one rows chunk. */
+const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
+
 /** Per-source counts since the last commit (added to `log_sources`). */
 export interface SourceDelta {
   n: number;
@@ -26,6 +29,7 @@ export class LineIntake {
   readonly #maxRows: number;
   #chunks: Chunk[] = [];
   #open: Row[] | null = null;
+  #openBytes = 0;
   #sources = new Map<string, SourceDelta>();
   #lines = 0;
   #nextId: number;
@@ -80,17 +84,23 @@ export class LineIntake {
       });
     }
     this.#open.push(row);
+    this.#openBytes += row[5].length + (row[6]?.length ?? 0);
     const c = this.#chunks[this.#chunks.length - 1];
     c.lines++;
     if (row[0] < c.ts) c.ts = row[0];
     else if (row[0] > c.tsMax) c.tsMax = row[0];
-    if (this.#open.length >= this.#maxRows) this.#open = null;
+    // Bounded in bytes too, so the indexer never has to parse a huge chunk at once.
+    if (this.#open.length >= this.#maxRows || this.#openBytes >= MAX_CHUNK_BYTES) {
+      this.#open = null;
+      this.#openBytes = 0;
+    }
     this.#count(row[2], 1, row[0]);
   }
 
   /** Accepts the first `lines` lines of a captured block, whose bytes are `body`. */
   addBlock(b: LogBlock, lines: number, body: Uint8Array): void {
     this.#open = null; // ids stay consecutive within every chunk
+    this.#openBytes = 0;
     this.#chunks.push({
       firstId: this.#nextId,
       lines,
@@ -118,6 +128,7 @@ export class LineIntake {
     const batch = { chunks: this.#chunks, sources: this.#sources, lines: this.#lines };
     this.#chunks = [];
     this.#open = null;
+    this.#openBytes = 0;
     this.#sources = new Map();
     this.#lines = 0;
     return batch;

@@ -160,9 +160,12 @@ export function indexStep(db: DatabaseSync, maxLines = 4000): { lines: number; l
   db.exec("BEGIN IMMEDIATE");
   try {
     const chunks = s.take.all(64).map(chunkFromRow);
-    let n = 0, first = 0, last = 0;
+    let n = 0, first = 0, last = 0, bytes = 0;
     for (const c of chunks) {
-      if (n && n + c.lines > maxLines) break;
+      // Lines and bytes bound a transaction (and the memory of the worker that runs it).
+      const size = typeof c.body === "string" || c.body instanceof Uint8Array ? c.body.length : 0;
+      if (n && (n + c.lines > maxLines || bytes + size > 16 * 1024 * 1024)) break;
+      bytes += size;
       const rows = chunkRows(c);
       if (rows.length) s.insert.run(JSON.stringify(rows));
       if (!n) first = c.firstId;

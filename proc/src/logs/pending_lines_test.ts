@@ -190,3 +190,31 @@ test("lines waiting for the indexer survive kill -9: the next start reads and in
     t.cleanup();
   }
 });
+
+test("big lines gather in chunks of at most a few MB, so indexing never parses a huge one", async () => {
+  const t = tempDir("hero_pending_big_");
+  const store = new LogStore({
+    file: path.join(t.dir, "logs.db"),
+    minFreeBytes: 0,
+    indexSchedule: NEVER,
+  });
+  try {
+    const big = "z".repeat(60 * 1024);
+    for (let i = 0; i < 4; i++) {
+      store.insert(
+        Array.from({ length: 50 }, (_, k) => ({ source: "big.x", message: `${i}.${k} ${big}` })),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const c = store.db.prepare("SELECT count(*) AS n, max(length(body)) AS biggest FROM log_chunks")
+      .get()!;
+    assert.ok(Number(c.n) >= 3, `chunks: ${c.n}`);
+    assert.ok(Number(c.biggest) <= 4.2 * 1024 * 1024, `biggest chunk: ${c.biggest} bytes`);
+    store.flush();
+    const n = store.db.prepare("SELECT count(*) AS n FROM logs WHERE source = 'big.x'").get()!;
+    assert.equal(Number(n.n), 200);
+  } finally {
+    store.close();
+    t.cleanup();
+  }
+});
