@@ -6,7 +6,6 @@
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
-import type { LogQuery, StoredLogEntry } from "./log_sink.ts";
 import { type Level, levelNumber, LEVELS } from "./log_schema.ts";
 import type { LogRecord } from "./log_store.ts";
 import { compileSourcePattern, literalRange, type SourcePattern } from "./source_pattern.ts";
@@ -194,23 +193,4 @@ function textPage(
   const lines = rows.slice(0, search.limit).map(rowToRecord);
   const last = lines[lines.length - 1];
   return { lines, next_cursor: more && last ? `i${last.id}` : null };
-}
-
-/** The supervisor's simple reads (`job.logs`, `service.logs`), oldest first. */
-export function legacyQuery(db: DatabaseSync, q: LogQuery): StoredLogEntry[] {
-  const w = whereOf(db, { source: q.source, job_id: q.jobId });
-  const limit = Math.min(q.limit ?? 100, 10_000);
-  const rows = q.afterId !== undefined
-    ? db.prepare(`SELECT l.* FROM logs l WHERE l.id > ? AND ${w.sql} ORDER BY l.id LIMIT ?`)
-      .all(q.afterId, ...w.args, limit)
-    : db.prepare(`SELECT l.* FROM logs l WHERE ${w.sql} ORDER BY l.id DESC LIMIT ?`)
-      .all(...w.args, limit).reverse();
-  return rows.map((r) => ({
-    id: Number(r.id),
-    ts: Number(r.ts),
-    source: String(r.source),
-    jobId: r.job_id == null ? null : Number(r.job_id),
-    level: LEVELS[Number(r.level)] ?? "info",
-    line: String(r.message),
-  }));
 }

@@ -9,7 +9,7 @@
  */
 import path from "node:path";
 import fs from "node:fs";
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
 import type { LogBlock, LogEntry, LogQuery, LogSink, StoredLogEntry } from "./log_sink.ts";
 import { levelNumber, LEVELS, openLogDatabase } from "./log_schema.ts";
@@ -39,6 +39,9 @@ export type { LogRecord, NewLogLine };
 
 export type { LogStoreOptions };
 
+/** The columns of a waiting chunk without its body. */
+const CHUNK_HEAD = "first_id, lines, kind, ts, ts_max, arrived, source, job_id, stream";
+
 /** What a stored line costs beyond its text (row, indexes), for the backlog budget. */
 const ROW_BYTES = 64;
 
@@ -57,6 +60,7 @@ export class LogStore implements LogSink {
   readonly #maxBatch: number;
   readonly #indexer: IndexWorker;
   readonly #subscribers = new Set<(records: LogRecord[]) => void>();
+  #bodyOf?: StatementSync;
   #committedUpTo: number;
   #indexedUpTo: number;
   #dropped = { rate_limited: 0, queue_full: 0, disk_low: 0 };
@@ -223,22 +227,28 @@ export class LogStore implements LogSink {
 
   /** `logs.query`: indexed lines and lines still waiting for the indexer, as one page. */
   search(q: LogsQuery): LogsPage {
-    let page: LogsPage;
-    let pending: Chunk[] = [];
     // One read transaction: the indexer moves a chunk into `logs` atomically, so every line is
-    // seen exactly once, either as a row or inside a chunk.
+    // seen exactly once, either as a row or inside a chunk. Chunk bodies are read only for
+    // the chunks the merge visits (it stops once they cannot change the page).
     this.db.exec("BEGIN");
     try {
-      page = queryLogs(this.db, q);
-      if (this.#committedUpTo > this.#indexedUpTo) {
-        pending = this.db.prepare("SELECT * FROM log_chunks ORDER BY first_id").all()
-          .map(chunkFromRow);
-      }
+      const page = queryLogs(this.db, q);
+      const pending: Chunk[] = this.#committedUpTo > this.#indexedUpTo
+        ? this.db.prepare(`SELECT ${CHUNK_HEAD} FROM log_chunks ORDER BY first_id`).all()
+          .map((r) => chunkFromRow({ ...r, body: "" }))
+        : [];
+      pending.push(...this.#intake.chunks);
+      if (!pending.length) return page;
+      this.#bodyOf ??= this.db.prepare("SELECT body FROM log_chunks WHERE first_id = ?");
+      const bodyOf = this.#bodyOf;
+      const memory = new Set<Chunk>(this.#intake.chunks);
+      return mergePending(page, pending, q, {
+        load: (c) =>
+          memory.has(c) ? c : { ...c, body: bodyOf.get(c.firstId)!.body as Uint8Array | string },
+      });
     } finally {
       this.db.exec("COMMIT");
     }
-    pending.push(...this.#intake.chunks);
-    return pending.length ? mergePending(page, pending, q) : page;
   }
 
   /** `logs.tree`, counting lines accepted since the last commit too. */
@@ -249,7 +259,6 @@ export class LogStore implements LogSink {
   /** LogSink: appends what is in memory and indexes everything now (tests, admin fallback). */
   flush(): void {
     if (this.#closedDb()) return;
-    this.#commit(true);
     this.#reportDrops(true);
     this.#commit(true);
     while (indexStep(this.db).lines > 0);

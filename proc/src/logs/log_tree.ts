@@ -5,6 +5,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { compileSourcePattern, literalRange } from "./source_pattern.ts";
+import type { SourceDelta } from "./line_intake.ts";
 
 /** One node of the tree. */
 export interface LogTreeNode {
@@ -31,7 +32,7 @@ export interface LogTreeOptions {
   /** Levels below the root (default 3). */
   depth?: number;
   /** Counts accepted but not yet in the summary table, added to it. */
-  pending?: ReadonlyMap<string, { n: number; last: number; dropped: number }>;
+  pending?: ReadonlyMap<string, SourceDelta>;
 }
 
 /** Builds the tree under `prefix`, `depth` levels deep. */

@@ -6,7 +6,7 @@
  */
 import { LEVELS } from "./levels.ts";
 import { type Chunk, chunkRows, type IdRow } from "./log_chunks.ts";
-import { ftsExpression, type LogsPage, type LogsQuery } from "./log_query.ts";
+import { ftsExpression, type LogsPage, type LogsQuery, rowToRecord } from "./log_query.ts";
 import { textWords } from "./fts_expression.ts";
 import type { LogRecord } from "./log_store.ts";
 import { levelNumber } from "./log_schema.ts";
@@ -14,19 +14,10 @@ import { compileSourcePattern } from "./source_pattern.ts";
 import { parseTime } from "./parse_time.ts";
 import { HeroError } from "@hero/sdk";
 
-/** A stored row with its id as a record. */
+/** A stored row with its id as a record (the same conversion as rows read from SQL). */
 export function idRowToRecord(r: IdRow): LogRecord {
-  const rec: LogRecord = {
-    id: r[0],
-    ts: r[1],
-    level: LEVELS[r[2]] ?? "info",
-    source: r[3],
-    service: r[4],
-    job_id: r[5],
-    message: r[6],
-  };
-  if (r[7]) rec.fields = JSON.parse(r[7]);
-  return rec;
+  const [id, ts, level, source, service, job_id, message, fields] = r;
+  return rowToRecord({ id, ts, level, source, service, job_id, message, fields });
 }
 
 /** The first `lines` lines of a block (each ends with `\n`). */
@@ -75,8 +66,16 @@ function badCursor(cursor: string): never {
   throw new HeroError("INVALID_PARAMS", `Bad cursor "${cursor}": pass next_cursor as returned`);
 }
 
-/** Merges the matching lines of `chunks` into `page` (the SQL page for `q`). */
-export function mergePending(page: LogsPage, chunks: Chunk[], q: LogsQuery): LogsPage {
+/**
+ * Merges the matching lines of `chunks` into `page` (the SQL page for `q`). `load` gives a
+ * chunk its body when the merge needs its lines (chunks may come without one).
+ */
+export function mergePending(
+  page: LogsPage,
+  chunks: Chunk[],
+  q: LogsQuery,
+  opts: { load?: (c: Chunk) => Chunk } = {},
+): LogsPage {
   const limit = Math.min(Math.max(1, q.limit ?? 100), 10_000);
   const mode: Mode = q.after_id !== undefined ? "after" : ftsExpression(q.text) ? "text" : "time";
   const newest = (q.order ?? "newest") === "newest";
@@ -118,7 +117,7 @@ export function mergePending(page: LogsPage, chunks: Chunk[], q: LogsQuery): Log
       if (q.job_id !== undefined && c.jobId !== q.job_id) continue;
     }
     const found: LogRecord[] = [];
-    for (const row of chunkRows(c)) {
+    for (const row of chunkRows(opts.load ? opts.load(c) : c)) {
       const r = idRowToRecord(row);
       if (match(r) && past(r)) found.push(r);
     }
