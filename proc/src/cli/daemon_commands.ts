@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { DAEMON_NODE_FLAGS } from "../daemon/node_flags.ts";
 import type { ProcPaths } from "../daemon/paths.ts";
 import { serveDaemon } from "../daemon/serve.ts";
+import { INIT_EXIT, startInit } from "../daemon/pid1.ts";
 import { callDaemon, CliError } from "./client.ts";
 
 // An ESM `import` of node:http evaluates its lazy WebSocket getters, which loads undici, http2
@@ -35,13 +36,21 @@ export async function serveCommand(paths: ProcPaths): Promise<void> {
   const pin = BUILD && `${BUILD}/.pid.${process.pid}`;
   if (pin) fs.writeFileSync(pin, "");
   const unpin = () => pin && fs.rmSync(pin, { force: true });
+  // As PID 1 (a container), hero_proc is also init: it reaps orphans and ends stragglers.
+  const init = startInit();
   let daemon;
   try {
     daemon = await serveDaemon(paths);
   } catch (err) {
     unpin();
+    if (init) {
+      console.error(`hero_proc: ${(err as Error).message}`);
+      await init.finish({ stateDir: paths.stateDir, stoppingSince: Date.now() });
+      process.exit(INIT_EXIT.startFailed);
+    }
     throw err;
   }
+  if (init?.stopRequested) void daemon.close();
   const r = daemon.supervisor.recovery;
   if (daemon.supervisor.configError) console.error(`hero_proc: ${daemon.supervisor.configError}`);
   console.error(
@@ -52,8 +61,11 @@ export async function serveCommand(paths: ProcPaths): Promise<void> {
   );
   await daemon.closed;
   unpin();
+  const code = init
+    ? await init.finish({ stateDir: paths.stateDir, stoppingSince: daemon.stoppingSince })
+    : 0;
   // Every child is stopped and the store is closed: nothing left is worth waiting for.
-  process.exit(0);
+  process.exit(code);
 }
 
 /** Reads GET /health from the daemon socket; resolves the status or undefined. */

@@ -25,6 +25,8 @@ export interface Daemon {
   logs: LogStore;
   /** Resolves when the daemon has fully stopped. */
   closed: Promise<void>;
+  /** When the stop began (signal, `system.shutdown` or close), or undefined while running. */
+  readonly stoppingSince: number | undefined;
   /** Stops services, closes the socket and the store. */
   close(): Promise<void>;
 }
@@ -35,8 +37,10 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
   let closing: Promise<void> | undefined;
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
+  let stoppingSince: number | undefined;
   const close = () => {
     closing ??= (async () => {
+      stoppingSince = Date.now();
       admin.close();
       await server.close();
       await sup?.close();
@@ -104,5 +108,14 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   });
-  return { supervisor: sup, server, logs: logs!, closed, close };
+  return {
+    supervisor: sup,
+    server,
+    logs: logs!,
+    closed,
+    close,
+    get stoppingSince() {
+      return stoppingSince;
+    },
+  };
 }
