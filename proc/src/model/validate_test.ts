@@ -100,6 +100,16 @@ test("TOML directory: file stem is the default name; a broken file is named in t
     const services = loadServiceDir(dir);
     assert.deepEqual(services.map((s) => s.name), ["db", "web"]);
     assert.deepEqual(services[1].actions[0].health?.target, ["127.0.0.1", "8080"]);
+    // One level of subdirectories (a mounted conf.d), not deeper, and not hidden ones.
+    fs.mkdirSync(path.join(dir, "mounted/deeper"), { recursive: true });
+    fs.mkdirSync(path.join(dir, ".hidden"));
+    fs.writeFileSync(path.join(dir, "mounted/cache.toml"), `exec = "sleep 60"\n`);
+    fs.writeFileSync(path.join(dir, "mounted/deeper/no.toml"), `exec = "sleep 60"\n`);
+    fs.writeFileSync(path.join(dir, ".hidden/no.toml"), `exec = "sleep 60"\n`);
+    assert.deepEqual(loadServiceDir(dir).map((s) => s.name), ["db", "cache", "web"]);
+    fs.writeFileSync(path.join(dir, "mounted/db.toml"), `exec = "sleep 60"\n`);
+    assert.throws(() => loadServiceDir(dir), /"db" is defined in two files/);
+    fs.rmSync(path.join(dir, "mounted"), { recursive: true });
     fs.writeFileSync(path.join(dir, "zz.toml"), `exec = [unclosed`);
     assert.throws(() => loadServiceDir(dir), /Cannot read .*zz\.toml/);
     fs.writeFileSync(path.join(dir, "zz.toml"), `exec = "x"\nkind = "forever"`);
