@@ -10,6 +10,7 @@ import { print, serveCommand, startCommand, stopCommand } from "./daemon_command
 import { jobsCommand, runCommand } from "./job_commands.ts";
 import { callDaemon } from "./client.ts";
 import { logsCommand } from "./logs_command.ts";
+import { DEPLOY_USAGE, deployCommand } from "./deploy_command.ts";
 import {
   listCommand,
   serviceAddCommand,
@@ -33,6 +34,7 @@ Usage:
   hero_proc logs --tree [PREFIX] [--depth N]   log sources as a tree with counts
   hero_proc reload                     re-read ~/hero/cfg/hero_proc/*.toml
   hero_proc info                       daemon information
+${DEPLOY_USAGE}
 
 Options:
   --json              machine-readable output
@@ -43,6 +45,7 @@ Options:
 
 /** Runs the CLI; resolves the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "deploy") return await deployCommand(argv.slice(1));
   const dash = argv.indexOf("--");
   const before = dash === -1 ? argv : argv.slice(0, dash);
   const rest = dash === -1 ? [] : argv.slice(dash + 1);
