@@ -18,6 +18,7 @@ import {
 } from "../../../ui/session/admin_session.ts";
 import { type AdminPage, renderAdminPage } from "./admin_pages.ts";
 import type { LogFilter, LogReader } from "./log_reader.ts";
+import { deployAction } from "./deploy_routes.ts";
 import { sseResponse } from "./sse.ts";
 import { type TerminalOptions, TerminalServer } from "./terminal.ts";
 
@@ -44,12 +45,13 @@ const VENDOR: Record<string, [string, string]> = {
   "xterm.css": ["@xterm/xterm/css/xterm.css", "text/css; charset=utf-8"],
   "addon-fit.mjs": ["@xterm/addon-fit/lib/addon-fit.mjs", "text/javascript; charset=utf-8"],
 };
-const MODULES = new Set(["services.js", "jobs.js", "logs.js", "terminal.js"]);
+const MODULES = new Set(["services.js", "jobs.js", "logs.js", "deploys.js", "terminal.js"]);
 const PAGES: Record<string, AdminPage> = {
   "/": "services",
   "/services": "services",
   "/jobs": "jobs",
   "/logs": "logs",
+  "/deploys": "deploys",
   "/terminal": "terminal",
 };
 const SERVICE_OPS = new Set(["start", "stop", "restart"]);
@@ -141,10 +143,12 @@ async function api(
       if (parts[0] === "services" && parts.length === 3 && SERVICE_OPS.has(parts[2])) {
         return json(await o.call(`service.${parts[2]}`, { name: parts[1] }));
       }
+      if (parts[0] === "deploys") return await deployAction(o.call, parts, request);
       return notFound(url.pathname);
     }
     if (parts[0] === "services" && parts.length === 1) return json(await o.call("service.list"));
     if (parts[0] === "info" && parts.length === 1) return json(await o.call("system.info"));
+    if (parts[0] === "deploys" && parts.length === 1) return json(await o.call("deploy.list"));
     if (parts[0] === "jobs" && parts.length === 1) {
       return json(
         await o.call("job.list", {

@@ -71,7 +71,7 @@ describe("hero_proc deploy (CLI)", () => {
     assert.match(r.err, /deploy 3: waiting_health [0-9a-f]{12}\n(.*\n)*deploy 3: rolled_back/);
     assert.match(
       r.out,
-      /Deploy 3 of web: rolled_back — the release not healthy within 3000 ms.*switched back to/,
+      /Deploy 3 of web: rolled_back — the release was not healthy within 3000 ms.*switched back to/,
     );
     assert.equal((await ask(port))[0], "v2");
   });

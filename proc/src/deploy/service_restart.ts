@@ -78,7 +78,7 @@ export async function waitHealthy(
         r.reason ? `, ${r.reason}` : ""
       }`
     ).join("; ");
-  if (outcome === "timeout") return `not healthy within ${o.timeoutMs} ms (${why()})`;
+  if (outcome === "timeout") return `was not healthy within ${o.timeoutMs} ms (${why()})`;
   if (outcome === "failed") return `failed (${why()})`;
   const unchecked = sup.runners(service).filter((r) => r.spec.kind === "process" && !r.spec.health);
   if (!unchecked.length) return null;
