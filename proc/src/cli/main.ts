@@ -11,6 +11,7 @@ import { jobsCommand, runCommand } from "./job_commands.ts";
 import { callDaemon } from "./client.ts";
 import { logsCommand } from "./logs_command.ts";
 import { DEPLOY_USAGE, deployCommand } from "./deploy_command.ts";
+import { nuInitCommand } from "./nu_init_command.ts";
 import {
   listCommand,
   serviceAddCommand,
@@ -35,6 +36,7 @@ Usage:
   hero_proc reload                     re-read ~/hero/cfg/hero_proc/*.toml
   hero_proc info                       daemon information
 ${DEPLOY_USAGE}
+  hero_proc nu-init                    print a Nushell module: hero_proc nu-init | save -f hero.nu
 
 Options:
   --json              machine-readable output
@@ -46,6 +48,7 @@ Options:
 /** Runs the CLI; resolves the exit code. */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === "deploy") return await deployCommand(argv.slice(1));
+  if (argv[0] === "nu-init") return nuInitCommand(argv.slice(1));
   const dash = argv.indexOf("--");
   const before = dash === -1 ? argv : argv.slice(0, dash);
   const rest = dash === -1 ? [] : argv.slice(dash + 1);
