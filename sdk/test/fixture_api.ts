@@ -4,6 +4,8 @@ import { defineApi, defineMethod, HeroError, type RpcApi, RpcError } from "../mo
 /** Mutable state the tests check to prove that rejected requests change nothing. */
 export interface FixtureState {
   counter: number;
+  /** Calls of "work" that saw their signal abort. */
+  cancelledWork?: number;
 }
 
 /** Builds the fixture API around `state`. */
@@ -80,6 +82,31 @@ export function fixtureApi(state: FixtureState): RpcApi {
               reject(new HeroError("CANCELLED", "sleep cancelled"));
             });
           }),
+      }),
+      defineMethod<{ steps: number; ms: number }, string>({
+        name: "work",
+        summary: "Works in steps, reporting progress and a message to the caller",
+        params: [
+          { name: "steps", schema: { type: "integer", minimum: 1 }, required: true },
+          { name: "ms", schema: { type: "integer", minimum: 0 }, required: true },
+        ],
+        result: { name: "done", schema: { type: "string" } },
+        handler: async ({ steps, ms }, ctx) => {
+          ctx.logToCaller("info", { started: steps });
+          for (let i = 0; i < steps; i++) {
+            ctx.progress({ progress: i, total: steps, message: `step ${i + 1}` });
+            await new Promise<void>((resolve, reject) => {
+              const t = setTimeout(resolve, ms);
+              ctx.signal.addEventListener("abort", () => {
+                clearTimeout(t);
+                state.cancelledWork = (state.cancelledWork ?? 0) + 1;
+                reject(new HeroError("CANCELLED", "work cancelled"));
+              }, { once: true });
+            });
+          }
+          ctx.progress({ progress: steps, total: steps });
+          return "worked";
+        },
       }),
       defineMethod<{ kind: string }, never>({
         name: "fail",

@@ -19,15 +19,21 @@ export interface DispatchLimits {
 /** Default payload limits. */
 export const DEFAULT_DISPATCH_LIMITS: DispatchLimits = { maxJsonDepth: 64, maxBatchSize: 1000 };
 
+/** Sends a notification (`rpc.progress`, `rpc.log`) on the reply stream of one call. */
+export type StreamNotify = (method: string, params: Record<string, unknown>) => void;
+
 /**
  * Handles the text of one HTTP request body; resolves the reply text or null (no reply).
- * `cancel.signal` is read only by handlers that care, so it can be created lazily.
+ * `cancel.signal` is read only by handlers that care, so it can be created lazily. `notify`
+ * (a streamed reply) reaches the handler of a single request with an id; batches and
+ * notifications never stream.
  */
 export async function dispatchJsonRpc(
   api: RpcApi,
   text: string,
   cancel: { readonly signal: AbortSignal },
   limits: DispatchLimits = DEFAULT_DISPATCH_LIMITS,
+  notify?: StreamNotify,
 ): Promise<string | null> {
   if (jsonDepthExceeds(text, limits.maxJsonDepth)) {
     return JSON.stringify(
@@ -46,7 +52,7 @@ export async function dispatchJsonRpc(
     return JSON.stringify(failure(null, RpcErrorCode.ParseError, `Parse error: ${why}`));
   }
   if (!Array.isArray(payload)) {
-    const reply = await dispatchOne(api, payload, cancel);
+    const reply = await dispatchOne(api, payload, cancel, notify);
     return reply ? JSON.stringify(reply) : null;
   }
   if (payload.length === 0) {
@@ -72,6 +78,7 @@ async function dispatchOne(
   api: RpcApi,
   msg: unknown,
   cancel: { readonly signal: AbortSignal },
+  notify?: StreamNotify,
 ): Promise<RpcResponse | null> {
   const problem = requestProblem(msg);
   if (problem) {
@@ -80,11 +87,15 @@ async function dispatchOne(
   const req = msg as RpcRequest;
   const isNotification = !("id" in req);
   try {
+    const id = req.id;
     const ctx = {
       method: req.method,
       get signal() {
         return cancel.signal;
       },
+      notify: notify && !isNotification
+        ? (method: string, params: Record<string, unknown>) => notify(method, { id, ...params })
+        : undefined,
     };
     const result = await api.call(req.method, req.params, ctx);
     return isNotification ? null : { jsonrpc: "2.0", id: req.id ?? null, result };
