@@ -20,7 +20,7 @@ export function mountUi(app: RouterApp, o: MountUiOptions): () => Promise<void> 
   const source = new RegistryToolSource(app.registry);
   app.mountFirst(createDashboard({
     registry: app.registry,
-    call: (service, method, params, signal) => source.call(service, method, params, signal),
+    call: (service, method, params, signal) => source.call(service, method, params, { signal }),
     tools: (service) => app.mcp.tools(service).tools,
     logs: o.logs,
     token: o.token,

@@ -80,8 +80,9 @@ export function createMcpGateway(opts: McpGatewayOptions): McpGateway {
   };
   refresh();
   pending.clear();
-  const serverFor = (scope: string) =>
+  const serverFor = (scope: string, signal?: AbortSignal) =>
     createToolServer({
+      signal,
       view: () => view(scope),
       source: opts.source,
       info,
@@ -100,7 +101,8 @@ export function createMcpGateway(opts: McpGatewayOptions): McpGateway {
   const modernFor = (scope: string): McpHttpHandler => {
     let handler = modern.get(scope);
     if (!handler) {
-      handler = createMcpHandler(() => serverFor(scope), {
+      // One instance per HTTP request: the client closing that request cancels its call.
+      handler = createMcpHandler((ctx) => serverFor(scope, ctx.requestInfo?.signal), {
         legacy: "reject",
         maxRequestBodySize: maxBody,
       });

@@ -1,11 +1,17 @@
 /**
- * The MCP server instance behind both protocol eras: the SDK's low-level `Server` with just
- * `tools/list` and `tools/call`, reading the live catalog view on every request. It is cheap to
- * build, so the stateless 2026-07-28 era gets a fresh one per HTTP request and every 2025-11-25
- * session its own.
+ * The MCP server instance behind both protocol eras: the SDK's low-level `Server` with
+ * `tools/list`, `tools/call` and `logging/setLevel`, reading the live catalog view on every
+ * request. It is cheap to build, so the stateless 2026-07-28 era gets a fresh one per HTTP
+ * request and every 2025-11-25 session its own.
  */
-import { ProtocolError, ProtocolErrorCode, Server } from "@modelcontextprotocol/server";
+import {
+  type LoggingLevel,
+  ProtocolError,
+  ProtocolErrorCode,
+  Server,
+} from "@modelcontextprotocol/server";
 import { callTool } from "./call_tool.ts";
+import { LOG_LEVELS, relayFor } from "./call_relay.ts";
 import type { ToolView } from "./tool_catalog.ts";
 import type { ToolSource } from "./tool_source.ts";
 
@@ -21,18 +27,35 @@ export interface ToolServerOptions {
   instructions?: string;
   /** Cache lifetime announced for `tools/list` on the 2026-07-28 era, in milliseconds. */
   listTtlMs: number;
+  /**
+   * Aborts every call of this instance (2026-07-28: the HTTP request of the one call it serves,
+   * so a client that goes away cancels the service's work).
+   */
+  signal?: AbortSignal;
 }
 
 /** Builds one MCP server instance over the catalog. */
 export function createToolServer(opts: ToolServerOptions): Server {
   const server = new Server(opts.info, {
-    capabilities: { tools: { listChanged: true } },
+    // logging: services' rpc.log messages reach the client as notifications/message.
+    capabilities: { tools: { listChanged: true }, logging: {} },
     instructions: opts.instructions,
     cacheHints: {
       // The list is the same for every caller; list_changed tells subscribers when it moves.
       "tools/list": { ttlMs: opts.listTtlMs, cacheScope: "public" },
       "server/discover": { ttlMs: opts.listTtlMs, cacheScope: "public" },
     },
+  });
+  // Services' messages are opt-in: a session that never chose a level gets none (and its
+  // calls need no streamed reply). One instance serves one session (or one 2026 request).
+  let sessionLevel: LoggingLevel | undefined;
+  server.setRequestHandler("logging/setLevel", (request) => {
+    const level = request.params.level;
+    if (!LOG_LEVELS.includes(level)) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown log level "${level}"`);
+    }
+    sessionLevel = level;
+    return {};
   });
   server.setRequestHandler("tools/list", () => ({ tools: opts.view().tools }));
   server.setRequestHandler("tools/call", (request, ctx) => {
@@ -41,7 +64,11 @@ export function createToolServer(opts: ToolServerOptions): Server {
     if (!entry) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: "${name}"`);
     }
-    return callTool(opts.source, entry.binding, args, ctx.mcpReq.signal);
+    const signal = opts.signal
+      ? AbortSignal.any([ctx.mcpReq.signal, opts.signal])
+      : ctx.mcpReq.signal;
+    const onNotification = relayFor(ctx, { sessionLevel, logger: entry.binding.service });
+    return callTool(opts.source, entry, args, { signal, onNotification });
   });
   return server;
 }

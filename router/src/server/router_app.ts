@@ -88,7 +88,9 @@ export class RouterApp {
     );
     // Every OpenRPC method of every discovered service as an MCP tool, at /mcp and /mcp/<name>.
     this.#mcp = createMcpGateway({
-      source: new RegistryToolSource(this.#registry),
+      source: new RegistryToolSource(this.#registry, {
+        reprobe: (name) => this.#discovery.refreshService(name),
+      }),
       info: { name: "hero_router", version: ROUTER_VERSION },
       allowedOrigins: ["localhost", "127.0.0.1", "[::1]", ...(opts.allowedHosts ?? [])],
       log: (msg) => opts.logger.warn(`mcp: ${msg}`),
