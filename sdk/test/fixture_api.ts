@@ -93,15 +93,19 @@ export function fixtureApi(state: FixtureState): RpcApi {
         result: { name: "done", schema: { type: "string" } },
         handler: async ({ steps, ms }, ctx) => {
           ctx.logToCaller("info", { started: steps });
+          ctx.signal.addEventListener("abort", () => {
+            state.cancelledWork = (state.cancelledWork ?? 0) + 1;
+          }, { once: true });
           for (let i = 0; i < steps; i++) {
             ctx.progress({ progress: i, total: steps, message: `step ${i + 1}` });
             await new Promise<void>((resolve, reject) => {
               const t = setTimeout(resolve, ms);
-              ctx.signal.addEventListener("abort", () => {
+              const stop = () => {
                 clearTimeout(t);
-                state.cancelledWork = (state.cancelledWork ?? 0) + 1;
                 reject(new HeroError("CANCELLED", "work cancelled"));
-              }, { once: true });
+              };
+              if (ctx.signal.aborted) stop();
+              ctx.signal.addEventListener("abort", stop, { once: true });
             });
           }
           ctx.progress({ progress: steps, total: steps });

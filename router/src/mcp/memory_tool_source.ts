@@ -6,7 +6,11 @@
 import { RpcSocketCaller } from "./rpc_socket_caller.ts";
 import type {
   CallOutcome,
-  SourceCallOptions, ServiceDoc, ToolSource, ToolSourceEvent } from "./tool_source.ts";
+  ServiceDoc,
+  SourceCallOptions,
+  ToolSource,
+  ToolSourceEvent,
+} from "./tool_source.ts";
 
 /** A hand-fed service list that calls methods over Unix sockets. */
 export class InMemoryToolSource implements ToolSource {

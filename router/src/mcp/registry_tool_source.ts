@@ -7,7 +7,11 @@
 import { RpcSocketCaller } from "./rpc_socket_caller.ts";
 import type {
   CallOutcome,
-  SourceCallOptions, ServiceDoc, ToolSource, ToolSourceEvent } from "./tool_source.ts";
+  ServiceDoc,
+  SourceCallOptions,
+  ToolSource,
+  ToolSourceEvent,
+} from "./tool_source.ts";
 
 /** The part of a discovery record the gateway reads. */
 export interface RegistryRecordLike {
@@ -85,7 +89,10 @@ export class RegistryToolSource implements ToolSource {
   ): Promise<CallOutcome> {
     const record = this.#registry.list().find((r) => r.entry.name === service);
     if (!record?.entry.rpcTarget) {
-      return { ok: false, error: { code: -32601, message: `Service "${service}" is not available` } };
+      return {
+        ok: false,
+        error: { code: -32601, message: `Service "${service}" is not available` },
+      };
     }
     const target = record.entry.rpcTarget;
     if (this.#targets.get(service) !== target) {

@@ -58,7 +58,7 @@ function walk(schema: unknown, path: SlotStep[], depth: number, out: MediaSlot[]
   if (isObject(schema.items)) walk(schema.items, [...path, EVERY_ITEM], depth + 1, out);
   for (const key of ["anyOf", "oneOf", "allOf"]) {
     const list = schema[key];
-    if (Array.isArray(list)) for (const sub of list) walk(sub, path, depth + 1, out);
+    if (Array.isArray(list)) { for (const sub of list) walk(sub, path, depth + 1, out); }
   }
 }
 

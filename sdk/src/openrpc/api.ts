@@ -109,9 +109,7 @@ function callContext(init: CallContextInit): CallContext {
     get signal() {
       return init.signal;
     },
-    progress: notify
-      ? (update) => notify("rpc.progress", { ...update })
-      : () => {},
+    progress: notify ? (update) => notify("rpc.progress", { ...update }) : () => {},
     logToCaller: notify ? (level, data) => notify("rpc.log", { level, data }) : () => {},
   };
 }
