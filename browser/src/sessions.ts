@@ -50,9 +50,11 @@ export class Sessions {
   }
 
   /** The context of `id`, opened (and Chromium started) if needed. */
-  async get(id: string): Promise<BrowserSession> {
+  get(id: string): Promise<BrowserSession> {
     if (!CONTEXT_ID.test(id)) {
-      throw new HeroError("INVALID_PARAMS", `Invalid context id "${id}": use [A-Za-z0-9_-]{1,64}`);
+      return Promise.reject(
+        new HeroError("INVALID_PARAMS", `Invalid context id "${id}": use [A-Za-z0-9_-]{1,64}`),
+      );
     }
     let pending = this.#sessions.get(id);
     if (pending) {
