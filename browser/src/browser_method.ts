@@ -144,11 +144,19 @@ async function explain(
       `The browser crashed during ${method}; it starts again on the next call (with empty contexts)`,
     );
   }
+  const tab = session?.tabs[session.current];
+  if (tab?.crashed) {
+    await session!.closeTab(session!.current);
+    return new HeroError(
+      "PAGE_CRASHED",
+      `The page crashed during ${method} (over the ${sessions.options.pageMemoryMb} MiB page ` +
+        `memory limit, or killed); its tab was closed`,
+    );
+  }
   const timedOut = (err instanceof HeroError && err.code === "TIMEOUT") ||
     (err instanceof Error && err.name === "TimeoutError");
   if (timedOut) {
     // A page that does not answer may never answer (and may burn a core): close its tab.
-    const tab = session?.tabs[session.current];
     if (tab && !(await answers(tab.page))) {
       await session!.closeTab(session!.current);
       return new HeroError(

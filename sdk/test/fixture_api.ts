@@ -30,6 +30,17 @@ export function fixtureApi(state: FixtureState): RpcApi {
         result: { name: "value", schema: {} },
         handler: ({ value }) => value,
       }),
+      defineMethod({
+        name: "cyclic",
+        summary: "Returns a value JSON cannot carry",
+        params: [],
+        result: { name: "value", schema: {} },
+        handler: () => {
+          const value: Record<string, unknown> = {};
+          value.self = value;
+          return value;
+        },
+      }),
       defineMethod<{ a: number; b: number }, number>({
         name: "add",
         summary: "Adds two numbers",

@@ -193,6 +193,18 @@ describe(`RPC contract on ${runtime.name}`, () => {
     assert.equal((await post(allNotes)).status, 204);
   });
 
+  it("answers a result JSON cannot carry with -32603, alone and in a batch", async () => {
+    const err = await client.call("cyclic").catch((e) => e);
+    assert.ok(err instanceof RpcError && err.code === RpcErrorCode.InternalError, String(err));
+    assert.match(err.message, /the result is not JSON/);
+    const [bad, good] = await client.batch([{ method: "cyclic" }, {
+      method: "add",
+      params: [1, 2],
+    }]);
+    assert.equal(bad?.ok, false);
+    assert.deepEqual(good, { ok: true, result: 3 });
+  });
+
   it("returns batch outcomes in order through the client", async () => {
     const out = await client.batch([
       { method: "add", params: [2, 2] },

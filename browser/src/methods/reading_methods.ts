@@ -29,6 +29,17 @@ const LEVELS = ["error", "warning", "info", "debug"];
 const LEVEL_OF: Record<string, number> = { error: 0, assert: 0, warning: 1, info: 2, log: 2 };
 const STATIC = new Set(["image", "font", "stylesheet", "script", "media", "manifest"]);
 
+/** A value as JSON can carry it (what Playwright could not serialize comes back as text). */
+function jsonSafe(value: unknown): unknown {
+  if (value === undefined) return null;
+  try {
+    JSON.stringify(value);
+    return value;
+  } catch {
+    return String(value);
+  }
+}
+
 /** The reading methods. */
 export function readingMethods(deps: MethodDeps) {
   return [
@@ -274,7 +285,7 @@ export function readingMethods(deps: MethodDeps) {
             fn,
           )
           : await tab.page.evaluate(`(${fn})()`);
-        return { result: result === undefined ? null : result };
+        return { result: jsonSafe(result) };
       },
     }, deps),
     browserMethod<Record<string, never>>({

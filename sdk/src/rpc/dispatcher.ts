@@ -51,7 +51,7 @@ export async function dispatchJsonRpc(
   }
   if (!Array.isArray(payload)) {
     const reply = await dispatchOne(api, payload, cancel, notify);
-    return reply ? JSON.stringify(reply) : null;
+    return reply ? serialize(reply) : null;
   }
   if (payload.length === 0) {
     return JSON.stringify(
@@ -69,7 +69,7 @@ export async function dispatchJsonRpc(
   }
   const replies = await Promise.all(payload.map((msg) => dispatchOne(api, msg, cancel)));
   const answered = replies.filter((r): r is RpcResponse => r !== null);
-  return answered.length ? JSON.stringify(answered) : null;
+  return answered.length ? `[${answered.map(serialize).join(",")}]` : null;
 }
 
 async function dispatchOne(
@@ -99,6 +99,22 @@ async function dispatchOne(
     return isNotification ? null : { jsonrpc: "2.0", id: req.id ?? null, result };
   } catch (err) {
     return isNotification ? null : { jsonrpc: "2.0", id: req.id ?? null, error: toWireError(err) };
+  }
+}
+
+/** The reply as JSON; a result JSON cannot carry (a cycle, a BigInt) becomes an internal error. */
+function serialize(reply: RpcResponse): string {
+  try {
+    return JSON.stringify(reply);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return JSON.stringify(
+      failure(
+        reply.id,
+        RpcErrorCode.InternalError,
+        `Internal error: the result is not JSON (${why})`,
+      ),
+    );
   }
 }
 
