@@ -64,11 +64,22 @@ export function createToolServer(opts: ToolServerOptions): Server {
     if (!entry) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: "${name}"`);
     }
-    const signal = opts.signal
-      ? AbortSignal.any([ctx.mcpReq.signal, opts.signal])
-      : ctx.mcpReq.signal;
+    const signal = opts.signal ? eitherSignal(ctx.mcpReq.signal, opts.signal) : ctx.mcpReq.signal;
     const onNotification = relayFor(ctx, { sessionLevel, logger: entry.binding.service });
     return callTool(opts.source, entry, args, { signal, onNotification });
   });
   return server;
+}
+
+/**
+ * A signal that aborts when either does. Not `AbortSignal.any`: its result is held only weakly
+ * by its sources, and one collected mid-call would never abort the service's call.
+ */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  const ctl = new AbortController();
+  const abort = () => ctl.abort();
+  if (a.aborted || b.aborted) abort();
+  a.addEventListener("abort", abort, { once: true });
+  b.addEventListener("abort", abort, { once: true });
+  return ctl.signal;
 }
