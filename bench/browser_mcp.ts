@@ -51,11 +51,16 @@ function freePort(): Promise<number> {
   });
 }
 
-async function connect(url: string): Promise<Client> {
+async function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
   const client = new Client({ name: "bench", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }),
+  );
   return client;
 }
+
+/** The admin token the bench's router accepts (the TCP gate checks it on every request). */
+const TOKEN = "bench-admin-token-0123456789abcdef";
 
 interface Peer {
   name: string;
@@ -103,7 +108,7 @@ try {
     "serve",
     "--bind",
     "127.0.0.1:0",
-  ], { PATH_SOCKET: root });
+  ], { PATH_SOCKET: root, HERO_ADMIN_TOKEN: TOKEN });
   start(process.execPath, [
     "--disable-warning=ExperimentalWarning",
     path.join(repo, "browser/main.ts"),
@@ -117,7 +122,9 @@ try {
   routerRpc.close();
   const hero: Peer = {
     name: "Hero (hero_router /mcp -> browser service)",
-    client: await connect(`http://${health.tcpListeners[0]}/mcp`),
+    client: await connect(`http://${health.tcpListeners[0]}/mcp`, {
+      authorization: `Bearer ${TOKEN}`,
+    }),
     args: { context: "bench" },
   };
   await waitFor(

@@ -108,6 +108,25 @@ describe("browser service through the router's MCP gateway", () => {
   });
   after(() => h?.close());
 
+  it("refuses an MCP client without credentials over TCP", async () => {
+    const res = await fetch(`${h.router}/mcp`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/call",
+        params: { name: "browser_navigate", arguments: { url: `${h.pages}/form` } },
+      }),
+    });
+    assert.equal(res.status, 401);
+    await res.body?.cancel();
+    assert.equal(h.service.sessions.host.state().state, "not_started", "nothing reached Chromium");
+  });
+
   it("lists Playwright MCP's tools with the same annotations, Chromium not started", async () => {
     assert.equal(h.service.sessions.host.state().state, "not_started");
     const { tools } = await client.listTools();

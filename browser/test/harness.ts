@@ -22,6 +22,9 @@ import { TEST_PAGES } from "./test_pages.ts";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 
+/** The admin token the test router accepts over TCP (`Authorization: Bearer`). */
+export const ADMIN_TOKEN = "browser-test-admin-token-0123456789";
+
 /** A running system for browser tests. */
 export interface BrowserHarness {
   root: string;
@@ -32,7 +35,7 @@ export interface BrowserHarness {
   router: string;
   /** hero_proc's rpc.sock. */
   proc: RpcClient;
-  /** A new MCP client connected to the router's /mcp (closed by `close`). */
+  /** A new MCP client connected to the router's /mcp with the admin token (closed by `close`). */
   mcp(): Promise<Client>;
   close(): Promise<void>;
 }
@@ -86,7 +89,11 @@ export async function startHarness(limits: Partial<BrowserOptions> = {}): Promis
       proc,
       mcp: async () => {
         const client = new Client({ name: "browser-test", version: "1.0.0" });
-        await client.connect(new StreamableHTTPClientTransport(new URL(`${router.base}/mcp`)));
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(`${router.base}/mcp`), {
+            requestInit: { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+          }),
+        );
         clients.push(client);
         return client;
       },
@@ -117,7 +124,10 @@ async function startRouter(root: string): Promise<{ base: string; stop(): Promis
     "serve",
     "--bind",
     "127.0.0.1:0",
-  ], { env: { ...process.env, PATH_SOCKET: root }, stdio: "ignore" });
+  ], {
+    env: { ...process.env, PATH_SOCKET: root, HERO_ADMIN_TOKEN: ADMIN_TOKEN },
+    stdio: "ignore",
+  });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once("exit", r));

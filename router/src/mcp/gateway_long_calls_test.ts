@@ -12,7 +12,7 @@ import { Client as V1Client } from "@modelcontextprotocol/sdk/client";
 import { StreamableHTTPClientTransport as V1Transport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { binarySchema, defineApi, defineMethod, HeroServer, RpcError } from "@hero/sdk";
-import { type RouterHarness, startRouter } from "../test_support/router_harness.ts";
+import { ADMIN_AUTH, type RouterHarness, startRouter } from "../test_support/router_harness.ts";
 import { RED_PIXEL_PNG } from "./conformance/fixture_services.ts";
 
 const seen = { calls: 0, cancelled: 0 };
@@ -86,12 +86,18 @@ describe("MCP gateway: long calls, files, argument checks, dead sockets", () => 
     const client = new Client({ name: "long-2026", version: "1.0.0" }, {
       versionNegotiation: { mode: { pin: "2026-07-28" } },
     });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${h.base}/mcp`)));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.base}/mcp`), {
+        requestInit: { headers: ADMIN_AUTH },
+      }),
+    );
     return client;
   };
   const legacy = async () => {
     const client = new V1Client({ name: "long-2025", version: "1.0.0" });
-    await client.connect(new V1Transport(new URL(`${h.base}/mcp`)));
+    await client.connect(
+      new V1Transport(new URL(`${h.base}/mcp`), { requestInit: { headers: ADMIN_AUTH } }),
+    );
     return client;
   };
 

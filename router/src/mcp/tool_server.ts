@@ -12,7 +12,8 @@ import {
 } from "@modelcontextprotocol/server";
 import { callTool } from "./call_tool.ts";
 import { LOG_LEVELS, relayFor } from "./call_relay.ts";
-import type { ToolView } from "./tool_catalog.ts";
+import type { McpCaller } from "./legacy_sessions.ts";
+import type { CatalogEntry, ToolView } from "./tool_catalog.ts";
 import type { ToolSource } from "./tool_source.ts";
 
 /** What a tool server needs. */
@@ -32,6 +33,13 @@ export interface ToolServerOptions {
    * so a client that goes away cancels the service's work).
    */
   signal?: AbortSignal;
+  /** Who is calling: only the tools they may call are listed and callable. */
+  caller: McpCaller;
+}
+
+/** Whether a tool only reads (its method is marked `readOnlyHint`). */
+export function isReadOnlyTool(entry: CatalogEntry): boolean {
+  return entry.tool.annotations?.readOnlyHint === true;
 }
 
 /** Builds one MCP server instance over the catalog. */
@@ -41,9 +49,9 @@ export function createToolServer(opts: ToolServerOptions): Server {
     capabilities: { tools: { listChanged: true }, logging: {} },
     instructions: opts.instructions,
     cacheHints: {
-      // The list is the same for every caller; list_changed tells subscribers when it moves.
-      "tools/list": { ttlMs: opts.listTtlMs, cacheScope: "public" },
-      "server/discover": { ttlMs: opts.listTtlMs, cacheScope: "public" },
+      // The list depends on the caller's access; list_changed tells subscribers when it moves.
+      "tools/list": { ttlMs: opts.listTtlMs, cacheScope: "private" },
+      "server/discover": { ttlMs: opts.listTtlMs, cacheScope: "private" },
     },
   });
   // Services' messages are opt-in: a session that never chose a level gets none (and its
@@ -57,12 +65,27 @@ export function createToolServer(opts: ToolServerOptions): Server {
     sessionLevel = level;
     return {};
   });
-  server.setRequestHandler("tools/list", () => ({ tools: opts.view().tools }));
+  const may = (entry: CatalogEntry) =>
+    opts.caller.mayCall({ service: entry.binding.service, readOnly: isReadOnlyTool(entry) });
+  server.setRequestHandler("tools/list", () => {
+    const view = opts.view();
+    return { tools: view.tools.filter((t) => may(view.get(t.name)!)) };
+  });
   server.setRequestHandler("tools/call", (request, ctx) => {
     const { name, arguments: args } = request.params;
     const entry = opts.view().get(name);
     if (!entry) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: "${name}"`);
+    }
+    if (!may(entry)) {
+      return {
+        content: [{
+          type: "text" as const,
+          text: `Forbidden: the tool "${name}" changes state and needs write access to ` +
+            `"${entry.binding.service}"; this caller may only read`,
+        }],
+        isError: true,
+      };
     }
     const signal = opts.signal ? eitherSignal(ctx.mcpReq.signal, opts.signal) : ctx.mcpReq.signal;
     const onNotification = relayFor(ctx, { sessionLevel, logger: entry.binding.service });

@@ -1,8 +1,11 @@
 /**
  * The official MCP conformance server suite (`@modelcontextprotocol/conformance`, every
- * scenario) against the router's gateway at `/mcp` on its TCP listener, with the fixture tools
- * provided by SDK-built services on the router's socket root. Every scenario must end as
- * recorded in {@link EXPECTED} (the table in router/README.md).
+ * scenario) against the router's gateway at `/mcp`, with the fixture tools provided by
+ * SDK-built services on the router's socket root. The suite's client sends no credentials, so it
+ * reaches the gateway the way the owner does: a loopback TCP port piped byte for byte to the
+ * router's admin.sock (no header is added or changed, so the DNS-rebinding scenario still sees
+ * its own Host and Origin). Every scenario must end as recorded in {@link EXPECTED} (the table
+ * in router/README.md).
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -87,9 +90,11 @@ describe("official MCP conformance server suite through the gateway", () => {
   const services: HeroServer[] = [];
   const results = new Map<string, Check[]>();
   let outDir: string;
+  let pipe: Deno.TcpListener;
 
   before(async () => {
     h = await startRouter();
+    pipe = pipeToUnix(h.app.sockets.admin);
     for (const [name, api] of [["test", conformanceTestApi()], ["json", conformanceJsonApi()]]) {
       const server = new HeroServer({
         name: name as string,
@@ -110,7 +115,7 @@ describe("official MCP conformance server suite through the gateway", () => {
         `${repo}node_modules/@modelcontextprotocol/conformance/dist/index.js`,
         "server",
         "--url",
-        `http://localhost:${h.port}/mcp`,
+        `http://localhost:${pipe.addr.port}/mcp`,
         "--suite",
         "all",
         "-o",
@@ -130,6 +135,7 @@ describe("official MCP conformance server suite through the gateway", () => {
   });
 
   after(async () => {
+    pipe?.close();
     for (const s of services) await s.close();
     await h?.close();
     if (outDir) await Deno.remove(outDir, { recursive: true });
@@ -152,3 +158,17 @@ describe("official MCP conformance server suite through the gateway", () => {
     });
   }
 });
+
+/** A loopback TCP port whose connections are piped, unchanged, to the Unix socket at `path`. */
+function pipeToUnix(path: string): Deno.TcpListener {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  (async () => {
+    for await (const conn of listener) {
+      Deno.connect({ transport: "unix", path }).then((unix) => {
+        conn.readable.pipeTo(unix.writable).catch(() => {});
+        unix.readable.pipeTo(conn.writable).catch(() => {});
+      }, () => conn.close());
+    }
+  })().catch(() => {});
+  return listener;
+}
