@@ -21,6 +21,8 @@ export {
 } from "./src/socket/paths.ts";
 export {
   type CallContext,
+  type CallContextInit,
+  type CallerLogLevel,
   defineMethod,
   type ErrorSpec,
   type ExampleSpec,
@@ -28,8 +30,15 @@ export {
   type MethodAnnotations,
   type MethodSpec,
   type ParamSpec,
+  type ProgressUpdate,
   type ResultSpec,
 } from "./src/openrpc/method.ts";
+export {
+  binarySchema,
+  decodeBase64,
+  encodeBase64,
+  textContentSchema,
+} from "./src/openrpc/content.ts";
 export {
   type ApiInfo,
   type ApiOptions,
@@ -43,6 +52,7 @@ export {
   type DispatchLimits,
 } from "./src/rpc/dispatcher.ts";
 export { jsonDepthExceeds } from "./src/rpc/json_depth.ts";
+export { type JsonRpcScanProblem, scanJsonRpcText } from "./src/rpc/json_rpc_scan.ts";
 export type { RpcId, RpcRequest, RpcResponse } from "./src/rpc/messages.ts";
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./src/server/limits.ts";
 export type {
@@ -55,6 +65,7 @@ export { type BoundSocket, HeroServer, type HeroServerOptions } from "./src/serv
 export {
   createRpcSocketHandler,
   healthReport,
+  isJsonContentType,
   type RpcSocketOptions,
 } from "./src/server/rpc_socket_handler.ts";
 export { createUiSocketHandler } from "./src/server/ui_socket_handler.ts";
