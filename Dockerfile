@@ -23,9 +23,15 @@ COPY scripts/link_runtimes.mjs scripts/
 RUN if [ -n "$EXTRA_CA_CERTS" ]; then export NODE_EXTRA_CA_CERTS="$EXTRA_CA_CERTS"; fi \
   && npm_config_nodedir=/usr npm ci --no-audit --no-fund
 COPY . .
+# Tools only the tests use stay out of the image.
 RUN if [ -n "$EXTRA_CA_CERTS" ]; then export DENO_CERT="$EXTRA_CA_CERTS"; fi \
   && node_modules/.bin/node proc/scripts/build_dist.mjs \
-  && node_modules/deno/deno run --allow-all router/scripts/build_single_file.ts router/dist/hero_router.js
+  && node_modules/deno/deno run --allow-all router/scripts/build_single_file.ts router/dist/hero_router.js \
+  && rm -rf node_modules/nushell node_modules/@nushell node_modules/typescript node_modules/pm2 \
+    node_modules/@pm2 node_modules/axe-core node_modules/dockerfile-utils \
+  && mkdir -p /staging/hero/var/sockets /staging/hero/var/hero_proc /staging/hero/deploy \
+    /staging/hero/cfg/hero_proc/services \
+  && cp docker/services/*.toml /staging/hero/cfg/hero_proc/
 
 # --- runtime: the repository with its runtimes (Node 24 and Deno from node_modules), git for deploys
 FROM ${BASE}
@@ -35,10 +41,8 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/* \
   && useradd --create-home --uid 1000 --shell /bin/bash hero
 COPY --from=build /opt/hero /opt/hero
-COPY docker/services/ /home/hero/hero/cfg/hero_proc/
-RUN mkdir -p /home/hero/hero/var/sockets /home/hero/hero/var/hero_proc /home/hero/hero/deploy \
-    /home/hero/hero/cfg/hero_proc/services \
-  && chown -R hero:hero /home/hero /opt/hero/proc/dist
+COPY --from=build --chown=1000:1000 /opt/hero/proc/dist /opt/hero/proc/dist
+COPY --from=build --chown=1000:1000 /staging/hero /home/hero/hero
 USER hero
 WORKDIR /home/hero
 ENV HOME=/home/hero \

@@ -61,13 +61,7 @@ describe("Deploys page in Chromium", {
     shas.v1 = repo.git("rev-parse", "HEAD");
     port = await freePort();
     const rpc = new RpcClient(path.join(dir, "sockets/hero_proc/rpc.sock"));
-    const web = appService("web", port) as { actions: { server: Record<string, unknown> } };
-    web.actions.server.health = {
-      http: `http://127.0.0.1:${port}/health`,
-      interval_ms: 200,
-      retries: 2,
-    };
-    await rpc.call("service.set", { service: web }).finally(() => rpc.close());
+    await rpc.call("service.set", { service: appService("web", port) }).finally(() => rpc.close());
     context = await chromium.launchPersistentContext(path.join(dir, "chrome"), {
       executablePath: CHROMIUM,
       headless: true,

@@ -109,10 +109,8 @@ async function base(): Promise<void> {
 }
 
 async function build(): Promise<void> {
-  // Unused images older than a day go, so repeated runs do not fill the disk.
-  await run("podman", [...STORAGE, "image", "prune", "-f", "--filter", "until=24h"], {
-    quiet: true,
-  }).catch(() => {});
+  // The previous image goes (replaced below), so repeated runs do not fill the disk.
+  await run("podman", [...STORAGE, "rmi", "-f", IMAGE], { quiet: true }).catch(() => {});
   const ca = fs.existsSync(CA)
     ? [
       "--build-arg",
@@ -129,7 +127,9 @@ async function build(): Promise<void> {
       "chroot",
       "--format",
       "docker",
-      "--layers",
+      // One working container per stage: with vfs every cached layer is a full copy of the
+      // root filesystem, which made the build slower than building it again.
+      "--layers=false",
       "--build-arg",
       `BASE=${BASE}`,
       ...ca,

@@ -92,7 +92,13 @@ export function appService(name: string, port: number): Record<string, unknown> 
         exec: [process.execPath, "server.mjs"],
         env: { PORT: String(port) },
         restart: { policy: "always", delay_ms: 100 },
-        health: { http: `http://127.0.0.1:${port}/health`, interval_ms: 100, retries: 2 },
+        // Failures while the server starts do not count (a loaded machine may take a while).
+        health: {
+          http: `http://127.0.0.1:${port}/health`,
+          interval_ms: 100,
+          retries: 2,
+          start_period_ms: 15_000,
+        },
         stop: { timeout_ms: 3000 },
       },
     },
