@@ -42,16 +42,22 @@ test("build:router makes one JavaScript file that runs on its own", async () => 
       15_000,
     );
     const origin = `http://${health!.tcpListeners[0]}`;
-    const page = await fetch(`${origin}/`);
+    // TCP passes the router's authorization gate: the owner's admin token.
+    const token = (await Deno.readTextFile(`${root}/sockets/admin_token`)).trim();
+    const headers = { authorization: `Bearer ${token}` };
+    assert.equal((await fetch(`${origin}/`).then((r) => (r.body?.cancel(), r))).status, 401);
+    const page = await fetch(`${origin}/`, { headers });
     assert.equal(page.status, 200);
     const html = await page.text();
     const assets = [...html.matchAll(/(?:src|href)="(\/(?:js|css)\/[^"]+)"/g)].map((m) => m[1]);
     assert.ok(assets.length >= 3, `the page loads its theme and scripts: ${assets}`);
     for (const a of [...assets, "/js/dashboard/service.js", "/js/dashboard/json_form.js"]) {
-      const r = await fetch(`${origin}${a}`);
+      const r = await fetch(`${origin}${a}`, { headers });
       assert.equal(r.status, 200, `${a}: ${r.status}`);
       assert.ok((await r.arrayBuffer()).byteLength > 100, `${a} has content`);
     }
+    // SIGTERM is handled once the router logged "ready" (its signal listeners come after start).
+    await until(() => /\bready\b/.test(log), 15_000, "the router's ready line");
   } finally {
     rpc.close();
     child.kill("SIGTERM");

@@ -230,8 +230,17 @@ async function checks(podman: string[], vars: string): Promise<void> {
       health.byHealth.healthy >= 4,
       JSON.stringify(health.byHealth),
     );
-    const page = await fetch(`http://${health.tcpListeners[0]}/`);
-    check("the router answers over TCP", page.status === 200, `GET / → ${page.status}`);
+    const origin = `http://${health.tcpListeners[0]}`;
+    const token = fs.readFileSync(path.join(sockets, "admin_token"), "utf8").trim();
+    const anonymous = await fetch(`${origin}/`);
+    await anonymous.body?.cancel();
+    const page = await fetch(`${origin}/`, { headers: { authorization: `Bearer ${token}` } });
+    await page.body?.cancel();
+    check(
+      "the router answers over TCP, behind its gate",
+      anonymous.status === 401 && page.status === 200,
+      `GET / → ${anonymous.status} without credentials, ${page.status} with the admin token`,
+    );
     const hc = await run("podman", [...podman, "healthcheck", "run", NAME], { quiet: true })
       .then(() => "healthy", (e: Error) => e.message.split("\n").slice(-2).join(" "));
     check("the image's HEALTHCHECK passes", hc === "healthy", hc);
