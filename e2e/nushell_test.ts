@@ -124,6 +124,20 @@ describe("Nushell module (hero_proc nu-init)", () => {
     assert.equal(tools.length, 7);
     const stats = tools.find((t: { name: string }) => t.name === "notes_notes_stats");
     assert.equal(stats.read_only, true);
+    // hero_proc's deploy methods are tools too, annotated: listing reads, starting writes.
+    const deploy = JSON.parse(
+      await nu("hero tools | where name =~ '^hero_proc_deploy_' | to json"),
+    );
+    const ro = Object.fromEntries(
+      deploy.map((t: { name: string; read_only: boolean }) => [t.name, t.read_only]),
+    );
+    assert.deepEqual(ro, {
+      hero_proc_deploy_start: false,
+      hero_proc_deploy_rollback: false,
+      hero_proc_deploy_get: true,
+      hero_proc_deploy_list: true,
+      hero_proc_deploy_prune: false,
+    });
   });
 
   it("completes service and method names from router.services and rpc.discover", async () => {

@@ -9,16 +9,10 @@ import { HeroError } from "@hero/sdk";
 import type { Supervisor } from "../supervisor/supervisor.ts";
 import { DeployLayout } from "./deploy_layout.ts";
 import { DeployHistory, type DeployRecord, FINAL_DEPLOY_STATES } from "./deploy_history.ts";
-import {
-  addWorktree,
-  lockWorktree,
-  removeWorktree,
-  resolveRef,
-  syncMirror,
-  unlockWorktree,
-} from "./git.ts";
+import { addWorktree, removeWorktree, resolveRef, syncMirror } from "./git.ts";
 import { pruneReleases } from "./prune.ts";
-import { checkDeployable, restartIn, waitHealthy } from "./service_restart.ts";
+import { activate } from "./release_switch.ts";
+import { checkDeployable } from "./service_restart.ts";
 
 /** What `deploy` takes. */
 export interface DeployRequest {
@@ -120,7 +114,14 @@ export class Deployer {
       sha: target,
       build: null,
       previous: current,
-    }, (rec, hist) => this.#activate(service, target!, rec, hist, 60_000));
+    }, (rec, hist) =>
+      activate(this.#sup(), this.layout(service), {
+        rec,
+        history: hist,
+        sha: target!,
+        timeoutMs: 60_000,
+        settleMs: this.settleMs,
+      }));
   }
 
   /** Waits until a deploy is over (or the time is up); resolves its record. */
@@ -227,55 +228,13 @@ export class Deployer {
         return;
       }
     }
-    await this.#activate(req.service, sha, rec, h, req.health_timeout_ms ?? 60_000);
-    await pruneReleases(layout, h.all(), req.keep ?? 5).catch(() => {});
-  }
-
-  /** Switches `current` to `sha`, restarts, waits for health; switches back on failure. */
-  async #activate(
-    service: string,
-    sha: string,
-    rec: DeployRecord,
-    h: DeployHistory,
-    timeoutMs: number,
-  ): Promise<void> {
-    const layout = this.layout(service);
-    const sup = this.#sup();
-    const before = layout.currentSha();
-    h.update(rec.id, { state: "switching" });
-    layout.switchTo(sha);
-    await lockWorktree(
-      layout.mirror,
-      layout.release(sha),
-      `live: ${service} ${rec.kind} ${rec.id}`,
-    );
-    await restartIn(sup, service, layout.current);
-    h.update(rec.id, { state: "waiting_health" });
-    const problem = await waitHealthy(sup, service, { timeoutMs, settleMs: this.settleMs });
-    if (!problem) {
-      for (const r of h.all()) {
-        if (r.id !== rec.id && r.state === "live") h.update(r.id, { state: "superseded" });
-      }
-      h.update(rec.id, { state: "live", reason: null });
-      if (before && before !== sha) await unlockWorktree(layout.mirror, layout.release(before));
-      return;
-    }
-    if (!before || before === sha) {
-      h.update(rec.id, {
-        state: "failed",
-        reason: `the release ${problem}; nothing to switch back to`,
-      });
-      return;
-    }
-    layout.switchTo(before);
-    await unlockWorktree(layout.mirror, layout.release(sha));
-    await restartIn(sup, service, layout.current);
-    const back = await waitHealthy(sup, service, { timeoutMs, settleMs: this.settleMs });
-    h.update(rec.id, {
-      state: "rolled_back",
-      reason: `the release ${problem}; switched back to ${before.slice(0, 12)}${
-        back ? `, which is not healthy either: ${back}` : ", healthy again"
-      }`,
+    await activate(this.#sup(), layout, {
+      rec,
+      history: h,
+      sha,
+      timeoutMs: req.health_timeout_ms ?? 60_000,
+      settleMs: this.settleMs,
     });
+    await pruneReleases(layout, h.all(), req.keep ?? 5).catch(() => {});
   }
 }
