@@ -41,6 +41,22 @@ function findCrun(): string {
   return "/usr/bin/crun";
 }
 
+/** Why crun will refuse this machine before trying (saves a container copy), or undefined. */
+export function knownRefusal(): string | undefined {
+  try {
+    const cap = /^CapEff:\s*([0-9a-f]+)$/m.exec(fs.readFileSync("/proc/self/status", "utf8"))?.[1];
+    // Bit 24: CAP_SYS_RESOURCE, needed for podman's default rlimits.
+    if (cap && !(BigInt(`0x${cap}`) & (1n << 24n))) {
+      return "setrlimit `RLIMIT_NOFILE`: Operation not permitted (no CAP_SYS_RESOURCE)";
+    }
+    const v2 = fs.readFileSync("/sys/fs/cgroup/unified/cgroup.controllers", "utf8").trim();
+    if (v2) return "cgroups in hybrid mode not supported";
+  } catch {
+    // No such file: not a hybrid layout.
+  }
+  return undefined;
+}
+
 /** The wrapper runtime when `error` is one of the known refusals, else undefined. */
 export function restrictedRuntime(
   dir: string,

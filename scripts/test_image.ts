@@ -14,7 +14,7 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { RpcClient } from "@hero/sdk";
-import { restrictedRuntime } from "./image_runtime.ts";
+import { knownRefusal, restrictedRuntime } from "./image_runtime.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const CACHE = process.env.HERO_IMAGE_CACHE || "/var/tmp/hero-image";
@@ -174,6 +174,8 @@ async function start(vars: string, services: string): Promise<string[]> {
     IMAGE,
   ];
   try {
+    const known = knownRefusal();
+    if (known) throw new Error(known);
     await run("podman", [...STORAGE, ...args([])], { quiet: true });
     return STORAGE;
   } catch (err) {
