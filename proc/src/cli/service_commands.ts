@@ -23,11 +23,23 @@ export async function listCommand(paths: ProcPaths, json: boolean): Promise<void
   const list = await callDaemon<ServiceStatus[]>(paths, "service.list");
   const info = await callDaemon<{ config_errors?: BrokenFile[] }>(paths, "system.info");
   const broken = info.config_errors ?? [];
-  if (json) return print(true, list, "");
-  if (list.length) {
-    console.log(table(
-      ["name", "state", "pid", "uptime", "restarts", "health", "cpu", "memory"],
-      list.map((s) => [
+  const missing = broken.filter((b) => !list.some((s) => s.name === b.name));
+  if (json) {
+    const rows = missing.map((b) => ({
+      name: b.name,
+      state: "broken",
+      file: b.file,
+      error: b.error,
+    }));
+    return print(true, [...list, ...rows], "");
+  }
+  if (!list.length && !broken.length) {
+    return console.log("No services. Add one with: hero_proc add NAME -- CMD");
+  }
+  console.log(table(
+    ["name", "state", "pid", "uptime", "restarts", "health", "cpu", "memory"],
+    [
+      ...list.map((s) => [
         color.cyan(s.name),
         stateColor(s.state),
         s.pid ? String(s.pid) : "-",
@@ -37,13 +49,13 @@ export async function listCommand(paths: ProcPaths, json: boolean): Promise<void
         s.pid ? `${s.cpu_percent}%` : "-",
         bytes(s.memory_bytes),
       ]),
-    ));
-  } else if (!broken.length) {
-    console.log("No services. Add one with: hero_proc add NAME -- CMD");
-  }
-  for (const b of broken) {
-    console.log(`${color.cyan(b.name)}  ${color.red("broken")}  ${b.error}`);
-  }
+      ...missing.map((
+        b,
+      ) => [color.cyan(b.name), color.red("broken"), "-", "-", "-", "-", "-", "-"]),
+    ],
+  ));
+  if (broken.length) console.log(`\nnot loaded (fix the file, then: hero_proc reload):`);
+  for (const b of broken) console.log(`  ${b.error}`);
 }
 
 /** `hero_proc status NAME`: each action, its processes and the last lines (older jobs marked). */
