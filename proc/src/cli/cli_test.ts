@@ -175,7 +175,7 @@ test("CLI: PM2-style start/stop/restart/status/logs NAME against a real daemon",
     r = cli(env, ["start", "crash", "--", "sh", "-c", "echo cannot open db.sqlite >&2; exit 3"]);
     assert.equal(r.code, 1);
     assert.ok(Date.now() - t0 < 15_000, "fails fast");
-    assert.match(r.err, /Cannot start "crash": main exited during start/);
+    assert.match(r.err, /Cannot start "crash": main exited during start \(exited with code 3\)/);
     assert.match(r.err, /crash\.main\.stderr: cannot open db\.sqlite/);
     assert.match(r.err, /More: hero_proc logs crash/);
     r = cli(env, ["delete", "crash", "web"]);

@@ -18,6 +18,8 @@ export interface StartWaitOptions {
   timeoutMs?: number;
   /** Advice for a failure whose lines match, e.g. how to pick another port. */
   advice?: (lines: string[]) => string | undefined;
+  /** Point to `hero_proc logs NAME` for more (default true; false when the daemon goes away). */
+  moreHint?: boolean;
 }
 
 /** A process without a health check counts as started once it stayed up this long. */
@@ -68,7 +70,8 @@ export async function startAndWait(
 
 function describeCrash(state: string, why: string): string {
   if (state === "failed" || state === "timed_out") return `failed: ${why}`;
-  return `exited during start and is being restarted (${why})`;
+  const exit = /after it (.*?)(?:;|$)/.exec(why)?.[1];
+  return `exited during start (${exit ?? why})`;
 }
 
 async function isReady(call: DaemonCall, name: string, s: ServiceStatus): Promise<boolean> {
@@ -100,7 +103,7 @@ async function explain(
       `Cannot start "${name}": ${what}`,
       ...(lines.length ? ["Last lines:", ...lines] : []),
       ...(advice ? [advice] : []),
-      `More: hero_proc logs ${name}`,
+      ...(o.moreHint === false ? [] : [`More: hero_proc logs ${name}`]),
     ].join("\n"),
     EXIT.failed,
   );
