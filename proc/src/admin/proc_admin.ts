@@ -17,7 +17,7 @@ import {
   upgradeProblem,
 } from "../../../ui/session/admin_session.ts";
 import { type AdminPage, renderAdminPage } from "./admin_pages.ts";
-import type { LogFilter, LogReader } from "./log_reader.ts";
+import type { LogFilter, LogLine, LogReader } from "./log_reader.ts";
 import { sseResponse } from "./sse.ts";
 import { type TerminalOptions, TerminalServer } from "./terminal.ts";
 
@@ -156,7 +156,9 @@ async function api(
     if (parts[0] === "jobs" && parts.length === 2) {
       return json(await o.call("job.get", { id: Number(parts[1]) }));
     }
-    if (parts[0] === "logs" && parts.length === 1) return json(await o.logs.query(filterOf(q)));
+    if (parts[0] === "logs" && parts.length === 1) {
+      return json(await markPrevious(o, await o.logs.query(filterOf(q))));
+    }
     if (parts[0] === "logs" && parts[1] === "tree" && parts.length === 2) {
       return json(await o.logs.tree());
     }
@@ -175,7 +177,7 @@ async function api(
       const filter = filterOf(q);
       let last = 0;
       const batch = async (f: LogFilter) => {
-        const lines = await o.logs.query(f);
+        const lines = await markPrevious(o, await o.logs.query(f));
         if (lines.length) last = lines[lines.length - 1].id;
         return lines.length ? [{ event: "lines", data: lines }] : [];
       };
@@ -201,6 +203,25 @@ async function api(
     const e = err as { message?: string; code?: unknown };
     return json({ error: e.message ?? String(err), code: e.code }, 400);
   }
+}
+
+/**
+ * Marks the lines of a service that come from an earlier job than its actions' current ones (an
+ * instance that crashed, was restarted, or a service removed and added again under that name).
+ */
+async function markPrevious(o: ProcAdminOptions, lines: LogLine[]): Promise<LogLine[]> {
+  if (!lines.some((l) => l.job_id !== null)) return lines;
+  const services = await o.call("service.list") as {
+    name: string;
+    actions: { job_id: number | null }[];
+  }[];
+  const current = new Map(
+    services.map((s) => [s.name, new Set(s.actions.map((a) => a.job_id).filter((id) => id))]),
+  );
+  return lines.map((l) => {
+    const jobs = current.get(l.source.split(".")[0]);
+    return jobs && l.job_id !== null && !jobs.has(l.job_id) ? { ...l, previous: true } : l;
+  });
 }
 
 function filterOf(q: URLSearchParams): LogFilter {

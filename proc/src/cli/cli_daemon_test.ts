@@ -99,3 +99,60 @@ test("CLI: stop without a name asks on a terminal; yes stops the daemon, no keep
     cleanup();
   }
 });
+
+test("CLI: captured lines keep their own level; status marks lines of a previous instance", async () => {
+  const { dir, cleanup } = tempDir();
+  const env = daemonEnv(dir);
+  try {
+    assert.equal(cli(env, "start").code, 0);
+    const script = [
+      "echo 'WARN cache is cold'",
+      "echo 'progress 50%' >&2",
+      "echo 'TypeError: x is not a function' >&2",
+      "echo '    at main (/app/server.js:3:9)' >&2",
+      "echo '<6>ready' >&2",
+      "echo first-instance",
+      "sleep 300",
+    ].join("; ");
+    let r = cli(env, "start", "levels", "--", "sh", "-c", script);
+    assert.equal(r.code, 0, r.err);
+    await waitFor(
+      "lines captured",
+      () => cli(env, "logs", "levels").out.includes("first-instance"),
+    );
+    const lines = cli(env, "logs", "levels", "--json").out.trim().split("\n").map((l) =>
+      JSON.parse(l) as { message: string; level: string; job_id: number }
+    );
+    const levelOf = (m: string) => lines.find((l) => l.message.includes(m))?.level;
+    assert.equal(levelOf("cache is cold"), "warn");
+    assert.equal(levelOf("progress 50%"), "warn", "stderr without a level is warn");
+    assert.equal(levelOf("TypeError"), "error");
+    assert.equal(levelOf("at main"), "error", "a stack frame keeps its error's level");
+    assert.equal(levelOf("<6>ready"), "info");
+    assert.equal(levelOf("first-instance"), "info");
+    const firstJob = lines[0].job_id;
+
+    // Removed and added again: the old instance's lines are marked, the new ones are not.
+    assert.equal(cli(env, "remove", "levels").code, 0);
+    r = cli(env, "start", "levels", "--", "sh", "-c", "echo second-instance; sleep 300");
+    assert.equal(r.code, 0, r.err);
+    await waitFor("new line", () => cli(env, "logs", "levels").out.includes("second-instance"));
+    r = cli(env, "status", "levels");
+    assert.match(r.out, /last lines \(job \d+ is the current instance\):/);
+    assert.match(
+      r.out,
+      new RegExp(
+        `\\[previous instance, job ${firstJob}\\] .*levels\\.main\\.stdout first-instance`,
+      ),
+    );
+    assert.match(r.out, /^\S+ \S+ INFO {2}levels\.main\.stdout second-instance$/m);
+    const json = JSON.parse(cli(env, "status", "levels", "--json").out) as {
+      last_lines: { message: string; previous: boolean }[];
+    };
+    assert.equal(json.last_lines.find((l) => l.message === "first-instance")?.previous, true);
+    assert.equal(json.last_lines.find((l) => l.message === "second-instance")?.previous, false);
+  } finally {
+    cli(env, "shutdown");
+    cleanup();
+  }
+});
