@@ -11,12 +11,17 @@ const level = document.querySelector("#tail-level");
 const search = document.querySelector("#tail-search");
 const state = document.querySelector("#tail-state");
 const collapsed = new Set();
-// The hash holds the view; a bare `#prefix` (older links) is the selected source.
-const hash = location.hash.slice(1);
-const fromHash = hash.includes("=") ? new URLSearchParams(hash) : new URLSearchParams();
-let selected = hash.includes("=") ? fromHash.get("source") ?? "" : decodeURIComponent(hash);
-if (fromHash.get("level")) level.value = fromHash.get("level");
-if (fromHash.get("q")) search.value = fromHash.get("q");
+let selected = "";
+
+/** Reads the view from the hash; a bare `#prefix` (older links) is the selected source. */
+function readView() {
+  const hash = location.hash.slice(1);
+  const view = hash.includes("=") ? new URLSearchParams(hash) : new URLSearchParams();
+  selected = hash.includes("=") ? view.get("source") ?? "" : decodeURIComponent(hash);
+  level.value = view.get("level") ?? "";
+  search.value = view.get("q") ?? "";
+}
+readView();
 
 /** Writes the view into the hash, against this page's path (the page has a <base href>). */
 function saveView() {
@@ -174,6 +179,15 @@ document.querySelector("#tail-pause").addEventListener("click", (e) => {
   state.innerHTML = paused
     ? `<span class="pill warn">paused</span>`
     : `<span class="pill ok live">live</span>`;
+});
+
+// A link to another view of this page changes only the hash: follow it without a reload.
+addEventListener("hashchange", () => {
+  readView();
+  for (const n of treeBox.querySelectorAll(".node")) {
+    n.classList.toggle("selected", n.dataset.prefix === selected);
+  }
+  follow();
 });
 
 renderTree(await api("api/logs/tree"));
