@@ -30,6 +30,7 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
       HERO_PROC_CONFIG_DIR: path.join(dir, "cfg"),
       HERO_BIND: "127.0.0.1:0",
       HERO_ADMIN_TOKEN: "",
+      NOTES_DB: path.join(dir, "notes.db"),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -103,6 +104,7 @@ test("npm start with the router's port in use fails fast, naming the port and HE
       HERO_PROC_CONFIG_DIR: path.join(dir, "cfg"),
       HERO_BIND: `127.0.0.1:${port}`,
       HERO_ADMIN_TOKEN: "",
+      NOTES_DB: path.join(dir, "notes.db"),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -136,6 +136,14 @@ test("CLI: PM2-style start/stop/restart/status/logs NAME against a real daemon",
       ["web", "running"],
     ]);
 
+    r = cli(env, ["signal", "sleeper", "HUP"]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Sent HUP to 1 process group\(s\) of "sleeper"/);
+    r = cli(env, ["signal", "sleeper", "BOGUS"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /Unknown signal "BOGUS"/);
+    r = cli(env, ["cat", "web"]);
+    assert.deepEqual(JSON.parse(r.out).spec.actions[0].cwd, app);
     r = cli(env, ["describe", "greeter"]);
     assert.match(r.out, /greeter\s+succeeded/);
     assert.match(r.out, /INFO {2}greeter\.main\.stdout hello world/);

@@ -282,6 +282,38 @@ export const COMMANDS: CommandSpec[] = [
   add,
   remove,
   {
+    name: "signal",
+    summary: "send a signal to a service's processes (systemctl kill -s, e.g. HUP to reload)",
+    args: [{ name: "NAME", complete: "service" }, {
+      name: "SIGNAL",
+      complete: ["HUP", "TERM", "INT", "USR1", "USR2", "KILL"],
+    }],
+    options: [{ name: "action", value: "ACTION", help: "only this action" }],
+    run: async (c) => {
+      const [name, signal] = c.args;
+      if (!name || !signal) {
+        throw new CliError("Give a service and a signal: hero_proc signal NAME HUP", 2);
+      }
+      const r = await callDaemon<{ signalled: number }>(c.paths, "service.kill", {
+        name,
+        signal,
+        ...(c.opts.action ? { action: c.opts.action } : {}),
+      });
+      print(c.json, r, `Sent ${signal} to ${r.signalled} process group(s) of "${name}"`);
+      return 0;
+    },
+  },
+  {
+    name: "cat",
+    summary: "print a service's definition (JSON)",
+    args: [{ name: "NAME", complete: "service" }],
+    run: async (c) => {
+      if (!c.args[0]) throw new CliError("Give a service name: hero_proc cat NAME", 2);
+      print(true, await callDaemon(c.paths, "service.get", { name: c.args[0] }), "");
+      return 0;
+    },
+  },
+  {
     name: "service",
     summary: "the same verbs grouped: service add|start|stop|restart|remove|status",
     subcommands: [
