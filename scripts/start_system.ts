@@ -8,7 +8,7 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { RpcClient } from "@hero/sdk";
-import { loadAdminToken } from "../ui/session/admin_session.ts";
+import { loadAdminToken, loadReadToken } from "../ui/session/admin_session.ts";
 import { portInUseAdvice, startAndWait } from "../proc/src/cli/start_wait.ts";
 import { resolvePaths } from "../proc/src/daemon/paths.ts";
 import { type Daemon, serveDaemon } from "../proc/src/daemon/serve.ts";
@@ -34,7 +34,10 @@ export interface RunningSystem {
   socketRoot: string;
   /** `http://host:port` of the router. */
   origin: string;
+  /** The admin token (everything). */
   token: string;
+  /** The read-only token (dashboard, lists, read-only methods). */
+  readToken: string;
   /** Stops everything (services first, then hero_proc). */
   close(): Promise<void>;
 }
@@ -116,6 +119,7 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
   });
   process.env.PATH_SOCKET = paths.socketRoot;
   const token = await loadAdminToken(paths.socketRoot, (k) => process.env[k]);
+  const readToken = await loadReadToken(paths.socketRoot, (k) => process.env[k]);
   const daemon = await serveDaemon(paths);
   const rpc = new RpcClient(paths.rpcSocket, { timeoutMs: 60_000 });
   try {
@@ -136,7 +140,14 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
       router.close()
     );
     const origin = `http://${health.tcpListeners[0] ?? bind}`;
-    return { daemon, socketRoot: paths.socketRoot, origin, token, close: () => daemon.close() };
+    return {
+      daemon,
+      socketRoot: paths.socketRoot,
+      origin,
+      token,
+      readToken,
+      close: () => daemon.close(),
+    };
   } catch (err) {
     await daemon.close();
     throw err;
@@ -159,6 +170,7 @@ async function main(): Promise<void> {
   Hero is running.
 
   Dashboard        ${system.origin}/?token=${system.token}
+  Read-only link   ${system.origin}/?token=${system.readToken}
   hero_proc admin  ${system.origin}/hero_proc/admin/
   MCP endpoint     ${system.origin}/mcp
   Sockets          ${system.socketRoot}

@@ -13,6 +13,7 @@ import { ServiceRegistry } from "../discovery/service_registry.ts";
 import { silentLogger } from "../log/logger.ts";
 import { createMcpGateway, type McpGateway } from "./gateway.ts";
 import { RegistryToolSource } from "./registry_tool_source.ts";
+import { OWNER_CALLER } from "./test_fixtures.ts";
 
 describe("MCP gateway in front of services written without the SDK", () => {
   const root = Deno.makeTempDirSync({ prefix: "hero_mcp_foreign_" });
@@ -38,7 +39,7 @@ describe("MCP gateway in front of services written without the SDK", () => {
     const ready = Promise.withResolvers<number>();
     http = Deno.serve(
       { hostname: "127.0.0.1", port: 0, onListen: ({ port }) => ready.resolve(port) },
-      (req) => gateway.handler(req),
+      (req) => gateway.handler(req, OWNER_CALLER),
     );
     const url = new URL(`http://127.0.0.1:${await ready.promise}/mcp`);
     client = new Client({ name: "foreign-test", version: "1.0.0" }, {
