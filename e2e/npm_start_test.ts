@@ -16,25 +16,30 @@ import { RpcClient } from "../sdk/mod.ts";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 
-test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops everything", async () => {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-npm-start-"));
-  const sockets = path.join(dir, "sockets");
-  const npm = spawn("npm", ["start", "--silent"], {
+/** Runs `npm start` in its own process group (like a shell's foreground job), all state in `dir`. */
+function npmStart(dir: string, bind: string) {
+  return spawn("npm", ["start", "--silent"], {
     cwd: repo,
-    detached: true, // its own process group, like a shell's foreground job
+    detached: true,
     env: {
       ...process.env,
       PATH: `${path.join(repo, "node_modules/.bin")}:${process.env.PATH}`,
-      PATH_SOCKET: sockets,
+      PATH_SOCKET: path.join(dir, "sockets"),
       HERO_PROC_STATE_DIR: path.join(dir, "state"),
       HERO_PROC_CONFIG_DIR: path.join(dir, "cfg"),
-      HERO_BIND: "127.0.0.1:0",
+      HERO_BIND: bind,
       HERO_ADMIN_TOKEN: "",
-      NOTES_DB: path.join(dir, "notes.db"),
       HERO_READ_TOKEN: "",
+      NOTES_DB: path.join(dir, "notes.db"),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+}
+
+test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops everything", async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-npm-start-"));
+  const sockets = path.join(dir, "sockets");
+  const npm = npmStart(dir, "127.0.0.1:0");
   let out = "";
   npm.stdout.on("data", (d) => (out += d));
   npm.stderr.on("data", (d) => (out += d));
@@ -101,22 +106,7 @@ test("npm start with the router's port in use fails fast, naming the port and HE
   await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));
   const port = (busy.address() as net.AddressInfo).port;
   const t0 = Date.now();
-  const npm = spawn("npm", ["start", "--silent"], {
-    cwd: repo,
-    detached: true,
-    env: {
-      ...process.env,
-      PATH: `${path.join(repo, "node_modules/.bin")}:${process.env.PATH}`,
-      PATH_SOCKET: path.join(dir, "sockets"),
-      HERO_PROC_STATE_DIR: path.join(dir, "state"),
-      HERO_PROC_CONFIG_DIR: path.join(dir, "cfg"),
-      HERO_BIND: `127.0.0.1:${port}`,
-      HERO_ADMIN_TOKEN: "",
-      NOTES_DB: path.join(dir, "notes.db"),
-      HERO_READ_TOKEN: "",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const npm = npmStart(dir, `127.0.0.1:${port}`);
   let out = "";
   npm.stdout.on("data", (d) => (out += d));
   npm.stderr.on("data", (d) => (out += d));

@@ -5,18 +5,17 @@
  * every page passes axe-core's WCAG 2 A/AA rules.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { RpcClient } from "../sdk/mod.ts";
+import { chromiumMissing, launchChromium } from "./chromium.ts";
 import { type RunningSystem, startSystem } from "../scripts/start_system.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const shots = path.join(repo, "e2e/screenshots");
 const AXE = createRequire(import.meta.url)("axe-core").source as string;
@@ -39,7 +38,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 describe("hero_proc admin in Chromium", {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`,
+  skip: chromiumMissing,
 }, () => {
   let dir: string;
   let system: RunningSystem;
@@ -60,19 +59,7 @@ describe("hero_proc admin in Chromium", {
     });
     admin = `${system.origin}/hero_proc/admin`;
     rpc = new RpcClient(path.join(dir, "sockets/hero_proc/rpc.sock"), { timeoutMs: 60_000 });
-    context = await chromium.launchPersistentContext(path.join(dir, "chrome"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      viewport: { width: 1280, height: 800 },
-    });
+    context = await launchChromium(path.join(dir, "chrome"), { width: 1280, height: 800 });
     page = context.pages()[0] ?? await context.newPage();
     page.on("pageerror", (e) => console.error("page error:", e.message));
     page.on("console", (m) => m.type() === "error" && console.error("console:", m.text()));

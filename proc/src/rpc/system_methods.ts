@@ -15,6 +15,12 @@ export interface SystemHooks {
 
 /** The system methods. */
 // deno-lint-ignore no-explicit-any
+/** A TOML file left out of a load, and why (see model/toml_loader.ts). */
+const FILE_ERROR = {
+  type: "object",
+  properties: { file: { type: "string" }, name: { type: "string" }, error: { type: "string" } },
+};
+
 export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
   return [
     defineMethod<Record<string, never>, unknown>({
@@ -39,14 +45,7 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
             config_errors: {
               type: "array",
               description: "The TOML files left out at the last load (start or reload), and why",
-              items: {
-                type: "object",
-                properties: {
-                  file: { type: "string" },
-                  name: { type: "string" },
-                  error: { type: "string" },
-                },
-              },
+              items: FILE_ERROR,
             },
             recovery: {
               type: "object",
@@ -107,14 +106,7 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
             removed: { type: "array", items: { type: "string" } },
             errors: {
               type: "array",
-              items: {
-                type: "object",
-                properties: {
-                  file: { type: "string" },
-                  name: { type: "string" },
-                  error: { type: "string" },
-                },
-              },
+              items: FILE_ERROR,
             },
           },
         },
