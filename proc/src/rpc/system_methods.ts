@@ -13,14 +13,14 @@ export interface SystemHooks {
   shutdown: () => void;
 }
 
-/** The system methods. */
-// deno-lint-ignore no-explicit-any
 /** A TOML file left out of a load, and why (see model/toml_loader.ts). */
 const FILE_ERROR = {
   type: "object",
   properties: { file: { type: "string" }, name: { type: "string" }, error: { type: "string" } },
 };
 
+/** The system methods. */
+// deno-lint-ignore no-explicit-any
 export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
   return [
     defineMethod<Record<string, never>, unknown>({
