@@ -241,7 +241,8 @@ test("CLI: logs pages through any -n (past the daemon's page size)", async () =>
       "in order, none lost or repeated",
     );
   } finally {
-    await d.client.call("system.shutdown");
+    // A daemon that cannot be asked to stop is stopped anyway, so the test never hangs.
+    await d.client.call("system.shutdown").catch(() => process.kill(d.pid, "SIGTERM"));
     await d.exited;
     d.client.close();
     cleanup();
@@ -274,7 +275,8 @@ test("CLI: logs -f follows new lines until interrupted", async () => {
     const code = await new Promise((r) => child.once("exit", (c, s) => r(c ?? s)));
     assert.equal(code, 0);
   } finally {
-    await d.client.call("system.shutdown");
+    // A daemon that cannot be asked to stop is stopped anyway, so the test never hangs.
+    await d.client.call("system.shutdown").catch(() => process.kill(d.pid, "SIGTERM"));
     await d.exited;
     d.client.close();
     cleanup();

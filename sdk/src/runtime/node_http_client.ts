@@ -12,6 +12,9 @@ import type { HttpTransport, SimpleRequest, StreamingResponse, TransportTarget }
 // An ESM `import` of node:http loads undici on Node (about 8 MB); the builtin module does not.
 const http: typeof Http = process.getBuiltinModule("node:http");
 
+/** Errors of a reused keep-alive connection that the server had already closed. */
+const STALE = new Set(["ECONNRESET", "EPIPE"]);
+
 /** An HTTP/1.1 client (keep-alive pool) to a Unix socket or a TCP base URL. */
 export function nodeHttpTransport(target: TransportTarget): HttpTransport {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -20,35 +23,45 @@ export function nodeHttpTransport(target: TransportTarget): HttpTransport {
   return {
     send: (r: SimpleRequest) =>
       new Promise((resolve, reject) => {
-        const headers: Record<string, string> = { ...r.headers };
-        if (r.body !== undefined) headers["content-length"] = String(Buffer.byteLength(r.body));
-        const req = http.request({
-          agent,
-          method: r.method,
-          path: prefix + r.path,
-          headers,
-          ...(base ? { host: base.hostname, port: base.port || 80 } : {
-            socketPath: (target as { socketPath: string }).socketPath,
-          }),
-        }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("error", reject);
-          res.on("end", () => {
-            const h = new Headers();
-            for (const [k, v] of Object.entries(res.headers)) {
-              if (typeof v === "string") h.set(k, v);
-            }
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: h,
-              body: Buffer.concat(chunks).toString(),
+        const attempt = (retried: boolean) => {
+          const headers: Record<string, string> = { ...r.headers };
+          if (r.body !== undefined) headers["content-length"] = String(Buffer.byteLength(r.body));
+          const req = http.request({
+            agent,
+            method: r.method,
+            path: prefix + r.path,
+            headers,
+            ...(base ? { host: base.hostname, port: base.port || 80 } : {
+              socketPath: (target as { socketPath: string }).socketPath,
+            }),
+          }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("error", reject);
+            res.on("end", () => {
+              const h = new Headers();
+              for (const [k, v] of Object.entries(res.headers)) {
+                if (typeof v === "string") h.set(k, v);
+              }
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: h,
+                body: Buffer.concat(chunks).toString(),
+              });
             });
           });
-        });
-        req.on("error", reject);
-        abortWith(req, r.signal, reject);
-        req.end(r.body);
+          req.on("error", (err: NodeJS.ErrnoException) => {
+            // A pooled connection the server closed while idle fails before the request reached
+            // it (the keep-alive race): sending once more on a new connection is safe.
+            if (!retried && req.reusedSocket && STALE.has(err.code ?? "") && !r.signal?.aborted) {
+              return attempt(true);
+            }
+            reject(err);
+          });
+          abortWith(req, r.signal, reject);
+          req.end(r.body);
+        };
+        attempt(false);
       }),
     close: () => agent.destroy(),
   };
