@@ -96,6 +96,27 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
       },
     },
     {
+      name: "browser",
+      description: "Browser automation (Chromium, started on the first call)",
+      actions: {
+        server: {
+          exec: [
+            process.execPath,
+            "--disable-warning=ExperimentalWarning",
+            path.join(REPO, "browser/main.ts"),
+            "run",
+          ],
+          env,
+          health: {
+            socket: `${o.socketRoot}/browser/rpc.sock`,
+            interval_ms: 2000,
+            start_period_ms: 10000,
+          },
+          restart: { policy: "on-failure", delay_ms: 500 },
+        },
+      },
+    },
+    {
       name: "heartbeat",
       description: "Example: writes a log line every 2 s (watch it in the live tail)",
       actions: {
@@ -132,7 +153,7 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
     // Each service must come up; the first one that crashes ends the wait with its own words.
     const call = <R>(m: string, p?: Record<string, unknown>) => rpc.call<R>(m, p);
     const advice = portInUseAdvice("HERO_BIND", `HERO_BIND=127.0.0.1:${nextPort(bind)} npm start`);
-    for (const name of ["hero_router", "notes", "heartbeat"]) {
+    for (const name of ["hero_router", "notes", "browser", "heartbeat"]) {
       await startAndWait(call, name, { timeoutMs: 45_000, advice, moreHint: false });
     }
     const router = new RpcClient(`${paths.socketRoot}/hero_router/rpc.sock`);

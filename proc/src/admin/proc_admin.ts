@@ -17,7 +17,9 @@ import {
   upgradeProblem,
 } from "../../../ui/session/admin_session.ts";
 import { type AdminPage, renderAdminPage } from "./admin_pages.ts";
-import type { LogFilter, LogLine, LogReader } from "./log_reader.ts";
+import type { LogFilter, LogFollow, LogLine, LogReader } from "./log_reader.ts";
+import { eventStream } from "../../../ui/sse/event_stream.ts";
+import { PreviousMarker } from "./previous_marker.ts";
 import { sseResponse } from "./sse.ts";
 import { type TerminalOptions, TerminalServer } from "./terminal.ts";
 
@@ -26,6 +28,8 @@ export interface ProcAdminOptions {
   /** Calls one of hero_proc's API methods (in-process). */
   call(method: string, params?: Record<string, unknown>): Promise<unknown>;
   logs: LogReader;
+  /** New lines as they are committed (the live tail); without it the tail polls `logs`. */
+  follow?: LogFollow;
   /** The admin session token. */
   token: string;
   terminal?: TerminalOptions;
@@ -157,7 +161,9 @@ async function api(
       return json(await o.call("job.get", { id: Number(parts[1]) }));
     }
     if (parts[0] === "logs" && parts.length === 1) {
-      return json(await markPrevious(o, await o.logs.query(filterOf(q))));
+      const marker = new PreviousMarker(o.call);
+      await marker.refresh();
+      return json(marker.mark(await o.logs.query(filterOf(q))));
     }
     if (parts[0] === "logs" && parts[1] === "tree" && parts.length === 2) {
       return json(await o.logs.tree());
@@ -173,11 +179,16 @@ async function api(
       };
       return sseResponse(streamSignal, tree, tree, 400);
     }
+    if (parts[0] === "logs" && parts[1] === "stream" && parts.length === 2 && o.follow) {
+      return liveTail(o.logs, o.follow, filterOf(q), streamSignal, new PreviousMarker(o.call));
+    }
     if (parts[0] === "logs" && parts[1] === "stream" && parts.length === 2) {
       const filter = filterOf(q);
       let last = 0;
+      const marker = new PreviousMarker(o.call);
       const batch = async (f: LogFilter) => {
-        const lines = await markPrevious(o, await o.logs.query(f));
+        await marker.refresh();
+        const lines = marker.mark(await o.logs.query(f));
         if (lines.length) last = lines[lines.length - 1].id;
         return lines.length ? [{ event: "lines", data: lines }] : [];
       };
@@ -206,22 +217,45 @@ async function api(
 }
 
 /**
- * Marks the lines of a service that come from an earlier job than its actions' current ones (an
- * instance that crashed, was restarted, or a service removed and added again under that name).
+ * The live tail: the newest lines of the filter, `ready` with the last id, then every new
+ * matching line as the store commits it. Lines committed while the first page is read are held
+ * and sent after it (never twice, never lost).
  */
-async function markPrevious(o: ProcAdminOptions, lines: LogLine[]): Promise<LogLine[]> {
-  if (!lines.some((l) => l.job_id !== null)) return lines;
-  const services = await o.call("service.list") as {
-    name: string;
-    actions: { job_id: number | null }[];
-  }[];
-  const current = new Map(
-    services.map((s) => [s.name, new Set(s.actions.map((a) => a.job_id).filter((id) => id))]),
-  );
-  return lines.map((l) => {
-    const jobs = current.get(l.source.split(".")[0]);
-    return jobs && l.job_id !== null && !jobs.has(l.job_id) ? { ...l, previous: true } : l;
-  });
+function liveTail(
+  logs: LogReader,
+  follow: LogFollow,
+  filter: LogFilter,
+  signal: AbortSignal,
+  marker: PreviousMarker,
+): Response {
+  return eventStream(async (sink) => {
+    let last = -1;
+    const held: LogLine[] = [];
+    const unfollow = follow(filter, (lines) => {
+      if (last < 0) held.push(...lines);
+      else {
+        const fresh = marker.mark(lines.filter((l) => l.id > last));
+        if (fresh.length) sink.send({ event: "lines", data: fresh });
+        void marker.refresh().catch(() => {});
+      }
+    });
+    try {
+      await marker.refresh();
+      const first = marker.mark(
+        await logs.query({ ...filter, afterId: undefined, limit: filter.limit ?? 300 }),
+      );
+      if (first.length) sink.send({ event: "lines", data: first });
+      last = first.at(-1)?.id ?? (await logs.query({ limit: 1 }))[0]?.id ?? 0;
+      sink.send({ event: "ready", data: { last } });
+      const late = marker.mark(held.filter((l) => l.id > last));
+      if (late.length) sink.send({ event: "lines", data: late });
+      if (late.length) last = late.at(-1)!.id;
+    } catch (err) {
+      unfollow();
+      throw err;
+    }
+    return unfollow;
+  }, { signal });
 }
 
 function filterOf(q: URLSearchParams): LogFilter {

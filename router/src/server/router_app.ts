@@ -102,7 +102,10 @@ export class RouterApp {
       refresh: (name) => void this.#discovery.refreshService(name).catch(() => {}),
     });
     // One pool of service clients for MCP tool calls and the dashboard's "try it".
-    this.#source = new RegistryToolSource(this.#registry);
+    // A call that cannot reach a service's socket makes discovery look at it again at once.
+    this.#source = new RegistryToolSource(this.#registry, {
+      reprobe: (name) => this.#discovery.refreshService(name),
+    });
     this.#mcp = createMcpGateway({
       source: this.#source,
       info: { name: "hero_router", version: ROUTER_VERSION },
@@ -122,7 +125,7 @@ export class RouterApp {
       dashboard: new Dashboard({
         registry: this.#registry,
         call: (service, method, params, signal) =>
-          this.#source.call(service, method, params, signal),
+          this.#source.call(service, method, params, { signal }),
         tools: (service) => this.#mcp.tools(service).tools,
         logs: opts.logs ?? new RouterLogRing(),
       }),
