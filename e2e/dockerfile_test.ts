@@ -61,7 +61,8 @@ test("the services the image ships validate with hero_proc's loader", () => {
       // Programs are checked on this machine, where the image's /opt/hero is this repository.
       fs.writeFileSync(path.join(dir, f), text.replaceAll("/opt/hero/", `${repo}/`));
     }
-    const services = loadServiceDir(dir);
+    const { services, errors } = loadServiceDir(dir);
+    assert.deepEqual(errors, []);
     assert.deepEqual(services.map((s) => s.name), ["heartbeat", "hero_router", "notes"]);
     const router = services.find((s) => s.name === "hero_router")!;
     assert.deepEqual(router.actions[0].health?.type, "socket");

@@ -1,57 +1,68 @@
 /**
  * `hero_proc deploy`: deploy a commit of a git repository as a service's new release, follow
- * it (states and the build's output) to the end, and list, roll back and prune releases. It
- * parses its own options, so the main command table only routes `deploy` here.
+ * it (states and the build's output) to the end, and list, roll back and prune releases. One
+ * entry of the command table (commands.ts), kept here with everything it needs.
  */
-import { parseArgs } from "node:util";
-import { resolvePaths } from "../daemon/paths.ts";
 import type { ProcPaths } from "../daemon/paths.ts";
 import type { DeployRecord } from "../deploy/deploy_history.ts";
 import type { DeployStatus } from "../deploy/deploy_status.ts";
 import { parseTime } from "../logs/parse_time.ts";
 import { callDaemon, CliError } from "./client.ts";
+import { type CommandContext, type CommandSpec, EXIT } from "./command_spec.ts";
 import { print } from "./daemon_commands.ts";
 
-/** The usage of `deploy`, also shown in `hero_proc --help`. */
-export const DEPLOY_USAGE =
-  `  hero_proc deploy SERVICE --repo PATH_OR_URL [--ref REF] [--build CMD] [--keep N]
+const FORMS = `  hero_proc deploy SERVICE --repo PATH_OR_URL [--ref REF] [--build CMD] [--keep N]
                    [--health-timeout DUR] [--no-follow]   deploy a commit as SERVICE's release
   hero_proc deploy list [SERVICE]      live release, releases on disk, history
   hero_proc deploy rollback SERVICE [SHA]   back to SHA, or to the release live before
   hero_proc deploy prune SERVICE --keep N   remove releases beyond the newest N
   hero_proc deploy status SERVICE [ID]`;
 
-/** Runs `hero_proc deploy ...` (argv after `deploy`); resolves the exit code. */
-export async function deployCommand(argv: string[]): Promise<number> {
-  const { values: o, positionals: [first, ...rest] } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      repo: { type: "string" },
-      ref: { type: "string" },
-      build: { type: "string" },
-      keep: { type: "string" },
-      "health-timeout": { type: "string" },
-      "no-follow": { type: "boolean" },
-      json: { type: "boolean" },
-      "state-dir": { type: "string" },
-      "config-dir": { type: "string" },
-      "socket-dir": { type: "string" },
+/** `hero_proc deploy`, as an entry of the command table. */
+export const DEPLOY_COMMAND: CommandSpec = {
+  name: "deploy",
+  summary: "deploy a git commit as a service's release; list, rollback, prune",
+  args: [
+    { name: "SERVICE|list|rollback|prune|status", complete: "service" },
+    { name: "ARG", optional: true, complete: "service" },
+    { name: "SHA|ID", optional: true },
+  ],
+  options: [
+    {
+      name: "repo",
+      value: "PATH_OR_URL",
+      help: "the git repository to deploy from",
+      complete: "dir",
     },
-  });
-  const json = o.json === true;
-  const paths = resolvePaths({
-    stateDir: o["state-dir"],
-    configDir: o["config-dir"],
-    socketDir: o["socket-dir"],
-  });
+    { name: "ref", value: "REF", help: "branch, tag or commit (default HEAD)" },
+    { name: "build", value: "CMD", help: "shell command run in the release before the switch" },
+    { name: "keep", value: "N", help: "releases kept on disk (default 5)" },
+    { name: "health-timeout", value: "DUR", help: "time to become healthy (default 60s)" },
+    { name: "no-follow", help: "return once the deploy has started" },
+  ],
+  details: `${FORMS}
+
+A release is a detached git worktree of the commit (~/hero/deploy/SERVICE/releases/SHA); the
+build runs there as a job, shared/ is linked in, current/ is switched atomically and the service
+restarted in it. A release that does not get healthy in time is switched back by itself.`,
+  run: (ctx) => deployCommand(ctx),
+};
+
+/** Runs \`hero_proc deploy ...\`; resolves the exit code. */
+async function deployCommand(ctx: CommandContext): Promise<number> {
+  const { paths, json, opts: o } = ctx;
+  const [first, ...rest] = ctx.args;
+  const str = (k: string) => o[k] as string | undefined;
   const need = (v: string | undefined, what: string) => {
-    if (!v) throw new CliError(`Missing ${what}. Usage:\n${DEPLOY_USAGE}`, 2);
+    if (!v) throw new CliError(`Missing ${what}. Usage:\n${FORMS}`, EXIT.usage);
     return v;
   };
-  const keep = o.keep === undefined ? undefined : Number(o.keep);
+  const keep = str("keep") === undefined ? undefined : Number(str("keep"));
   if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1)) {
-    throw new CliError(`--keep must be a whole number of 1 or more, not "${o.keep}"`, 2);
+    throw new CliError(
+      `--keep must be a whole number of 1 or more, not "${str("keep")}"`,
+      EXIT.usage,
+    );
   }
   if (first === "list") {
     const list = await callDaemon<DeployStatus[]>(
@@ -60,7 +71,7 @@ export async function deployCommand(argv: string[]): Promise<number> {
       rest[0] ? { service: rest[0] } : {},
     );
     print(json, list, list.map(describeStatus).join("\n\n") || "Nothing was deployed yet.");
-    return 0;
+    return EXIT.ok;
   }
   if (first === "prune") {
     const removed = await callDaemon<string[]>(paths, "deploy.prune", {
@@ -72,7 +83,7 @@ export async function deployCommand(argv: string[]): Promise<number> {
       removed,
       removed.length ? `Removed ${removed.map(short).join(", ")}` : "Nothing to remove",
     );
-    return 0;
+    return EXIT.ok;
   }
   if (first === "status") {
     const rec = await callDaemon<DeployRecord>(paths, "deploy.get", {
@@ -80,7 +91,7 @@ export async function deployCommand(argv: string[]): Promise<number> {
       ...(rest[1] ? { id: Number(rest[1]) } : {}),
     });
     print(json, rec, describe(rec));
-    return ok(rec) ? 0 : 1;
+    return ok(rec) ? EXIT.ok : EXIT.failed;
   }
   const service = need(first === "rollback" ? rest[0] : first, "service name");
   const started = first === "rollback"
@@ -90,19 +101,19 @@ export async function deployCommand(argv: string[]): Promise<number> {
     })
     : await callDaemon<DeployRecord>(paths, "deploy.start", {
       service,
-      repo: need(o.repo, "--repo PATH_OR_URL"),
-      ...(o.ref ? { ref: o.ref } : {}),
-      ...(o.build ? { build: o.build } : {}),
+      repo: need(str("repo"), "--repo PATH_OR_URL"),
+      ...(str("ref") ? { ref: str("ref") } : {}),
+      ...(str("build") ? { build: str("build") } : {}),
       ...(keep ? { keep } : {}),
-      ...(o["health-timeout"] ? { health_timeout_ms: durationMs(o["health-timeout"]) } : {}),
+      ...(str("health-timeout") ? { health_timeout_ms: durationMs(str("health-timeout")!) } : {}),
     });
   if (o["no-follow"]) {
     print(json, started, `${started.kind} ${started.id} of ${service} started`);
-    return 0;
+    return EXIT.ok;
   }
   const end = await follow(paths, started, json);
   print(json, end, describe(end));
-  return ok(end) ? 0 : 1;
+  return ok(end) ? EXIT.ok : EXIT.failed;
 }
 
 /** Polls the deploy until it ends, printing its states and its build's output. */
@@ -162,7 +173,10 @@ function describeStatus(s: DeployStatus): string {
 
 function durationMs(v: string): number {
   if (!/^\d+(\.\d+)?(ms|s|m|h)?$/.test(v)) {
-    throw new CliError(`Bad duration "${v}": use ms or a number with ms, s, m or h (90s)`, 2);
+    throw new CliError(
+      `Bad duration "${v}": use ms or a number with ms, s, m or h (90s)`,
+      EXIT.usage,
+    );
   }
   return /^\d+$/.test(v) ? Number(v) : -parseTime(v, "duration", 0);
 }

@@ -4,13 +4,17 @@
  * `use hero.nu *` in Nushell.
  */
 import process from "node:process";
-import { parseArgs } from "node:util";
-import { resolvePaths } from "../daemon/paths.ts";
 import { heroNuModule } from "../nu/hero_module.ts";
+import { type CommandSpec, EXIT } from "./command_spec.ts";
 
-/** Prints the module; resolves the exit code. */
-export function nuInitCommand(argv: string[]): number {
-  const { values } = parseArgs({ args: argv, options: { "socket-dir": { type: "string" } } });
-  process.stdout.write(heroNuModule(resolvePaths({ socketDir: values["socket-dir"] }).socketRoot));
-  return 0;
-}
+/** `hero_proc nu-init`, as an entry of the command table. */
+export const NU_INIT_COMMAND: CommandSpec = {
+  name: "nu-init",
+  summary: "print a Nushell module: hero services | jobs | logs | rpc | tools",
+  details:
+    "Save it and load it in Nushell:\n  hero_proc nu-init | save -f hero.nu\n  use hero.nu *",
+  run: (ctx) => {
+    process.stdout.write(heroNuModule(ctx.paths.socketRoot));
+    return Promise.resolve(EXIT.ok);
+  },
+};
