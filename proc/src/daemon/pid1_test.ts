@@ -145,7 +145,11 @@ describe("hero_proc as PID 1", () => {
       await d.client.call("service.set", { service: svc("app", { requires: ["db"] }) });
       await d.client.call("service.set", { service: svc("web", { requires: ["app"] }) });
       await d.client.call("service.start", { name: "web", wait: true, timeout_ms: 10_000 });
-      assert.ok(descendants(d.hostPid).length >= 6, "three shells and their sleeps run");
+      // Until each sleep has exec'd: a SIGTERM between dash's fork and exec is lost by the child.
+      await waitFor(
+        "three shells and their sleeps",
+        () => descendants(d.hostPid).filter((p) => readProc(p)?.comm === "sleep").length === 3,
+      );
       const t0 = Date.now();
       process.kill(d.hostPid, "SIGTERM");
       const { code, stderr } = await d.exited;
