@@ -196,17 +196,25 @@ describe("hero_proc as PID 1", () => {
     const d = await startAsPid1(dir);
     try {
       // A job whose child escapes into a new session with a scrubbed environment (no job tag)
-      // and outlives it: no service or job knows it any more.
+      // and outlives it: no service or job knows it any more. The job waits until the child
+      // is untagged, or its own cleanup would still find (and stop) it.
       const job = await d.client.call<{ id: number }>("job.run", {
-        command: "setsid env -i /bin/sleep 1000 < /dev/null > /dev/null 2>&1 & echo started",
+        command:
+          "env -i setsid /bin/sleep 1000 < /dev/null > /dev/null 2>&1 & sleep 0.5; echo started",
       });
       await waitFor(
         "job over",
         async () =>
           (await d.client.call<{ state: string }>("job.get", { id: job.id })).state ===
             "succeeded",
+        10_000,
       );
-      assert.equal(descendants(d.hostPid).length, 1, "the stray sleep runs");
+      const alive = () =>
+        descendants(d.hostPid).filter((p) => {
+          const x = readProc(p);
+          return x?.comm === "sleep" && x.state !== "Z";
+        });
+      assert.equal(alive().length, 1, "the stray sleep runs");
       process.kill(d.hostPid, "SIGINT");
       const { code, stderr } = await d.exited;
       assert.equal(code, INIT_EXIT.clean, stderr);
