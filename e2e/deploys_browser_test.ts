@@ -143,4 +143,24 @@ describe("Deploys page in Chromium", {
       document.querySelector("#job-logs")!.textContent!.includes("building v3")
     );
   });
+
+  it("refuses deploys and rollbacks to a caller without the admin session", async () => {
+    const before = await (await page.request.get(`${system.origin}/hero_proc/admin/api/deploys`))
+      .json();
+    for (const op of ["deploy", "rollback"]) {
+      const r = await fetch(`${system.origin}/hero_proc/admin/api/deploys/web/${op}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-hero-csrf": "1" },
+        body: JSON.stringify({ repo: repo.dir, ref: "main" }),
+      });
+      assert.ok(r.status === 401 || r.status === 403, `${op}: ${r.status}`);
+      await r.body?.cancel();
+    }
+    const list = await fetch(`${system.origin}/hero_proc/admin/api/deploys`);
+    assert.equal(list.status, 401, "even reading needs a credential over TCP");
+    await list.body?.cancel();
+    const after = await (await page.request.get(`${system.origin}/hero_proc/admin/api/deploys`))
+      .json();
+    assert.deepEqual(after, before, "nothing changed");
+  });
 });
