@@ -44,6 +44,15 @@ export async function serveCommand(paths: ProcPaths): Promise<void> {
   }
   const r = daemon.supervisor.recovery;
   if (daemon.supervisor.configError) console.error(`hero_proc: ${daemon.supervisor.configError}`);
+  const c = daemon.supervisor.containment;
+  if (c.mode !== "cgroup") {
+    // Said once, at start: without cgroups a process that leaves its group and scrubs its
+    // environment cannot be found, and limits are not enforced.
+    console.error(
+      `hero_proc: no cgroups (${c.notes.join("; ")}): containing jobs by process group and ` +
+        `job tag; limits are not enforced`,
+    );
+  }
   console.error(
     `hero_proc listening on ${paths.rpcSocket} (state ${paths.stateDir}, config ${paths.configDir})` +
       (r.closedJobs.length

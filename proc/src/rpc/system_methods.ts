@@ -46,6 +46,18 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
                 mode: { const: "stop-and-restart" },
                 closed_jobs: { type: "array", items: { type: "integer" } },
                 stopped_pids: { type: "array", items: { type: "integer" } },
+                stop_ms: { type: "integer", description: "Time spent stopping leftovers" },
+              },
+            },
+            containment: {
+              type: "object",
+              description: "How jobs are contained: cgroups, or process groups and job tags",
+              properties: {
+                mode: { enum: ["cgroup", "process-group"] },
+                v2: { type: ["string", "null"] },
+                v1: { type: "object", additionalProperties: { type: "string" } },
+                limits: { type: "array", items: { enum: ["memory", "cpu", "pids"] } },
+                notes: { type: "array", items: { type: "string" } },
               },
             },
           },
@@ -78,7 +90,9 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
             mode: "stop-and-restart",
             closed_jobs: sup.recovery.closedJobs,
             stopped_pids: sup.recovery.stoppedPids,
+            stop_ms: sup.recovery.stopMs,
           },
+          containment: sup.containment,
         };
       }),
     }),

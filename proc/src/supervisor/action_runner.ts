@@ -185,6 +185,9 @@ export class ActionRunner {
       source: this.key,
       stop: s.stop,
       timeoutMs: s.kind === "oneshot" ? s.timeout_ms : 0,
+      limits: s.limits,
+      service: this.service,
+      action: s.name,
     });
     this.job = job;
     job.done.then((outcome) => this.#ended(job, outcome));

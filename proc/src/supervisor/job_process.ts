@@ -1,11 +1,15 @@
 /**
- * One job's process from start to end: spawn in its own group, capture every line to the log
- * sink, record pid/pgid/start time before anything else happens, enforce the time limit, and
- * on exit or stop make sure the whole group (and tagged descendants) is gone before the job is
- * marked over. Used by service actions and ad-hoc jobs alike.
+ * One job's process from start to end: spawn in its own group and its own cgroup (with the
+ * action's limits), capture every line to the log sink, record pid/pgid/start time before
+ * anything else happens, enforce the time limit, and on exit or stop make sure the whole cgroup
+ * (or, without cgroups, the group and tagged descendants) is empty before the job is marked
+ * over. Used by service actions and ad-hoc jobs alike.
  */
 import process from "node:process";
+import type { Cgroups } from "../cgroup/cgroups.ts";
+import type { JobCgroup } from "../cgroup/job_cgroup.ts";
 import type { LogSink } from "../logs/log_sink.ts";
+import { describeLimits, formatBytes, type Limits } from "../model/limits.ts";
 import type { JobRecord, JobState, StopSpec } from "../model/spec.ts";
 import type { Store } from "../store/store.ts";
 import { JOB_TAG_VAR, jobTag } from "./job_tag.ts";
@@ -20,6 +24,8 @@ export interface JobContext {
   sink: LogSink;
   /** Environment every child starts from (default: hero_proc's own). */
   baseEnv?: Record<string, string | undefined>;
+  /** The instance's cgroups; undefined in process-group mode. */
+  cgroups?: Cgroups;
 }
 
 /** How to run the job. */
@@ -33,6 +39,11 @@ export interface JobRunOptions {
   stop: StopSpec;
   /** Time limit (0 = none). */
   timeoutMs: number;
+  /** Resource limits, applied through the job's cgroup. */
+  limits?: Limits;
+  /** The service and action, naming the job's cgroup (empty for ad-hoc jobs). */
+  service?: string;
+  action?: string;
 }
 
 /** The result of a job: one shape for every process result. */
@@ -53,6 +64,8 @@ export class JobProcess {
   readonly id: number;
   /** The child, once spawned. */
   child?: ChildHandle;
+  /** The job's cgroup (cgroup mode). */
+  cgroup?: JobCgroup;
   /** Resolves when the job is over and recorded. */
   readonly done: Promise<JobOutcome>;
   readonly #ctx: JobContext;
@@ -98,13 +111,53 @@ export class JobProcess {
 
   async #kill(): Promise<void> {
     const { stop } = this.#opts;
-    const out = await stopGroup({ pgid: this.child?.pgid ?? null, tag: this.tag }, {
+    const out = await stopGroup(this.#target(), {
       signal: stop.signal,
       timeoutMs: stop.timeout_ms,
     });
     if (out.escalated && !this.#stopReason) {
       this.#stopReason = `did not stop within ${stop.timeout_ms} ms of ${stop.signal}; killed`;
     }
+  }
+
+  #target() {
+    return { pgid: this.child?.pgid ?? null, tag: this.tag, cgroup: this.cgroup };
+  }
+
+  /** Makes the job's cgroup with its limits; returns why it cannot, or undefined. */
+  #makeCgroup(): string | undefined {
+    const o = this.#opts;
+    const limits = o.limits && Object.keys(o.limits).length ? o.limits : undefined;
+    const cgroups = this.#ctx.cgroups;
+    if (!cgroups) {
+      if (limits) {
+        this.#note(
+          "warn",
+          `limits not enforced (${describeLimits(limits)}): no cgroup (process-group mode)`,
+        );
+      }
+      return undefined;
+    }
+    const cg = cgroups.job(this.id, o.service, o.action);
+    try {
+      cg.create(limits);
+    } catch (err) {
+      cg.remove();
+      return (err as Error).message;
+    }
+    this.cgroup = cg;
+    return undefined;
+  }
+
+  /** A line of the supervisor's own about this job, beside its output. */
+  #note(level: "info" | "warn" | "error", line: string): void {
+    this.#ctx.sink.write({
+      ts: Date.now(),
+      source: `${this.#opts.source}.supervisor`,
+      jobId: this.id,
+      level,
+      line,
+    });
   }
 
   async #run(): Promise<void> {
@@ -135,10 +188,15 @@ export class JobProcess {
           lines,
         }));
     try {
-      this.child = await spawnChild({ argv: o.argv, cwd: o.cwd, env, tty: o.tty }, onLine, {
-        onBlock,
-      });
+      const cgError = this.#makeCgroup();
+      if (cgError) throw new Error(cgError);
+      this.child = await spawnChild(
+        { argv: o.argv, cwd: o.cwd, env, tty: o.tty, join: this.cgroup?.procsFiles },
+        onLine,
+        { onBlock },
+      );
     } catch (err) {
+      this.cgroup?.remove();
       const reason = `Cannot start: ${(err as Error).message}`;
       sink.write({
         ts: Date.now(),
@@ -177,11 +235,14 @@ export class JobProcess {
       clearTimeout(this.#timer);
       // The leader is gone; whatever it left behind in its group goes too.
       if (!this.#stopping) {
-        await stopGroup({ pgid: this.child!.pgid, tag: this.tag }, {
+        await stopGroup(this.#target(), {
           signal: o.stop.signal,
           timeoutMs: o.stop.timeout_ms,
         });
       } else await this.#stopping;
+      const oom = this.#oomReason(exit.signal);
+      if (oom) this.#note("error", oom);
+      this.cgroup?.remove();
       const kind = this.#stopKind;
       const ok = exit.exitCode === 0;
       this.#finish({
@@ -190,7 +251,7 @@ export class JobProcess {
         signal: exit.signal,
         timedOut: kind === "timed_out",
         cancelled: kind === "cancelled",
-        reason: this.#stopReason ??
+        reason: this.#stopReason ?? oom ??
           (ok
             ? null
             : exit.signal
@@ -198,6 +259,13 @@ export class JobProcess {
             : `exited with code ${exit.exitCode}`),
       });
     });
+  }
+
+  /** "killed by its memory limit" when the kernel's OOM killer acted in the job's cgroup. */
+  #oomReason(signal: string | null): string | undefined {
+    const mem = this.#opts.limits?.memory_bytes;
+    if (!this.cgroup || signal !== "SIGKILL" || !this.cgroup.oomKills()) return undefined;
+    return `killed by its memory limit${mem ? ` (${formatBytes(mem)})` : ""}`;
   }
 
   #finish(outcome: JobOutcome): void {

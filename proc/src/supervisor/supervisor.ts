@@ -16,6 +16,7 @@ import { validateService } from "../model/validate_service.ts";
 import type { LogSink } from "../logs/log_sink.ts";
 import { SqliteLogSink } from "../logs/sqlite_log_sink.ts";
 import { Store } from "../store/store.ts";
+import { Cgroups, type ContainmentInfo } from "../cgroup/cgroups.ts";
 import { ActionRunner, type RunnerHost } from "./action_runner.ts";
 import { AdhocJobs } from "./adhoc_jobs.ts";
 import type { JobContext } from "./job_process.ts";
@@ -30,6 +31,8 @@ export interface SupervisorOptions {
   configDir?: string;
   /** Replaces the default SQLite log table. */
   sink?: LogSink;
+  /** Environment read for settings (`HERO_PROC_CGROUPS=off` forces process-group mode). */
+  env?: Record<string, string | undefined>;
 }
 
 /** Service names added, updated and removed by a reload. */
@@ -47,7 +50,9 @@ export class Supervisor implements RunnerHost {
   /** Ad-hoc jobs. */
   readonly jobs: AdhocJobs;
   /** What crash recovery did at open. */
-  recovery: RecoveryReport = { closedJobs: [], stoppedPids: [] };
+  recovery: RecoveryReport = { closedJobs: [], stoppedPids: [], stopMs: 0 };
+  /** How jobs are contained: cgroups, or process groups and tags (fallback). */
+  containment: ContainmentInfo;
   /** Why the TOML directory could not be loaded at open, if it could not. */
   configError: string | null = null;
   readonly #opts: SupervisorOptions;
@@ -59,14 +64,16 @@ export class Supervisor implements RunnerHost {
 
   private constructor(opts: SupervisorOptions, store: Store) {
     this.#opts = opts;
-    this.ctx = { store, sink: opts.sink ?? new SqliteLogSink(store.db) };
+    const { cgroups, info } = Cgroups.open(store.instanceId, opts.env);
+    this.containment = info;
+    this.ctx = { store, sink: opts.sink ?? new SqliteLogSink(store.db), cgroups };
     this.jobs = new AdhocJobs(this.ctx);
   }
 
   /** Opens the store, recovers from a crash, loads services and starts the wanted ones. */
   static async open(opts: SupervisorOptions): Promise<Supervisor> {
     const sup = new Supervisor(opts, new Store(opts.stateDir));
-    sup.recovery = await recoverAfterCrash(sup.ctx.store);
+    sup.recovery = await recoverAfterCrash(sup.ctx.store, sup.ctx.cgroups);
     for (const s of sup.ctx.store.listServices()) sup.#services.set(s.spec.name, s);
     try {
       sup.#loadFiles(false);
@@ -267,6 +274,7 @@ export class Supervisor implements RunnerHost {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await Promise.all([this.#stopRunners([...this.#runners.values()]), this.jobs.cancelAll()]);
+      this.ctx.cgroups?.close();
       this.ctx.sink.close();
       this.store.close();
     })();
