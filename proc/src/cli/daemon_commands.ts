@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { DAEMON_NODE_FLAGS } from "../daemon/node_flags.ts";
 import type { ProcPaths } from "../daemon/paths.ts";
 import { serveDaemon } from "../daemon/serve.ts";
+import { isDead, readProc } from "../supervisor/proc_table.ts";
 import { callDaemon, CliError } from "./client.ts";
 
 // An ESM `import` of node:http evaluates its lazy WebSocket getters, which loads undici, http2
@@ -128,25 +129,44 @@ export async function startCommand(paths: ProcPaths, args: string[], json: boole
   );
 }
 
-/** Asks the daemon to stop its services and exit; waits until it is gone. */
+/**
+ * Asks the daemon to stop its services and exit; succeeds only if it answers that everything
+ * stopped and then exits. Dying or timing out before that is an error (exit code 1).
+ */
 export async function stopCommand(paths: ProcPaths, json: boolean): Promise<void> {
   if ((await daemonHealth(paths.rpcSocket)) === undefined) {
     print(json, { stopped: false, running: false }, "hero_proc is not running");
     return;
   }
   const info = await callDaemon<{ pid: number }>(paths, "system.info");
-  await callDaemon(paths, "system.shutdown");
-  const deadline = Date.now() + 120_000;
+  let r: { stopped?: boolean; survivors?: number[] };
+  try {
+    r = await callDaemon(paths, "system.shutdown", { wait: true }, 600_000);
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    throw new CliError(
+      `hero_proc (pid ${info.pid}) did not confirm that every service stopped: ${err.message}`,
+    );
+  }
+  if (r.stopped === false) {
+    throw new CliError(
+      `hero_proc (pid ${info.pid}) could not stop every process: ${
+        (r.survivors ?? []).join(", ")
+      } survived SIGKILL`,
+    );
+  }
+  const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    try {
-      process.kill(info.pid, 0);
-    } catch {
+    // A zombie has exited (its parent may be slow to reap it).
+    if (isDead(readProc(info.pid))) {
       print(json, { stopped: true, pid: info.pid }, `hero_proc stopped (pid ${info.pid})`);
       return;
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new CliError(`hero_proc (pid ${info.pid}) did not exit within 120 s`);
+  throw new CliError(
+    `hero_proc (pid ${info.pid}) stopped its services but did not exit within 30 s`,
+  );
 }
 
 /** Prints JSON or a sentence. */

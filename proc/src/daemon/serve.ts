@@ -35,8 +35,11 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
   let closing: Promise<void> | undefined;
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
+  // Services stop before the socket closes, so a caller waiting on system.shutdown hears
+  // whether everything stopped.
   const close = () => {
     closing ??= (async () => {
+      await sup?.stopAll();
       admin.close();
       await server.close();
       await sup?.close();
@@ -57,7 +60,10 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     paths: { state_dir: paths.stateDir, config_dir: paths.configDir, socket: paths.rpcSocket },
     version: VERSION,
     startedAt: Date.now(),
-    shutdown: () => void close(),
+    shutdown: () => {
+      const done = close();
+      return sup ? sup.stopAll() : done.then(() => ({ survivors: [] }));
+    },
   });
   const admin = await adminForDaemon(api, () => {
     if (!sup) throw new Error("hero_proc is still starting");

@@ -9,8 +9,8 @@ export interface SystemHooks {
   paths: { state_dir: string; config_dir: string; socket: string };
   version: string;
   startedAt: number;
-  /** Begins a graceful shutdown after the reply is sent. */
-  shutdown: () => void;
+  /** Begins a graceful shutdown; resolves once every job is over, with the SIGKILL survivors. */
+  shutdown: () => Promise<{ survivors: number[] }>;
 }
 
 /** The system methods. */
@@ -117,19 +117,41 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
       errors: [ERRORS.invalid],
       handler: mapErrors(() => h.sup().reload()),
     }),
-    defineMethod<Record<string, never>, unknown>({
+    defineMethod<{ wait?: boolean }, unknown>({
       name: "system.shutdown",
       summary:
         "Stop every service (dependents first) and exit; wanted states are kept for the next start",
-      params: [],
+      description:
+        "With wait, the answer comes once every job is over (before the socket closes) and says " +
+        "whether everything stopped; a caller that loses the connection first knows it did not.",
+      params: [{
+        name: "wait",
+        schema: { type: "boolean", default: false },
+        summary: "Answer only after every service has stopped",
+      }],
       result: {
         name: "result",
-        schema: { type: "object", properties: { stopping: { type: "boolean" } } },
+        schema: {
+          type: "object",
+          properties: {
+            stopping: { type: "boolean" },
+            stopped: { type: "boolean", description: "wait: every process is gone" },
+            survivors: {
+              type: "array",
+              items: { type: "integer" },
+              description: "wait: pids still alive after SIGKILL",
+            },
+          },
+        },
       },
       annotations: { destructiveHint: true },
-      handler: mapErrors(() => {
-        setTimeout(h.shutdown, 20);
-        return { stopping: true };
+      handler: mapErrors(async (p) => {
+        if (!p.wait) {
+          setTimeout(() => void h.shutdown(), 20);
+          return { stopping: true };
+        }
+        const { survivors } = await h.shutdown();
+        return { stopping: true, stopped: survivors.length === 0, survivors };
       }),
     }),
   ];

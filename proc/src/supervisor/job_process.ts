@@ -26,6 +26,8 @@ export interface JobContext {
   baseEnv?: Record<string, string | undefined>;
   /** The instance's cgroups; undefined in process-group mode. */
   cgroups?: Cgroups;
+  /** Pids that outlived SIGKILL when a job was stopped (reported by shutdown). */
+  survivors?: number[];
 }
 
 /** How to run the job. */
@@ -115,6 +117,7 @@ export class JobProcess {
       signal: stop.signal,
       timeoutMs: stop.timeout_ms,
     });
+    this.#ctx.survivors?.push(...out.survivors);
     if (out.escalated && !this.#stopReason) {
       this.#stopReason = `did not stop within ${stop.timeout_ms} ms of ${stop.signal}; killed`;
     }

@@ -61,12 +61,13 @@ export class Supervisor implements RunnerHost {
   #deps = new Map<string, string[]>();
   #reconcileQueued = false;
   #closed?: Promise<void>;
+  #stopped?: Promise<{ survivors: number[] }>;
 
   private constructor(opts: SupervisorOptions, store: Store) {
     this.#opts = opts;
     const { cgroups, info } = Cgroups.open(store.instanceId, opts.env);
     this.containment = info;
-    this.ctx = { store, sink: opts.sink ?? new SqliteLogSink(store.db), cgroups };
+    this.ctx = { store, sink: opts.sink ?? new SqliteLogSink(store.db), cgroups, survivors: [] };
     this.jobs = new AdhocJobs(this.ctx);
   }
 
@@ -270,10 +271,22 @@ export class Supervisor implements RunnerHost {
     return r;
   }
 
-  /** Stops everything (dependents first) and closes the store; wanted states are kept. */
+  /**
+   * Stops every action (dependents first) and ad-hoc job; refuses new work from then on.
+   * Resolves once every job is over, with the pids that outlived SIGKILL (normally none).
+   */
+  stopAll(): Promise<{ survivors: number[] }> {
+    this.#stopped ??= (async () => {
+      await Promise.all([this.#stopRunners([...this.#runners.values()]), this.jobs.cancelAll()]);
+      return { survivors: [...new Set(this.ctx.survivors)] };
+    })();
+    return this.#stopped;
+  }
+
+  /** Stops everything (see {@link stopAll}) and closes the store; wanted states are kept. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      await Promise.all([this.#stopRunners([...this.#runners.values()]), this.jobs.cancelAll()]);
+      await this.stopAll();
       this.ctx.cgroups?.close();
       this.ctx.sink.close();
       this.store.close();
@@ -395,6 +408,8 @@ export class Supervisor implements RunnerHost {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new HeroError("SHUTTING_DOWN", "hero_proc is shutting down");
+    if (this.#closed || this.#stopped) {
+      throw new HeroError("SHUTTING_DOWN", "hero_proc is shutting down");
+    }
   }
 }
