@@ -8,6 +8,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { DatabaseSync } from "node:sqlite";
 import { indexStep } from "./log_chunks.ts";
+import { walPragmas } from "./log_schema.ts";
 import { type RetentionPolicy, retentionStep } from "./retention.ts";
 import { CONTROL, type IndexerMessage, type IndexerOptions } from "./log_indexer.ts";
 
@@ -17,9 +18,9 @@ const db = new DatabaseSync(opts.file);
 db.exec("PRAGMA busy_timeout = 5000");
 db.exec("PRAGMA synchronous = NORMAL");
 db.exec("PRAGMA cache_size = -16000");
-// This connection checkpoints (the main thread's never does); the WAL shrinks back after a burst.
-db.exec("PRAGMA wal_autocheckpoint = 1000");
-db.exec("PRAGMA journal_size_limit = 67108864");
+// This connection checkpoints (the main thread's never does); the WAL shrinks back after a burst
+// to a size that keeps database + WAL near the cap.
+db.exec(walPragmas(opts.retention.maxBytes));
 const policy: RetentionPolicy = opts.retention;
 let lastAge = 0;
 let idleSince = Date.now();
