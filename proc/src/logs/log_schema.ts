@@ -89,13 +89,16 @@ const SOURCE_COLUMNS = ["evicted", "bytes"];
  * false for the main thread's writer, which leaves checkpoints to the indexer).
  */
 export function walPragmas(maxBytes: number, checkpoint = true): string {
-  const limit = maxBytes > 0
-    ? Math.max(1 << 20, Math.min(64 << 20, Math.floor(maxBytes / 10)))
-    : 64 << 20;
+  const limit = walLimitBytes(maxBytes);
   const pages = Math.min(1000, Math.floor(limit / 4096));
   return `PRAGMA journal_size_limit = ${limit}; PRAGMA wal_autocheckpoint = ${
     checkpoint ? pages : 0
   }`;
+}
+
+/** The size the WAL is cut back to after a checkpoint, for a size cap. */
+export function walLimitBytes(maxBytes: number): number {
+  return maxBytes > 0 ? Math.max(1 << 20, Math.min(64 << 20, Math.floor(maxBytes / 10))) : 64 << 20;
 }
 
 /** Opens (and creates) the log database at `file`; checks that FTS5 is available. */
