@@ -300,9 +300,10 @@ export class LogStore implements LogSink {
     }
   }
 
-  /** `logs.tree`, counting lines accepted since the last commit too. */
+  /** `logs.tree`: counts of committed lines, like the lines queries return (commits first). */
   tree(opts: Omit<LogTreeOptions, "pending">): LogTreeNode {
-    return logTree(this.db, { ...opts, pending: this.#intake.sources });
+    this.#commitForRead();
+    return logTree(this.db, opts);
   }
 
   /** LogSink: appends what is in memory and indexes everything now (tests, admin fallback). */
