@@ -89,9 +89,12 @@ export function daemonEnv(dir: string): Record<string, string> {
   };
 }
 
-/** Starts `hero_proc serve` on `dir` and waits until its /health says ok. */
-export async function startDaemonProcess(dir: string): Promise<DaemonProcess> {
-  const env = { ...process.env, ...daemonEnv(dir) } as Record<string, string>;
+/** Starts `hero_proc serve` on `dir` (with `extraEnv`) and waits until it answers. */
+export async function startDaemonProcess(
+  dir: string,
+  extraEnv: Record<string, string> = {},
+): Promise<DaemonProcess> {
+  const env = { ...process.env, ...daemonEnv(dir), ...extraEnv } as Record<string, string>;
   const child = spawn(process.execPath, [LAUNCHER, "serve"], {
     env,
     stdio: ["ignore", "ignore", "pipe"],

@@ -62,8 +62,55 @@ export async function serveCommand(paths: ProcPaths): Promise<void> {
   );
   await daemon.closed;
   unpin();
-  // Every child is stopped and the store is closed: nothing left is worth waiting for.
+  if (daemon.successor) handOver(daemon.successor);
+  // Every child is stopped (or, for an upgrade, handed over) and the store is closed.
   process.exit(0);
+}
+
+/**
+ * Starts the upgraded daemon with the same arguments (its launcher rebuilds from the current
+ * sources): as PID 1 in place (execve keeps the pid), elsewhere as a new detached process
+ * writing where this one wrote. The services keep running meanwhile; it adopts them.
+ */
+function handOver(argv: string[]): void {
+  const p = process as unknown as {
+    execve?: (f: string, a: string[], e: NodeJS.ProcessEnv) => void;
+  };
+  if (process.pid === 1 && p.execve) {
+    p.execve(process.execPath, [process.execPath, ...argv], process.env);
+  }
+  const child = spawn(process.execPath, argv, {
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: process.env,
+  });
+  child.unref();
+  console.error(`hero_proc: upgrading: handed over to pid ${child.pid}`);
+}
+
+/** `hero_proc upgrade`: hands over to a newly built daemon; services keep running. */
+export async function upgradeCommand(paths: ProcPaths, json: boolean): Promise<void> {
+  const before = await callDaemon<{ pid: number; running_actions: number }>(paths, "system.info");
+  await callDaemon(paths, "system.upgrade");
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    if ((await daemonHealth(paths.rpcSocket)) !== "ok") continue;
+    const info = await callDaemon<
+      { pid: number; running_actions: number; recovery: { adopted_jobs: number[] } }
+    >(paths, "system.info").catch(() => undefined);
+    if (!info || (info.pid === before.pid && info.recovery.adopted_jobs.length === 0)) continue;
+    print(
+      json,
+      { upgraded: true, old_pid: before.pid, pid: info.pid, adopted: info.recovery.adopted_jobs },
+      `hero_proc upgraded (pid ${before.pid} -> ${info.pid}); ${info.recovery.adopted_jobs.length} action(s) kept running`,
+    );
+    return;
+  }
+  throw new CliError(
+    `hero_proc did not come back within 30 s after the upgrade; services keep running. ` +
+      `Start it with: hero_proc start (see ${path.join(paths.stateDir, "hero_proc.log")})`,
+  );
 }
 
 /** Reads GET /health from the daemon socket; resolves the status or undefined. */

@@ -6,7 +6,13 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { resolvePaths } from "../daemon/paths.ts";
 import { CliError } from "./client.ts";
-import { print, serveCommand, startCommand, stopCommand } from "./daemon_commands.ts";
+import {
+  print,
+  serveCommand,
+  startCommand,
+  stopCommand,
+  upgradeCommand,
+} from "./daemon_commands.ts";
 import { jobsCommand, runCommand } from "./job_commands.ts";
 import { callDaemon } from "./client.ts";
 import { logsCommand } from "./logs_command.ts";
@@ -23,6 +29,7 @@ Usage:
   hero_proc serve                      run the daemon in the foreground
   hero_proc start                      start the daemon in the background (returns once healthy)
   hero_proc stop                       stop every service and the daemon
+  hero_proc upgrade                    hand over to a newly built daemon; services keep running
   hero_proc list                       services: state, pid, uptime, restarts, health, cpu, memory
   hero_proc status NAME                details of a service and its last log lines
   hero_proc service add NAME -- CMD    add (and start) a service; or: service add FILE.toml
@@ -105,6 +112,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case "stop":
       await stopCommand(paths, json);
+      return 0;
+    case "upgrade":
+      await upgradeCommand(paths, json);
       return 0;
     case "list":
     case "ls":

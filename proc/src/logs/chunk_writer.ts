@@ -13,6 +13,7 @@ export class ChunkWriter {
   readonly #db: DatabaseSync;
   #upsert?: StatementSync;
   #count?: StatementSync;
+  #offset?: StatementSync;
 
   /** Opens its own connection to `file` (the schema exists already; `maxBytes` is the cap). */
   constructor(file: string, maxBytes = 0) {
@@ -32,6 +33,7 @@ export class ChunkWriter {
     chunks: readonly Chunk[],
     sources: ReadonlyMap<string, SourceDelta>,
     counters: Readonly<Record<string, number>> = {},
+    offsets: ReadonlyMap<string, number> = new Map(),
   ): "done" | "busy" {
     try {
       this.#db.exec("BEGIN IMMEDIATE");
@@ -55,6 +57,16 @@ export class ChunkWriter {
           "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
       );
       for (const [name, n] of Object.entries(counters)) if (n) this.#count.run(name, n);
+      if (offsets.size) {
+        this.#offset ??= this.#db.prepare(
+          "INSERT INTO log_offsets (job_id, stream, offset) VALUES (?, ?, ?) " +
+            "ON CONFLICT (job_id, stream) DO UPDATE SET offset = max(offset, excluded.offset)",
+        );
+        for (const [key, offset] of offsets) {
+          const i = key.indexOf(":");
+          this.#offset.run(Number(key.slice(0, i)), key.slice(i + 1), offset);
+        }
+      }
       this.#db.exec("COMMIT");
       return "done";
     } catch (err) {

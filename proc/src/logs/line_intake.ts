@@ -24,6 +24,8 @@ export interface IntakeBatch {
   chunks: Chunk[];
   sources: Map<string, SourceDelta>;
   lines: number;
+  /** Output file offsets reached, by `<job id>:<stream>`. */
+  offsets: Map<string, number>;
 }
 
 /** The in-memory side of the log store. */
@@ -33,6 +35,7 @@ export class LineIntake {
   #open: Row[] | null = null;
   #openBytes = 0;
   #sources = new Map<string, SourceDelta>();
+  #offsets = new Map<string, number>();
   #lines = 0;
   #nextId: number;
   #accepted = 0;
@@ -61,6 +64,16 @@ export class LineIntake {
   /** The chunks in memory, oldest first (the last may still grow). */
   get chunks(): readonly Chunk[] {
     return this.#chunks;
+  }
+
+  /** Output file offsets reached since the last commit. */
+  get offsets(): ReadonlyMap<string, number> {
+    return this.#offsets;
+  }
+
+  /** Records that a job's output file is read (into accepted or dropped lines) up to `offset`. */
+  mark(jobId: number, stream: string, offset: number): void {
+    this.#offsets.set(`${jobId}:${stream}`, offset);
   }
 
   /** Per-source counts since the last commit. */
@@ -128,7 +141,13 @@ export class LineIntake {
 
   /** Hands everything over (for a commit) and starts empty. */
   take(): IntakeBatch {
-    const batch = { chunks: this.#chunks, sources: this.#sources, lines: this.#lines };
+    const batch = {
+      chunks: this.#chunks,
+      sources: this.#sources,
+      lines: this.#lines,
+      offsets: this.#offsets,
+    };
+    this.#offsets = new Map();
     this.#chunks = [];
     this.#open = null;
     this.#openBytes = 0;

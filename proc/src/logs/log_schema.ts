@@ -72,6 +72,13 @@ CREATE TABLE IF NOT EXISTS log_sources (
   evicted INTEGER NOT NULL DEFAULT 0,
   bytes   INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
+-- How far each job's output file (hero_shim) is in committed lines: a new daemon resumes there.
+CREATE TABLE IF NOT EXISTS log_offsets (
+  job_id INTEGER NOT NULL,
+  stream TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  PRIMARY KEY (job_id, stream)
+) WITHOUT ROWID;
 -- Store-wide counters that survive restarts (lines refused, by reason).
 CREATE TABLE IF NOT EXISTS log_counters (
   name  TEXT PRIMARY KEY,

@@ -268,6 +268,18 @@ export class LogStore implements LogSink {
     });
   }
 
+  /** LogSink: a job's output file is read into given lines up to `offset` (see intake). */
+  mark(jobId: number, stream: "stdout" | "stderr", offset: number): void {
+    if (!this.#closed) this.#intake.mark(jobId, stream, offset);
+  }
+
+  /** LogSink: the committed offset of a job's output file. */
+  offsetOf(jobId: number, stream: "stdout" | "stderr"): number {
+    const r = this.db.prepare("SELECT offset FROM log_offsets WHERE job_id = ? AND stream = ?")
+      .get(jobId, stream);
+    return r ? Number(r.offset) : 0;
+  }
+
   /** Calls `fn` with every batch of lines as it is committed; returns the unsubscribe. */
   subscribe(fn: (records: LogRecord[]) => void): () => void {
     this.#subscribers.add(fn);
@@ -430,11 +442,15 @@ export class LogStore implements LogSink {
   #commit(wait = false): boolean {
     const u = this.#unsaved;
     const counters = u.rate_limited + u.queue_full + u.disk_low > 0;
-    if (!this.#intake.chunks.length && !this.#intake.sources.size && !counters) return true;
-    const { chunks, sources } = this.#intake;
+    const { chunks, sources, offsets } = this.#intake;
+    if (!chunks.length && !sources.size && !counters && !offsets.size) return true;
     const saving = { ...u };
     try {
-      for (let attempt = 0; this.#writer.commit(chunks, sources, saving) === "busy"; attempt++) {
+      for (
+        let attempt = 0;
+        this.#writer.commit(chunks, sources, saving, offsets) === "busy";
+        attempt++
+      ) {
         this.#indexer.wantLock(true);
         if (!wait || attempt > 2000) return false;
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);

@@ -121,6 +121,9 @@ export interface JobRecord {
   pgid: number | null;
   /** Kernel start time of the pid (clock ticks since boot), to recognise it after a restart. */
   pid_start: number | null;
+  /** The job's hero_shim (holder of its output and exit status) and its start time. */
+  shim_pid: number | null;
+  shim_start: number | null;
   attempt: number;
   exit_code: number | null;
   signal: string | null;

@@ -1,5 +1,5 @@
 /** The `system.*` methods: what this hero_proc is, reload the TOML directory, shut down. */
-import { defineMethod, type MethodSpec } from "@hero/sdk";
+import { defineMethod, HeroError, type MethodSpec } from "@hero/sdk";
 import type { Supervisor } from "../supervisor/supervisor.ts";
 import { ERRORS, mapErrors } from "./proc_errors.ts";
 
@@ -11,6 +11,8 @@ export interface SystemHooks {
   startedAt: number;
   /** Begins a graceful shutdown; resolves once every job is over, with the SIGKILL survivors. */
   shutdown: () => Promise<{ survivors: number[] }>;
+  /** Lets go of every service (they keep running) and hands over to a new daemon. */
+  upgrade?: () => void;
 }
 
 /** The system methods. */
@@ -43,10 +45,23 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
             recovery: {
               type: "object",
               properties: {
-                mode: { const: "stop-and-restart" },
+                mode: {
+                  enum: ["adopt", "stop-and-restart"],
+                  description:
+                    "adopt: actions under hero_shim kept running; stop-and-restart: no shim",
+                },
+                adopted_jobs: { type: "array", items: { type: "integer" } },
                 closed_jobs: { type: "array", items: { type: "integer" } },
                 stopped_pids: { type: "array", items: { type: "integer" } },
                 stop_ms: { type: "integer", description: "Time spent stopping leftovers" },
+              },
+            },
+            shim: {
+              type: "object",
+              description: "The hero_shim binary that holds each job (null: none, and why)",
+              properties: {
+                path: { type: ["string", "null"] },
+                problem: { type: ["string", "null"] },
               },
             },
             containment: {
@@ -87,12 +102,14 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
             external_bytes: external,
           }))(process.memoryUsage()),
           recovery: {
-            mode: "stop-and-restart",
+            mode: sup.shim.path ? "adopt" : "stop-and-restart",
+            adopted_jobs: sup.recovery.adopted.map((j) => j.id),
             closed_jobs: sup.recovery.closedJobs,
             stopped_pids: sup.recovery.stoppedPids,
             stop_ms: sup.recovery.stopMs,
           },
           containment: sup.containment,
+          shim: sup.shim,
         };
       }),
     }),
@@ -116,6 +133,37 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
       },
       errors: [ERRORS.invalid],
       handler: mapErrors(() => h.sup().reload()),
+    }),
+    defineMethod<Record<string, never>, unknown>({
+      name: "system.upgrade",
+      summary:
+        "Hand over to a newly built daemon without restarting a single service (daemon-reexec)",
+      description:
+        "The daemon lets go of every action (they keep running under hero_shim, output kept in " +
+        "their files), closes its socket and store, and starts a new daemon from the current " +
+        "build, which adopts them. Ad-hoc jobs are stopped. The answer comes before the hand-over.",
+      params: [],
+      result: {
+        name: "result",
+        schema: {
+          type: "object",
+          properties: { upgrading: { type: "boolean" }, pid: { type: "integer" } },
+        },
+      },
+      errors: [ERRORS.invalid],
+      annotations: { destructiveHint: true },
+      handler: mapErrors(() => {
+        if (!h.upgrade) throw new Error("This hero_proc cannot upgrade in place");
+        const sup = h.sup();
+        if (!sup.shim.path) {
+          throw new HeroError(
+            "INVALID_PARAMS",
+            `Cannot upgrade without restarting services: no hero_shim (${sup.shim.problem})`,
+          );
+        }
+        setTimeout(() => h.upgrade!(), 20);
+        return { upgrading: true, pid: process.pid };
+      }),
     }),
     defineMethod<{ wait?: boolean }, unknown>({
       name: "system.shutdown",

@@ -15,7 +15,15 @@ import type { Store } from "../store/store.ts";
 import { JOB_TAG_VAR, jobTag } from "./job_tag.ts";
 import { lineLevel } from "./line_level.ts";
 import { readProc } from "./proc_table.ts";
-import { type ChildHandle, spawnChild } from "./spawn_child.ts";
+import { checkCommand, type ChildExit, type ChildHandle, spawnChild } from "./spawn_child.ts";
+import {
+  adoptShimmed,
+  type CaptureHandlers,
+  jobFiles,
+  type ShimHandle,
+  startShimmed,
+} from "./shim_child.ts";
+import fs from "node:fs";
 import { stopGroup } from "./stop_group.ts";
 
 /** Shared dependencies of every job. */
@@ -28,6 +36,10 @@ export interface JobContext {
   cgroups?: Cgroups;
   /** Pids that outlived SIGKILL when a job was stopped (reported by shutdown). */
   survivors?: number[];
+  /** The hero_shim binary: jobs run under it and survive the daemon (see shim_child.ts). */
+  shim?: string;
+  /** Where shimmed jobs keep their output and exit files (`<state dir>/jobs`). */
+  jobsDir?: string;
 }
 
 /** How to run the job. */
@@ -64,8 +76,10 @@ type StopKind = "stopped" | "cancelled" | "timed_out" | "failed";
 export class JobProcess {
   /** The job id. */
   readonly id: number;
-  /** The child, once spawned. */
-  child?: ChildHandle;
+  /** The child, once spawned (or adopted). */
+  child?: ChildHandle & { shimPid?: number; release?: () => void };
+  /** True when this daemon adopted the job from a previous one. */
+  adopted = false;
   /** The job's cgroup (cgroup mode). */
   cgroup?: JobCgroup;
   /** Resolves when the job is over and recorded. */
@@ -73,6 +87,7 @@ export class JobProcess {
   readonly #ctx: JobContext;
   readonly #opts: JobRunOptions;
   #stopKind?: StopKind;
+  #detached = false;
   #stopReason?: string;
   #stopping?: Promise<void>;
   #resolve!: (o: JobOutcome) => void;
@@ -93,6 +108,39 @@ export class JobProcess {
     const jp = new JobProcess(ctx, job.id, opts);
     await jp.#run();
     return jp;
+  }
+
+  /**
+   * Resumes supervising a job a previous daemon started under hero_shim (still running, or
+   * ended while no daemon ran: then it ends at once with the status the shim recorded).
+   */
+  static adopt(ctx: JobContext, job: JobRecord, opts: JobRunOptions): JobProcess {
+    const jp = new JobProcess(ctx, job.id, opts);
+    jp.adopted = true;
+    if (ctx.cgroups && opts.service !== undefined) {
+      jp.cgroup = ctx.cgroups.job(job.id, opts.service, opts.action);
+    }
+    const files = jobFiles(ctx.jobsDir!, job.id);
+    const offsets = {
+      stdout: ctx.sink.offsetOf?.(job.id, "stdout") ?? 0,
+      stderr: ctx.sink.offsetOf?.(job.id, "stderr") ?? 0,
+    };
+    jp.child = adoptShimmed(
+      { pid: job.pid!, shimPid: job.shim_pid!, shimStart: job.shim_start },
+      files,
+      offsets,
+      jp.#capture(),
+    );
+    jp.#markSpawned();
+    jp.#watch();
+    return jp;
+  }
+
+  /** Lets go of the job without stopping it (upgrade): a next daemon adopts it. */
+  detach(): void {
+    this.#detached = true;
+    clearTimeout(this.#timer);
+    this.child?.release?.();
   }
 
   /** The job tag carried by every process of this job. */
@@ -124,7 +172,39 @@ export class JobProcess {
   }
 
   #target() {
-    return { pgid: this.child?.pgid ?? null, tag: this.tag, cgroup: this.cgroup };
+    return {
+      pgid: this.child?.pgid ?? null,
+      tag: this.tag,
+      cgroup: this.cgroup,
+      exclude: this.child?.shimPid,
+    };
+  }
+
+  /** Where captured output goes: the log sink, with the file offsets it has reached. */
+  #capture(): CaptureHandlers {
+    const { sink } = this.#ctx;
+    const o = this.#opts;
+    return {
+      onLine: (stream, line) =>
+        sink.write({
+          ts: Date.now(),
+          source: `${o.source}.${stream}`,
+          jobId: this.id,
+          level: lineLevel(stream, line),
+          line,
+        }),
+      onBlock: sink.writeBlock &&
+        ((stream, bytes, lines) =>
+          sink.writeBlock!({
+            ts: Date.now(),
+            source: `${o.source}.${stream}`,
+            jobId: this.id,
+            stream,
+            bytes,
+            lines,
+          })),
+      onOffset: (stream, offset) => sink.mark?.(this.id, stream, offset),
+    };
   }
 
   /** Makes the job's cgroup with its limits; returns why it cannot, or undefined. */
@@ -172,32 +252,24 @@ export class JobProcess {
       if (v !== undefined) env[k] = v;
     }
     Object.assign(env, o.env, { [JOB_TAG_VAR]: this.tag, HERO_PROC_JOB_ID: String(this.id) });
-    const onLine = (stream: "stdout" | "stderr", line: string) =>
-      sink.write({
-        ts: Date.now(),
-        source: `${o.source}.${stream}`,
-        jobId: this.id,
-        level: lineLevel(stream, line),
-        line,
-      });
-    const onBlock = sink.writeBlock &&
-      ((stream: "stdout" | "stderr", bytes: Uint8Array, lines: number) =>
-        sink.writeBlock!({
-          ts: Date.now(),
-          source: `${o.source}.${stream}`,
-          jobId: this.id,
-          stream,
-          bytes,
-          lines,
-        }));
+    const capture = this.#capture();
+    const { shim, jobsDir } = this.#ctx;
     try {
       const cgError = this.#makeCgroup();
       if (cgError) throw new Error(cgError);
-      this.child = await spawnChild(
-        { argv: o.argv, cwd: o.cwd, env, tty: o.tty, join: this.cgroup?.procsFiles },
-        onLine,
-        { onBlock },
-      );
+      const spec = { argv: o.argv, cwd: o.cwd, env, tty: o.tty, join: this.cgroup?.procsFiles };
+      if (shim && jobsDir) {
+        checkCommand(spec);
+        this.child = await startShimmed(
+          shim,
+          spec,
+          jobFiles(jobsDir, this.id),
+          spec.join ?? [],
+          capture,
+        );
+      } else {
+        this.child = await spawnChild(spec, capture.onLine, { onBlock: capture.onBlock });
+      }
     } catch (err) {
       this.cgroup?.remove();
       const reason = `Cannot start: ${(err as Error).message}`;
@@ -220,21 +292,32 @@ export class JobProcess {
       return;
     }
     const pid = this.child.pid;
+    const shimPid = (this.child as Partial<ShimHandle>).shimPid;
     store.updateJob(this.id, {
       state: "running",
       pid,
       pgid: this.child.pgid,
       pid_start: readProc(pid)?.startTime ?? null,
+      shim_pid: shimPid ?? null,
+      shim_start: shimPid ? readProc(shimPid)?.startTime ?? null : null,
       started_at: Date.now(),
     });
     this.#markSpawned();
+    this.#watch();
+  }
+
+  /** Enforces the time limit and waits for the end: leftovers stopped, status recorded. */
+  #watch(): void {
+    const o = this.#opts;
+    const started = this.#ctx.store.getJob(this.id)?.started_at ?? Date.now();
     if (o.timeoutMs > 0) {
       this.#timer = setTimeout(
         () => this.stop("timed_out", `timed out after ${o.timeoutMs} ms`),
-        o.timeoutMs,
+        Math.max(0, started + o.timeoutMs - Date.now()),
       );
     }
-    this.child.exited.then(async (exit) => {
+    this.child!.exited.then(async (exit: ChildExit) => {
+      if (this.#detached) return;
       clearTimeout(this.#timer);
       // The leader is gone; whatever it left behind in its group goes too.
       if (!this.#stopping) {
@@ -254,7 +337,7 @@ export class JobProcess {
         signal: exit.signal,
         timedOut: kind === "timed_out",
         cancelled: kind === "cancelled",
-        reason: this.#stopReason ?? oom ??
+        reason: this.#stopReason ?? oom ?? exit.note ??
           (ok
             ? null
             : exit.signal
@@ -271,6 +354,16 @@ export class JobProcess {
     return `killed by its memory limit${mem ? ` (${formatBytes(mem)})` : ""}`;
   }
 
+  /** Removes the job's output files once every line of them is committed. */
+  #cleanup(): void {
+    const { jobsDir, sink } = this.#ctx;
+    if (!jobsDir || !(this.child as Partial<ShimHandle> | undefined)?.shimPid) return;
+    const dir = jobFiles(jobsDir, this.id).dir;
+    const rm = () => fs.rmSync(dir, { recursive: true, force: true });
+    if (sink.durable) sink.durable().then(rm, () => {});
+    else rm();
+  }
+
   #finish(outcome: JobOutcome): void {
     this.#ctx.store.updateJob(this.id, {
       state: outcome.state,
@@ -279,6 +372,7 @@ export class JobProcess {
       reason: outcome.reason,
       ended_at: Date.now(),
     });
+    this.#cleanup();
     this.#resolve(outcome);
   }
 }

@@ -5,7 +5,8 @@
  * leftovers of such a run) recorded groups whose leader has the recorded start time plus every
  * process carrying one of this instance's job tags — and stopped with each action's own stop
  * signal and timeout, all services in parallel. The jobs are closed as `stopped`. Only then are
- * the wanted services started again, so nothing runs twice.
+ * the wanted services started again, so nothing runs twice. Jobs held by a live hero_shim (or
+ * whose shim recorded an exit) are left alone and handed back for adoption.
  */
 import type { Cgroups } from "../cgroup/cgroups.ts";
 import type { JobCgroup } from "../cgroup/job_cgroup.ts";
@@ -17,6 +18,8 @@ import { stopGroup, targetProcesses } from "./stop_group.ts";
 
 /** What recovery did. */
 export interface RecoveryReport {
+  /** Jobs left running (or ended while no daemon ran) under hero_shim, to be adopted. */
+  adopted: JobRecord[];
   /** Jobs closed because the previous supervisor died while they were open. */
   closedJobs: number[];
   /** Processes that were still running and had to be stopped. */
@@ -35,13 +38,20 @@ interface Target {
   stop: StopSpec;
 }
 
-/** Stops leftovers of a previous run (each with its action's stop spec) and closes its jobs. */
+/**
+ * Stops leftovers of a previous run (each with its action's stop spec) and closes its jobs,
+ * except the jobs `adoptable` accepts: those are returned to be adopted, untouched.
+ */
 export async function recoverAfterCrash(
   store: Store,
   cgroups?: Cgroups,
+  adoptable: (job: JobRecord) => boolean = () => false,
 ): Promise<RecoveryReport> {
   const started = Date.now();
-  const unfinished = store.unfinishedJobs();
+  const all = store.unfinishedJobs();
+  const adopted = all.filter(adoptable);
+  const kept = new Set(adopted.map((j) => j.id));
+  const unfinished = all.filter((j) => !kept.has(j.id));
   const stops = new Map<string, StopSpec>();
   for (const s of store.listServices()) {
     for (const a of s.spec.actions) stops.set(`${s.spec.name}.${a.name}`, a.stop);
@@ -61,14 +71,18 @@ export async function recoverAfterCrash(
   }
   const leftoverCgroups = cgroups?.existing() ?? [];
   for (const { jobId, cgroup } of leftoverCgroups) {
+    if (kept.has(jobId)) continue;
     const tag = jobTag(store.instanceId, jobId);
     const t = targets.get(tag) ?? { pgid: null, tag, stop: stopOf(store.getJob(jobId)) };
     t.cgroup = cgroup;
     targets.set(tag, t);
   }
+  const keptTags = new Set(adopted.map((j) => jobTag(store.instanceId, j.id)));
+  const keptShims = new Set(adopted.map((j) => j.shim_pid));
   for (const p of await taggedProcesses(`${store.instanceId}:`)) {
-    stopped.add(p.pid);
     const tag = tagOf(p);
+    if ((tag && keptTags.has(tag)) || keptShims.has(p.pid)) continue;
+    stopped.add(p.pid);
     if (tag && !targets.has(tag)) {
       const id = Number(tag.slice(tag.indexOf(":") + 1));
       targets.set(tag, { pgid: null, tag, stop: stopOf(store.getJob(id)) });
@@ -92,6 +106,7 @@ export async function recoverAfterCrash(
     });
   }
   return {
+    adopted,
     closedJobs: unfinished.map((j) => j.id),
     stoppedPids,
     stopMs: targets.size ? Date.now() - started : 0,

@@ -27,6 +27,8 @@ export interface ChildSpec {
 export interface ChildExit {
   exitCode: number | null;
   signal: string | null;
+  /** Why neither is known, when that is the case. */
+  note?: string;
 }
 
 /** A running child. */
@@ -53,7 +55,7 @@ export function spawnChild(
   if (spec.join?.length) {
     // Exec failures would surface as the shell's exit code: check the command first.
     try {
-      resolveCommand(spec);
+      checkCommand(spec);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -72,7 +74,7 @@ export function joinArgv(files: string[], argv: string[]): string[] {
 }
 
 /** Throws the error spawn would give when `spec.argv[0]` or `spec.cwd` cannot be used. */
-function resolveCommand(spec: ChildSpec): void {
+export function checkCommand(spec: ChildSpec): void {
   const cmd = spec.argv[0];
   const fail = (code: string, where = cmd) =>
     spawnError(spec, Object.assign(new Error(`spawn ${cmd} ${code}`), { code, path: where }));

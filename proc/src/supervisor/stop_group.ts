@@ -17,6 +17,8 @@ export interface StopTarget {
   tag: string;
   /** The job's cgroup: its members are the job's processes, whatever they did. */
   cgroup?: JobCgroup;
+  /** A pid that is not the job's though it carries the tag: its hero_shim. */
+  exclude?: number;
 }
 
 /** Options of {@link stopGroup}. */
@@ -72,8 +74,10 @@ export async function waitGone(target: StopTarget, ms: number): Promise<ProcInfo
  * The live processes of a target: its cgroup's members (and its leader while that is still
  * our child on its way into the cgroup), or, without a cgroup, its group and tagged processes.
  */
-export function targetProcesses(target: StopTarget): Promise<ProcInfo[]> | ProcInfo[] {
-  if (!target.cgroup) return jobProcesses(target.pgid, target.tag);
+export async function targetProcesses(target: StopTarget): Promise<ProcInfo[]> {
+  if (!target.cgroup) {
+    return (await jobProcesses(target.pgid, target.tag)).filter((p) => p.pid !== target.exclude);
+  }
   const members = target.cgroup.members();
   const out: ProcInfo[] = [];
   for (const pid of members) {
@@ -81,9 +85,10 @@ export function targetProcesses(target: StopTarget): Promise<ProcInfo[]> | ProcI
     if (!isDead(p)) out.push(p!);
   }
   if (target.pgid !== null && !members.includes(target.pgid)) {
-    // Between fork and joining its cgroup the leader is outside it for a moment.
+    // Between fork and joining its cgroup the leader is outside it for a moment (its parent
+    // is this daemon, or the job's hero_shim).
     const p = readProc(target.pgid);
-    if (!isDead(p) && p!.ppid === process.pid) out.push(p!);
+    if (!isDead(p) && (p!.ppid === process.pid || p!.ppid === target.exclude)) out.push(p!);
   }
   return out;
 }

@@ -22,6 +22,12 @@ import { AdhocJobs } from "./adhoc_jobs.ts";
 import type { JobContext } from "./job_process.ts";
 import { recoverAfterCrash, type RecoveryReport } from "./recovery.ts";
 import { closestName } from "./closest_name.ts";
+import fs from "node:fs";
+import path from "node:path";
+import type { JobRecord } from "../model/spec.ts";
+import { isAlive } from "./proc_table.ts";
+import { jobFiles } from "./shim_child.ts";
+import { shimBinary, shimProblem } from "./shim_binary.ts";
 
 /** Where the supervisor keeps and reads its state. */
 export interface SupervisorOptions {
@@ -50,7 +56,9 @@ export class Supervisor implements RunnerHost {
   /** Ad-hoc jobs. */
   readonly jobs: AdhocJobs;
   /** What crash recovery did at open. */
-  recovery: RecoveryReport = { closedJobs: [], stoppedPids: [], stopMs: 0 };
+  recovery: RecoveryReport = { adopted: [], closedJobs: [], stoppedPids: [], stopMs: 0 };
+  /** The hero_shim binary jobs run under, or why there is none. */
+  shim: { path: string | null; problem: string | null };
   /** How jobs are contained: cgroups, or process groups and tags (fallback). */
   containment: ContainmentInfo;
   /** Why the TOML directory could not be loaded at open, if it could not. */
@@ -67,14 +75,26 @@ export class Supervisor implements RunnerHost {
     this.#opts = opts;
     const { cgroups, info } = Cgroups.open(store.instanceId, opts.env);
     this.containment = info;
-    this.ctx = { store, sink: opts.sink ?? new SqliteLogSink(store.db), cgroups, survivors: [] };
+    const shim = shimBinary(opts.env);
+    this.shim = { path: shim ?? null, problem: shim ? null : shimProblem() ?? "turned off" };
+    this.ctx = {
+      store,
+      sink: opts.sink ?? new SqliteLogSink(store.db),
+      cgroups,
+      survivors: [],
+      shim,
+      jobsDir: path.join(opts.stateDir, "jobs"),
+    };
     this.jobs = new AdhocJobs(this.ctx);
   }
 
-  /** Opens the store, recovers from a crash, loads services and starts the wanted ones. */
+  /**
+   * Opens the store, loads services, recovers from a crash or an upgrade — adopting the
+   * actions a previous daemon left running under hero_shim, stopping anything else it left —
+   * and starts the wanted services that do not run.
+   */
   static async open(opts: SupervisorOptions): Promise<Supervisor> {
     const sup = new Supervisor(opts, new Store(opts.stateDir));
-    sup.recovery = await recoverAfterCrash(sup.ctx.store, sup.ctx.cgroups);
     for (const s of sup.ctx.store.listServices()) sup.#services.set(s.spec.name, s);
     try {
       sup.#loadFiles(false);
@@ -83,10 +103,45 @@ export class Supervisor implements RunnerHost {
       sup.configError = (err as Error).message;
     }
     sup.#rebuild();
-    for (const s of sup.ctx.store.listServices()) {
-      if (s.desired === "up") sup.#startOne(s.spec.name);
+    const wanted = new Set(
+      sup.ctx.store.listServices().filter((s) => s.desired === "up").map((s) => s.spec.name),
+    );
+    sup.recovery = await recoverAfterCrash(
+      sup.ctx.store,
+      sup.ctx.cgroups,
+      (job) => sup.#adoptable(job, wanted),
+    );
+    for (const job of sup.recovery.adopted) {
+      sup.#runners.get(`${job.service}.${job.action}`)!.adopt(job);
     }
+    sup.#removeStaleJobFiles();
+    for (const name of wanted) sup.#startOne(name);
     return sup;
+  }
+
+  /** A job left by a previous daemon that this one can take over. */
+  #adoptable(job: JobRecord, wanted: Set<string>): boolean {
+    if (!this.ctx.jobsDir || job.shim_pid === null || job.pid === null) return false;
+    if (!wanted.has(job.service) || !this.#runners.has(`${job.service}.${job.action}`)) {
+      return false;
+    }
+    const ended = fs.existsSync(jobFiles(this.ctx.jobsDir, job.id).exit);
+    return ended || isAlive(job.shim_pid, job.shim_start);
+  }
+
+  /** Output directories of jobs that are over (left by a crash between end and cleanup). */
+  #removeStaleJobFiles(): void {
+    const dir = this.ctx.jobsDir!;
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return;
+    }
+    const live = new Set(this.recovery.adopted.map((j) => String(j.id)));
+    for (const n of names) {
+      if (!live.has(n)) fs.rmSync(path.join(dir, n), { recursive: true, force: true });
+    }
   }
 
   /** The store. */
@@ -281,6 +336,22 @@ export class Supervisor implements RunnerHost {
       return { survivors: [...new Set(this.ctx.survivors)] };
     })();
     return this.#stopped;
+  }
+
+  /**
+   * Lets go of everything without stopping it (for an upgrade): health checks and restart
+   * timers end, output files stay for the next daemon, which adopts the running actions.
+   * Ad-hoc jobs are stopped (they are not adopted). Closes the store.
+   */
+  detach(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#stopped = Promise.resolve({ survivors: [] });
+      await this.jobs.cancelAll();
+      for (const r of this.#runners.values()) r.detach();
+      this.ctx.sink.close();
+      this.store.close();
+    })();
+    return this.#closed;
   }
 
   /** Stops everything (see {@link stopAll}) and closes the store; wanted states are kept. */

@@ -1,0 +1,188 @@
+/*
+ * hero_shim: the per-job holder that lets a service outlive hero_proc (the conmon /
+ * containerd-shim idea, a few hundred KB). It starts the job's process in a new session, after
+ * writing that process into the job's cgroups (so nothing it forks escapes), with stdout and
+ * stderr appended to files (or a pseudo-terminal the shim copies into the stdout file), then
+ * waits for it and writes its exit status to a file. hero_proc reads the files from the offset
+ * it last committed, so a daemon that crashes or is upgraded in between loses and duplicates
+ * nothing, and learns the exit status of a process that ended while it was away.
+ *
+ * usage: hero_shim EXIT_FILE OUT_FILE ERR_FILE TTY TAG N CGROUP_PROCS_1..N CMD [ARG...]
+ *   TTY 1 runs CMD on a pseudo-terminal (120x40); its output goes to OUT_FILE.
+ *   TAG (NAME=VALUE, or -) is put in CMD's environment only: the shim itself carries no job tag,
+ *   so a scan for the job's processes never finds the shim.
+ *   The child's pid is written to stdout as one line, then stdout is closed.
+ *   EXIT_FILE gets "exit CODE" or "signal NUMBER" (written to EXIT_FILE.tmp, then renamed).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+static const int HANDLED[] = {SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2};
+#define NHANDLED (sizeof HANDLED / sizeof HANDLED[0])
+
+static void say(int fd, const char *a, const char *b, const char *c) {
+  if (a) (void)!write(fd, a, strlen(a));
+  if (b) (void)!write(fd, b, strlen(b));
+  if (c) (void)!write(fd, c, strlen(c));
+}
+
+static void write_all(int fd, const char *buf, ssize_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, buf, (size_t)n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    buf += w;
+    n -= w;
+  }
+}
+
+/* Copies what the pseudo-terminal has now into `out`; returns 0 at end (EIO) or error. */
+static int copy_pty(int master, int out) {
+  char buf[65536];
+  ssize_t n = read(master, buf, sizeof buf);
+  if (n > 0) {
+    write_all(out, buf, n);
+    return 1;
+  }
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return 1;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 9) {
+    say(2, "usage: hero_shim EXIT_FILE OUT_FILE ERR_FILE TTY TAG N CGROUP_PROCS... CMD [ARG...]\n",
+        NULL, NULL);
+    return 2;
+  }
+  const char *exit_file = argv[1], *out_file = argv[2], *err_file = argv[3];
+  int tty = argv[4][0] == '1';
+  char *tag = argv[5];
+  int n = atoi(argv[6]);
+  if (n < 0 || argc < 8 + n) {
+    say(2, "hero_shim: bad arguments\n", NULL, NULL);
+    return 2;
+  }
+  char **cgroups = argv + 7, **cmd = argv + 7 + n;
+
+  /* The shim outlives hero_proc: no signal meant for the service or a dead pipe ends it. */
+  for (size_t i = 0; i < NHANDLED; i++) signal(HANDLED[i], SIG_IGN);
+
+  int out = open(out_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  int err = tty ? -1 : open(err_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (out < 0 || (!tty && err < 0)) {
+    say(2, "hero_shim: cannot open ", out < 0 ? out_file : err_file, "\n");
+    return 2;
+  }
+  int master = -1;
+  const char *slave = NULL;
+  if (tty) {
+    master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0 || grantpt(master) || unlockpt(master) || !(slave = ptsname(master))) {
+      say(out, "hero_shim: cannot open a pseudo-terminal\n", NULL, NULL);
+      return 2;
+    }
+  }
+
+  pid_t pid = fork();
+  if (pid < 0) {
+    say(tty ? out : err, "hero_shim: cannot fork\n", NULL, NULL);
+    return 2;
+  }
+  if (pid == 0) {
+    for (size_t i = 0; i < NHANDLED; i++) signal(HANDLED[i], SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    setsid();
+    if (strcmp(tag, "-") != 0) putenv(tag);
+    int report = tty ? out : err;
+    char self[32];
+    snprintf(self, sizeof self, "%d\n", (int)getpid());
+    for (int i = 0; i < n; i++) {
+      int fd = open(cgroups[i], O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || write(fd, self, strlen(self)) < 0) {
+        say(report, "hero_shim: cannot join cgroup ", cgroups[i], "\n");
+        _exit(125);
+      }
+      close(fd);
+    }
+    if (tty) {
+      int s = open(slave, O_RDWR);
+      if (s < 0) _exit(125);
+      ioctl(s, TIOCSCTTY, 0);
+      struct winsize ws = {.ws_row = 40, .ws_col = 120};
+      ioctl(s, TIOCSWINSZ, &ws);
+      dup2(s, 0);
+      dup2(s, 1);
+      dup2(s, 2);
+      if (s > 2) close(s);
+    } else {
+      int null = open("/dev/null", O_RDONLY);
+      dup2(null, 0);
+      dup2(out, 1);
+      dup2(err, 2);
+    }
+    execvp(cmd[0], cmd);
+    say(2, "hero_shim: cannot run ", cmd[0], errno == ENOENT ? ": not found\n" : ": not executable\n");
+    _exit(127);
+  }
+
+  /* Tell hero_proc the pid, then hold nothing of hero_proc's: its pipes die with it. */
+  char line[32];
+  snprintf(line, sizeof line, "%d\n", (int)pid);
+  write_all(1, line, (ssize_t)strlen(line));
+  int null = open("/dev/null", O_RDWR);
+  dup2(null, 0);
+  dup2(null, 1);
+  dup2(null, 2);
+  if (null > 2) close(null);
+  if (err >= 0) close(err);
+
+  int status = 0;
+  if (tty) {
+    /* Copy the terminal until the child is gone (a grandchild holding the terminal open must
+       not keep the shim waiting), then whatever is still buffered. */
+    for (;;) {
+      struct pollfd p = {.fd = master, .events = POLLIN};
+      int r = poll(&p, 1, 200);
+      if (r > 0 && !copy_pty(master, out)) break;
+      pid_t w = waitpid(pid, &status, WNOHANG);
+      if (w == pid) {
+        char buf[65536];
+        ssize_t k;
+        fcntl(master, F_SETFL, O_NONBLOCK);
+        while ((k = read(master, buf, sizeof buf)) > 0) write_all(out, buf, k);
+        pid = 0;
+        break;
+      }
+    }
+  }
+  while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+
+  char tmp[4096], text[64];
+  snprintf(tmp, sizeof tmp, "%s.tmp", exit_file);
+  if (WIFSIGNALED(status)) snprintf(text, sizeof text, "signal %d\n", WTERMSIG(status));
+  else snprintf(text, sizeof text, "exit %d\n", WEXITSTATUS(status));
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    write_all(fd, text, (ssize_t)strlen(text));
+    close(fd);
+    rename(tmp, exit_file);
+  }
+  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
