@@ -13,10 +13,15 @@
  *   so a scan for the job's processes never finds the shim.
  *   The child's pid is written to stdout as one line, then stdout is closed.
  *   EXIT_FILE gets "exit CODE" or "signal NUMBER" (written to EXIT_FILE.tmp, then renamed).
+ *
+ * usage: hero_shim --punch FILE LENGTH
+ *   Frees the disk blocks of FILE's first LENGTH bytes (already committed by hero_proc) while
+ *   the process keeps appending: offsets stay valid, the disk use stays small.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -63,6 +68,15 @@ static int copy_pty(int master, int out) {
 }
 
 int main(int argc, char **argv) {
+  if (argc == 4 && strcmp(argv[1], "--punch") == 0) {
+    int fd = open(argv[2], O_WRONLY | O_CLOEXEC);
+    off_t len = (off_t)strtoll(argv[3], NULL, 10) & ~((off_t)4095);
+    if (fd < 0 || (len > 0 && fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, len))) {
+      say(2, "hero_shim: cannot free ", argv[2], "\n");
+      return 1;
+    }
+    return 0;
+  }
   if (argc < 9) {
     say(2, "usage: hero_shim EXIT_FILE OUT_FILE ERR_FILE TTY TAG N CGROUP_PROCS... CMD [ARG...]\n",
         NULL, NULL);

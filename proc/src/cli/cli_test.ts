@@ -178,3 +178,27 @@ test("CLI: stop exits non-zero with a clear message when the daemon dies before 
     cleanup();
   }
 });
+
+test("CLI: upgrade hands over to a new daemon and the service keeps its pid", {
+  skip: /^(off|0|false|no)$/i.test(process.env.HERO_PROC_SHIM ?? "") && "needs hero_shim",
+}, () => {
+  const { dir, cleanup } = tempDir();
+  const env = daemonEnv(dir);
+  try {
+    let r = cli(env, "start");
+    assert.equal(r.code, 0, r.err);
+    r = cli(env, "service", "add", "keeper", "--", "sleep", "300");
+    assert.equal(r.code, 0, r.err);
+    const before = JSON.parse(cli(env, "status", "keeper", "--json").out);
+    r = cli(env, "upgrade");
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /hero_proc upgraded \(pid \d+ -> \d+\); 1 action\(s\) kept running/);
+    const after = JSON.parse(cli(env, "status", "keeper", "--json").out);
+    assert.equal(after.pid, before.pid);
+    assert.equal(after.state, "running");
+    assert.equal(after.actions[0].job_id, before.actions[0].job_id);
+  } finally {
+    cli(env, "stop");
+    cleanup();
+  }
+});

@@ -24,6 +24,10 @@ import {
   startShimmed,
 } from "./shim_child.ts";
 import fs from "node:fs";
+import { execFile } from "node:child_process";
+
+/** How much committed output a job's file holds before its disk blocks are freed. */
+const PUNCH_BYTES = 64 * 1024 * 1024;
 import { stopGroup } from "./stop_group.ts";
 
 /** Shared dependencies of every job. */
@@ -40,6 +44,8 @@ export interface JobContext {
   shim?: string;
   /** Where shimmed jobs keep their output and exit files (`<state dir>/jobs`). */
   jobsDir?: string;
+  /** Committed output a job's file holds before its disk blocks are freed (default 64 MiB). */
+  reclaimBytes?: number;
 }
 
 /** How to run the job. */
@@ -87,6 +93,7 @@ export class JobProcess {
   readonly #ctx: JobContext;
   readonly #opts: JobRunOptions;
   #stopKind?: StopKind;
+  #punched = { stdout: 0, stderr: 0 };
   #detached = false;
   #stopReason?: string;
   #stopping?: Promise<void>;
@@ -203,8 +210,26 @@ export class JobProcess {
             bytes,
             lines,
           })),
-      onOffset: (stream, offset) => sink.mark?.(this.id, stream, offset),
+      onOffset: (stream, offset) => {
+        sink.mark?.(this.id, stream, offset);
+        this.#reclaim(stream, offset);
+      },
     };
+  }
+
+  /**
+   * A long-running job's output files would grow for ever: once every PUNCH_BYTES, after the
+   * lines up to `offset` are committed, hero_shim frees their disk blocks (offsets stay valid).
+   */
+  #reclaim(stream: "stdout" | "stderr", offset: number): void {
+    const { shim, jobsDir, sink } = this.#ctx;
+    const every = this.#ctx.reclaimBytes ?? PUNCH_BYTES;
+    if (!shim || !jobsDir || !sink.durable || offset - this.#punched[stream] < every) return;
+    this.#punched[stream] = offset;
+    const file = jobFiles(jobsDir, this.id)[stream];
+    sink.durable().then(() => {
+      execFile(shim, ["--punch", file, String(offset)], () => {});
+    }, () => {});
   }
 
   /** Makes the job's cgroup with its limits; returns why it cannot, or undefined. */

@@ -28,6 +28,8 @@ import type { JobRecord } from "../model/spec.ts";
 import { isAlive } from "./proc_table.ts";
 import { jobFiles } from "./shim_child.ts";
 import { shimBinary, shimProblem } from "./shim_binary.ts";
+import { parseSize } from "../model/limits.ts";
+import process from "node:process";
 
 /** Where the supervisor keeps and reads its state. */
 export interface SupervisorOptions {
@@ -84,6 +86,7 @@ export class Supervisor implements RunnerHost {
       survivors: [],
       shim,
       jobsDir: path.join(opts.stateDir, "jobs"),
+      reclaimBytes: parseSize((opts.env ?? process.env).HERO_PROC_OUTPUT_RECLAIM),
     };
     this.jobs = new AdhocJobs(this.ctx);
   }
