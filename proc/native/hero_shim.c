@@ -1,13 +1,19 @@
 /*
  * hero_shim: the per-job holder that lets a service outlive hero_proc (the conmon /
  * containerd-shim idea, a few hundred KB). It starts the job's process in a new session, after
- * writing that process into the job's cgroups (so nothing it forks escapes), with stdout and
- * stderr appended to files (or a pseudo-terminal the shim copies into the stdout file), then
- * waits for it and writes its exit status to a file. hero_proc reads the files from the offset
- * it last committed, so a daemon that crashes or is upgraded in between loses and duplicates
- * nothing, and learns the exit status of a process that ended while it was away.
+ * writing that process into the job's cgroups (so nothing it forks escapes), relays its stdout
+ * and stderr from pipes (or a pseudo-terminal) into files, then waits for it and writes its
+ * exit status to a file. hero_proc reads the files from the offset it last committed, so a
+ * daemon that crashes or is upgraded in between loses and duplicates nothing, and learns the
+ * exit status of a process that ended while it was away.
+ *
+ * Backpressure: hero_proc writes how far it has read each file to FILE.read. When more than
+ * BACKLOG bytes of a file are unread (no daemon, or one far behind), the shim stops reading
+ * that pipe, so the process blocks on its output as it would on a pipe to a slow reader,
+ * instead of filling the disk.
  *
  * usage: hero_shim EXIT_FILE OUT_FILE ERR_FILE TTY TAG N CGROUP_PROCS_1..N CMD [ARG...]
+ *   (BACKLOG: HERO_SHIM_BACKLOG in the environment, bytes, default 64 MiB)
  *   TTY 1 runs CMD on a pseudo-terminal (120x40); its output goes to OUT_FILE.
  *   TAG (NAME=VALUE, or -) is put in CMD's environment only: the shim itself carries no job tag,
  *   so a scan for the job's processes never finds the shim.
@@ -55,15 +61,47 @@ static void write_all(int fd, const char *buf, ssize_t n) {
   }
 }
 
-/* Copies what the pseudo-terminal has now into `out`; returns 0 at end (EIO) or error. */
-static int copy_pty(int master, int out) {
+/* One relayed output: the pipe (or terminal) read, the file appended, and backpressure. */
+struct stream {
+  int in, out;
+  long long written, acked;
+  char ack[4096];
+};
+
+static void stream_init(struct stream *s, int in, int out, const char *file) {
+  struct stat st;
+  s->in = in;
+  s->out = out;
+  s->written = fstat(out, &st) == 0 ? (long long)st.st_size : 0;
+  s->acked = 0;
+  snprintf(s->ack, sizeof s->ack, "%s.read", file);
+}
+
+/* True while more than `backlog` bytes of the file are unread by hero_proc. */
+static int stream_throttled(struct stream *s, long long backlog) {
+  if (s->written - s->acked <= backlog) return 0;
+  char buf[32] = {0};
+  int fd = open(s->ack, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n > 0) s->acked = atoll(buf);
+  }
+  return s->written - s->acked > backlog;
+}
+
+/* Copies what is readable now into the file; closes the stream at its end. */
+static int stream_copy(struct stream *s) {
   char buf[65536];
-  ssize_t n = read(master, buf, sizeof buf);
+  ssize_t n = read(s->in, buf, sizeof buf);
   if (n > 0) {
-    write_all(out, buf, n);
+    write_all(s->out, buf, n);
+    s->written += n;
     return 1;
   }
-  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return 1;
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return 0;
+  close(s->in); /* end of file, or EIO: the terminal's last holder closed it */
+  s->in = -1;
   return 0;
 }
 
@@ -77,7 +115,7 @@ int main(int argc, char **argv) {
     }
     return 0;
   }
-  if (argc < 9) {
+  if (argc < 8) {
     say(2, "usage: hero_shim EXIT_FILE OUT_FILE ERR_FILE TTY TAG N CGROUP_PROCS... CMD [ARG...]\n",
         NULL, NULL);
     return 2;
@@ -101,7 +139,9 @@ int main(int argc, char **argv) {
     say(2, "hero_shim: cannot open ", out < 0 ? out_file : err_file, "\n");
     return 2;
   }
-  int master = -1;
+  const char *env_backlog = getenv("HERO_SHIM_BACKLOG");
+  long long backlog = env_backlog ? atoll(env_backlog) : 64LL << 20;
+  int master = -1, outp[2] = {-1, -1}, errp[2] = {-1, -1};
   const char *slave = NULL;
   if (tty) {
     master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -109,6 +149,9 @@ int main(int argc, char **argv) {
       say(out, "hero_shim: cannot open a pseudo-terminal\n", NULL, NULL);
       return 2;
     }
+  } else if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
+    say(err, "hero_shim: cannot make pipes\n", NULL, NULL);
+    return 2;
   }
 
   pid_t pid = fork();
@@ -147,8 +190,8 @@ int main(int argc, char **argv) {
     } else {
       int null = open("/dev/null", O_RDONLY);
       dup2(null, 0);
-      dup2(out, 1);
-      dup2(err, 2);
+      dup2(outp[1], 1);
+      dup2(errp[1], 2);
     }
     execvp(cmd[0], cmd);
     say(2, "hero_shim: cannot run ", cmd[0], errno == ENOENT ? ": not found\n" : ": not executable\n");
@@ -164,28 +207,43 @@ int main(int argc, char **argv) {
   dup2(null, 1);
   dup2(null, 2);
   if (null > 2) close(null);
-  if (err >= 0) close(err);
-
-  int status = 0;
-  if (tty) {
-    /* Copy the terminal until the child is gone (a grandchild holding the terminal open must
-       not keep the shim waiting), then whatever is still buffered. */
-    for (;;) {
-      struct pollfd p = {.fd = master, .events = POLLIN};
-      int r = poll(&p, 1, 200);
-      if (r > 0 && !copy_pty(master, out)) break;
-      pid_t w = waitpid(pid, &status, WNOHANG);
-      if (w == pid) {
-        char buf[65536];
-        ssize_t k;
-        fcntl(master, F_SETFL, O_NONBLOCK);
-        while ((k = read(master, buf, sizeof buf)) > 0) write_all(out, buf, k);
-        pid = 0;
-        break;
-      }
-    }
+  if (!tty) {
+    close(outp[1]);
+    close(errp[1]);
   }
-  while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+
+  struct stream s[2];
+  int ns = tty ? 1 : 2;
+  stream_init(&s[0], tty ? master : outp[0], out, out_file);
+  if (!tty) stream_init(&s[1], errp[0], err, err_file);
+  int status = 0, done = 0;
+  for (;;) {
+    struct pollfd p[2];
+    int np = 0, map[2], throttled = 0, open_streams = 0;
+    for (int i = 0; i < ns; i++) {
+      if (s[i].in < 0) continue;
+      open_streams++;
+      if (stream_throttled(&s[i], backlog)) {
+        throttled = 1;
+        continue;
+      }
+      p[np].fd = s[i].in;
+      p[np].events = POLLIN;
+      map[np++] = i;
+    }
+    if (!open_streams) break;
+    int r = poll(p, (nfds_t)np, throttled ? 50 : 200);
+    int moved = 0;
+    for (int k = 0; k < np && r > 0; k++) {
+      if (!p[k].revents) continue;
+      if (stream_copy(&s[map[k]])) moved = 1;
+    }
+    if (!done && waitpid(pid, &status, WNOHANG) == pid) done = 1;
+    /* Once the process is gone, a grandchild holding its output open must not keep the shim:
+       read what comes, and stop after a quiet moment. */
+    if (done && !moved && !throttled) break;
+  }
+  while (!done && waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
 
   char tmp[4096], text[64];

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import process from "node:process";
 import { startDaemonProcess, tempDir, waitFor } from "../test_support.ts";
 
 test("a chatty job's output file is freed behind the committed offset; files go when it ends", async () => {
@@ -38,6 +39,41 @@ test("a chatty job's output file is freed behind the committed offset; files go 
     assert.equal(last.lines[0].message, "600000");
     await d.client.call("service.stop", { name: "chatty" });
     await waitFor("job files removed", () => !fs.existsSync(path.dirname(file)));
+  } finally {
+    await d.client.call("system.shutdown").catch(() => {});
+    await d.exited;
+    d.client.close();
+    cleanup();
+  }
+});
+
+test("while no daemon reads, a flooding service is held back at the backlog instead of filling the disk", async () => {
+  const { dir, cleanup } = tempDir();
+  const env = { HERO_SHIM_BACKLOG: String(2 * 1024 * 1024) };
+  let d = await startDaemonProcess(dir, env);
+  try {
+    await d.client.call("service.set", { service: { name: "flood", exec: ["yes"] } });
+    const job = await waitFor("job", async () => {
+      const s = await d.client.call<{ actions: { job_id: number; pid: number | null }[] }>(
+        "service.status",
+        { name: "flood" },
+      );
+      return s.actions[0].pid ? s.actions[0].job_id : 0;
+    });
+    const file = path.join(dir, "state", "jobs", String(job), "stdout");
+    await waitFor("the daemon reading", () => fs.existsSync(`${file}.read`));
+    process.kill(d.pid, "SIGKILL");
+    await d.exited;
+    d.client.close();
+    const read = Number(fs.readFileSync(`${file}.read`, "utf8"));
+    await new Promise((r) => setTimeout(r, 1000));
+    const size = fs.statSync(file).size;
+    // At most the backlog beyond what the daemon had read, plus a pipe's worth in flight.
+    assert.ok(size - read <= 2 * 1024 * 1024 + 128 * 1024, `unread ${size - read} bytes`);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(fs.statSync(file).size, size, "the writer is blocked, not the file growing");
+    d = await startDaemonProcess(dir, env);
+    await waitFor("reading again", () => fs.statSync(file).size > size + 1024 * 1024, 10_000);
   } finally {
     await d.client.call("system.shutdown").catch(() => {});
     await d.exited;

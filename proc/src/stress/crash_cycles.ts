@@ -1,5 +1,7 @@
 /**
- * The crash-cycle scenario of `npm run stress`: ten services of every shape (long-running,
+ * The crash-cycle scenario of `npm run stress`, in stop-and-restart mode (`HERO_PROC_SHIM=off`:
+ * what recovery does where jobs cannot be adopted, so every leftover must be found and
+ * stopped): ten services of every shape (long-running,
  * forking, double fork, setsid + scrubbed environment, TTY, chatty logger, ignoring SIGTERM,
  * health-checked, memory-limited, a oneshot) under a real hero_proc that is killed with
  * SIGKILL and started again, cycle after cycle. After each restart `/proc` is scanned for the
@@ -115,7 +117,8 @@ export async function runCrashCycles(cycles: number): Promise<CrashCyclesResult>
   const defs = services(m, dir);
   const expected = new Map<string, number>();
   for (const d of defs) for (const [k, v] of Object.entries(d.expect)) expected.set(k, v);
-  let d: DaemonProcess = await startDaemonProcess(dir);
+  const env = { HERO_PROC_SHIM: "off" };
+  let d: DaemonProcess = await startDaemonProcess(dir, env);
   const r: CrashCyclesResult = {
     cycles,
     duplicates: 0,
@@ -151,7 +154,7 @@ export async function runCrashCycles(cycles: number): Promise<CrashCyclesResult>
       await d.exited;
       d.client.close();
       const t0 = Date.now();
-      d = await startDaemonProcess(dir);
+      d = await startDaemonProcess(dir, env);
       await waitFor("all running again", allRunning, 20_000).catch(() => {});
       restarts.push(Date.now() - t0);
       const info = await d.client.call<
