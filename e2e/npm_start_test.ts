@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
@@ -29,6 +30,7 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
       HERO_PROC_CONFIG_DIR: path.join(dir, "cfg"),
       HERO_BIND: "127.0.0.1:0",
       HERO_ADMIN_TOKEN: "",
+      HERO_READ_TOKEN: "",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -49,19 +51,36 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
     const url = /Dashboard\s+(http:\/\/127\.0\.0\.1:\d+\/\?token=([0-9a-f]{48}))/.exec(out);
     assert.ok(url, out);
     assert.equal(url[2], (await fs.readFile(path.join(sockets, "admin_token"), "utf8")).trim());
-    const page = await fetch(url[1]);
+    // The link signs in (a session cookie) and leads to the dashboard; nothing opens without it.
+    const login = await fetch(url[1], { redirect: "manual" });
+    assert.equal(login.status, 303);
+    const cookie = login.headers.get("set-cookie")!.split(";")[0];
+    const page = await fetch(new URL("/", url[1]), { headers: { cookie } });
     assert.equal(page.status, 200);
     assert.match(await page.text(), /hero_router/);
+    const anonymous = await fetch(new URL("/", url[1]), { headers: { accept: "text/html" } });
+    assert.equal(anonymous.status, 401);
+    assert.match(await anonymous.text(), /Sign in to Hero/);
     const rpc = new RpcClient(path.join(sockets, "hero_proc/rpc.sock"));
     const services = await rpc.call<{ name: string; state: string; pid: number | null }[]>(
       "service.list",
     );
     rpc.close();
     assert.deepEqual(services.map((s) => [s.name, s.state]).sort(), [
+      ["browser", "running"],
       ["heartbeat", "running"],
       ["hero_router", "running"],
       ["notes", "running"],
     ]);
+    // Heavy resources start on first use: the browser service is up, Chromium is not.
+    const health = await new Promise<string>((resolve, reject) => {
+      http.get({ socketPath: path.join(sockets, "browser/rpc.sock"), path: "/health" }, (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve(body));
+      }).on("error", reject);
+    });
+    assert.match(JSON.parse(health).reason, /^chromium not_started/);
     const pids = services.map((s) => s.pid!).concat(npm.pid!);
     process.kill(-npm.pid!, "SIGINT");
     // npm re-raises the Ctrl-C it received; the system itself printed its clean stop.
@@ -70,7 +89,7 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
     for (const pid of pids) {
       assert.throws(() => process.kill(pid, 0), `process ${pid} is still running`);
     }
-    for (const svc of ["hero_proc", "hero_router", "notes"]) {
+    for (const svc of ["hero_proc", "hero_router", "notes", "browser"]) {
       assert.deepEqual(
         await fs.readdir(path.join(sockets, svc)).catch(() => []),
         [],

@@ -8,7 +8,7 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { RpcClient } from "@hero/sdk";
-import { loadAdminToken } from "../ui/session/admin_session.ts";
+import { loadAdminToken, loadReadToken } from "../ui/session/admin_session.ts";
 import { resolvePaths } from "../proc/src/daemon/paths.ts";
 import { type Daemon, serveDaemon } from "../proc/src/daemon/serve.ts";
 
@@ -33,7 +33,10 @@ export interface RunningSystem {
   socketRoot: string;
   /** `http://host:port` of the router. */
   origin: string;
+  /** The admin token (everything). */
   token: string;
+  /** The read-only token (dashboard, lists, read-only methods). */
+  readToken: string;
   /** Stops everything (services first, then hero_proc). */
   close(): Promise<void>;
 }
@@ -92,6 +95,27 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
       },
     },
     {
+      name: "browser",
+      description: "Browser automation (Chromium, started on the first call)",
+      actions: {
+        server: {
+          exec: [
+            process.execPath,
+            "--disable-warning=ExperimentalWarning",
+            path.join(REPO, "browser/main.ts"),
+            "run",
+          ],
+          env,
+          health: {
+            socket: `${o.socketRoot}/browser/rpc.sock`,
+            interval_ms: 2000,
+            start_period_ms: 10000,
+          },
+          restart: { policy: "on-failure", delay_ms: 500 },
+        },
+      },
+    },
+    {
       name: "heartbeat",
       description: "Example: writes a log line every 2 s (watch it in the live tail)",
       actions: {
@@ -115,6 +139,7 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
   });
   process.env.PATH_SOCKET = paths.socketRoot;
   const token = await loadAdminToken(paths.socketRoot, (k) => process.env[k]);
+  const readToken = await loadReadToken(paths.socketRoot, (k) => process.env[k]);
   const daemon = await serveDaemon(paths);
   const rpc = new RpcClient(paths.rpcSocket, { timeoutMs: 60_000 });
   try {
@@ -124,7 +149,7 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
     ) {
       await rpc.call("service.set", { service });
     }
-    for (const name of ["hero_router", "notes", "heartbeat"]) {
+    for (const name of ["hero_router", "notes", "browser", "heartbeat"]) {
       await rpc.call("service.start", { name, wait: true, timeout_ms: 45_000 });
     }
     const router = new RpcClient(`${paths.socketRoot}/hero_router/rpc.sock`);
@@ -132,7 +157,14 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
       router.close()
     );
     const origin = `http://${health.tcpListeners[0] ?? bind}`;
-    return { daemon, socketRoot: paths.socketRoot, origin, token, close: () => daemon.close() };
+    return {
+      daemon,
+      socketRoot: paths.socketRoot,
+      origin,
+      token,
+      readToken,
+      close: () => daemon.close(),
+    };
   } catch (err) {
     await daemon.close();
     throw err;
@@ -149,6 +181,7 @@ async function main(): Promise<void> {
   Hero is running.
 
   Dashboard        ${system.origin}/?token=${system.token}
+  Read-only link   ${system.origin}/?token=${system.readToken}
   hero_proc admin  ${system.origin}/hero_proc/admin/
   MCP endpoint     ${system.origin}/mcp
   Sockets          ${system.socketRoot}

@@ -7,6 +7,7 @@
  * median of each is reported, so that load from elsewhere on the machine hits all of them alike.
  *
  * Usage: deno run -A bench/router/proxy_bench.deno.ts [--duration 10] [--rounds 3] [--json]
+ *        [--baseline OTHER_CHECKOUT]   also measures that checkout's router (before/after rows)
  */
 import { parseArgs } from "node:util";
 import { freePort, startProcess } from "./bench_process.deno.ts";
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     duration: { type: "string", default: "10" },
     rounds: { type: "string", default: "3" },
     json: { type: "boolean" },
+    baseline: { type: "string" },
   },
 });
 const duration = Number(values.duration);
@@ -39,11 +41,13 @@ interface WrkResult {
 const ms = (v: string, unit: string) =>
   Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
 
-async function wrk(name: string, url: string): Promise<WrkResult> {
+async function wrk(name: string, url: string, headers: string[] = []): Promise<WrkResult> {
+  const h = headers.flatMap((x) => ["-H", x]);
   // Warm up (connections, JIT) before measuring.
-  await new Deno.Command("wrk", { args: ["-t2", "-c64", "-d2s", url], stdout: "null" }).output();
+  await new Deno.Command("wrk", { args: ["-t2", "-c64", "-d2s", ...h, url], stdout: "null" })
+    .output();
   const out = await new Deno.Command("wrk", {
-    args: ["-t2", "-c64", `-d${duration}s`, "--latency", url],
+    args: ["-t2", "-c64", `-d${duration}s`, "--latency", ...h, url],
   }).output();
   const text = new TextDecoder().decode(out.stdout);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN);
@@ -92,7 +96,52 @@ try {
   ]);
   procs.push(router);
   await router.waitFor(/listening|ready/).catch(() => {});
-  await waitHttp(`http://127.0.0.1:${routerPort}${path}`, router);
+  // Every TCP request passes the router's authorization gate: the bench presents the token.
+  const token = (await Deno.readTextFile(`${root}/admin_token`)).trim();
+  const auth = `Authorization: Bearer ${token}`;
+  await waitHttp(`http://127.0.0.1:${routerPort}${path}`, router, {
+    authorization: `Bearer ${token}`,
+  });
+
+  const targets: [string, number, string[]][] = [
+    ["hero_router", routerPort, [auth]],
+  ];
+  if (values.baseline) {
+    // Another checkout's router with its own copy of the backend, for before/after rows.
+    const baseRoot = `${root}/baseline`;
+    await Deno.mkdir(baseRoot);
+    const baseBackend = startProcess(deno, [
+      "run",
+      "-A",
+      `${repo}bench/router/bench_backend.deno.ts`,
+      baseRoot,
+      "1",
+      "bench_svc",
+    ]);
+    procs.push(baseBackend);
+    await baseBackend.waitFor(/ready/);
+    const basePort = freePort();
+    const base = startProcess(deno, [
+      "run",
+      "-A",
+      `${values.baseline.replace(/\/$/, "")}/router/main.ts`,
+      "serve",
+      "--socket-dir",
+      baseRoot,
+      "--bind",
+      `127.0.0.1:${basePort}`,
+      "--log-level",
+      "warn",
+    ]);
+    procs.push(base);
+    await base.waitFor(/listening|ready/).catch(() => {});
+    const baseToken = await Deno.readTextFile(`${baseRoot}/admin_token`).catch(() => "");
+    const baseAuth = baseToken ? [`Authorization: Bearer ${baseToken.trim()}`] : [];
+    await waitHttp(`http://127.0.0.1:${basePort}${path}`, base, {
+      ...(baseToken ? { authorization: `Bearer ${baseToken.trim()}` } : {}),
+    });
+    targets.push(["baseline", basePort, baseAuth]);
+  }
 
   const nginxPort = freePort();
   const nginxDir = `${root}/nginx`;
@@ -162,15 +211,11 @@ http://127.0.0.1:${caddyPort} {
   procs.push(caddy);
   await waitHttp(`http://127.0.0.1:${caddyPort}${path}`, caddy);
 
-  const targets: [string, number][] = [
-    ["hero_router", routerPort],
-    ["nginx", nginxPort],
-    ["caddy", caddyPort],
-  ];
+  targets.push(["nginx", nginxPort, []], ["caddy", caddyPort, []]);
   const runs = new Map<string, WrkResult[]>();
   for (let round = 0; round < rounds; round++) {
-    for (const [name, port] of targets) {
-      const r = await wrk(name, `http://127.0.0.1:${port}${path}`);
+    for (const [name, port, headers] of targets) {
+      const r = await wrk(name, `http://127.0.0.1:${port}${path}`, headers);
       runs.set(name, [...(runs.get(name) ?? []), r]);
     }
   }
@@ -206,11 +251,15 @@ else {
   }
 }
 
-async function waitHttp(url: string, proc: { output(): string }): Promise<void> {
+async function waitHttp(
+  url: string,
+  proc: { output(): string },
+  headers: Record<string, string> = {},
+): Promise<void> {
   const end = Date.now() + 15_000;
   for (;;) {
     try {
-      const res = await fetch(url);
+      const res = await fetch(url, { headers });
       await res.body?.cancel();
       if (res.status === 200) return;
     } catch { /* not yet */ }

@@ -83,10 +83,14 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
       })();
     },
   });
-  const admin = await adminForDaemon(api, () => {
-    if (!sup) throw new Error("hero_proc is still starting");
-    return sup;
-  }, paths.socketRoot);
+  const admin = await adminForDaemon(api, {
+    supervisor: () => {
+      if (!sup) throw new Error("hero_proc is still starting");
+      return sup;
+    },
+    logs: () => logs,
+    socketRoot: paths.socketRoot,
+  });
   const server = new HeroServer({
     name: "hero_proc",
     api,

@@ -5,7 +5,13 @@
  * `subscribe()` of `service.added|changed|removed` events fits.
  */
 import { RpcSocketCaller } from "./rpc_socket_caller.ts";
-import type { CallOutcome, ServiceDoc, ToolSource, ToolSourceEvent } from "./tool_source.ts";
+import type {
+  CallOutcome,
+  ServiceDoc,
+  SourceCallOptions,
+  ToolSource,
+  ToolSourceEvent,
+} from "./tool_source.ts";
 
 /** The part of a discovery record the gateway reads. */
 export interface RegistryRecordLike {
@@ -33,10 +39,20 @@ export class RegistryToolSource implements ToolSource {
   /** The target each service was last called at, to drop pooled clients of old targets. */
   readonly #targets = new Map<string, string>();
 
-  /** `timeoutMs` bounds each call (default 30 s). */
-  constructor(registry: RegistryLike, opts: { timeoutMs?: number } = {}) {
+  readonly #reprobe?: (service: string) => unknown;
+
+  /**
+   * `timeoutMs` bounds each call (default 30 s); `reprobe` is asked to look at a service again
+   * at once when a call could not reach it, so the tools of a dead service disappear now rather
+   * than at the next periodic scan.
+   */
+  constructor(
+    registry: RegistryLike,
+    opts: { timeoutMs?: number; reprobe?: (service: string) => unknown } = {},
+  ) {
     this.#registry = registry;
     this.#caller = new RpcSocketCaller(opts);
+    this.#reprobe = opts.reprobe;
   }
 
   /** Services that have both an OpenRPC document and an RPC target. */
@@ -65,25 +81,33 @@ export class RegistryToolSource implements ToolSource {
   }
 
   /** Calls a method at the service's current RPC target. */
-  call(
+  async call(
     service: string,
     method: string,
     params: Record<string, unknown> | unknown[],
-    signal?: AbortSignal,
+    opts: SourceCallOptions = {},
   ): Promise<CallOutcome> {
     const record = this.#registry.list().find((r) => r.entry.name === service);
     if (!record?.entry.rpcTarget) {
-      return Promise.resolve({
+      return {
         ok: false,
         error: { code: -32601, message: `Service "${service}" is not available` },
-      });
+      };
     }
     const target = record.entry.rpcTarget;
     if (this.#targets.get(service) !== target) {
       this.#forget(service);
       this.#targets.set(service, target);
     }
-    return this.#caller.call(target, method, params, signal);
+    const outcome = await this.#caller.call(target, method, params, opts);
+    if (!outcome.ok && isUnreachable(outcome.error.data)) {
+      // The service's pooled connections are stale too.
+      this.#forget(service);
+      try {
+        await this.#reprobe?.(service);
+      } catch { /* the periodic scan remains the safety net */ }
+    }
+    return outcome;
   }
 
   /** Closes pooled connections. */
@@ -97,4 +121,10 @@ export class RegistryToolSource implements ToolSource {
     if (target !== undefined) this.#caller.forget(target);
     this.#targets.delete(service);
   }
+}
+
+/** True for the SDK's wire form of a connection failure (nothing listens on the socket). */
+function isUnreachable(data: unknown): boolean {
+  return typeof data === "object" && data !== null &&
+    (data as { code?: unknown }).code === "CONNECTION_FAILED";
 }

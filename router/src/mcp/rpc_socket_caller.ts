@@ -4,7 +4,7 @@
  * comes back as a {@link CallOutcome} error through the SDK's single wire mapping.
  */
 import { RpcClient, toWireError } from "@hero/sdk";
-import type { CallOutcome } from "./tool_source.ts";
+import type { CallOutcome, SourceCallOptions } from "./tool_source.ts";
 
 /** Options of a {@link RpcSocketCaller}. */
 export interface RpcSocketCallerOptions {
@@ -27,7 +27,7 @@ export class RpcSocketCaller {
     target: string,
     method: string,
     params: Record<string, unknown> | unknown[],
-    signal?: AbortSignal,
+    opts: SourceCallOptions = {},
   ): Promise<CallOutcome> {
     let client = this.#clients.get(target);
     if (!client) {
@@ -35,7 +35,7 @@ export class RpcSocketCaller {
       this.#clients.set(target, client);
     }
     try {
-      return { ok: true, result: await client.call(method, params, { signal }) };
+      return { ok: true, result: await client.call(method, params, opts) };
     } catch (err) {
       return { ok: false, error: toWireError(err) };
     }

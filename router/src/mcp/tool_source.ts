@@ -30,6 +30,17 @@ export interface CallError {
 /** The outcome of one method call: a result, or the JSON-RPC error the service answered. */
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: CallError };
 
+/** Receives the notifications a service sends about a running call (`rpc.progress`, `rpc.log`). */
+export type CallNotificationListener = (method: string, params: Record<string, unknown>) => void;
+
+/** Options of one call through a {@link ToolSource}. */
+export interface SourceCallOptions {
+  /** Cancels the call; the service's handler sees its `ctx.signal` abort. */
+  signal?: AbortSignal;
+  /** Asks the service for a streamed reply and receives its notifications. */
+  onNotification?: CallNotificationListener;
+}
+
 /** Where the gateway gets its services from and how it calls them. */
 export interface ToolSource {
   /** Every service currently known, with its OpenRPC document. */
@@ -44,6 +55,6 @@ export interface ToolSource {
     service: string,
     method: string,
     params: Record<string, unknown> | unknown[],
-    signal?: AbortSignal,
+    opts?: SourceCallOptions,
   ): Promise<CallOutcome>;
 }

@@ -19,15 +19,21 @@ export interface DispatchLimits {
 /** Default payload limits. */
 export const DEFAULT_DISPATCH_LIMITS: DispatchLimits = { maxJsonDepth: 64, maxBatchSize: 1000 };
 
+/** Sends a notification (`rpc.progress`, `rpc.log`) on the reply stream of one call. */
+export type StreamNotify = (method: string, params: Record<string, unknown>) => void;
+
 /**
  * Handles the text of one HTTP request body; resolves the reply text or null (no reply).
- * `cancel.signal` is read only by handlers that care, so it can be created lazily.
+ * `cancel.signal` is read only by handlers that care, so it can be created lazily. `notify`
+ * (a streamed reply) reaches the handler of a single request with an id; batches and
+ * notifications never stream.
  */
 export async function dispatchJsonRpc(
   api: RpcApi,
   text: string,
   cancel: { readonly signal: AbortSignal },
   limits: DispatchLimits = DEFAULT_DISPATCH_LIMITS,
+  notify?: StreamNotify,
 ): Promise<string | null> {
   const problem = scanJsonRpcText(text, limits.maxJsonDepth);
   if (problem) {
@@ -44,8 +50,8 @@ export async function dispatchJsonRpc(
     return JSON.stringify(failure(null, RpcErrorCode.ParseError, `Parse error: ${why}`));
   }
   if (!Array.isArray(payload)) {
-    const reply = await dispatchOne(api, payload, cancel);
-    return reply ? JSON.stringify(reply) : null;
+    const reply = await dispatchOne(api, payload, cancel, notify);
+    return reply ? serialize(reply) : null;
   }
   if (payload.length === 0) {
     return JSON.stringify(
@@ -63,13 +69,14 @@ export async function dispatchJsonRpc(
   }
   const replies = await Promise.all(payload.map((msg) => dispatchOne(api, msg, cancel)));
   const answered = replies.filter((r): r is RpcResponse => r !== null);
-  return answered.length ? JSON.stringify(answered) : null;
+  return answered.length ? `[${answered.map(serialize).join(",")}]` : null;
 }
 
 async function dispatchOne(
   api: RpcApi,
   msg: unknown,
   cancel: { readonly signal: AbortSignal },
+  notify?: StreamNotify,
 ): Promise<RpcResponse | null> {
   const problem = requestProblem(msg);
   if (problem) {
@@ -78,16 +85,36 @@ async function dispatchOne(
   const req = msg as RpcRequest;
   const isNotification = !("id" in req);
   try {
+    const id = req.id;
     const ctx = {
       method: req.method,
       get signal() {
         return cancel.signal;
       },
+      notify: notify && !isNotification
+        ? (method: string, params: Record<string, unknown>) => notify(method, { id, ...params })
+        : undefined,
     };
     const result = await api.call(req.method, req.params, ctx);
     return isNotification ? null : { jsonrpc: "2.0", id: req.id ?? null, result };
   } catch (err) {
     return isNotification ? null : { jsonrpc: "2.0", id: req.id ?? null, error: toWireError(err) };
+  }
+}
+
+/** The reply as JSON; a result JSON cannot carry (a cycle, a BigInt) becomes an internal error. */
+function serialize(reply: RpcResponse): string {
+  try {
+    return JSON.stringify(reply);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return JSON.stringify(
+      failure(
+        reply.id,
+        RpcErrorCode.InternalError,
+        `Internal error: the result is not JSON (${why})`,
+      ),
+    );
   }
 }
 
