@@ -46,20 +46,23 @@ interface Status {
   actions: { job_id: number | null; pid: number | null }[];
 }
 
+const FALLBACK = /^(off|0|false|no|none)$/i.test(process.env.HERO_PROC_CGROUPS ?? "");
+
 function services(m: string, flag: string) {
   const tag = (t: string) => `${t}.${m}`;
   return [
     { name: "long", exec: ["sleep", tag("41")] },
     { name: "forking", exec: ["sh", "-c", `sleep ${tag("42")} & sleep ${tag("42")} & wait`] },
     { name: "doublefork", exec: ["sh", "-c", `(sleep ${tag("43")} &); exec sleep ${tag("43")}`] },
-    {
+    // Without cgroups a detached process that drops its tag cannot be found (containment_test).
+    ...(FALLBACK ? [] : [{
       name: "escapee",
       exec: [
         "sh",
         "-c",
         `setsid env -u HERO_PROC_JOB sleep ${tag("44")} & exec sleep ${tag("44")}`,
       ],
-    },
+    }]),
     {
       name: "tty",
       tty: true,
@@ -194,7 +197,8 @@ export async function runAdoptionCycles(kills: number, upgrades: number): Promis
         const mm = new RegExp(`^${prefix} (\\d+)$`).exec(l.message.trim());
         if (mm) seen.set(Number(mm[1]), (seen.get(Number(mm[1])) ?? 0) + 1);
       }
-      const last = Math.max(0, ...seen.keys());
+      let last = 0;
+      for (const k of seen.keys()) if (k > last) last = k;
       r.numberedLines += last;
       for (let i = 1; i <= last; i++) {
         const n = seen.get(i) ?? 0;
