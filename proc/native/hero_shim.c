@@ -130,6 +130,10 @@ int main(int argc, char **argv) {
   }
   char **cgroups = argv + 7, **cmd = argv + 7 + n;
 
+  /* Nothing hero_proc (or whoever started it) left open stays open in the shim or the job:
+     an inherited pipe would keep its reader waiting for an end that never comes. */
+  for (int fd = 3; fd < 1024; fd++) close(fd);
+
   /* The shim outlives hero_proc: no signal meant for the service or a dead pipe ends it. */
   for (size_t i = 0; i < NHANDLED; i++) signal(HANDLED[i], SIG_IGN);
 

@@ -78,6 +78,8 @@ export interface DaemonProcess {
   client: RpcClient;
   /** Resolves with the exit code/signal once the daemon process is gone. */
   exited: Promise<{ code: number | null; signal: string | null }>;
+  /** What it (and any successor sharing its stderr) wrote to stderr so far. */
+  stderr: () => string;
 }
 
 /** Paths of a test daemon under `dir`. */
@@ -113,5 +115,5 @@ export async function startDaemonProcess(
     if (done) throw new Error(`daemon exited: ${stderr}`);
     return (await client.call<{ pid: number }>("system.info")).pid === child.pid;
   }, 15_000);
-  return { pid: child.pid!, env, client, exited };
+  return { pid: child.pid!, env, client, exited, stderr: () => stderr };
 }

@@ -111,6 +111,7 @@ export async function runAdoptionCycles(kills: number, upgrades: number): Promis
   const socket = path.join(first.env.PATH_SOCKET, "hero_proc", "rpc.sock");
   let rpc = first.client;
   let pid = first.pid;
+  let daemonErr = first.stderr;
   const r: AdoptionResult = {
     kills,
     upgrades,
@@ -165,6 +166,7 @@ export async function runAdoptionCycles(kills: number, upgrades: number): Promis
       if (plan[c] === "kill") {
         const d = await startDaemonProcess(dir);
         ({ pid, client: rpc } = d);
+        daemonErr = d.stderr;
       } else {
         ({ pid, rpc } = await attach(socket, pid));
       }
@@ -215,6 +217,11 @@ export async function runAdoptionCycles(kills: number, upgrades: number): Promis
     const stopMs = Date.now() - t;
     const stubbornGone = markedPids(`45.${m}`).size === 0;
     r.stopRestartOk = long1 !== null && long1 !== long0 && stubbornGone && stopMs < 5000;
+  } catch (err) {
+    // What the daemon said is the first thing to read when a hand-over goes wrong.
+    throw new Error(
+      `${(err as Error).message}\n--- daemon stderr ---\n${daemonErr().slice(-4000)}`,
+    );
   } finally {
     await rpc.call("system.shutdown", { wait: true }).catch(() => {});
     await waitFor("daemon gone", () => !fs.existsSync(`/proc/${pid}`) || isZombie(pid), 30_000)

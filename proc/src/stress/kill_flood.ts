@@ -36,12 +36,12 @@ export async function linesOf(
   const out: Line[] = [];
   let after = from - 1;
   for (;;) {
-    const page = await client.call<{ lines: Line[]; last_id: number }>("logs.follow", {
-      source,
-      after_id: after,
-      limit: 10_000,
-      timeout_ms: 0,
-    });
+    const params = { source, after_id: after, limit: 10_000, timeout_ms: 0 };
+    type Page = { lines: Line[]; last_id: number };
+    // A kept-alive connection the server closed just then fails once (EPIPE): ask again.
+    const page = await client.call<Page>("logs.follow", params).catch(() =>
+      client.call<Page>("logs.follow", params)
+    );
     out.push(...page.lines.filter((l) => l.id <= to));
     if (!page.lines.length || page.last_id >= to) return out;
     after = page.last_id;
