@@ -80,6 +80,8 @@ static void stream_init(struct stream *s, int in, int out, const char *file) {
 /* True while more than `backlog` bytes of the file are unread by hero_proc. */
 static int stream_throttled(struct stream *s, long long backlog) {
   if (s->written - s->acked <= backlog) return 0;
+  struct stat st;
+  if (fstat(s->out, &st) == 0 && st.st_nlink == 0) return 0; /* the job's files are gone */
   char buf[32] = {0};
   int fd = open(s->ack, O_RDONLY | O_CLOEXEC);
   if (fd >= 0) {
