@@ -19,8 +19,9 @@ import { markedPids } from "./crash_cycles.ts";
 export interface AdoptionResult {
   kills: number;
   upgrades: number;
-  /** Actions whose pid or job changed across a hand-over (restarted). */
+  /** Actions whose pid or job changed across a hand-over (restarted), and how. */
   restarted: number;
+  restarts: string[];
   /** Numbered lines missing or stored more than once (chatty logger and TTY service). */
   lostLines: number;
   duplicatedLines: number;
@@ -116,6 +117,7 @@ export async function runAdoptionCycles(kills: number, upgrades: number): Promis
     kills,
     upgrades,
     restarted: 0,
+    restarts: [],
     lostLines: 0,
     duplicatedLines: 0,
     numberedLines: 0,
@@ -188,7 +190,16 @@ export async function runAdoptionCycles(kills: number, upgrades: number): Promis
       for (const [name, b] of before) {
         if (name === "gap" && gapExit) continue;
         const a = after.get(name);
-        if (!a || a.pid !== b.pid || a.job !== b.job) r.restarted++;
+        if (!a || a.pid !== b.pid || a.job !== b.job) {
+          r.restarted++;
+          const old = await rpc.call<{ state: string; reason: string | null }>("job.get", {
+            id: b.job,
+          }).catch(() => undefined);
+          r.restarts.push(
+            `${plan[c]} ${c}: ${name} pid ${b.pid}->${a?.pid} job ${b.job}->${a?.job} ` +
+              `(${old?.state}: ${old?.reason})`,
+          );
+        }
       }
     }
     // Numbered lines, end to end: each number once, none missing up to the last stored.
