@@ -6,7 +6,8 @@
 # `npm run test:image` builds and runs it without Docker (mmdebstrap + buildah + podman).
 ARG BASE=debian:bookworm-slim
 
-# --- build: dependencies (node-pty compiles here), hero_proc's JavaScript, the one-file router
+# --- build: dependencies (node-pty compiles here), hero_proc's JavaScript and its job holder
+# (hero_shim, C), the one-file router
 FROM ${BASE} AS build
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
@@ -26,6 +27,7 @@ COPY . .
 # Tools only the tests use stay out of the image.
 RUN if [ -n "$EXTRA_CA_CERTS" ]; then export DENO_CERT="$EXTRA_CA_CERTS"; fi \
   && node_modules/.bin/node proc/scripts/build_dist.mjs \
+  && node_modules/.bin/node --input-type=module -e "const m = await import('/opt/hero/proc/src/supervisor/shim_binary.ts'); if (!m.shimBinary()) { console.error(m.shimProblem()); process.exit(1); }" \
   && node_modules/deno/deno run --allow-all router/scripts/build_single_file.ts router/dist/hero_router.js \
   && rm -rf node_modules/nushell node_modules/@nushell node_modules/typescript node_modules/pm2 \
     node_modules/@pm2 node_modules/axe-core node_modules/dockerfile-utils \
