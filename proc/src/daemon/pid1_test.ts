@@ -5,7 +5,7 @@
  * be killed.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import process from "node:process";
@@ -191,29 +191,28 @@ describe("hero_proc as PID 1", () => {
     }
   });
 
-  it("SIGINT stops too, and a process left outside any service is ended", async () => {
+  it("SIGINT stops too, and a process left behind in the namespace is ended", async () => {
     const dir = path.join(t.dir, "stray");
     const d = await startAsPid1(dir);
     try {
-      // A job whose child escapes into a new session with a scrubbed environment (no job tag)
-      // and outlives it: no service or job knows it any more. The job waits until the child
-      // is untagged, or its own cleanup would still find (and stop) it.
-      const job = await d.client.call<{ id: number }>("job.run", {
-        command:
-          "env -i setsid /bin/sleep 1000 < /dev/null > /dev/null 2>&1 & sleep 0.5; echo started",
-      });
-      await waitFor(
-        "job over",
-        async () =>
-          (await d.client.call<{ state: string }>("job.get", { id: job.id })).state ===
-            "succeeded",
-        10_000,
-      );
+      // What `docker exec` leaves behind: a process started in the namespace from outside,
+      // whose parent there exits; it is re-parented to PID 1, and no service or job knows it.
+      execFileSync("nsenter", [
+        "--target",
+        String(d.hostPid),
+        "--pid",
+        "--mount",
+        "--",
+        "sh",
+        "-c",
+        "sleep 1000 < /dev/null > /dev/null 2>&1 &",
+      ]);
       const alive = () =>
         descendants(d.hostPid).filter((p) => {
           const x = readProc(p);
           return x?.comm === "sleep" && x.state !== "Z";
         });
+      await waitFor("the stray re-parented to PID 1", () => alive().length === 1);
       assert.equal(alive().length, 1, "the stray sleep runs");
       process.kill(d.hostPid, "SIGINT");
       const { code, stderr } = await d.exited;
