@@ -11,6 +11,7 @@ import { Supervisor } from "../supervisor/supervisor.ts";
 import { LogStore } from "../logs/log_store.ts";
 import { logStoreOptions } from "../logs/log_config.ts";
 import { logAdminRoutes } from "../logs/log_admin.ts";
+import { metricsRoute } from "../metrics/metrics_route.ts";
 import type { ProcPaths } from "./paths.ts";
 import { lockStateDir } from "./state_lock.ts";
 
@@ -67,6 +68,7 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     logs: () => logs,
     socketRoot: paths.socketRoot,
   });
+  const metrics = metricsRoute(api);
   const server = new HeroServer({
     name: "hero_proc",
     api,
@@ -78,9 +80,10 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
         : logs?.disk.state.low
         ? { status: "degraded", reason: `log lines refused: ${logs.disk.describe()}` }
         : { status: "ok" },
-    // The log store's routes (/logs/follow, /logs/tree, /logs/stats) first, then the admin UI.
+    // /metrics and the log store's routes (/logs/follow, /logs/tree, /logs/stats) first, then
+    // the admin UI.
     admin: async (req, info) =>
-      (logs && logAdminRoutes(logs, req)) ?? await admin.handler(req, info),
+      await metrics(req) ?? (logs && logAdminRoutes(logs, req)) ?? await admin.handler(req, info),
   });
   await server.start();
   let unlock: () => void = () => {};

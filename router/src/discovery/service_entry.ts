@@ -25,8 +25,13 @@ export interface SocketEntry {
 /** One service in the discovery cache. */
 export interface ServiceEntry {
   name: string;
-  /** `socket` for services found under the socket root, `manual` for manual_sources.json. */
-  source: "socket" | "manual";
+  /**
+   * `socket` for services found under the socket root, `manual` for manual_sources.json,
+   * `peer` for services of a peer router (federation).
+   */
+  source: "socket" | "manual" | "peer";
+  /** The peer router that has this service (federation); absent on this host's services. */
+  host?: string;
   /** The service's socket directory (socket services). */
   dir?: string;
   /** The base URL (manual services). */

@@ -27,6 +27,8 @@ import { IpWhitelist, LOOPBACK_CIDRS } from "../net/ip_whitelist.ts";
 import { networkCheck } from "../net/tcp_guard.ts";
 import { createMcpGateway, type McpGateway } from "../mcp/gateway.ts";
 import { RegistryToolSource } from "../mcp/registry_tool_source.ts";
+import { measuredToolSource } from "../metrics/measured_tool_source.ts";
+import { RouterMetrics } from "../metrics/router_metrics.ts";
 import { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import { createWebApp, isPublicPath } from "./web_app.ts";
 
@@ -69,6 +71,7 @@ export class RouterApp {
   readonly #mcp: McpGateway;
   readonly #handler: FetchHandler;
   readonly #routes: { method: string; path: string }[];
+  readonly #metrics: RouterMetrics;
   #tcp: Listener[] = [];
   #unsubscribe?: () => void;
 
@@ -78,7 +81,9 @@ export class RouterApp {
     this.registry = this.#registry;
     const concrete = opts.binds.map((b) => b.hostname).filter((h) => h !== "0.0.0.0" && h !== "::");
     this.#whitelist = new IpWhitelist(opts.whitelist ?? [...LOOPBACK_CIDRS, ...concrete]);
+    const metrics = this.#metrics = new RouterMetrics({ registry: this.#registry });
     this.#discovery = new Discovery({
+      onProbe: (health, seconds) => metrics.probed(health, seconds),
       root: opts.socketRoot,
       registry: this.#registry,
       logger: opts.logger,
@@ -107,7 +112,7 @@ export class RouterApp {
       reprobe: (name) => this.#discovery.refreshService(name),
     });
     this.#mcp = createMcpGateway({
-      source: this.#source,
+      source: measuredToolSource(this.#source, metrics),
       info: { name: "hero_router", version: ROUTER_VERSION },
       allowedOrigins: ["localhost", "127.0.0.1", "[::1]", ...(opts.allowedHosts ?? [])],
       log: (msg) => opts.logger.warn(`mcp: ${msg}`),
@@ -131,6 +136,7 @@ export class RouterApp {
       }),
       mcp: this.#mcp,
       proxy: this.#proxy,
+      metrics,
     });
     this.#handler = (request, info) => Promise.resolve(web.fetch(request, { info }));
     this.#routes = web.routes.map((r) => ({ method: r.method, path: r.path }));

@@ -16,6 +16,8 @@ import { gate, type GateOptions, refuse, type WebEnv } from "../gate/gate.ts";
 import { type Access, isAdmin, permits } from "../gate/identity.ts";
 import { loginPageResponse, loginSubmit, logout } from "../gate/login_routes.ts";
 import type { McpGateway } from "../mcp/gateway.ts";
+import type { RouterMetrics } from "../metrics/router_metrics.ts";
+import type { ProxyTarget } from "../proxy/proxy_path.ts";
 import type { ReverseProxy } from "../proxy/reverse_proxy.ts";
 
 /** What the web app serves. */
@@ -28,6 +30,7 @@ export interface WebAppOptions {
   dashboard: Dashboard;
   mcp: McpGateway;
   proxy: ReverseProxy;
+  metrics: RouterMetrics;
 }
 
 /** Largest JSON-RPC body the gate reads to authorize a proxied call. */
@@ -65,6 +68,7 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
       { allow: "" },
     ));
   app.get("/health", read, (c) => c.json(q.health()));
+  app.get("/metrics", read, (c) => o.metrics.response(c.req.header("accept") ?? null));
   app.get("/.well-known/heroservice.json", read, (c) => c.body(manifest, 200, JSON_TYPE));
 
   app.get("/", read, (c) => d.page({ kind: "overview" }, isAdmin(c.get("identity")!)));
@@ -119,7 +123,15 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
   app.all("/mcp", read, (c) => mcp(o, c));
   app.all("/mcp/*", read, (c) => mcp(o, c));
 
-  app.all("*", (c) => proxy(o, c));
+  app.all("*", async (c) => {
+    const started = performance.now();
+    const target = o.proxy.target(c.req.raw);
+    if (!target) return notFound(c.req.path);
+    if ("error" in target) return c.json({ error: target.error }, target.status);
+    const res = await proxy(o, c, target);
+    o.metrics.proxied(target.service, res.status, started);
+    return res;
+  });
   return app;
 }
 
@@ -148,11 +160,12 @@ function mcp(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
  * the JSON-RPC methods in the body (read once here and forwarded as read, so the service sees
  * exactly the bytes that were judged).
  */
-async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
+async function proxy(
+  o: WebAppOptions,
+  c: Context<WebEnv>,
+  target: ProxyTarget,
+): Promise<Response> {
   const request = c.req.raw;
-  const target = o.proxy.target(request);
-  if (!target) return notFound(c.req.path);
-  if ("error" in target) return c.json({ error: target.error }, target.status);
   const identity = c.get("identity");
   if (!identity) return refuse(401, `Unauthorized: ${c.req.path} needs a credential`);
   const access = proxyAccess(request, target);

@@ -80,6 +80,7 @@ const ROWS: Row[] = [
     expect: { ...WRITE, read: 405, admin: 405, cookie: 403, owner: 405 },
   },
   { route: "/health", method: "GET", path: "/health", expect: READ },
+  { route: "/metrics", method: "GET", path: "/metrics", expect: READ },
   {
     route: "/.well-known/heroservice.json",
     method: "GET",
