@@ -12,6 +12,8 @@ import { LogStore } from "../logs/log_store.ts";
 import { logStoreOptions } from "../logs/log_config.ts";
 import { logAdminRoutes } from "../logs/log_admin.ts";
 import { metricsRoute } from "../metrics/metrics_route.ts";
+import { otelSettings } from "../telemetry/otel_config.ts";
+import type { OtelExport } from "../telemetry/otel_export.ts";
 import type { ProcPaths } from "./paths.ts";
 import { lockStateDir } from "./state_lock.ts";
 
@@ -41,11 +43,13 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
       admin.close();
       await server.close();
       await sup?.close();
+      await telemetry?.close();
       resolveClosed();
     })();
     return closing;
   };
   let logs: LogStore | undefined;
+  let telemetry: OtelExport | undefined;
   const api = createProcApi({
     logs: () => {
       if (!logs) throw new Error("hero_proc is still starting");
@@ -96,6 +100,16 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
       configDir: paths.configDir,
       sink: logs,
     });
+    // OpenTelemetry only when an OTLP endpoint is configured: its SDK is not loaded otherwise.
+    const otel = otelSettings(process.env);
+    if (otel) {
+      const { startOtelExport } = await import("../telemetry/otel_export.ts");
+      telemetry = startOtelExport(otel, {
+        version: VERSION,
+        instanceId: sup.store.instanceId,
+        logs,
+      });
+    }
   } catch (err) {
     unlock();
     await server.close();

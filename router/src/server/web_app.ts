@@ -19,6 +19,7 @@ import type { McpGateway } from "../mcp/gateway.ts";
 import type { RouterMetrics } from "../metrics/router_metrics.ts";
 import type { ProxyTarget } from "../proxy/proxy_path.ts";
 import type { ReverseProxy } from "../proxy/reverse_proxy.ts";
+import { annotateProxySpan } from "../telemetry/proxy_trace.ts";
 
 /** What the web app serves. */
 export interface WebAppOptions {
@@ -128,6 +129,7 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
     const target = o.proxy.target(c.req.raw);
     if (!target) return notFound(c.req.path);
     if ("error" in target) return c.json({ error: target.error }, target.status);
+    annotateProxySpan(c.req.method, target.service, target.webname);
     const res = await proxy(o, c, target);
     o.metrics.proxied(target.service, res.status, started);
     return res;
