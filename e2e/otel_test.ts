@@ -14,6 +14,7 @@ import process from "node:process";
 import { after, before, describe, it } from "node:test";
 import { type RunningSystem, startSystem } from "../scripts/start_system.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "./fixtures/otlp_receiver.ts";
+import { callTool } from "./fixtures/mcp_call.ts";
 
 const OTEL_ENV = [
   "OTEL_EXPORTER_OTLP_ENDPOINT",
@@ -80,30 +81,8 @@ describe("OpenTelemetry: a trace spans router → service; hero_proc's logs arri
   });
 
   it("traces an MCP tool call from the router to the service's method", async () => {
-    const meta = {
-      "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-      "io.modelcontextprotocol/clientInfo": { name: "e2e", version: "1" },
-      "io.modelcontextprotocol/clientCapabilities": {},
-    };
-    const res = await fetch(`${system.origin}/mcp`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${system.token}`,
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        "mcp-protocol-version": "2026-07-28",
-        "mcp-method": "tools/call",
-        "mcp-name": "hero_proc_service_list",
-      },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "tools/call",
-        params: { name: "hero_proc_service_list", arguments: {}, _meta: meta },
-      }),
-    });
-    assert.equal(res.status, 200);
-    await res.text();
+    const res = await callTool(system.origin, system.token, "hero_proc_service_list");
+    assert.equal(res.status, 200, res.text);
     const call = await receiver.waitForSpan((s) =>
       s.service === "hero_router" && s.name === "tools/call hero_proc.service.list"
     );

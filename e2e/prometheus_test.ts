@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type RunningSystem, startSystem } from "../scripts/start_system.ts";
+import { callTool } from "./fixtures/mcp_call.ts";
 
 describe("Prometheus scrapes hero_router and hero_proc through the gate", () => {
   let dir: string;
@@ -122,7 +123,9 @@ describe("Prometheus scrapes hero_router and hero_proc through the gate", () => 
       "process_resident_memory_bytes",
     ];
     // hero_router_mcp_tool_calls_total appears with the first call; make one.
-    await mcpCall(system);
+    const call = await callTool(system.origin, system.token, "hero_proc_system_info");
+    assert.equal(call.status, 200, call.text);
+    assert.match(call.text, /instance_id/);
     const deadline = Date.now() + 30_000;
     for (const q of wanted) {
       for (;;) {
@@ -136,34 +139,6 @@ describe("Prometheus scrapes hero_router and hero_proc through the gate", () => 
     assert.ok(Number(memory[0].value[1]) > 10_000_000, "the router uses some memory");
   });
 });
-
-/** One MCP tool call (`notes_notes_list`) through the router with the admin token. */
-async function mcpCall(system: RunningSystem): Promise<void> {
-  const meta = {
-    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-    "io.modelcontextprotocol/clientInfo": { name: "e2e", version: "1" },
-    "io.modelcontextprotocol/clientCapabilities": {},
-  };
-  const res = await fetch(`${system.origin}/mcp`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${system.token}`,
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": "2026-07-28",
-      "mcp-method": "tools/call",
-      "mcp-name": "hero_proc_system_info",
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "tools/call",
-      params: { name: "hero_proc_system_info", arguments: {}, _meta: meta },
-    }),
-  });
-  assert.equal(res.status, 200, await res.clone().text());
-  assert.match(await res.text(), /instance_id/);
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
