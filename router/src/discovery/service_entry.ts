@@ -5,8 +5,8 @@
  */
 import type { OpenRpcDocument, ServiceManifest, SocketKind } from "@hero/sdk";
 
-/** Health states of a service in the cache. */
-export type ServiceHealth = "healthy" | "unhealthy" | "non_rpc" | "unknown";
+/** Health states of a service in the cache (`unreachable`: its peer router cannot be reached). */
+export type ServiceHealth = "healthy" | "unhealthy" | "non_rpc" | "unknown" | "unreachable";
 
 /** One socket of a service (`rpc`, `admin`, `web_docs`, ...). */
 export interface SocketEntry {

@@ -29,7 +29,7 @@ export const UNKNOWN_SERVICE = "(unknown)";
 
 /** Latency buckets (seconds) for requests through the router: 0.5 ms to 10 s. */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const HEALTH: ServiceHealth[] = ["healthy", "unhealthy", "non_rpc", "unknown"];
+const HEALTH: ServiceHealth[] = ["healthy", "unhealthy", "non_rpc", "unknown", "unreachable"];
 
 interface ProxyChildren {
   seconds: Histogram.Internal<"service">;

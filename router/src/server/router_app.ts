@@ -29,6 +29,8 @@ import { createMcpGateway, type McpGateway } from "../mcp/gateway.ts";
 import { RegistryToolSource } from "../mcp/registry_tool_source.ts";
 import { measuredToolSource } from "../metrics/measured_tool_source.ts";
 import { RouterMetrics } from "../metrics/router_metrics.ts";
+import { Federation } from "../federation/federation.ts";
+import type { PeerConfig } from "../federation/peer_config.ts";
 import { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import { createWebApp, isPublicPath } from "./web_app.ts";
 
@@ -53,6 +55,10 @@ export interface RouterAppOptions {
   scanIntervalMs?: number;
   manualSourcesPath?: string;
   logger: Logger;
+  /** Peer routers to federate (their services joined as `<peer>/<service>`). */
+  peers?: PeerConfig[];
+  /** Silence after which a peer counts as gone, in ms (default 3,500). */
+  peerSilenceMs?: number;
   /** The router's recent log lines shown on the dashboard (default: an empty ring). */
   logs?: RouterLogRing;
 }
@@ -72,6 +78,8 @@ export class RouterApp {
   readonly #handler: FetchHandler;
   readonly #routes: { method: string; path: string }[];
   readonly #metrics: RouterMetrics;
+  readonly #federation: Federation;
+  readonly #closing = new AbortController();
   #tcp: Listener[] = [];
   #unsubscribe?: () => void;
 
@@ -81,7 +89,16 @@ export class RouterApp {
     this.registry = this.#registry;
     const concrete = opts.binds.map((b) => b.hostname).filter((h) => h !== "0.0.0.0" && h !== "::");
     this.#whitelist = new IpWhitelist(opts.whitelist ?? [...LOOPBACK_CIDRS, ...concrete]);
-    const metrics = this.#metrics = new RouterMetrics({ registry: this.#registry });
+    const federation = this.#federation = new Federation({
+      peers: opts.peers ?? [],
+      registry: this.#registry,
+      logger: opts.logger,
+      silenceMs: opts.peerSilenceMs,
+    });
+    const metrics = this.#metrics = new RouterMetrics({
+      registry: this.#registry,
+      peers: () => federation.status(),
+    });
     this.#discovery = new Discovery({
       onProbe: (health, seconds) => metrics.probed(health, seconds),
       root: opts.socketRoot,
@@ -91,7 +108,10 @@ export class RouterApp {
       scanIntervalMs: opts.scanIntervalMs,
       manualSourcesPath: opts.manualSourcesPath,
     });
-    const queries = new RouterQueries(this.#registry, this.#discovery, () => this.tcpAddresses);
+    const queries = new RouterQueries(this.#registry, this.#discovery, {
+      listeners: () => this.tcpAddresses,
+      peers: () => federation.status(),
+    });
     const api = createRouterApi(queries, ROUTER_VERSION);
     const manifest: ServiceManifest = {
       protocol: "ui",
@@ -110,6 +130,7 @@ export class RouterApp {
     // A call that cannot reach a service's socket makes discovery look at it again at once.
     this.#source = new RegistryToolSource(this.#registry, {
       reprobe: (name) => this.#discovery.refreshService(name),
+      headers: (target) => federation.headersFor(target),
     });
     this.#mcp = createMcpGateway({
       source: measuredToolSource(this.#source, metrics),
@@ -137,6 +158,8 @@ export class RouterApp {
       mcp: this.#mcp,
       proxy: this.#proxy,
       metrics,
+      federation,
+      closing: this.#closing.signal,
     });
     this.#handler = (request, info) => Promise.resolve(web.fetch(request, { info }));
     this.#routes = web.routes.map((r) => ({ method: r.method, path: r.path }));
@@ -206,6 +229,7 @@ export class RouterApp {
       if (this.#o.binds.length === 0) log.info("no TCP listener: serving on the Unix sockets only");
       log.info(`IP whitelist: ${this.#whitelist.entries.join(", ")}`);
       const report = await this.#discovery.start();
+      this.#federation.start();
       log.info(
         `first scan: ${report.services} services, ${report.sockets} sockets in ${report.durationMs} ms`,
       );
@@ -218,7 +242,9 @@ export class RouterApp {
 
   /** Stops discovery, closes the TCP listeners and the sockets (removing the socket files). */
   async close(): Promise<void> {
+    this.#closing.abort();
     this.#discovery.close();
+    this.#federation.close();
     this.#unsubscribe?.();
     await Promise.all(this.#tcp.map((l) => l.close().catch(() => {})));
     this.#tcp = [];

@@ -15,6 +15,8 @@ import { methodAccess, proxyAccess, rpcBodyAccess } from "../gate/access.ts";
 import { gate, type GateOptions, refuse, type WebEnv } from "../gate/gate.ts";
 import { type Access, isAdmin, permits } from "../gate/identity.ts";
 import { loginPageResponse, loginSubmit, logout } from "../gate/login_routes.ts";
+import type { Federation, PeerTarget } from "../federation/federation.ts";
+import { federationFeed } from "../federation/federation_feed.ts";
 import type { McpGateway } from "../mcp/gateway.ts";
 import type { RouterMetrics } from "../metrics/router_metrics.ts";
 import type { ProxyTarget } from "../proxy/proxy_path.ts";
@@ -32,6 +34,10 @@ export interface WebAppOptions {
   mcp: McpGateway;
   proxy: ReverseProxy;
   metrics: RouterMetrics;
+  /** Peer routers whose services this router serves too. */
+  federation: Federation;
+  /** Aborted when the router closes: ends the feeds of peers that follow this router. */
+  closing: AbortSignal;
 }
 
 /** Largest JSON-RPC body the gate reads to authorize a proxied call. */
@@ -84,6 +90,11 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
   app.get("/js/dashboard/:file", read, (c) => d.module(c.req.param("file")));
 
   app.get("/api/events", read, (c) => serviceEventStream(o.registry, c.req.raw.signal));
+  app.get(
+    "/api/federation",
+    read,
+    (c) => federationFeed(o.registry, [c.req.raw.signal, o.closing]),
+  );
   app.get("/api/health", read, (c) => c.json(q.health()));
   app.get("/api/cache", read, (c) => c.json(q.cacheInspect()));
   app.get("/api/services", read, (c) => c.json({ services: q.services() }));
@@ -126,7 +137,7 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
 
   app.all("*", async (c) => {
     const started = performance.now();
-    const target = o.proxy.target(c.req.raw);
+    const target = o.federation.target(c.req.raw) ?? o.proxy.target(c.req.raw);
     if (!target) return notFound(c.req.path);
     if ("error" in target) return c.json({ error: target.error }, target.status);
     annotateProxySpan(c.req.method, target.service, target.webname);
@@ -165,9 +176,13 @@ function mcp(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
 async function proxy(
   o: WebAppOptions,
   c: Context<WebEnv>,
-  target: ProxyTarget,
+  target: ProxyTarget | PeerTarget,
 ): Promise<Response> {
   const request = c.req.raw;
+  const forward = (bytes?: Uint8Array) =>
+    "peer" in target
+      ? o.federation.forward(request, c.env.info, target, bytes)
+      : o.proxy.forward(request, c.env.info, target, bytes);
   const identity = c.get("identity");
   if (!identity) return refuse(401, `Unauthorized: ${c.req.path} needs a credential`);
   const access = proxyAccess(request, target);
@@ -180,7 +195,7 @@ async function proxy(
         }needs write access)`,
       );
     }
-    return await o.proxy.forward(request, c.env.info, target);
+    return await forward();
   }
   if (!isJsonContentType(request.headers.get("content-type"))) {
     return rpcRefusal(
@@ -190,9 +205,7 @@ async function proxy(
     );
   }
   // Whoever may write to the service needs no look inside: the body streams through.
-  if (permits(identity, "write", target.service)) {
-    return await o.proxy.forward(request, c.env.info, target);
-  }
+  if (permits(identity, "write", target.service)) return await forward();
   let text: string;
   try {
     text = await readBodyText(request, MAX_RPC_BODY);
@@ -207,7 +220,7 @@ async function proxy(
     )!;
     return rpcRefusal(403, RpcErrorCode.Forbidden, forbiddenMethod(target.service, method));
   }
-  return await o.proxy.forward(request, c.env.info, target, new TextEncoder().encode(text));
+  return await forward(new TextEncoder().encode(text));
 }
 
 function forbiddenMethod(service: string, method: string): string {

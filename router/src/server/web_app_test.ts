@@ -94,6 +94,7 @@ const ROWS: Row[] = [
   { route: "/js/hero_ui.js", method: "GET", path: "/js/hero_ui.js", expect: READ },
   { route: "/js/dashboard/:file", method: "GET", path: "/js/dashboard/overview.js", expect: READ },
   { route: "/api/events", method: "GET", path: "/api/events", expect: READ },
+  { route: "/api/federation", method: "GET", path: "/api/federation", expect: READ },
   { route: "/api/health", method: "GET", path: "/api/health", expect: READ },
   { route: "/api/cache", method: "GET", path: "/api/cache", expect: READ },
   { route: "/api/services", method: "GET", path: "/api/services", expect: READ },
