@@ -50,7 +50,11 @@ export class PeerLink {
   /** Creates the link; nothing happens until {@link start}. */
   constructor(peer: PeerConfig, opts: PeerLinkOptions) {
     this.peer = peer;
-    this.#o = { silenceMs: 3500, maxBackoffMs: 2000, ...opts };
+    this.#o = {
+      ...opts,
+      silenceMs: opts.silenceMs ?? 3500,
+      maxBackoffMs: opts.maxBackoffMs ?? 2000,
+    };
     this.#client = Deno.createHttpClient({});
   }
 
@@ -194,10 +198,11 @@ export class PeerLink {
   }
 
   #changeState(up: boolean, error?: string): void {
-    if (up !== this.#up) {
-      this.#since = new Date().toISOString();
-      if (up) this.#o.logger.info(`peer ${this.peer.name} connected (${this.peer.url})`);
-      else this.#o.logger.warn(`peer ${this.peer.name} unreachable: ${error}`);
+    if (up !== this.#up) this.#since = new Date().toISOString();
+    if (up && !this.#up) this.#o.logger.info(`peer ${this.peer.name} connected (${this.peer.url})`);
+    // Every new reason is logged once (not every retry of the same one).
+    if (!up && error !== this.#error) {
+      this.#o.logger.warn(`peer ${this.peer.name} unreachable: ${error}`);
     }
     this.#up = up;
     this.#error = up ? undefined : error;
