@@ -7,8 +7,7 @@ import { toWireError } from "../errors/wire_mapping.ts";
 import type { RpcApi } from "../openrpc/api.ts";
 import { scanJsonRpcText } from "./json_rpc_scan.ts";
 import { requestProblem, responseIdOf, type RpcRequest, type RpcResponse } from "./messages.ts";
-import type { Context } from "@opentelemetry/api";
-import { traceRpcCall } from "../trace/rpc_trace.ts";
+import { type TraceParent, traceRpcCall } from "../trace/rpc_trace.ts";
 
 /** Limits applied to a JSON-RPC payload. */
 export interface DispatchLimits {
@@ -37,7 +36,7 @@ export async function dispatchJsonRpc(
   cancel: { readonly signal: AbortSignal },
   limits: DispatchLimits = DEFAULT_DISPATCH_LIMITS,
   notify?: StreamNotify,
-  trace?: Context,
+  trace?: TraceParent,
 ): Promise<string | null> {
   const problem = scanJsonRpcText(text, limits.maxJsonDepth);
   if (problem) {
@@ -83,7 +82,7 @@ async function dispatchOne(
   msg: unknown,
   cancel: { readonly signal: AbortSignal },
   notify?: StreamNotify,
-  trace?: Context,
+  trace?: TraceParent,
 ): Promise<RpcResponse | null> {
   const problem = requestProblem(msg);
   if (problem) {
