@@ -96,6 +96,7 @@ describe("hero_proc /metrics", () => {
     }
     assert.equal(v('hero_proc_log_lines{source="talker.main"}'), 2);
     assert.equal(v('hero_proc_log_lines_dropped_total{source="talker.main"}'), 0);
+    assert.equal(v('hero_proc_log_lines_evicted_total{source="talker.main"}'), 0);
     assert.ok((v("hero_proc_log_lines_accepted_total") ?? 0) >= 2);
     assert.ok((v("process_resident_memory_bytes") ?? 0) > 10_000_000);
     assert.doesNotMatch(res.body, /source="job\.\d/, "ad-hoc jobs share one source label");
