@@ -1,7 +1,7 @@
 /**
  * The single-file router (`deno task build:router`): built, copied to a directory with no
  * repository and no node_modules around it, run by the pinned Deno, and checked from outside:
- * its rpc.sock health, its dashboard and every file the dashboard loads.
+ * its rpc.sock health, its dashboard and every file the dashboard loads, its Prometheus metrics.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -56,6 +56,10 @@ test("build:router makes one JavaScript file that runs on its own", async () => 
       assert.equal(r.status, 200, `${a}: ${r.status}`);
       assert.ok((await r.arrayBuffer()).byteLength > 100, `${a} has content`);
     }
+    // prom-client is inlined too: the Prometheus endpoint answers from the one file.
+    const metrics = await fetch(`${origin}/metrics`, { headers });
+    assert.equal(metrics.status, 200);
+    assert.match(await metrics.text(), /^# TYPE \w+ \w+$/m);
     // SIGTERM is handled once the router logged "ready" (its signal listeners come after start).
     await until(() => /\bready\b/.test(log), 15_000, "the router's ready line");
   } finally {
