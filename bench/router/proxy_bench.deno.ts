@@ -1,23 +1,34 @@
 /**
- * Proxy throughput benchmark: hero_router, nginx and Caddy proxy the same service socket in the
- * same run; wrk (64 connections, 1 KB JSON responses) measures requests/s, p50 and p99 through
- * each one's TCP listener. Needs nginx, caddy and wrk on PATH (see setup.sh).
+ * Proxy benchmark: hero_router, nginx and Caddy proxy the same service socket in the same run,
+ * beside two reference rows: `Deno.serve` answering directly (no proxy hop: the runtime's floor)
+ * and a naive Deno proxy (`Deno.serve` + `fetch` over a Unix-socket client). Cases: 1 KB JSON
+ * at 64 connections, 64 KB JSON at 64 connections, 1 KB at 1,000 connections (wrk), and
+ * WebSocket echo messages/s at 64 connections. Needs nginx, caddy and wrk (see setup.sh).
  *
- * The proxies are measured in interleaved rounds (router, nginx, caddy, router, ...) and the
- * median of each is reported, so that load from elsewhere on the machine hits all of them alike.
+ * Targets are measured in interleaved rounds (router, nginx, caddy, ..., router, ...) and the
+ * median of each figure is reported, so that load from elsewhere on the machine hits all of them
+ * alike. Beside req/s, p50, p99 and errors, each row shows the CPU time the proxy's processes
+ * spent per request (from /proc), which does not depend on that load.
  *
- * Usage: deno run -A bench/router/proxy_bench.deno.ts [--duration 10] [--rounds 3] [--json]
+ * Usage: deno run -A bench/router/proxy_bench.deno.ts [--duration 10] [--rounds 3]
+ *        [--cases small,big,c1000,ws] [--targets hero_router,nginx,...] [--json] [--out FILE]
  *        [--baseline OTHER_CHECKOUT]   also measures that checkout's router (before/after rows)
  */
 import { parseArgs } from "node:util";
-import { freePort, startProcess } from "./bench_process.deno.ts";
+import { type BenchProcess, freePort, startProcess } from "./bench_process.deno.ts";
+import { type LoadResult, medianOf, wrk } from "./bench_load.deno.ts";
+import { cpuSeconds } from "./bench_load.deno.ts";
+import { startCaddy, startNginx } from "./bench_peers.deno.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
   options: {
     duration: { type: "string", default: "10" },
     rounds: { type: "string", default: "3" },
+    cases: { type: "string", default: "small,big,c1000,ws" },
+    targets: { type: "string" },
     json: { type: "boolean" },
+    out: { type: "string" },
     baseline: { type: "string" },
   },
 });
@@ -26,240 +37,214 @@ const rounds = Number(values.rounds);
 const repo = new URL("../../", import.meta.url).pathname;
 const deno = Deno.execPath();
 const root = await Deno.makeTempDir({ prefix: "hero_router_bench_" });
-const socket = `${root}/bench_svc/admin.sock`;
-const path = "/bench_svc/admin/item.json";
+const prefix = "/bench_svc/admin";
 
-/** One wrk result. */
-interface WrkResult {
+/** One thing measured: where it listens, what it needs, whose CPU it costs. */
+interface Target {
   name: string;
-  requestsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
+  port: number;
+  headers: string[];
+  pids: number[];
+  /** Path prefix in front of the backend path ("" for the backend itself). */
+  prefix: string;
+  ws: boolean;
 }
 
-const ms = (v: string, unit: string) =>
-  Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
-
-async function wrk(name: string, url: string, headers: string[] = []): Promise<WrkResult> {
-  const h = headers.flatMap((x) => ["-H", x]);
-  // Warm up (connections, JIT) before measuring.
-  await new Deno.Command("wrk", { args: ["-t2", "-c64", "-d2s", ...h, url], stdout: "null" })
-    .output();
-  const out = await new Deno.Command("wrk", {
-    args: ["-t2", "-c64", `-d${duration}s`, "--latency", ...h, url],
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN);
-  const p = (q: string) => {
-    const m = new RegExp(`\\s${q}%\\s+([\\d.]+)(us|ms|s)`).exec(text);
-    return m ? ms(m[1], m[2]) : NaN;
-  };
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? "0";
-  const sockErr = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
-  const socketErrors = sockErr ? sockErr.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
-  return {
-    name,
-    requestsPerSec: rps,
-    p50Ms: p("50"),
-    p99Ms: p("99"),
-    errors: Number(errors) + socketErrors,
-  };
+/** One case: what is asked and how hard. */
+interface Case {
+  id: string;
+  title: string;
+  path: string;
+  connections: number;
+  seconds: number;
+  ws?: boolean;
 }
 
-const procs: { stop(): Promise<void> }[] = [];
-const results: WrkResult[] = [];
-try {
-  const backend = startProcess(deno, [
-    "run",
-    "-A",
-    `${repo}bench/router/bench_backend.deno.ts`,
-    root,
-    "1",
-    "bench_svc",
-  ]);
-  procs.push(backend);
-  await backend.waitFor(/ready/);
+const allCases: Case[] = [
+  { id: "small", title: "1 KB JSON, c64", path: "/item.json", connections: 64, seconds: duration },
+  { id: "big", title: "64 KB JSON, c64", path: "/big.json", connections: 64, seconds: duration },
+  {
+    id: "c1000",
+    title: "1 KB JSON, c1000",
+    path: "/item.json",
+    connections: 1000,
+    seconds: Math.max(6, Math.round(duration / 2)),
+  },
+  {
+    id: "ws",
+    title: "WebSocket echo, c64",
+    path: "/ws",
+    connections: 64,
+    seconds: duration,
+    ws: true,
+  },
+];
+const cases = allCases.filter((c) => values.cases.split(",").includes(c.id));
 
-  const routerPort = freePort();
-  const router = startProcess(deno, [
+const procs: BenchProcess[] = [];
+const table = new Map<string, Map<string, LoadResult[]>>();
+
+/** Starts the bench backend (and its direct TCP listener) under `dir`. */
+async function backend(dir: string, tcpPort = 0): Promise<BenchProcess> {
+  const p = startProcess(
+    deno,
+    ["run", "-A", `${repo}bench/router/bench_backend.deno.ts`, dir, "1", "bench_svc"],
+    tcpPort ? { BENCH_TCP_PORT: String(tcpPort) } : {},
+  );
+  procs.push(p);
+  await p.waitFor(/ready/);
+  return p;
+}
+
+/** Starts a checkout's router on `dir` and returns its target row. */
+async function router(name: string, checkout: string, dir: string): Promise<Target> {
+  const port = freePort();
+  const p = startProcess(deno, [
     "run",
     "-A",
-    `${repo}router/main.ts`,
+    `${checkout}/router/main.ts`,
     "serve",
     "--socket-dir",
-    root,
+    dir,
     "--bind",
-    `127.0.0.1:${routerPort}`,
+    `127.0.0.1:${port}`,
     "--log-level",
     "warn",
   ]);
-  procs.push(router);
-  await router.waitFor(/listening|ready/).catch(() => {});
+  procs.push(p);
+  await p.waitFor(/listening|ready/).catch(() => {});
   // Every TCP request passes the router's authorization gate: the bench presents the token.
-  const token = (await Deno.readTextFile(`${root}/admin_token`)).trim();
-  const auth = `Authorization: Bearer ${token}`;
-  await waitHttp(`http://127.0.0.1:${routerPort}${path}`, router, {
-    authorization: `Bearer ${token}`,
-  });
+  const token = (await Deno.readTextFile(`${dir}/admin_token`).catch(() => "")).trim();
+  const headers = token ? [`Authorization: Bearer ${token}`] : [];
+  await waitHttp(`http://127.0.0.1:${port}${prefix}/item.json`, p, headers);
+  return { name, port, headers, pids: [p.pid], prefix, ws: true };
+}
 
-  const targets: [string, number, string[]][] = [
-    ["hero_router", routerPort, [auth]],
-  ];
+try {
+  const directPort = freePort();
+  const back = await backend(root, directPort);
+  const socket = `${root}/bench_svc/admin.sock`;
+  const targets: Target[] = [await router("hero_router", repo, root)];
   if (values.baseline) {
-    // Another checkout's router with its own copy of the backend, for before/after rows.
-    const baseRoot = `${root}/baseline`;
-    await Deno.mkdir(baseRoot);
-    const baseBackend = startProcess(deno, [
-      "run",
-      "-A",
-      `${repo}bench/router/bench_backend.deno.ts`,
-      baseRoot,
-      "1",
-      "bench_svc",
-    ]);
-    procs.push(baseBackend);
-    await baseBackend.waitFor(/ready/);
-    const basePort = freePort();
-    const base = startProcess(deno, [
-      "run",
-      "-A",
-      `${values.baseline.replace(/\/$/, "")}/router/main.ts`,
-      "serve",
-      "--socket-dir",
-      baseRoot,
-      "--bind",
-      `127.0.0.1:${basePort}`,
-      "--log-level",
-      "warn",
-    ]);
-    procs.push(base);
-    await base.waitFor(/listening|ready/).catch(() => {});
-    const baseToken = await Deno.readTextFile(`${baseRoot}/admin_token`).catch(() => "");
-    const baseAuth = baseToken ? [`Authorization: Bearer ${baseToken.trim()}`] : [];
-    await waitHttp(`http://127.0.0.1:${basePort}${path}`, base, {
-      ...(baseToken ? { authorization: `Bearer ${baseToken.trim()}` } : {}),
-    });
-    targets.push(["baseline", basePort, baseAuth]);
+    const dir = `${root}/baseline`;
+    await Deno.mkdir(dir);
+    await backend(dir);
+    targets.push(await router("baseline", values.baseline.replace(/\/$/, ""), dir));
   }
-
   const nginxPort = freePort();
-  const nginxDir = `${root}/nginx`;
-  await Deno.mkdir(`${nginxDir}/logs`, { recursive: true });
-  await Deno.writeTextFile(
-    `${nginxDir}/nginx.conf`,
-    `
-${Deno.uid() === 0 ? "user root;" : ""}
-worker_processes auto;
-error_log ${nginxDir}/logs/error.log warn;
-pid ${nginxDir}/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${nginxDir}/body; proxy_temp_path ${nginxDir}/proxy;
-  fastcgi_temp_path ${nginxDir}/fcgi; uwsgi_temp_path ${nginxDir}/uwsgi; scgi_temp_path ${nginxDir}/scgi;
-  upstream svc { server unix:${socket}; keepalive 64; }
-  server {
-    listen 127.0.0.1:${nginxPort};
-    location /bench_svc/admin/ {
-      proxy_pass http://svc/;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_set_header X-Forwarded-Prefix /bench_svc/admin;
-    }
-  }
-}
-`,
-  );
-  const nginx = startProcess("nginx", [
-    "-p",
-    nginxDir,
-    "-c",
-    `${nginxDir}/nginx.conf`,
-    "-g",
-    "daemon off;",
-  ]);
+  const nginx = await startNginx(`${root}/nginx`, socket, nginxPort, prefix);
   procs.push(nginx);
-  await waitHttp(`http://127.0.0.1:${nginxPort}${path}`, nginx);
-
+  await waitHttp(`http://127.0.0.1:${nginxPort}${prefix}/item.json`, nginx);
   const caddyPort = freePort();
-  await Deno.writeTextFile(
-    `${root}/Caddyfile`,
-    `{
-  admin off
-  auto_https off
-}
-http://127.0.0.1:${caddyPort} {
-  handle_path /bench_svc/admin/* {
-    reverse_proxy unix/${socket}
-  }
-}
-`,
-  );
-  const caddy = startProcess("caddy", [
-    "run",
-    "--config",
-    `${root}/Caddyfile`,
-    "--adapter",
-    "caddyfile",
-  ], {
-    HOME: root,
-    XDG_DATA_HOME: `${root}/caddy_data`,
-    XDG_CONFIG_HOME: `${root}/caddy_config`,
-  });
+  const caddy = await startCaddy(`${root}/caddy`, socket, caddyPort, prefix);
   procs.push(caddy);
-  await waitHttp(`http://127.0.0.1:${caddyPort}${path}`, caddy);
+  await waitHttp(`http://127.0.0.1:${caddyPort}${prefix}/item.json`, caddy);
+  const naivePort = freePort();
+  const naive = startProcess(deno, [
+    "run",
+    "-A",
+    `${repo}bench/router/naive_proxy.deno.ts`,
+    socket,
+    String(naivePort),
+    prefix,
+  ]);
+  procs.push(naive);
+  await naive.waitFor(/ready/);
+  targets.push(
+    { name: "nginx", port: nginxPort, headers: [], pids: [nginx.pid], prefix, ws: true },
+    { name: "caddy", port: caddyPort, headers: [], pids: [caddy.pid], prefix, ws: true },
+    { name: "deno_direct", port: directPort, headers: [], pids: [back.pid], prefix: "", ws: true },
+    { name: "naive_fetch", port: naivePort, headers: [], pids: [naive.pid], prefix, ws: false },
+  );
+  const wanted = values.targets?.split(",");
+  const measured = targets.filter((t) => !wanted || wanted.includes(t.name));
 
-  targets.push(["nginx", nginxPort, []], ["caddy", caddyPort, []]);
-  const runs = new Map<string, WrkResult[]>();
   for (let round = 0; round < rounds; round++) {
-    for (const [name, port, headers] of targets) {
-      const r = await wrk(name, `http://127.0.0.1:${port}${path}`, headers);
-      runs.set(name, [...(runs.get(name) ?? []), r]);
+    for (const c of cases) {
+      for (const t of measured) {
+        if (c.ws && !t.ws) continue;
+        const url = `127.0.0.1:${t.port}${t.prefix}${c.path}`;
+        const r = c.ws ? await wsLoad(t.name, `ws://${url}`, c, t) : await wrk(t.name, {
+          url: `http://${url}`,
+          connections: c.connections,
+          durationS: c.seconds,
+          headers: t.headers,
+          pids: t.pids,
+        });
+        const rows = table.get(c.id) ?? new Map<string, LoadResult[]>();
+        rows.set(t.name, [...(rows.get(t.name) ?? []), r]);
+        table.set(c.id, rows);
+        if (!values.json) console.error(`round ${round + 1} ${c.id} ${t.name}: ${line(r)}`);
+      }
     }
-  }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  for (const [name] of targets) {
-    const rs = runs.get(name)!;
-    results.push({
-      name,
-      requestsPerSec: median(rs.map((r) => r.requestsPerSec)),
-      p50Ms: median(rs.map((r) => r.p50Ms)),
-      p99Ms: median(rs.map((r) => r.p99Ms)),
-      errors: rs.reduce((n, r) => n + r.errors, 0),
-    });
   }
 } finally {
   for (const p of procs.reverse()) await p.stop();
   await Deno.remove(root, { recursive: true }).catch(() => {});
 }
 
-if (values.json) console.log(JSON.stringify(results, null, 2));
+const results = cases.map((c) => ({
+  case: c.title,
+  rows: [...(table.get(c.id) ?? new Map()).entries()].map(([n, rs]) => medianOf(n, rs)),
+}));
+const report = { date: new Date().toISOString(), duration, rounds, results };
+if (values.out) await Deno.writeTextFile(values.out, JSON.stringify(report, null, 2) + "\n");
+if (values.json) console.log(JSON.stringify(report, null, 2));
 else {
-  console.log(
-    `proxy throughput: wrk -t2 -c64 -d${duration}s, 1 KB JSON, same backend socket, ` +
-      `median of ${rounds} interleaved rounds`,
-  );
-  console.log("proxy        req/s      p50 ms   p99 ms   errors");
+  console.log(`proxy bench: wrk -t2, median of ${rounds} interleaved rounds, ${duration} s each`);
   for (const r of results) {
-    console.log(
-      `${r.name.padEnd(12)} ${r.requestsPerSec.toFixed(0).padStart(8)} ${
-        r.p50Ms.toFixed(2).padStart(9)
-      } ${r.p99Ms.toFixed(2).padStart(8)} ${String(r.errors).padStart(8)}`,
-    );
+    const nginx = r.rows.find((x) => x.name === "nginx");
+    console.log(`\n${r.case}`);
+    console.log("target        rate/s  x nginx   p50 ms   p99 ms  errors  cpu us/req");
+    for (const x of r.rows) console.log(line(x, nginx));
   }
 }
 
-async function waitHttp(
-  url: string,
-  proc: { output(): string },
-  headers: Record<string, string> = {},
-): Promise<void> {
+function line(r: LoadResult, nginx?: LoadResult): string {
+  const ratio = nginx ? (r.rate / nginx.rate).toFixed(2) + "x" : "";
+  return `${r.name.padEnd(12)} ${r.rate.toFixed(0).padStart(7)} ${ratio.padStart(8)} ${
+    r.p50Ms.toFixed(2).padStart(8)
+  } ${r.p99Ms.toFixed(2).padStart(8)} ${String(r.errors).padStart(7)} ${
+    r.cpuUsPerReq.toFixed(1).padStart(11)
+  }`;
+}
+
+/** Runs the WebSocket echo load against one target. */
+async function wsLoad(name: string, url: string, c: Case, t: Target): Promise<LoadResult> {
+  const auth = t.headers[0]?.replace(/^Authorization: /, "") ?? "";
+  const before = cpuSeconds(t.pids);
+  const out = await new Deno.Command(deno, {
+    args: [
+      "run",
+      "-A",
+      `${repo}bench/router/ws_load.deno.ts`,
+      url,
+      String(c.connections),
+      String(c.seconds),
+      auth,
+    ],
+  }).output();
+  const cpu = cpuSeconds(t.pids) - before;
+  const text = new TextDecoder().decode(out.stdout).trim();
+  const r = JSON.parse(text.split("\n").at(-1) || "{}");
+  // The warm-up second is included in the CPU time: charge it at the measured rate.
+  const messages = r.messages * (c.seconds + 1) / c.seconds;
+  return {
+    name,
+    rate: r.rate ?? NaN,
+    p50Ms: r.p50Ms ?? NaN,
+    p99Ms: r.p99Ms ?? NaN,
+    errors: r.errors ?? 1,
+    cpuUsPerReq: (cpu / messages) * 1e6,
+  };
+}
+
+async function waitHttp(url: string, proc: BenchProcess, headers: string[] = []): Promise<void> {
   const end = Date.now() + 15_000;
+  const init = { headers: headers.map((h) => h.split(": ", 2) as [string, string]) };
   for (;;) {
     try {
-      const res = await fetch(url, { headers });
+      const res = await fetch(url, init);
       await res.body?.cancel();
       if (res.status === 200) return;
     } catch { /* not yet */ }
