@@ -17,6 +17,9 @@ export interface Connection {
   leftover: Uint8Array;
   /** Read buffer, allocated once per connection. */
   readBuf: Uint8Array;
+  /** Set by the pool: when it became idle, and whether it served a request before. */
+  idleSince?: number;
+  reused?: boolean;
 }
 
 /**

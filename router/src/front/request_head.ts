@@ -1,0 +1,186 @@
+/**
+ * Strict HTTP/1.1 request heads for the router's TCP front. The front forwards request bytes
+ * as they came, so it must agree with every server behind it on where a request ends: it
+ * accepts only unambiguous heads (CRLF line ends, no folded lines, no control characters, at
+ * most one Content-Length, Transfer-Encoding exactly `chunked` and never beside a length) and
+ * answers anything else with an error status, as nginx does. Parsed heads keep the original
+ * bytes and the offsets of every header line, so that forwarding copies bytes instead of
+ * re-encoding text.
+ */
+
+/** How a request body is delimited. */
+export type RequestBody =
+  | { kind: "none" }
+  | { kind: "length"; length: number }
+  | { kind: "chunked" };
+
+/** A head the front cannot take, with the status to answer. */
+export interface HeadError {
+  status: 400 | 417 | 431 | 501 | 505;
+  reason: string;
+}
+
+/** Largest number of header lines (hyper's default). */
+export const MAX_HEADERS = 100;
+
+const latin1 = new TextDecoder("latin1");
+
+/** A parsed request head. Header names are lower-case; `text` has one character per byte. */
+export class RequestHead {
+  /** Every header name (lower-case) and value (trimmed), in order. */
+  readonly names: string[] = [];
+  readonly values: string[] = [];
+  /** Offsets in `text` (= in the bytes) where each header line starts and ends (before CRLF). */
+  readonly lineStarts: number[] = [];
+  readonly lineEnds: number[] = [];
+  method = "";
+  /** The raw request-target. */
+  target = "";
+  /** `1.1` or `1.0`. */
+  version = "1.1";
+  body: RequestBody = { kind: "none" };
+  /** The client will not send another request on this connection. */
+  close = false;
+  /** `Expect: 100-continue` was sent. */
+  expectContinue = false;
+  /** `Upgrade` named in `Connection`, with its value (lower-case). */
+  upgrade: string | undefined;
+  /** The tokens of `Connection` (lower-case). */
+  connectionTokens: string[] = [];
+  /** This object as the part of a `Request` the gate reads. */
+  readonly headers = { get: (name: string): string | null => this.get(name) };
+
+  /** The head as text and its length in bytes, including the blank line. */
+  constructor(readonly text: string, readonly length: number) {}
+
+  /** The first value of header `name` (lower-case), or null. */
+  get(name: string): string | null {
+    const i = this.names.indexOf(name);
+    return i < 0 ? null : this.values[i];
+  }
+
+  /** The request's URL as a server sees it (`http://<host><target>`). */
+  get url(): string {
+    return `http://${this.get("host") ?? "localhost"}${this.target}`;
+  }
+
+  /** A standard Request with this head's method, URL and headers (no body). */
+  toRequest(): Request {
+    const headers = new Headers();
+    for (let i = 0; i < this.names.length; i++) headers.append(this.names[i], this.values[i]);
+    return new Request(this.url, { method: this.method, headers });
+  }
+}
+
+/** Finds the end of a head (the index after `\r\n\r\n`) in `buf[from, to)`; -1 if not there. */
+export function findHeadEnd(buf: Uint8Array, from: number, to: number): number {
+  for (let i = from + 3; i < to; i++) {
+    if (buf[i] === 10 && buf[i - 1] === 13 && buf[i - 2] === 10 && buf[i - 3] === 13) {
+      return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** Parses the head in `buf[start, end)` (`end` just after the blank line). */
+export function parseRequestHead(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+): RequestHead | HeadError {
+  const text = latin1.decode(buf.subarray(start, end));
+  const head = new RequestHead(text, end - start);
+  const lineEnd = text.indexOf("\r\n");
+  const line = parseRequestLine(text.slice(0, lineEnd), head);
+  if (line) return line;
+  let at = lineEnd + 2;
+  let lengths = 0;
+  let te: string | undefined;
+  while (at < text.length - 2) {
+    const eol = text.indexOf("\r\n", at);
+    if (head.names.length === MAX_HEADERS) return { status: 431, reason: "too many headers" };
+    const colon = text.indexOf(":", at);
+    if (colon <= at || colon > eol) return bad("a header line without a name");
+    for (let i = at; i < colon; i++) {
+      if (!TOKEN[text.charCodeAt(i)]) return bad("a header name with a character not allowed");
+    }
+    // This also refuses a bare CR or LF, which other servers may take for a line end.
+    for (let i = colon + 1; i < eol; i++) {
+      const c = text.charCodeAt(i);
+      if ((c < 32 && c !== 9) || c === 127) return bad("a control character in a header value");
+    }
+    const name = text.slice(at, colon).toLowerCase();
+    const value = text.slice(colon + 1, eol).trim();
+    head.names.push(name);
+    head.values.push(value);
+    head.lineStarts.push(at);
+    head.lineEnds.push(eol);
+    if (name === "content-length") {
+      if (++lengths > 1 || !/^\d{1,15}$/.test(value)) return bad("an invalid Content-Length");
+      head.body = { kind: "length", length: Number(value) };
+    } else if (name === "transfer-encoding") {
+      if (te !== undefined) return bad("Transfer-Encoding given twice");
+      te = value.toLowerCase();
+    } else if (name === "connection") {
+      for (const t of value.toLowerCase().split(",")) head.connectionTokens.push(t.trim());
+    } else if (name === "expect") {
+      if (value.toLowerCase() !== "100-continue") {
+        return { status: 417, reason: `Expect: ${value} is not supported` };
+      }
+      head.expectContinue = true;
+    }
+    at = eol + 2;
+  }
+  if (te !== undefined) {
+    if (te !== "chunked") {
+      return { status: 501, reason: `Transfer-Encoding: ${te} is not supported` };
+    }
+    if (lengths > 0) return bad("both Transfer-Encoding and Content-Length");
+    if (head.version === "1.0") return bad("Transfer-Encoding in an HTTP/1.0 request");
+    head.body = { kind: "chunked" };
+  }
+  if (head.names.indexOf("host") !== head.names.lastIndexOf("host")) return bad("two Host headers");
+  const tokens = head.connectionTokens;
+  head.close = head.version === "1.0" || tokens.includes("close");
+  if (tokens.includes("upgrade")) head.upgrade = head.get("upgrade")?.toLowerCase() ?? undefined;
+  return head;
+}
+
+function parseRequestLine(line: string, head: RequestHead): HeadError | undefined {
+  const sp1 = line.indexOf(" ");
+  const sp2 = line.indexOf(" ", sp1 + 1);
+  if (sp1 <= 0 || sp2 < 0 || line.indexOf(" ", sp2 + 1) >= 0) {
+    return bad("a malformed request line");
+  }
+  for (let i = 0; i < sp1; i++) {
+    if (!TOKEN[line.charCodeAt(i)]) return bad("a malformed method");
+  }
+  for (let i = sp1 + 1; i < sp2; i++) {
+    const c = line.charCodeAt(i);
+    if (c <= 32 || c >= 127) return bad("a character not allowed in the request target");
+  }
+  const version = line.slice(sp2 + 1);
+  if (version === "HTTP/1.1") head.version = "1.1";
+  else if (version === "HTTP/1.0") head.version = "1.0";
+  else if (/^HTTP\/\d(\.\d)?$/.test(version)) {
+    return { status: 505, reason: `${version} is not supported` };
+  } else return bad("a malformed HTTP version");
+  head.method = line.slice(0, sp1);
+  head.target = line.slice(sp1 + 1, sp2);
+  if (head.target === "") return bad("an empty request target");
+  return undefined;
+}
+
+function bad(what: string): HeadError {
+  return { status: 400, reason: `Bad request: ${what}` };
+}
+
+/** The `tchar` set of RFC 9110 (header names and methods), by character code. */
+const TOKEN: boolean[] = (() => {
+  const t: boolean[] = [];
+  for (let c = 0; c < 128; c++) {
+    t[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ||
+      "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c));
+  }
+  return t;
+})();
