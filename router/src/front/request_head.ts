@@ -7,6 +7,7 @@
  * bytes and the offsets of every header line, so that forwarding copies bytes instead of
  * re-encoding text.
  */
+import { latin1 } from "./head_bytes.ts";
 
 /** How a request body is delimited. */
 export type RequestBody =
@@ -23,7 +24,7 @@ export interface HeadError {
 /** Largest number of header lines (hyper's default). */
 export const MAX_HEADERS = 100;
 
-const latin1 = new TextDecoder("latin1");
+const NO_TOKENS: readonly string[] = Object.freeze([]);
 
 /** A parsed request head. Header names are lower-case; `text` has one character per byte. */
 export class RequestHead {
@@ -38,7 +39,7 @@ export class RequestHead {
   target = "";
   /** `1.1` or `1.0`. */
   version = "1.1";
-  body: RequestBody = { kind: "none" };
+  body: RequestBody = NO_BODY;
   /** The client will not send another request on this connection. */
   close = false;
   /** `Expect: 100-continue` was sent. */
@@ -46,12 +47,15 @@ export class RequestHead {
   /** `Upgrade` named in `Connection`, with its value (lower-case). */
   upgrade: string | undefined;
   /** The tokens of `Connection` (lower-case). */
-  connectionTokens: string[] = [];
-  /** This object as the part of a `Request` the gate reads. */
-  readonly headers = { get: (name: string): string | null => this.get(name) };
+  connectionTokens: readonly string[] = NO_TOKENS;
 
   /** The head as text and its length in bytes, including the blank line. */
   constructor(readonly text: string, readonly length: number) {}
+
+  /** The head as the `headers` of a `Request` (for the gate). */
+  get headers(): { get(name: string): string | null } {
+    return this;
+  }
 
   /** The first value of header `name` (lower-case), or null. */
   get(name: string): string | null {
@@ -72,12 +76,14 @@ export class RequestHead {
   }
 }
 
+const NO_BODY: RequestBody = Object.freeze({ kind: "none" });
+
 /** Finds the end of a head (the index after `\r\n\r\n`) in `buf[from, to)`; -1 if not there. */
 export function findHeadEnd(buf: Uint8Array, from: number, to: number): number {
-  for (let i = from + 3; i < to; i++) {
-    if (buf[i] === 10 && buf[i - 1] === 13 && buf[i - 2] === 10 && buf[i - 3] === 13) {
-      return i + 1;
-    }
+  let i = buf.indexOf(10, from + 3);
+  while (i >= 0 && i < to) {
+    if (buf[i - 1] === 13 && buf[i - 2] === 10 && buf[i - 3] === 13) return i + 1;
+    i = buf.indexOf(10, i + 1);
   }
   return -1;
 }
@@ -88,46 +94,70 @@ export function parseRequestHead(
   start: number,
   end: number,
 ): RequestHead | HeadError {
-  const text = latin1.decode(buf.subarray(start, end));
+  const text = latin1(buf, start, end);
   const head = new RequestHead(text, end - start);
   const lineEnd = text.indexOf("\r\n");
   const line = parseRequestLine(text.slice(0, lineEnd), head);
   if (line) return line;
   let at = lineEnd + 2;
   let lengths = 0;
+  let hosts = 0;
   let te: string | undefined;
-  while (at < text.length - 2) {
+  const last = text.length - 2;
+  while (at < last) {
     const eol = text.indexOf("\r\n", at);
     if (head.names.length === MAX_HEADERS) return { status: 431, reason: "too many headers" };
-    const colon = text.indexOf(":", at);
-    if (colon <= at || colon > eol) return bad("a header line without a name");
-    for (let i = at; i < colon; i++) {
-      if (!TOKEN[text.charCodeAt(i)]) return bad("a header name with a character not allowed");
+    let colon = -1;
+    let upper = false;
+    for (let i = at; i < eol; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 58) {
+        colon = i;
+        break;
+      }
+      if (c >= 128 || !TOKEN[c]) return bad("a header name with a character not allowed");
+      if (c >= 65 && c <= 90) upper = true;
     }
+    if (colon <= at) return bad("a header line without a name");
     // This also refuses a bare CR or LF, which other servers may take for a line end.
-    for (let i = colon + 1; i < eol; i++) {
+    let from = colon + 1;
+    let to = eol;
+    for (let i = from; i < to; i++) {
       const c = text.charCodeAt(i);
       if ((c < 32 && c !== 9) || c === 127) return bad("a control character in a header value");
     }
-    const name = text.slice(at, colon).toLowerCase();
-    const value = text.slice(colon + 1, eol).trim();
+    while (from < to && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from++;
+    while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
+    const raw = text.slice(at, colon);
+    const name = upper ? raw.toLowerCase() : raw;
+    const value = text.slice(from, to);
     head.names.push(name);
     head.values.push(value);
     head.lineStarts.push(at);
     head.lineEnds.push(eol);
-    if (name === "content-length") {
-      if (++lengths > 1 || !/^\d{1,15}$/.test(value)) return bad("an invalid Content-Length");
-      head.body = { kind: "length", length: Number(value) };
-    } else if (name === "transfer-encoding") {
-      if (te !== undefined) return bad("Transfer-Encoding given twice");
-      te = value.toLowerCase();
-    } else if (name === "connection") {
-      for (const t of value.toLowerCase().split(",")) head.connectionTokens.push(t.trim());
-    } else if (name === "expect") {
-      if (value.toLowerCase() !== "100-continue") {
-        return { status: 417, reason: `Expect: ${value} is not supported` };
-      }
-      head.expectContinue = true;
+    switch (name) {
+      case "host":
+        if (++hosts > 1) return bad("two Host headers");
+        break;
+      case "content-length":
+        if (++lengths > 1 || !/^\d{1,15}$/.test(value)) return bad("an invalid Content-Length");
+        head.body = { kind: "length", length: Number(value) };
+        break;
+      case "transfer-encoding":
+        if (te !== undefined) return bad("Transfer-Encoding given twice");
+        te = value.toLowerCase();
+        break;
+      case "connection":
+        head.connectionTokens = head.connectionTokens.concat(
+          value.toLowerCase().split(",").map((t) => t.trim()),
+        );
+        break;
+      case "expect":
+        if (value.toLowerCase() !== "100-continue") {
+          return { status: 417, reason: `Expect: ${value} is not supported` };
+        }
+        head.expectContinue = true;
+        break;
     }
     at = eol + 2;
   }
@@ -139,10 +169,11 @@ export function parseRequestHead(
     if (head.version === "1.0") return bad("Transfer-Encoding in an HTTP/1.0 request");
     head.body = { kind: "chunked" };
   }
-  if (head.names.indexOf("host") !== head.names.lastIndexOf("host")) return bad("two Host headers");
   const tokens = head.connectionTokens;
-  head.close = head.version === "1.0" || tokens.includes("close");
-  if (tokens.includes("upgrade")) head.upgrade = head.get("upgrade")?.toLowerCase() ?? undefined;
+  head.close = head.version === "1.0" || (tokens.length > 0 && tokens.includes("close"));
+  if (tokens.length > 0 && tokens.includes("upgrade")) {
+    head.upgrade = head.get("upgrade")?.toLowerCase() ?? undefined;
+  }
   return head;
 }
 

@@ -5,7 +5,8 @@
  */
 import type { ConnectionInfo } from "@hero/sdk";
 
-const HOP_BY_HOP = [
+/** Hop-by-hop headers (lower-case): never forwarded in either direction. */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
   "proxy-authenticate",
@@ -16,9 +17,13 @@ const HOP_BY_HOP = [
   "trailers",
   "transfer-encoding",
   "upgrade",
-];
+]);
 
-const HOP_SET = new Set(HOP_BY_HOP);
+/**
+ * The header in which the router's TCP front tells its app which TCP peer sent a request (the
+ * front drops it from clients); never forwarded to a service.
+ */
+export const PEER_HEADER = "x-hero-peer";
 
 /** A copy of `headers` without hop-by-hop headers (including those listed in `Connection`). */
 export function withoutHopByHop(headers: Headers): Headers {
@@ -28,7 +33,7 @@ export function withoutHopByHop(headers: Headers): Headers {
     : undefined;
   const out = new Headers();
   for (const [k, v] of headers) {
-    if (HOP_SET.has(k) || named?.has(k)) continue;
+    if (HOP_BY_HOP.has(k) || named?.has(k)) continue;
     if (k === "set-cookie") continue;
     out.append(k, v);
   }
@@ -47,7 +52,7 @@ export function headersFromPairs(pairs: [string, string][]): Headers {
   }
   const out = new Headers();
   for (const [k, v] of pairs) {
-    if (HOP_SET.has(k) || named?.has(k)) continue;
+    if (HOP_BY_HOP.has(k) || named?.has(k)) continue;
     try {
       out.append(k, v);
     } catch { /* a header value the Headers API refuses is dropped */ }
@@ -75,7 +80,7 @@ export function forwardRequestHeaders(
   let priorProto: string | undefined;
   let priorPrefix = "";
   for (const [k, v] of h) {
-    if (HOP_SET.has(k) || named?.has(k)) continue;
+    if (HOP_BY_HOP.has(k) || named?.has(k) || k === PEER_HEADER) continue;
     if (k.startsWith("x-forwarded-")) {
       if (!trusted) continue;
       if (k === "x-forwarded-for") priorFor = v;

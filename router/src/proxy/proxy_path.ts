@@ -51,6 +51,18 @@ export function parseProxyPath(pathAndQuery: string): ProxyTarget | ProxyPathErr
         }" is not a socket name (rpc, admin, rest, openapi, web_<name>)`,
     };
   }
+  const prefix = `/${service}/${webname}`;
+  const plain = path.slice(prefix.length);
+  // Nothing encoded, no dot segment, no backslash: the rest is the path as it is.
+  if (!/[%\\\0]|\/\./.test(plain)) {
+    const rest = (plain === "" ? "/" : plain) + query;
+    return {
+      service,
+      webname,
+      rest: rest.startsWith("//") ? rest.replace(/^\/\/+/, "/") : rest,
+      prefix,
+    };
+  }
   const restSegments = segments.slice(3);
   const resolved: string[] = [];
   for (const seg of restSegments) {
@@ -76,7 +88,7 @@ export function parseProxyPath(pathAndQuery: string): ProxyTarget | ProxyPathErr
     ? "/"
     : "";
   const rest = "/" + resolved.join("/") + (resolved.length ? trailing : "") + query;
-  return { service, webname, rest: rest.replace(/^\/\/+/, "/"), prefix: `/${service}/${webname}` };
+  return { service, webname, rest: rest.replace(/^\/\/+/, "/"), prefix };
 }
 
 /** Percent-decodes until the text stops changing (at most 4 rounds); undefined if malformed. */

@@ -32,7 +32,8 @@ let sweeper: ReturnType<typeof setInterval> | undefined;
 /** Closes `conn` if its response head has not arrived within the timeout. */
 export function watchHead(conn: Deno.UnixConn): void {
   waitingHeads.set(conn, Date.now() + HEAD_TIMEOUT_MS);
-  sweeper ??= setInterval(() => {
+  if (sweeper !== undefined) return;
+  sweeper = setInterval(() => {
     const now = Date.now();
     for (const [c, deadline] of waitingHeads) {
       if (deadline < now) {

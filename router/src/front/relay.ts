@@ -1,0 +1,273 @@
+/**
+ * One request through the TCP front, as bytes: the edited head and the body bytes that came
+ * with it go up in one write (the rest of the body streams as it arrives, concurrently with the
+ * answer), the answer's head and first body bytes come down in one write, and the rest follows
+ * read by read with its own framing (no re-chunking, no copy). A kept-alive connection that the
+ * service closed meanwhile is retried once when the whole request is still at hand; a 101
+ * answer to a WebSocket upgrade turns both connections into a tunnel.
+ */
+import { connectionError } from "../discovery/bounded_fetch.ts";
+import {
+  type Connection,
+  HEAD_TIMEOUT_MS,
+  READ_SIZE,
+  safeClose,
+  writeAll,
+} from "../proxy/upstream_io.ts";
+import type { UpstreamPool } from "../proxy/upstream_pool.ts";
+import { ChunkScanner } from "./chunk_scanner.ts";
+import type { ClientConn } from "./client_conn.ts";
+import { concatBytes } from "./head_bytes.ts";
+import { findHeadEnd, type RequestHead } from "./request_head.ts";
+import { parseResponseHead, type ResponseHead } from "./response_head.ts";
+import { tunnel } from "./tunnel.ts";
+
+/** One request to relay. */
+export interface RelayRequest {
+  head: RequestHead;
+  /** The head to send upstream. */
+  out: Uint8Array;
+  pool: UpstreamPool;
+  /** The client's answer when the upstream fails before its head arrives (a 502). */
+  failure: (why: string) => Uint8Array;
+}
+
+const encoder = new TextEncoder();
+const CONTINUE = encoder.encode("HTTP/1.1 100 Continue\r\n\r\n");
+
+/** A JSON error response that closes the connection. */
+export function errorResponse(status: number, error: string): Uint8Array {
+  const body = JSON.stringify({ error });
+  return encoder.encode(
+    `HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${encoder.encode(body).byteLength}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+const REASONS: Record<number, string> = {
+  400: "Bad Request",
+  417: "Expectation Failed",
+  431: "Request Header Fields Too Large",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  505: "HTTP Version Not Supported",
+};
+
+/** Relays one request and its answer; resolves true if the client connection can go on. */
+export async function relay(c: ClientConn, r: RelayRequest): Promise<boolean> {
+  const head = r.head;
+  c.consume(head.length);
+  let first = r.out;
+  let body: RequestBody | undefined;
+  if (head.body.kind !== "none") {
+    body = new RequestBody(head);
+    try {
+      const n = body.takeBuffered(c);
+      if (n > 0) first = concatBytes(first, c.buf.subarray(c.start, c.start + n));
+      c.consume(n);
+    } catch {
+      await writeAll(c.conn, errorResponse(400, "Bad request: malformed chunked body"))
+        .catch(() => {});
+      return false;
+    }
+    if (body.done) body = undefined;
+    else if (
+      head.expectContinue && !(await writeAll(c.conn, CONTINUE).then(() => true, () => false))
+    ) {
+      return false;
+    }
+  }
+  const pool = r.pool;
+  let up = pool.take();
+  if (!up) {
+    try {
+      up = await pool.acquire();
+    } catch (err) {
+      await writeAll(c.conn, r.failure(connectionError(err))).catch(() => {});
+      return false;
+    }
+  }
+  let holding = true;
+  let answered = false;
+  let pumped: boolean | undefined = true;
+  const buf = up.readBuf;
+  try {
+    // Send, and read the first bytes of the answer; a stale kept-alive connection is replaced
+    // once when the whole request is still at hand.
+    let n = 0;
+    for (let attempt = 0;; attempt++) {
+      const replayable = attempt === 0 && up.reused === true && body === undefined;
+      try {
+        const w = await up.conn.write(first);
+        if (w < first.byteLength) await writeAll(up.conn, first.subarray(w));
+        if (body) {
+          pumped = undefined;
+          body.pump(c, up.conn).then((ok) => (pumped = ok));
+        }
+        c.upstream = up.conn;
+        c.upstreamDeadline = Date.now() + HEAD_TIMEOUT_MS;
+        n = (await up.conn.read(buf)) ?? 0;
+      } catch (err) {
+        if (c.upstreamDeadline < 0) throw new Error("timed out");
+        if (!replayable) throw err;
+      }
+      if (n > 0) break;
+      if (!replayable) throw new Error("connection closed by the service");
+      safeClose(up.conn);
+      up = await open(pool.path);
+      up.readBuf = buf;
+    }
+    let end = findHeadEnd(buf, 0, n);
+    let res: ResponseHead;
+    for (;;) {
+      while (end < 0) {
+        if (n === buf.byteLength) throw new Error("the service sent an oversized response head");
+        const k = await up.conn.read(buf.subarray(n)).catch((err) => {
+          throw c.upstreamDeadline < 0 ? new Error("timed out") : err;
+        });
+        if (k === null) throw new Error("the service closed the connection mid-response");
+        end = findHeadEnd(buf, Math.max(0, n - 3), n + k);
+        n += k;
+      }
+      res = parseResponseHead(buf, end, head.method);
+      if (res.status >= 200 || res.status === 101) break;
+      // 1xx informational: skip it and read the real answer.
+      buf.copyWithin(0, end, n);
+      n -= end;
+      end = findHeadEnd(buf, 0, n);
+    }
+    c.upstream = undefined;
+    holding = false;
+    pool.headArrived();
+    if (res.status === 101) {
+      if (head.upgrade !== "websocket") {
+        throw new Error("the service switched protocols on a plain HTTP request");
+      }
+      answered = true;
+      await writeAll(c.conn, withBody(res, buf, end, n));
+      await tunnel(c, up);
+      return false;
+    }
+    answered = true;
+    const reusable = await relayBody(c, up, res, end, n);
+    pool.release(up, reusable && pumped === true);
+    return pumped === true && res.framing !== "close" && !head.close;
+  } catch (err) {
+    c.upstream = undefined;
+    if (holding) pool.headArrived();
+    safeClose(up.conn);
+    if (answered) return false;
+    await writeAll(c.conn, r.failure(connectionError(err))).catch(() => {});
+    return false;
+  }
+}
+
+/**
+ * Sends the answer's head with the body bytes read so far (`buf[end, n)`), then the rest of the
+ * body; resolves whether the upstream connection can be reused.
+ */
+async function relayBody(
+  c: ClientConn,
+  up: Connection,
+  res: ResponseHead,
+  end: number,
+  n: number,
+): Promise<boolean> {
+  const buf = up.readBuf;
+  let sent = end;
+  let left = 0;
+  let scanner: ChunkScanner | undefined;
+  if (res.framing === "length") {
+    sent = end + Math.min(n - end, res.contentLength);
+    left = res.contentLength - (sent - end);
+  } else if (res.framing === "chunked") {
+    scanner = new ChunkScanner();
+    const e = scanner.scan(buf, end, n);
+    sent = e < 0 ? n : e;
+  } else if (res.framing === "close") sent = n;
+  // Bytes after the answer: never reuse such a connection.
+  let clean = n === sent;
+  const out = withBody(res, buf, end, sent);
+  const w = await c.conn.write(out);
+  if (w < out.byteLength) await writeAll(c.conn, out.subarray(w));
+  if (res.framing === "none" || (res.framing === "length" && left === 0) || scanner?.done) {
+    return clean && res.keepAlive;
+  }
+  for (;;) {
+    const k = await up.conn.read(buf);
+    if (k === null) {
+      if (res.framing === "close") return false;
+      throw new Error("the service closed the connection mid-body");
+    }
+    let take = k;
+    if (res.framing === "length") {
+      take = Math.min(k, left);
+      left -= take;
+    } else if (scanner) {
+      const e = scanner.scan(buf, 0, k);
+      if (e >= 0) take = e;
+    }
+    if (take < k) clean = false;
+    await writeAll(c.conn, buf.subarray(0, take));
+    if ((res.framing === "length" && left === 0) || scanner?.done) return clean && res.keepAlive;
+  }
+}
+
+/** The answer's head (edited or as received) followed by `buf[end, to)`. */
+function withBody(res: ResponseHead, buf: Uint8Array, end: number, to: number): Uint8Array {
+  if (!res.edited) return buf.subarray(0, to);
+  return to > end ? concatBytes(res.edited, buf.subarray(end, to)) : res.edited;
+}
+
+const EMPTY = new Uint8Array(0);
+
+async function open(path: string): Promise<Connection> {
+  const conn = await Deno.connect({ transport: "unix", path });
+  return { conn, leftover: EMPTY, readBuf: new Uint8Array(READ_SIZE) };
+}
+
+/** The request body: how much of it is in the client's buffer, and the rest as it comes. */
+class RequestBody {
+  #left: number;
+  #scanner: ChunkScanner | undefined;
+  done: boolean;
+
+  constructor(head: RequestHead) {
+    this.#left = head.body.kind === "length" ? head.body.length : 0;
+    this.#scanner = head.body.kind === "chunked" ? new ChunkScanner() : undefined;
+    this.done = this.#left === 0 && !this.#scanner;
+  }
+
+  /** How many buffered bytes belong to the body; throws on a malformed chunked body. */
+  takeBuffered(c: ClientConn): number {
+    if (this.#scanner) {
+      const e = this.#scanner.scan(c.buf, c.start, c.end);
+      this.done = e >= 0;
+      return e < 0 ? c.available : e - c.start;
+    }
+    const n = Math.min(this.#left, c.available);
+    this.#left -= n;
+    this.done = this.#left === 0;
+    return n;
+  }
+
+  /** Forwards the rest of the body to `to`; false if the client or the upstream failed. */
+  async pump(c: ClientConn, to: Deno.Conn): Promise<boolean> {
+    try {
+      while (!this.done) {
+        if (c.available === 0) {
+          const k = await c.read();
+          if (k === null) return false;
+          c.end += k;
+        }
+        const n = this.takeBuffered(c);
+        await writeAll(to, c.buf.subarray(c.start, c.start + n));
+        c.consume(n);
+      }
+      return true;
+    } catch {
+      safeClose(to);
+      return false;
+    }
+  }
+}
