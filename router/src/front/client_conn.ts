@@ -51,7 +51,7 @@ export class ClientConn {
       this.end -= this.start;
       this.start = 0;
     }
-    return this.conn.read(this.buf.subarray(this.end));
+    return this.conn.read(this.end === 0 ? this.buf : this.buf.subarray(this.end));
   }
 
   /** Closes the connection (idempotent). */

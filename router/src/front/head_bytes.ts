@@ -1,18 +1,22 @@
 /**
- * Bytes of message heads for the TCP front: heads as one-character-per-byte text without a
- * TextDecoder call (heads are short, and this runs twice per request), and edited heads
- * assembled from the received bytes, kept header lines copied as they are (whatever bytes they
- * hold) and only added lines written as text.
+ * Bytes of message heads for the TCP front: heads as text with one character per byte, and
+ * edited heads assembled from the received bytes, kept header lines copied as they are
+ * (whatever bytes they hold) and only added lines written as text.
  */
 
-/** `buf[start, end)` as text, one character per byte (Latin-1). */
+const ascii = new TextDecoder();
+const bytewise = new TextDecoder("x-user-defined");
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * `buf[start, end)` as text with one character per byte, so that text offsets are byte offsets:
+ * ASCII as it is (the fast UTF-8 path of the decoder), any other byte `b` as `U+F700 + b`
+ * (`x-user-defined`), which {@link HeadBuilder.text} turns back into `b`.
+ */
 export function latin1(buf: Uint8Array, start: number, end: number): string {
-  let out = "";
-  for (let at = start; at < end; at += 8192) {
-    const part = buf.subarray(at, Math.min(end, at + 8192));
-    out += String.fromCharCode.apply(null, part as unknown as number[]);
-  }
-  return out;
+  const bytes = buf.subarray(start, end);
+  const text = ascii.decode(bytes);
+  return text.length === bytes.byteLength && !NON_ASCII.test(text) ? text : bytewise.decode(bytes);
 }
 
 /**
@@ -30,7 +34,7 @@ export class HeadBuilder {
     this.#src = src;
   }
 
-  /** Appends ASCII text. */
+  /** Appends text of one character per byte (see {@link latin1}). */
   text(s: string): this {
     this.#parts.push(s);
     this.#size += s.length;

@@ -25,8 +25,11 @@ import { tunnel } from "./tunnel.ts";
 /** One request to relay. */
 export interface RelayRequest {
   head: RequestHead;
-  /** The head to send upstream. */
-  out: Uint8Array;
+  /**
+   * Writes the head to send upstream into `into` (the upstream connection's buffer, free until
+   * the answer arrives) and returns its length, or -1 if it does not fit.
+   */
+  writeHead: (into: Uint8Array) => number;
   pool: UpstreamPool;
   /** The client's answer when the upstream fails before its head arrives (a 502). */
   failure: (why: string) => Uint8Array;
@@ -57,14 +60,13 @@ const REASONS: Record<number, string> = {
 export async function relay(c: ClientConn, r: RelayRequest): Promise<boolean> {
   const head = r.head;
   c.consume(head.length);
-  let first = r.out;
+  // The body bytes that came with the head go up with it, in one write.
+  let inBuf = 0;
   let body: RequestBody | undefined;
   if (head.body.kind !== "none") {
     body = new RequestBody(head);
     try {
-      const n = body.takeBuffered(c);
-      if (n > 0) first = concatBytes(first, c.buf.subarray(c.start, c.start + n));
-      c.consume(n);
+      inBuf = body.takeBuffered(c);
     } catch {
       await writeAll(c.conn, errorResponse(400, "Bad request: malformed chunked body"))
         .catch(() => {});
@@ -87,6 +89,19 @@ export async function relay(c: ClientConn, r: RelayRequest): Promise<boolean> {
       return false;
     }
   }
+  const size = r.writeHead(up.readBuf);
+  let first: Uint8Array;
+  if (size >= 0 && size + inBuf <= up.readBuf.byteLength) {
+    up.readBuf.set(c.buf.subarray(c.start, c.start + inBuf), size);
+    first = up.readBuf.subarray(0, size + inBuf);
+  } else {
+    // A head too large for the buffer: the service gets it as a whole all the same.
+    const big = new Uint8Array(64 * 1024 + inBuf + 32 * 1024);
+    const n = r.writeHead(big);
+    big.set(c.buf.subarray(c.start, c.start + inBuf), n);
+    first = big.subarray(0, n + inBuf);
+  }
+  c.consume(inBuf);
   let holding = true;
   let answered = false;
   let pumped: boolean | undefined = true;

@@ -177,13 +177,13 @@ export class TcpFront {
       const request: RelayRequest = route
         ? {
           head,
-          out: serviceRequestHead(src, head, route, c.peer),
+          writeHead: (into) => serviceRequestHead(src, head, route, c.peer, into),
           pool: route.pool,
           failure: (why) => errorResponse(502, route.badGateway(why)),
         }
         : {
           head,
-          out: appRequestHead(src, head, c.peer),
+          writeHead: (into) => appRequestHead(src, head, c.peer, into),
           pool: this.#appPool,
           failure: (why) => errorResponse(502, `Bad gateway: the router's app failed (${why})`),
         };

@@ -17,25 +17,48 @@ export interface ServiceTarget {
   prefix: string;
 }
 
-/** The head for the service; `src` holds the received head bytes from index 0. */
+/**
+ * Writes the head for the service into `out` and returns its length (-1 if it does not fit);
+ * `src` holds the received head bytes from index 0.
+ */
 export function serviceRequestHead(
   src: Uint8Array,
   head: RequestHead,
   target: ServiceTarget,
   peer: string,
-): Uint8Array {
+  out: Uint8Array,
+): number {
   const chunked = head.body.kind === "chunked";
-  const out = new HeadBuilder(src).text(`${head.method} ${target.rest} HTTP/${head.version}\r\n`);
-  const { names, connectionTokens } = head;
+  const { names, connectionTokens, lineStarts, lineEnds } = head;
+  const line = `${head.method} ${target.rest} HTTP/${head.version}\r\n`;
+  const tail = forwardedLines(peer, head.get("host") ?? "", target.prefix, head.upgrade);
+  // Which lines stay, and the size of the result, before one allocation and the copies.
+  const keep: boolean[] = [];
+  let size = line.length + tail.byteLength;
   for (let i = 0; i < names.length; i++) {
     const n = names[i];
-    if (HOP_BY_HOP.has(n) && !(chunked && n === "transfer-encoding")) continue;
-    if (n.startsWith("x-forwarded-") || n === "expect" || n === PEER_HEADER) continue;
-    if (connectionTokens.length > 0 && connectionTokens.includes(n)) continue;
-    out.range(head.lineStarts[i], head.lineEnds[i] + 2);
+    const k = !(HOP_BY_HOP.has(n) && !(chunked && n === "transfer-encoding")) &&
+      !(n.startsWith("x-forwarded-") || n === "expect" || n === PEER_HEADER) &&
+      !(connectionTokens.length > 0 && connectionTokens.includes(n));
+    keep.push(k);
+    if (k) size += lineEnds[i] + 2 - lineStarts[i];
   }
-  return out.bytes(forwardedLines(peer, head.get("host") ?? "", target.prefix, head.upgrade))
-    .finish();
+  if (size > out.byteLength) return -1;
+  let at = 0;
+  for (; at < line.length; at++) out[at] = line.charCodeAt(at);
+  for (let i = 0; i < names.length; i++) {
+    if (!keep[i]) continue;
+    // A run of kept lines is one copy.
+    let j = i;
+    while (j + 1 < names.length && keep[j + 1]) j++;
+    const from = lineStarts[i];
+    const to = lineEnds[j] + 2;
+    out.set(src.subarray(from, to), at);
+    at += to - from;
+    i = j;
+  }
+  out.set(tail, at);
+  return size;
 }
 
 /** The lines the front adds for a service, memoised: few peers, hosts and prefixes repeat. */
@@ -56,14 +79,25 @@ function forwardedLines(peer: string, host: string, prefix: string, upgrade?: st
   return lines;
 }
 
-/** The head for the router's app: unchanged but for the peer header (and `Expect`, answered). */
-export function appRequestHead(src: Uint8Array, head: RequestHead, peer: string): Uint8Array {
-  const out = new HeadBuilder(src).range(0, head.text.indexOf("\r\n") + 2);
+/**
+ * Writes the head for the router's app into `out` and returns its length (-1 if it does not
+ * fit): unchanged but for the peer header (and `Expect`, answered by the front).
+ */
+export function appRequestHead(
+  src: Uint8Array,
+  head: RequestHead,
+  peer: string,
+  out: Uint8Array,
+): number {
+  const b = new HeadBuilder(src).range(0, head.text.indexOf("\r\n") + 2);
   const names = head.names;
   for (let i = 0; i < names.length; i++) {
     const n = names[i];
     if (n === PEER_HEADER || n === "expect") continue;
-    out.range(head.lineStarts[i], head.lineEnds[i] + 2);
+    b.range(head.lineStarts[i], head.lineEnds[i] + 2);
   }
-  return out.text(`${PEER_HEADER}: ${peer}\r\n\r\n`).finish();
+  const bytes = b.text(`${PEER_HEADER}: ${peer}\r\n\r\n`).finish();
+  if (bytes.byteLength > out.byteLength) return -1;
+  out.set(bytes);
+  return bytes.byteLength;
 }
