@@ -59,6 +59,8 @@ const GRACE_MS = 2000;
 
 /** The TCP listeners and their connections. */
 export class TcpFront {
+  /** Requests so far: relayed straight to a service, or given to the app. */
+  readonly counts = { fast: 0, app: 0 };
   readonly #o: FrontOptions;
   readonly #dir: string;
   readonly #app: Listener;
@@ -174,6 +176,8 @@ export class TcpFront {
         route = undefined; // the app decides, and answers if something is wrong
       }
       const src = c.buf.subarray(c.start, end);
+      if (route) this.counts.fast++;
+      else this.counts.app++;
       const request: RelayRequest = route
         ? {
           head,

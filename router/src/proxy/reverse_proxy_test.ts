@@ -32,6 +32,7 @@ test("HTTP: query strings, bodies, X-Forwarded-* and hop-by-hop stripping", asyn
         "x-drop": "1",
         "x-keep": "2",
         "x-forwarded-for": "6.6.6.6",
+        "x-hero-peer": "6.6.6.6",
       },
     });
     assert.equal(res.status, 200);
@@ -46,14 +47,20 @@ test("HTTP: query strings, bodies, X-Forwarded-* and hop-by-hop stripping", asyn
     assert.equal(echo.headers["x-keep"], "2");
     assert.equal(echo.headers["x-drop"], undefined);
     assert.equal(echo.headers["x-forwarded-for"], "127.0.0.1", "spoofed XFF from TCP is replaced");
+    assert.equal(echo.headers["x-hero-peer"], undefined, "the front's own header never passes");
     assert.equal(echo.headers["x-forwarded-host"], `127.0.0.1:${h.port}`);
     assert.equal(echo.headers["x-forwarded-proto"], "http");
     assert.equal(echo.headers["x-forwarded-prefix"], "/alpha/admin");
     // Through admin.sock a front proxy's X-Forwarded-* are kept and the prefix is appended.
     const viaSock = await (await fetch("http://x/alpha/admin/echo", {
       client: h.adminClient,
-      headers: { "x-forwarded-prefix": "/outer", "x-forwarded-proto": "https" },
+      headers: {
+        "x-forwarded-prefix": "/outer",
+        "x-forwarded-proto": "https",
+        "x-hero-peer": "6.6.6.6",
+      },
     })).json();
+    assert.equal(viaSock.headers["x-hero-peer"], undefined);
     assert.equal(viaSock.headers["x-forwarded-prefix"], "/outer/alpha/admin");
     assert.equal(viaSock.headers["x-forwarded-proto"], "https");
     // The rpc socket is reachable through the proxy too.

@@ -153,6 +153,11 @@ export class RouterApp {
     return this.#routes;
   }
 
+  /** TCP requests so far: relayed straight to a service (the fast path), or served by the app. */
+  get tcpCounts(): { fast: number; app: number } {
+    return { ...(this.#front?.counts ?? { fast: 0, app: 0 }) };
+  }
+
   /** Bound TCP listeners as `host:port`. */
   get tcpAddresses(): string[] {
     return this.#tcp.map((l) =>
