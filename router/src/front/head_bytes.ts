@@ -6,7 +6,7 @@
 
 const ascii = new TextDecoder();
 const bytewise = new TextDecoder("x-user-defined");
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * `buf[start, end)` as text with one character per byte, so that text offsets are byte offsets:

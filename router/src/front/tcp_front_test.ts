@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startFixtureService, tempRoot, until } from "../test_support/fixtures.ts";
+import { startFixtureService, until } from "../test_support/fixtures.ts";
 import { ADMIN_TOKEN, READ_TOKEN, startRouter } from "../test_support/router_harness.ts";
 import { TcpFront } from "./tcp_front.ts";
 
@@ -214,10 +214,9 @@ test("a stale kept-alive service connection is retried; a body until close ends 
 });
 
 test("a head that trickles in is cut; the app gets the peer address", async () => {
-  const { root, cleanup } = await tempRoot();
   const front = await TcpFront.start({
     fastPath: () => undefined,
-    app: (request, info) =>
+    app: (_request, info) =>
       Promise.resolve(Response.json({ peer: info.remoteAddress, transport: info.transport })),
     limits: { maxHeaderBytes: 4096, requestTimeoutMs: 300 },
   });
@@ -234,6 +233,5 @@ test("a head that trickles in is cut; the app gets the peer address", async () =
   } finally {
     await listener.close();
     await front.close();
-    await cleanup();
   }
 });
