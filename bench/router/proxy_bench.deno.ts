@@ -13,12 +13,15 @@
  * Usage: deno run -A bench/router/proxy_bench.deno.ts [--duration 10] [--rounds 3]
  *        [--cases small,big,c1000,ws] [--targets hero_router,nginx,...] [--json] [--out FILE]
  *        [--baseline OTHER_CHECKOUT]   also measures that checkout's router (before/after rows)
+ *        [--profile DIR]   then profiles each router under the 1 KB load (V8 profile: self time
+ *                          and folded stacks; perf: kernel / Deno binary / JIT / libc) into DIR
  */
 import { parseArgs } from "node:util";
 import { type BenchProcess, freePort, startProcess } from "./bench_process.deno.ts";
 import { type LoadResult, medianOf, wrk } from "./bench_load.deno.ts";
 import { cpuSeconds } from "./bench_load.deno.ts";
 import { startCaddy, startNginx } from "./bench_peers.deno.ts";
+import { perfSplit, v8Profile } from "./bench_profile.deno.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     json: { type: "boolean" },
     out: { type: "string" },
     baseline: { type: "string" },
+    profile: { type: "string" },
   },
 });
 const duration = Number(values.duration);
@@ -97,11 +101,17 @@ async function backend(dir: string, tcpPort = 0): Promise<BenchProcess> {
 }
 
 /** Starts a checkout's router on `dir` and returns its target row. */
-async function router(name: string, checkout: string, dir: string): Promise<Target> {
+async function router(
+  name: string,
+  checkout: string,
+  dir: string,
+  flags: string[] = [],
+): Promise<Target> {
   const port = freePort();
   const p = startProcess(deno, [
     "run",
     "-A",
+    ...flags,
     `${checkout}/router/main.ts`,
     "serve",
     "--socket-dir",
@@ -112,12 +122,46 @@ async function router(name: string, checkout: string, dir: string): Promise<Targ
     "warn",
   ]);
   procs.push(p);
-  await p.waitFor(/listening|ready/).catch(() => {});
   // Every TCP request passes the router's authorization gate: the bench presents the token.
-  const token = (await Deno.readTextFile(`${dir}/admin_token`).catch(() => "")).trim();
+  let token = "";
+  for (let i = 0; i < 150 && !token; i++) {
+    token = (await Deno.readTextFile(`${dir}/admin_token`).catch(() => "")).trim();
+    if (!token) await new Promise((r) => setTimeout(r, 100));
+  }
   const headers = token ? [`Authorization: Bearer ${token}`] : [];
   await waitHttp(`http://127.0.0.1:${port}${prefix}/item.json`, p, headers);
   return { name, port, headers, pids: [p.pid], prefix, ws: true };
+}
+
+/** Profiles a checkout's router (its own backend and socket root) under the 1 KB load. */
+async function profileRouter(name: string, checkout: string, out: string): Promise<void> {
+  const dir = `${root}/profile_${name}`;
+  await Deno.mkdir(dir);
+  await backend(dir);
+  const inspect = freePort();
+  const t = await router(`${name}_profiled`, checkout, dir, [
+    `--inspect=127.0.0.1:${inspect}`,
+    "--v8-flags=--perf-basic-prof",
+  ]);
+  const load = () =>
+    wrk(name, {
+      url: `http://127.0.0.1:${t.port}${prefix}/item.json`,
+      connections: 64,
+      durationS: 8,
+      headers: t.headers,
+      pids: t.pids,
+    });
+  const v8 = await v8Profile(inspect, 5, load);
+  const split = await perfSplit(t.pids[0], 5, load);
+  const perfText = split
+    ? Object.entries(split).map(([k, v]) => `${k} ${v.toFixed(1)}%`).join(", ")
+    : "perf not available";
+  await Deno.writeTextFile(
+    `${out}/proxy_profile_${name}.txt`,
+    `${name}: wrk -t2 -c64, 1 KB JSON; V8 CPU profile, 5 s, self time (top 30)\n${v8.summary}\n\n` +
+      `perf (cpu-clock samples of the process): ${perfText}\n`,
+  );
+  await Deno.writeTextFile(`${out}/proxy_profile_${name}.folded`, v8.folded);
 }
 
 try {
@@ -176,6 +220,13 @@ try {
         table.set(c.id, rows);
         if (!values.json) console.error(`round ${round + 1} ${c.id} ${t.name}: ${line(r)}`);
       }
+    }
+  }
+  if (values.profile) {
+    await Deno.mkdir(values.profile, { recursive: true });
+    await profileRouter("hero_router", repo.replace(/\/$/, ""), values.profile);
+    if (values.baseline) {
+      await profileRouter("baseline", values.baseline.replace(/\/$/, ""), values.profile);
     }
   }
 } finally {

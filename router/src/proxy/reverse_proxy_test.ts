@@ -198,6 +198,8 @@ test("WebSocket: text, binary, subprotocol, large messages and close codes are r
   const h = await startRouter();
   const svc = await startFixtureService(h.root, "alpha");
   try {
+    await until(() => h.app.registry.get("alpha"), 3000, "alpha to be discovered");
+    const fastBefore = h.app.tcpCounts.fast;
     const ws = new WebSocket(`ws://127.0.0.1:${h.port}/alpha/admin/ws`, {
       protocols: ["chat.v1", "chat.v0"],
       headers: ADMIN_AUTH,
@@ -211,6 +213,7 @@ test("WebSocket: text, binary, subprotocol, large messages and close codes are r
       ws.onerror = reject;
     });
     assert.equal(ws.protocol, "chat.v1");
+    assert.equal(h.app.tcpCounts.fast, fastBefore + 1, "the upgrade took the fast path (a tunnel)");
     ws.send("hello");
     ws.send(new Uint8Array([0, 1, 2, 255]));
     ws.send("big");
