@@ -1,7 +1,8 @@
 /**
  * Proxy benchmark: hero_router, nginx and Caddy proxy the same service socket in the same run,
- * beside two reference rows: `Deno.serve` answering directly (no proxy hop: the runtime's floor)
- * and a naive Deno proxy (`Deno.serve` + `fetch` over a Unix-socket client). Cases: 1 KB JSON
+ * beside three reference rows: `Deno.serve` answering directly (no proxy hop: the runtime's
+ * floor), a naive Deno proxy (`Deno.serve` + `fetch` over a Unix-socket client) and a bare byte
+ * relay on `Deno.listen` (the least a proxy on Deno can cost: four socket operations a request). Cases: 1 KB JSON
  * at 64 connections, 64 KB JSON at 64 connections, 1 KB at 1,000 connections (wrk), and
  * WebSocket echo messages/s at 64 connections. Needs nginx, caddy and wrk (see setup.sh).
  *
@@ -194,11 +195,23 @@ try {
   ]);
   procs.push(naive);
   await naive.waitFor(/ready/);
+  const relayPort = freePort();
+  const relay = startProcess(deno, [
+    "run",
+    "-A",
+    `${repo}bench/router/raw_relay.deno.ts`,
+    socket,
+    String(relayPort),
+    prefix,
+  ]);
+  procs.push(relay);
+  await relay.waitFor(/ready/);
   targets.push(
     { name: "nginx", port: nginxPort, headers: [], pids: [nginx.pid], prefix, ws: true },
     { name: "caddy", port: caddyPort, headers: [], pids: [caddy.pid], prefix, ws: true },
     { name: "deno_direct", port: directPort, headers: [], pids: [back.pid], prefix: "", ws: true },
     { name: "naive_fetch", port: naivePort, headers: [], pids: [naive.pid], prefix, ws: false },
+    { name: "deno_relay", port: relayPort, headers: [], pids: [relay.pid], prefix, ws: false },
   );
   const wanted = values.targets?.split(",");
   const measured = targets.filter((t) => !wanted || wanted.includes(t.name));

@@ -80,10 +80,8 @@ const NO_BODY: RequestBody = Object.freeze({ kind: "none" });
 
 /** Finds the end of a head (the index after `\r\n\r\n`) in `buf[from, to)`; -1 if not there. */
 export function findHeadEnd(buf: Uint8Array, from: number, to: number): number {
-  let i = buf.indexOf(10, from + 3);
-  while (i >= 0 && i < to) {
-    if (buf[i - 1] === 13 && buf[i - 2] === 10 && buf[i - 3] === 13) return i + 1;
-    i = buf.indexOf(10, i + 1);
+  for (let i = from + 3; i < to; i++) {
+    if (buf[i] === 10 && buf[i - 1] === 13 && buf[i - 2] === 10 && buf[i - 3] === 13) return i + 1;
   }
   return -1;
 }

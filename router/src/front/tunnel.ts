@@ -16,7 +16,8 @@ export async function tunnel(c: ClientConn, up: Connection): Promise<void> {
     for (;;) {
       const n = await up.conn.read(up.readBuf);
       if (n === null) return "down";
-      await writeAll(c.conn, up.readBuf.subarray(0, n));
+      const w = await c.conn.write(up.readBuf.subarray(0, n));
+      if (w < n) await writeAll(c.conn, up.readBuf.subarray(w, n));
     }
   })();
   const upward = (async () => {
@@ -27,7 +28,8 @@ export async function tunnel(c: ClientConn, up: Connection): Promise<void> {
     for (;;) {
       const n = await c.conn.read(c.buf);
       if (n === null) return "up";
-      await writeAll(up.conn, c.buf.subarray(0, n));
+      const w = await up.conn.write(c.buf.subarray(0, n));
+      if (w < n) await writeAll(up.conn, c.buf.subarray(w, n));
     }
   })();
   const ended = await Promise.race([down.catch(() => "down"), upward.catch(() => "up")]);
