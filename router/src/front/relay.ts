@@ -92,7 +92,7 @@ export async function relay(c: ClientConn, r: RelayRequest): Promise<boolean> {
   const size = r.writeHead(up.readBuf);
   let first: Uint8Array;
   if (size >= 0 && size + inBuf <= up.readBuf.byteLength) {
-    up.readBuf.set(c.buf.subarray(c.start, c.start + inBuf), size);
+    if (inBuf > 0) up.readBuf.set(c.buf.subarray(c.start, c.start + inBuf), size);
     first = up.readBuf.subarray(0, size + inBuf);
   } else {
     // A head too large for the buffer: the service gets it as a whole all the same.
