@@ -6,7 +6,6 @@
 
 const ascii = new TextDecoder();
 const bytewise = new TextDecoder("x-user-defined");
-const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * `buf[start, end)` as text with one character per byte, so that text offsets are byte offsets:
@@ -16,7 +15,11 @@ const NON_ASCII = /[\u0080-\uffff]/;
 export function latin1(buf: Uint8Array, start: number, end: number): string {
   const bytes = buf.subarray(start, end);
   const text = ascii.decode(bytes);
-  return text.length === bytes.byteLength && !NON_ASCII.test(text) ? text : bytewise.decode(bytes);
+  // Same length and no replacement character: every byte was ASCII (any other byte either
+  // joins others into one character or becomes U+FFFD).
+  return text.length === bytes.byteLength && text.indexOf("\uFFFD") < 0
+    ? text
+    : bytewise.decode(bytes);
 }
 
 /**

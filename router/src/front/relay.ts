@@ -15,11 +15,11 @@ import {
   writeAll,
 } from "../proxy/upstream_io.ts";
 import type { UpstreamPool } from "../proxy/upstream_pool.ts";
-import { ChunkScanner } from "./chunk_scanner.ts";
 import type { ClientConn } from "./client_conn.ts";
-import { concatBytes } from "./head_bytes.ts";
 import { findHeadEnd, type RequestHead } from "./request_head.ts";
+import { RequestBody } from "./request_body.ts";
 import { parseResponseHead, type ResponseHead } from "./response_head.ts";
+import { relayResponse, withBody } from "./response_body.ts";
 import { tunnel } from "./tunnel.ts";
 
 /** One request to relay. */
@@ -164,7 +164,7 @@ export async function relay(c: ClientConn, r: RelayRequest): Promise<boolean> {
       return false;
     }
     answered = true;
-    const reusable = await relayBody(c, up, res, end, n);
+    const reusable = await relayResponse(c, up, res, end, n);
     pool.release(up, reusable && pumped === true);
     return pumped === true && res.framing !== "close" && !head.close;
   } catch (err) {
@@ -177,112 +177,9 @@ export async function relay(c: ClientConn, r: RelayRequest): Promise<boolean> {
   }
 }
 
-/**
- * Sends the answer's head with the body bytes read so far (`buf[end, n)`), then the rest of the
- * body; resolves whether the upstream connection can be reused.
- */
-async function relayBody(
-  c: ClientConn,
-  up: Connection,
-  res: ResponseHead,
-  end: number,
-  n: number,
-): Promise<boolean> {
-  const buf = up.readBuf;
-  let sent = end;
-  let left = 0;
-  let scanner: ChunkScanner | undefined;
-  if (res.framing === "length") {
-    sent = end + Math.min(n - end, res.contentLength);
-    left = res.contentLength - (sent - end);
-  } else if (res.framing === "chunked") {
-    scanner = new ChunkScanner();
-    const e = scanner.scan(buf, end, n);
-    sent = e < 0 ? n : e;
-  } else if (res.framing === "close") sent = n;
-  // Bytes after the answer: never reuse such a connection.
-  let clean = n === sent;
-  const out = withBody(res, buf, end, sent);
-  const w = await c.conn.write(out);
-  if (w < out.byteLength) await writeAll(c.conn, out.subarray(w));
-  if (res.framing === "none" || (res.framing === "length" && left === 0) || scanner?.done) {
-    return clean && res.keepAlive;
-  }
-  for (;;) {
-    const k = await up.conn.read(buf);
-    if (k === null) {
-      if (res.framing === "close") return false;
-      throw new Error("the service closed the connection mid-body");
-    }
-    let take = k;
-    if (res.framing === "length") {
-      take = Math.min(k, left);
-      left -= take;
-    } else if (scanner) {
-      const e = scanner.scan(buf, 0, k);
-      if (e >= 0) take = e;
-    }
-    if (take < k) clean = false;
-    await writeAll(c.conn, buf.subarray(0, take));
-    if ((res.framing === "length" && left === 0) || scanner?.done) return clean && res.keepAlive;
-  }
-}
-
-/** The answer's head (edited or as received) followed by `buf[end, to)`. */
-function withBody(res: ResponseHead, buf: Uint8Array, end: number, to: number): Uint8Array {
-  if (!res.edited) return buf.subarray(0, to);
-  return to > end ? concatBytes(res.edited, buf.subarray(end, to)) : res.edited;
-}
-
 const EMPTY = new Uint8Array(0);
 
 async function open(path: string): Promise<Connection> {
   const conn = await Deno.connect({ transport: "unix", path });
   return { conn, leftover: EMPTY, readBuf: new Uint8Array(READ_SIZE) };
-}
-
-/** The request body: how much of it is in the client's buffer, and the rest as it comes. */
-class RequestBody {
-  #left: number;
-  #scanner: ChunkScanner | undefined;
-  done: boolean;
-
-  constructor(head: RequestHead) {
-    this.#left = head.body.kind === "length" ? head.body.length : 0;
-    this.#scanner = head.body.kind === "chunked" ? new ChunkScanner() : undefined;
-    this.done = this.#left === 0 && !this.#scanner;
-  }
-
-  /** How many buffered bytes belong to the body; throws on a malformed chunked body. */
-  takeBuffered(c: ClientConn): number {
-    if (this.#scanner) {
-      const e = this.#scanner.scan(c.buf, c.start, c.end);
-      this.done = e >= 0;
-      return e < 0 ? c.available : e - c.start;
-    }
-    const n = Math.min(this.#left, c.available);
-    this.#left -= n;
-    this.done = this.#left === 0;
-    return n;
-  }
-
-  /** Forwards the rest of the body to `to`; false if the client or the upstream failed. */
-  async pump(c: ClientConn, to: Deno.Conn): Promise<boolean> {
-    try {
-      while (!this.done) {
-        if (c.available === 0) {
-          const k = await c.read();
-          if (k === null) return false;
-          c.end += k;
-        }
-        const n = this.takeBuffered(c);
-        await writeAll(to, c.buf.subarray(c.start, c.start + n));
-        c.consume(n);
-      }
-      return true;
-    } catch {
-      safeClose(to);
-      return false;
-    }
-  }
 }

@@ -196,7 +196,11 @@ function parseRequestLine(line: string, head: RequestHead): HeadError | undefine
   } else return bad("a malformed HTTP version");
   head.method = line.slice(0, sp1);
   head.target = line.slice(sp1 + 1, sp2);
-  if (head.target === "") return bad("an empty request target");
+  // origin-form, asterisk-form (OPTIONS *) or absolute-form: nothing else names a resource.
+  const t = head.target;
+  if (t[0] !== "/" && t !== "*" && !/^https?:\/\//i.test(t)) {
+    return bad("a malformed request target");
+  }
   return undefined;
 }
 

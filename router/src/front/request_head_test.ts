@@ -55,6 +55,8 @@ test("framing, Connection, Upgrade, Expect, HTTP/1.0", () => {
   assert.equal(ok("GET / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n").upgrade, undefined);
   assert.equal(ok("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").close, true);
   assert.equal(ok("GET / HTTP/1.0\r\n\r\n").close, true);
+  assert.equal(ok("OPTIONS * HTTP/1.1\r\n\r\n").target, "*");
+  assert.equal(ok("GET http://h/x HTTP/1.1\r\n\r\n").target, "http://h/x");
   assert.equal(ok("PUT / HTTP/1.1\r\nExpect: 100-Continue\r\n\r\n").expectContinue, true);
   // Bytes beyond ASCII in a value are kept one character per byte (offsets stay byte offsets).
   const b = new Uint8Array([
@@ -90,6 +92,7 @@ test("ambiguous or unsupported heads are refused with the right status", () => {
     ["GET  / HTTP/1.1\r\n\r\n", 400],
     ["GET /a b HTTP/1.1\r\n\r\n", 400],
     ["G(T / HTTP/1.1\r\n\r\n", 400],
+    ["GET abc/def HTTP/1.1\r\n\r\n", 400],
   ];
   for (const [text, status] of cases) assert.equal(refused(text), status, JSON.stringify(text));
   let many = "GET / HTTP/1.1\r\n";

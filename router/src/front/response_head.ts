@@ -61,14 +61,16 @@ export function parseResponseHead(buf: Uint8Array, end: number, method: string):
       const c = buf[i];
       if ((c < 32 && c !== 9) || c === 127) throw new UpstreamHeadError("a malformed header line");
     }
-    if (WATCHED.has(colon - at)) {
+    if (colon - at === 14 && isContentLength(buf, at)) {
+      const v = digits(buf, colon + 1, eol);
+      if (v < 0 || (length >= 0 && v !== length)) {
+        throw new UpstreamHeadError("an invalid Content-Length");
+      }
+      length = v;
+    } else if (WATCHED.has(colon - at)) {
       const name = latin1(buf, at, colon).toLowerCase();
       if (name === "content-length") {
-        const v = latin1(buf, colon + 1, eol).trim();
-        if (!/^\d{1,15}$/.test(v) || (length >= 0 && Number(v) !== length)) {
-          throw new UpstreamHeadError("an invalid Content-Length");
-        }
-        length = Number(v);
+        throw new UpstreamHeadError("an invalid Content-Length");
       } else if (name === "transfer-encoding") {
         if (chunked || latin1(buf, colon + 1, eol).trim().toLowerCase() !== "chunked") {
           throw new UpstreamHeadError("a Transfer-Encoding the router does not relay");
@@ -132,6 +134,28 @@ function statusLineEnd(buf: Uint8Array, end: number): number {
     if ((c < 32 && c !== 9) || c === 127) throw new UpstreamHeadError("a malformed status line");
   }
   return cr;
+}
+
+const CONTENT_LENGTH = new TextEncoder().encode("content-length");
+
+/** Whether the 14 bytes at `at` spell `content-length` in any case. */
+function isContentLength(buf: Uint8Array, at: number): boolean {
+  for (let i = 0; i < 14; i++) if ((buf[at + i] | 0x20) !== CONTENT_LENGTH[i]) return false;
+  return true;
+}
+
+/** The decimal number in `buf[from, to)` between optional blanks; -1 if it is not one. */
+function digits(buf: Uint8Array, from: number, to: number): number {
+  while (from < to && (buf[from] === 32 || buf[from] === 9)) from++;
+  while (to > from && (buf[to - 1] === 32 || buf[to - 1] === 9)) to--;
+  if (to === from || to - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = buf[i];
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return n;
 }
 
 function isDigit(c: number): boolean {
