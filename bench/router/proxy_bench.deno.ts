@@ -251,7 +251,14 @@ const results = cases.map((c) => ({
   case: c.title,
   rows: [...(table.get(c.id) ?? new Map()).entries()].map(([n, rs]) => medianOf(n, rs)),
 }));
-const report = { date: new Date().toISOString(), duration, rounds, results };
+const commitOf = async (dir: string) =>
+  new TextDecoder().decode(
+    (await new Deno.Command("git", { args: ["-C", dir, "rev-parse", "--short", "HEAD"] }).output())
+      .stdout,
+  ).trim();
+const commits: Record<string, string> = { hero_router: await commitOf(repo) };
+if (values.baseline) commits.baseline = await commitOf(values.baseline);
+const report = { date: new Date().toISOString(), duration, rounds, commits, results };
 if (values.out) await Deno.writeTextFile(values.out, JSON.stringify(report, null, 2) + "\n");
 if (values.json) console.log(JSON.stringify(report, null, 2));
 else {
