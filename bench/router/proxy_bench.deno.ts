@@ -20,6 +20,7 @@
 import { parseArgs } from "node:util";
 import { type BenchProcess, freePort, startProcess } from "./bench_process.deno.ts";
 import { type LoadResult, medianOf, wrk } from "./bench_load.deno.ts";
+import { waitHttp } from "./bench_http.deno.ts";
 import { cpuSeconds } from "./bench_load.deno.ts";
 import { startCaddy, startNginx } from "./bench_peers.deno.ts";
 import { perfSplit, v8Profile } from "./bench_profile.deno.ts";
@@ -130,7 +131,9 @@ async function router(
     if (!token) await new Promise((r) => setTimeout(r, 100));
   }
   const headers = token ? [`Authorization: Bearer ${token}`] : [];
-  await waitHttp(`http://127.0.0.1:${port}${prefix}/item.json`, p, headers);
+  await waitHttp(`http://127.0.0.1:${port}${prefix}/item.json`, p, {
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  });
   return { name, port, headers, pids: [p.pid], prefix, ws: true };
 }
 
@@ -308,20 +311,4 @@ async function wsLoad(name: string, url: string, c: Case, t: Target): Promise<Lo
     errors: r.errors ?? 1,
     cpuUsPerReq: (cpu / messages) * 1e6,
   };
-}
-
-async function waitHttp(url: string, proc: BenchProcess, headers: string[] = []): Promise<void> {
-  const end = Date.now() + 15_000;
-  const init = { headers: headers.map((h) => h.split(": ", 2) as [string, string]) };
-  for (;;) {
-    try {
-      const res = await fetch(url, init);
-      await res.body?.cancel();
-      if (res.status === 200) return;
-    } catch { /* not yet */ }
-    if (Date.now() > end) {
-      throw new Error(`${url} did not answer 200 within 15 s:\n${proc.output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

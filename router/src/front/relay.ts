@@ -7,13 +7,7 @@
  * answer to a WebSocket upgrade turns both connections into a tunnel.
  */
 import { connectionError } from "../discovery/bounded_fetch.ts";
-import {
-  type Connection,
-  HEAD_TIMEOUT_MS,
-  READ_SIZE,
-  safeClose,
-  writeAll,
-} from "../proxy/upstream_io.ts";
+import { HEAD_TIMEOUT_MS, safeClose, writeAll } from "../proxy/upstream_io.ts";
 import type { UpstreamPool } from "../proxy/upstream_pool.ts";
 import type { ClientConn } from "./client_conn.ts";
 import { findHeadEnd, type RequestHead } from "./request_head.ts";
@@ -33,6 +27,8 @@ export interface RelayRequest {
   pool: UpstreamPool;
   /** The client's answer when the upstream fails before its head arrives (a 502). */
   failure: (why: string) => Uint8Array;
+  /** Told the status once the answer's head is known (the service's, or the 502). */
+  answered?: (status: number) => void;
 }
 
 const encoder = new TextEncoder();
@@ -85,6 +81,7 @@ export async function relay(c: ClientConn, r: RelayRequest): Promise<boolean> {
     try {
       up = await pool.acquire();
     } catch (err) {
+      r.answered?.(502);
       await writeAll(c.conn, r.failure(connectionError(err))).catch(() => {});
       return false;
     }
@@ -129,7 +126,7 @@ export async function relay(c: ClientConn, r: RelayRequest): Promise<boolean> {
       if (n > 0) break;
       if (!replayable) throw new Error("connection closed by the service");
       safeClose(up.conn);
-      up = await open(pool.path);
+      up = await pool.open();
       up.readBuf = buf;
     }
     let end = findHeadEnd(buf, 0, n);
@@ -159,11 +156,13 @@ export async function relay(c: ClientConn, r: RelayRequest): Promise<boolean> {
         throw new Error("the service switched protocols on a plain HTTP request");
       }
       answered = true;
+      r.answered?.(101);
       await writeAll(c.conn, withBody(res, buf, end, n));
       await tunnel(c, up);
       return false;
     }
     answered = true;
+    r.answered?.(res.status);
     const reusable = await relayResponse(c, up, res, end, n);
     pool.release(up, reusable && pumped === true);
     return pumped === true && res.framing !== "close" && !head.close;
@@ -172,14 +171,8 @@ export async function relay(c: ClientConn, r: RelayRequest): Promise<boolean> {
     if (holding) pool.headArrived();
     safeClose(up.conn);
     if (answered) return false;
+    r.answered?.(502);
     await writeAll(c.conn, r.failure(connectionError(err))).catch(() => {});
     return false;
   }
-}
-
-const EMPTY = new Uint8Array(0);
-
-async function open(path: string): Promise<Connection> {
-  const conn = await Deno.connect({ transport: "unix", path });
-  return { conn, leftover: EMPTY, readBuf: new Uint8Array(READ_SIZE) };
 }

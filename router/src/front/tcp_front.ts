@@ -33,6 +33,8 @@ export interface FastRoute extends ServiceTarget {
   pool: UpstreamPool;
   /** The 502 error text when the socket does not answer (`why` says what failed). */
   badGateway: (why: string) => string;
+  /** Told the answer's status once its head is known (for the metrics). */
+  answered?: (status: number) => void;
 }
 
 /**
@@ -184,6 +186,7 @@ export class TcpFront {
           writeHead: (into) => serviceRequestHead(src, head, route, c.peer, into),
           pool: route.pool,
           failure: (why) => errorResponse(502, route.badGateway(why)),
+          answered: route.answered,
         }
         : {
           head,

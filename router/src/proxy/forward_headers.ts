@@ -25,6 +25,9 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
  */
 export const PEER_HEADER = "x-hero-peer";
 
+/** An `X-Forwarded-Prefix` taken from any caller: one or two plain path segments. */
+export const SAFE_PREFIX = /^(\/[a-z0-9_]{1,64}){1,2}$/;
+
 /** A copy of `headers` without hop-by-hop headers (including those listed in `Connection`). */
 export function withoutHopByHop(headers: Headers): Headers {
   const connection = headers.get("connection");
@@ -82,6 +85,9 @@ export function forwardRequestHeaders(
   for (const [k, v] of h) {
     if (HOP_BY_HOP.has(k) || named?.has(k) || k === PEER_HEADER) continue;
     if (k.startsWith("x-forwarded-")) {
+      // A prefix only tells the service where its pages live (a federating router puts
+      // `/<peer>` in front); whoever lies about it breaks only their own links.
+      if (k === "x-forwarded-prefix" && !trusted && SAFE_PREFIX.test(v)) priorPrefix = v;
       if (!trusted) continue;
       if (k === "x-forwarded-for") priorFor = v;
       else if (k === "x-forwarded-host") priorHost = v;

@@ -13,6 +13,7 @@ import { parseProxyPath, type ProxyPathError, type ProxyTarget } from "./proxy_p
 import { UnixHttpClient } from "./unix_http_client.ts";
 import type { UpstreamPool } from "./upstream_pool.ts";
 import { relayWebSocket } from "./ws_relay.ts";
+import { withTraceparent } from "../telemetry/proxy_trace.ts";
 
 /** What the proxy needs. */
 export interface ReverseProxyOptions {
@@ -58,7 +59,7 @@ export class ReverseProxy {
           : `Not found: no service "${target.service}"`,
       );
     }
-    const headers = forwardRequestHeaders(request, info, target.prefix);
+    const headers = withTraceparent(forwardRequestHeaders(request, info, target.prefix));
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
       try {
         return await relayWebSocket(request, { socketPath, path: target.rest, headers });

@@ -13,12 +13,11 @@ import {
   parseHead,
   type ResponseHead,
 } from "./http1_parser.ts";
-import { type PoolLimits, UpstreamPool } from "./upstream_pool.ts";
+import { type PoolOptions, UpstreamPool } from "./upstream_pool.ts";
 import {
   bodyStream,
   type Connection,
   pumpBody,
-  READ_SIZE,
   safeClose,
   waitingHeads,
   watchHead,
@@ -53,9 +52,12 @@ const BODYLESS = new Set(["GET", "HEAD", "OPTIONS", "DELETE"]);
 export class UnixHttpClient {
   readonly #pool: UpstreamPool;
 
-  /** A client for the socket at `path`; connections are opened on demand. */
-  constructor(path: string, limits?: PoolLimits) {
-    this.#pool = new UpstreamPool(path, limits);
+  /**
+   * A client for the socket at `path`; connections are opened on demand, by `options.connect`
+   * when given (a peer router over TCP).
+   */
+  constructor(path: string, options?: PoolOptions) {
+    this.#pool = new UpstreamPool(path, options);
   }
 
   /** The connection pool (the TCP front relays through it too). */
@@ -82,8 +84,7 @@ export class UnixHttpClient {
         if (!(err instanceof StaleConnection) || !first.reused || !replayable) throw unwrap(err);
       }
       if (req.signal?.aborted) throw new Error("timed out");
-      const conn = await Deno.connect({ transport: "unix", path: pool.path });
-      const fresh = { conn, leftover: new Uint8Array(0), readBuf: new Uint8Array(READ_SIZE) };
+      const fresh = await pool.open();
       return await this.#exchange(fresh, req, arrived).catch((err) => {
         throw unwrap(err);
       });

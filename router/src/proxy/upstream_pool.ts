@@ -15,12 +15,14 @@ export const STALL_MS = 1000;
 /** Idle connections older than this are not reused (Node servers drop them after 5 s). */
 const IDLE_MS = 4000;
 
-/** Pool sizes. */
-export interface PoolLimits {
+/** Pool sizes, and how connections are opened. */
+export interface PoolOptions {
   /** Requests waiting for a response head at once (default 64). */
   limit?: number;
   /** Idle connections kept (default 128). */
   maxIdle?: number;
+  /** Opens a connection (default: the Unix socket at the pool's path; a peer router over TCP). */
+  connect?: () => Promise<Deno.Conn>;
 }
 
 interface Waiter {
@@ -35,6 +37,7 @@ export class UpstreamPool {
   readonly path: string;
   readonly #limit: number;
   readonly #maxIdle: number;
+  readonly #connect?: () => Promise<Deno.Conn>;
   #idle: Connection[] = [];
   #busy = 0;
   #queue: Waiter[] = [];
@@ -43,10 +46,19 @@ export class UpstreamPool {
   #closed = false;
 
   /** A pool for the socket at `path`; connections are opened on demand. */
-  constructor(path: string, limits: PoolLimits = {}) {
+  constructor(path: string, options: PoolOptions = {}) {
     this.path = path;
-    this.#limit = limits.limit ?? 64;
-    this.#maxIdle = limits.maxIdle ?? 128;
+    this.#limit = options.limit ?? 64;
+    this.#maxIdle = options.maxIdle ?? 128;
+    this.#connect = options.connect;
+  }
+
+  /** A new connection outside the pool's accounting (a retry after a stale one). */
+  async open(): Promise<Connection> {
+    const conn = this.#connect
+      ? await this.#connect()
+      : await Deno.connect({ transport: "unix", path: this.path });
+    return { conn, leftover: new Uint8Array(0), readBuf: new Uint8Array(READ_SIZE) };
   }
 
   /** A connection at once if a slot and an idle connection are free (reused: true). */
@@ -124,8 +136,7 @@ export class UpstreamPool {
     const idle = this.#popIdle();
     if (idle) return idle;
     try {
-      const conn = await Deno.connect({ transport: "unix", path: this.path });
-      return { conn, leftover: new Uint8Array(0), readBuf: new Uint8Array(READ_SIZE) };
+      return await this.open();
     } catch (err) {
       this.headArrived();
       throw err;

@@ -5,7 +5,13 @@
  * pages, lists, streams and read-only methods; write access everything that runs code or
  * changes state, decided per JSON-RPC method from the service's own OpenRPC annotations.
  */
-import { isJsonContentType, readBodyText, RpcErrorCode, type ServiceManifest } from "@hero/sdk";
+import {
+  isJsonContentType,
+  readBodyText,
+  RpcErrorCode,
+  type ServiceManifest,
+  tracingOn,
+} from "@hero/sdk";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
 import { serviceEventStream } from "../api/event_stream.ts";
@@ -22,11 +28,16 @@ import {
 } from "../gate/gate.ts";
 import { type Access, isAdmin, permits } from "../gate/identity.ts";
 import { loginPageResponse, loginSubmit, logout } from "../gate/login_routes.ts";
+import type { Federation, PeerTarget } from "../federation/federation.ts";
+import { federationFeed } from "../federation/federation_feed.ts";
 import type { McpGateway } from "../mcp/gateway.ts";
 import type { FastPath } from "../front/tcp_front.ts";
 import type { RequestHead } from "../front/request_head.ts";
+import type { RouterMetrics } from "../metrics/router_metrics.ts";
+import { SAFE_PREFIX } from "../proxy/forward_headers.ts";
 import { parseProxyPath, type ProxyTarget } from "../proxy/proxy_path.ts";
 import { badGatewayText, type ReverseProxy } from "../proxy/reverse_proxy.ts";
+import { annotateProxySpan } from "../telemetry/proxy_trace.ts";
 
 /** What the web app serves. */
 export interface WebAppOptions {
@@ -38,6 +49,11 @@ export interface WebAppOptions {
   dashboard: Dashboard;
   mcp: McpGateway;
   proxy: ReverseProxy;
+  metrics: RouterMetrics;
+  /** Peer routers whose services this router serves too. */
+  federation: Federation;
+  /** Aborted when the router closes: ends the feeds of peers that follow this router. */
+  closing: AbortSignal;
 }
 
 /** Largest JSON-RPC body the gate reads to authorize a proxied call. */
@@ -57,11 +73,18 @@ export function isPublicPath(method: string, path: string): boolean {
  * checks are the app's, in the app's order: the gate (the app's first middleware, the same
  * function), then the access `proxy()` at the end of the app needs, then the socket discovery
  * knows. It only ever says "forward to this socket": a refusal, a login page, a JSON-RPC body
- * to read, a socket to look for on disk all go to the app, which checks again and answers.
+ * to read, a socket to look for on disk, a peer router's service all go to the app, which
+ * checks again and answers. With tracing on everything goes to the app, whose server span
+ * (Deno's) the trace needs. A relayed request is counted in the metrics as the app counts it.
  */
 export function proxyFastPath(o: WebAppOptions): FastPath {
   const check = gateCheck(o.gate);
-  const route = (head: RequestHead, target: ProxyTarget, verdict: GateVerdict) => {
+  const route = (
+    head: RequestHead,
+    target: ProxyTarget,
+    verdict: GateVerdict,
+    started: number,
+  ) => {
     if (verdict instanceof Response || !verdict.identity) return undefined;
     const identity = verdict.identity;
     const access = proxyAccess(head, target);
@@ -72,14 +95,19 @@ export function proxyFastPath(o: WebAppOptions): FastPath {
     } else if (!permits(identity, access, target.service)) return undefined;
     const socketPath = o.proxy.knownSocket(target);
     if (!socketPath) return undefined;
+    // A prefix a caller (a federating router) puts in front, taken as the app's proxy takes it.
+    const prior = head.get("x-forwarded-prefix");
     return {
       rest: target.rest,
-      prefix: target.prefix,
+      prefix: prior !== null && SAFE_PREFIX.test(prior) ? prior + target.prefix : target.prefix,
       pool: o.proxy.pool(socketPath),
       badGateway: (why: string) => badGatewayText(target, why),
+      answered: (status: number) => o.metrics.proxied(target.service, status, started),
     };
   };
   return (head, info) => {
+    if (tracingOn()) return undefined;
+    const started = performance.now();
     // Which socket the path names, if any (parsing only: nothing is done before the gate).
     const target = parseProxyPath(head.target);
     if (!target || "error" in target) return undefined;
@@ -87,8 +115,8 @@ export function proxyFastPath(o: WebAppOptions): FastPath {
     const path = q < 0 ? head.target : head.target.slice(0, q);
     const verdict = check(head, path, info, () => head.toRequest());
     return verdict instanceof Promise
-      ? verdict.then((v) => route(head, target, v))
-      : route(head, target, verdict);
+      ? verdict.then((v) => route(head, target, v, started))
+      : route(head, target, verdict, started);
   };
 }
 
@@ -116,6 +144,7 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
       { allow: "" },
     ));
   app.get("/health", read, (c) => c.json(q.health()));
+  app.get("/metrics", read, (c) => o.metrics.response(c.req.header("accept") ?? null));
   app.get("/.well-known/heroservice.json", read, (c) => c.body(manifest, 200, JSON_TYPE));
 
   app.get("/", read, (c) => d.page({ kind: "overview" }, isAdmin(c.get("identity")!)));
@@ -130,6 +159,11 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
   app.get("/js/dashboard/:file", read, (c) => d.module(c.req.param("file")));
 
   app.get("/api/events", read, (c) => serviceEventStream(o.registry, c.req.raw.signal));
+  app.get(
+    "/api/federation",
+    read,
+    (c) => federationFeed(o.registry, [c.req.raw.signal, o.closing]),
+  );
   app.get("/api/health", read, (c) => c.json(q.health()));
   app.get("/api/cache", read, (c) => c.json(q.cacheInspect()));
   app.get("/api/services", read, (c) => c.json({ services: q.services() }));
@@ -170,7 +204,16 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
   app.all("/mcp", read, (c) => mcp(o, c));
   app.all("/mcp/*", read, (c) => mcp(o, c));
 
-  app.all("*", (c) => proxy(o, c));
+  app.all("*", async (c) => {
+    const started = performance.now();
+    const target = o.federation.target(c.req.raw) ?? o.proxy.target(c.req.raw);
+    if (!target) return notFound(c.req.path);
+    if ("error" in target) return c.json({ error: target.error }, target.status);
+    annotateProxySpan(c.req.method, target.service, target.webname);
+    const res = await proxy(o, c, target);
+    o.metrics.proxied(target.service, res.status, started);
+    return res;
+  });
   return app;
 }
 
@@ -199,11 +242,16 @@ function mcp(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
  * the JSON-RPC methods in the body (read once here and forwarded as read, so the service sees
  * exactly the bytes that were judged).
  */
-async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
+async function proxy(
+  o: WebAppOptions,
+  c: Context<WebEnv>,
+  target: ProxyTarget | PeerTarget,
+): Promise<Response> {
   const request = c.req.raw;
-  const target = o.proxy.target(request);
-  if (!target) return notFound(c.req.path);
-  if ("error" in target) return c.json({ error: target.error }, target.status);
+  const forward = (bytes?: Uint8Array) =>
+    "peer" in target
+      ? o.federation.forward(request, c.env.info, target, bytes)
+      : o.proxy.forward(request, c.env.info, target, bytes);
   const identity = c.get("identity");
   if (!identity) return refuse(401, `Unauthorized: ${c.req.path} needs a credential`);
   const access = proxyAccess(request, target);
@@ -216,7 +264,7 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
         }needs write access)`,
       );
     }
-    return await o.proxy.forward(request, c.env.info, target);
+    return await forward();
   }
   if (!isJsonContentType(request.headers.get("content-type"))) {
     return rpcRefusal(
@@ -226,9 +274,7 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
     );
   }
   // Whoever may write to the service needs no look inside: the body streams through.
-  if (permits(identity, "write", target.service)) {
-    return await o.proxy.forward(request, c.env.info, target);
-  }
+  if (permits(identity, "write", target.service)) return await forward();
   let text: string;
   try {
     text = await readBodyText(request, MAX_RPC_BODY);
@@ -243,7 +289,7 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
     )!;
     return rpcRefusal(403, RpcErrorCode.Forbidden, forbiddenMethod(target.service, method));
   }
-  return await o.proxy.forward(request, c.env.info, target, new TextEncoder().encode(text));
+  return await forward(new TextEncoder().encode(text));
 }
 
 function forbiddenMethod(service: string, method: string): string {
