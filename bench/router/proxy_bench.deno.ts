@@ -44,6 +44,9 @@ const repo = new URL("../../", import.meta.url).pathname;
 const deno = Deno.execPath();
 const root = await Deno.makeTempDir({ prefix: "hero_router_bench_" });
 const prefix = "/bench_svc/admin";
+/** The 1-minute load average: on shared cores the rates follow it, so the report carries it. */
+const loadAverage = () => Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
+const loadAtStart = loadAverage();
 
 /** One thing measured: where it listens, what it needs, whose CPU it costs. */
 interface Target {
@@ -261,11 +264,15 @@ const commitOf = async (dir: string) =>
   ).trim();
 const commits: Record<string, string> = { hero_router: await commitOf(repo) };
 if (values.baseline) commits.baseline = await commitOf(values.baseline);
-const report = { date: new Date().toISOString(), duration, rounds, commits, results };
+const load = { start: loadAtStart, end: loadAverage() };
+const report = { date: new Date().toISOString(), duration, rounds, commits, load, results };
 if (values.out) await Deno.writeTextFile(values.out, JSON.stringify(report, null, 2) + "\n");
 if (values.json) console.log(JSON.stringify(report, null, 2));
 else {
-  console.log(`proxy bench: wrk -t2, median of ${rounds} interleaved rounds, ${duration} s each`);
+  console.log(
+    `proxy bench: wrk -t2, median of ${rounds} interleaved rounds, ${duration} s each; ` +
+      `load average ${load.start} at the start, ${load.end} at the end`,
+  );
   for (const r of results) {
     const nginx = r.rows.find((x) => x.name === "nginx");
     console.log(`\n${r.case}`);
