@@ -14,7 +14,7 @@ import { LogStore } from "../logs/log_store.ts";
 import { logStoreOptions } from "../logs/log_config.ts";
 import { logAdminRoutes } from "../logs/log_admin.ts";
 import type { ProcPaths } from "./paths.ts";
-import { lockStateDir } from "./state_lock.ts";
+import { awaitDyingOwner, lockStateDir } from "./state_lock.ts";
 
 /** hero_proc's version. */
 export const VERSION = "0.1.0";
@@ -106,6 +106,7 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     admin: async (req, info) =>
       (logs && logAdminRoutes(logs, req)) ?? await admin.handler(req, info),
   });
+  await awaitDyingOwner(paths.stateDir);
   await server.start();
   let unlock: () => void = () => {};
   try {

@@ -136,6 +136,29 @@ export class Store {
     return this.#sql(sql).all(...args, filter.limit ?? 100).map(toJob);
   }
 
+  /**
+   * Deletes the oldest finished jobs of each action beyond its newest `keep` (ad-hoc jobs
+   * count as one action), never an action's newest job; returns the ids deleted.
+   */
+  pruneJobs(keep: number): number[] {
+    const placeholders = FINAL_JOB_STATES.map(() => "?").join(", ");
+    const ids = this.#sql(
+      `SELECT id FROM (SELECT id, state, row_number() OVER
+         (PARTITION BY service, action ORDER BY id DESC) AS n FROM jobs)
+       WHERE n > max(1, ?) AND state IN (${placeholders})`,
+    ).all(keep, ...FINAL_JOB_STATES).map((r) => Number(r.id));
+    const del = this.#sql("DELETE FROM jobs WHERE id = ?");
+    this.db.exec("BEGIN");
+    try {
+      for (const id of ids) del.run(id);
+      this.db.exec("COMMIT");
+    } catch (err) {
+      this.db.exec("ROLLBACK");
+      throw err;
+    }
+    return ids;
+  }
+
   /** Jobs that were not over when the supervisor last stopped. */
   unfinishedJobs(): JobRecord[] {
     const placeholders = FINAL_JOB_STATES.map(() => "?").join(", ");

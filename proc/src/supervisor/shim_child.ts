@@ -81,6 +81,15 @@ function follow(
   });
 }
 
+/** Reads the output files from `offsets` to their end into lines (a job that is over). */
+export async function drainShimmed(
+  files: JobFiles,
+  offsets: { stdout: number; stderr: number },
+  h: CaptureHandlers,
+): Promise<void> {
+  await Promise.all(follow(files, offsets, h).map((t) => t.finish()));
+}
+
 /** Starts `argv` under the shim; resolves once the child's pid is known. */
 export function startShimmed(
   shim: string,
