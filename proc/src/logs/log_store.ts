@@ -14,7 +14,7 @@ import fs from "node:fs";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
 import type { LogBlock, LogEntry, LogQuery, LogSink, StoredLogEntry } from "./log_sink.ts";
-import { levelNumber, LEVELS, openLogDatabase } from "./log_schema.ts";
+import { dbBudgetBytes, levelNumber, LEVELS, openLogDatabase } from "./log_schema.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import { DEFAULT_RETENTION, type RetentionPolicy, retentionStep, usedBytes } from "./retention.ts";
 import { DiskGuard } from "./disk_guard.ts";
@@ -541,7 +541,9 @@ export class LogStore implements LogSink {
     const { maxAgeMs, maxBytes } = this.retention;
     const oldest = this.db.prepare("SELECT ts FROM logs ORDER BY id LIMIT 1").get();
     const aged = maxAgeMs > 0 && oldest != null && Number(oldest.ts) < now - maxAgeMs;
-    if (aged || (maxBytes > 0 && this.usedBytes() > maxBytes * 0.9)) this.#indexer.wake();
+    if (aged || (maxBytes > 0 && this.usedBytes() > dbBudgetBytes(maxBytes) * 0.9)) {
+      this.#indexer.wake();
+    }
   }
 
   /** At most once a second: one visible record per source that lost lines to the rate limit. */
