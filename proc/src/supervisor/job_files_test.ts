@@ -3,7 +3,7 @@
  * log store: both go once a job is over and its lines are committed; a daemon that died before
  * committing a finished job's last lines leaves them in the files, and the next one stores
  * them exactly once; the job history keeps the newest HERO_PROC_JOB_HISTORY finished jobs of
- * each action, and no offsets outlive their job.
+ * each action (outcome counts keep the pruned ones), and no offsets outlive their job.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -60,6 +60,11 @@ test("a job's output files and offsets go when it ends; the history keeps the ne
     ({ logs, sup } = await open());
     const kept = sup.store.listJobs({ service: "once" }).map((j) => j.id);
     assert.deepEqual(kept, [ids[3], ids[2]], "the two newest finished jobs are kept");
+    // Outcome counts (metrics counters) still count the jobs the history no longer keeps.
+    assert.deepEqual(
+      sup.store.jobOutcomes().filter((o) => o.service === "once"),
+      [{ service: "once", action: "main", state: "succeeded", count: 4 }],
+    );
     assert.deepEqual(offsetJobs(logs), []);
   } finally {
     await sup.close();

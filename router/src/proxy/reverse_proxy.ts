@@ -12,6 +12,7 @@ import { forwardRequestHeaders, headersFromPairs } from "./forward_headers.ts";
 import { parseProxyPath, type ProxyPathError, type ProxyTarget } from "./proxy_path.ts";
 import { UnixHttpClient } from "./unix_http_client.ts";
 import { relayWebSocket } from "./ws_relay.ts";
+import { withTraceparent } from "../telemetry/proxy_trace.ts";
 
 /** What the proxy needs. */
 export interface ReverseProxyOptions {
@@ -57,7 +58,7 @@ export class ReverseProxy {
           : `Not found: no service "${target.service}"`,
       );
     }
-    const headers = forwardRequestHeaders(request, info, target.prefix);
+    const headers = withTraceparent(forwardRequestHeaders(request, info, target.prefix));
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
       try {
         return await relayWebSocket(request, { socketPath, path: target.rest, headers });

@@ -27,6 +27,10 @@ import { IpWhitelist, LOOPBACK_CIDRS } from "../net/ip_whitelist.ts";
 import { networkCheck } from "../net/tcp_guard.ts";
 import { createMcpGateway, type McpGateway } from "../mcp/gateway.ts";
 import { RegistryToolSource } from "../mcp/registry_tool_source.ts";
+import { measuredToolSource } from "../metrics/measured_tool_source.ts";
+import { RouterMetrics } from "../metrics/router_metrics.ts";
+import { Federation } from "../federation/federation.ts";
+import type { PeerConfig } from "../federation/peer_config.ts";
 import { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import { createWebApp, isPublicPath } from "./web_app.ts";
 
@@ -51,6 +55,10 @@ export interface RouterAppOptions {
   scanIntervalMs?: number;
   manualSourcesPath?: string;
   logger: Logger;
+  /** Peer routers to federate (their services joined as `<peer>/<service>`). */
+  peers?: PeerConfig[];
+  /** Silence after which a peer counts as gone, in ms (default 3,500). */
+  peerSilenceMs?: number;
   /** The router's recent log lines shown on the dashboard (default: an empty ring). */
   logs?: RouterLogRing;
 }
@@ -69,6 +77,9 @@ export class RouterApp {
   readonly #mcp: McpGateway;
   readonly #handler: FetchHandler;
   readonly #routes: { method: string; path: string }[];
+  readonly #metrics: RouterMetrics;
+  readonly #federation: Federation;
+  readonly #closing = new AbortController();
   #tcp: Listener[] = [];
   #unsubscribe?: () => void;
 
@@ -78,7 +89,18 @@ export class RouterApp {
     this.registry = this.#registry;
     const concrete = opts.binds.map((b) => b.hostname).filter((h) => h !== "0.0.0.0" && h !== "::");
     this.#whitelist = new IpWhitelist(opts.whitelist ?? [...LOOPBACK_CIDRS, ...concrete]);
+    const federation = this.#federation = new Federation({
+      peers: opts.peers ?? [],
+      registry: this.#registry,
+      logger: opts.logger,
+      silenceMs: opts.peerSilenceMs,
+    });
+    const metrics = this.#metrics = new RouterMetrics({
+      registry: this.#registry,
+      peers: () => federation.status(),
+    });
     this.#discovery = new Discovery({
+      onProbe: (health, seconds) => metrics.probed(health, seconds),
       root: opts.socketRoot,
       registry: this.#registry,
       logger: opts.logger,
@@ -86,7 +108,10 @@ export class RouterApp {
       scanIntervalMs: opts.scanIntervalMs,
       manualSourcesPath: opts.manualSourcesPath,
     });
-    const queries = new RouterQueries(this.#registry, this.#discovery, () => this.tcpAddresses);
+    const queries = new RouterQueries(this.#registry, this.#discovery, {
+      listeners: () => this.tcpAddresses,
+      peers: () => federation.status(),
+    });
     const api = createRouterApi(queries, ROUTER_VERSION);
     const manifest: ServiceManifest = {
       protocol: "ui",
@@ -105,9 +130,10 @@ export class RouterApp {
     // A call that cannot reach a service's socket makes discovery look at it again at once.
     this.#source = new RegistryToolSource(this.#registry, {
       reprobe: (name) => this.#discovery.refreshService(name),
+      headers: (target) => federation.headersFor(target),
     });
     this.#mcp = createMcpGateway({
-      source: this.#source,
+      source: measuredToolSource(this.#source, metrics),
       info: { name: "hero_router", version: ROUTER_VERSION },
       allowedOrigins: ["localhost", "127.0.0.1", "[::1]", ...(opts.allowedHosts ?? [])],
       log: (msg) => opts.logger.warn(`mcp: ${msg}`),
@@ -131,6 +157,9 @@ export class RouterApp {
       }),
       mcp: this.#mcp,
       proxy: this.#proxy,
+      metrics,
+      federation,
+      closing: this.#closing.signal,
     });
     this.#handler = (request, info) => Promise.resolve(web.fetch(request, { info }));
     this.#routes = web.routes.map((r) => ({ method: r.method, path: r.path }));
@@ -202,6 +231,7 @@ export class RouterApp {
       await this.#server.start();
       log.info(`rpc.sock at ${this.sockets.rpc}, admin.sock at ${this.sockets.admin}`);
       const report = await this.#discovery.start();
+      this.#federation.start();
       log.info(
         `first scan: ${report.services} services, ${report.sockets} sockets in ${report.durationMs} ms`,
       );
@@ -214,7 +244,9 @@ export class RouterApp {
 
   /** Stops discovery, closes the TCP listeners and the sockets (removing the socket files). */
   async close(): Promise<void> {
+    this.#closing.abort();
     this.#discovery.close();
+    this.#federation.close();
     this.#unsubscribe?.();
     await Promise.all(this.#tcp.map((l) => l.close().catch(() => {})));
     this.#tcp = [];

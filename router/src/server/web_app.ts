@@ -15,8 +15,13 @@ import { methodAccess, proxyAccess, rpcBodyAccess } from "../gate/access.ts";
 import { gate, type GateOptions, refuse, type WebEnv } from "../gate/gate.ts";
 import { type Access, isAdmin, permits } from "../gate/identity.ts";
 import { loginPageResponse, loginSubmit, logout } from "../gate/login_routes.ts";
+import type { Federation, PeerTarget } from "../federation/federation.ts";
+import { federationFeed } from "../federation/federation_feed.ts";
 import type { McpGateway } from "../mcp/gateway.ts";
+import type { RouterMetrics } from "../metrics/router_metrics.ts";
+import type { ProxyTarget } from "../proxy/proxy_path.ts";
 import type { ReverseProxy } from "../proxy/reverse_proxy.ts";
+import { annotateProxySpan } from "../telemetry/proxy_trace.ts";
 
 /** What the web app serves. */
 export interface WebAppOptions {
@@ -28,6 +33,11 @@ export interface WebAppOptions {
   dashboard: Dashboard;
   mcp: McpGateway;
   proxy: ReverseProxy;
+  metrics: RouterMetrics;
+  /** Peer routers whose services this router serves too. */
+  federation: Federation;
+  /** Aborted when the router closes: ends the feeds of peers that follow this router. */
+  closing: AbortSignal;
 }
 
 /** Largest JSON-RPC body the gate reads to authorize a proxied call. */
@@ -65,6 +75,7 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
       { allow: "" },
     ));
   app.get("/health", read, (c) => c.json(q.health()));
+  app.get("/metrics", read, (c) => o.metrics.response(c.req.header("accept") ?? null));
   app.get("/.well-known/heroservice.json", read, (c) => c.body(manifest, 200, JSON_TYPE));
 
   app.get("/", read, (c) => d.page({ kind: "overview" }, isAdmin(c.get("identity")!)));
@@ -79,6 +90,11 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
   app.get("/js/dashboard/:file", read, (c) => d.module(c.req.param("file")));
 
   app.get("/api/events", read, (c) => serviceEventStream(o.registry, c.req.raw.signal));
+  app.get(
+    "/api/federation",
+    read,
+    (c) => federationFeed(o.registry, [c.req.raw.signal, o.closing]),
+  );
   app.get("/api/health", read, (c) => c.json(q.health()));
   app.get("/api/cache", read, (c) => c.json(q.cacheInspect()));
   app.get("/api/services", read, (c) => c.json({ services: q.services() }));
@@ -119,7 +135,16 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
   app.all("/mcp", read, (c) => mcp(o, c));
   app.all("/mcp/*", read, (c) => mcp(o, c));
 
-  app.all("*", (c) => proxy(o, c));
+  app.all("*", async (c) => {
+    const started = performance.now();
+    const target = o.federation.target(c.req.raw) ?? o.proxy.target(c.req.raw);
+    if (!target) return notFound(c.req.path);
+    if ("error" in target) return c.json({ error: target.error }, target.status);
+    annotateProxySpan(c.req.method, target.service, target.webname);
+    const res = await proxy(o, c, target);
+    o.metrics.proxied(target.service, res.status, started);
+    return res;
+  });
   return app;
 }
 
@@ -148,11 +173,16 @@ function mcp(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
  * the JSON-RPC methods in the body (read once here and forwarded as read, so the service sees
  * exactly the bytes that were judged).
  */
-async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
+async function proxy(
+  o: WebAppOptions,
+  c: Context<WebEnv>,
+  target: ProxyTarget | PeerTarget,
+): Promise<Response> {
   const request = c.req.raw;
-  const target = o.proxy.target(request);
-  if (!target) return notFound(c.req.path);
-  if ("error" in target) return c.json({ error: target.error }, target.status);
+  const forward = (bytes?: Uint8Array) =>
+    "peer" in target
+      ? o.federation.forward(request, c.env.info, target, bytes)
+      : o.proxy.forward(request, c.env.info, target, bytes);
   const identity = c.get("identity");
   if (!identity) return refuse(401, `Unauthorized: ${c.req.path} needs a credential`);
   const access = proxyAccess(request, target);
@@ -165,7 +195,7 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
         }needs write access)`,
       );
     }
-    return await o.proxy.forward(request, c.env.info, target);
+    return await forward();
   }
   if (!isJsonContentType(request.headers.get("content-type"))) {
     return rpcRefusal(
@@ -175,9 +205,7 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
     );
   }
   // Whoever may write to the service needs no look inside: the body streams through.
-  if (permits(identity, "write", target.service)) {
-    return await o.proxy.forward(request, c.env.info, target);
-  }
+  if (permits(identity, "write", target.service)) return await forward();
   let text: string;
   try {
     text = await readBodyText(request, MAX_RPC_BODY);
@@ -192,7 +220,7 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
     )!;
     return rpcRefusal(403, RpcErrorCode.Forbidden, forbiddenMethod(target.service, method));
   }
-  return await o.proxy.forward(request, c.env.info, target, new TextEncoder().encode(text));
+  return await forward(new TextEncoder().encode(text));
 }
 
 function forbiddenMethod(service: string, method: string): string {

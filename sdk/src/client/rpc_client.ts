@@ -13,6 +13,7 @@ import type { RpcResponse } from "../rpc/messages.ts";
 import { currentRuntime } from "../runtime/current.ts";
 import type { HttpTransport, Runtime, TransportTarget } from "../runtime/types.ts";
 import { resolveSocketRoot, serviceSocketPaths } from "../socket/paths.ts";
+import { withTraceHeaders } from "../trace/rpc_trace.ts";
 
 /** Options of a client. */
 export interface RpcClientOptions {
@@ -157,12 +158,12 @@ export class RpcClient {
         method: "POST",
         path: "/rpc",
         body: JSON.stringify(payload),
-        headers: this.#headers,
+        headers: withTraceHeaders(this.#headers),
         signal: deadline.signal,
       };
       const listener = opts.onNotification;
       if (listener && this.#runtime.streamRequest) {
-        request.headers = { ...this.#headers, accept: "application/x-ndjson, application/json" };
+        request.headers = { ...request.headers, accept: "application/x-ndjson, application/json" };
         const streamed = await this.#runtime.streamRequest(this.#target, request);
         if (streamed.headers.get("content-type")?.includes("application/x-ndjson")) {
           const reply = await readReplyStream(streamed.body, listener, this.#label);

@@ -7,6 +7,7 @@ import { toWireError } from "../errors/wire_mapping.ts";
 import type { RpcApi } from "../openrpc/api.ts";
 import { scanJsonRpcText } from "./json_rpc_scan.ts";
 import { requestProblem, responseIdOf, type RpcRequest, type RpcResponse } from "./messages.ts";
+import { type TraceParent, traceRpcCall } from "../trace/rpc_trace.ts";
 
 /** Limits applied to a JSON-RPC payload. */
 export interface DispatchLimits {
@@ -26,7 +27,8 @@ export type StreamNotify = (method: string, params: Record<string, unknown>) => 
  * Handles the text of one HTTP request body; resolves the reply text or null (no reply).
  * `cancel.signal` is read only by handlers that care, so it can be created lazily. `notify`
  * (a streamed reply) reaches the handler of a single request with an id; batches and
- * notifications never stream.
+ * notifications never stream. `trace` is the request's trace context (see `rpc_trace.ts`):
+ * each call then runs as a span of it.
  */
 export async function dispatchJsonRpc(
   api: RpcApi,
@@ -34,6 +36,7 @@ export async function dispatchJsonRpc(
   cancel: { readonly signal: AbortSignal },
   limits: DispatchLimits = DEFAULT_DISPATCH_LIMITS,
   notify?: StreamNotify,
+  trace?: TraceParent,
 ): Promise<string | null> {
   const problem = scanJsonRpcText(text, limits.maxJsonDepth);
   if (problem) {
@@ -50,7 +53,7 @@ export async function dispatchJsonRpc(
     return JSON.stringify(failure(null, RpcErrorCode.ParseError, `Parse error: ${why}`));
   }
   if (!Array.isArray(payload)) {
-    const reply = await dispatchOne(api, payload, cancel, notify);
+    const reply = await dispatchOne(api, payload, cancel, notify, trace);
     return reply ? serialize(reply) : null;
   }
   if (payload.length === 0) {
@@ -67,7 +70,9 @@ export async function dispatchJsonRpc(
       ),
     );
   }
-  const replies = await Promise.all(payload.map((msg) => dispatchOne(api, msg, cancel)));
+  const replies = await Promise.all(
+    payload.map((msg) => dispatchOne(api, msg, cancel, undefined, trace)),
+  );
   const answered = replies.filter((r): r is RpcResponse => r !== null);
   return answered.length ? `[${answered.map(serialize).join(",")}]` : null;
 }
@@ -77,6 +82,7 @@ async function dispatchOne(
   msg: unknown,
   cancel: { readonly signal: AbortSignal },
   notify?: StreamNotify,
+  trace?: TraceParent,
 ): Promise<RpcResponse | null> {
   const problem = requestProblem(msg);
   if (problem) {
@@ -95,7 +101,12 @@ async function dispatchOne(
         ? (method: string, params: Record<string, unknown>) => notify(method, { id, ...params })
         : undefined,
     };
-    const result = await api.call(req.method, req.params, ctx);
+    const result = await traceRpcCall(
+      trace,
+      req.method,
+      id,
+      () => api.call(req.method, req.params, ctx),
+    );
     return isNotification ? null : { jsonrpc: "2.0", id: req.id ?? null, result };
   } catch (err) {
     return isNotification ? null : { jsonrpc: "2.0", id: req.id ?? null, error: toWireError(err) };

@@ -18,6 +18,7 @@ import {
 import { readBodyText } from "./read_body.ts";
 import { bytesResponse } from "./response_bytes.ts";
 import { NDJSON, ReplyStream, wantsStream } from "./reply_stream.ts";
+import { requestTraceContext } from "../trace/rpc_trace.ts";
 
 /** What the rpc socket handler serves. */
 export interface RpcSocketOptions {
@@ -118,7 +119,8 @@ async function handleRpc(
   const stream = wantsStream(request) ? new ReplyStream() : undefined;
   // A streamed reply watches the connection from the start: its caller is waiting for news.
   if (stream) void deadline.signal;
-  dispatchJsonRpc(opts.api, text, deadline, opts.limits, stream?.notify).then(
+  const trace = requestTraceContext(request.headers);
+  dispatchJsonRpc(opts.api, text, deadline, opts.limits, stream?.notify, trace).then(
     finish,
     () => finish(ABORTED),
   );
