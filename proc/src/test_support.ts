@@ -36,11 +36,15 @@ export async function openTestSupervisor(
   };
 }
 
-/** Polls `fn` until it returns a truthy value; throws after `timeoutMs` with `what`. */
+/**
+ * Polls `fn` until it returns a truthy value; throws after `timeoutMs` with `what`. The bound
+ * only catches a hang (the wait ends as soon as the condition holds), so it is generous: test
+ * machines are shared and a shell in a PTY can take seconds to start under load.
+ */
 export async function waitFor<T>(
   what: string,
   fn: () => T | Promise<T>,
-  timeoutMs = 5000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
