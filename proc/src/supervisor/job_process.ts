@@ -30,6 +30,7 @@ import { execFile } from "node:child_process";
 /** How much committed output a job's file holds before its disk blocks are freed. */
 const PUNCH_BYTES = 64 * 1024 * 1024;
 import { stopGroup } from "./stop_group.ts";
+import type { ShimSpawner } from "./shim_spawner.ts";
 
 /** Shared dependencies of every job. */
 export interface JobContext {
@@ -43,6 +44,8 @@ export interface JobContext {
   survivors?: number[];
   /** The hero_shim binary: jobs run under it and survive the daemon (see shim_child.ts). */
   shim?: string;
+  /** Forks the shims (set with `shim`). */
+  spawner?: ShimSpawner;
   /** Where shimmed jobs keep their output and exit files (`<state dir>/jobs`). */
   jobsDir?: string;
   /** Committed output a job's file holds before its disk blocks are freed (default 64 MiB). */
@@ -302,15 +305,15 @@ export class JobProcess {
     }
     Object.assign(env, o.env, { [JOB_TAG_VAR]: this.tag, HERO_PROC_JOB_ID: String(this.id) });
     const capture = this.#capture();
-    const { shim, jobsDir } = this.#ctx;
+    const { spawner, jobsDir } = this.#ctx;
     try {
       const cgError = this.#makeCgroup();
       if (cgError) throw new Error(cgError);
       const spec = { argv: o.argv, cwd: o.cwd, env, tty: o.tty, join: this.cgroup?.procsFiles };
-      if (shim && jobsDir) {
+      if (spawner && jobsDir) {
         checkCommand(spec);
         this.child = await startShimmed(
-          shim,
+          spawner,
           spec,
           jobFiles(jobsDir, this.id),
           spec.join ?? [],

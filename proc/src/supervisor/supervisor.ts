@@ -28,6 +28,7 @@ import type { JobRecord } from "../model/spec.ts";
 import { isAlive } from "./proc_table.ts";
 import { jobFiles } from "./shim_child.ts";
 import { shimBinary, shimProblem } from "./shim_binary.ts";
+import { ShimSpawner } from "./shim_spawner.ts";
 import { parseSize } from "../model/limits.ts";
 import process from "node:process";
 
@@ -90,6 +91,7 @@ export class Supervisor implements RunnerHost {
       cgroups,
       survivors: [],
       shim,
+      spawner: shim ? new ShimSpawner(shim) : undefined,
       jobsDir: path.join(opts.stateDir, "jobs"),
       reclaimBytes: parseSize((opts.env ?? process.env).HERO_PROC_OUTPUT_RECLAIM),
     };
@@ -380,6 +382,7 @@ export class Supervisor implements RunnerHost {
       await Promise.all([...this.#runners.values()].map((r) => r.detach()));
       clearInterval(this.#historyTimer);
       await this.#drains;
+      this.ctx.spawner?.close();
       this.ctx.sink.close();
       this.store.close();
     })();
@@ -392,6 +395,7 @@ export class Supervisor implements RunnerHost {
       await this.stopAll();
       clearInterval(this.#historyTimer);
       await this.#drains;
+      this.ctx.spawner?.close();
       this.ctx.cgroups?.close();
       this.ctx.sink.close();
       this.store.close();
