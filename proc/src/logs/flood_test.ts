@@ -1,15 +1,15 @@
 /**
  * Flood control, short version (5 s; `npm run stress` runs 60 s): a service printing as fast
  * as it can never pushes the store (pages in use, and the files on disk) past its cap, none of
- * the calm service's lines are lost or evicted, and the counters survive a kill -9. How long a
- * calm line takes to be visible is printed here and by `npm run stress`, not asserted (it
- * measures the machine's load as much as the store).
+ * the calm service's lines are lost or evicted, and the counters survive a kill -9. How long the
+ * calm lines waited is printed, not asserted (a loaded machine decides it; `npm run stress`
+ * reports it).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { runFlood } from "./flood_scenario.ts";
 
-test("a flooding service: store within its cap, the calm service's lines all kept, none lost", async () => {
+test("a flooding service: store within its cap, the calm service's lines all kept", async () => {
   const cap = 24 * 1024 * 1024;
   // A low limit, so that 5 s are enough to see flood control act (the defaults are higher).
   const r = await runFlood(5, cap, { HERO_PROC_LOG_RATE: "5000", HERO_PROC_LOG_BURST: "10000" });
