@@ -47,11 +47,13 @@ test("GET /health details each service's state, pid, CPU and memory from its cgr
       const list = h.detail.services as ServiceHealth[];
       return { h, burner: list.find((s) => s.name === "burner")!, list };
     };
-    // CPU is the share since the previous sample: the second look sees the loop's use.
-    const seen = await waitFor("burner using CPU", async () => {
+    // CPU is the share since the previous sample: the second look sees the loop's use. The
+    // cgroup's memory figures are flushed by the kernel now and then (v1 memory.stat for a
+    // process of a few pages can read 0 for a moment): waited for too.
+    const seen = await waitFor("burner using CPU and memory", async () => {
       const r = await burner();
-      return r.burner.pid && r.burner.cpu_percent > 0 ? r : undefined;
-    }, 15_000) as Awaited<ReturnType<typeof burner>>;
+      return r.burner.pid && r.burner.cpu_percent > 0 && r.burner.memory_bytes > 0 ? r : undefined;
+    }) as Awaited<ReturnType<typeof burner>>;
     assert.equal(seen.h.status, "ok");
     assert.equal(seen.h.detail.containment, FALLBACK ? "process-group" : "cgroup");
     assert.equal(seen.burner.state, "running");
