@@ -74,6 +74,7 @@ export type {
   HttpTransport,
   Listener,
   ListenLimits,
+  NodeRequestListener,
   Runtime,
   ServeHooks,
   StreamingResponse,
