@@ -40,6 +40,11 @@ const metadataParams = [
     },
   },
   {
+    name: "response_types",
+    description: "[] for clients that use only the device or client-credentials grant",
+    schema: { type: "array", items: { enum: ["code"] } },
+  },
+  {
     name: "token_endpoint_auth_method",
     schema: { enum: ["client_secret_basic", "client_secret_post", "none"] },
   },

@@ -80,7 +80,14 @@ export function sessionMethods(p: AuthParts): MethodSpec<any, any>[] {
             }
             | undefined;
           if (client?.backchannelLogoutUri && a.sid) {
-            await client.backchannelLogout(s.accountId, a.sid).catch(() => {});
+            await client.backchannelLogout(s.accountId, a.sid).catch((err: Error) => {
+              p.audit.append({
+                event: "logout.backchannel_failed",
+                subject: clientId,
+                ok: false,
+                detail: { error: err.message },
+              });
+            });
           }
         }
         p.audit.append({

@@ -11,7 +11,7 @@ import type { Accounts } from "../accounts/accounts.ts";
 import type { OidcModelStore } from "../store/oidc_adapter.ts";
 import type { PrivateJwk } from "../store/signing_keys.ts";
 import { renderCard } from "../web/pages.ts";
-import { scopesForRoles } from "./scopes.ts";
+import { grantWithinRoles } from "./scopes.ts";
 
 /** What the configuration needs from the rest of hero_auth. */
 export interface ProviderDeps {
@@ -26,6 +26,9 @@ export interface ProviderDeps {
 
 /** Scopes whose claims come from the account. */
 export const OIDC_SCOPES = ["openid", "offline_access", "profile", "email", "groups"];
+
+/** Scopes of hero_router (and its MCP endpoint) as a resource server. */
+export const RESOURCE_SCOPES = ["hero:read", "hero:admin"];
 
 /** Builds the configuration object. */
 export function providerConfig(d: ProviderDeps): Configuration {
@@ -54,7 +57,7 @@ export function providerConfig(d: ProviderDeps): Configuration {
       email: ["email", "email_verified"],
       groups: ["groups", "roles"],
     },
-    scopes: OIDC_SCOPES,
+    scopes: [...OIDC_SCOPES, ...RESOURCE_SCOPES],
     conformIdTokenClaims: false,
     responseTypes: ["code"],
     pkce: { required: () => true },
@@ -108,11 +111,17 @@ export function providerConfig(d: ProviderDeps): Configuration {
       });
       const claims = d.accounts.claims(session.accountId!);
       const requested = [...(ctx.oidc.requestParamScopes ?? [])];
-      grant.addOIDCScope(requested.filter((s) => OIDC_SCOPES.includes(s)).join(" "));
-      for (const [resource, scopes] of Object.entries(ctx.oidc.resourceServers ?? {})) {
-        const allowed = scopesForRoles(claims?.roles ?? [], String(scopes.scope ?? "").split(" "));
-        grant.addResourceScope(resource, requested.filter((s) => allowed.includes(s)).join(" "));
-      }
+      grantWithinRoles(grant, claims?.roles ?? [], {
+        oidc: requested.filter((s) => OIDC_SCOPES.includes(s) || RESOURCE_SCOPES.includes(s)),
+        resources: Object.fromEntries(
+          Object.entries(ctx.oidc.resourceServers ?? {}).map((
+            [resource, server],
+          ) => [
+            resource,
+            requested.filter((s) => String(server.scope ?? "").split(" ").includes(s)),
+          ]),
+        ),
+      });
       await grant.save();
       return grant;
     },
@@ -123,13 +132,34 @@ export function providerConfig(d: ProviderDeps): Configuration {
         `<p>${escapeHtml(out.error)}: ${escapeHtml(out.error_description ?? "")}</p>`,
       );
     },
+    // Relying parties on this machine (Hero services) get back-channel logout calls; the
+    // library's SSRF guard refuses loopback targets, so it is lifted for literal loopback hosts.
+    fetch: (url, options) => {
+      const host = new URL(url instanceof Request ? url.url : url).hostname;
+      if (host === "127.0.0.1" || host === "[::1]" || host === "localhost") {
+        delete (options as { dispatcher?: unknown }).dispatcher;
+      }
+      return globalThis.fetch(url, options);
+    },
     clientBasedCORS: (_ctx, requestOrigin, client) =>
       (client.redirectUris ?? []).some((u) => new URL(u).origin === requestOrigin),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A client may introspect tokens issued to it or meant for it (its id in the audience),
+      // and revoke only its own (RFC 7009).
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => {
+          const aud = (token as { aud?: string | string[] }).aud;
+          const audiences = Array.isArray(aud) ? aud : aud ? [aud] : [];
+          return token.clientId === client.clientId || audiences.includes(client.clientId);
+        },
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+      },
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },
       registration: { enabled: true },

@@ -11,8 +11,7 @@ import type { Accounts } from "../accounts/accounts.ts";
 import type { Passkeys } from "../accounts/passkeys.ts";
 import type { UserRow, UserStore } from "../store/users.ts";
 import type { GroupStore } from "../store/groups.ts";
-import { OIDC_SCOPES } from "../oidc/provider_config.ts";
-import { scopesForRoles } from "../oidc/scopes.ts";
+import { grantWithinRoles } from "../oidc/scopes.ts";
 import { clientIp } from "./client_ip.ts";
 import { field, renderCard } from "./pages.ts";
 
@@ -225,14 +224,11 @@ ${
       missingOIDCClaims?: string[];
       missingResourceScopes?: Record<string, string[]>;
     };
-    const roles = d.accounts.claims(accountId)?.roles ?? [];
-    if (missing.missingOIDCScope) {
-      grant.addOIDCScope(missing.missingOIDCScope.filter((s) => OIDC_SCOPES.includes(s)).join(" "));
-    }
+    grantWithinRoles(grant, d.accounts.claims(accountId)?.roles ?? [], {
+      oidc: missing.missingOIDCScope ?? [],
+      resources: missing.missingResourceScopes ?? {},
+    });
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
-      grant.addResourceScope(resource, scopesForRoles(roles, scopes).join(" "));
-    }
     const grantId = await grant.save();
     d.accounts.audit({ event: "consent.granted", actor: accountId, subject: clientId });
     const to = await finish(c, { consent: { grantId } });
