@@ -10,5 +10,5 @@ export function defaultIssuer(serviceName: string): string {
   if (process.env.HERO_AUTH_ISSUER) return process.env.HERO_AUTH_ISSUER.replace(/\/$/, "");
   const bind = process.env.HERO_BIND ?? "127.0.0.1:9988";
   const port = bind.slice(bind.lastIndexOf(":") + 1) || "9988";
-  return `http://localhost:${port}/${serviceName}/oidc`;
+  return `http://localhost:${port}/${serviceName}/web_oidc`;
 }

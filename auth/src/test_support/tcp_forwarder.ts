@@ -23,7 +23,7 @@ export async function startForwarder(root: string): Promise<Forwarder> {
       return;
     }
     const query = req.url!.includes("?") ? req.url!.slice(req.url!.indexOf("?")) : "";
-    const socket = m[2] === "admin" || m[2] === "rpc" ? m[2] : `web_${m[2]}`;
+    const socket = m[2];
     const headers = { ...req.headers };
     headers["x-forwarded-for"] = req.socket.remoteAddress ?? "127.0.0.1";
     headers["x-forwarded-host"] = req.headers.host ?? "";
