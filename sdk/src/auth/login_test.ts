@@ -22,7 +22,7 @@ import {
   storedAccessToken,
   webLogin,
 } from "./mod.ts";
-import { HeroError } from "../errors/hero_error.ts";
+import type { HeroError } from "../errors/hero_error.ts";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const NODE = path.join(REPO, "node_modules/node/bin/node");
