@@ -5,7 +5,7 @@
  */
 import crypto from "node:crypto";
 import type { Hono } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
+import { getCookie } from "hono/cookie";
 import { escapeHtml } from "../../../ui/theme/page_shell.ts";
 import type { Accounts } from "../accounts/accounts.ts";
 import type { Passkeys } from "../accounts/passkeys.ts";
@@ -105,22 +105,23 @@ ${
     await d.accounts.setPassword(user.id, password, user.id);
     const cookie = crypto.randomBytes(18).toString("base64url");
     afterSetup.set(cookie, { userId: user.id, at: Date.now() });
-    setCookie(c, "hero_setup", cookie, {
-      httpOnly: true,
-      sameSite: "Strict",
-      path: `${d.prefix}/setup`,
-      maxAge: AFTER_SETUP_MS / 1000,
-    });
-    return html({
+    const ready = html({
       title: "Account ready",
       lead: `${escapeHtml(user.username)} can sign in now${
         code ? " with the password and a code" : ""
       }.`,
       body: `<p>Add a passkey to sign in without a password:</p>
 <button class="btn primary" type="button" data-passkey="register" data-options-url="${d.prefix}/setup/passkey/options"
- data-verify-url="${d.prefix}/setup/passkey">Add a passkey</button>`,
+ data-verify-url="${d.prefix}/setup/passkey/verify">Add a passkey</button>`,
       modules: [`${d.prefix}/assets/passkey.js`],
     });
+    ready.headers.append(
+      "set-cookie",
+      `hero_setup=${cookie}; Path=${d.prefix}/setup; HttpOnly; SameSite=Strict; Max-Age=${
+        AFTER_SETUP_MS / 1000
+      }`,
+    );
+    return ready;
   });
 
   const setupUser = (cookie: string | undefined) => {
@@ -135,7 +136,7 @@ ${
     return c.json(await d.passkeys.registrationOptions(`setup:${cookie}`, d.users.get(userId)));
   });
 
-  app.post("/setup/passkey", async (c) => {
+  app.post("/setup/passkey/verify", async (c) => {
     const cookie = getCookie(c, "hero_setup");
     const userId = setupUser(cookie);
     if (!userId) return c.json({ error: "The setup session expired" }, 401);
@@ -147,14 +148,14 @@ ${
         subject: userId,
         detail: { id },
       });
-      return c.json({ redirect: `${d.prefix}/setup/done` });
+      return c.json({ redirect: `${d.prefix}/setup/passkey/done` });
     } catch (err) {
       return c.json({ error: (err as Error).message }, 400);
     }
   });
 
   app.get(
-    "/setup/done",
+    "/setup/passkey/done",
     () => html({ title: "Passkey added", body: "<p>You can now sign in with your passkey.</p>" }),
   );
 }
