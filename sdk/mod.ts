@@ -43,6 +43,7 @@ export {
   type DispatchLimits,
 } from "./src/rpc/dispatcher.ts";
 export { jsonDepthExceeds } from "./src/rpc/json_depth.ts";
+export { type JsonRpcScanProblem, scanJsonRpcText } from "./src/rpc/json_rpc_scan.ts";
 export type { RpcId, RpcRequest, RpcResponse } from "./src/rpc/messages.ts";
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./src/server/limits.ts";
 export type {
@@ -55,6 +56,7 @@ export { type BoundSocket, HeroServer, type HeroServerOptions } from "./src/serv
 export {
   createRpcSocketHandler,
   healthReport,
+  isJsonContentType,
   type RpcSocketOptions,
 } from "./src/server/rpc_socket_handler.ts";
 export { createUiSocketHandler } from "./src/server/ui_socket_handler.ts";

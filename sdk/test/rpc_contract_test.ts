@@ -114,6 +114,51 @@ describe(`RPC contract on ${runtime.name}`, () => {
     assert.equal(withId.id, 7);
   });
 
+  it("accepts only application/json on POST /rpc (415 otherwise), running nothing", async () => {
+    const before = state.counter;
+    const body = '{"jsonrpc":"2.0","id":1,"method":"counter.increment","params":{"by":1}}';
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "", "json"]) {
+      const res = await raw.send({
+        method: "POST",
+        path: "/rpc",
+        body,
+        headers: type ? { "content-type": type } : {},
+      });
+      assert.equal(res.status, 415, `content-type "${type}"`);
+      assert.match(JSON.parse(res.body).error.message, /application\/json/);
+    }
+    assert.equal(state.counter, before);
+    const ok = await raw.send({
+      method: "POST",
+      path: "/rpc",
+      body,
+      headers: { "content-type": "Application/JSON; charset=utf-8" },
+    });
+    assert.equal(JSON.parse(ok.body).result, before + 1);
+  });
+
+  it("rejects a request object that names a member twice (-32600), running nothing", async () => {
+    const before = state.counter;
+    for (
+      const bad of [
+        '{"jsonrpc":"2.0","id":1,"method":"counter.get","method":"counter.increment","params":{"by":1}}',
+        '{"jsonrpc":"2.0","id":1,"method":"counter.get","\\u006dethod":"counter.increment"}',
+        '[{"jsonrpc":"2.0","id":1,"method":"add","params":[1,1]},' +
+        '{"jsonrpc":"2.0","id":2,"id":3,"method":"counter.increment","params":{"by":1}}]',
+      ]
+    ) {
+      const res = JSON.parse((await post(bad)).body);
+      assert.equal(res.error.code, RpcErrorCode.InvalidRequest, bad);
+      assert.match(res.error.message, /appears twice/);
+    }
+    assert.equal(state.counter, before);
+    // Repeated names inside params are the method's business, not the envelope's.
+    const nested = await post(
+      '{"jsonrpc":"2.0","id":1,"method":"echo","params":{"value":{"a":1,"a":2}}}',
+    );
+    assert.deepEqual(JSON.parse(nested.body).result, { a: 2 });
+  });
+
   it("answers a notification with 204 and runs it", async () => {
     const before = state.counter;
     const res = await post('{"jsonrpc":"2.0","method":"counter.increment","params":{"by":5}}');

@@ -5,7 +5,7 @@
 import { RpcErrorCode } from "../errors/rpc_error.ts";
 import { toWireError } from "../errors/wire_mapping.ts";
 import type { RpcApi } from "../openrpc/api.ts";
-import { jsonDepthExceeds } from "./json_depth.ts";
+import { scanJsonRpcText } from "./json_rpc_scan.ts";
 import { requestProblem, responseIdOf, type RpcRequest, type RpcResponse } from "./messages.ts";
 
 /** Limits applied to a JSON-RPC payload. */
@@ -29,14 +29,12 @@ export async function dispatchJsonRpc(
   cancel: { readonly signal: AbortSignal },
   limits: DispatchLimits = DEFAULT_DISPATCH_LIMITS,
 ): Promise<string | null> {
-  if (jsonDepthExceeds(text, limits.maxJsonDepth)) {
-    return JSON.stringify(
-      failure(
-        null,
-        RpcErrorCode.InvalidRequest,
-        `JSON nesting exceeds ${limits.maxJsonDepth} levels`,
-      ),
-    );
+  const problem = scanJsonRpcText(text, limits.maxJsonDepth);
+  if (problem) {
+    const message = problem.kind === "too_deep"
+      ? `JSON nesting exceeds ${problem.limit} levels`
+      : `Invalid request: the member "${problem.member}" appears twice in one request object`;
+    return JSON.stringify(failure(null, RpcErrorCode.InvalidRequest, message));
   }
   let payload: unknown;
   try {

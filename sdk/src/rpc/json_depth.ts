@@ -9,20 +9,29 @@ export function jsonDepthExceeds(text: string, maxDepth: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
-      // Strings are most of a large body: jump from quote to quote instead of walking them.
-      for (;;) {
-        const q = text.indexOf('"', i + 1);
-        if (q === -1) return false; // unterminated: JSON.parse reports it
-        let slashes = 0;
-        while (text.charCodeAt(q - 1 - slashes) === 92 /* \ */) slashes++;
-        i = q;
-        if (slashes % 2 === 0) break;
-      }
+      i = stringEnd(text, i);
+      if (i < 0) return false; // unterminated: JSON.parse reports it
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       if (++depth > maxDepth) return true;
     } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
   }
   return false;
+}
+
+/**
+ * The index of the quote that closes the string opening at `start`, or -1 if it never closes.
+ * Strings are most of a large body: this jumps from quote to quote instead of walking them.
+ */
+export function stringEnd(text: string, start: number): number {
+  let i = start;
+  for (;;) {
+    const q = text.indexOf('"', i + 1);
+    if (q === -1) return -1;
+    let slashes = 0;
+    while (text.charCodeAt(q - 1 - slashes) === 92 /* \ */) slashes++;
+    i = q;
+    if (slashes % 2 === 0) return q;
+  }
 }
 
 /** Depth of an already-parsed value (used for values that did not come from text). */

@@ -42,6 +42,7 @@ export function createRpcSocketHandler(opts: RpcSocketOptions): FetchHandler {
     const pathname = pathOf(request.url);
     if (pathname === "/rpc") {
       if (request.method !== "POST") return methodNotAllowed("POST");
+      if (!isJsonContentType(request.headers.get("content-type"))) return unsupportedMediaType();
       return await handleRpc(request, opts, inFlight);
     }
     if (request.method !== "GET" && request.method !== "HEAD") {
@@ -130,6 +131,31 @@ async function handleRpc(
 }
 
 const ABORTED = Symbol("aborted");
+
+/**
+ * Whether a `Content-Type` is `application/json` (parameters such as charset allowed). Only this
+ * type makes a browser send a CORS preflight, so no web page can post to a Hero socket unasked.
+ */
+export function isJsonContentType(value: string | null): boolean {
+  if (!value) return false;
+  const semi = value.indexOf(";");
+  return (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase() === "application/json";
+}
+
+function unsupportedMediaType(): Response {
+  return jsonBytesResponse(
+    {
+      jsonrpc: "2.0",
+      id: null,
+      error: {
+        code: RpcErrorCode.InvalidRequest,
+        message: "Unsupported Media Type: POST /rpc needs Content-Type: application/json",
+      },
+    },
+    415,
+    { accept: "application/json" },
+  );
+}
 
 /** The path of an absolute URL, without building a URL object (this runs on every request). */
 export function pathOf(url: string): string {
