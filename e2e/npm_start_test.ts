@@ -59,6 +59,7 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
     rpc.close();
     assert.deepEqual(services.map((s) => [s.name, s.state]).sort(), [
       ["heartbeat", "running"],
+      ["hero_auth", "running"],
       ["hero_router", "running"],
       ["notes", "running"],
     ]);
