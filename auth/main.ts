@@ -62,6 +62,9 @@ if (argv[0] === "init") {
   if (process.exitCode === 0 && (command === "start" || command === "--start")) {
     await printSetupLinkIfNew();
   }
+  // Once served and closed, leave at once: handles the provider's libraries keep open must not
+  // hold a stopped service alive (hero_proc would otherwise wait for its kill timeout).
+  process.exit(process.exitCode);
 }
 
 /** `hero_auth init`: creates the owner (if missing) and prints a one-time setup link. */
