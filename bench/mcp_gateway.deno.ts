@@ -6,7 +6,7 @@
  *   node_modules/.bin/deno run -A bench/mcp_gateway.deno.ts
  */
 import { RpcClient } from "@hero/sdk";
-import { GatewayHarness, numberedApi } from "../router/src/mcp/test_fixtures.ts";
+import { GatewayHarness, numberedApi, OWNER_CALLER } from "../router/src/mcp/test_fixtures.ts";
 
 const SERVICES = 100;
 const METHODS = 20;
@@ -92,7 +92,7 @@ try {
       body: JSON.stringify(body),
     });
 
-  const first = await (await h.gateway.handler(modernReq("tools/list", {}))).json();
+  const first = await (await h.gateway.handler(modernReq("tools/list", {}), OWNER_CALLER)).json();
   const toolCount = first.result.tools.length;
   const bytes = JSON.stringify(first).length;
   console.log(`tools: ${toolCount}, tools/list response ${(bytes / 1024).toFixed(0)} KiB`);
@@ -102,7 +102,7 @@ try {
   lines.push(fmt(
     "tools/list 2026-07-28, in-process handler",
     await time(LIST_RUNS, async () => {
-      await (await h.gateway.handler(modernReq("tools/list", {}))).text();
+      await (await h.gateway.handler(modernReq("tools/list", {}), OWNER_CALLER)).text();
     }),
   ));
   lines.push(fmt(
@@ -126,6 +126,7 @@ try {
   const viaHandler = await time(CALL_RUNS, async (i) => {
     const res = await h.gateway.handler(
       modernReq("tools/call", { name: "svc42_m7", arguments: { x: i } }, "svc42_m7"),
+      OWNER_CALLER,
     );
     await res.text();
   });

@@ -29,6 +29,7 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
       HERO_PROC_CONFIG_DIR: path.join(dir, "cfg"),
       HERO_BIND: "127.0.0.1:0",
       HERO_ADMIN_TOKEN: "",
+      HERO_READ_TOKEN: "",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -49,9 +50,16 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
     const url = /Dashboard\s+(http:\/\/127\.0\.0\.1:\d+\/\?token=([0-9a-f]{48}))/.exec(out);
     assert.ok(url, out);
     assert.equal(url[2], (await fs.readFile(path.join(sockets, "admin_token"), "utf8")).trim());
-    const page = await fetch(url[1]);
+    // The link signs in (a session cookie) and leads to the dashboard; nothing opens without it.
+    const login = await fetch(url[1], { redirect: "manual" });
+    assert.equal(login.status, 303);
+    const cookie = login.headers.get("set-cookie")!.split(";")[0];
+    const page = await fetch(new URL("/", url[1]), { headers: { cookie } });
     assert.equal(page.status, 200);
     assert.match(await page.text(), /hero_router/);
+    const anonymous = await fetch(new URL("/", url[1]), { headers: { accept: "text/html" } });
+    assert.equal(anonymous.status, 401);
+    assert.match(await anonymous.text(), /Sign in to Hero/);
     const rpc = new RpcClient(path.join(sockets, "hero_proc/rpc.sock"));
     const services = await rpc.call<{ name: string; state: string; pid: number | null }[]>(
       "service.list",

@@ -248,18 +248,19 @@ describe("web UIs in Chromium", {
     assert.match(await page.locator("#term-state").innerText(), /exit 0/);
   });
 
-  it("refuses mutations and the terminal to a browser without the session", async () => {
+  it("a browser without a session gets the login page; the read-only token looks, never changes", async () => {
     const anon = await fetch(`${system.origin}/hero_proc/admin/api/services/heartbeat/restart`, {
       method: "POST",
       headers: { "x-hero-csrf": "1" },
     });
-    assert.equal(anon.status, 403);
+    assert.equal(anon.status, 401);
+    assert.match(anon.headers.get("www-authenticate") ?? "", /^Bearer realm="hero"/);
     const call = await fetch(`${system.origin}/api/dashboard/call`, {
       method: "POST",
-      headers: { "x-hero-csrf": "1" },
+      headers: { "x-hero-csrf": "1", "content-type": "application/json" },
       body: JSON.stringify({ service: "notes", method: "notes.stats", params: {} }),
     });
-    assert.equal(call.status, 403);
+    assert.equal(call.status, 401);
     const opened = await new Promise<boolean>((resolve) => {
       const ws = new WebSocket(
         `${system.origin.replace("http", "ws")}/hero_proc/admin/terminal/ws`,
@@ -268,12 +269,31 @@ describe("web UIs in Chromium", {
       ws.onerror = () => resolve(false);
     });
     assert.equal(opened, false);
-    const fresh = await context.browser()?.newContext();
-    const anonPage = fresh ? await fresh.newPage() : await context.newPage();
     await context.clearCookies();
+    const anonPage = await context.newPage();
     await anonPage.goto(`${system.origin}/hero_proc/admin/terminal`);
+    assert.match(await anonPage.locator("h1").innerText(), /Sign in to Hero/);
+    await anonPage.screenshot({ path: path.join(shots, "login.png") });
+    await anonPage.fill("#token", "not-the-token");
+    await anonPage.click('button[type="submit"]');
+    assert.match(await anonPage.locator('[role="alert"]').innerText(), /not valid/);
+    await anonPage.fill("#token", system.readToken);
+    await anonPage.click('button[type="submit"]');
+    await anonPage.waitForURL(`${system.origin}/hero_proc/admin/terminal`);
     assert.match(await anonPage.locator(".content").innerText(), /needs an admin session/);
+    assert.match(await anonPage.locator(".topbar").innerText(), /read-only/);
     await anonPage.screenshot({ path: path.join(shots, "proc_terminal_refused.png") });
+    const restart = await anonPage.evaluate(async () => {
+      const res = await fetch("/hero_proc/admin/api/services/heartbeat/restart", {
+        method: "POST",
+        headers: { "x-hero-csrf": "1" },
+      });
+      return res.status;
+    });
+    assert.equal(restart, 403, "the read-only session cannot restart a service");
+    await anonPage.goto(`${system.origin}/`);
+    await anonPage.waitForSelector('tr[data-service="notes"]');
+    assert.match(await anonPage.locator(".topbar").innerText(), /read-only/);
     await anonPage.close();
   });
 });

@@ -59,7 +59,16 @@ test("serve binds both sockets and TCP; list, scan and spec talk to it; SIGTERM 
     await until(() => router.log().includes("ready"), 15_000, "router ready");
     assert.match(router.log(), /INFO hero_router: listening on http:\/\/127\.0\.0\.1:\d+/);
     const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(router.log())![1]);
-    const res = await fetch(`http://127.0.0.1:${port}/alpha/admin/echo`);
+    const anonymous = await fetch(`http://127.0.0.1:${port}/alpha/admin/echo`);
+    assert.equal(anonymous.status, 401, "TCP without a credential is refused");
+    await anonymous.body?.cancel();
+    // The tokens are created owner-only in the socket root on first start.
+    const token = (await Deno.readTextFile(`${root}/admin_token`)).trim();
+    assert.equal((await Deno.stat(`${root}/admin_token`)).mode! & 0o777, 0o600);
+    assert.equal((await Deno.stat(`${root}/read_token`)).mode! & 0o777, 0o600);
+    const res = await fetch(`http://127.0.0.1:${port}/alpha/admin/echo`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(res.status, 200);
     await res.body?.cancel();
     const list = await run(["list", "--json", "--socket-dir", root]);

@@ -5,7 +5,8 @@
  * @module
  */
 export { ROUTER_VERSION, RouterApp, type RouterAppOptions } from "./src/server/router_app.ts";
-export type { AdminHandler, RouteHandler } from "./src/api/admin_handler.ts";
+export { type Access, type Identity, OWNER, permits } from "./src/gate/identity.ts";
+export { type Authenticator, type SessionTokens } from "./src/gate/token_authenticator.ts";
 export {
   type ServiceEvent,
   type ServiceEventType,

@@ -39,11 +39,13 @@ interface WrkResult {
 const ms = (v: string, unit: string) =>
   Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
 
-async function wrk(name: string, url: string): Promise<WrkResult> {
+async function wrk(name: string, url: string, headers: string[] = []): Promise<WrkResult> {
+  const h = headers.flatMap((x) => ["-H", x]);
   // Warm up (connections, JIT) before measuring.
-  await new Deno.Command("wrk", { args: ["-t2", "-c64", "-d2s", url], stdout: "null" }).output();
+  await new Deno.Command("wrk", { args: ["-t2", "-c64", "-d2s", ...h, url], stdout: "null" })
+    .output();
   const out = await new Deno.Command("wrk", {
-    args: ["-t2", "-c64", `-d${duration}s`, "--latency", url],
+    args: ["-t2", "-c64", `-d${duration}s`, "--latency", ...h, url],
   }).output();
   const text = new TextDecoder().decode(out.stdout);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN);
@@ -92,7 +94,12 @@ try {
   ]);
   procs.push(router);
   await router.waitFor(/listening|ready/).catch(() => {});
-  await waitHttp(`http://127.0.0.1:${routerPort}${path}`, router);
+  // Every TCP request passes the router's authorization gate: the bench presents the token.
+  const token = (await Deno.readTextFile(`${root}/admin_token`)).trim();
+  const auth = `Authorization: Bearer ${token}`;
+  await waitHttp(`http://127.0.0.1:${routerPort}${path}`, router, {
+    authorization: `Bearer ${token}`,
+  });
 
   const nginxPort = freePort();
   const nginxDir = `${root}/nginx`;
@@ -162,15 +169,15 @@ http://127.0.0.1:${caddyPort} {
   procs.push(caddy);
   await waitHttp(`http://127.0.0.1:${caddyPort}${path}`, caddy);
 
-  const targets: [string, number][] = [
-    ["hero_router", routerPort],
-    ["nginx", nginxPort],
-    ["caddy", caddyPort],
+  const targets: [string, number, string[]][] = [
+    ["hero_router", routerPort, [auth]],
+    ["nginx", nginxPort, []],
+    ["caddy", caddyPort, []],
   ];
   const runs = new Map<string, WrkResult[]>();
   for (let round = 0; round < rounds; round++) {
-    for (const [name, port] of targets) {
-      const r = await wrk(name, `http://127.0.0.1:${port}${path}`);
+    for (const [name, port, headers] of targets) {
+      const r = await wrk(name, `http://127.0.0.1:${port}${path}`, headers);
       runs.set(name, [...(runs.get(name) ?? []), r]);
     }
   }
@@ -206,11 +213,15 @@ else {
   }
 }
 
-async function waitHttp(url: string, proc: { output(): string }): Promise<void> {
+async function waitHttp(
+  url: string,
+  proc: { output(): string },
+  headers: Record<string, string> = {},
+): Promise<void> {
   const end = Date.now() + 15_000;
   for (;;) {
     try {
-      const res = await fetch(url);
+      const res = await fetch(url, { headers });
       await res.body?.cancel();
       if (res.status === 200) return;
     } catch { /* not yet */ }

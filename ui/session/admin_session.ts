@@ -19,13 +19,32 @@ export interface PeerInfo {
 }
 
 /** The admin token: `HERO_ADMIN_TOKEN`, else `<root>/admin_token` (created 0600 if missing). */
-export async function loadAdminToken(
+export function loadAdminToken(
   socketRoot: string,
   env: (name: string) => string | undefined,
 ): Promise<string> {
-  const fromEnv = env("HERO_ADMIN_TOKEN")?.trim();
+  return loadToken(socketRoot, env, { envName: "HERO_ADMIN_TOKEN", file: "admin_token" });
+}
+
+/**
+ * The read-only token: `HERO_READ_TOKEN`, else `<root>/read_token` (created 0600 if missing).
+ * It opens the dashboard, the lists and every read-only method, nothing that changes state.
+ */
+export function loadReadToken(
+  socketRoot: string,
+  env: (name: string) => string | undefined,
+): Promise<string> {
+  return loadToken(socketRoot, env, { envName: "HERO_READ_TOKEN", file: "read_token" });
+}
+
+async function loadToken(
+  socketRoot: string,
+  env: (name: string) => string | undefined,
+  o: { envName: string; file: string },
+): Promise<string> {
+  const fromEnv = env(o.envName)?.trim();
   if (fromEnv) return fromEnv;
-  const file = `${socketRoot.replace(/\/+$/, "")}/admin_token`;
+  const file = `${socketRoot.replace(/\/+$/, "")}/${o.file}`;
   const existing = await readFile(file, "utf8").catch(() => undefined);
   if (existing?.trim()) return existing.trim();
   await mkdir(socketRoot, { recursive: true });
@@ -44,7 +63,8 @@ export function isOwnerSocket(request: Request, info: PeerInfo): boolean {
   return info.transport === "unix" && !request.headers.has("x-forwarded-for");
 }
 
-function cookieValue(request: Request, name: string): string | undefined {
+/** The value of a cookie of the request, if it has one. */
+export function cookieValue(request: Request, name: string): string | undefined {
   for (const part of (request.headers.get("cookie") ?? "").split(";")) {
     const [k, ...v] = part.trim().split("=");
     if (k === name) return decodeURIComponent(v.join("="));
@@ -52,7 +72,8 @@ function cookieValue(request: Request, name: string): string | undefined {
   return undefined;
 }
 
-function sameToken(a: string | undefined, token: string): boolean {
+/** Compares a presented secret with a token in constant time. */
+export function sameToken(a: string | undefined, token: string): boolean {
   if (!a || !token) return false;
   const x = new TextEncoder().encode(a);
   const y = new TextEncoder().encode(token);
@@ -61,8 +82,18 @@ function sameToken(a: string | undefined, token: string): boolean {
 
 /** Whether the request carries the admin session (cookie or bearer token). */
 export function hasSession(request: Request, token: string): boolean {
-  const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  return sameToken(bearer, token) || sameToken(cookieValue(request, SESSION_COOKIE), token);
+  return sameToken(bearerToken(request), token) ||
+    sameToken(cookieValue(request, SESSION_COOKIE), token);
+}
+
+/** The token of an `Authorization: Bearer` header, if there is one. */
+export function bearerToken(request: Request): string | undefined {
+  return request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+}
+
+/** The `Set-Cookie` value that stores a session token (HttpOnly, SameSite=Strict, whole site). */
+export function sessionCookie(token: string): string {
+  return `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`;
 }
 
 /** Whether this client may see the admin controls (owner socket or session). */
@@ -127,9 +158,7 @@ export function tokenLogin(request: Request, token: string, prefix = ""): Respon
     status: 303,
     headers: {
       location,
-      "set-cookie": `${SESSION_COOKIE}=${
-        encodeURIComponent(token)
-      }; Path=/; HttpOnly; SameSite=Strict`,
+      "set-cookie": sessionCookie(token),
     },
   });
 }

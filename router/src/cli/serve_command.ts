@@ -5,9 +5,8 @@
  */
 import { resolveSocketRoot } from "@hero/sdk";
 import { createLogger, type Logger } from "../log/logger.ts";
-import { loadAdminToken } from "../../../ui/session/admin_session.ts";
+import { loadAdminToken, loadReadToken } from "../../../ui/session/admin_session.ts";
 import { RouterLogRing } from "../dashboard/log_ring.ts";
-import { mountUi } from "../dashboard/mount.ts";
 import { denoBindAddressSources, resolveBindAddress } from "../net/bind_address.ts";
 import { type BindTarget, planBinds } from "../net/bind_spec.ts";
 import { RouterApp } from "../server/router_app.ts";
@@ -30,7 +29,11 @@ export function manualSourcesOf(opts: CliOptions): string | undefined {
  * Builds (but does not start) the router the command line describes; extra routes (e.g. the
  * MCP gateway) can be mounted on the result before it starts.
  */
-export async function createRouterApp(opts: CliOptions, logger: Logger): Promise<RouterApp> {
+export async function createRouterApp(
+  opts: CliOptions,
+  logger: Logger,
+  logs?: RouterLogRing,
+): Promise<RouterApp> {
   const plan = planBinds({ binds: opts.binds, port: opts.port, address: opts.address });
   let binds: BindTarget[];
   if (plan.targets) binds = plan.targets;
@@ -40,9 +43,13 @@ export async function createRouterApp(opts: CliOptions, logger: Logger): Promise
     logger.info(`bind address ${chosen.address} ${chosen.detail} (source: ${chosen.source})`);
     binds = [{ hostname: chosen.address, port: plan.defaultPort }];
   }
+  const root = socketRootOf(opts);
+  const env = (k: string) => Deno.env.get(k);
   return new RouterApp({
-    socketRoot: socketRootOf(opts),
+    socketRoot: root,
     binds,
+    tokens: { admin: await loadAdminToken(root, env), read: await loadReadToken(root, env) },
+    logs,
     whitelist: opts.whitelist,
     allowedHosts: opts.allowedHosts,
     probeTimeoutMs: opts.probeTimeoutMs,
@@ -56,11 +63,7 @@ export async function createRouterApp(opts: CliOptions, logger: Logger): Promise
 export async function serveCommand(opts: CliOptions): Promise<number> {
   const logs = new RouterLogRing();
   const logger = logs.wrap(createLogger({ level: opts.logLevel }));
-  const app = await createRouterApp(opts, logger);
-  const closeUi = mountUi(app, {
-    logs,
-    token: await loadAdminToken(socketRootOf(opts), (k) => Deno.env.get(k)),
-  });
+  const app = await createRouterApp(opts, logger, logs);
   await app.start();
   logger.info("ready");
   const signal = await new Promise<string>((resolve) => {
@@ -69,7 +72,6 @@ export async function serveCommand(opts: CliOptions): Promise<number> {
     Deno.addSignalListener("SIGTERM", on("SIGTERM"));
   });
   logger.info(`${signal}: shutting down`);
-  await closeUi();
   await app.close();
   return 0;
 }

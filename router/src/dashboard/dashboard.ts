@@ -1,27 +1,20 @@
 /**
- * hero_router's dashboard as one admin route: the pages (overview, one per service, router
- * logs), the shared theme and page modules, and the JSON the pages need beyond the router's own
- * `/api/*`: a method call for "try it", a service's MCP tools, live probe timings and the router
- * log (also live over SSE). Calls are refused to clients without the admin session.
+ * hero_router's dashboard: the pages (overview, one per service, router logs), the shared theme
+ * and page modules, and the JSON the pages need beyond the router's own `/api/*`: a method call
+ * for "try it", a service's MCP tools, live probe timings and the router log (also live over
+ * SSE). The routes and who may use them are declared in the web app (`server/web_app.ts`).
  */
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
-import type { RouteHandler } from "../api/admin_handler.ts";
 import { staticResponse, themeAsset } from "../../../ui/theme/theme_assets.ts";
-import {
-  canMutate,
-  forbidden,
-  mutationProblem,
-  tokenLogin,
-} from "../../../ui/session/admin_session.ts";
+import { eventStream } from "../../../ui/sse/event_stream.ts";
 import type { RouterLogRing } from "./log_ring.ts";
-import { renderDashboardPage } from "./pages.ts";
+import { type DashboardPage, renderDashboardPage } from "./pages.ts";
 import { probeTimings } from "./probe_timing.ts";
 
 /** The outcome of a "try it" call. */
 export type CallOutcome =
   | { ok: true; result: unknown }
   | { ok: false; error: { code: number; message: string; data?: unknown } };
-
 /** What the dashboard needs from the router. */
 export interface DashboardOptions {
   registry: ServiceRegistryView;
@@ -36,8 +29,6 @@ export interface DashboardOptions {
   tools(service: string): unknown[];
   /** The router's recent log lines. */
   logs: RouterLogRing;
-  /** The admin session token. */
-  token: string;
 }
 
 const PAGE_MODULES = new Set([
@@ -49,72 +40,97 @@ const PAGE_MODULES = new Set([
 ]);
 const MAX_CALL_BODY = 1024 * 1024;
 
-/** Builds the dashboard route (mount it before the built-in `/`). */
-export function createDashboard(o: DashboardOptions): RouteHandler {
-  return async (request, info) => {
-    const url = new URL(request.url);
-    const path = url.pathname;
-    const get = request.method === "GET" || request.method === "HEAD";
-    const html = (page: Parameters<typeof renderDashboardPage>[0]) =>
-      tokenLogin(request, o.token) ??
-        new Response(renderDashboardPage(page, canMutate(request, info, o.token)), {
-          headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" },
-        });
-    if (get && (path === "/" || path === "/home")) return html({ kind: "overview" });
-    if (get && path === "/router-logs") return html({ kind: "logs" });
-    if (get && path.startsWith("/service/")) {
-      const name = decodeURIComponent(path.slice("/service/".length));
-      return /^[a-z0-9_]+$/.test(name) ? html({ kind: "service", name }) : undefined;
-    }
-    if (get && path.startsWith("/css/")) return themeAsset(path.slice(5));
-    if (get && path.startsWith("/js/dashboard/")) {
-      const file = path.slice("/js/dashboard/".length);
-      if (!PAGE_MODULES.has(file)) return undefined;
-      return staticResponse(
-        new URL(`./static/${file}`, import.meta.url),
-        "text/javascript; charset=utf-8",
-      );
-    }
-    if (get && path === "/js/hero_ui.js") return themeAsset("hero_ui.js");
-    if (get && path === "/favicon.svg") return favicon();
-    if (path === "/api/scan" && request.method === "POST") {
-      // The router's own rescan route sits behind the same session rule as every other action.
-      const problem = mutationProblem(request, info, o.token);
-      return problem ? forbidden(problem) : undefined;
-    }
-    if (!path.startsWith("/api/dashboard/") && !path.startsWith("/api/router-logs")) {
-      return undefined;
-    }
-    if (path === "/api/router-logs" && get) {
-      return Response.json({ lines: o.logs.since(Number(url.searchParams.get("after") ?? 0)) });
-    }
-    if (path === "/api/router-logs/stream" && get) return logStream(o.logs, request.signal);
-    const parts = path.split("/").slice(3).map(decodeURIComponent);
-    if (parts[0] === "tools" && parts.length === 2 && get) {
-      if (!o.registry.get(parts[1])) return notFound(`no service "${parts[1]}"`);
-      return Response.json({ tools: o.tools(parts[1]) });
-    }
-    if (parts[0] === "probe" && parts.length === 2 && get) {
-      const record = o.registry.get(parts[1]);
-      if (!record) return notFound(`no service "${parts[1]}"`);
-      return Response.json({ entry: record.entry, timings: await probeTimings(record.entry) });
-    }
-    if (parts[0] === "call" && parts.length === 1) {
-      if (request.method !== "POST") {
-        return Response.json({ error: "Use POST here" }, {
-          status: 405,
-          headers: { allow: "POST" },
-        });
-      }
-      const problem = mutationProblem(request, info, o.token);
-      if (problem) return forbidden(problem);
-      return await tryCall(o, request);
-    }
-    return notFound(path);
-  };
+/** A "try it" request, checked: which method of which service, with which params. */
+export interface TryItCall {
+  service: string;
+  method: string;
+  params: Record<string, unknown> | unknown[];
 }
 
-async function tryCall(o: DashboardOptions, request: Request): Promise<Response> {
+/** The dashboard's handlers; the web app maps them to routes. */
+export class Dashboard {
+  readonly #o: DashboardOptions;
+
+  /** Creates the dashboard over the registry, a method caller and the log ring. */
+  constructor(o: DashboardOptions) {
+    this.#o = o;
+  }
+
+  /** A full page; `canMutate` shows the admin controls. */
+  page(page: DashboardPage, canMutate: boolean): Response {
+    if (page.kind === "service" && !/^[a-z0-9_]+$/.test(page.name)) {
+      return notFound(`no service "${page.name}"`);
+    }
+    return new Response(renderDashboardPage(page, canMutate), {
+      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" },
+    });
+  }
+
+  /** A page module under `/js/dashboard/`. */
+  module(file: string): Promise<Response> | Response {
+    if (!PAGE_MODULES.has(file)) return notFound(`/js/dashboard/${file}`);
+    return staticResponse(
+      new URL(`./static/${file}`, import.meta.url),
+      "text/javascript; charset=utf-8",
+    );
+  }
+
+  /** A theme asset (`hero.css`, `hero_ui.js`). */
+  async asset(file: string): Promise<Response> {
+    return (await themeAsset(file)) ?? notFound(file);
+  }
+
+  /** The Hero logo. */
+  favicon(): Response {
+    return favicon();
+  }
+
+  /** The router's log lines after `after`. */
+  logLines(after: number): Response {
+    return Response.json({ lines: this.#o.logs.since(after) });
+  }
+
+  /** The router's log lines, live. */
+  logStream(signal: AbortSignal): Response {
+    const logs = this.#o.logs;
+    return eventStream((sink) => {
+      sink.send({ event: "snapshot", data: logs.since(0) });
+      return logs.follow((line) => sink.send({ event: "line", data: line }));
+    }, { signal });
+  }
+
+  /** The MCP tools of one service. */
+  tools(service: string): Response {
+    if (!this.#o.registry.get(service)) return notFound(`no service "${service}"`);
+    return Response.json({ tools: this.#o.tools(service) });
+  }
+
+  /** The probe timings of one service, measured now. */
+  async probe(service: string): Promise<Response> {
+    const record = this.#o.registry.get(service);
+    if (!record) return notFound(`no service "${service}"`);
+    return Response.json({ entry: record.entry, timings: await probeTimings(record.entry) });
+  }
+
+  /** Reads and checks a "try it" body; a Response when it is not usable. */
+  async readCall(request: Request): Promise<TryItCall | Response> {
+    return await readCall(this.#o, request);
+  }
+
+  /** Runs a checked "try it" call and reports its outcome and time. */
+  async call(call: TryItCall): Promise<Response> {
+    const started = performance.now();
+    const outcome = await this.#o.call(
+      call.service,
+      call.method,
+      call.params,
+      AbortSignal.timeout(30_000),
+    );
+    return Response.json({ ...outcome, ms: Math.round((performance.now() - started) * 10) / 10 });
+  }
+}
+
+async function readCall(o: DashboardOptions, request: Request): Promise<TryItCall | Response> {
   const text = await request.text();
   if (text.length > MAX_CALL_BODY) return badRequest("The request body is larger than 1 MiB");
   let body: { service?: unknown; method?: unknown; params?: unknown };
@@ -132,49 +148,7 @@ async function tryCall(o: DashboardOptions, request: Request): Promise<Response>
     return badRequest('"params" must be an object or an array');
   }
   if (!o.registry.get(service)) return notFound(`no service "${service}"`);
-  const started = performance.now();
-  const outcome = await o.call(
-    service,
-    method,
-    params as Record<string, unknown>,
-    AbortSignal.timeout(30_000),
-  );
-  return Response.json({ ...outcome, ms: Math.round((performance.now() - started) * 10) / 10 });
-}
-
-function logStream(logs: RouterLogRing, signal: AbortSignal): Response {
-  const enc = new TextEncoder();
-  let stop = () => {};
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const send = (t: string) => {
-        try {
-          controller.enqueue(enc.encode(t));
-        } catch {
-          stop();
-        }
-      };
-      send(`retry: 2000\nevent: snapshot\ndata: ${JSON.stringify(logs.since(0))}\n\n`);
-      const unfollow = logs.follow((l) => send(`event: line\ndata: ${JSON.stringify(l)}\n\n`));
-      const keepalive = setInterval(() => send(": keepalive\n\n"), 15_000);
-      stop = () => {
-        unfollow();
-        clearInterval(keepalive);
-      };
-      signal.addEventListener("abort", () => {
-        stop();
-        try {
-          controller.close();
-        } catch { /* already closed */ }
-      }, { once: true });
-    },
-    cancel() {
-      stop();
-    },
-  });
-  return new Response(body, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
-  });
+  return { service, method, params: params as TryItCall["params"] };
 }
 
 function favicon(): Response {
@@ -188,7 +162,8 @@ function favicon(): Response {
   });
 }
 
-function notFound(what: string): Response {
+/** A 404 with a sentence. */
+export function notFound(what: string): Response {
   return Response.json({ error: `Not found: ${what}` }, { status: 404 });
 }
 

@@ -14,7 +14,7 @@ import {
   originValidationResponse,
 } from "@modelcontextprotocol/server";
 import { jsonRpcError } from "./json_rpc_error.ts";
-import { LegacySessions } from "./legacy_sessions.ts";
+import { LegacySessions, type McpCaller } from "./legacy_sessions.ts";
 import { readJsonBody } from "./read_json_body.ts";
 import { type CatalogLogger, ToolCatalog, type ToolView } from "./tool_catalog.ts";
 import { createToolServer } from "./tool_server.ts";
@@ -48,8 +48,8 @@ export interface McpGatewayOptions {
 
 /** A running gateway. */
 export interface McpGateway {
-  /** Serves one request under the mount path; anything else gets 404. */
-  handler: (request: Request) => Promise<Response>;
+  /** Serves one request of `caller` under the mount path; anything else gets 404. */
+  handler: (request: Request, caller: McpCaller) => Promise<Response>;
   /** The tools an endpoint currently lists (`service` undefined = all). */
   tools(service?: string): ToolView;
   /** Stops following the source, closes sessions and subscription streams. */
@@ -80,8 +80,9 @@ export function createMcpGateway(opts: McpGatewayOptions): McpGateway {
   };
   refresh();
   pending.clear();
-  const serverFor = (scope: string) =>
+  const serverFor = (scope: string, caller: McpCaller) =>
     createToolServer({
+      caller,
       view: () => view(scope),
       source: opts.source,
       info,
@@ -96,11 +97,14 @@ export function createMcpGateway(opts: McpGatewayOptions): McpGateway {
     idleMs: opts.sessionIdleMs,
   });
   const modern = new Map<string, McpHttpHandler>();
+  // authInfo objects are made per request, so the caller behind each is found by identity.
+  const callers = new WeakMap<object, McpCaller>();
   const served = new Set<string>();
   const modernFor = (scope: string): McpHttpHandler => {
     let handler = modern.get(scope);
     if (!handler) {
-      handler = createMcpHandler(() => serverFor(scope), {
+      // The caller arrives as the request's authInfo (see `serve`).
+      handler = createMcpHandler((ctx) => serverFor(scope, callers.get(ctx.authInfo!)!), {
         legacy: "reject",
         maxRequestBodySize: maxBody,
       });
@@ -126,7 +130,7 @@ export function createMcpGateway(opts: McpGatewayOptions): McpGateway {
   });
 
   let closed = false;
-  const serve = async (request: Request): Promise<Response> => {
+  const serve = async (request: Request, caller: McpCaller): Promise<Response> => {
     if (closed) return jsonRpcError(503, -32000, "The MCP gateway is shutting down");
     const path = new URL(request.url).pathname;
     let scope: string;
@@ -156,14 +160,16 @@ export function createMcpGateway(opts: McpGatewayOptions): McpGateway {
       body = parsed.value;
     }
     if (await isLegacyRequest(request, body, { maxRequestBodySize: maxBody })) {
-      return sessions.handle(request, scope, body);
+      return sessions.handle(request, scope, body, caller);
     }
-    return modernFor(scope).fetch(request, { parsedBody: body });
+    const authInfo = { token: "", clientId: caller.subject, scopes: [] };
+    callers.set(authInfo, caller);
+    return modernFor(scope).fetch(request, { parsedBody: body, authInfo });
   };
   const log = opts.log ?? ((m: string) => console.warn(m));
-  const handler = async (request: Request): Promise<Response> => {
+  const handler = async (request: Request, caller: McpCaller): Promise<Response> => {
     try {
-      return await serve(request);
+      return await serve(request, caller);
     } catch (err) {
       // A bug or an SDK surprise costs one request, never the router.
       log(`MCP: ${request.method} ${new URL(request.url).pathname} failed: ${err}`);

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { GatewayHarness } from "./test_fixtures.ts";
+import { GatewayHarness, OWNER_CALLER } from "./test_fixtures.ts";
 
 const ACCEPT = "application/json, text/event-stream";
 const MODERN = "2026-07-28";
@@ -196,7 +196,7 @@ describe("gateway HTTP, 2026-07-28 stateless era", () => {
     const result = (await readMessage(res)).result as Record<string, unknown>;
     assert.equal(result.resultType, "complete");
     assert.equal(result.ttlMs, 7000);
-    assert.equal(result.cacheScope, "public");
+    assert.equal(result.cacheScope, "private", "the list depends on who asks");
     assert.equal((result.tools as unknown[]).length, 5);
   });
 
@@ -305,10 +305,10 @@ describe("gateway HTTP limits", () => {
         headers: { "content-type": "application/json", accept: ACCEPT, host },
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
       });
-    const evil = await h.gateway.handler(request("evil.example"));
+    const evil = await h.gateway.handler(request("evil.example"), OWNER_CALLER);
     assert.equal(evil.status, 403);
     await evil.body?.cancel();
-    const local = await h.gateway.handler(request(h.url.host));
+    const local = await h.gateway.handler(request(h.url.host), OWNER_CALLER);
     assert.equal(local.status, 400, "passes the Host check (then lacks a session)");
     await local.body?.cancel();
   });

@@ -8,7 +8,7 @@ import { Client as V1Client } from "@modelcontextprotocol/sdk/client";
 // @ts-types="../../../node_modules/@modelcontextprotocol/sdk/dist/esm/client/streamableHttp.d.ts"
 import { StreamableHTTPClientTransport as V1Transport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { Client as V2Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { exampleApi, GatewayHarness } from "./test_fixtures.ts";
+import { exampleApi, GatewayHarness, OWNER_CALLER } from "./test_fixtures.ts";
 
 describe("gateway on a Unix socket", () => {
   const h = new GatewayHarness();
@@ -25,7 +25,7 @@ describe("gateway on a Unix socket", () => {
     const ready = Promise.withResolvers<void>();
     server = Deno.serve(
       { path: socketPath, onListen: () => ready.resolve() },
-      (req) => h.gateway.handler(req),
+      (req) => h.gateway.handler(req, OWNER_CALLER),
     );
     await ready.promise;
     httpClient = Deno.createHttpClient({ proxy: { transport: "unix", path: socketPath } });

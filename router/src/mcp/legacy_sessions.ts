@@ -2,7 +2,9 @@
  * The 2025-11-25 era: sessionful Streamable HTTP. An `initialize` POST opens a session (one SDK
  * server and transport, `Mcp-Session-Id` issued); later requests must carry that id (unknown
  * ids get 404), GET opens the session's notification stream, DELETE ends it. Tool-list changes
- * reach every session of the affected endpoint as `notifications/tools/list_changed`.
+ * reach every session of the affected endpoint as `notifications/tools/list_changed`. A session
+ * belongs to the caller who opened it: another caller presenting its id is told it does not
+ * exist, so a session id is never a credential of its own.
  */
 import {
   isInitializeRequest,
@@ -13,16 +15,25 @@ import { jsonRpcError } from "./json_rpc_error.ts";
 
 /** Options of the session table. */
 export interface LegacySessionsOptions {
-  /** Builds the server of a new session on endpoint `scope` ("" = all services). */
-  createServer: (scope: string) => Server;
+  /** Builds the server of a new session on endpoint `scope` ("" = all services) for `caller`. */
+  createServer: (scope: string, caller: McpCaller) => Server;
   /** Most sessions kept; the least recently used one is closed to make room (default 1,000). */
   maxSessions?: number;
   /** Sessions without a request for this long are closed when a new one opens (default 1 h). */
   idleMs?: number;
 }
 
+/** Who is calling the gateway: a stable subject and what they may use. */
+export interface McpCaller {
+  /** The same subject on every request of one caller (the gate's identity subject). */
+  subject: string;
+  /** Whether the caller may call a tool (filters `tools/list`, guards `tools/call`). */
+  mayCall: (tool: { service: string; readOnly: boolean }) => boolean;
+}
+
 interface Session {
   scope: string;
+  subject: string;
   lastSeen: number;
   server: Server;
   transport: WebStandardStreamableHTTPServerTransport;
@@ -48,12 +59,12 @@ export class LegacySessions {
     return this.#sessions.size;
   }
 
-  /** Serves one 2025-era request on endpoint `scope`; `body` is the parsed POST body. */
-  handle(request: Request, scope: string, body: unknown): Promise<Response> {
+  /** Serves one 2025-era request of `caller` on endpoint `scope`; `body` is the parsed POST body. */
+  handle(request: Request, scope: string, body: unknown, caller: McpCaller): Promise<Response> {
     const id = request.headers.get("mcp-session-id");
     if (id === null) {
       if (request.method === "POST" && isInitializeRequest(body)) {
-        return this.#open(request, scope, body);
+        return this.#open(request, scope, body, caller);
       }
       if (request.method === "GET" || request.method === "DELETE" || request.method === "POST") {
         return Promise.resolve(
@@ -65,7 +76,7 @@ export class LegacySessions {
       );
     }
     const session = this.#sessions.get(id);
-    if (!session || session.scope !== scope) {
+    if (!session || session.scope !== scope || session.subject !== caller.subject) {
       return Promise.resolve(jsonRpcError(404, -32001, "Session not found"));
     }
     session.lastSeen = Date.now();
@@ -89,7 +100,12 @@ export class LegacySessions {
     await Promise.all(sessions.map((s) => s.server.close().catch(() => {})));
   }
 
-  async #open(request: Request, scope: string, body: unknown): Promise<Response> {
+  async #open(
+    request: Request,
+    scope: string,
+    body: unknown,
+    caller: McpCaller,
+  ): Promise<Response> {
     // Sessions are kept in recency order, so the idle and the oldest ones come first.
     const idleSince = Date.now() - this.#idleMs;
     for (const [id, session] of this.#sessions) {
@@ -97,12 +113,18 @@ export class LegacySessions {
       this.#sessions.delete(id);
       await session.server.close().catch(() => {});
     }
-    const server = this.#opts.createServer(scope);
+    const server = this.#opts.createServer(scope, caller);
     const transport: WebStandardStreamableHTTPServerTransport =
       new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: () => crypto.randomUUID(),
         onsessioninitialized: (id) => {
-          this.#sessions.set(id, { scope, server, transport, lastSeen: Date.now() });
+          this.#sessions.set(id, {
+            scope,
+            subject: caller.subject,
+            server,
+            transport,
+            lastSeen: Date.now(),
+          });
         },
         onsessionclosed: (id) => {
           this.#sessions.delete(id);

@@ -5,6 +5,7 @@
  * @module
  */
 export { createMcpGateway, type McpGateway, type McpGatewayOptions } from "./gateway.ts";
+export type { McpCaller } from "./legacy_sessions.ts";
 export type {
   CallError,
   CallOutcome,

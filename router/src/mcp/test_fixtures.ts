@@ -2,9 +2,13 @@
  * Test fixtures: the example service (real HeroServer on a real Unix socket in a temp socket
  * root) and a gateway served with Deno.serve on a loopback port, plus their cleanup.
  */
+import type { McpCaller } from "./legacy_sessions.ts";
 import { defineApi, defineMethod, HeroServer, RpcError } from "@hero/sdk";
 import { createMcpGateway, type McpGateway, type McpGatewayOptions } from "./gateway.ts";
 import { InMemoryToolSource } from "./memory_tool_source.ts";
+
+/** A caller that may use every tool (the owner), for gateway tests without the router's gate. */
+export const OWNER_CALLER: McpCaller = { subject: "owner", mayCall: () => true };
 
 /** Test hooks of the example API. */
 export interface ExampleHooks {
@@ -135,7 +139,7 @@ export class GatewayHarness {
       hostname: "127.0.0.1",
       port: 0,
       onListen: ({ port }) => ready.resolve(port),
-    }, (req) => this.gateway.handler(req));
+    }, (req) => this.gateway.handler(req, OWNER_CALLER));
     this.url = new URL(`http://127.0.0.1:${await ready.promise}/mcp`);
     return this;
   }

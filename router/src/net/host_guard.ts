@@ -1,7 +1,8 @@
 /**
  * DNS-rebinding defence for the TCP listeners: a page on `evil.example` whose name suddenly
  * resolves to 127.0.0.1 still sends `Host: evil.example`. Only IP literals, `localhost` and
- * names the operator allowed are accepted in `Host`, and the same rule applies to `Origin`.
+ * names the operator allowed are accepted in `Host`, and the same rule applies to `Origin`;
+ * the opaque origin `null` is refused.
  */
 import { isIpLiteral } from "./ip_address.ts";
 
@@ -31,7 +32,9 @@ export function hostProblem(request: Request, opts: HostGuardOptions = {}): stri
   const name = hostnameOf(host);
   if (!ok(name)) return `host "${name}" is not allowed (DNS rebinding protection)`;
   const origin = request.headers.get("origin");
-  if (origin && origin !== "null") {
+  // `null` is what sandboxed iframes, file: pages and some redirects send: never a Hero page.
+  if (origin === "null") return 'origin "null" is not allowed (sandboxed or opaque pages)';
+  if (origin) {
     let originHost: string;
     try {
       originHost = hostnameOf(new URL(origin).host);

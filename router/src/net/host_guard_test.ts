@@ -33,3 +33,7 @@ test("a foreign Origin is refused even with a good Host", () => {
   );
   assert.match(hostProblem(req({ host: "127.0.0.1", origin: "::garbage" })) ?? "", /origin/);
 });
+
+test("the opaque origin null (sandboxed iframes, file: pages) is refused", () => {
+  assert.match(hostProblem(req({ host: "127.0.0.1:9988", origin: "null" })) ?? "", /"null"/);
+});

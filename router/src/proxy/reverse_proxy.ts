@@ -9,7 +9,7 @@ import type { ServiceRegistryView } from "../discovery/service_registry.ts";
 import { readServiceDir } from "../discovery/socket_walk.ts";
 import { connectionError } from "../discovery/bounded_fetch.ts";
 import { forwardRequestHeaders, headersFromPairs } from "./forward_headers.ts";
-import { isProxyPathError, parseProxyPath, type ProxyTarget } from "./proxy_path.ts";
+import { parseProxyPath, type ProxyPathError, type ProxyTarget } from "./proxy_path.ts";
 import { UnixHttpClient } from "./unix_http_client.ts";
 import { relayWebSocket } from "./ws_relay.ts";
 
@@ -23,7 +23,7 @@ export interface ReverseProxyOptions {
 
 const MAX_CLIENTS = 512;
 
-/** The proxy: `handle` answers proxy paths and returns undefined for anything else. */
+/** The proxy: `target` reads where a request goes, `forward` sends it there. */
 export class ReverseProxy {
   readonly #o: ReverseProxyOptions;
   readonly #clients = new Map<string, UnixHttpClient>();
@@ -33,29 +33,39 @@ export class ReverseProxy {
     this.#o = opts;
   }
 
-  /** Proxies `request` if its path is a proxy path; undefined otherwise. */
-  async handle(request: Request, info: ConnectionInfo): Promise<Response | undefined> {
-    const parsed = parseProxyPath(rawPathAndQuery(request.url));
-    if (!parsed) return undefined;
-    if (isProxyPathError(parsed)) return jsonError(parsed.status, parsed.error);
-    const socketPath = await this.#socketPath(parsed);
+  /** Where `request` goes: a target, why it cannot go anywhere, or undefined (not a proxy path). */
+  target(request: Request): ProxyTarget | ProxyPathError | undefined {
+    return parseProxyPath(rawPathAndQuery(request.url));
+  }
+
+  /**
+   * Forwards `request` to its target's socket (WebSocket upgrades relayed). `body` replaces the
+   * request's own body when it was already read (the gate reads JSON-RPC bodies to authorize).
+   */
+  async forward(
+    request: Request,
+    info: ConnectionInfo,
+    target: ProxyTarget,
+    body?: Uint8Array,
+  ): Promise<Response> {
+    const socketPath = await this.#socketPath(target);
     if (!socketPath) {
       return jsonError(
         404,
-        this.#o.registry.get(parsed.service)
-          ? `Not found: service "${parsed.service}" has no ${parsed.webname}.sock`
-          : `Not found: no service "${parsed.service}"`,
+        this.#o.registry.get(target.service)
+          ? `Not found: service "${target.service}" has no ${target.webname}.sock`
+          : `Not found: no service "${target.service}"`,
       );
     }
-    const headers = forwardRequestHeaders(request, info, parsed.prefix);
+    const headers = forwardRequestHeaders(request, info, target.prefix);
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
       try {
-        return await relayWebSocket(request, { socketPath, path: parsed.rest, headers });
+        return await relayWebSocket(request, { socketPath, path: target.rest, headers });
       } catch (err) {
-        return badGateway(parsed, connectionError(err));
+        return badGateway(target, connectionError(err));
       }
     }
-    return await this.#forward(request, parsed, socketPath, headers);
+    return await this.#forward(request, target, socketPath, headers, body);
   }
 
   /** Closes pooled connections. */
@@ -69,16 +79,18 @@ export class ReverseProxy {
     target: ProxyTarget,
     socketPath: string,
     headers: [string, string][],
+    bytes?: Uint8Array,
   ): Promise<Response> {
     const client = this.#client(socketPath);
     const hasBody = request.body !== null && request.method !== "GET" && request.method !== "HEAD";
+    const body = bytes ?? (hasBody ? request.body : null);
     let res;
     try {
       res = await client.send({
         method: request.method,
         target: target.rest,
         headers,
-        body: hasBody ? request.body : null,
+        body,
       });
     } catch (err) {
       this.#dropClient(socketPath);

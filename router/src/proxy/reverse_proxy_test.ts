@@ -10,7 +10,13 @@ import {
   until,
   wsCloseCodes,
 } from "../test_support/fixtures.ts";
-import { rawHttp, startRouter, statusOf } from "../test_support/router_harness.ts";
+import {
+  ADMIN_AUTH,
+  ADMIN_TOKEN,
+  rawHttp,
+  startRouter,
+  statusOf,
+} from "../test_support/router_harness.ts";
 
 test("HTTP: query strings, bodies, X-Forwarded-* and hop-by-hop stripping", async () => {
   const h = await startRouter();
@@ -20,7 +26,13 @@ test("HTTP: query strings, bodies, X-Forwarded-* and hop-by-hop stripping", asyn
     const res = await fetch(`${h.base}/alpha/admin/echo/x?a=1&b=%2F`, {
       method: "POST",
       body: "hello",
-      headers: { connection: "x-drop", "x-drop": "1", "x-keep": "2", "x-forwarded-for": "6.6.6.6" },
+      headers: {
+        ...ADMIN_AUTH,
+        connection: "x-drop",
+        "x-drop": "1",
+        "x-keep": "2",
+        "x-forwarded-for": "6.6.6.6",
+      },
     });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("x-fixture"), "echo");
@@ -47,7 +59,7 @@ test("HTTP: query strings, bodies, X-Forwarded-* and hop-by-hop stripping", asyn
     // The rpc socket is reachable through the proxy too.
     const rpc = await fetch(`${h.base}/alpha/rpc/rpc`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { ...ADMIN_AUTH, "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "add", params: { a: 2, b: 3 } }),
     });
     assert.deepEqual(await rpc.json(), { jsonrpc: "2.0", id: 1, result: 5 });
@@ -70,10 +82,14 @@ test("HTTP: request bodies stream up and SSE streams down without buffering", as
         c.enqueue(chunk);
       },
     });
-    const up = await fetch(`${h.base}/alpha/admin/count`, { method: "PUT", body });
+    const up = await fetch(`${h.base}/alpha/admin/count`, {
+      method: "PUT",
+      body,
+      headers: ADMIN_AUTH,
+    });
     assert.deepEqual(await up.json(), { received: 80 * 64 * 1024 });
     const t0 = Date.now();
-    const sse = await fetch(`${h.base}/alpha/admin/sse`);
+    const sse = await fetch(`${h.base}/alpha/admin/sse`, { headers: ADMIN_AUTH });
     assert.match(sse.headers.get("content-type") ?? "", /event-stream/);
     const reader = sse.body!.pipeThrough(new TextDecoderStream()).getReader();
     const first = await reader.read();
@@ -94,7 +110,7 @@ test("HTTP: 404 for unknown services and sockets, reserved names, 502 for a dead
   const h = await startRouter();
   try {
     const get = async (path: string) => {
-      const r = await fetch(`${h.base}${path}`);
+      const r = await fetch(`${h.base}${path}`, { headers: ADMIN_AUTH });
       return { status: r.status, body: await r.text() };
     };
     const unknown = await get("/nobody/admin/");
@@ -112,7 +128,7 @@ test("HTTP: 404 for unknown services and sockets, reserved names, 502 for a dead
     assert.equal((await get("/dead/web_missing/")).status, 404);
     const wsDead = await rawHttp(
       h.port,
-      `GET /dead/admin/ws HTTP/1.1\r\nhost: 127.0.0.1\r\nupgrade: websocket\r\nconnection: upgrade\r\n` +
+      `GET /dead/admin/ws HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${ADMIN_TOKEN}\r\nupgrade: websocket\r\nconnection: upgrade\r\n` +
         `sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n`,
     );
     assert.equal(statusOf(wsDead), 502);
@@ -130,7 +146,10 @@ test("no path reaches a socket outside the service's own directory", async () =>
   try {
     await until(() => h.app.registry.get("alpha"), 3000, "alpha to be discovered");
     const raw = (path: string) =>
-      rawHttp(h.port, `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`);
+      rawHttp(
+        h.port,
+        `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${ADMIN_TOKEN}\r\nconnection: close\r\n\r\n`,
+      );
     const attempts = [
       "/alpha/admin/../../linked/admin/echo",
       "/alpha/admin/%2e%2e/%2e%2e/linked/admin/echo",
@@ -159,7 +178,7 @@ test("a socket that appeared a moment ago is proxied at once", async () => {
   const h = await startRouter();
   try {
     const svc = await startFixtureService(h.root, "fresh");
-    const res = await fetch(`${h.base}/fresh/admin/echo`);
+    const res = await fetch(`${h.base}/fresh/admin/echo`, { headers: ADMIN_AUTH });
     assert.equal(res.status, 200);
     await res.body?.cancel();
     await svc.close();
@@ -172,7 +191,10 @@ test("WebSocket: text, binary, subprotocol, large messages and close codes are r
   const h = await startRouter();
   const svc = await startFixtureService(h.root, "alpha");
   try {
-    const ws = new WebSocket(`ws://127.0.0.1:${h.port}/alpha/admin/ws`, ["chat.v1", "chat.v0"]);
+    const ws = new WebSocket(`ws://127.0.0.1:${h.port}/alpha/admin/ws`, {
+      protocols: ["chat.v1", "chat.v0"],
+      headers: ADMIN_AUTH,
+    });
     ws.binaryType = "arraybuffer";
     const inbox: (string | ArrayBuffer)[] = [];
     const closed = new Promise<CloseEvent>((r) => (ws.onclose = r));
@@ -197,7 +219,7 @@ test("WebSocket: text, binary, subprotocol, large messages and close codes are r
     assert.equal(ev.reason, "asked to close");
 
     // A close started by the browser reaches the service with its code.
-    const ws2 = new WebSocket(`ws://127.0.0.1:${h.port}/alpha/admin/ws`);
+    const ws2 = new WebSocket(`ws://127.0.0.1:${h.port}/alpha/admin/ws`, { headers: ADMIN_AUTH });
     await new Promise((r) => (ws2.onopen = r));
     const closed2 = new Promise((r) => (ws2.onclose = r));
     ws2.close(4000, "bye");
@@ -214,12 +236,15 @@ test("a hanging service stalls neither the router nor other services", async () 
   const good = await startFixtureService(h.root, "good");
   const hang = await startBrokenSocket(h.root, "stuck", "hang");
   try {
-    const pending = fetch(`${h.base}/stuck/rpc/anything`).then((r) => r.status, () => 0);
+    const pending = fetch(`${h.base}/stuck/rpc/anything`, { headers: ADMIN_AUTH }).then(
+      (r) => r.status,
+      () => 0,
+    );
     const t0 = Date.now();
-    const ok = await fetch(`${h.base}/good/admin/echo`);
+    const ok = await fetch(`${h.base}/good/admin/echo`, { headers: ADMIN_AUTH });
     assert.equal(ok.status, 200);
     await ok.body?.cancel();
-    const api = await fetch(`${h.base}/api/services`);
+    const api = await fetch(`${h.base}/api/services`, { headers: ADMIN_AUTH });
     assert.equal(api.status, 200);
     await api.body?.cancel();
     assert.ok(Date.now() - t0 < 1000);
@@ -259,7 +284,7 @@ test("hop-by-hop headers of a 101 response are stripped", async () => {
   try {
     const res = await rawHttp(
       h.port,
-      "GET /rawws/admin/socket HTTP/1.1\r\nhost: 127.0.0.1\r\nupgrade: websocket\r\n" +
+      `GET /rawws/admin/socket HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${ADMIN_TOKEN}\r\nupgrade: websocket\r\n` +
         "connection: Upgrade, x-client-hop\r\nx-client-hop: 1\r\n" +
         "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n",
     );
@@ -283,7 +308,7 @@ test("WebSocket backpressure: a browser that does not read holds the data at the
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: h.port });
   try {
     await conn.write(new TextEncoder().encode(
-      "GET /alpha/admin/flood HTTP/1.1\r\nhost: 127.0.0.1\r\nupgrade: websocket\r\n" +
+      `GET /alpha/admin/flood HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${ADMIN_TOKEN}\r\nupgrade: websocket\r\n` +
         "connection: Upgrade\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
         "sec-websocket-version: 13\r\n\r\n",
     ));

@@ -30,7 +30,8 @@ export interface UpstreamRequest {
   target: string;
   /** Lower-case header pairs, hop-by-hop headers already removed. */
   headers: [string, string][];
-  body: ReadableStream<Uint8Array> | null;
+  /** A stream (sent as it comes), bytes already read (sent with their length), or nothing. */
+  body: ReadableStream<Uint8Array> | Uint8Array | null;
   /** Aborting closes the connection: the request fails, or the body stream errors. */
   signal?: AbortSignal;
 }
@@ -67,7 +68,8 @@ export class UnixHttpClient {
       } catch (err) {
         // A kept-alive connection the backend closed meanwhile: retry once if nothing was sent
         // that cannot be sent again.
-        if (!(err instanceof StaleConnection) || req.body) throw unwrap(err);
+        const replayable = req.body === null || req.body instanceof Uint8Array;
+        if (!(err instanceof StaleConnection) || !replayable) throw unwrap(err);
       }
     }
     if (req.signal?.aborted) throw new Error("timed out");
@@ -93,26 +95,31 @@ export class UnixHttpClient {
         safeClose(c.conn);
       }, { once: true });
     }
-    const hasLength = req.headers.some(([k]) => k === "content-length");
+    const bytes = req.body instanceof Uint8Array ? req.body : undefined;
+    const hasLength = bytes !== undefined || req.headers.some(([k]) => k === "content-length");
     const chunked = req.body !== null && !hasLength;
     let head = `${req.method} ${req.target} HTTP/1.1\r\n`;
     for (const [k, v] of req.headers) {
-      if (k === "transfer-encoding" || (k === "content-length" && req.body === null)) continue;
+      if (k === "transfer-encoding") continue;
+      if (k === "content-length" && (req.body === null || bytes)) continue;
       head += `${k}: ${v}\r\n`;
     }
+    if (bytes) head += `content-length: ${bytes.byteLength}\r\n`;
     if (chunked) head += "transfer-encoding: chunked\r\n";
     else if (req.body === null && !BODYLESS.has(req.method)) {
       head += "content-length: 0\r\n";
     }
-    head += "\r\n";
     let bodyDone: Promise<boolean> = Promise.resolve(true);
     try {
-      await writeAll(c.conn, encoder.encode(head));
+      await writeAll(
+        c.conn,
+        bytes ? concat(encoder.encode(head + "\r\n"), bytes) : encoder.encode(head + "\r\n"),
+      );
     } catch (err) {
       safeClose(c.conn);
       throw new StaleConnection(err);
     }
-    if (req.body) bodyDone = pumpBody(c.conn, req.body, chunked);
+    if (req.body && !bytes) bodyDone = pumpBody(c.conn, req.body as ReadableStream, chunked);
     let buf = c.leftover;
     let end = headEnd(buf);
     const readBuf = c.readBuf;

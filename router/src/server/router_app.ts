@@ -1,23 +1,34 @@
 /**
  * hero_router assembled: the discovery cache, `rpc.sock` (router.* JSON-RPC, OpenRPC, health,
- * manifest) and `admin.sock` (dashboard, /api, SSE, the MCP gateway at /mcp, mounted routes,
- * proxy) through the SDK's
- * HeroServer, plus the guarded TCP listeners serving exactly what admin.sock serves.
+ * manifest) and the web surface (`server/web_app.ts`: gate, dashboard, /api, SSE, the MCP
+ * gateway, the proxy) served on `admin.sock` and on every TCP listener.
  */
-import { currentRuntime, HeroServer, type Listener, type ServiceManifest } from "@hero/sdk";
-import { type AdminHandler, createAdminHandler, type RouteHandler } from "../api/admin_handler.ts";
-import { apiRoutes } from "../api/api_routes.ts";
+import {
+  currentRuntime,
+  type FetchHandler,
+  HeroServer,
+  type Listener,
+  type ServiceManifest,
+} from "@hero/sdk";
 import { createRouterApi } from "../api/router_api.ts";
 import { RouterQueries } from "../api/router_queries.ts";
+import { Dashboard } from "../dashboard/dashboard.ts";
+import { RouterLogRing } from "../dashboard/log_ring.ts";
 import { Discovery, type ScanReport } from "../discovery/discovery.ts";
 import { ServiceRegistry, type ServiceRegistryView } from "../discovery/service_registry.ts";
+import {
+  type Authenticator,
+  type SessionTokens,
+  tokenAuthenticator,
+} from "../gate/token_authenticator.ts";
 import type { Logger } from "../log/logger.ts";
 import { type BindTarget, formatBind } from "../net/bind_spec.ts";
 import { IpWhitelist, LOOPBACK_CIDRS } from "../net/ip_whitelist.ts";
-import { guardTcp } from "../net/tcp_guard.ts";
+import { networkCheck } from "../net/tcp_guard.ts";
 import { createMcpGateway, type McpGateway } from "../mcp/gateway.ts";
 import { RegistryToolSource } from "../mcp/registry_tool_source.ts";
 import { ReverseProxy } from "../proxy/reverse_proxy.ts";
+import { createWebApp, isPublicPath } from "./web_app.ts";
 
 /** The router's version, reported in its OpenRPC document and manifests. */
 export const ROUTER_VERSION = "0.1.0";
@@ -28,6 +39,10 @@ export interface RouterAppOptions {
   socketRoot: string;
   /** TCP listeners to open (may be empty). */
   binds: BindTarget[];
+  /** The admin and read-only tokens that TCP callers present. */
+  tokens: SessionTokens;
+  /** Further ways to prove who a TCP caller is, asked before the tokens (hero_auth). */
+  authenticators?: Authenticator[];
   /** Whitelist CIDRs; default loopback plus the concrete addresses the router binds. */
   whitelist?: string[];
   /** Host names accepted in `Host`/`Origin` besides IP literals and localhost. */
@@ -36,6 +51,8 @@ export interface RouterAppOptions {
   scanIntervalMs?: number;
   manualSourcesPath?: string;
   logger: Logger;
+  /** The router's recent log lines shown on the dashboard (default: an empty ring). */
+  logs?: RouterLogRing;
 }
 
 /** A running router. */
@@ -46,10 +63,12 @@ export class RouterApp {
   readonly #o: RouterAppOptions;
   readonly #discovery: Discovery;
   readonly #proxy: ReverseProxy;
-  readonly #admin: AdminHandler;
+  readonly #source: RegistryToolSource;
   readonly #server: HeroServer;
   readonly #whitelist: IpWhitelist;
   readonly #mcp: McpGateway;
+  readonly #handler: FetchHandler;
+  readonly #routes: { method: string; path: string }[];
   #tcp: Listener[] = [];
   #unsubscribe?: () => void;
 
@@ -82,29 +101,52 @@ export class RouterApp {
       registry: this.#registry,
       refresh: (name) => void this.#discovery.refreshService(name).catch(() => {}),
     });
-    this.#admin = createAdminHandler(
-      apiRoutes(queries, this.#registry, manifest),
-      (req, info) => this.#proxy.handle(req, info),
-    );
-    // Every OpenRPC method of every discovered service as an MCP tool, at /mcp and /mcp/<name>.
+    // One pool of service clients for MCP tool calls and the dashboard's "try it".
+    this.#source = new RegistryToolSource(this.#registry);
     this.#mcp = createMcpGateway({
-      source: new RegistryToolSource(this.#registry),
+      source: this.#source,
       info: { name: "hero_router", version: ROUTER_VERSION },
       allowedOrigins: ["localhost", "127.0.0.1", "[::1]", ...(opts.allowedHosts ?? [])],
       log: (msg) => opts.logger.warn(`mcp: ${msg}`),
     });
-    this.#admin.mount((req) => isMcpPath(req.url) ? this.#mcp.handler(req) : undefined);
+    const web = createWebApp({
+      gate: {
+        network: networkCheck(this.#whitelist, opts.allowedHosts ?? []),
+        authenticators: [...(opts.authenticators ?? []), tokenAuthenticator(opts.tokens)],
+        tokens: opts.tokens,
+        isPublic: isPublicPath,
+      },
+      queries,
+      registry: this.#registry,
+      manifest,
+      dashboard: new Dashboard({
+        registry: this.#registry,
+        call: (service, method, params, signal) =>
+          this.#source.call(service, method, params, signal),
+        tools: (service) => this.#mcp.tools(service).tools,
+        logs: opts.logs ?? new RouterLogRing(),
+      }),
+      mcp: this.#mcp,
+      proxy: this.#proxy,
+    });
+    this.#handler = (request, info) => Promise.resolve(web.fetch(request, { info }));
+    this.#routes = web.routes.map((r) => ({ method: r.method, path: r.path }));
     this.#server = new HeroServer({
       name: "hero_router",
       api,
-      admin: this.#admin.handler,
+      admin: this.#handler,
       socketRoot: opts.socketRoot,
     });
   }
 
-  /** The `Request -> Response` handler of admin.sock (TCP adds the guard in front). */
-  get adminHandler(): AdminHandler["handler"] {
-    return this.#admin.handler;
+  /** The web surface's `Request -> Response` handler (admin.sock and TCP alike). */
+  get webHandler(): FetchHandler {
+    return this.#handler;
+  }
+
+  /** Every route and middleware of the web surface, in the order they run. */
+  get routes(): { method: string; path: string }[] {
+    return this.#routes;
   }
 
   /** Bound TCP listeners as `host:port`. */
@@ -123,19 +165,9 @@ export class RouterApp {
     return { rpc: s[0].path, admin: s[1].path };
   }
 
-  /** Mounts extra admin routes (e.g. the MCP gateway at `/mcp`), tried before the proxy. */
-  mount(route: RouteHandler): void {
-    this.#admin.mount(route);
-  }
-
   /** The MCP gateway served at `/mcp` (the dashboard shows its tools per service). */
   get mcp(): McpGateway {
     return this.#mcp;
-  }
-
-  /** Mounts admin routes tried before the built-in ones (the dashboard). */
-  mountFirst(route: RouteHandler): void {
-    this.#admin.mountFirst(route);
   }
 
   /** Binds the sockets, starts discovery (first scan included) and opens the TCP listeners. */
@@ -150,9 +182,8 @@ export class RouterApp {
     });
     try {
       const runtime = currentRuntime();
-      const guarded = guardTcp(this.#admin.handler, this.#whitelist, this.#o.allowedHosts ?? []);
       for (const b of this.#o.binds) {
-        const listener = await runtime.serveTcp(b.hostname, b.port, guarded, {
+        const listener = await runtime.serveTcp(b.hostname, b.port, this.#handler, {
           maxHeaderBytes: 16 * 1024,
           requestTimeoutMs: 30_000,
         }).catch((err: Error) => {
@@ -185,11 +216,6 @@ export class RouterApp {
     await this.#mcp.close();
     await this.#server.close();
     this.#proxy.close();
+    this.#source.close();
   }
-}
-
-/** True for `/mcp` and `/mcp/...` (the gateway's mount path). */
-function isMcpPath(url: string): boolean {
-  const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
-  return path === "/mcp" || path.startsWith("/mcp/") || path.startsWith("/mcp?");
 }

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RpcClient } from "@hero/sdk";
 import { startFixtureService, until } from "../test_support/fixtures.ts";
-import { rawHttp, startRouter, statusOf } from "../test_support/router_harness.ts";
+import {
+  ADMIN_AUTH,
+  ADMIN_TOKEN,
+  rawHttp,
+  startRouter,
+  statusOf,
+} from "../test_support/router_harness.ts";
 
 test("rpc.sock serves router.* methods, OpenRPC, health and an openrpc manifest, never HTML", async () => {
   const h = await startRouter();
@@ -65,30 +71,35 @@ test("admin.sock serves the ui manifest, dashboard and /api, and never accepts P
     await h.app.registry.get("alpha") ?? await until(() => h.app.registry.get("alpha"), 1000);
     for (const base of ["http://x", h.base]) {
       const client = base === "http://x" ? h.adminClient : undefined;
+      // admin.sock trusts its owner; TCP needs the token.
+      const headers = client ? {} : ADMIN_AUTH;
       const post = await fetch(`${base}/rpc`, {
         method: "POST",
         client,
+        headers,
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "router.services" }),
       });
       assert.equal(post.status, 405, base);
       assert.doesNotMatch(await post.text(), /"result"/);
-      const m = await (await fetch(`${base}/.well-known/heroservice.json`, { client })).json();
+      const m = await (await fetch(`${base}/.well-known/heroservice.json`, { client, headers }))
+        .json();
       assert.equal(m.protocol, "ui");
-      const page = await fetch(`${base}/`, { client });
+      const page = await fetch(`${base}/`, { client, headers });
       assert.match(page.headers.get("content-type") ?? "", /text\/html/);
       await page.body?.cancel();
-      const list = await (await fetch(`${base}/api/services`, { client })).json();
+      const list = await (await fetch(`${base}/api/services`, { client, headers })).json();
       assert.ok(list.services.some((s: { name: string }) => s.name === "alpha"));
-      const detail = await (await fetch(`${base}/api/services/alpha/openrpc.json`, { client }))
-        .json();
+      const detail =
+        await (await fetch(`${base}/api/services/alpha/openrpc.json`, { client, headers }))
+          .json();
       assert.equal(detail.info.title, "Fixture alpha");
       assert.equal(
-        await fetch(`${base}/api/nothing`, { client }).then((r) =>
+        await fetch(`${base}/api/nothing`, { client, headers }).then((r) =>
           r.body?.cancel().then(() => r.status)
         ),
         404,
       );
-      const scan = await fetch(`${base}/api/scan`, { method: "POST", client });
+      const scan = await fetch(`${base}/api/scan`, { method: "POST", client, headers });
       assert.ok((await scan.json()).services >= 2);
     }
   } finally {
@@ -99,7 +110,7 @@ test("admin.sock serves the ui manifest, dashboard and /api, and never accepts P
 
 test("/api/events streams service.added and service.removed within 1 s", async () => {
   const h = await startRouter();
-  const res = await fetch(`${h.base}/api/events`);
+  const res = await fetch(`${h.base}/api/events`, { headers: ADMIN_AUTH });
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   const waitFor = async (pattern: RegExp) => {
@@ -132,7 +143,7 @@ test("/api/events streams service.added and service.removed within 1 s", async (
 test("TCP: peers outside the whitelist get 403", async () => {
   const h = await startRouter({ whitelist: ["10.0.0.0/8", "fd00::/8"] });
   try {
-    const res = await fetch(`${h.base}/api/services`);
+    const res = await fetch(`${h.base}/api/services`, { headers: ADMIN_AUTH });
     assert.equal(res.status, 403);
     assert.match((await res.json()).error, /127\.0\.0\.1 is not in the IP whitelist/);
     // The Unix socket is not subject to the TCP whitelist.
@@ -152,7 +163,7 @@ test("TCP: IPv6 listener and default loopback whitelist", async () => {
     assert.equal(h.app.tcpAddresses.length, 2);
     const v6 = h.app.tcpAddresses[1];
     assert.match(v6, /^\[::1\]:\d+$/);
-    const res = await fetch(`http://${v6}/health`);
+    const res = await fetch(`http://${v6}/health`, { headers: ADMIN_AUTH });
     assert.equal(res.status, 200);
     await res.body?.cancel();
   } finally {
@@ -164,7 +175,11 @@ test("TCP: foreign Host or Origin is refused (DNS rebinding)", async () => {
   const h = await startRouter();
   try {
     const req = (headers: string) =>
-      rawHttp(h.port, `GET /api/services HTTP/1.1\r\n${headers}connection: close\r\n\r\n`);
+      rawHttp(
+        h.port,
+        `GET /api/services HTTP/1.1\r\n${headers}authorization: Bearer ${ADMIN_TOKEN}\r\n` +
+          "connection: close\r\n\r\n",
+      );
     assert.equal(statusOf(await req(`host: 127.0.0.1:${h.port}\r\n`)), 200);
     assert.equal(statusOf(await req(`host: localhost:${h.port}\r\n`)), 200);
     const evil = await req(`host: evil.example:${h.port}\r\n`);
@@ -193,10 +208,10 @@ test("TCP: a dual-stack [::] listener allows IPv4 (possibly as ::ffff:127.0.0.1)
   const h = await startRouter({ binds: [{ hostname: "::", port: 0 }] });
   try {
     const port = Number(h.app.tcpAddresses[0].split(":").at(-1));
-    const v4 = await fetch(`http://127.0.0.1:${port}/health`);
+    const v4 = await fetch(`http://127.0.0.1:${port}/health`, { headers: ADMIN_AUTH });
     assert.equal(v4.status, 200);
     await v4.body?.cancel();
-    const v6 = await fetch(`http://[::1]:${port}/health`);
+    const v6 = await fetch(`http://[::1]:${port}/health`, { headers: ADMIN_AUTH });
     assert.equal(v6.status, 200);
     await v6.body?.cancel();
   } finally {

@@ -9,7 +9,7 @@ import { Client } from "@modelcontextprotocol/sdk/client";
 // @ts-types="../../../node_modules/@modelcontextprotocol/sdk/dist/esm/client/streamableHttp.d.ts"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { defineApi, defineMethod, HeroServer } from "@hero/sdk";
-import { startRouter } from "../test_support/router_harness.ts";
+import { ADMIN_AUTH, startRouter } from "../test_support/router_harness.ts";
 
 const calcApi = () =>
   defineApi({
@@ -42,7 +42,11 @@ describe("router with the MCP gateway mounted", () => {
     const client = new Client({ name: "router-mcp-test", version: "1.0.0" });
     let calc: HeroServer | undefined;
     try {
-      await client.connect(new StreamableHTTPClientTransport(new URL(`${h.base}/mcp`)));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${h.base}/mcp`), {
+          requestInit: { headers: ADMIN_AUTH },
+        }),
+      );
       const names = async () => (await client.listTools()).tools.map((t) => t.name);
       // The router discovers its own rpc.sock too, so its router.* methods are tools as well.
       assert.ok((await names()).includes("hero_router_router_services"));

@@ -122,6 +122,7 @@ export async function startFixtureService(
         name: "echo",
         params: [{ name: "text", schema: { type: "string" }, required: true }],
         result: { name: "text", schema: { type: "string" } },
+        annotations: { readOnlyHint: true },
         handler: ({ text }: { text: string }) => text,
       }),
       defineMethod({

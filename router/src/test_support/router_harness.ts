@@ -6,6 +6,15 @@ import { silentLogger } from "../log/logger.ts";
 import { RouterApp, type RouterAppOptions } from "../server/router_app.ts";
 import { tempRoot } from "./fixtures.ts";
 
+/** The admin token of every test router (send it as `Authorization: Bearer`). */
+export const ADMIN_TOKEN = "test-admin-token-0123456789";
+/** The read-only token of every test router. */
+export const READ_TOKEN = "test-read-token-9876543210";
+/** Headers carrying the admin token, for requests over TCP. */
+export const ADMIN_AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
+/** Headers carrying the read-only token. */
+export const READ_AUTH = { authorization: `Bearer ${READ_TOKEN}` };
+
 /** A running router for tests. */
 export interface RouterHarness {
   app: RouterApp;
@@ -28,6 +37,7 @@ export async function startRouter(opts: Partial<RouterAppOptions> = {}): Promise
     binds: [{ hostname: "127.0.0.1", port: 0 }],
     logger: silentLogger,
     scanIntervalMs: 0,
+    tokens: { admin: ADMIN_TOKEN, read: READ_TOKEN },
     ...opts,
   });
   await app.start();

@@ -16,6 +16,8 @@ export const RpcErrorCode = {
   RequestCancelled: -32002,
   /** Server-defined: the request body is larger than the server accepts. */
   RequestTooLarge: -32003,
+  /** Server-defined: the caller is known but may not call this method (e.g. a read-only token). */
+  Forbidden: -32004,
 } as const;
 
 /** The JSON shape of an error member of a JSON-RPC response. */

@@ -1,0 +1,140 @@
+/**
+ * The one authorization gate of the router's web surface (admin.sock and every TCP listener),
+ * as the first middleware of the Hono app. A Unix-socket client is the owner. A TCP request
+ * must come from a whitelisted peer with an acceptable Host/Origin, then prove who it is
+ * (bearer header or session cookie, through the configured authenticators); a cookie session
+ * also needs the `X-Hero-CSRF` header on writes and a same-origin `Origin` on WebSocket
+ * upgrades. Without a credential a browser gets the login page and anything else 401 with
+ * `WWW-Authenticate`. What each identity may then do is decided per route (see `access.ts`).
+ */
+import type { ConnectionInfo } from "@hero/sdk";
+import type { MiddlewareHandler } from "hono";
+import { bearerToken, cookieValue, SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
+import type { NetworkCheck } from "../net/tcp_guard.ts";
+import { type Identity, OWNER } from "./identity.ts";
+import { renderLoginPage } from "./login_page.ts";
+import { type Authenticator, type SessionTokens, tokenIdentity } from "./token_authenticator.ts";
+import { originMatchesHost, sessionRedirect } from "./login_routes.ts";
+
+/** The Hono environment of the router's web app. */
+export interface WebEnv {
+  Bindings: { info: ConnectionInfo };
+  Variables: { identity: Identity | undefined };
+}
+
+/** What the gate needs. */
+export interface GateOptions {
+  /** The whitelist and Host/Origin check (TCP only). */
+  network: NetworkCheck;
+  /** Asked in order; the first identity wins. */
+  authenticators: Authenticator[];
+  /** The tokens a `?token=` link may carry. */
+  tokens: SessionTokens;
+  /** Paths answered without a credential (the login page and what it loads). */
+  isPublic: (method: string, path: string) => boolean;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Builds the gate middleware. */
+export function gate(o: GateOptions): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    const request = c.req.raw;
+    if (c.env.info.transport === "unix") {
+      c.set("identity", OWNER);
+      return await next();
+    }
+    const network = o.network(request, c.env.info);
+    if (network) return refuse(403, `Forbidden: ${network}`);
+    const link = tokenLink(request, o.tokens);
+    if (link) return link;
+    let identity: Identity | undefined;
+    for (const authenticate of o.authenticators) {
+      identity = await authenticate(request);
+      if (identity) break;
+    }
+    // Public routes (the login form) check the form's origin themselves.
+    if (o.isPublic(request.method, c.req.path)) {
+      c.set("identity", identity);
+      return await next();
+    }
+    if (!identity) return challenge(request, c.req.path);
+    const crossSite = crossSiteProblem(request, identity);
+    if (crossSite) return refuse(403, `Forbidden: ${crossSite}`);
+    c.set("identity", identity);
+    return await next();
+  };
+}
+
+/** Why a cookie-authenticated request could have been sent by a foreign page, or undefined. */
+function crossSiteProblem(request: Request, identity: Identity): string | undefined {
+  if (identity.via !== "cookie") return undefined;
+  if (request.headers.get("upgrade")) {
+    return originMatchesHost(request)
+      ? undefined
+      : `Origin ${request.headers.get("origin")} does not match host ${
+        request.headers.get("host")
+      }`;
+  }
+  if (SAFE_METHODS.has(request.method) || request.headers.get("x-hero-csrf") === "1") {
+    return undefined;
+  }
+  return "this request needs the X-Hero-CSRF header (cross-site requests are refused)";
+}
+
+/**
+ * `?token=` on a page link (what `npm start` prints): a right token becomes the session cookie
+ * and the same URL without it; a wrong one gets the login page. Undefined when there is none.
+ */
+function tokenLink(request: Request, tokens: SessionTokens): Response | undefined {
+  if (request.method !== "GET" || !request.url.includes("token=")) return undefined;
+  const url = new URL(request.url);
+  const given = url.searchParams.get("token");
+  if (given === null) return undefined;
+  if (!tokenIdentity(tokens, given, "cookie")) {
+    // Someone signed in may be using a service whose own links carry `token=`.
+    if (bearerToken(request) || cookieValue(request, SESSION_COOKIE)) return undefined;
+    return loginPage(url.pathname, "That token is not valid. Paste the admin or read-only token.");
+  }
+  url.searchParams.delete("token");
+  return sessionRedirect(given, url.pathname + url.search);
+}
+
+/** The answer to a request without a usable credential. */
+function challenge(request: Request, path: string): Response {
+  const presented = bearerToken(request) !== undefined ||
+    cookieValue(request, SESSION_COOKIE) !== undefined;
+  const browser = request.method === "GET" &&
+    (request.headers.get("accept") ?? "").includes("text/html");
+  if (browser) {
+    const url = new URL(request.url);
+    return loginPage(
+      url.pathname + url.search,
+      presented ? "Your session is no longer valid. Sign in again." : undefined,
+    );
+  }
+  const error = presented ? ', error="invalid_token"' : "";
+  return refuse(
+    401,
+    presented
+      ? `Unauthorized: the credential for ${path} is not valid`
+      : `Unauthorized: ${path} needs a credential (Authorization: Bearer <token>)`,
+    { "www-authenticate": `Bearer realm="hero"${error}` },
+  );
+}
+
+function loginPage(next: string, message?: string): Response {
+  return new Response(renderLoginPage({ next, message }), {
+    status: 401,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "www-authenticate": 'Bearer realm="hero"',
+    },
+  });
+}
+
+/** A JSON refusal. */
+export function refuse(status: number, error: string, headers: HeadersInit = {}): Response {
+  return Response.json({ error }, { status, headers });
+}

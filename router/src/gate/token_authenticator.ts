@@ -1,0 +1,53 @@
+/**
+ * The credentials that exist before hero_auth: the admin token (everything) and the read-only
+ * token (reading), each presented as `Authorization: Bearer` or as the session cookie that the
+ * login page or `?token=` sets. hero_auth's sessions and OAuth tokens plug in as further
+ * {@link Authenticator}s beside this one.
+ */
+import {
+  bearerToken,
+  cookieValue,
+  sameToken,
+  SESSION_COOKIE,
+} from "../../../ui/session/admin_session.ts";
+import { ADMIN_SCOPE, type Identity, READ_SCOPE } from "./identity.ts";
+
+/**
+ * Finds who a request comes from; undefined when it carries no credential this authenticator
+ * knows (the gate then asks the next one).
+ */
+export type Authenticator = (
+  request: Request,
+) => Identity | undefined | Promise<Identity | undefined>;
+
+/** The two tokens. */
+export interface SessionTokens {
+  admin: string;
+  /** The read-only token; unset = no read-only access by token. */
+  read?: string;
+}
+
+/** Accepts the admin and read-only tokens by bearer header or session cookie. */
+export function tokenAuthenticator(tokens: SessionTokens): Authenticator {
+  return (request) => {
+    const bearer = bearerToken(request);
+    if (bearer !== undefined) return tokenIdentity(tokens, bearer, "bearer");
+    const cookie = cookieValue(request, SESSION_COOKIE);
+    return cookie === undefined ? undefined : tokenIdentity(tokens, cookie, "cookie");
+  };
+}
+
+/** The identity a token stands for (compared in constant time), or undefined. */
+export function tokenIdentity(
+  tokens: SessionTokens,
+  secret: string,
+  via: Identity["via"],
+): Identity | undefined {
+  if (sameToken(secret, tokens.admin)) {
+    return { subject: "token:admin", name: "admin token", via, scopes: [ADMIN_SCOPE] };
+  }
+  if (tokens.read && sameToken(secret, tokens.read)) {
+    return { subject: "token:read", name: "read-only token", via, scopes: [READ_SCOPE] };
+  }
+  return undefined;
+}

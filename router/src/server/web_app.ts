@@ -1,0 +1,210 @@
+/**
+ * hero_router's web surface — what admin.sock and every TCP listener serve — as one Hono app.
+ * The order below is the order of checks: the gate first (network, who is calling, cross-site),
+ * then the public login routes, then every route with the access it needs. Read access covers
+ * pages, lists, streams and read-only methods; write access everything that runs code or
+ * changes state, decided per JSON-RPC method from the service's own OpenRPC annotations.
+ */
+import { isJsonContentType, readBodyText, RpcErrorCode, type ServiceManifest } from "@hero/sdk";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import type { ServiceRegistryView } from "../discovery/service_registry.ts";
+import { serviceEventStream } from "../api/event_stream.ts";
+import type { RouterQueries } from "../api/router_queries.ts";
+import type { Dashboard } from "../dashboard/dashboard.ts";
+import { methodAccess, proxyAccess, rpcBodyAccess } from "../gate/access.ts";
+import { gate, type GateOptions, refuse, type WebEnv } from "../gate/gate.ts";
+import { type Access, isAdmin, permits } from "../gate/identity.ts";
+import { loginPageResponse, loginSubmit, logout } from "../gate/login_routes.ts";
+import type { McpGateway } from "../mcp/gateway.ts";
+import type { ReverseProxy } from "../proxy/reverse_proxy.ts";
+
+/** What the web app serves. */
+export interface WebAppOptions {
+  gate: GateOptions;
+  queries: RouterQueries;
+  registry: ServiceRegistryView;
+  /** The ui manifest of admin.sock. */
+  manifest: ServiceManifest;
+  dashboard: Dashboard;
+  mcp: McpGateway;
+  proxy: ReverseProxy;
+}
+
+/** Largest JSON-RPC body the gate reads to authorize a proxied call. */
+const MAX_RPC_BODY = 8 * 1024 * 1024;
+
+/** Paths reachable without a credential: signing in and out, and what the login page loads. */
+export function isPublicPath(method: string, path: string): boolean {
+  if (path === "/login") return method === "GET" || method === "HEAD" || method === "POST";
+  if (path === "/logout") return method === "POST";
+  if (method !== "GET" && method !== "HEAD") return false;
+  return path === "/favicon.svg" || path === "/css/hero.css";
+}
+
+/** Builds the app; serve it with `app.fetch(request, { info })`. */
+export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const q = o.queries;
+  const d = o.dashboard;
+  const read = need("read");
+  const write = need("write");
+  const manifest = JSON.stringify({ ...o.manifest, protocol: "ui", socket: "admin" });
+
+  app.use(gate(o.gate));
+
+  app.get("/login", (c) => loginPageResponse(c.req.raw));
+  app.post("/login", (c) => loginSubmit(c.req.raw, o.gate.tokens));
+  app.post("/logout", (c) => logout(c.req.raw));
+  app.get("/favicon.svg", () => d.favicon());
+  app.get("/css/:file", (c) => d.asset(c.req.param("file")));
+
+  app.all("/rpc", (c) =>
+    c.json(
+      { error: "JSON-RPC is not served on the admin surface; use hero_router/rpc.sock" },
+      c.req.method === "POST" ? 405 : 404,
+      { allow: "" },
+    ));
+  app.get("/health", read, (c) => c.json(q.health()));
+  app.get("/.well-known/heroservice.json", read, (c) => c.body(manifest, 200, JSON_TYPE));
+
+  app.get("/", read, (c) => d.page({ kind: "overview" }, isAdmin(c.get("identity")!)));
+  app.get("/home", read, (c) => d.page({ kind: "overview" }, isAdmin(c.get("identity")!)));
+  app.get("/router-logs", read, (c) => d.page({ kind: "logs" }, isAdmin(c.get("identity")!)));
+  app.get(
+    "/service/:name",
+    read,
+    (c) => d.page({ kind: "service", name: c.req.param("name") }, isAdmin(c.get("identity")!)),
+  );
+  app.get("/js/hero_ui.js", read, () => d.asset("hero_ui.js"));
+  app.get("/js/dashboard/:file", read, (c) => d.module(c.req.param("file")));
+
+  app.get("/api/events", read, (c) => serviceEventStream(o.registry, c.req.raw.signal));
+  app.get("/api/health", read, (c) => c.json(q.health()));
+  app.get("/api/cache", read, (c) => c.json(q.cacheInspect()));
+  app.get("/api/services", read, (c) => c.json({ services: q.services() }));
+  app.get("/api/services/:name", read, (c) => {
+    const detail = q.service(c.req.param("name"));
+    return detail ? c.json(detail) : notFound(`no service "${c.req.param("name")}"`);
+  });
+  app.get("/api/services/:name/openrpc.json", read, (c) => {
+    const detail = q.service(c.req.param("name"));
+    if (!detail) return notFound(`no service "${c.req.param("name")}"`);
+    return detail.openrpc
+      ? c.json(detail.openrpc)
+      : notFound(`service "${detail.name}" has no OpenRPC document`);
+  });
+  app.post("/api/scan", write, async (c) => c.json(await q.scan()));
+  app.get("/api/router-logs", read, (c) => d.logLines(Number(c.req.query("after") ?? 0) || 0));
+  app.get("/api/router-logs/stream", read, (c) => d.logStream(c.req.raw.signal));
+  app.get("/api/dashboard/tools/:name", read, (c) => d.tools(c.req.param("name")));
+  app.get("/api/dashboard/probe/:name", read, (c) => d.probe(c.req.param("name")));
+  app.post("/api/dashboard/call", read, async (c) => {
+    const call = await d.readCall(c.req.raw);
+    if (call instanceof Response) return call;
+    const doc = o.registry.get(call.service)?.openrpc;
+    const access = methodAccess(doc, call.method);
+    if (!permits(c.get("identity")!, access, call.service)) {
+      return refuse(403, forbiddenMethod(call.service, call.method));
+    }
+    return await d.call(call);
+  });
+  app.all(
+    "/api/*",
+    (c) =>
+      c.req.method === "GET" || c.req.method === "HEAD"
+        ? notFound(c.req.path)
+        : c.json({ error: "Use GET here" }, 405, { allow: "GET" }),
+  );
+
+  app.all("/mcp", read, (c) => mcp(o, c));
+  app.all("/mcp/*", read, (c) => mcp(o, c));
+
+  app.all("*", (c) => proxy(o, c));
+  return app;
+}
+
+/** Middleware: the caller must have `access` (to the router itself). */
+function need(access: Access): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    const identity = c.get("identity");
+    if (!identity) return refuse(401, `Unauthorized: ${c.req.path} needs a credential`);
+    if (!permits(identity, access)) {
+      return refuse(403, `Forbidden: ${identity.name} may only read; this needs write access`);
+    }
+    await next();
+  };
+}
+
+function mcp(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
+  const identity = c.get("identity")!;
+  return o.mcp.handler(c.req.raw, {
+    subject: identity.subject,
+    mayCall: (tool) => permits(identity, tool.readOnly ? "read" : "write", tool.service),
+  });
+}
+
+/**
+ * The proxy, authorized per request: UI sockets by HTTP method, `POST /rpc` on an rpc socket by
+ * the JSON-RPC methods in the body (read once here and forwarded as read, so the service sees
+ * exactly the bytes that were judged).
+ */
+async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
+  const request = c.req.raw;
+  const target = o.proxy.target(request);
+  if (!target) return notFound(c.req.path);
+  if ("error" in target) return c.json({ error: target.error }, target.status);
+  const identity = c.get("identity");
+  if (!identity) return refuse(401, `Unauthorized: ${c.req.path} needs a credential`);
+  const access = proxyAccess(request, target);
+  if (access) {
+    if (!permits(identity, access, target.service)) {
+      return refuse(
+        403,
+        `Forbidden: ${identity.name} may only read "${target.service}" (${request.method} ${
+          request.headers.get("upgrade") ? "upgrade " : ""
+        }needs write access)`,
+      );
+    }
+    return await o.proxy.forward(request, c.env.info, target);
+  }
+  if (!isJsonContentType(request.headers.get("content-type"))) {
+    return rpcRefusal(
+      415,
+      RpcErrorCode.InvalidRequest,
+      "POST /rpc needs Content-Type: application/json",
+    );
+  }
+  // Whoever may write to the service needs no look inside: the body streams through.
+  if (permits(identity, "write", target.service)) {
+    return await o.proxy.forward(request, c.env.info, target);
+  }
+  let text: string;
+  try {
+    text = await readBodyText(request, MAX_RPC_BODY);
+  } catch {
+    return rpcRefusal(413, RpcErrorCode.RequestTooLarge, "The request body is too large");
+  }
+  const verdict = rpcBodyAccess(text, o.registry.get(target.service)?.openrpc);
+  if (!verdict.ok) return rpcRefusal(400, verdict.error.code, verdict.error.message);
+  if (!permits(identity, verdict.access, target.service)) {
+    const method = verdict.methods.find((m) =>
+      methodAccess(o.registry.get(target.service)?.openrpc, m) === "write"
+    )!;
+    return rpcRefusal(403, RpcErrorCode.Forbidden, forbiddenMethod(target.service, method));
+  }
+  return await o.proxy.forward(request, c.env.info, target, new TextEncoder().encode(text));
+}
+
+function forbiddenMethod(service: string, method: string): string {
+  return `Forbidden: "${method}" of "${service}" is not marked read-only, and this caller may only read`;
+}
+
+function rpcRefusal(status: number, code: number, message: string): Response {
+  return Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status });
+}
+
+function notFound(what: string): Response {
+  return Response.json({ error: `Not found: ${what}` }, { status: 404 });
+}
+
+const JSON_TYPE = { "content-type": "application/json" };
