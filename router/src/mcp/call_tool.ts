@@ -5,7 +5,7 @@
  * carrying code, message and data.
  */
 import type { MethodBinding } from "./method_tool.ts";
-import type { CallError, ToolSource } from "./tool_source.ts";
+import type { CallError, SourceCallOptions, ToolSource } from "./tool_source.ts";
 
 /** The MCP `CallToolResult` shape the gateway produces. */
 export interface ToolCallResult {
@@ -20,11 +20,11 @@ export async function callTool(
   source: ToolSource,
   binding: MethodBinding,
   args: Record<string, unknown> | undefined,
-  signal?: AbortSignal,
+  opts: SourceCallOptions = {},
 ): Promise<ToolCallResult> {
   const params = toParams(binding, args ?? {});
   if ("error" in params) return errorResult(params.error);
-  const outcome = await source.call(binding.service, binding.method, params.value, signal);
+  const outcome = await source.call(binding.service, binding.method, params.value, opts);
   return outcome.ok ? successResult(outcome.result) : errorResult(outcome.error);
 }
 

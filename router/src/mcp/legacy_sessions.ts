@@ -11,6 +11,7 @@ import {
   type Server,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import type { Caller } from "@hero/sdk";
 import { jsonRpcError } from "./json_rpc_error.ts";
 
 /** Options of the session table. */
@@ -29,6 +30,8 @@ export interface McpCaller {
   subject: string;
   /** Whether the caller may call a tool (filters `tools/list`, guards `tools/call`). */
   mayCall: (tool: { service: string; readOnly: boolean }) => boolean;
+  /** Who the services are told is calling (the gate's identity). */
+  identity?: Caller;
 }
 
 interface Session {

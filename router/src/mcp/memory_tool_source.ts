@@ -5,6 +5,7 @@
  */
 import { RpcSocketCaller } from "./rpc_socket_caller.ts";
 import type { CallOutcome, ServiceDoc, ToolSource, ToolSourceEvent } from "./tool_source.ts";
+import type { SourceCallOptions } from "./tool_source.ts";
 
 /** A hand-fed service list that calls methods over Unix sockets. */
 export class InMemoryToolSource implements ToolSource {
@@ -49,7 +50,7 @@ export class InMemoryToolSource implements ToolSource {
     service: string,
     method: string,
     params: Record<string, unknown> | unknown[],
-    signal?: AbortSignal,
+    opts: SourceCallOptions = {},
   ): Promise<CallOutcome> {
     const doc = this.#services.get(service);
     if (!doc) {
@@ -58,7 +59,7 @@ export class InMemoryToolSource implements ToolSource {
         error: { code: -32601, message: `Service "${service}" is not available` },
       });
     }
-    return this.#caller.call(doc.rpcSocketPath, method, params, signal);
+    return this.#caller.call(doc.rpcSocketPath, method, params, { signal: opts.signal });
   }
 
   /** Closes pooled connections. */

@@ -4,8 +4,15 @@
  * any object with `list()` of `{ entry: { name, rpcTarget }, openrpc }` records and a
  * `subscribe()` of `service.added|changed|removed` events fits.
  */
+import { type Caller, CALLER_HEADER } from "@hero/sdk";
 import { RpcSocketCaller } from "./rpc_socket_caller.ts";
-import type { CallOutcome, ServiceDoc, ToolSource, ToolSourceEvent } from "./tool_source.ts";
+import type {
+  CallOutcome,
+  ServiceDoc,
+  SourceCallOptions,
+  ToolSource,
+  ToolSourceEvent,
+} from "./tool_source.ts";
 
 /** The part of a discovery record the gateway reads. */
 export interface RegistryRecordLike {
@@ -30,13 +37,22 @@ export interface RegistryLike {
 export class RegistryToolSource implements ToolSource {
   readonly #registry: RegistryLike;
   readonly #caller: RpcSocketCaller;
+  readonly #assert?: (caller: Caller, service: string) => Promise<string>;
   /** The target each service was last called at, to drop pooled clients of old targets. */
   readonly #targets = new Map<string, string>();
 
-  /** `timeoutMs` bounds each call (default 30 s). */
-  constructor(registry: RegistryLike, opts: { timeoutMs?: number } = {}) {
+  /**
+   * `timeoutMs` bounds each call (default 30 s); `assert` signs the caller assertion a call on
+   * someone's behalf carries.
+   */
+  constructor(
+    registry: RegistryLike,
+    opts: { timeoutMs?: number; assert?: (caller: Caller, service: string) => Promise<string> } =
+      {},
+  ) {
     this.#registry = registry;
     this.#caller = new RpcSocketCaller(opts);
+    this.#assert = opts.assert;
   }
 
   /** Services that have both an OpenRPC document and an RPC target. */
@@ -64,26 +80,29 @@ export class RegistryToolSource implements ToolSource {
     });
   }
 
-  /** Calls a method at the service's current RPC target. */
-  call(
+  /** Calls a method at the service's current RPC target, as `opts.caller` when given. */
+  async call(
     service: string,
     method: string,
     params: Record<string, unknown> | unknown[],
-    signal?: AbortSignal,
+    opts: SourceCallOptions = {},
   ): Promise<CallOutcome> {
     const record = this.#registry.list().find((r) => r.entry.name === service);
     if (!record?.entry.rpcTarget) {
-      return Promise.resolve({
+      return {
         ok: false,
         error: { code: -32601, message: `Service "${service}" is not available` },
-      });
+      };
     }
     const target = record.entry.rpcTarget;
     if (this.#targets.get(service) !== target) {
       this.#forget(service);
       this.#targets.set(service, target);
     }
-    return this.#caller.call(target, method, params, signal);
+    const headers = opts.caller && this.#assert
+      ? { [CALLER_HEADER]: await this.#assert(opts.caller, service) }
+      : undefined;
+    return await this.#caller.call(target, method, params, { signal: opts.signal, headers });
   }
 
   /** Closes pooled connections. */

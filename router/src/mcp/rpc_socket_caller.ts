@@ -27,7 +27,7 @@ export class RpcSocketCaller {
     target: string,
     method: string,
     params: Record<string, unknown> | unknown[],
-    signal?: AbortSignal,
+    opts: { signal?: AbortSignal; headers?: Record<string, string> } = {},
   ): Promise<CallOutcome> {
     let client = this.#clients.get(target);
     if (!client) {
@@ -35,7 +35,7 @@ export class RpcSocketCaller {
       this.#clients.set(target, client);
     }
     try {
-      return { ok: true, result: await client.call(method, params, { signal }) };
+      return { ok: true, result: await client.call(method, params, opts) };
     } catch (err) {
       return { ok: false, error: toWireError(err) };
     }

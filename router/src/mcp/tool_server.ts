@@ -64,7 +64,10 @@ export function createToolServer(opts: ToolServerOptions): Server {
         isError: true,
       };
     }
-    return callTool(opts.source, entry.binding, args, ctx.mcpReq.signal);
+    return callTool(opts.source, entry.binding, args, {
+      signal: ctx.mcpReq.signal,
+      caller: opts.caller.identity,
+    });
   });
   return server;
 }

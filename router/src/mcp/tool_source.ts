@@ -3,6 +3,7 @@
  * documents), when that changes, and how to call one of their methods. The router's discovery
  * implements it in production; tests use {@link InMemoryToolSource}.
  */
+import type { Caller } from "@hero/sdk";
 
 /** A service as discovery knows it: its name, OpenRPC document and rpc socket. */
 export interface ServiceDoc {
@@ -30,6 +31,13 @@ export interface CallError {
 /** The outcome of one method call: a result, or the JSON-RPC error the service answered. */
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: CallError };
 
+/** Options of one call: cancellation, and on whose behalf it is made. */
+export interface SourceCallOptions {
+  signal?: AbortSignal;
+  /** The caller the service is told about (through the signed assertion). */
+  caller?: Caller;
+}
+
 /** Where the gateway gets its services from and how it calls them. */
 export interface ToolSource {
   /** Every service currently known, with its OpenRPC document. */
@@ -44,6 +52,6 @@ export interface ToolSource {
     service: string,
     method: string,
     params: Record<string, unknown> | unknown[],
-    signal?: AbortSignal,
+    opts?: SourceCallOptions,
   ): Promise<CallOutcome>;
 }

@@ -29,6 +29,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Time limit of this call, in milliseconds. */
   timeoutMs?: number;
+  /** Headers of this call only (added to the client's own). */
+  headers?: Record<string, string>;
 }
 
 /** One entry of a batch. */
@@ -147,7 +149,7 @@ export class RpcClient {
         method: "POST",
         path: "/rpc",
         body: JSON.stringify(payload),
-        headers: this.#headers,
+        headers: opts.headers ? { ...this.#headers, ...opts.headers } : this.#headers,
         signal: deadline.signal,
       });
     } catch (err) {

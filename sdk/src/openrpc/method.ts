@@ -3,6 +3,7 @@
  * examples and handler. The same declaration yields the dispatcher entry and the OpenRPC
  * method object, so the document can never drift from the code.
  */
+import type { Caller } from "../caller/caller.ts";
 
 /** A JSON Schema (draft-07 dialect, as used by OpenRPC 1.3). */
 export type JsonSchema = Record<string, unknown> | boolean;
@@ -58,6 +59,8 @@ export interface CallContext {
   method: string;
   /** Aborted when the request times out, the client disconnects or the server stops. */
   signal: AbortSignal;
+  /** Who is calling: the owner, or whom hero_router's verified assertion names. */
+  caller: Caller;
 }
 
 /** A method declaration. Handlers always receive params by name, whatever the caller sent. */

@@ -2,6 +2,7 @@
  * JSON-RPC 2.0 over text: parses one request or a batch, runs the calls, and produces the reply
  * text (or nothing, when every message was a notification). All error mapping happens here.
  */
+import { type Caller, OWNER_CALLER } from "../caller/caller.ts";
 import { RpcErrorCode } from "../errors/rpc_error.ts";
 import { toWireError } from "../errors/wire_mapping.ts";
 import type { RpcApi } from "../openrpc/api.ts";
@@ -21,6 +22,7 @@ export const DEFAULT_DISPATCH_LIMITS: DispatchLimits = { maxJsonDepth: 64, maxBa
 
 /**
  * Handles the text of one HTTP request body; resolves the reply text or null (no reply).
+ * `caller` is who handlers see as `ctx.caller` (the owner when called in-process).
  * `cancel.signal` is read only by handlers that care, so it can be created lazily.
  */
 export async function dispatchJsonRpc(
@@ -28,6 +30,7 @@ export async function dispatchJsonRpc(
   text: string,
   cancel: { readonly signal: AbortSignal },
   limits: DispatchLimits = DEFAULT_DISPATCH_LIMITS,
+  caller: Caller = OWNER_CALLER,
 ): Promise<string | null> {
   const problem = scanJsonRpcText(text, limits.maxJsonDepth);
   if (problem) {
@@ -44,7 +47,7 @@ export async function dispatchJsonRpc(
     return JSON.stringify(failure(null, RpcErrorCode.ParseError, `Parse error: ${why}`));
   }
   if (!Array.isArray(payload)) {
-    const reply = await dispatchOne(api, payload, cancel);
+    const reply = await dispatchOne(api, payload, cancel, caller);
     return reply ? JSON.stringify(reply) : null;
   }
   if (payload.length === 0) {
@@ -61,7 +64,7 @@ export async function dispatchJsonRpc(
       ),
     );
   }
-  const replies = await Promise.all(payload.map((msg) => dispatchOne(api, msg, cancel)));
+  const replies = await Promise.all(payload.map((msg) => dispatchOne(api, msg, cancel, caller)));
   const answered = replies.filter((r): r is RpcResponse => r !== null);
   return answered.length ? JSON.stringify(answered) : null;
 }
@@ -70,6 +73,7 @@ async function dispatchOne(
   api: RpcApi,
   msg: unknown,
   cancel: { readonly signal: AbortSignal },
+  caller: Caller,
 ): Promise<RpcResponse | null> {
   const problem = requestProblem(msg);
   if (problem) {
@@ -80,6 +84,7 @@ async function dispatchOne(
   try {
     const ctx = {
       method: req.method,
+      caller,
       get signal() {
         return cancel.signal;
       },
