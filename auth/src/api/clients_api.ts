@@ -9,7 +9,6 @@ import { authError } from "../errors.ts";
 import type { AuthParts } from "../service_parts.ts";
 import { authMethod, CONFLICT, DESTRUCTIVE, idParam, NOT_FOUND, READ } from "./define.ts";
 import { ref } from "./schemas.ts";
-import { isServiceScope } from "../oidc/scopes.ts";
 
 type ClientMetadata = Record<string, unknown> & { client_id: string; client_secret?: string };
 
@@ -59,7 +58,6 @@ export function clientMethods(p: AuthParts): MethodSpec<any, any>[] {
     return found;
   };
   const save = async (metadata: ClientMetadata) => {
-    splitServiceScopes(metadata);
     try {
       await p.host.provider.Client.validate(metadata);
     } catch (err) {
@@ -153,24 +151,6 @@ export function clientMethods(p: AuthParts): MethodSpec<any, any>[] {
       },
     }),
   ];
-}
-
-/**
- * Per-service scopes (`hero:<service>:read|write`) are not among the provider's fixed scope
- * values, so a client's `scope` keeps the fixed ones and `hero_scopes` the per-service ones
- * (what a client-credentials client may ask for).
- */
-function splitServiceScopes(metadata: ClientMetadata): void {
-  if (typeof metadata.scope !== "string") return;
-  const all = metadata.scope.split(" ").filter(Boolean);
-  const perService = all.filter(isServiceScope);
-  if (!perService.length) return;
-  metadata.scope = all.filter((s) => !isServiceScope(s)).join(" ") || undefined;
-  metadata.hero_scopes = [
-    ...new Set([...String(metadata.hero_scopes ?? "").split(" "), ...perService]),
-  ]
-    .filter(Boolean).join(" ");
-  if (metadata.scope === undefined) delete metadata.scope;
 }
 
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {

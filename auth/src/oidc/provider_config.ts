@@ -67,6 +67,25 @@ function dynamicRegistrationProblem(metadata: Record<string, unknown>): void {
   }
 }
 
+/**
+ * Per-service scopes (`hero:<service>:read|write`) are not among the provider's fixed scope
+ * values, so they leave a client's `scope` before it is checked: an owner-registered client
+ * keeps them in `hero_scopes` (what it may ask for when acting for itself); a dynamically
+ * registered one needs none (its users' roles decide).
+ */
+function splitServiceScopes(metadata: Record<string, unknown>, dynamic: boolean): void {
+  if (typeof metadata.scope !== "string") return;
+  const all = metadata.scope.split(" ").filter(Boolean);
+  const perService = all.filter(isServiceScope);
+  if (!perService.length) return;
+  const fixed = all.filter((s) => !isServiceScope(s));
+  if (fixed.length) metadata.scope = fixed.join(" ");
+  else delete metadata.scope;
+  if (dynamic) return;
+  const had = String(metadata.hero_scopes ?? "").split(" ").filter(Boolean);
+  metadata.hero_scopes = [...new Set([...had, ...perService])].join(" ");
+}
+
 /** Whether a resource indicator names hero_router: the issuer's origin or a loopback alias. */
 export function isRouterResource(resource: string, issuerOrigin: string): boolean {
   let url: URL;
@@ -126,9 +145,9 @@ export function providerConfig(d: ProviderDeps): Configuration {
           if (value !== undefined && typeof value !== "boolean") {
             throw new errors.InvalidClientMetadata("hero_skip_consent must be a boolean");
           }
-          if ((ctx as KoaContextWithOIDC | undefined)?.oidc?.route === "registration") {
-            dynamicRegistrationProblem(metadata as Record<string, unknown>);
-          }
+          const dynamic = (ctx as KoaContextWithOIDC | undefined)?.oidc?.route === "registration";
+          if (dynamic) dynamicRegistrationProblem(metadata as Record<string, unknown>);
+          splitServiceScopes(metadata as Record<string, unknown>, dynamic);
         }
         if (
           key === "hero_scopes" && value !== undefined &&
