@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
@@ -66,11 +67,21 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
     );
     rpc.close();
     assert.deepEqual(services.map((s) => [s.name, s.state]).sort(), [
+      ["browser", "running"],
       ["heartbeat", "running"],
       ["hero_auth", "running"],
       ["hero_router", "running"],
       ["notes", "running"],
     ]);
+    // Heavy resources start on first use: the browser service is up, Chromium is not.
+    const health = await new Promise<string>((resolve, reject) => {
+      http.get({ socketPath: path.join(sockets, "browser/rpc.sock"), path: "/health" }, (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve(body));
+      }).on("error", reject);
+    });
+    assert.match(JSON.parse(health).reason, /^chromium not_started/);
     const pids = services.map((s) => s.pid!).concat(npm.pid!);
     process.kill(-npm.pid!, "SIGINT");
     // npm re-raises the Ctrl-C it received; the system itself printed its clean stop.
@@ -79,7 +90,7 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
     for (const pid of pids) {
       assert.throws(() => process.kill(pid, 0), `process ${pid} is still running`);
     }
-    for (const svc of ["hero_proc", "hero_router", "notes"]) {
+    for (const svc of ["hero_proc", "hero_router", "notes", "browser"]) {
       assert.deepEqual(
         await fs.readdir(path.join(sockets, svc)).catch(() => []),
         [],

@@ -97,6 +97,27 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
       },
     },
     {
+      name: "browser",
+      description: "Browser automation (Chromium, started on the first call)",
+      actions: {
+        server: {
+          exec: [
+            process.execPath,
+            "--disable-warning=ExperimentalWarning",
+            path.join(REPO, "browser/main.ts"),
+            "run",
+          ],
+          env,
+          health: {
+            socket: `${o.socketRoot}/browser/rpc.sock`,
+            interval_ms: 2000,
+            start_period_ms: 10000,
+          },
+          restart: { policy: "on-failure", delay_ms: 500 },
+        },
+      },
+    },
+    {
       name: "heartbeat",
       description: "Example: writes a log line every 2 s (watch it in the live tail)",
       actions: {
@@ -161,7 +182,7 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
     ) {
       await rpc.call("service.set", { service });
     }
-    for (const name of ["hero_router", "notes", "heartbeat"]) {
+    for (const name of ["hero_router", "notes", "browser", "heartbeat"]) {
       await rpc.call("service.start", { name, wait: true, timeout_ms: 45_000 });
     }
     const router = new RpcClient(`${paths.socketRoot}/hero_router/rpc.sock`);

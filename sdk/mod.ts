@@ -21,6 +21,8 @@ export {
 } from "./src/socket/paths.ts";
 export {
   type CallContext,
+  type CallContextInit,
+  type CallerLogLevel,
   defineMethod,
   type ErrorSpec,
   type ExampleSpec,
@@ -28,8 +30,15 @@ export {
   type MethodAnnotations,
   type MethodSpec,
   type ParamSpec,
+  type ProgressUpdate,
   type ResultSpec,
 } from "./src/openrpc/method.ts";
+export {
+  binarySchema,
+  decodeBase64,
+  encodeBase64,
+  textContentSchema,
+} from "./src/openrpc/content.ts";
 export {
   type ApiInfo,
   type ApiOptions,

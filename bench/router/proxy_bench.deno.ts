@@ -7,6 +7,7 @@
  * median of each is reported, so that load from elsewhere on the machine hits all of them alike.
  *
  * Usage: deno run -A bench/router/proxy_bench.deno.ts [--duration 10] [--rounds 3] [--json]
+ *        [--baseline OTHER_CHECKOUT]   also measures that checkout's router (before/after rows)
  */
 import { parseArgs } from "node:util";
 import { freePort, startProcess } from "./bench_process.deno.ts";
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     duration: { type: "string", default: "10" },
     rounds: { type: "string", default: "3" },
     json: { type: "boolean" },
+    baseline: { type: "string" },
   },
 });
 const duration = Number(values.duration);
@@ -101,6 +103,46 @@ try {
     authorization: `Bearer ${token}`,
   });
 
+  const targets: [string, number, string[]][] = [
+    ["hero_router", routerPort, [auth]],
+  ];
+  if (values.baseline) {
+    // Another checkout's router with its own copy of the backend, for before/after rows.
+    const baseRoot = `${root}/baseline`;
+    await Deno.mkdir(baseRoot);
+    const baseBackend = startProcess(deno, [
+      "run",
+      "-A",
+      `${repo}bench/router/bench_backend.deno.ts`,
+      baseRoot,
+      "1",
+      "bench_svc",
+    ]);
+    procs.push(baseBackend);
+    await baseBackend.waitFor(/ready/);
+    const basePort = freePort();
+    const base = startProcess(deno, [
+      "run",
+      "-A",
+      `${values.baseline.replace(/\/$/, "")}/router/main.ts`,
+      "serve",
+      "--socket-dir",
+      baseRoot,
+      "--bind",
+      `127.0.0.1:${basePort}`,
+      "--log-level",
+      "warn",
+    ]);
+    procs.push(base);
+    await base.waitFor(/listening|ready/).catch(() => {});
+    const baseToken = await Deno.readTextFile(`${baseRoot}/admin_token`).catch(() => "");
+    const baseAuth = baseToken ? [`Authorization: Bearer ${baseToken.trim()}`] : [];
+    await waitHttp(`http://127.0.0.1:${basePort}${path}`, base, {
+      ...(baseToken ? { authorization: `Bearer ${baseToken.trim()}` } : {}),
+    });
+    targets.push(["baseline", basePort, baseAuth]);
+  }
+
   const nginxPort = freePort();
   const nginxDir = `${root}/nginx`;
   await Deno.mkdir(`${nginxDir}/logs`, { recursive: true });
@@ -169,11 +211,7 @@ http://127.0.0.1:${caddyPort} {
   procs.push(caddy);
   await waitHttp(`http://127.0.0.1:${caddyPort}${path}`, caddy);
 
-  const targets: [string, number, string[]][] = [
-    ["hero_router", routerPort, [auth]],
-    ["nginx", nginxPort, []],
-    ["caddy", caddyPort, []],
-  ];
+  targets.push(["nginx", nginxPort, []], ["caddy", caddyPort, []]);
   const runs = new Map<string, WrkResult[]>();
   for (let round = 0; round < rounds; round++) {
     for (const [name, port, headers] of targets) {

@@ -4,6 +4,8 @@ import { defineApi, defineMethod, HeroError, type RpcApi, RpcError } from "../mo
 /** Mutable state the tests check to prove that rejected requests change nothing. */
 export interface FixtureState {
   counter: number;
+  /** Calls of "work" that saw their signal abort. */
+  cancelledWork?: number;
 }
 
 /** Builds the fixture API around `state`. */
@@ -27,6 +29,17 @@ export function fixtureApi(state: FixtureState): RpcApi {
         params: [{ name: "value", schema: {}, required: true }],
         result: { name: "value", schema: {} },
         handler: ({ value }) => value,
+      }),
+      defineMethod({
+        name: "cyclic",
+        summary: "Returns a value JSON cannot carry",
+        params: [],
+        result: { name: "value", schema: {} },
+        handler: () => {
+          const value: Record<string, unknown> = {};
+          value.self = value;
+          return value;
+        },
       }),
       defineMethod<{ a: number; b: number }, number>({
         name: "add",
@@ -80,6 +93,35 @@ export function fixtureApi(state: FixtureState): RpcApi {
               reject(new HeroError("CANCELLED", "sleep cancelled"));
             });
           }),
+      }),
+      defineMethod<{ steps: number; ms: number }, string>({
+        name: "work",
+        summary: "Works in steps, reporting progress and a message to the caller",
+        params: [
+          { name: "steps", schema: { type: "integer", minimum: 1 }, required: true },
+          { name: "ms", schema: { type: "integer", minimum: 0 }, required: true },
+        ],
+        result: { name: "done", schema: { type: "string" } },
+        handler: async ({ steps, ms }, ctx) => {
+          ctx.logToCaller("info", { started: steps });
+          ctx.signal.addEventListener("abort", () => {
+            state.cancelledWork = (state.cancelledWork ?? 0) + 1;
+          }, { once: true });
+          for (let i = 0; i < steps; i++) {
+            ctx.progress({ progress: i, total: steps, message: `step ${i + 1}` });
+            await new Promise<void>((resolve, reject) => {
+              const t = setTimeout(resolve, ms);
+              const stop = () => {
+                clearTimeout(t);
+                reject(new HeroError("CANCELLED", "work cancelled"));
+              };
+              if (ctx.signal.aborted) stop();
+              ctx.signal.addEventListener("abort", stop, { once: true });
+            });
+          }
+          ctx.progress({ progress: steps, total: steps });
+          return "worked";
+        },
       }),
       defineMethod<{ kind: string }, never>({
         name: "fail",

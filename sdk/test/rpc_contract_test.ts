@@ -193,6 +193,18 @@ describe(`RPC contract on ${runtime.name}`, () => {
     assert.equal((await post(allNotes)).status, 204);
   });
 
+  it("answers a result JSON cannot carry with -32603, alone and in a batch", async () => {
+    const err = await client.call("cyclic").catch((e) => e);
+    assert.ok(err instanceof RpcError && err.code === RpcErrorCode.InternalError, String(err));
+    assert.match(err.message, /the result is not JSON/);
+    const [bad, good] = await client.batch([{ method: "cyclic" }, {
+      method: "add",
+      params: [1, 2],
+    }]);
+    assert.equal(bad?.ok, false);
+    assert.deepEqual(good, { ok: true, result: 3 });
+  });
+
   it("returns batch outcomes in order through the client", async () => {
     const out = await client.batch([
       { method: "add", params: [2, 2] },
@@ -243,6 +255,52 @@ describe(`RPC contract on ${runtime.name}`, () => {
     setTimeout(() => ctl.abort(), 20);
     const cancelled = await pending.catch((e) => e);
     assert.ok(cancelled instanceof HeroError && cancelled.code === "CANCELLED", String(cancelled));
+  });
+
+  it("streams progress and caller messages before the result when asked", async () => {
+    const seen: [string, Record<string, unknown>][] = [];
+    const result = await client.call("work", { steps: 3, ms: 5 }, {
+      onNotification: (method, params) => seen.push([method, params]),
+    });
+    assert.equal(result, "worked");
+    assert.deepEqual(seen.map(([m]) => m), [
+      "rpc.log",
+      "rpc.progress",
+      "rpc.progress",
+      "rpc.progress",
+      "rpc.progress",
+    ]);
+    assert.deepEqual(seen[0][1].data, { started: 3 });
+    assert.deepEqual(
+      seen.slice(1).map(([, p]) => [p.progress, p.total]),
+      [[0, 3], [1, 3], [2, 3], [3, 3]],
+    );
+    assert.equal(seen[1][1].message, "step 1");
+    assert.equal(typeof seen[1][1].id, "number");
+    // Without a listener the same call answers plain JSON and the reports go nowhere.
+    assert.equal(await client.call("work", { steps: 2, ms: 1 }), "worked");
+    // Errors end a streamed call like any other.
+    const err = await client.call("work", { steps: 0, ms: 1 }, { onNotification: () => {} })
+      .catch((e) => e);
+    assert.ok(err instanceof RpcError && err.code === RpcErrorCode.InvalidParams, String(err));
+  });
+
+  it("cancels a streamed call on the server when the caller aborts", async () => {
+    const before = state.cancelledWork ?? 0;
+    const ctl = new AbortController();
+    let reports = 0;
+    const pending = client.call("work", { steps: 100, ms: 50 }, {
+      signal: ctl.signal,
+      onNotification: () => {
+        if (++reports === 2) ctl.abort();
+      },
+    });
+    const err = await pending.catch((e) => e);
+    assert.ok(err instanceof HeroError && err.code === "CANCELLED", String(err));
+    for (let i = 0; i < 50 && (state.cancelledWork ?? 0) === before; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(state.cancelledWork, before + 1);
   });
 
   it("answers 1,000 concurrent requests from several clients correctly", async () => {

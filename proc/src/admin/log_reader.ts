@@ -30,6 +30,12 @@ export interface LogLine {
   line: string;
 }
 
+/** Calls `listener` with every batch of new lines matching the filter; returns the unfollow. */
+export type LogFollow = (
+  filter: LogFilter,
+  listener: (lines: LogLine[]) => void,
+) => () => void;
+
 /** Filters of {@link LogReader.query}. */
 export interface LogFilter {
   /** Dotted source prefix. */

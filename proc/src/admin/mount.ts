@@ -9,21 +9,29 @@
  * 4 MB of resident memory for the daemon's whole life.
  */
 import { type Caller, CallerVerifier, OWNER_CALLER, type RpcApi } from "@hero/sdk";
+import type { LogStore } from "../logs/log_store.ts";
+import { recordFilter } from "../logs/pending_lines.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";
+import type { LogFollow } from "./log_reader.ts";
 import type { ProcAdmin } from "./proc_admin.ts";
 
+/** What the admin reads from a daemon that may still be opening. */
+export interface DaemonParts {
+  supervisor: () => Supervisor;
+  /** The log store, once open (its commits feed the live tail). */
+  logs: () => LogStore | undefined;
+  socketRoot: string;
+}
+
 /** Builds the admin for a daemon whose supervisor may still be opening. */
-export function adminForDaemon(
-  api: RpcApi,
-  sup: () => Supervisor,
-  socketRoot: string,
-): ProcAdmin {
+export function adminForDaemon(api: RpcApi, parts: DaemonParts): ProcAdmin {
+  const { supervisor: sup, socketRoot } = parts;
   // The terminal's WebSocket upgrade bypasses HeroServer's handler, so it verifies itself.
   const verifier = new CallerVerifier(socketRoot, "hero_proc");
   let admin: Promise<ProcAdmin> | undefined;
   let closed = false;
   // One load shared by every request that arrives while it is under way.
-  const load = () => admin ??= createAdmin(api, sup, verifier, () => closed);
+  const load = () => admin ??= createAdmin(api, sup, verifier, () => closed, follower(parts.logs));
   return {
     handler: async (request, info) => await (await load()).handler(request, info),
     onUpgrade: (request, socket, head) => {
@@ -44,6 +52,7 @@ async function createAdmin(
   sup: () => Supervisor,
   verifier: CallerVerifier,
   isClosed: () => boolean,
+  follow: LogFollow,
 ): Promise<ProcAdmin> {
   const [{ createProcAdmin }, { SqliteLogReader }, { hasLogApi, RpcLogReader }] = await Promise
     .all([import("./proc_admin.ts"), import("./log_reader.ts"), import("./rpc_log_reader.ts")]);
@@ -64,9 +73,35 @@ async function createAdmin(
       : { tree: () => table().tree(), query: (f) => table().query(f) },
     service: "hero_proc",
     verifier,
+    follow,
   });
   // Closed while loading: a request that was waiting still gets an answer, but no stream or
   // terminal outlives the daemon.
   if (isClosed()) admin.close();
   return admin;
+}
+
+/** New lines as the store commits them, filtered like `logs.query`, in the pages' shape. */
+function follower(store: () => LogStore | undefined): LogFollow {
+  return (f, listener) => {
+    const logs = store();
+    if (!logs) return () => {};
+    const match = recordFilter({
+      source: f.source,
+      level: f.level as Parameters<typeof recordFilter>[0]["level"],
+      job_id: f.jobId,
+      text: f.text,
+    });
+    return logs.subscribe((records) => {
+      const lines = records.filter(match).map((r) => ({
+        id: r.id,
+        ts: r.ts,
+        source: r.source,
+        level: r.level,
+        job_id: r.job_id,
+        line: r.message,
+      }));
+      if (lines.length) listener(lines);
+    });
+  };
 }

@@ -24,7 +24,8 @@ import {
   upgradeProblem,
 } from "../../../ui/session/admin_session.ts";
 import { type AdminPage, renderAdminPage } from "./admin_pages.ts";
-import type { LogFilter, LogReader } from "./log_reader.ts";
+import type { LogFilter, LogFollow, LogLine, LogReader } from "./log_reader.ts";
+import { eventStream } from "../../../ui/sse/event_stream.ts";
 import { sseResponse } from "./sse.ts";
 import { type TerminalOptions, TerminalServer } from "./terminal.ts";
 
@@ -33,6 +34,8 @@ export interface ProcAdminOptions {
   /** Calls one of hero_proc's API methods (in-process) as `caller` (default the owner). */
   call(method: string, params?: Record<string, unknown>, caller?: Caller): Promise<unknown>;
   logs: LogReader;
+  /** New lines as they are committed (the live tail); without it the tail polls `logs`. */
+  follow?: LogFollow;
   /** The service name write access is checked against (`hero_proc`). */
   service: string;
   /** Verifies the caller of a terminal WebSocket upgrade (which bypasses HeroServer). */
@@ -185,6 +188,9 @@ async function api(
       };
       return sseResponse(streamSignal, tree, tree, 400);
     }
+    if (parts[0] === "logs" && parts[1] === "stream" && parts.length === 2 && o.follow) {
+      return liveTail(o.logs, o.follow, filterOf(q), streamSignal);
+    }
     if (parts[0] === "logs" && parts[1] === "stream" && parts.length === 2) {
       const filter = filterOf(q);
       let last = 0;
@@ -215,6 +221,43 @@ async function api(
     const e = err as { message?: string; code?: unknown };
     return json({ error: e.message ?? String(err), code: e.code }, 400);
   }
+}
+
+/**
+ * The live tail: the newest lines of the filter, `ready` with the last id, then every new
+ * matching line as the store commits it. Lines committed while the first page is read are held
+ * and sent after it (never twice, never lost).
+ */
+function liveTail(
+  logs: LogReader,
+  follow: LogFollow,
+  filter: LogFilter,
+  signal: AbortSignal,
+): Response {
+  return eventStream(async (sink) => {
+    let last = -1;
+    const held: LogLine[] = [];
+    const unfollow = follow(filter, (lines) => {
+      if (last < 0) held.push(...lines);
+      else {
+        const fresh = lines.filter((l) => l.id > last);
+        if (fresh.length) sink.send({ event: "lines", data: fresh });
+      }
+    });
+    try {
+      const first = await logs.query({ ...filter, afterId: undefined, limit: filter.limit ?? 300 });
+      if (first.length) sink.send({ event: "lines", data: first });
+      last = first.at(-1)?.id ?? (await logs.query({ limit: 1 }))[0]?.id ?? 0;
+      sink.send({ event: "ready", data: { last } });
+      const late = held.filter((l) => l.id > last);
+      if (late.length) sink.send({ event: "lines", data: late });
+      if (late.length) last = late.at(-1)!.id;
+    } catch (err) {
+      unfollow();
+      throw err;
+    }
+    return unfollow;
+  }, { signal });
 }
 
 function filterOf(q: URLSearchParams): LogFilter {

@@ -59,10 +59,14 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     startedAt: Date.now(),
     shutdown: () => void close(),
   });
-  const admin = adminForDaemon(api, () => {
-    if (!sup) throw new Error("hero_proc is still starting");
-    return sup;
-  }, paths.socketRoot);
+  const admin = adminForDaemon(api, {
+    supervisor: () => {
+      if (!sup) throw new Error("hero_proc is still starting");
+      return sup;
+    },
+    logs: () => logs,
+    socketRoot: paths.socketRoot,
+  });
   const server = new HeroServer({
     name: "hero_proc",
     api,

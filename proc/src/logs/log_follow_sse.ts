@@ -8,6 +8,7 @@
 import type { LogsQuery } from "./log_query.ts";
 import type { LogRecord, LogStore } from "./log_store.ts";
 import { recordFilter } from "./pending_lines.ts";
+import { eventStream } from "../../../ui/sse/event_stream.ts";
 
 /** Lines a slow reader may have waiting before newer ones are skipped (and counted). */
 const MAX_BUFFERED = 10_000;
@@ -39,58 +40,32 @@ export function followSse(store: LogStore, request: Request): Response | undefin
       ? Number(request.headers.get("last-event-id"))
       : undefined);
   const backlog = Math.min(num("backlog") ?? 0, 10_000);
-  const enc = new TextEncoder();
-  let unsubscribe = () => {};
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const send = (r: LogRecord) => {
-        controller.enqueue(enc.encode(`id: ${r.id}\ndata: ${JSON.stringify(r)}\n\n`));
-      };
-      // Backlog and subscription happen in the same tick: no line can fall between them.
-      const first = resume !== undefined
-        ? store.search({ ...q, after_id: resume, limit: 10_000 }).lines
-        : backlog
-        ? store.search({ ...q, limit: backlog }).lines.reverse()
-        : [];
-      for (const r of first) send(r);
-      // Tells a reader where it stands, so it can resume without gaps even before any line.
-      const ready = Math.max(first.at(-1)?.id ?? 0, resume ?? 0, store.lastId);
-      controller.enqueue(enc.encode(`event: ready\ndata: {"last_id":${ready}}\n\n`));
-      let skipped = 0;
-      unsubscribe = store.subscribe((records) => {
-        for (const r of records) {
-          // Lines accepted before the backlog was read are committed (and announced) later.
-          if (r.id <= ready || !match(r)) continue;
-          if ((controller.desiredSize ?? 0) < -MAX_BUFFERED) skipped++;
-          else {
-            if (skipped) {
-              controller.enqueue(enc.encode(`event: skipped\ndata: {"count":${skipped}}\n\n`));
-              skipped = 0;
-            }
-            send(r);
+  return eventStream((sink) => {
+    const send = (r: LogRecord) => sink.send({ id: r.id, data: r });
+    // Backlog and subscription happen in the same tick: no line can fall between them.
+    const first = resume !== undefined
+      ? store.search({ ...q, after_id: resume, limit: 10_000 }).lines
+      : backlog
+      ? store.search({ ...q, limit: backlog }).lines.reverse()
+      : [];
+    for (const r of first) send(r);
+    // Tells a reader where it stands, so it can resume without gaps even before any line.
+    const ready = Math.max(first.at(-1)?.id ?? 0, resume ?? 0, store.lastId);
+    sink.send({ event: "ready", data: { last_id: ready } });
+    let skipped = 0;
+    return store.subscribe((records) => {
+      for (const r of records) {
+        // Lines accepted before the backlog was read are committed (and announced) later.
+        if (r.id <= ready || !match(r)) continue;
+        if (sink.desiredSize < -MAX_BUFFERED) skipped++;
+        else {
+          if (skipped) {
+            sink.send({ event: "skipped", data: { count: skipped } });
+            skipped = 0;
           }
+          send(r);
         }
-      });
-      heartbeat = setInterval(() => controller.enqueue(enc.encode(": ping\n\n")), 15_000);
-      request.signal.addEventListener("abort", () => {
-        unsubscribe();
-        clearInterval(heartbeat);
-        try {
-          controller.close();
-        } catch { /* already closed */ }
-      });
-    },
-    cancel() {
-      unsubscribe();
-      clearInterval(heartbeat);
-    },
-  }, { highWaterMark: 0 });
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/event-stream",
-      "cache-control": "no-store",
-      "x-accel-buffering": "no",
-    },
-  });
+      }
+    });
+  }, { signal: request.signal, keepaliveMs: 15_000 });
 }

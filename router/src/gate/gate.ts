@@ -3,11 +3,11 @@
  * as the first middleware of the Hono app. A Unix-socket client is the owner. A TCP request
  * must come from a whitelisted peer with an acceptable Host/Origin, then prove who it is
  * (bearer header or session cookie, through the configured authenticators); a cookie session
- * also needs the `X-Hero-CSRF` header on writes and a same-origin `Origin` on WebSocket
- * upgrades. Without a credential a browser is sent to hero_auth's sign-in (or, without
- * hero_auth, gets the token login page) and anything else 401 with `WWW-Authenticate` naming
- * the protected-resource metadata. What each identity may then do is decided per route (see
- * `access.ts`).
+ * also needs, on writes, the `X-Hero-CSRF` header or a browser's `Sec-Fetch-Site: same-origin`,
+ * and a same-origin `Origin` on WebSocket upgrades. Without a credential a browser is sent to
+ * hero_auth's sign-in (or, without hero_auth, gets the token login page) and anything else 401
+ * with `WWW-Authenticate` naming the protected-resource metadata. What each identity may then
+ * do is decided per route (see `access.ts`).
  */
 import type { ConnectionInfo } from "@hero/sdk";
 import type { MiddlewareHandler } from "hono";
@@ -35,7 +35,7 @@ export interface GateOptions {
   /** The tokens a `?token=` link may carry. */
   tokens: SessionTokens;
   /** Paths answered without a credential (the login page and what it loads). */
-  isPublic: (method: string, path: string) => boolean | Promise<boolean>;
+  isPublic: (method: string, path: string) => boolean;
   /** hero_auth's sign-in, when the router has it. */
   signIn?: GateSignIn;
 }
@@ -64,11 +64,13 @@ export function gate(o: GateOptions): MiddlewareHandler<WebEnv> {
     if (link) return link;
     let identity: Identity | undefined;
     for (const authenticate of o.authenticators) {
-      identity = await authenticate(request);
+      const found = authenticate(request);
+      // Most authenticators answer at once: no extra turn of the event loop for them.
+      identity = found instanceof Promise ? await found : found;
       if (identity) break;
     }
     // Public routes (the login form) check the form's origin themselves.
-    if (await o.isPublic(request.method, c.req.path)) {
+    if (o.isPublic(request.method, c.req.path)) {
       c.set("identity", identity);
       return await next();
     }
@@ -93,7 +95,13 @@ function crossSiteProblem(request: Request, identity: Identity): string | undefi
   if (SAFE_METHODS.has(request.method) || request.headers.get("x-hero-csrf") === "1") {
     return undefined;
   }
-  return "this request needs the X-Hero-CSRF header (cross-site requests are refused)";
+  // Fetch Metadata: browsers mark every request with where it came from, and a page cannot
+  // forge it; a plain HTML form of a Hero page posts as same-origin.
+  if (request.headers.get("sec-fetch-site") === "same-origin" && originMatchesHost(request)) {
+    return undefined;
+  }
+  return "this request needs the X-Hero-CSRF header or to come from a Hero page " +
+    "(cross-site requests are refused)";
 }
 
 /**

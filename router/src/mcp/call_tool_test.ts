@@ -9,6 +9,7 @@ const byPos: MethodBinding = {
   method: "m",
   paramNames: ["a", "b", "c"],
   byPosition: true,
+  media: [],
 };
 
 describe("tool call mapping", () => {

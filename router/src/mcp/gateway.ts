@@ -80,9 +80,10 @@ export function createMcpGateway(opts: McpGatewayOptions): McpGateway {
   };
   refresh();
   pending.clear();
-  const serverFor = (scope: string, caller: McpCaller) =>
+  const serverFor = (scope: string, caller: McpCaller, signal?: AbortSignal) =>
     createToolServer({
       caller,
+      signal,
       view: () => view(scope),
       source: opts.source,
       info,
@@ -103,11 +104,12 @@ export function createMcpGateway(opts: McpGatewayOptions): McpGateway {
   const modernFor = (scope: string): McpHttpHandler => {
     let handler = modern.get(scope);
     if (!handler) {
-      // The caller arrives as the request's authInfo (see `serve`).
-      handler = createMcpHandler((ctx) => serverFor(scope, callers.get(ctx.authInfo!)!), {
-        legacy: "reject",
-        maxRequestBodySize: maxBody,
-      });
+      // The caller arrives as the request's authInfo (see `serve`); one instance per HTTP
+      // request, so the client closing that request cancels its call.
+      handler = createMcpHandler(
+        (ctx) => serverFor(scope, callers.get(ctx.authInfo!)!, ctx.requestInfo?.signal),
+        { legacy: "reject", maxRequestBodySize: maxBody },
+      );
       modern.set(scope, handler);
     }
     return handler;

@@ -4,8 +4,13 @@
  * gateway without the router's discovery.
  */
 import { RpcSocketCaller } from "./rpc_socket_caller.ts";
-import type { CallOutcome, ServiceDoc, ToolSource, ToolSourceEvent } from "./tool_source.ts";
-import type { SourceCallOptions } from "./tool_source.ts";
+import type {
+  CallOutcome,
+  ServiceDoc,
+  SourceCallOptions,
+  ToolSource,
+  ToolSourceEvent,
+} from "./tool_source.ts";
 
 /** A hand-fed service list that calls methods over Unix sockets. */
 export class InMemoryToolSource implements ToolSource {
@@ -59,7 +64,7 @@ export class InMemoryToolSource implements ToolSource {
         error: { code: -32601, message: `Service "${service}" is not available` },
       });
     }
-    return this.#caller.call(doc.rpcSocketPath, method, params, { signal: opts.signal });
+    return this.#caller.call(doc.rpcSocketPath, method, params, opts);
   }
 
   /** Closes pooled connections. */

@@ -5,6 +5,7 @@
  * {@link SchemaProblem} so the catalog can drop that one tool and say why.
  */
 import { SchemaProblem, SchemaResolver } from "./schema_resolver.ts";
+import { type MediaSlot, mediaSlots } from "./tool_content.ts";
 
 /** An MCP tool definition (the subset the gateway produces). */
 export interface ToolDefinition {
@@ -23,6 +24,8 @@ export interface MethodBinding {
   paramNames: string[];
   /** Sent as an array in `paramNames` order (OpenRPC `paramStructure: "by-position"`). */
   byPosition: boolean;
+  /** Where the result holds files (become image, audio or resource content). */
+  media: MediaSlot[];
 }
 
 /** A tool without its final (unique) name, plus the binding and any notes for the log. */
@@ -66,7 +69,14 @@ export function methodTool(service: string, method: unknown, document: unknown):
     paramNames.push(param.name);
     if (param.required === true) required.push(param.name);
   }
-  const inputSchema: ToolDefinition["inputSchema"] = { type: "object", properties };
+  // The declared params are all a method takes (the SDK refuses others, and so does the
+  // gateway's argument check); the output dialect is MCP's default, JSON Schema 2020-12.
+  const inputSchema: ToolDefinition["inputSchema"] = {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    type: "object",
+    properties,
+    additionalProperties: false,
+  };
   if (required.length) inputSchema.required = required;
   const defs = resolver.defs();
   if (defs) inputSchema.$defs = defs;
@@ -84,9 +94,21 @@ export function methodTool(service: string, method: unknown, document: unknown):
       method: name,
       paramNames,
       byPosition: method.paramStructure === "by-position",
+      media: resultMedia(resolver, method.result),
     },
     notes: resolver.notes,
   };
+}
+
+/** The file slots of the method's result schema; a result schema that cannot be read has none. */
+function resultMedia(resolver: SchemaResolver, result: unknown): MediaSlot[] {
+  try {
+    const descriptor = resolver.deref(result);
+    if (!isObject(descriptor) || descriptor.schema === undefined) return [];
+    return mediaSlots(resolver.resolve(descriptor.schema));
+  } catch {
+    return [];
+  }
 }
 
 /** Summary and description, joined; a fallback sentence when the method has neither. */

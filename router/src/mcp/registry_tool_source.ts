@@ -37,21 +37,29 @@ export interface RegistryLike {
 export class RegistryToolSource implements ToolSource {
   readonly #registry: RegistryLike;
   readonly #caller: RpcSocketCaller;
-  readonly #assert?: (caller: Caller, service: string) => Promise<string>;
   /** The target each service was last called at, to drop pooled clients of old targets. */
   readonly #targets = new Map<string, string>();
 
+  readonly #reprobe?: (service: string) => unknown;
+  readonly #assert?: (caller: Caller, service: string) => Promise<string>;
+
   /**
-   * `timeoutMs` bounds each call (default 30 s); `assert` signs the caller assertion a call on
-   * someone's behalf carries.
+   * `timeoutMs` bounds each call (default 30 s); `reprobe` is asked to look at a service again
+   * at once when a call could not reach it, so the tools of a dead service disappear now rather
+   * than at the next periodic scan; `assert` signs the caller assertion a call on someone's
+   * behalf carries.
    */
   constructor(
     registry: RegistryLike,
-    opts: { timeoutMs?: number; assert?: (caller: Caller, service: string) => Promise<string> } =
-      {},
+    opts: {
+      timeoutMs?: number;
+      reprobe?: (service: string) => unknown;
+      assert?: (caller: Caller, service: string) => Promise<string>;
+    } = {},
   ) {
     this.#registry = registry;
     this.#caller = new RpcSocketCaller(opts);
+    this.#reprobe = opts.reprobe;
     this.#assert = opts.assert;
   }
 
@@ -102,7 +110,15 @@ export class RegistryToolSource implements ToolSource {
     const headers = opts.caller && this.#assert
       ? { [CALLER_HEADER]: await this.#assert(opts.caller, service) }
       : undefined;
-    return await this.#caller.call(target, method, params, { signal: opts.signal, headers });
+    const outcome = await this.#caller.call(target, method, params, { ...opts, headers });
+    if (!outcome.ok && isUnreachable(outcome.error.data)) {
+      // The service's pooled connections are stale too.
+      this.#forget(service);
+      try {
+        await this.#reprobe?.(service);
+      } catch { /* the periodic scan remains the safety net */ }
+    }
+    return outcome;
   }
 
   /** Closes pooled connections. */
@@ -116,4 +132,10 @@ export class RegistryToolSource implements ToolSource {
     if (target !== undefined) this.#caller.forget(target);
     this.#targets.delete(service);
   }
+}
+
+/** True for the SDK's wire form of a connection failure (nothing listens on the socket). */
+function isUnreachable(data: unknown): boolean {
+  return typeof data === "object" && data !== null &&
+    (data as { code?: unknown }).code === "CONNECTION_FAILED";
 }

@@ -4,7 +4,7 @@
  * comes back as a {@link CallOutcome} error through the SDK's single wire mapping.
  */
 import { RpcClient, toWireError } from "@hero/sdk";
-import type { CallOutcome } from "./tool_source.ts";
+import type { CallOutcome, SourceCallOptions } from "./tool_source.ts";
 
 /** Options of a {@link RpcSocketCaller}. */
 export interface RpcSocketCallerOptions {
@@ -27,7 +27,7 @@ export class RpcSocketCaller {
     target: string,
     method: string,
     params: Record<string, unknown> | unknown[],
-    opts: { signal?: AbortSignal; headers?: Record<string, string> } = {},
+    opts: SourceCallOptions & { headers?: Record<string, string> } = {},
   ): Promise<CallOutcome> {
     let client = this.#clients.get(target);
     if (!client) {

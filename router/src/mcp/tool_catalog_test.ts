@@ -27,8 +27,10 @@ describe("tool catalog", () => {
       title: "Greets someone",
       description: "Greets someone\n\nReturns a greeting for the given name.",
       inputSchema: {
+        $schema: "https://json-schema.org/draft/2020-12/schema",
         type: "object",
         properties: { name: { type: "string", minLength: 1 }, excited: { type: "boolean" } },
+        additionalProperties: false,
         required: ["name"],
       },
       annotations: { readOnlyHint: true, idempotentHint: true },

@@ -1,11 +1,17 @@
 /**
- * The MCP server instance behind both protocol eras: the SDK's low-level `Server` with just
- * `tools/list` and `tools/call`, reading the live catalog view on every request. It is cheap to
- * build, so the stateless 2026-07-28 era gets a fresh one per HTTP request and every 2025-11-25
- * session its own.
+ * The MCP server instance behind both protocol eras: the SDK's low-level `Server` with
+ * `tools/list`, `tools/call` and `logging/setLevel`, reading the live catalog view on every
+ * request. It is cheap to build, so the stateless 2026-07-28 era gets a fresh one per HTTP
+ * request and every 2025-11-25 session its own.
  */
-import { ProtocolError, ProtocolErrorCode, Server } from "@modelcontextprotocol/server";
+import {
+  type LoggingLevel,
+  ProtocolError,
+  ProtocolErrorCode,
+  Server,
+} from "@modelcontextprotocol/server";
 import { callTool } from "./call_tool.ts";
+import { LOG_LEVELS, relayFor } from "./call_relay.ts";
 import type { McpCaller } from "./legacy_sessions.ts";
 import type { CatalogEntry, ToolView } from "./tool_catalog.ts";
 import type { ToolSource } from "./tool_source.ts";
@@ -22,6 +28,11 @@ export interface ToolServerOptions {
   instructions?: string;
   /** Cache lifetime announced for `tools/list` on the 2026-07-28 era, in milliseconds. */
   listTtlMs: number;
+  /**
+   * Aborts every call of this instance (2026-07-28: the HTTP request of the one call it serves,
+   * so a client that goes away cancels the service's work).
+   */
+  signal?: AbortSignal;
   /** Who is calling: only the tools they may call are listed and callable. */
   caller: McpCaller;
 }
@@ -34,13 +45,25 @@ export function isReadOnlyTool(entry: CatalogEntry): boolean {
 /** Builds one MCP server instance over the catalog. */
 export function createToolServer(opts: ToolServerOptions): Server {
   const server = new Server(opts.info, {
-    capabilities: { tools: { listChanged: true } },
+    // logging: services' rpc.log messages reach the client as notifications/message.
+    capabilities: { tools: { listChanged: true }, logging: {} },
     instructions: opts.instructions,
     cacheHints: {
       // The list depends on the caller's access; list_changed tells subscribers when it moves.
       "tools/list": { ttlMs: opts.listTtlMs, cacheScope: "private" },
       "server/discover": { ttlMs: opts.listTtlMs, cacheScope: "private" },
     },
+  });
+  // Services' messages are opt-in: a session that never chose a level gets none (and its
+  // calls need no streamed reply). One instance serves one session (or one 2026 request).
+  let sessionLevel: LoggingLevel | undefined;
+  server.setRequestHandler("logging/setLevel", (request) => {
+    const level = request.params.level;
+    if (!LOG_LEVELS.includes(level)) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown log level "${level}"`);
+    }
+    sessionLevel = level;
+    return {};
   });
   const may = (entry: CatalogEntry) =>
     opts.caller.mayCall({ service: entry.binding.service, readOnly: isReadOnlyTool(entry) });
@@ -64,10 +87,26 @@ export function createToolServer(opts: ToolServerOptions): Server {
         isError: true,
       };
     }
-    return callTool(opts.source, entry.binding, args, {
-      signal: ctx.mcpReq.signal,
+    const signal = opts.signal ? eitherSignal(ctx.mcpReq.signal, opts.signal) : ctx.mcpReq.signal;
+    const onNotification = relayFor(ctx, { sessionLevel, logger: entry.binding.service });
+    return callTool(opts.source, entry, args, {
+      signal,
+      onNotification,
       caller: opts.caller.identity,
     });
   });
   return server;
+}
+
+/**
+ * A signal that aborts when either does. Not `AbortSignal.any`: its result is held only weakly
+ * by its sources, and one collected mid-call would never abort the service's call.
+ */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  const ctl = new AbortController();
+  const abort = () => ctl.abort();
+  if (a.aborted || b.aborted) abort();
+  a.addEventListener("abort", abort, { once: true });
+  b.addEventListener("abort", abort, { once: true });
+  return ctl.signal;
 }

@@ -31,10 +31,16 @@ export interface CallError {
 /** The outcome of one method call: a result, or the JSON-RPC error the service answered. */
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: CallError };
 
-/** Options of one call: cancellation, and on whose behalf it is made. */
+/** Receives the notifications a service sends about a running call (`rpc.progress`, `rpc.log`). */
+export type CallNotificationListener = (method: string, params: Record<string, unknown>) => void;
+
+/** Options of one call through a {@link ToolSource}. */
 export interface SourceCallOptions {
+  /** Cancels the call; the service's handler sees its `ctx.signal` abort. */
   signal?: AbortSignal;
-  /** The caller the service is told about (through the signed assertion). */
+  /** Asks the service for a streamed reply and receives its notifications. */
+  onNotification?: CallNotificationListener;
+  /** On whose behalf the call is made (the service is told through the signed assertion). */
   caller?: Caller;
 }
 

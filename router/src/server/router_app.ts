@@ -112,7 +112,11 @@ export class RouterApp {
     const sign = (caller: Caller, service: string) =>
       this.#callerSigner().then((s) => s.sign(caller, service));
     // One pool of service clients for MCP tool calls and the dashboard's "try it".
-    this.#source = new RegistryToolSource(this.#registry, { assert: sign });
+    this.#source = new RegistryToolSource(this.#registry, {
+      assert: sign,
+      // A call that cannot reach a service's socket makes discovery look at it again at once.
+      reprobe: (name) => this.#discovery.refreshService(name),
+    });
     this.#sso = new Sso({
       registry: this.#registry,
       proxy: this.#proxy,
@@ -134,7 +138,7 @@ export class RouterApp {
           tokenAuthenticator(opts.tokens),
         ],
         tokens: opts.tokens,
-        isPublic: async (method, path) => isPublicPath(method, path, await sso.issuerPath()),
+        isPublic: (method, path) => isPublicPath(method, path, sso.issuerPath()),
         signIn: sso,
       },
       queries,

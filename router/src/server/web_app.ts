@@ -219,7 +219,7 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
   const identity = c.get("identity");
   const info = c.env.info;
   // hero_auth's provider endpoints are public: it authenticates them itself.
-  if (await o.gate.isPublic(request.method, c.req.path)) {
+  if (o.gate.isPublic(request.method, c.req.path)) {
     const caller = { dropCookies: ROUTER_COOKIES, dropAuthorization: false };
     return await o.proxy.forward(request, target, { info, caller });
   }

@@ -21,6 +21,8 @@ export class HeroAuthLink {
   readonly #service: string;
   #client?: { target: string; rpc: RpcClient };
   #issuer?: Promise<string | undefined>;
+  /** The issuer last learnt, for the gate's synchronous checks. */
+  #known?: string;
   readonly #unsubscribe: () => void;
 
   /** Watches `registry` for the service `service` (default `hero_auth`). */
@@ -28,8 +30,18 @@ export class HeroAuthLink {
     this.#registry = registry;
     this.#service = service;
     this.#unsubscribe = registry.subscribe((e) => {
-      if (e.service.name === service) this.#issuer = undefined;
+      if (e.service.name !== service) return;
+      this.#issuer = undefined;
+      if (e.type === "service.removed") this.#known = undefined;
+      // Learn the issuer now, so the gate knows hero_auth's public paths before they are asked
+      // (the one last known stays meanwhile: a health change must not close them).
+      else void this.issuer();
     });
+  }
+
+  /** The issuer as last learnt (undefined while unknown or hero_auth is gone). */
+  issuerNow(): string | undefined {
+    return this.#known;
   }
 
   /** The service name. */
@@ -40,12 +52,16 @@ export class HeroAuthLink {
   /** The issuer URL while hero_auth is up, else undefined. */
   issuer(): Promise<string | undefined> {
     if (!this.#rpc()) return Promise.resolve(undefined);
-    this.#issuer ??= this.#call<{ issuer?: string }>("auth.info", {}).then(
-      (info) => typeof info?.issuer === "string" ? info.issuer.replace(/\/$/, "") : undefined,
-    );
-    const pending = this.#issuer;
-    // A failed look-up is asked again next time rather than remembered.
-    pending.then((v) => v === undefined && this.#issuer === pending && (this.#issuer = undefined));
+    if (this.#issuer) return this.#issuer;
+    const pending = this.#call<{ issuer?: string }>("auth.info", {}).then((info) => {
+      const issuer = typeof info?.issuer === "string" ? info.issuer.replace(/\/$/, "") : undefined;
+      if (this.#issuer !== pending) return issuer;
+      if (issuer !== undefined || !this.#rpc()) this.#known = issuer;
+      // A failed look-up is asked again next time rather than remembered.
+      if (issuer === undefined) this.#issuer = undefined;
+      return issuer;
+    });
+    this.#issuer = pending;
     return pending;
   }
 

@@ -37,9 +37,9 @@ export class Sso implements GateSignIn {
     this.authenticator = ssoAuthenticator(this.link, this.login);
   }
 
-  /** The issuer's path on this router (`/hero_auth/web_oidc`), while hero_auth is up. */
-  async issuerPath(): Promise<string | undefined> {
-    const issuer = await this.link.issuer();
+  /** The issuer's path on this router (`/hero_auth/web_oidc`), as last learnt from hero_auth. */
+  issuerPath(): string | undefined {
+    const issuer = this.link.issuerNow();
     return issuer ? new URL(issuer).pathname.replace(/\/$/, "") : undefined;
   }
 

@@ -5,29 +5,38 @@
  * for both on every request, with scopes cut to the user's current roles, so signing out,
  * revoking a session or token, disabling a user or removing a role takes effect at once.
  */
-import { bearerToken } from "../../../ui/session/admin_session.ts";
+import { bearerToken, cookieValue } from "../../../ui/session/admin_session.ts";
 import type { Identity } from "../gate/identity.ts";
 import type { Authenticator } from "../gate/token_authenticator.ts";
 import type { AuthIdentity } from "@hero/sdk";
 import type { HeroAuthLink } from "./hero_auth_link.ts";
-import type { SsoLogin } from "./sso_login.ts";
+import { SSO_COOKIE, type SsoLogin } from "./sso_login.ts";
 
 /** Accepts hero_auth access tokens and router sign-in sessions. */
 export function ssoAuthenticator(link: HeroAuthLink, login: SsoLogin): Authenticator {
-  return async (request) => {
-    const bearer = bearerToken(request);
-    if (bearer !== undefined) {
-      // Not a JWT: the admin or read-only token, for the next authenticator.
-      if (bearer.split(".").length !== 3) return undefined;
-      const found = await link.identify({ token: bearer });
-      if (!found || !audienceCovers(found.aud ?? [], request.url)) return undefined;
-      return identityOf(found, "bearer");
-    }
+  const byToken = async (token: string, url: string) => {
+    const found = await link.identify({ token });
+    return found && audienceCovers(found.aud ?? [], url) ? identityOf(found, "bearer") : undefined;
+  };
+  const bySession = async (request: Request) => {
     const session = await login.session(request);
     if (!session?.sid) return undefined;
     const found = await link.identify({ session: { sub: session.sub, sid: session.sid } });
     return found ? identityOf(found, "cookie") : undefined;
   };
+  // Requests without a hero_auth credential (the tokens, the owner's tools) pass at once.
+  return (request) => {
+    const bearer = bearerToken(request);
+    if (bearer !== undefined) {
+      // Not a JWT: the admin or read-only token, for the next authenticator.
+      return bearer.split(".").length === 3 ? byToken(bearer, request.url) : undefined;
+    }
+    return hasCookie(request, SSO_COOKIE) ? bySession(request) : undefined;
+  };
+}
+
+function hasCookie(request: Request, name: string): boolean {
+  return cookieValue(request, name) !== undefined;
 }
 
 /**

@@ -5,12 +5,13 @@
  * {@link HeroError}s (`TIMEOUT`, `CANCELLED`, `CONNECTION_FAILED`, `BAD_RESPONSE`).
  */
 import { HeroError } from "../errors/hero_error.ts";
+import { type NotificationListener, readReplyStream } from "./reply_reader.ts";
 import type { RpcError } from "../errors/rpc_error.ts";
 import { fromWireError } from "../errors/wire_mapping.ts";
 import { Deadline } from "../rpc/deadline.ts";
 import type { RpcResponse } from "../rpc/messages.ts";
 import { currentRuntime } from "../runtime/current.ts";
-import type { HttpTransport, Runtime } from "../runtime/types.ts";
+import type { HttpTransport, Runtime, TransportTarget } from "../runtime/types.ts";
 import { resolveSocketRoot, serviceSocketPaths } from "../socket/paths.ts";
 
 /** Options of a client. */
@@ -29,6 +30,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Time limit of this call, in milliseconds. */
   timeoutMs?: number;
+  /**
+   * Receives the call's notifications (`rpc.progress`, `rpc.log`) as they arrive; the call is
+   * then sent with `Accept: application/x-ndjson` on a connection of its own.
+   */
+  onNotification?: NotificationListener;
   /** Headers of this call only (added to the client's own). */
   headers?: Record<string, string>;
 }
@@ -50,6 +56,8 @@ export type BatchOutcome =
 /** A JSON-RPC client bound to one endpoint. */
 export class RpcClient {
   readonly #transport: HttpTransport;
+  readonly #runtime: Runtime;
+  readonly #target: TransportTarget;
   readonly #timeoutMs: number;
   readonly #headers: Record<string, string>;
   readonly #label: string;
@@ -60,7 +68,9 @@ export class RpcClient {
     const runtime = opts.runtime ?? currentRuntime();
     const isUrl = /^https?:\/\//.test(target);
     const socketPath = target.replace(/^unix:/, "");
-    this.#transport = runtime.transport(isUrl ? { baseUrl: target } : { socketPath });
+    this.#runtime = runtime;
+    this.#target = isUrl ? { baseUrl: target } : { socketPath };
+    this.#transport = runtime.transport(this.#target);
     this.#timeoutMs = opts.timeoutMs ?? 30_000;
     this.#headers = { "content-type": "application/json", ...opts.headers };
     this.#label = isUrl ? target : socketPath;
@@ -145,14 +155,26 @@ export class RpcClient {
     const deadline = new Deadline(timeoutMs, { parents: () => [opts.signal] });
     let res;
     try {
-      res = await this.#transport.send({
+      const request = {
         method: "POST",
         path: "/rpc",
         body: JSON.stringify(payload),
         headers: opts.headers ? { ...this.#headers, ...opts.headers } : this.#headers,
         signal: deadline.signal,
-      });
+      };
+      const listener = opts.onNotification;
+      if (listener && this.#runtime.streamRequest) {
+        request.headers = { ...request.headers, accept: "application/x-ndjson, application/json" };
+        const streamed = await this.#runtime.streamRequest(this.#target, request);
+        if (streamed.headers.get("content-type")?.includes("application/x-ndjson")) {
+          const reply = await readReplyStream(streamed.body, listener, this.#label);
+          if (reply === undefined) throw new Error("the connection closed before the reply");
+          return reply;
+        }
+        res = { status: streamed.status, body: await new Response(streamed.body).text() };
+      } else res = await this.#transport.send(request);
     } catch (err) {
+      if (err instanceof HeroError && err.code === "BAD_RESPONSE") throw err;
       if (deadline.reason === "cancelled") {
         throw new HeroError("CANCELLED", `Call to ${this.#label} was cancelled`, { cause: err });
       }

@@ -2,8 +2,9 @@
  * An API: the service's info plus its method declarations. It produces the OpenRPC 1.3 document
  * and calls methods with validated params — one source of truth for both.
  */
+import { OWNER_CALLER } from "../caller/caller.ts";
 import { RpcError, RpcErrorCode } from "../errors/rpc_error.ts";
-import { type CallContext, methodObject, type MethodSpec } from "./method.ts";
+import { type CallContext, type CallContextInit, methodObject, type MethodSpec } from "./method.ts";
 import {
   compileParamsValidator,
   createSchemaCompiler,
@@ -89,16 +90,30 @@ export class RpcApi {
   }
 
   /** Calls `method` with raw params: validates them, runs the handler, returns its result. */
-  async call(method: string, rawParams: unknown, ctx: CallContext): Promise<unknown> {
+  async call(method: string, rawParams: unknown, init: CallContextInit): Promise<unknown> {
     if (method === "rpc.discover") return this.document;
     const entry = this.#methods.get(method);
     if (!entry) {
       throw new RpcError(RpcErrorCode.MethodNotFound, `Method not found: "${method}"`);
     }
     const params = entry.validate(rawParams);
-    const result = await entry.spec.handler(params, ctx);
+    const result = await entry.spec.handler(params, callContext(init));
     return result === undefined ? null : result;
   }
+}
+
+/** A handler's context: progress and caller messages go out only when the reply streams. */
+function callContext(init: CallContextInit): CallContext {
+  const notify = init.notify;
+  return {
+    method: init.method,
+    caller: init.caller ?? OWNER_CALLER,
+    get signal() {
+      return init.signal;
+    },
+    progress: notify ? (update) => notify("rpc.progress", { ...update }) : () => {},
+    logToCaller: notify ? (level, data) => notify("rpc.log", { level, data }) : () => {},
+  };
 }
 
 /** Declares an API from its info and methods. */

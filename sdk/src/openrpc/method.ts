@@ -53,6 +53,27 @@ export interface MethodAnnotations {
   openWorldHint?: boolean;
 }
 
+/** One progress report of a long call (the shape of MCP's progress notification). */
+export interface ProgressUpdate {
+  /** Work done so far; increases with every report. */
+  progress: number;
+  /** Total work, when known. */
+  total?: number;
+  /** What is happening now, for a person. */
+  message?: string;
+}
+
+/** Levels of a message sent to the caller of a call (MCP logging levels). */
+export type CallerLogLevel =
+  | "debug"
+  | "info"
+  | "notice"
+  | "warning"
+  | "error"
+  | "critical"
+  | "alert"
+  | "emergency";
+
 /** What a handler gets besides its params. */
 export interface CallContext {
   /** The method being called. */
@@ -61,6 +82,28 @@ export interface CallContext {
   signal: AbortSignal;
   /** Who is calling: the owner, or whom hero_router's verified assertion names. */
   caller: Caller;
+  /**
+   * Reports progress to the caller, as an `rpc.progress` notification on the call's streamed
+   * reply (the MCP gateway turns it into `notifications/progress`). Does nothing when the
+   * caller did not ask for a stream.
+   */
+  progress(update: ProgressUpdate): void;
+  /**
+   * Sends a message to the caller of this call (not to hero_proc's log store), as an `rpc.log`
+   * notification on the streamed reply (MCP `notifications/message`). Does nothing when the
+   * caller did not ask for a stream.
+   */
+  logToCaller(level: CallerLogLevel, data: unknown): void;
+}
+
+/** What a dispatcher provides to build a {@link CallContext}. */
+export interface CallContextInit {
+  method: string;
+  signal: AbortSignal;
+  /** Who is calling (default: the owner, as for in-process calls). */
+  caller?: Caller;
+  /** Sends a notification on the call's streamed reply; absent when the reply is not streamed. */
+  notify?: (method: string, params: Record<string, unknown>) => void;
 }
 
 /** A method declaration. Handlers always receive params by name, whatever the caller sent. */

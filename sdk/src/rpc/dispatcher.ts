@@ -20,18 +20,30 @@ export interface DispatchLimits {
 /** Default payload limits. */
 export const DEFAULT_DISPATCH_LIMITS: DispatchLimits = { maxJsonDepth: 64, maxBatchSize: 1000 };
 
+/** Sends a notification (`rpc.progress`, `rpc.log`) on the reply stream of one call. */
+export type StreamNotify = (method: string, params: Record<string, unknown>) => void;
+
+/** Who a call is for and where its notifications go. */
+export interface DispatchOptions {
+  /** A streamed reply: reaches the handler of a single request with an id. */
+  notify?: StreamNotify;
+  /** Who handlers see as `ctx.caller` (default: the owner, as for in-process calls). */
+  caller?: Caller;
+}
+
 /**
  * Handles the text of one HTTP request body; resolves the reply text or null (no reply).
- * `caller` is who handlers see as `ctx.caller` (the owner when called in-process).
- * `cancel.signal` is read only by handlers that care, so it can be created lazily.
+ * `cancel.signal` is read only by handlers that care, so it can be created lazily. Batches and
+ * notifications never stream.
  */
 export async function dispatchJsonRpc(
   api: RpcApi,
   text: string,
   cancel: { readonly signal: AbortSignal },
   limits: DispatchLimits = DEFAULT_DISPATCH_LIMITS,
-  caller: Caller = OWNER_CALLER,
+  o: DispatchOptions = {},
 ): Promise<string | null> {
+  const caller = o.caller ?? OWNER_CALLER;
   const problem = scanJsonRpcText(text, limits.maxJsonDepth);
   if (problem) {
     const message = problem.kind === "too_deep"
@@ -47,8 +59,8 @@ export async function dispatchJsonRpc(
     return JSON.stringify(failure(null, RpcErrorCode.ParseError, `Parse error: ${why}`));
   }
   if (!Array.isArray(payload)) {
-    const reply = await dispatchOne(api, payload, cancel, caller);
-    return reply ? JSON.stringify(reply) : null;
+    const reply = await dispatchOne(api, payload, cancel, caller, o.notify);
+    return reply ? serialize(reply) : null;
   }
   if (payload.length === 0) {
     return JSON.stringify(
@@ -66,7 +78,7 @@ export async function dispatchJsonRpc(
   }
   const replies = await Promise.all(payload.map((msg) => dispatchOne(api, msg, cancel, caller)));
   const answered = replies.filter((r): r is RpcResponse => r !== null);
-  return answered.length ? JSON.stringify(answered) : null;
+  return answered.length ? `[${answered.map(serialize).join(",")}]` : null;
 }
 
 async function dispatchOne(
@@ -74,6 +86,7 @@ async function dispatchOne(
   msg: unknown,
   cancel: { readonly signal: AbortSignal },
   caller: Caller,
+  notify?: StreamNotify,
 ): Promise<RpcResponse | null> {
   const problem = requestProblem(msg);
   if (problem) {
@@ -82,17 +95,37 @@ async function dispatchOne(
   const req = msg as RpcRequest;
   const isNotification = !("id" in req);
   try {
+    const id = req.id;
     const ctx = {
       method: req.method,
       caller,
       get signal() {
         return cancel.signal;
       },
+      notify: notify && !isNotification
+        ? (method: string, params: Record<string, unknown>) => notify(method, { id, ...params })
+        : undefined,
     };
     const result = await api.call(req.method, req.params, ctx);
     return isNotification ? null : { jsonrpc: "2.0", id: req.id ?? null, result };
   } catch (err) {
     return isNotification ? null : { jsonrpc: "2.0", id: req.id ?? null, error: toWireError(err) };
+  }
+}
+
+/** The reply as JSON; a result JSON cannot carry (a cycle, a BigInt) becomes an internal error. */
+function serialize(reply: RpcResponse): string {
+  try {
+    return JSON.stringify(reply);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return JSON.stringify(
+      failure(
+        reply.id,
+        RpcErrorCode.InternalError,
+        `Internal error: the result is not JSON (${why})`,
+      ),
+    );
   }
 }
 

@@ -89,6 +89,11 @@ async function streamRequest(
     ? Deno.createHttpClient({ proxy: { transport: "unix", path: target.socketPath } })
     : Deno.createHttpClient({});
   const base = "baseUrl" in target ? target.baseUrl.replace(/\/$/, "") : "http://localhost";
+  let open = true;
+  const release = () => {
+    if (open) client.close();
+    open = false;
+  };
   try {
     const res = await fetch(base + r.path, {
       method: r.method,
@@ -98,6 +103,12 @@ async function streamRequest(
       client,
     });
     const reader = res.body!.getReader();
+    // An abort once the body streams must close the connection at once (the server is told
+    // by the hang-up); Deno's fetch does not always end a body that nobody is reading.
+    r.signal?.addEventListener("abort", () => {
+      reader.cancel().catch(() => {});
+      release();
+    }, { once: true });
     // The connection is closed with its client once the body ends or is cancelled.
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
@@ -105,21 +116,21 @@ async function streamRequest(
           const { done, value } = await reader.read();
           if (done) {
             controller.close();
-            client.close();
+            release();
           } else controller.enqueue(value);
         } catch (err) {
-          client.close();
+          release();
           controller.error(err);
         }
       },
       async cancel() {
         await reader.cancel().catch(() => {});
-        client.close();
+        release();
       },
     });
     return { status: res.status, headers: res.headers, body };
   } catch (err) {
-    client.close();
+    release();
     throw err;
   }
 }

@@ -18,6 +18,7 @@ import {
 } from "./manifest.ts";
 import { readBodyText } from "./read_body.ts";
 import { bytesResponse } from "./response_bytes.ts";
+import { NDJSON, ReplyStream, wantsStream } from "./reply_stream.ts";
 
 /** What the rpc socket handler serves. */
 export interface RpcSocketOptions {
@@ -129,24 +130,45 @@ async function handleRpc(
     onAbort: () => finish(ABORTED),
   });
   inFlight.add(deadline);
-  dispatchJsonRpc(opts.api, text, deadline, opts.limits, caller).then(
+  const stream = wantsStream(request) ? new ReplyStream() : undefined;
+  // A streamed reply watches the connection from the start: its caller is waiting for news.
+  if (stream) void deadline.signal;
+  dispatchJsonRpc(opts.api, text, deadline, opts.limits, { notify: stream?.notify, caller }).then(
     finish,
     () => finish(ABORTED),
   );
-  const reply = await done;
-  deadline.clear();
-  inFlight.delete(deadline);
-  if (reply === ABORTED) {
+  const settle = async (): Promise<string | null> => {
+    const reply = await done;
+    deadline.clear();
+    inFlight.delete(deadline);
+    if (reply !== ABORTED) return reply;
     const timedOut = deadline.reason === "timeout";
-    return rpcError(
-      timedOut ? RpcErrorCode.RequestTimeout : RpcErrorCode.RequestCancelled,
-      timedOut
-        ? `Request timed out after ${opts.limits.requestTimeoutMs} ms`
-        : "Request cancelled: the server is stopping",
-      timedOut ? 504 : 503,
-    );
+    return JSON.stringify({
+      jsonrpc: "2.0",
+      id: null,
+      error: {
+        code: timedOut ? RpcErrorCode.RequestTimeout : RpcErrorCode.RequestCancelled,
+        message: timedOut
+          ? `Request timed out after ${opts.limits.requestTimeoutMs} ms`
+          : "Request cancelled: the server is stopping",
+      },
+    });
+  };
+  if (stream) {
+    settle().then((reply) => stream.end(reply));
+    return new Response(stream.readable, {
+      headers: { "content-type": NDJSON, "cache-control": "no-store" },
+    });
   }
-  return reply === null ? new Response(null, { status: 204 }) : rawJson(reply);
+  const reply = await settle();
+  if (reply === null) return new Response(null, { status: 204 });
+  if (deadline.reason !== undefined) {
+    return bytesResponse(encoder.encode(reply), {
+      status: deadline.reason === "timeout" ? 504 : 503,
+      headers: JSON_HEADERS,
+    });
+  }
+  return rawJson(reply);
 }
 
 const ABORTED = Symbol("aborted");
