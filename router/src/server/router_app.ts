@@ -248,6 +248,7 @@ export class RouterApp {
     await this.#mcp.close();
     this.#sso.close();
     await this.#server.close();
+    await (await this.#signer?.catch(() => undefined))?.retire();
     this.#proxy.close();
     this.#source.close();
   }

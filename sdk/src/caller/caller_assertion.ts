@@ -6,7 +6,7 @@
  * Services verify it with {@link CallerVerifier}; a header that does not verify is refused,
  * never believed.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { decodeProtectedHeader, exportJWK, importJWK, type JWK, jwtVerify, SignJWT } from "jose";
 import { HeroError } from "../errors/hero_error.ts";
 import type { Caller, CredentialKind } from "./caller.ts";
@@ -32,11 +32,13 @@ export function callerKeyPath(socketRoot: string): string {
 export class CallerSigner {
   readonly #key: CryptoKey;
   readonly #kid: string;
+  readonly #file: string;
   readonly #cache = new Map<string, { jwt: string; exp: number }>();
 
-  private constructor(key: CryptoKey, kid: string) {
+  private constructor(key: CryptoKey, kid: string, file: string) {
     this.#key = key;
     this.#kid = kid;
+    this.#file = file;
   }
 
   /** Makes a new key pair and publishes its public half under the socket root. */
@@ -54,7 +56,13 @@ export class CallerSigner {
       mode: 0o600,
     });
     await rename(tmp, file);
-    return new CallerSigner(pair.privateKey, kid);
+    return new CallerSigner(pair.privateKey, kid, file);
+  }
+
+  /** Removes the published key at shutdown (unless another router has replaced it since). */
+  async retire(): Promise<void> {
+    const text = await readFile(this.#file, "utf8").catch(() => "");
+    if (text.includes(`"kid":"${this.#kid}"`)) await unlink(this.#file).catch(() => {});
   }
 
   /** The assertion of `caller` for `service` (reused while it has half its life left). */
