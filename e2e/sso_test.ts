@@ -9,16 +9,17 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { RpcClient } from "../sdk/mod.ts";
 import { totpCode, totpStep } from "../auth/src/accounts/totp.ts";
 import { ownerSetupLink, type RunningSystem, startSystem } from "../scripts/start_system.ts";
+import { assertAccessible, launchChromium } from "../ui/test_support/chromium.ts";
 
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+/** hero_auth's admin pages are checked with axe-core as they are visited. */
+const accessible = (page: Page, what: string) => assertAccessible(page, `hero_auth admin ${what}`);
 
 describe("single sign-on on a fresh system (issue 12, Done when)", () => {
   let dir: string;
@@ -41,17 +42,7 @@ describe("single sign-on on a fresh system (issue 12, Done when)", () => {
     // hero_auth's issuer (where its cookies live) is the router on localhost.
     site = system.origin.replace("127.0.0.1", "localhost");
     proc = new RpcClient(path.join(dir, "sockets/hero_proc/rpc.sock"));
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -225,18 +216,3 @@ describe("single sign-on on a fresh system (issue 12, Done when)", () => {
     return await (await browser.newContext()).newPage();
   }
 });
-
-/** Asserts axe-core finds no WCAG 2 A/AA violation on the page. */
-async function accessible(page: Page, what: string): Promise<void> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as {
-      axe: { run(o: unknown): Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
-    }).axe;
-    const out = await axe.run({
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    });
-    return out.violations.map((v) => `${v.id} (${v.nodes.length})`);
-  });
-  assert.deepEqual(violations, [], `hero_auth admin ${what}: axe-core violations`);
-}
