@@ -4,7 +4,8 @@
  * leads to hero_auth's sign-in (password + TOTP) and back; in hero_auth's admin UI (every page
  * checked with axe-core) the admin creates a group with the `read` role and a user in it; that
  * user sees the dashboard but can run no job, neither through the proxy nor through MCP, and
- * nothing runs.
+ * nothing runs; the admin registers Debian's Apache with mod_auth_openidc (an OpenID-certified
+ * relying party) as a client, and the user signs in to its protected page through hero_auth.
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -16,6 +17,7 @@ import type { Browser, Page } from "playwright-core";
 import { RpcClient } from "../sdk/mod.ts";
 import { totpCode, totpStep } from "../auth/src/accounts/totp.ts";
 import { ownerSetupLink, type RunningSystem, startSystem } from "../scripts/start_system.ts";
+import { type ApacheRp, planApacheRp } from "./support/apache_rp.ts";
 import { assertAccessible, launchChromium } from "../ui/test_support/chromium.ts";
 
 /** hero_auth's admin pages are checked with axe-core as they are visited. */
@@ -29,6 +31,9 @@ describe("single sign-on on a fresh system (issue 12, Done when)", () => {
   let owner: { username: string; secret: string };
   let veraLink: string;
   let proc: RpcClient;
+  /** The admin's signed-in page, kept for the last step. */
+  let admin: Page;
+  let apache: ApacheRp | undefined;
 
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-sso-e2e-"));
@@ -46,6 +51,7 @@ describe("single sign-on on a fresh system (issue 12, Done when)", () => {
   });
 
   after(async () => {
+    await apache?.close();
     await browser?.close();
     proc?.close();
     await system?.close();
@@ -121,7 +127,7 @@ describe("single sign-on on a fresh system (issue 12, Done when)", () => {
     // The changes are on record under the admin who made them (the caller assertion).
     const added = page.locator("tr").filter({ hasText: "group.member_added" });
     assert.match(await added.innerText(), /user:[A-Za-z0-9_-]+/);
-    await page.context().close();
+    admin = page;
   });
 
   it("the read-only user sees the dashboard but cannot run a job through the proxy or MCP", async () => {
@@ -209,6 +215,37 @@ describe("single sign-on on a fresh system (issue 12, Done when)", () => {
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(existsSync(marker), false, "a command ran");
     assert.equal(await jobs(), before, "a job was created");
+    await page.context().close();
+  });
+
+  it("the Apache relying party (mod_auth_openidc) signs the user in through hero_auth", async () => {
+    const plan = await planApacheRp(dir);
+    await admin.goto(`${site}/hero_auth/admin/clients`);
+    await admin.getByLabel("Name", { exact: true }).fill("Apache intranet");
+    await admin.getByLabel(/^Redirect URIs/).fill(plan.redirectUri);
+    await admin.getByRole("button", { name: "Create" }).click();
+    const client = JSON.parse(await admin.locator("#result pre").textContent() ?? "{}");
+    assert.ok(client.client_secret, "the secret is shown once");
+    apache = await plan.start({
+      issuer: `${site}/hero_auth/web_oidc`,
+      clientId: client.client_id,
+      clientSecret: client.client_secret,
+    });
+    const page = await newPage();
+    await page.goto(`${apache.origin}/protected/`);
+    await page.getByRole("heading", { name: "Sign in to Hero" }).waitFor();
+    await page.getByLabel("Username").fill("vera");
+    await page.getByLabel("Password").fill("vera-long-password");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("heading", { name: "Allow access?" }).waitFor();
+    assert.match(await page.locator("main").innerText(), /Apache intranet/);
+    await page.getByRole("button", { name: "Allow" }).click();
+    await page.waitForURL(`${apache.origin}/protected/`).catch(async (err) => {
+      throw new Error(`${err.message}\n${page.url()}\n${await apache!.log()}`);
+    });
+    assert.equal(await page.locator("#user").textContent(), "vera");
+    assert.match((await page.locator("#groups").textContent())!, /viewers/);
+    assert.equal(await page.locator("#iss").textContent(), `${site}/hero_auth/web_oidc`);
     await page.context().close();
   });
 
