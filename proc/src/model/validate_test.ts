@@ -89,7 +89,7 @@ test("findCycle reports the cycle path", () => {
   assert.equal(findCycle(new Map([["a.x", ["b.x"]], ["b.x", []]])), undefined);
 });
 
-test("TOML directory: file stem is the default name; a broken file is named in the error", () => {
+test("TOML directory: file stem is the default name; each broken file is reported on its own", () => {
   const { dir, cleanup } = tempDir();
   try {
     fs.writeFileSync(
@@ -97,17 +97,61 @@ test("TOML directory: file stem is the default name; a broken file is named in t
       `description = "the web"\nrequires = ["db"]\n[actions.server]\nexec = ["sleep", "60"]\nrestart = { policy = "on-failure", delay_ms = 10 }\n[actions.server.health]\ntcp = "127.0.0.1:8080"\n`,
     );
     fs.writeFileSync(path.join(dir, "db.toml"), `exec = "sleep 60"\n`);
-    const services = loadServiceDir(dir);
+    const { services, errors } = loadServiceDir(dir);
     assert.deepEqual(services.map((s) => s.name), ["db", "web"]);
+    assert.deepEqual(errors, []);
     assert.deepEqual(services[1].actions[0].health?.target, ["127.0.0.1", "8080"]);
-    fs.writeFileSync(path.join(dir, "zz.toml"), `exec = [unclosed`);
-    assert.throws(() => loadServiceDir(dir), /Cannot read .*zz\.toml/);
+    // Each file loads or fails on its own, with the line and column of a syntax error.
+    fs.writeFileSync(path.join(dir, "zz.toml"), `description = "x"\nexec = [unclosed`);
+    let r = loadServiceDir(dir);
+    assert.deepEqual(r.services.map((s) => s.name), ["db", "web"]);
+    assert.equal(r.errors.length, 1);
+    assert.match(r.errors[0].error, /zz\.toml:2:\d+: invalid TOML: /);
     fs.writeFileSync(path.join(dir, "zz.toml"), `exec = "x"\nkind = "forever"`);
-    assert.throws(
-      () => loadServiceDir(dir),
+    fs.writeFileSync(path.join(dir, "yy.toml"), `name = "db"\nexec = "x"`);
+    r = loadServiceDir(dir);
+    assert.deepEqual(r.services.map((s) => s.name), ["db", "web"]);
+    assert.deepEqual(r.errors.map((e) => e.name), ["db", "zz"]);
+    assert.match(
+      r.errors.find((e) => e.name === "zz")!.error,
       /zz\.toml: Invalid service "zz": action "main": kind must be/,
+    );
+    assert.match(
+      r.errors.find((e) => e.name === "db")!.error,
+      /db\.toml: service "db" is already defined in .*yy\.toml|yy\.toml: service "db" is already defined in .*db\.toml/,
     );
   } finally {
     cleanup();
+  }
+});
+
+test("limits: memory, cpu and pids are parsed from TOML and RPC forms; bad ones are refused", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    fs.writeFileSync(
+      path.join(dir, "lim.toml"),
+      `exec = ["sleep", "60"]\nlimits = { memory = "256M", cpu = "50%", pids = 100 }\n`,
+    );
+    assert.deepEqual(loadServiceDir(dir).services[0].actions[0].limits, {
+      memory_bytes: 256 * 1024 * 1024,
+      cpu_percent: 50,
+      pids: 100,
+    });
+  } finally {
+    cleanup();
+  }
+  const rpc = validateService({ name: "l", exec: "x", limits: { memory: "1.5G", cpu: 1.5 } });
+  assert.deepEqual(rpc.actions[0].limits, { memory_bytes: 1.5 * 1024 ** 3, cpu_percent: 150 });
+  assert.equal(validateService({ name: "n", exec: "x" }).actions[0].limits, undefined);
+  const bad: [unknown, RegExp][] = [
+    [{ memory: "lots" }, /limits\.memory must be a size such as "256M"/],
+    [{ memory: "512K" }, /limits\.memory must be at least 1M/],
+    [{ cpu: "fast" }, /limits\.cpu must be a share of one CPU/],
+    [{ cpu: "0%" }, /limits\.cpu must be a share/],
+    [{ pids: 0 }, /limits\.pids must be a whole number >= 1/],
+    [{ swap: "1G" }, /unknown field "swap"|swap/],
+  ];
+  for (const [limits, re] of bad) {
+    assert.throws(() => validateService({ name: "l", exec: "x", limits }), re);
   }
 });
