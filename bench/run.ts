@@ -13,13 +13,18 @@ const benches: Record<string, string> = {
   mcp: "mcp_gateway.deno.ts",
   "router-proxy": "router/proxy_bench.deno.ts",
   "router-discovery": "router/discovery_bench.deno.ts",
+  "router-federation": "router/federation_bench.deno.ts",
+  "router-metrics": "router/metrics_cost.deno.ts",
   logs_ingest: "logs_ingest.ts",
   logs_capture: "logs_capture.ts",
   logs_query: "logs_query.ts",
   browser: "browser_mcp.ts",
 };
 // Peers the benches compare against; installed with apt by bench/router/setup.sh when missing.
-const peers: Record<string, string[]> = { "router-proxy": ["nginx", "caddy", "wrk"] };
+const peers: Record<string, string[]> = {
+  "router-proxy": ["nginx", "caddy", "wrk"],
+  "router-federation": ["nginx", "wrk"],
+};
 // `*.deno.ts` benches run on Deno (the router's runtime), the others on this Node.
 const deno = path.join(here, "..", "node_modules", ".bin", "deno");
 
