@@ -74,10 +74,12 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
             OTEL_SERVICE_NAME: "hero_router",
             ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_DENO: "true" } : {}),
           },
+          // Each start period is generous: a busy 2-core machine took over 10 s to load a
+          // service, and a service that answers sooner is ready sooner anyway.
           health: {
             socket: `${o.socketRoot}/hero_router/rpc.sock`,
             interval_ms: 2000,
-            start_period_ms: 20000,
+            start_period_ms: 30000,
           },
           restart: { policy: "always", delay_ms: 500 },
         },
@@ -98,7 +100,7 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
           health: {
             socket: `${o.socketRoot}/notes/rpc.sock`,
             interval_ms: 2000,
-            start_period_ms: 10000,
+            start_period_ms: 30000,
           },
           restart: { policy: "on-failure", delay_ms: 500 },
         },
@@ -119,7 +121,7 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
           health: {
             socket: `${o.socketRoot}/browser/rpc.sock`,
             interval_ms: 2000,
-            start_period_ms: 10000,
+            start_period_ms: 30000,
           },
           restart: { policy: "on-failure", delay_ms: 500 },
         },
@@ -163,7 +165,7 @@ export function authService(o: { socketRoot: string; origin: string; db: string 
         health: {
           socket: `${o.socketRoot}/hero_auth/rpc.sock`,
           interval_ms: 2000,
-          start_period_ms: 20000,
+          start_period_ms: 30000,
         },
         restart: { policy: "always", delay_ms: 500 },
       },
