@@ -82,8 +82,13 @@ export function callerOf(request: Request, info: PeerInfo): Caller {
   return info.transport === "unix" && plain ? OWNER_CALLER : ANONYMOUS_CALLER;
 }
 
+/** What the header readers below need of a request (a `Request` has it, so has a parsed head). */
+export interface WithHeaders {
+  readonly headers: { get(name: string): string | null };
+}
+
 /** The value of a cookie of the request, if it has one. */
-export function cookieValue(request: Request, name: string): string | undefined {
+export function cookieValue(request: WithHeaders, name: string): string | undefined {
   for (const part of (request.headers.get("cookie") ?? "").split(";")) {
     const [k, ...v] = part.trim().split("=");
     if (k === name) return decodeURIComponent(v.join("="));
@@ -103,7 +108,7 @@ export function sameToken(a: string | undefined, token: string): boolean {
 }
 
 /** The token of an `Authorization: Bearer` header, if there is one. */
-export function bearerToken(request: Request): string | undefined {
+export function bearerToken(request: WithHeaders): string | undefined {
   return request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
 }
 

@@ -8,7 +8,8 @@
  */
 import { CALLER_HEADER, type ConnectionInfo } from "@hero/sdk";
 
-const HOP_BY_HOP = [
+/** Hop-by-hop headers (lower-case): never forwarded in either direction. */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
   "proxy-authenticate",
@@ -19,10 +20,16 @@ const HOP_BY_HOP = [
   "trailers",
   "transfer-encoding",
   "upgrade",
-];
+]);
 
-const HOP_SET = new Set(HOP_BY_HOP);
-const SAFE_PREFIX = /^(\/[a-z0-9_]{1,64}){1,2}$/;
+/**
+ * The header in which the router's TCP front tells its app which TCP peer sent a request (the
+ * front drops it from clients); never forwarded to a service.
+ */
+export const PEER_HEADER = "x-hero-peer";
+
+/** An `X-Forwarded-Prefix` taken from any caller: one or two plain path segments. */
+export const SAFE_PREFIX = /^(\/[a-z0-9_]{1,64}){1,2}$/;
 
 /** A copy of `headers` without hop-by-hop headers (including those listed in `Connection`). */
 export function withoutHopByHop(headers: Headers): Headers {
@@ -32,7 +39,7 @@ export function withoutHopByHop(headers: Headers): Headers {
     : undefined;
   const out = new Headers();
   for (const [k, v] of headers) {
-    if (HOP_SET.has(k) || named?.has(k)) continue;
+    if (HOP_BY_HOP.has(k) || named?.has(k)) continue;
     if (k === "set-cookie") continue;
     out.append(k, v);
   }
@@ -51,7 +58,7 @@ export function headersFromPairs(pairs: [string, string][]): Headers {
   }
   const out = new Headers();
   for (const [k, v] of pairs) {
-    if (HOP_SET.has(k) || named?.has(k)) continue;
+    if (HOP_BY_HOP.has(k) || named?.has(k)) continue;
     try {
       out.append(k, v);
     } catch { /* a header value the Headers API refuses is dropped */ }
@@ -93,7 +100,7 @@ export function forwardRequestHeaders(
   let priorProto: string | undefined;
   let priorPrefix = "";
   for (const [k, v] of h) {
-    if (HOP_SET.has(k) || named?.has(k) || k === CALLER_HEADER) continue;
+    if (HOP_BY_HOP.has(k) || named?.has(k) || k === PEER_HEADER || k === CALLER_HEADER) continue;
     if (k === "authorization" && caller?.dropAuthorization) continue;
     if (k === "cookie" && caller?.dropCookies.length) {
       const kept = withoutCookies(v, caller.dropCookies);

@@ -11,6 +11,7 @@ import { HeroAuthLink } from "./hero_auth_link.ts";
 import { PRM_PATH, protectedResourceMetadata } from "./resource_metadata.ts";
 import { ssoAuthenticator } from "./sso_authenticator.ts";
 import { SsoLogin } from "./sso_login.ts";
+import { requestUrl } from "../net/request_url.ts";
 
 /** What single sign-on needs from the router. */
 export interface SsoOptions {
@@ -56,7 +57,7 @@ export class Sso implements GateSignIn {
   /** `GET /.well-known/oauth-protected-resource[/mcp[/<service>]]` (RFC 9728). */
   async protectedResource(request: Request): Promise<Response> {
     const issuer = await this.link.issuer();
-    const url = new URL(request.url);
+    const url = requestUrl(request);
     if (!issuer) return notFound("no authorization server: hero_auth is not running");
     const doc = protectedResourceMetadata({
       origin: url.origin,

@@ -5,12 +5,13 @@
  * for both on every request, with scopes cut to the user's current roles, so signing out,
  * revoking a session or token, disabling a user or removing a role takes effect at once.
  */
-import { bearerToken, cookieValue } from "../../../ui/session/admin_session.ts";
+import { bearerToken, cookieValue, type WithHeaders } from "../../../ui/session/admin_session.ts";
 import type { Identity } from "../gate/identity.ts";
-import type { Authenticator } from "../gate/token_authenticator.ts";
+import type { Authenticator, HeadersAndUrl } from "../gate/token_authenticator.ts";
 import type { AuthIdentity } from "@hero/sdk";
 import type { HeroAuthLink } from "./hero_auth_link.ts";
 import { SSO_COOKIE, type SsoLogin } from "./sso_login.ts";
+import { requestUrl } from "../net/request_url.ts";
 
 /** Accepts hero_auth access tokens and router sign-in sessions. */
 export function ssoAuthenticator(link: HeroAuthLink, login: SsoLogin): Authenticator {
@@ -25,17 +26,20 @@ export function ssoAuthenticator(link: HeroAuthLink, login: SsoLogin): Authentic
     return found ? identityOf(found, "cookie") : undefined;
   };
   // Requests without a hero_auth credential (the tokens, the owner's tools) pass at once.
-  return (request) => {
+  const fromHeaders = (request: HeadersAndUrl, toRequest: () => Request) => {
     const bearer = bearerToken(request);
     if (bearer !== undefined) {
       // Not a JWT: the admin or read-only token, for the next authenticator.
-      return bearer.split(".").length === 3 ? byToken(bearer, request.url) : undefined;
+      return bearer.split(".").length === 3 ? byToken(bearer, requestUrl(request).href) : undefined;
     }
-    return hasCookie(request, SSO_COOKIE) ? bySession(request) : undefined;
+    return hasCookie(request, SSO_COOKIE) ? bySession(toRequest()) : undefined;
   };
+  return Object.assign((request: Request) => fromHeaders(request, () => request), {
+    fromHeaders,
+  });
 }
 
-function hasCookie(request: Request, name: string): boolean {
+function hasCookie(request: WithHeaders, name: string): boolean {
   return cookieValue(request, name) !== undefined;
 }
 

@@ -11,6 +11,7 @@ import { type WebLogin, webLogin, type WebSession } from "@hero/sdk/auth";
 import { safeNext } from "../gate/login_routes.ts";
 import type { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import type { HeroAuthLink } from "./hero_auth_link.ts";
+import { requestUrl } from "../net/request_url.ts";
 
 /** The router's session cookie (hero_auth sign-in). */
 export const SSO_COOKIE = "hero_sso";
@@ -72,7 +73,7 @@ export class SsoLogin {
   async login(request: Request): Promise<Response> {
     const issuer = await this.issuer();
     if (!issuer) return unavailable();
-    const url = new URL(request.url);
+    const url = requestUrl(request);
     const returnTo = safeNext(url.searchParams.get("return_to"));
     if (url.origin !== new URL(issuer).origin) return await this.challenge(request) as Response;
     return await (await this.#web())!.login(returnTo);

@@ -173,7 +173,9 @@ describe("browsers sign in through hero_auth", () => {
   it("services see the signed-in user through the assertion, never the router's cookies", async () => {
     const { b } = await signIn("reader");
     b.headers = { "x-hero-caller": "forged-by-the-browser" };
+    const fast = h.app.tcpCounts.fast;
     const seen = JSON.parse((await b.get(`${h.base}/who/admin/whoami`)).html);
+    assert.equal(h.app.tcpCounts.fast, fast + 1, "relayed by the TCP front's fast path");
     assert.equal(seen.caller.subject, `user:${readerId}`);
     assert.equal(seen.caller.name, "reader");
     assert.equal(seen.caller.via, "cookie");
@@ -281,7 +283,9 @@ describe("hero_auth access tokens", () => {
 
   it("reaches a service as its client, with the bearer removed; revocation works at once", async () => {
     const t = await token(`${h.base}/`, "hero:who:write");
+    const fast = h.app.tcpCounts.fast;
     const seen = await (await get("/who/admin/whoami", t, { "x-hero-caller": "forged" })).json();
+    assert.equal(h.app.tcpCounts.fast, fast + 1, "relayed by the TCP front's fast path");
     assert.equal(seen.caller.subject, `client:${client.client_id}`);
     assert.equal(seen.caller.via, "bearer");
     assert.deepEqual(seen.caller.scopes, ["hero:who:write"]);
@@ -311,5 +315,6 @@ describe("hero_auth access tokens", () => {
       .json();
     assert.equal(seen.caller.subject, "token:admin");
     assert.deepEqual(seen.caller.scopes, ["hero:admin"]);
+    assert.equal(seen.authorization, null, "the admin token is not forwarded");
   });
 });
