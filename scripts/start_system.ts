@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole system on this machine. hero_proc runs here (in this process) and
- * supervises hero_router and the example services; once the router is healthy the dashboard URL
+ * supervises hero_router, hero_auth and the example services; once the router is healthy the dashboard URL
  * (with the admin token) is printed. Ctrl-C stops every service, then hero_proc, and exits.
  */
 import { existsSync } from "node:fs";
@@ -8,6 +8,7 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { RpcClient } from "@hero/sdk";
+import { AUTH_NODE_FLAGS } from "../auth/src/node_flags.ts";
 import { loadAdminToken, loadReadToken } from "../ui/session/admin_session.ts";
 import { portInUseAdvice, startAndWait } from "../proc/src/cli/start_wait.ts";
 import { resolvePaths } from "../proc/src/daemon/paths.ts";
@@ -26,6 +27,8 @@ export interface SystemOptions {
   bind?: string;
   /** Database file of the notes example (default its own). */
   notesDb?: string;
+  /** hero_auth's database (default `hero_auth/auth.db` beside hero_proc's state). */
+  authDb?: string;
 }
 
 /** A running system. */
@@ -139,6 +142,37 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
   ];
 }
 
+/** hero_auth's service definition: issuer under the router's origin, database `db`. */
+export function authService(o: { socketRoot: string; origin: string; db: string }) {
+  const port = new URL(o.origin).port;
+  return {
+    name: "hero_auth",
+    description: "Single sign-on: OpenID Connect provider, users, groups, passkeys",
+    after: ["hero_router"],
+    actions: {
+      serve: {
+        exec: [
+          process.execPath,
+          ...AUTH_NODE_FLAGS,
+          path.join(REPO, "auth/main.ts"),
+          "run",
+          "--issuer",
+          `http://localhost:${port}/hero_auth/web_oidc`,
+          "--db",
+          o.db,
+        ],
+        env: { PATH_SOCKET: o.socketRoot },
+        health: {
+          socket: `${o.socketRoot}/hero_auth/rpc.sock`,
+          interval_ms: 2000,
+          start_period_ms: 30000,
+        },
+        restart: { policy: "always", delay_ms: 500 },
+      },
+    },
+  };
+}
+
 /** Starts hero_proc and its services; resolves once the router answers. */
 export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem> {
   const paths = resolvePaths({
@@ -169,6 +203,12 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
       router.close()
     );
     const origin = `http://${health.tcpListeners[0] ?? bind}`;
+    // hero_auth's issuer is the router's address, known once the router listens.
+    const authDb = o.authDb ?? path.join(path.dirname(paths.stateDir), "hero_auth", "auth.db");
+    await rpc.call("service.set", {
+      service: authService({ socketRoot: paths.socketRoot, origin, db: authDb }),
+    });
+    await startAndWait(call, "hero_auth", { timeoutMs: 45_000, advice, moreHint: false });
     return {
       daemon,
       socketRoot: paths.socketRoot,
@@ -185,6 +225,24 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
   }
 }
 
+/** A one-time setup link for hero_auth's owner while it has no password and no passkey. */
+export async function ownerSetupLink(socketRoot: string): Promise<string | undefined> {
+  const auth = new RpcClient(`${socketRoot}/hero_auth/rpc.sock`);
+  try {
+    const users = await auth.call<
+      { id: string; is_owner: boolean; has_password: boolean; passkeys: number }[]
+    >(
+      "users.list",
+      {},
+    );
+    const owner = users.find((u) => u.is_owner);
+    if (!owner || owner.has_password || owner.passkeys > 0) return undefined;
+    return (await auth.call<{ url: string }>("users.setup_link", { id: owner.id })).url;
+  } finally {
+    auth.close();
+  }
+}
+
 /** The port after the one in `bind` (a suggestion for HERO_BIND). */
 function nextPort(bind: string): number {
   const port = Number(bind.slice(bind.lastIndexOf(":") + 1));
@@ -195,17 +253,23 @@ async function main(): Promise<void> {
   const bind = process.env.HERO_BIND ?? "127.0.0.1:9988";
   console.log("Starting hero_proc, hero_router and the examples…");
   const system = await startSystem({ bind });
+  // hero_auth's issuer (and so its sign-in cookies) lives on localhost: passkeys need a name.
+  const signIn = system.origin.replace("127.0.0.1", "localhost");
   console.log(`
   Hero is running.
 
   Dashboard        ${system.origin}/?token=${system.token}
   Read-only link   ${system.origin}/?token=${system.readToken}
-  hero_proc admin  ${system.origin}/hero_proc/admin/
-  MCP endpoint     ${system.origin}/mcp
+  Sign in          ${signIn}/   (hero_auth accounts: users, groups, passkeys, TOTP)
+  hero_proc admin  ${signIn}/hero_proc/admin/
+  hero_auth admin  ${signIn}/hero_auth/admin/   (issuer ${signIn}/hero_auth/web_oidc)
+  MCP endpoint     ${signIn}/mcp   (OAuth through hero_auth, or Bearer <admin token>)
   Sockets          ${system.socketRoot}
 
   Press Ctrl-C to stop everything.
 `);
+  const setup = await ownerSetupLink(system.socketRoot).catch(() => undefined);
+  if (setup) console.log(`  First start: set up the owner account at ${setup}\n`);
   await system.daemon.closed;
   console.log("Everything stopped.");
   process.exit(0);

@@ -1,10 +1,13 @@
 /**
  * Tests of the router's TCP front on real sockets: keep-alive and pipelined requests mixing the
  * fast path and the app, request bodies in every framing, HTTP/1.0, heads it refuses, the peer
- * address the app sees, stale and close-delimited service connections, and cut slow heads.
+ * address the app sees, stale and close-delimited service connections, cut slow heads, and
+ * what a service receives on the fast path: the caller's verified assertion, never a forged one
+ * nor the router's credentials, and nothing at all from a caller without a credential.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { defineApi, HeroServer } from "@hero/sdk";
 import { startFixtureService, until } from "../test_support/fixtures.ts";
 import { ADMIN_TOKEN, READ_TOKEN, startRouter } from "../test_support/router_harness.ts";
 import { TcpFront } from "./tcp_front.ts";
@@ -68,6 +71,66 @@ test("one connection mixes the fast path and the app, pipelined, answers in orde
     assert.equal(after.app - before.app, 2, "the router's own routes went to the app");
   } finally {
     await svc.close();
+    await h.close();
+  }
+});
+
+test("the fast path sends the caller's assertion, drops a forged one and the router's credentials", async () => {
+  const h = await startRouter();
+  let reached = 0;
+  const who = new HeroServer({
+    name: "who",
+    api: defineApi({ info: { title: "Who", version: "1.0.0" }, methods: [] }),
+    socketRoot: h.root,
+    admin: (request, info) => {
+      reached++;
+      return Promise.resolve(Response.json({
+        caller: info.caller,
+        cookie: request.headers.get("cookie"),
+        authorization: request.headers.get("authorization"),
+      }));
+    },
+  });
+  await who.start();
+  try {
+    await until(() => h.app.registry.get("who"), 3000, "who to be discovered");
+    /** One request over raw TCP; the status and the service's JSON answer (if it answered). */
+    const ask = async (lines: string) => {
+      const raw = await talk(h.port, [
+        `GET /who/admin/whoami HTTP/1.1\r\nhost: 127.0.0.1\r\n${lines}connection: close\r\n\r\n`,
+      ]);
+      const body = raw.slice(raw.indexOf("\r\n\r\n") + 4);
+      return { status: statuses(raw)[0], seen: body.startsWith("{") ? JSON.parse(body) : {}, raw };
+    };
+    const forged = "x-hero-caller: eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ0b2tlbjphZG1pbiJ9.c2ln\r\n";
+    const before = h.app.tcpCounts;
+    const bearer = await ask(
+      `${AUTH}${forged}cookie: theme=dark; hero_admin=${ADMIN_TOKEN}; hero_sso=s; ` +
+        "hero_sso_flow=f; lang=en\r\n",
+    );
+    assert.equal(bearer.status, 200, bearer.raw);
+    assert.equal(bearer.seen.caller.subject, "token:admin", "the router's verified assertion");
+    assert.equal(bearer.seen.caller.via, "bearer");
+    assert.deepEqual(bearer.seen.caller.scopes, ["hero:admin"]);
+    assert.equal(bearer.seen.authorization, null, "the bearer the gate consumed is removed");
+    assert.equal(bearer.seen.cookie, "theme=dark; lang=en", "the router's cookies are removed");
+    const cookie = await ask(`cookie: hero_admin=${READ_TOKEN}\r\n${forged}`);
+    assert.equal(cookie.status, 200, cookie.raw);
+    assert.equal(cookie.seen.caller.subject, "token:read");
+    assert.equal(cookie.seen.caller.via, "cookie");
+    assert.equal(cookie.seen.cookie, null, "no cookie is left to forward");
+    assert.equal(h.app.tcpCounts.fast - before.fast, 2, "both took the fast path");
+    assert.equal(reached, 2);
+    // Without a credential (a forged assertion is none) nothing reaches the service.
+    for (const lines of ["", forged, "authorization: Bearer wrong\r\n", "cookie: hero_sso=x\r\n"]) {
+      const refused = await ask(lines);
+      assert.equal(refused.status, 401, lines);
+      assert.match(refused.raw, /www-authenticate: Bearer realm="hero"/i);
+    }
+    assert.equal(reached, 2, "a caller without a credential never reaches the service");
+    assert.equal(h.app.tcpCounts.fast - before.fast, 2, "refusals are the app's");
+  } finally {
+    await who.close();
     await h.close();
   }
 });

@@ -2,10 +2,18 @@
  * The request heads the TCP front sends on, as the received bytes with only the required edits.
  * To a service (the fast path): the path below `/<service>/<socket>`, hop-by-hop headers and
  * those named in `Connection` removed (WebSocket upgrades keep `Connection: Upgrade` and
- * `Upgrade`), `X-Forwarded-*` from the client dropped and set anew, as the app's proxy does.
+ * `Upgrade`), `X-Forwarded-*` from the client dropped and set anew, and the caller's signed
+ * assertion in place of an incoming `X-Hero-Caller` and of the router's credentials (its
+ * cookies, a bearer token the gate consumed), as the app's proxy does.
  * To the router's own app: the head as it came, plus the peer's address in {@link PEER_HEADER}.
  */
-import { HOP_BY_HOP, PEER_HEADER } from "../proxy/forward_headers.ts";
+import { CALLER_HEADER } from "@hero/sdk";
+import {
+  type ForwardedCaller,
+  HOP_BY_HOP,
+  PEER_HEADER,
+  withoutCookies,
+} from "../proxy/forward_headers.ts";
 import { HeadBuilder } from "./head_bytes.ts";
 import type { RequestHead } from "./request_head.ts";
 
@@ -15,6 +23,8 @@ export interface ServiceTarget {
   rest: string;
   /** `/<service>/<socket>`, sent as `X-Forwarded-Prefix`. */
   prefix: string;
+  /** The caller's assertion and the router's credentials to remove. */
+  caller?: ForwardedCaller;
 }
 
 /**
@@ -32,14 +42,31 @@ export function serviceRequestHead(
   const { names, connectionTokens, lineStarts, lineEnds } = head;
   const line = `${head.method} ${target.rest} HTTP/${head.version}\r\n`;
   const tail = forwardedLines(peer, head.get("host") ?? "", target.prefix, head.upgrade);
-  // Which lines stay, and the size of the result, before one allocation and the copies.
+  const caller = target.caller;
+  const assertion = caller?.assertion ? `${CALLER_HEADER}: ${caller.assertion}\r\n` : "";
+  // Which lines stay, and the size of the result, before one allocation and the copies; a
+  // `Cookie` line that loses the router's cookies is written anew (`edited`).
   const keep: boolean[] = [];
-  let size = line.length + tail.byteLength;
+  let edited: Map<number, string> | undefined;
+  let size = line.length + assertion.length + tail.byteLength;
   for (let i = 0; i < names.length; i++) {
     const n = names[i];
-    const k = !(HOP_BY_HOP.has(n) && !(chunked && n === "transfer-encoding")) &&
-      !(n.startsWith("x-forwarded-") || n === "expect" || n === PEER_HEADER) &&
-      !(connectionTokens.length > 0 && connectionTokens.includes(n));
+    let k = !(HOP_BY_HOP.has(n) && !(chunked && n === "transfer-encoding")) &&
+      !(n.startsWith("x-forwarded-") || n === "expect" || n === PEER_HEADER ||
+        n === CALLER_HEADER) &&
+      !(connectionTokens.length > 0 && connectionTokens.includes(n)) &&
+      !(n === "authorization" && caller?.dropAuthorization);
+    if (k && n === "cookie" && caller?.dropCookies.length) {
+      const kept = withoutCookies(head.values[i], caller.dropCookies);
+      if (kept !== head.values[i]) {
+        k = false;
+        if (kept) {
+          const text = `cookie: ${kept}\r\n`;
+          (edited ??= new Map()).set(i, text);
+          size += text.length;
+        }
+      }
+    }
     keep.push(k);
     if (k) size += lineEnds[i] + 2 - lineStarts[i];
   }
@@ -47,6 +74,12 @@ export function serviceRequestHead(
   let at = 0;
   for (; at < line.length; at++) out[at] = line.charCodeAt(at);
   for (let i = 0; i < names.length; i++) {
+    const text = edited?.get(i);
+    if (text) {
+      // One character per byte (see `latin1`): the low byte is the received byte.
+      for (let j = 0; j < text.length; j++) out[at++] = text.charCodeAt(j);
+      continue;
+    }
     if (!keep[i]) continue;
     // A run of kept lines is one copy.
     let j = i;
@@ -57,6 +90,7 @@ export function serviceRequestHead(
     at += to - from;
     i = j;
   }
+  for (let j = 0; j < assertion.length; j++) out[at++] = assertion.charCodeAt(j);
   out.set(tail, at);
   return size;
 }

@@ -4,22 +4,27 @@
  * must come from a whitelisted peer with an acceptable Host/Origin, then prove who it is
  * (bearer header or session cookie, through the configured authenticators); a cookie session
  * also needs, on writes, the `X-Hero-CSRF` header or a browser's `Sec-Fetch-Site: same-origin`,
- * and a same-origin `Origin` on WebSocket upgrades. Without a credential a browser gets the login page and anything else 401 with
- * `WWW-Authenticate`. What each identity may then do is decided per route (see `access.ts`).
+ * and a same-origin `Origin` on WebSocket upgrades. Without a credential a browser is sent to
+ * hero_auth's sign-in (or, without hero_auth, gets the token login page) and anything else 401
+ * with `WWW-Authenticate` naming the protected-resource metadata. What each identity may then
+ * do is decided per route (see `access.ts`).
  */
 import type { ConnectionInfo } from "@hero/sdk";
 import type { MiddlewareHandler } from "hono";
-import {
-  bearerToken,
-  cookieValue,
-  SESSION_COOKIE,
-  type WithHeaders,
-} from "../../../ui/session/admin_session.ts";
+import { bearerToken, cookieValue, SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
 import type { NetworkCheck } from "../net/tcp_guard.ts";
 import { type Identity, OWNER } from "./identity.ts";
+import { bearerChallenge } from "../sso/resource_metadata.ts";
 import { renderLoginPage } from "./login_page.ts";
-import { type Authenticator, type SessionTokens, tokenIdentity } from "./token_authenticator.ts";
+import { SSO_COOKIE } from "../sso/sso_login.ts";
+import {
+  type Authenticator,
+  type HeadersAndUrl,
+  type SessionTokens,
+  tokenIdentity,
+} from "./token_authenticator.ts";
 import { originMatchesHost, sessionRedirect } from "./login_routes.ts";
+import { requestUrl } from "../net/request_url.ts";
 
 /** The Hono environment of the router's web app. */
 export interface WebEnv {
@@ -37,15 +42,23 @@ export interface GateOptions {
   tokens: SessionTokens;
   /** Paths answered without a credential (the login page and what it loads). */
   isPublic: (method: string, path: string) => boolean;
+  /** hero_auth's sign-in, when the router has it. */
+  signIn?: GateSignIn;
+}
+
+/** A sign-in service the gate can send callers to (hero_auth). */
+export interface GateSignIn {
+  /** A redirect to sign in for a browser, or undefined when the service is not there. */
+  redirect(request: Request): Promise<Response | undefined>;
+  /** Whether an authorization server is announced (401s then carry `resource_metadata`). */
+  announced(): Promise<boolean>;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** What the gate reads of a request: a `Request`, or the TCP front's parsed head. */
-export interface GateRequest extends WithHeaders {
+export interface GateRequest extends HeadersAndUrl {
   readonly method: string;
-  /** The absolute URL (`http://<host><target>`). */
-  readonly url: string;
 }
 
 /** Who is calling (undefined on a public path), or the answer that ends the request here. */
@@ -73,7 +86,7 @@ export function gateCheck(o: GateOptions): GateCheck {
   ): Identity | undefined | Promise<Identity | undefined> => {
     for (let i = from; i < authenticators.length; i++) {
       const a = authenticators[i];
-      const found = a.fromHeaders ? a.fromHeaders(request) : a(toRequest());
+      const found = a.fromHeaders ? a.fromHeaders(request, toRequest) : a(toRequest());
       // Most authenticators answer at once: no extra turn of the event loop for them.
       if (found instanceof Promise) {
         return found.then((id) => id ?? identify(request, toRequest, i + 1));
@@ -82,10 +95,15 @@ export function gateCheck(o: GateOptions): GateCheck {
     }
     return undefined;
   };
-  const decide = (request: GateRequest, path: string, identity?: Identity): GateVerdict => {
+  const decide = (
+    request: GateRequest,
+    path: string,
+    toRequest: () => Request,
+    identity?: Identity,
+  ): GateVerdict | Promise<GateVerdict> => {
     // Public routes (the login form) check the form's origin themselves.
     if (o.isPublic(request.method, path)) return { identity };
-    if (!identity) return challenge(request, path);
+    if (!identity) return challenge(request, path, toRequest, o.signIn);
     const crossSite = crossSiteProblem(request, identity);
     if (crossSite) return refuse(403, `Forbidden: ${crossSite}`);
     return { identity };
@@ -98,8 +116,8 @@ export function gateCheck(o: GateOptions): GateCheck {
     if (link) return link;
     const found = identify(request, toRequest, 0);
     return found instanceof Promise
-      ? found.then((identity) => decide(request, path, identity))
-      : decide(request, path, found);
+      ? found.then((identity) => decide(request, path, toRequest, identity))
+      : decide(request, path, toRequest, found);
   };
 }
 
@@ -157,25 +175,39 @@ function tokenLink(request: GateRequest, tokens: SessionTokens): Response | unde
 }
 
 /** The answer to a request without a usable credential. */
-function challenge(request: GateRequest, path: string): Response {
+async function challenge(
+  request: GateRequest,
+  path: string,
+  toRequest: () => Request,
+  signIn?: GateSignIn,
+): Promise<Response> {
   const presented = bearerToken(request) !== undefined ||
-    cookieValue(request, SESSION_COOKIE) !== undefined;
+    cookieValue(request, SESSION_COOKIE) !== undefined ||
+    cookieValue(request, SSO_COOKIE) !== undefined;
   const browser = request.method === "GET" &&
     (request.headers.get("accept") ?? "").includes("text/html");
   if (browser) {
+    const redirect = await signIn?.redirect(toRequest());
+    if (redirect) return redirect;
     const url = new URL(request.url);
     return loginPage(
       url.pathname + url.search,
       presented ? "Your session is no longer valid. Sign in again." : undefined,
     );
   }
-  const error = presented ? ', error="invalid_token"' : "";
   return refuse(
     401,
     presented
       ? `Unauthorized: the credential for ${path} is not valid`
       : `Unauthorized: ${path} needs a credential (Authorization: Bearer <token>)`,
-    { "www-authenticate": `Bearer realm="hero"${error}` },
+    {
+      "www-authenticate": bearerChallenge({
+        origin: requestUrl(request).origin,
+        path,
+        withMetadata: (await signIn?.announced()) ?? false,
+        invalidToken: presented,
+      }),
+    },
   );
 }
 

@@ -20,10 +20,20 @@ import { ADMIN_SCOPE, type Identity, READ_SCOPE } from "./identity.ts";
 export interface Authenticator {
   (request: Request): Identity | undefined | Promise<Identity | undefined>;
   /**
-   * The same answer from the request's headers alone, for authenticators that read nothing
-   * else: the TCP front's fast path then asks without building a `Request`.
+   * The same answer from the request's headers and URL, for authenticators that mostly read
+   * nothing else: the TCP front's fast path then asks without building a `Request`
+   * (`toRequest` builds one when it is needed after all).
    */
-  fromHeaders?: (request: WithHeaders) => Identity | undefined;
+  fromHeaders?: (
+    request: HeadersAndUrl,
+    toRequest: () => Request,
+  ) => Identity | undefined | Promise<Identity | undefined>;
+}
+
+/** What {@link Authenticator.fromHeaders} reads: a `Request`, or the TCP front's parsed head. */
+export interface HeadersAndUrl extends WithHeaders {
+  /** The absolute URL (`http://<host><target>`). */
+  readonly url: string;
 }
 
 /** The two tokens. */

@@ -3,9 +3,17 @@
  * manifest) and the web surface (`server/web_app.ts`: gate, dashboard, /api, SSE, the MCP
  * gateway, the proxy) served on `admin.sock` and, through the TCP front (`front/tcp_front.ts`,
  * which relays proxied requests that pass the gate straight to their socket), on every TCP
- * listener.
+ * listener, with single sign-on through hero_auth whenever discovery finds it, and the key that
+ * signs caller assertions.
  */
-import { type FetchHandler, HeroServer, type Listener, type ServiceManifest } from "@hero/sdk";
+import {
+  type Caller,
+  CallerSigner,
+  type FetchHandler,
+  HeroServer,
+  type Listener,
+  type ServiceManifest,
+} from "@hero/sdk";
 import { createRouterApi } from "../api/router_api.ts";
 import { RouterQueries } from "../api/router_queries.ts";
 import { Dashboard } from "../dashboard/dashboard.ts";
@@ -28,6 +36,7 @@ import { RouterMetrics } from "../metrics/router_metrics.ts";
 import { Federation } from "../federation/federation.ts";
 import type { PeerConfig } from "../federation/peer_config.ts";
 import { ReverseProxy } from "../proxy/reverse_proxy.ts";
+import { Sso } from "../sso/sso.ts";
 import { type FastPath, TcpFront } from "../front/tcp_front.ts";
 import { createWebApp, isPublicPath, proxyFastPath, type WebAppOptions } from "./web_app.ts";
 
@@ -42,8 +51,10 @@ export interface RouterAppOptions {
   binds: BindTarget[];
   /** The admin and read-only tokens that TCP callers present. */
   tokens: SessionTokens;
-  /** Further ways to prove who a TCP caller is, asked before the tokens (hero_auth). */
+  /** Further ways to prove who a TCP caller is, asked before hero_auth and the tokens. */
   authenticators?: Authenticator[];
+  /** Encrypts the hero_auth sign-in cookie; keep it across restarts (default: per process). */
+  cookieSecret?: string;
   /** Whitelist CIDRs; default loopback plus the concrete addresses the router binds. */
   whitelist?: string[];
   /** Host names accepted in `Host`/`Origin` besides IP literals and localhost. */
@@ -74,6 +85,8 @@ export class RouterApp {
   readonly #mcp: McpGateway;
   readonly #handler: FetchHandler;
   readonly #routes: { method: string; path: string }[];
+  readonly #sso: Sso;
+  #signer?: Promise<CallerSigner>;
   readonly #fastPath: FastPath;
   #front?: TcpFront;
   readonly #metrics: RouterMetrics;
@@ -125,12 +138,21 @@ export class RouterApp {
       registry: this.#registry,
       refresh: (name) => void this.#discovery.refreshService(name).catch(() => {}),
     });
+    const sign = (caller: Caller, service: string) =>
+      this.#callerSigner().then((s) => s.sign(caller, service));
     // One pool of service clients for MCP tool calls and the dashboard's "try it".
-    // A call that cannot reach a service's socket makes discovery look at it again at once.
     this.#source = new RegistryToolSource(this.#registry, {
+      assert: sign,
+      // A call that cannot reach a service's socket makes discovery look at it again at once.
       reprobe: (name) => this.#discovery.refreshService(name),
       headers: (target) => federation.headersFor(target),
     });
+    this.#sso = new Sso({
+      registry: this.#registry,
+      proxy: this.#proxy,
+      cookieSecret: opts.cookieSecret ?? crypto.randomUUID() + crypto.randomUUID(),
+    });
+    const sso = this.#sso;
     this.#mcp = createMcpGateway({
       source: measuredToolSource(this.#source, metrics),
       info: { name: "hero_router", version: ROUTER_VERSION },
@@ -140,22 +162,28 @@ export class RouterApp {
     const webOptions: WebAppOptions = {
       gate: {
         network: networkCheck(this.#whitelist, opts.allowedHosts ?? []),
-        authenticators: [...(opts.authenticators ?? []), tokenAuthenticator(opts.tokens)],
+        authenticators: [
+          ...(opts.authenticators ?? []),
+          sso.authenticator,
+          tokenAuthenticator(opts.tokens),
+        ],
         tokens: opts.tokens,
-        isPublic: isPublicPath,
+        isPublic: (method, path) => isPublicPath(method, path, sso.issuerPath()),
+        signIn: sso,
       },
       queries,
       registry: this.#registry,
       manifest,
       dashboard: new Dashboard({
         registry: this.#registry,
-        call: (service, method, params, signal) =>
-          this.#source.call(service, method, params, { signal }),
+        call: (service, method, params, opts) => this.#source.call(service, method, params, opts),
         tools: (service) => this.#mcp.tools(service).tools,
         logs: opts.logs ?? new RouterLogRing(),
       }),
       mcp: this.#mcp,
       proxy: this.#proxy,
+      signer: { sign },
+      sso,
       metrics,
       federation,
       closing: this.#closing.signal,
@@ -211,6 +239,8 @@ export class RouterApp {
   /** Binds the sockets, starts discovery (first scan included) and opens the TCP listeners. */
   async start(): Promise<ScanReport> {
     const log = this.#o.logger;
+    // The key that signs caller assertions exists before anything can be proxied.
+    await this.#callerSigner();
     this.#unsubscribe = this.#registry.subscribe((e) => {
       if (e.type === "service.changed") {
         log.debug(`${e.type} ${e.service.name} (${e.service.health})`);
@@ -251,6 +281,11 @@ export class RouterApp {
     }
   }
 
+  /** The key that signs caller assertions: made once, its public half under the socket root. */
+  #callerSigner(): Promise<CallerSigner> {
+    return this.#signer ??= CallerSigner.create(this.#o.socketRoot);
+  }
+
   /** Stops discovery, closes the TCP listeners and the sockets (removing the socket files). */
   async close(): Promise<void> {
     this.#closing.abort();
@@ -262,7 +297,9 @@ export class RouterApp {
     await this.#front?.close();
     this.#front = undefined;
     await this.#mcp.close();
+    this.#sso.close();
     await this.#server.close();
+    await (await this.#signer?.catch(() => undefined))?.retire();
     this.#proxy.close();
     this.#source.close();
   }

@@ -1,11 +1,14 @@
 /**
  * hero_router's web surface — what admin.sock and every TCP listener serve — as one Hono app.
  * The order below is the order of checks: the gate first (network, who is calling, cross-site),
- * then the public login routes, then every route with the access it needs. Read access covers
- * pages, lists, streams and read-only methods; write access everything that runs code or
- * changes state, decided per JSON-RPC method from the service's own OpenRPC annotations.
+ * then the public routes (signing in and out, OAuth metadata), then every route with the access
+ * it needs. Read access covers pages, lists, streams and read-only methods; write access
+ * everything that runs code or changes state, decided per JSON-RPC method from the service's
+ * own OpenRPC annotations. Proxied requests carry the caller's signed assertion instead of the
+ * router's own credentials.
  */
 import {
+  type Caller,
   isJsonContentType,
   readBodyText,
   RpcErrorCode,
@@ -31,13 +34,16 @@ import { loginPageResponse, loginSubmit, logout } from "../gate/login_routes.ts"
 import type { Federation, PeerTarget } from "../federation/federation.ts";
 import { federationFeed } from "../federation/federation_feed.ts";
 import type { McpGateway } from "../mcp/gateway.ts";
-import type { FastPath } from "../front/tcp_front.ts";
+import type { FastPath, FastRoute } from "../front/tcp_front.ts";
 import type { RequestHead } from "../front/request_head.ts";
 import type { RouterMetrics } from "../metrics/router_metrics.ts";
-import { SAFE_PREFIX } from "../proxy/forward_headers.ts";
+import { type ForwardedCaller, SAFE_PREFIX } from "../proxy/forward_headers.ts";
 import { parseProxyPath, type ProxyTarget } from "../proxy/proxy_path.ts";
 import { badGatewayText, type ReverseProxy } from "../proxy/reverse_proxy.ts";
+import { PRM_PATH, type Sso } from "../sso/sso.ts";
+import { SSO_COOKIE, SSO_FLOW_COOKIE } from "../sso/sso_login.ts";
 import { annotateProxySpan } from "../telemetry/proxy_trace.ts";
+import { SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
 
 /** What the web app serves. */
 export interface WebAppOptions {
@@ -49,6 +55,10 @@ export interface WebAppOptions {
   dashboard: Dashboard;
   mcp: McpGateway;
   proxy: ReverseProxy;
+  /** Signs the caller assertion proxied requests carry. */
+  signer: { sign(caller: Caller, service: string): Promise<string> };
+  /** Single sign-on through hero_auth (absent: tokens only). */
+  sso?: Sso;
   metrics: RouterMetrics;
   /** Peer routers whose services this router serves too. */
   federation: Federation;
@@ -59,11 +69,38 @@ export interface WebAppOptions {
 /** Largest JSON-RPC body the gate reads to authorize a proxied call. */
 const MAX_RPC_BODY = 8 * 1024 * 1024;
 
-/** Paths reachable without a credential: signing in and out, and what the login page loads. */
-export function isPublicPath(method: string, path: string): boolean {
+/** The router's own cookies: never forwarded to a service. */
+const ROUTER_COOKIES = [SESSION_COOKIE, SSO_COOKIE, SSO_FLOW_COOKIE];
+
+/**
+ * hero_auth's OpenID provider endpoints under the issuer's path: discovery, keys, authorize
+ * (and its resume), token, introspection, revocation, device flow, logout, userinfo, dynamic
+ * registration, and its sign-in, setup and asset pages. The provider authenticates these itself.
+ */
+const ISSUER_ENDPOINTS = new RegExp(
+  "^/(\\.well-known/openid-configuration|jwks|auth(/[A-Za-z0-9_-]+)?|" +
+    "token(/introspection|/revocation)?|device(/auth|/confirm|/resume/[A-Za-z0-9_/-]+)?|" +
+    "session/end(/confirm|/success)?|me|reg(/[A-Za-z0-9_.-]+)?|" +
+    "(interaction|setup|assets)/[A-Za-z0-9_./-]+)$",
+);
+
+/**
+ * Paths reachable without a credential: signing in and out, what the login page loads, the
+ * OAuth metadata of the router (RFC 9728, RFC 8414) and, given hero_auth's issuer path, the
+ * provider's own endpoints.
+ */
+export function isPublicPath(method: string, path: string, issuerPath?: string): boolean {
   if (path === "/login") return method === "GET" || method === "HEAD" || method === "POST";
   if (path === "/logout") return method === "POST";
+  if (issuerPath && path.startsWith(`${issuerPath}/`)) {
+    return ISSUER_ENDPOINTS.test(path.slice(issuerPath.length));
+  }
   if (method !== "GET" && method !== "HEAD") return false;
+  if (path === "/auth/login" || path === "/auth/callback") return true;
+  if (path === PRM_PATH || path.startsWith(`${PRM_PATH}/`)) return true;
+  if (/^\/\.well-known\/(oauth-authorization-server|openid-configuration)\//.test(path)) {
+    return true;
+  }
   return path === "/favicon.svg" || path === "/css/hero.css";
 }
 
@@ -71,20 +108,22 @@ export function isPublicPath(method: string, path: string): boolean {
  * The proxy's fast path, which the TCP front (`front/tcp_front.ts`) takes before this app for
  * `/<service>/<socket>/…`, forwarding bytes instead of building a Request and a Response. Its
  * checks are the app's, in the app's order: the gate (the app's first middleware, the same
- * function), then the access `proxy()` at the end of the app needs, then the socket discovery
- * knows. It only ever says "forward to this socket": a refusal, a login page, a JSON-RPC body
- * to read, a socket to look for on disk, a peer router's service all go to the app, which
- * checks again and answers. With tracing on everything goes to the app, whose server span
- * (Deno's) the trace needs. A relayed request is counted in the metrics as the app counts it.
+ * function, hero_auth's authenticator included), then the access `proxy()` at the end of the
+ * app needs, then the socket discovery knows. It only ever says "forward to this socket", with
+ * the caller's signed assertion and the router's credentials to remove, as `proxy()` forwards:
+ * a refusal or sign-in challenge, a public path (hero_auth's own endpoints), a JSON-RPC body to
+ * read, a socket to look for on disk, a peer router's service all go to the app, which checks
+ * again and answers. With tracing on everything goes to the app, whose server span (Deno's)
+ * the trace needs. A relayed request is counted in the metrics as the app counts it.
  */
 export function proxyFastPath(o: WebAppOptions): FastPath {
   const check = gateCheck(o.gate);
-  const route = (
+  const route = async (
     head: RequestHead,
     target: ProxyTarget,
     verdict: GateVerdict,
     started: number,
-  ) => {
+  ): Promise<FastRoute | undefined> => {
     if (verdict instanceof Response || !verdict.identity) return undefined;
     const identity = verdict.identity;
     const access = proxyAccess(head, target);
@@ -100,6 +139,7 @@ export function proxyFastPath(o: WebAppOptions): FastPath {
     return {
       rest: target.rest,
       prefix: prior !== null && SAFE_PREFIX.test(prior) ? prior + target.prefix : target.prefix,
+      caller: await forwardedCaller(o, identity, target.service),
       pool: o.proxy.pool(socketPath),
       badGateway: (why: string) => badGatewayText(target, why),
       answered: (status: number) => o.metrics.proxied(target.service, status, started),
@@ -113,6 +153,8 @@ export function proxyFastPath(o: WebAppOptions): FastPath {
     if (!target || "error" in target) return undefined;
     const q = head.target.indexOf("?");
     const path = q < 0 ? head.target : head.target.slice(0, q);
+    // hero_auth's provider endpoints are forwarded without an assertion: the app does that.
+    if (o.gate.isPublic(head.method, path)) return undefined;
     const verdict = check(head, path, info, () => head.toRequest());
     return verdict instanceof Promise
       ? verdict.then((v) => route(head, target, v, started))
@@ -133,7 +175,26 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
 
   app.get("/login", (c) => loginPageResponse(c.req.raw));
   app.post("/login", (c) => loginSubmit(c.req.raw, o.gate.tokens));
-  app.post("/logout", (c) => logout(c.req.raw));
+  app.post("/logout", async (c) => {
+    const local = logout(c.req.raw);
+    // Signed in through hero_auth: end that session too (RP-initiated logout).
+    const ended = local.status === 303 ? await o.sso?.login.logout(c.req.raw) : undefined;
+    if (!ended) return local;
+    ended.headers.append("set-cookie", local.headers.get("set-cookie")!);
+    return ended;
+  });
+  app.get("/auth/login", async (c) => o.sso ? await o.sso.login.login(c.req.raw) : noSso());
+  app.get("/auth/callback", async (c) => o.sso ? await o.sso.login.callback(c.req.raw) : noSso());
+  app.get(PRM_PATH, async (c) => o.sso ? await o.sso.protectedResource(c.req.raw) : noSso());
+  app.get(`${PRM_PATH}/*`, async (c) => o.sso ? await o.sso.protectedResource(c.req.raw) : noSso());
+  app.get(
+    "/.well-known/oauth-authorization-server/*",
+    async (c) => o.sso ? await o.sso.authorizationServer(c.req.raw) : noSso(),
+  );
+  app.get(
+    "/.well-known/openid-configuration/*",
+    async (c) => o.sso ? await o.sso.authorizationServer(c.req.raw) : noSso(),
+  );
   app.get("/favicon.svg", () => d.favicon());
   app.get("/css/:file", (c) => d.asset(c.req.param("file")));
 
@@ -191,7 +252,7 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
     if (!permits(c.get("identity")!, access, call.service)) {
       return refuse(403, forbiddenMethod(call.service, call.method));
     }
-    return await d.call(call);
+    return await d.call(call, c.get("identity")!);
   });
   app.all(
     "/api/*",
@@ -234,6 +295,7 @@ function mcp(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
   return o.mcp.handler(c.req.raw, {
     subject: identity.subject,
     mayCall: (tool) => permits(identity, tool.readOnly ? "read" : "write", tool.service),
+    identity,
   });
 }
 
@@ -248,12 +310,19 @@ async function proxy(
   target: ProxyTarget | PeerTarget,
 ): Promise<Response> {
   const request = c.req.raw;
-  const forward = (bytes?: Uint8Array) =>
+  const info = c.env.info;
+  // A peer's service gets the peer's pinned token; a local one the caller's assertion.
+  const forward = (caller?: ForwardedCaller, body?: Uint8Array) =>
     "peer" in target
-      ? o.federation.forward(request, c.env.info, target, bytes)
-      : o.proxy.forward(request, c.env.info, target, bytes);
+      ? o.federation.forward(request, info, target, body)
+      : o.proxy.forward(request, target, { info, body, caller });
   const identity = c.get("identity");
+  // hero_auth's provider endpoints are public: it authenticates them itself.
+  if (!("peer" in target) && o.gate.isPublic(request.method, c.req.path)) {
+    return await forward({ dropCookies: ROUTER_COOKIES, dropAuthorization: false });
+  }
   if (!identity) return refuse(401, `Unauthorized: ${c.req.path} needs a credential`);
+  const caller = "peer" in target ? undefined : await forwardedCaller(o, identity, target.service);
   const access = proxyAccess(request, target);
   if (access) {
     if (!permits(identity, access, target.service)) {
@@ -264,7 +333,7 @@ async function proxy(
         }needs write access)`,
       );
     }
-    return await forward();
+    return await forward(caller);
   }
   if (!isJsonContentType(request.headers.get("content-type"))) {
     return rpcRefusal(
@@ -274,7 +343,7 @@ async function proxy(
     );
   }
   // Whoever may write to the service needs no look inside: the body streams through.
-  if (permits(identity, "write", target.service)) return await forward();
+  if (permits(identity, "write", target.service)) return await forward(caller);
   let text: string;
   try {
     text = await readBodyText(request, MAX_RPC_BODY);
@@ -289,7 +358,27 @@ async function proxy(
     )!;
     return rpcRefusal(403, RpcErrorCode.Forbidden, forbiddenMethod(target.service, method));
   }
-  return await forward(new TextEncoder().encode(text));
+  return await forward(caller, new TextEncoder().encode(text));
+}
+
+/** The service learns who calls from the assertion; the router's credentials stay here. */
+async function forwardedCaller(
+  o: WebAppOptions,
+  identity: Caller,
+  service: string,
+): Promise<ForwardedCaller> {
+  return {
+    assertion: await o.signer.sign(identity, service),
+    dropCookies: ROUTER_COOKIES,
+    dropAuthorization: identity.via === "bearer",
+  };
+}
+
+function noSso(): Response {
+  return Response.json(
+    { error: "Not found: signing in through hero_auth is not set up on this router" },
+    { status: 404 },
+  );
 }
 
 function forbiddenMethod(service: string, method: string): string {

@@ -36,6 +36,8 @@ export interface CallOptions {
    * then sent with `Accept: application/x-ndjson` on a connection of its own.
    */
   onNotification?: NotificationListener;
+  /** Headers of this call only (added to the client's own). */
+  headers?: Record<string, string>;
 }
 
 /** One entry of a batch. */
@@ -158,7 +160,9 @@ export class RpcClient {
         method: "POST",
         path: "/rpc",
         body: JSON.stringify(payload),
-        headers: withTraceHeaders(this.#headers),
+        headers: withTraceHeaders(
+          opts.headers ? { ...this.#headers, ...opts.headers } : this.#headers,
+        ),
         signal: deadline.signal,
       };
       const listener = opts.onNotification;

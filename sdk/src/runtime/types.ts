@@ -3,6 +3,7 @@
  * sockets, files, signals or the environment goes through this interface, so the rest of the
  * SDK is plain web-standard TypeScript.
  */
+import type { Caller } from "../caller/caller.ts";
 
 /** A web-standard request handler: the core of every Hero server. */
 export type FetchHandler = (request: Request, info: ConnectionInfo) => Promise<Response>;
@@ -13,6 +14,8 @@ export interface ConnectionInfo {
   remoteAddress?: string;
   /** `unix` or `tcp`. */
   transport: "unix" | "tcp";
+  /** Who is calling, as HeroServer resolved it (see `caller/resolve_caller.ts`). */
+  caller?: Caller;
 }
 
 /** Limits a listener enforces before the handler sees a request. */
@@ -30,10 +33,20 @@ export interface ListenLimits {
  */
 export type UpgradeHandler = (request: unknown, socket: unknown, head: unknown) => void;
 
+/**
+ * Serves a request with Node's own `(IncomingMessage, ServerResponse)` pair instead of the web
+ * handler, for libraries built on `node:http` (oidc-provider). Node only.
+ */
+export type NodeRequestListener = (request: unknown, response: unknown) => void;
+
 /** Optional listener behaviour beyond the request handler. */
 export interface ServeHooks {
   /** Handles Upgrade requests (Node); without it they are refused. */
   onUpgrade?: UpgradeHandler;
+  /** Node only: serves every request whose path `takeNodeRequest` accepts. */
+  nodeListener?: NodeRequestListener;
+  /** Which paths go to `nodeListener` (all when absent). */
+  takeNodeRequest?: (pathname: string) => boolean;
 }
 
 /** A bound listener. */

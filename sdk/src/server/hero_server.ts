@@ -3,12 +3,15 @@
  * sockets) in `<root>/<service>/`, with owner-only permissions, stale-socket recovery and a
  * graceful shutdown that removes what it created.
  */
+import { CallerVerifier } from "../caller/caller_assertion.ts";
+import { withCaller } from "../caller/resolve_caller.ts";
 import { HeroError } from "../errors/hero_error.ts";
 import type { RpcApi } from "../openrpc/api.ts";
 import { currentRuntime } from "../runtime/current.ts";
 import type {
   FetchHandler,
   Listener,
+  NodeRequestListener,
   Runtime,
   ServeHooks,
   UpgradeHandler,
@@ -32,6 +35,11 @@ export interface HeroServerOptions {
   adminUpgrade?: UpgradeHandler;
   /** Handlers for `web_<name>.sock`, keyed by name. */
   web?: Record<string, FetchHandler>;
+  /**
+   * Node only: `web_<name>.sock` sockets served by a `node:http` request listener (for
+   * libraries such as oidc-provider); the SDK still answers the discovery manifest.
+   */
+  webNode?: Record<string, NodeRequestListener>;
   /** Handler for `rest.sock`. */
   rest?: FetchHandler;
   /** Reports degraded/down states in `/health`. */
@@ -137,29 +145,45 @@ export class HeroServer {
       socket,
     });
     const startedAt = Date.now();
+    // Every socket learns who calls from hero_router's signed assertion (or is the owner's).
+    const verifier = new CallerVerifier(root, o.name);
     const plan: { socket: string; path: string; handler: FetchHandler; hooks?: ServeHooks }[] = [{
       socket: "rpc",
       path: paths.rpc,
-      handler: createRpcSocketHandler({
-        api: o.api,
-        manifest: manifest("openrpc", "rpc"),
-        limits: this.#limits,
-        health: o.health,
-        startedAt,
-        shutdownSignal: this.#shutdown.signal,
-      }),
+      handler: withCaller(
+        createRpcSocketHandler({
+          api: o.api,
+          manifest: manifest("openrpc", "rpc"),
+          limits: this.#limits,
+          health: o.health,
+          startedAt,
+          shutdownSignal: this.#shutdown.signal,
+        }),
+        verifier,
+      ),
     }];
     const ui = (socket: string, path: string, handler: FetchHandler, hooks?: ServeHooks) =>
       plan.push({
         socket,
         path,
-        handler: createUiSocketHandler(handler, manifest("ui", socket)),
+        handler: withCaller(createUiSocketHandler(handler, manifest("ui", socket)), verifier),
         hooks,
       });
     if (o.admin) ui("admin", paths.admin, o.admin, { onUpgrade: o.adminUpgrade });
     if (o.rest) ui("rest", paths.rest, o.rest);
     for (const [name, handler] of Object.entries(o.web ?? {})) {
       ui(`web_${name}`, paths.web(name), handler);
+    }
+    for (const [name, nodeListener] of Object.entries(o.webNode ?? {})) {
+      ui(
+        `web_${name}`,
+        paths.web(name),
+        () => Promise.resolve(new Response(null, { status: 404 })),
+        {
+          nodeListener,
+          takeNodeRequest: (pathname) => pathname !== "/.well-known/heroservice.json",
+        },
+      );
     }
     return plan;
   }
