@@ -69,6 +69,7 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
     assert.deepEqual(services.map((s) => [s.name, s.state]).sort(), [
       ["browser", "running"],
       ["heartbeat", "running"],
+      ["hero_auth", "running"],
       ["hero_router", "running"],
       ["notes", "running"],
     ]);

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole system on this machine. hero_proc runs here (in this process) and
- * supervises hero_router and the example services; once the router is healthy the dashboard URL
+ * supervises hero_router, hero_auth and the example services; once the router is healthy the dashboard URL
  * (with the admin token) is printed. Ctrl-C stops every service, then hero_proc, and exits.
  */
 import { existsSync } from "node:fs";
@@ -25,6 +25,8 @@ export interface SystemOptions {
   bind?: string;
   /** Database file of the notes example (default its own). */
   notesDb?: string;
+  /** hero_auth's database (default `hero_auth/auth.db` beside hero_proc's state). */
+  authDb?: string;
 }
 
 /** A running system. */
@@ -130,6 +132,37 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
   ];
 }
 
+/** hero_auth's service definition: issuer under the router's origin, database `db`. */
+export function authService(o: { socketRoot: string; origin: string; db: string }) {
+  const port = new URL(o.origin).port;
+  return {
+    name: "hero_auth",
+    description: "Single sign-on: OpenID Connect provider, users, groups, passkeys",
+    after: ["hero_router"],
+    actions: {
+      serve: {
+        exec: [
+          process.execPath,
+          "--disable-warning=ExperimentalWarning",
+          path.join(REPO, "auth/main.ts"),
+          "run",
+          "--issuer",
+          `http://localhost:${port}/hero_auth/web_oidc`,
+          "--db",
+          o.db,
+        ],
+        env: { PATH_SOCKET: o.socketRoot },
+        health: {
+          socket: `${o.socketRoot}/hero_auth/rpc.sock`,
+          interval_ms: 2000,
+          start_period_ms: 20000,
+        },
+        restart: { policy: "always", delay_ms: 500 },
+      },
+    },
+  };
+}
+
 /** Starts hero_proc and its services; resolves once the router answers. */
 export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem> {
   const paths = resolvePaths({
@@ -157,6 +190,12 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
       router.close()
     );
     const origin = `http://${health.tcpListeners[0] ?? bind}`;
+    // hero_auth's issuer is the router's address, known once the router listens.
+    const authDb = o.authDb ?? path.join(path.dirname(paths.stateDir), "hero_auth", "auth.db");
+    await rpc.call("service.set", {
+      service: authService({ socketRoot: paths.socketRoot, origin, db: authDb }),
+    });
+    await rpc.call("service.start", { name: "hero_auth", wait: true, timeout_ms: 45_000 });
     return {
       daemon,
       socketRoot: paths.socketRoot,
@@ -173,6 +212,24 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
   }
 }
 
+/** A one-time setup link for hero_auth's owner while it has no password and no passkey. */
+export async function ownerSetupLink(socketRoot: string): Promise<string | undefined> {
+  const auth = new RpcClient(`${socketRoot}/hero_auth/rpc.sock`);
+  try {
+    const users = await auth.call<
+      { id: string; is_owner: boolean; has_password: boolean; passkeys: number }[]
+    >(
+      "users.list",
+      {},
+    );
+    const owner = users.find((u) => u.is_owner);
+    if (!owner || owner.has_password || owner.passkeys > 0) return undefined;
+    return (await auth.call<{ url: string }>("users.setup_link", { id: owner.id })).url;
+  } finally {
+    auth.close();
+  }
+}
+
 async function main(): Promise<void> {
   const bind = process.env.HERO_BIND ?? "127.0.0.1:9988";
   console.log("Starting hero_proc, hero_router and the examples…");
@@ -183,11 +240,16 @@ async function main(): Promise<void> {
   Dashboard        ${system.origin}/?token=${system.token}
   Read-only link   ${system.origin}/?token=${system.readToken}
   hero_proc admin  ${system.origin}/hero_proc/admin/
+  hero_auth admin  ${system.origin}/hero_auth/admin/   (issuer ${
+    system.origin.replace("127.0.0.1", "localhost")
+  }/hero_auth/web_oidc)
   MCP endpoint     ${system.origin}/mcp
   Sockets          ${system.socketRoot}
 
   Press Ctrl-C to stop everything.
 `);
+  const setup = await ownerSetupLink(system.socketRoot).catch(() => undefined);
+  if (setup) console.log(`  First start: set up the owner account at ${setup}\n`);
   await system.daemon.closed;
   console.log("Everything stopped.");
   process.exit(0);

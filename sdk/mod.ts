@@ -85,6 +85,7 @@ export type {
   HttpTransport,
   Listener,
   ListenLimits,
+  NodeRequestListener,
   Runtime,
   ServeHooks,
   StreamingResponse,
@@ -106,3 +107,4 @@ export {
   type RunContext,
 } from "./src/lifecycle/hero_lifecycle.ts";
 export { parseEnvPairs, splitArgs } from "./src/lifecycle/split_args.ts";
+export * from "./src/auth/mod.ts";

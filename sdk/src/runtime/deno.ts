@@ -9,10 +9,12 @@ import type {
   Listener,
   ListenLimits,
   Runtime,
+  ServeHooks,
   SimpleRequest,
   StreamingResponse,
   TransportTarget,
 } from "./types.ts";
+import { HeroError } from "../errors/hero_error.ts";
 import { toStandardResponse } from "../server/response_bytes.ts";
 
 function wrap(handler: FetchHandler, transport: "unix" | "tcp") {
@@ -37,7 +39,15 @@ function toListener(server: Deno.HttpServer<Deno.Addr>, address: string, port: n
   };
 }
 
-async function serveUnix(path: string, handler: FetchHandler, _limits: ListenLimits) {
+async function serveUnix(
+  path: string,
+  handler: FetchHandler,
+  _limits: ListenLimits,
+  hooks?: ServeHooks,
+) {
+  if (hooks?.nodeListener) {
+    throw new HeroError("NODE_ONLY", `Cannot serve ${path}: a node:http listener needs Node`);
+  }
   const { promise, resolve } = Promise.withResolvers<void>();
   const server = Deno.serve({ path, onListen: () => resolve() }, wrap(handler, "unix"));
   await promise;

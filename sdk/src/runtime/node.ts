@@ -42,6 +42,10 @@ async function serve(
     headersTimeout: Math.min(limits.requestTimeoutMs, 10_000),
     keepAliveTimeout: 5000,
   }, (req, res) => {
+    if (hooks.nodeListener && (hooks.takeNodeRequest?.(pathOf(req.url)) ?? true)) {
+      hooks.nodeListener(req, res);
+      return;
+    }
     handleNodeRequest(req, res, handler, transport).catch((err) => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: `Internal error: ${(err as Error).message}` }));
@@ -73,6 +77,11 @@ async function serve(
         server.closeIdleConnections();
       }),
   };
+}
+
+function pathOf(url: string | undefined): string {
+  const q = url?.indexOf("?") ?? -1;
+  return q < 0 ? url ?? "/" : url!.slice(0, q);
 }
 
 async function handleNodeRequest(

@@ -30,10 +30,20 @@ export interface ListenLimits {
  */
 export type UpgradeHandler = (request: unknown, socket: unknown, head: unknown) => void;
 
+/**
+ * Serves a request with Node's own `(IncomingMessage, ServerResponse)` pair instead of the web
+ * handler, for libraries built on `node:http` (oidc-provider). Node only.
+ */
+export type NodeRequestListener = (request: unknown, response: unknown) => void;
+
 /** Optional listener behaviour beyond the request handler. */
 export interface ServeHooks {
   /** Handles Upgrade requests (Node); without it they are refused. */
   onUpgrade?: UpgradeHandler;
+  /** Node only: serves every request whose path `takeNodeRequest` accepts. */
+  nodeListener?: NodeRequestListener;
+  /** Which paths go to `nodeListener` (all when absent). */
+  takeNodeRequest?: (pathname: string) => boolean;
 }
 
 /** A bound listener. */

@@ -9,6 +9,7 @@ import { currentRuntime } from "../runtime/current.ts";
 import type {
   FetchHandler,
   Listener,
+  NodeRequestListener,
   Runtime,
   ServeHooks,
   UpgradeHandler,
@@ -32,6 +33,11 @@ export interface HeroServerOptions {
   adminUpgrade?: UpgradeHandler;
   /** Handlers for `web_<name>.sock`, keyed by name. */
   web?: Record<string, FetchHandler>;
+  /**
+   * Node only: `web_<name>.sock` sockets served by a `node:http` request listener (for
+   * libraries such as oidc-provider); the SDK still answers the discovery manifest.
+   */
+  webNode?: Record<string, NodeRequestListener>;
   /** Handler for `rest.sock`. */
   rest?: FetchHandler;
   /** Reports degraded/down states in `/health`. */
@@ -160,6 +166,17 @@ export class HeroServer {
     if (o.rest) ui("rest", paths.rest, o.rest);
     for (const [name, handler] of Object.entries(o.web ?? {})) {
       ui(`web_${name}`, paths.web(name), handler);
+    }
+    for (const [name, nodeListener] of Object.entries(o.webNode ?? {})) {
+      ui(
+        `web_${name}`,
+        paths.web(name),
+        () => Promise.resolve(new Response(null, { status: 404 })),
+        {
+          nodeListener,
+          takeNodeRequest: (pathname) => pathname !== "/.well-known/heroservice.json",
+        },
+      );
     }
     return plan;
   }

@@ -1,0 +1,86 @@
+/**
+ * Starts hero_auth on its sockets: `rpc.sock` (the OpenRPC API, owner only), `admin.sock` (the
+ * admin UI) and `web_oidc.sock` (the OpenID provider and its sign-in pages, reached through
+ * hero_router at the issuer's path). Also creates the owner account on first start.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import process from "node:process";
+import { HeroServer } from "@hero/sdk";
+import { loadAdminToken } from "../../ui/session/admin_session.ts";
+import { authApi } from "./api/auth_api.ts";
+import { adminApp } from "./admin/admin_app.ts";
+import { openAuthDatabase } from "./store/database.ts";
+import { type AuthParts, type AuthPartsOptions, buildAuthParts } from "./service_parts.ts";
+import type { UserRow } from "./store/users.ts";
+
+/** Options of {@link startAuthServer}. */
+export interface AuthServerOptions extends AuthPartsOptions {
+  /** SQLite file (`:memory:` for tests). */
+  dbPath: string;
+  /** Socket root. */
+  socketRoot: string;
+  /** Service name (default `hero_auth`). */
+  name?: string;
+  /** Username of the owner account created on first start (default `owner`). */
+  ownerName?: string;
+}
+
+/** A running hero_auth. */
+export interface RunningAuth {
+  parts: AuthParts;
+  server: HeroServer;
+  /** Stops serving, sweeps expired rows and closes the database. */
+  close(): Promise<void>;
+}
+
+/** The path of the issuer's web socket name. */
+export const OIDC_SOCKET = "oidc";
+
+/** Opens the database, makes sure the owner exists and binds the sockets. */
+export async function startAuthServer(o: AuthServerOptions): Promise<RunningAuth> {
+  if (o.dbPath !== ":memory:") fs.mkdirSync(path.dirname(o.dbPath), { recursive: true });
+  const db = openAuthDatabase(o.dbPath);
+  const parts = buildAuthParts(db, o);
+  ensureOwner(parts, o.ownerName ?? "owner");
+  const api = authApi(parts);
+  const token = await loadAdminToken(o.socketRoot, (k) => process.env[k]);
+  const server = new HeroServer({
+    name: o.name ?? "hero_auth",
+    api,
+    admin: adminApp(parts, { api, token }).fetch,
+    webNode: { [OIDC_SOCKET]: parts.host.listener as (req: unknown, res: unknown) => void },
+    socketRoot: o.socketRoot,
+  });
+  try {
+    await server.start();
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const sweep = setInterval(() => parts.models.sweep(), 10 * 60_000);
+  sweep.unref();
+  return {
+    parts,
+    server,
+    close: async () => {
+      clearInterval(sweep);
+      await server.close();
+      db.close();
+    },
+  };
+}
+
+/** Creates the owner account if there is none; returns it. */
+export function ensureOwner(parts: AuthParts, username: string): UserRow {
+  const existing = parts.users.owner();
+  if (existing) return existing;
+  const user = parts.users.create({ username, is_owner: true, display_name: "Owner" });
+  parts.audit.append({
+    event: "user.created",
+    actor: "system",
+    subject: user.id,
+    detail: { owner: true },
+  });
+  return parts.users.mustRow(user.id);
+}

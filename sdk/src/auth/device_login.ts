@@ -1,0 +1,140 @@
+/**
+ * Sign-in for command-line programs and agents: the device authorization grant against
+ * hero_auth (show a URL and a code, wait while the user approves in a browser), with the
+ * refresh token kept in `~/hero/cfg/auth/<issuer>.json` (0600 in a 0700 directory) so later
+ * runs get fresh access tokens without asking again. `node:fs` works on Deno, Node and Bun.
+ */
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import * as oidc from "openid-client";
+import { HeroError } from "../errors/hero_error.ts";
+
+/** Options of the device login. */
+export interface DeviceLoginOptions {
+  issuer: string;
+  /** A public client registered for the device grant. */
+  clientId: string;
+  /** Scopes (default `openid offline_access groups`). */
+  scope?: string;
+  /** A resource indicator for audience-bound access tokens (hero_router's URL). */
+  resource?: string;
+  /** The home directory (default `$HOME`); credentials go to `<home>/hero/cfg/auth/`. */
+  home?: string;
+  /** Shows the URL and code to the user (default: console.log). */
+  prompt?: (info: { url: string; code: string; completeUrl?: string }) => void;
+  /** Allow an `http:` issuer (loopback development and tests). */
+  allowHttp?: boolean;
+  signal?: AbortSignal;
+}
+
+/** What is stored between runs. */
+export interface StoredCredentials {
+  issuer: string;
+  client_id: string;
+  refresh_token: string;
+  saved_at: string;
+}
+
+/** Where the credentials of an issuer are kept. */
+export function credentialsPath(issuer: string, home: string): string {
+  const name = issuer.replace(/^https?:\/\//, "").replace(/[^A-Za-z0-9._-]+/g, "_");
+  return `${home.replace(/\/$/, "")}/hero/cfg/auth/${name}.json`;
+}
+
+/** Runs the device flow; stores the refresh token; returns the first tokens. */
+export async function deviceLogin(
+  o: DeviceLoginOptions,
+): Promise<{ accessToken: string; idTokenClaims?: Record<string, unknown> }> {
+  const config = await configFor(o);
+  const device = await oidc.initiateDeviceAuthorization(config, {
+    scope: o.scope ?? "openid offline_access groups",
+    ...(o.resource ? { resource: o.resource } : {}),
+  });
+  (o.prompt ?? ((i) => console.log(`Open ${i.url} and enter the code ${i.code}`)))({
+    url: device.verification_uri,
+    code: device.user_code,
+    completeUrl: device.verification_uri_complete,
+  });
+  const tokens = await oidc.pollDeviceAuthorizationGrant(config, device, undefined, {
+    signal: o.signal,
+  });
+  if (!tokens.refresh_token) {
+    throw new HeroError(
+      "NO_REFRESH_TOKEN",
+      "hero_auth issued no refresh token: is offline_access allowed for this client?",
+    );
+  }
+  await save(o, tokens.refresh_token);
+  return { accessToken: tokens.access_token, idTokenClaims: tokens.claims() };
+}
+
+/** A fresh access token from the stored refresh token (rotated and saved again). */
+export async function storedAccessToken(o: DeviceLoginOptions): Promise<string> {
+  const file = credentialsPath(o.issuer, homeOf(o));
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  if (!text) {
+    throw new HeroError(
+      "NOT_LOGGED_IN",
+      `Not signed in to ${o.issuer}: run the login command first`,
+    );
+  }
+  const stored = JSON.parse(text) as StoredCredentials;
+  const config = await configFor(o);
+  let tokens;
+  try {
+    tokens = await oidc.refreshTokenGrant(
+      config,
+      stored.refresh_token,
+      o.resource ? { resource: o.resource } : undefined,
+    );
+  } catch (err) {
+    throw new HeroError(
+      "LOGIN_EXPIRED",
+      `The sign-in to ${o.issuer} is no longer valid: sign in again`,
+      { cause: err },
+    );
+  }
+  if (tokens.refresh_token) await save(o, tokens.refresh_token);
+  return tokens.access_token;
+}
+
+/** Forgets the stored credentials (and revokes the refresh token when possible). */
+export async function deviceLogout(o: DeviceLoginOptions): Promise<void> {
+  const file = credentialsPath(o.issuer, homeOf(o));
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  if (text) {
+    const stored = JSON.parse(text) as StoredCredentials;
+    await oidc.tokenRevocation(await configFor(o), stored.refresh_token).catch(() => {});
+  }
+  await rm(file, { force: true });
+}
+
+function homeOf(o: DeviceLoginOptions): string {
+  const home = o.home ?? globalThis.process?.env?.HOME;
+  if (!home) throw new HeroError("NO_HOME", "Cannot store credentials: HOME is not set");
+  return home;
+}
+
+function configFor(o: DeviceLoginOptions): Promise<oidc.Configuration> {
+  return oidc.discovery(
+    new URL(o.issuer),
+    o.clientId,
+    undefined,
+    oidc.None(),
+    o.allowHttp ? { execute: [oidc.allowInsecureRequests] } : undefined,
+  );
+}
+
+async function save(o: DeviceLoginOptions, refreshToken: string): Promise<void> {
+  const file = credentialsPath(o.issuer, homeOf(o));
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  const body: StoredCredentials = {
+    issuer: o.issuer,
+    client_id: o.clientId,
+    refresh_token: refreshToken,
+    saved_at: new Date().toISOString(),
+  };
+  await writeFile(file, JSON.stringify(body, null, 2) + "\n", { mode: 0o600 });
+  await chmod(file, 0o600);
+}

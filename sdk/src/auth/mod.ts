@@ -1,0 +1,19 @@
+/**
+ * The SDK's login module: `verifyToken` for APIs, `webLogin` (code + PKCE, session cookie) for
+ * web applications, `deviceLogin` (device code, stored refresh token) for CLIs.
+ */
+export {
+  createTokenVerifier,
+  type TokenVerifier,
+  type TokenVerifierOptions,
+  type VerifiedToken,
+} from "./verify_token.ts";
+export { type WebLogin, webLogin, type WebLoginOptions, type WebSession } from "./web_login.ts";
+export {
+  credentialsPath,
+  deviceLogin,
+  type DeviceLoginOptions,
+  deviceLogout,
+  storedAccessToken,
+  type StoredCredentials,
+} from "./device_login.ts";
