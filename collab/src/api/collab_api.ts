@@ -1,0 +1,30 @@
+/** hero_collab's whole API as one OpenRPC document: every method is also an MCP tool. */
+import { defineApi, type MethodSpec, type RpcApi } from "@hero/sdk";
+import type { CollabService } from "../collab_service.ts";
+import { channelMethods } from "./channels_api.ts";
+import { messageMethods } from "./messages_api.ts";
+import { readMethods } from "./reads_api.ts";
+import { SCHEMAS } from "./schemas.ts";
+
+/** Extra method groups (live events, files, integrations, admin) added by the service. */
+// deno-lint-ignore no-explicit-any
+export type MethodGroup = (svc: CollabService) => MethodSpec<any, any>[];
+
+/** The API over a service. */
+export function collabApi(svc: CollabService, extra: MethodGroup[] = []): RpcApi {
+  return defineApi({
+    info: {
+      title: "hero_collab",
+      version: "0.1.0",
+      description:
+        "Group communication: workspaces, channels, DMs, threads, mentions, reactions, search, files, webhooks and slash commands",
+    },
+    methods: [
+      ...channelMethods(svc),
+      ...messageMethods(svc),
+      ...readMethods(svc),
+      ...extra.flatMap((group) => group(svc)),
+    ],
+    components: { schemas: SCHEMAS },
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * One hero_collab: the store and every domain part built over it, shared by the RPC API, the
+ * live WebSocket, the web client and the WebDAV export.
+ */
+import { CollabStore } from "./store/collab_store.ts";
+import { Access } from "./domain/access.ts";
+import { Channels } from "./domain/channels.ts";
+import { type CollabLimits, DEFAULT_LIMITS } from "./domain/limits.ts";
+import { MessageViews } from "./domain/message_views.ts";
+import { Messages } from "./domain/messages.ts";
+import { RateLimiter } from "./domain/rate_limiter.ts";
+import { Reads } from "./domain/reads.ts";
+import { Search } from "./search/search.ts";
+import { OWNER_CALLER } from "./identity/caller.ts";
+import type { DirectorySource } from "./identity/directory.ts";
+
+/** Options of a {@link CollabService}. */
+export interface CollabServiceOptions {
+  /** SQLite file (`:memory:` for tests). */
+  dbPath: string;
+  /** Where uploads are kept. */
+  filesDir: string;
+  limits?: Partial<CollabLimits>;
+  /** hero_auth group whose members administer hero_collab. */
+  adminGroup?: string;
+  /** Where users and groups come from (hero_auth); without one, only the owner exists. */
+  directorySource?: DirectorySource & { ownerId?(): Promise<string | undefined> };
+}
+
+/** The parts of a running hero_collab. */
+export class CollabService {
+  readonly store: CollabStore;
+  readonly limits: CollabLimits;
+  readonly access: Access;
+  readonly channels: Channels;
+  readonly views: MessageViews;
+  readonly messages: Messages;
+  readonly reads: Reads;
+  readonly search: Search;
+  readonly rateLimiter: RateLimiter;
+  readonly options: CollabServiceOptions;
+
+  /** Opens the database and builds every part; creates the first workspace on a new database. */
+  constructor(o: CollabServiceOptions) {
+    this.options = o;
+    this.store = new CollabStore(o.dbPath);
+    this.limits = { ...DEFAULT_LIMITS, ...o.limits };
+    this.access = new Access(this.store, { adminGroup: o.adminGroup });
+    this.channels = new Channels(this.store, this.access, this.limits);
+    this.views = new MessageViews(this.store);
+    this.messages = new Messages(this.store, {
+      access: this.access,
+      channels: this.channels,
+      views: this.views,
+      limits: this.limits,
+    });
+    this.reads = new Reads(this.store, this.access);
+    this.search = new Search(this.store, this.access, this.views);
+    this.rateLimiter = new RateLimiter(this.limits.writeBurst, this.limits.writesPerSecond);
+    if (!this.store.workspaces.where("1 LIMIT 1").length) {
+      this.channels.createWorkspace(this.access.actor(OWNER_CALLER), {
+        name: "Hero",
+        slug: "hero",
+        description: "The first workspace",
+      });
+    }
+  }
+
+  /** Refreshes users and groups from hero_auth (no-op without a source). */
+  async syncDirectory(): Promise<{ users: number; groups: number } | undefined> {
+    const source = this.options.directorySource;
+    if (!source) return undefined;
+    const result = await this.store.directory.sync(source);
+    const ownerId = await source.ownerId?.();
+    if (ownerId && ownerId !== this.store.directory.ownerId) {
+      this.#adoptOwner(ownerId);
+    }
+    // Newcomers start in every #general they may use, as in Slack.
+    for (const userId of result.added) this.channels.welcome(userId);
+    this.store.accessGeneration++;
+    return { users: result.users, groups: result.groups };
+  }
+
+  /** hero_auth's owner account takes over what the local owner user had. */
+  #adoptOwner(ownerId: string): void {
+    const before = this.store.directory.ownerId;
+    this.store.tx(() => {
+      this.store.db.prepare("UPDATE OR IGNORE channel_members SET user_id = ? WHERE user_id = ?")
+        .run(ownerId, before);
+      for (
+        const [table, col] of [["messages", "user_id"], ["channels", "created_by"], [
+          "workspaces",
+          "created_by",
+        ]]
+      ) {
+        this.store.db.prepare(`UPDATE ${table} SET ${col} = ? WHERE ${col} = ?`).run(
+          ownerId,
+          before,
+        );
+      }
+      this.store.directory.setOwner(ownerId);
+    });
+  }
+
+  /** Closes the database. */
+  close(): void {
+    this.store.close();
+  }
+}
