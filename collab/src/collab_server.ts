@@ -5,10 +5,17 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import process from "node:process";
 import { HeroServer } from "@hero/sdk";
+import { loadAdminToken } from "../../ui/session/admin_session.ts";
 import { collabApi, type MethodGroup } from "./api/collab_api.ts";
+import { liveMethods } from "./api/live_api.ts";
 import { CollabService, type CollabServiceOptions } from "./collab_service.ts";
 import { HeroAuthClient } from "./identity/hero_auth_client.ts";
+import { LiveHub } from "./live/live_hub.ts";
+import { LiveEndpoint } from "./live/ws_endpoint.ts";
+import { createWebApp } from "./web/web_app.ts";
+import { type LoginOptions, setUpLogin, WebIdentity } from "./web/web_identity.ts";
 
 /** Options of {@link startCollabServer}. */
 export interface CollabServerOptions extends Partial<CollabServiceOptions> {
@@ -25,12 +32,15 @@ export interface CollabServerOptions extends Partial<CollabServiceOptions> {
   onError?: (message: string, detail: Record<string, unknown>) => void;
   /** Extra method groups. */
   extraMethods?: MethodGroup[];
+  /** Sign-in through hero_auth for the web client (needs hero_auth's socket). */
+  login?: LoginOptions;
 }
 
 /** A running hero_collab. */
 export interface RunningCollab {
   svc: CollabService;
   server: HeroServer;
+  hub: LiveHub;
   /** Stops serving and closes the database. */
   close(): Promise<void>;
 }
@@ -51,11 +61,32 @@ export async function startCollabServer(o: CollabServerOptions): Promise<Running
   const report = (message: string) => (err: unknown) =>
     o.onError?.(message, { error: (err as Error).message });
   await svc.syncDirectory().catch(report("directory sync with hero_auth failed"));
-  const api = collabApi(svc, o.extraMethods ?? []);
+  const hub = new LiveHub(svc);
+  const api = collabApi(svc, [liveMethods(hub), ...(o.extraMethods ?? [])]);
+  const identity = new WebIdentity(svc, {
+    adminToken: await loadAdminToken(o.socketRoot, (k) => process.env[k]),
+  });
+  if (o.login && auth) {
+    identity.publicUrl = o.login.publicUrl;
+    try {
+      identity.login = await setUpLogin(svc, auth, o.login);
+    } catch (err) {
+      report("cannot register hero_collab with hero_auth: web sign-in is off")(err);
+    }
+  }
+  const endpoint = new LiveEndpoint({
+    hub,
+    api,
+    authenticate: (request, direct) =>
+      identity.caller(request, { transport: direct ? "unix" : "tcp" }),
+  });
+  const web = createWebApp({ svc, identity });
   const server = new HeroServer({
     name: o.name ?? "hero_collab",
     api,
     socketRoot: o.socketRoot,
+    admin: (request, info) => Promise.resolve(web.fetch(request, { info })),
+    adminUpgrade: endpoint.upgrade,
     limits: { maxBodyBytes: 4 * 1024 * 1024 },
   });
   try {
@@ -73,8 +104,11 @@ export async function startCollabServer(o: CollabServerOptions): Promise<Running
   return {
     svc,
     server,
+    hub,
     close: async () => {
       clearInterval(sync);
+      hub.shutdown();
+      endpoint.close();
       await server.close();
       auth?.close();
       svc.close();

@@ -6,6 +6,7 @@ import { CollabStore } from "./store/collab_store.ts";
 import { Access } from "./domain/access.ts";
 import { Channels } from "./domain/channels.ts";
 import { type CollabLimits, DEFAULT_LIMITS } from "./domain/limits.ts";
+import { Files } from "./domain/files.ts";
 import { MessageViews } from "./domain/message_views.ts";
 import { Messages } from "./domain/messages.ts";
 import { RateLimiter } from "./domain/rate_limiter.ts";
@@ -37,6 +38,7 @@ export class CollabService {
   readonly messages: Messages;
   readonly reads: Reads;
   readonly search: Search;
+  readonly files: Files;
   readonly rateLimiter: RateLimiter;
   readonly options: CollabServiceOptions;
 
@@ -56,6 +58,7 @@ export class CollabService {
     });
     this.reads = new Reads(this.store, this.access);
     this.search = new Search(this.store, this.access, this.views);
+    this.files = new Files(this.store, this.access, this.limits, o.filesDir);
     this.rateLimiter = new RateLimiter(this.limits.writeBurst, this.limits.writesPerSecond);
     if (!this.store.workspaces.where("1 LIMIT 1").length) {
       this.channels.createWorkspace(this.access.actor(OWNER_CALLER), {

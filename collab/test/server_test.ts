@@ -41,8 +41,9 @@ describe("hero_collab server", () => {
     for (const m of doc.methods) {
       assert.ok(m.summary, `${m.name} has no summary`);
       const name = m.name as string;
-      const reads = /\.(list|get|thread|history|members|counts|me|messages|since|query|status)$/
-        .test(name) || name === "search.messages";
+      const reads =
+        /\.(list|get|thread|history|members|counts|me|messages|since|query|status|preview)$/
+          .test(name) || name === "search.messages";
       assert.equal(
         m["x-hero-annotations"]?.readOnlyHint === true,
         reads,

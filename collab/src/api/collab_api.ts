@@ -2,6 +2,7 @@
 import { defineApi, type MethodSpec, type RpcApi } from "@hero/sdk";
 import type { CollabService } from "../collab_service.ts";
 import { channelMethods } from "./channels_api.ts";
+import { fileMethods } from "./files_api.ts";
 import { messageMethods } from "./messages_api.ts";
 import { readMethods } from "./reads_api.ts";
 import { SCHEMAS } from "./schemas.ts";
@@ -23,6 +24,7 @@ export function collabApi(svc: CollabService, extra: MethodGroup[] = []): RpcApi
       ...channelMethods(svc),
       ...messageMethods(svc),
       ...readMethods(svc),
+      ...fileMethods(svc),
       ...extra.flatMap((group) => group(svc)),
     ],
     components: { schemas: SCHEMAS },
