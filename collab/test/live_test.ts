@@ -100,7 +100,7 @@ describe("hero_collab live events (hub)", () => {
     hub.close(replay.conn);
   });
 
-  it("asks for a resync when the cursor is older than the retained log", async () => {
+  it("asks for a resync when the cursor is older than the retained log", () => {
     const head = hub.head();
     h.svc.store.db.prepare("DELETE FROM events WHERE seq < ?").run(head - 1);
     const c = memoryClient(hub, "bob");
@@ -110,7 +110,7 @@ describe("hero_collab live events (hub)", () => {
     hub.close(c.conn);
   });
 
-  it("reports presence and typing without storing them", async () => {
+  it("reports presence and typing without storing them", () => {
     const bob = memoryClient(hub, "bob");
     hub.subscribe(bob.conn, hub.head());
     const before = hub.head();

@@ -30,8 +30,8 @@ initTheme();
 await live.start(-1);
 await loadEmoji();
 await loadAll();
-window.addEventListener("hashchange", () => openChannel(location.hash.slice(1)));
-window.collab = { state, live, call };
+globalThis.addEventListener("hashchange", () => openChannel(location.hash.slice(1)));
+globalThis.collab = { state, live, call };
 
 async function loadAll() {
   state.me = await call("users.me");
