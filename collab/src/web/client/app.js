@@ -204,12 +204,15 @@ function onEvent(e) {
     case "channel.created":
     case "channel.updated":
     case "channel.invited":
-      state.channels.set(d.channel.id, {
-        ...d.channel,
-        member: state.channels.get(d.channel.id)?.member ??
-            (d.channel.dm_key ?? "").split(",").includes(state.me.id) ||
-          e.type === "channel.invited" || d.channel.created_by === state.me.id,
-      });
+      {
+        const known = state.channels.get(d.channel.id)?.member;
+        const joined = (d.channel.dm_key ?? "").split(",").includes(state.me.id) ||
+          e.type === "channel.invited" || d.channel.created_by === state.me.id;
+        state.channels.set(d.channel.id, {
+          ...d.channel,
+          member: known === undefined ? joined : known,
+        });
+      }
       renderSidebar();
       break;
     case "channel.member_joined":
