@@ -11,6 +11,7 @@ export function clientPage(o: { username: string; admin: boolean; signOut: boole
 <html lang="en" data-theme="dark"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>hero_collab</title>
+<link rel="icon" href="data:,">
 <script>document.documentElement.dataset.theme = localStorage.getItem("hero-theme") || "dark";</script>
 <link rel="stylesheet" href="assets/hero.css">
 <link rel="stylesheet" href="assets/collab.css">

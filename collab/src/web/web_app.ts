@@ -47,7 +47,9 @@ export function createWebApp(o: WebAppOptions): Hono<Env> {
       publicBase.pathname.replace(/\/$/, "") + base.pathname + base.search,
       publicBase,
     );
-    const res = await identity.login.handle(new Request(url, c.req.raw));
+    const res = await identity.login.handle(
+      new Request(url, { method: c.req.method, headers: c.req.raw.headers }),
+    );
     return res ?? c.text("Not found", 404);
   });
   app.post("/hooks/:id/:secret", async (c) => {

@@ -26,13 +26,6 @@ const live = new Live(onEvent, onEphemeral, (s) => {
 }, () => loadAll());
 const call = (m, p) => live.call(m, p);
 
-initTheme();
-await live.start(-1);
-await loadEmoji();
-await loadAll();
-globalThis.addEventListener("hashchange", () => openChannel(location.hash.slice(1)));
-globalThis.collab = { state, live, call };
-
 async function loadAll() {
   state.me = await call("users.me");
   const [ws] = await call("workspaces.list");
@@ -433,3 +426,10 @@ document.addEventListener("visibilitychange", () => {
     .catch(() => {});
   if (document.visibilityState === "visible") markRead();
 });
+
+initTheme();
+await live.start(-1);
+await loadEmoji();
+await loadAll();
+globalThis.addEventListener("hashchange", () => openChannel(location.hash.slice(1)));
+globalThis.collab = { state, live, call };

@@ -1,0 +1,83 @@
+/**
+ * Test support: a loopback HTTP listener that forwards `/<service>/<socket>/<rest>` to
+ * `<root>/<service>/<socket>.sock`, WebSocket upgrades included, with the `X-Forwarded-*`
+ * headers hero_router sets — the proxy part of the router for tests that run no Deno process.
+ */
+import http from "node:http";
+import net from "node:net";
+import type { AddressInfo } from "node:net";
+
+/** A running forwarder. */
+export interface WsForwarder {
+  origin: string;
+  close(): Promise<void>;
+}
+
+function target(url: string): { sock: string; rest: string; prefix: string } | undefined {
+  const m = /^\/([a-z0-9_]+)\/([a-z0-9_]+)(\/[^?]*)?(\?.*)?$/.exec(url);
+  return m
+    ? {
+      sock: `${m[1]}/${m[2]}.sock`,
+      rest: (m[3] ?? "/") + (m[4] ?? ""),
+      prefix: `/${m[1]}/${m[2]}`,
+    }
+    : undefined;
+}
+
+/** Starts a forwarder for the sockets under `root`. */
+export async function startWsForwarder(root: string): Promise<WsForwarder> {
+  const forwarded = (req: http.IncomingMessage, prefix: string) => ({
+    ...req.headers,
+    "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
+    "x-forwarded-host": req.headers.host ?? "",
+    "x-forwarded-proto": "http",
+    "x-forwarded-prefix": prefix,
+  });
+  const server = http.createServer((req, res) => {
+    const t = target(req.url ?? "/");
+    if (!t) return void res.writeHead(404).end("no such service");
+    const up = http.request({
+      socketPath: `${root}/${t.sock}`,
+      path: t.rest,
+      method: req.method,
+      headers: forwarded(req, t.prefix),
+    }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on("error", (err) => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end(`upstream failed: ${err.message}`);
+    });
+    req.pipe(up);
+  });
+  server.on("upgrade", (req, socket, head) => {
+    const t = target(req.url ?? "/");
+    if (!t) return socket.destroy();
+    const up = net.connect(`${root}/${t.sock}`, () => {
+      const headers = forwarded(req, t.prefix);
+      const lines = [`GET ${t.rest} HTTP/1.1`];
+      for (const [k, v] of Object.entries(headers)) {
+        for (const one of Array.isArray(v) ? v : [v]) {
+          if (one !== undefined) lines.push(`${k}: ${one}`);
+        }
+      }
+      up.write(lines.join("\r\n") + "\r\n\r\n");
+      if (head.length) up.write(head);
+      up.pipe(socket);
+      socket.pipe(up);
+    });
+    up.on("error", () => socket.destroy());
+    socket.on("error", () => up.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    origin: `http://localhost:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
