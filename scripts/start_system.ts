@@ -27,6 +27,8 @@ export interface SystemOptions {
   notesDb?: string;
   /** hero_auth's database (default `hero_auth/auth.db` beside hero_proc's state). */
   authDb?: string;
+  /** hero_collab's data directory (default `hero_collab/` beside hero_proc's state). */
+  collabDir?: string;
 }
 
 /** A running system. */
@@ -163,6 +165,38 @@ export function authService(o: { socketRoot: string; origin: string; db: string 
   };
 }
 
+/** hero_collab's service definition: after hero_auth, web sign-in through the router's origin. */
+export function collabService(o: { socketRoot: string; origin: string; dataDir?: string }) {
+  const port = new URL(o.origin).port;
+  return {
+    name: "hero_collab",
+    description: "Group communication: channels, threads, search, live web client, WebDAV export",
+    after: ["hero_router", "hero_auth"],
+    actions: {
+      serve: {
+        exec: [
+          process.execPath,
+          "--disable-warning=ExperimentalWarning",
+          path.join(REPO, "collab/main.ts"),
+          "run",
+          "--issuer",
+          `http://localhost:${port}/hero_auth/web_oidc`,
+          "--public-url",
+          `http://localhost:${port}/hero_collab/admin`,
+          ...(o.dataDir ? ["--data-dir", o.dataDir] : []),
+        ],
+        env: { PATH_SOCKET: o.socketRoot },
+        health: {
+          socket: `${o.socketRoot}/hero_collab/rpc.sock`,
+          interval_ms: 2000,
+          start_period_ms: 20000,
+        },
+        restart: { policy: "on-failure", delay_ms: 500 },
+      },
+    },
+  };
+}
+
 /** Starts hero_proc and its services; resolves once the router answers. */
 export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem> {
   const paths = resolvePaths({
@@ -196,6 +230,11 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
       service: authService({ socketRoot: paths.socketRoot, origin, db: authDb }),
     });
     await rpc.call("service.start", { name: "hero_auth", wait: true, timeout_ms: 45_000 });
+    const collabData = o.collabDir ?? path.join(path.dirname(paths.stateDir), "hero_collab");
+    await rpc.call("service.set", {
+      service: collabService({ socketRoot: paths.socketRoot, origin, dataDir: collabData }),
+    });
+    await rpc.call("service.start", { name: "hero_collab", wait: true, timeout_ms: 45_000 });
     return {
       daemon,
       socketRoot: paths.socketRoot,
@@ -243,6 +282,7 @@ async function main(): Promise<void> {
   hero_auth admin  ${system.origin}/hero_auth/admin/   (issuer ${
     system.origin.replace("127.0.0.1", "localhost")
   }/hero_auth/web_oidc)
+  hero_collab      ${system.origin.replace("127.0.0.1", "localhost")}/hero_collab/admin/
   MCP endpoint     ${system.origin}/mcp
   Sockets          ${system.socketRoot}
 

@@ -15,6 +15,7 @@ import { HeroAuthClient } from "./identity/hero_auth_client.ts";
 import { LiveHub } from "./live/live_hub.ts";
 import { LiveEndpoint } from "./live/ws_endpoint.ts";
 import { createWebApp } from "./web/web_app.ts";
+import { davListener } from "./dav/dav_export.ts";
 import { type LoginOptions, setUpLogin, WebIdentity } from "./web/web_identity.ts";
 
 /** Options of {@link startCollabServer}. */
@@ -87,6 +88,12 @@ export async function startCollabServer(o: CollabServerOptions): Promise<Running
     socketRoot: o.socketRoot,
     admin: (request, info) => Promise.resolve(web.fetch(request, { info })),
     adminUpgrade: endpoint.upgrade,
+    webNode: {
+      dav: davListener(svc, (request) => identity.caller(request, { transport: "unix" })) as (
+        req: unknown,
+        res: unknown,
+      ) => void,
+    },
     limits: { maxBodyBytes: 4 * 1024 * 1024 },
   });
   try {

@@ -24,10 +24,17 @@ function target(url: string): { sock: string; rest: string; prefix: string } | u
     : undefined;
 }
 
-/** Starts a forwarder for the sockets under `root`. */
-export async function startWsForwarder(root: string): Promise<WsForwarder> {
+/**
+ * Starts a forwarder for the sockets under `root`; with `bearer`, it adds that credential to
+ * every request (standing in for a router that has already signed the caller in).
+ */
+export async function startWsForwarder(
+  root: string,
+  o: { bearer?: string } = {},
+): Promise<WsForwarder> {
   const forwarded = (req: http.IncomingMessage, prefix: string) => ({
     ...req.headers,
+    ...(o.bearer ? { authorization: `Bearer ${o.bearer}` } : {}),
     "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
     "x-forwarded-host": req.headers.host ?? "",
     "x-forwarded-proto": "http",
