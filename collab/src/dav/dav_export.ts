@@ -42,7 +42,6 @@ class ExportProperties implements Properties {
   constructor(resource: ExportResource) {
     this.resource = resource;
   }
-  // deno-lint-ignore require-await
   async get(name: string) {
     return (await this.getAll())[name];
   }
@@ -89,7 +88,6 @@ class ExportProperties implements Properties {
   getAllByUser() {
     return this.getAll();
   }
-  // deno-lint-ignore require-await
   async list() {
     return Object.keys(await this.getAll());
   }
