@@ -3,8 +3,8 @@
  * as the first middleware of the Hono app. A Unix-socket client is the owner. A TCP request
  * must come from a whitelisted peer with an acceptable Host/Origin, then prove who it is
  * (bearer header or session cookie, through the configured authenticators); a cookie session
- * also needs the `X-Hero-CSRF` header on writes and a same-origin `Origin` on WebSocket
- * upgrades. Without a credential a browser gets the login page and anything else 401 with
+ * also needs, on writes, the `X-Hero-CSRF` header or a browser's `Sec-Fetch-Site: same-origin`,
+ * and a same-origin `Origin` on WebSocket upgrades. Without a credential a browser gets the login page and anything else 401 with
  * `WWW-Authenticate`. What each identity may then do is decided per route (see `access.ts`).
  */
 import type { ConnectionInfo } from "@hero/sdk";
@@ -81,7 +81,13 @@ function crossSiteProblem(request: Request, identity: Identity): string | undefi
   if (SAFE_METHODS.has(request.method) || request.headers.get("x-hero-csrf") === "1") {
     return undefined;
   }
-  return "this request needs the X-Hero-CSRF header (cross-site requests are refused)";
+  // Fetch Metadata: browsers mark every request with where it came from, and a page cannot
+  // forge it; a plain HTML form of a Hero page posts as same-origin.
+  if (request.headers.get("sec-fetch-site") === "same-origin" && originMatchesHost(request)) {
+    return undefined;
+  }
+  return "this request needs the X-Hero-CSRF header or to come from a Hero page " +
+    "(cross-site requests are refused)";
 }
 
 /**

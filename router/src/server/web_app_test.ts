@@ -273,6 +273,23 @@ describe("web surface: (route, caller) -> status", () => {
     assert.match(JSON.stringify(done.content), /3/);
   });
 
+  it("a cookie session writes with X-Hero-CSRF or as a same-origin page; never cross-site", async () => {
+    const scan = (headers: Record<string, string>) =>
+      fetch(`${h.base}/api/scan`, {
+        method: "POST",
+        headers: { cookie: `hero_admin=${ADMIN_TOKEN}`, ...headers },
+      }).then(async (r) => (await r.body?.cancel(), r.status));
+    assert.equal(await scan({ "x-hero-csrf": "1" }), 200);
+    assert.equal(await scan({ "sec-fetch-site": "same-origin" }), 200, "a plain form post");
+    assert.equal(await scan({ "sec-fetch-site": "cross-site" }), 403);
+    assert.equal(await scan({ "sec-fetch-site": "same-site" }), 403, "another port is not us");
+    assert.equal(
+      await scan({ "sec-fetch-site": "same-origin", origin: "http://localhost:1" }),
+      403,
+      "Fetch Metadata and Origin must agree",
+    );
+  });
+
   it("every route of the app has a row", () => {
     const covered = new Set(ROWS.map((r) => r.route));
     const routes = new Set(h.app.routes.map((r) => r.path));
