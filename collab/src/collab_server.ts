@@ -89,7 +89,11 @@ export async function startCollabServer(o: CollabServerOptions): Promise<Running
     admin: (request, info) => Promise.resolve(web.fetch(request, { info })),
     adminUpgrade: endpoint.upgrade,
     webNode: {
-      dav: davListener(svc, (request) => identity.caller(request, { transport: "unix" })) as (
+      dav: davListener(
+        svc,
+        (request) => identity.caller(request, { transport: "unix" }),
+        o.onError,
+      ) as (
         req: unknown,
         res: unknown,
       ) => void,

@@ -1,11 +1,18 @@
 /**
- * The read-only WebDAV export with real clients: Debian's `rclone` copies a workspace out
- * (through a proxy, with a bearer token) and the files hold exactly the messages; `litmus`
- * runs its applicable checks (OPTIONS passes; its suites need a writable collection, which
- * is refused with 403); writes of every kind answer 403, and a caller without a credential 401.
+ * The read-only WebDAV export with real clients: Debian's `rclone` copies a workspace out and
+ * `cadaver` a channel (through a proxy that adds the credential, as hero_router does), and the
+ * files hold exactly the messages; `litmus` runs every check that applies to a read-only
+ * server; writes of every kind answer 403, and a caller without a credential 401.
+ *
+ * litmus cannot be pointed at an existing collection: every suite (basic, copymove, props,
+ * locks, http) runs `init` (OPTIONS on the URL: the server must answer and claim DAV class 1),
+ * then `begin`, which must create `<URL>/litmus/` with MKCOL and stops the suite when it cannot
+ * ("Server must allow MKCOL ... for tests to proceed"); its only options are -k, -p and -c, and
+ * $TESTS only picks whole suites. So the applicable checks are the five `init`s, which pass,
+ * and the five `begin`s, which must be refused with 403 — and are.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,6 +23,23 @@ import { type RunningCollab, startCollabServer } from "../src/collab_server.ts";
 import { startWsForwarder, type WsForwarder } from "./ws_forwarder.ts";
 
 const run = promisify(execFile);
+
+/** Runs a program without blocking this process (the server under test lives here). */
+function runWithInput(cmd: string, args: string[], input: string, cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, HOME: cwd } });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const timer = setTimeout(() => child.kill(), 60_000);
+    child.on("error", reject);
+    child.on("close", () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+    child.stdin.end(input);
+  });
+}
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
@@ -143,16 +167,78 @@ describe("hero_collab WebDAV export", () => {
     assert.equal((await range.text()).length, 10);
   });
 
-  it("passes litmus's applicable checks (a read-only server refuses its scratch collection)", async () => {
+  it("is copied out by cadaver, channel by channel, byte for byte", async () => {
+    const proxied = await startWsForwarder(path.join(root, "s"), { bearer: token });
+    const out = fs.mkdtempSync(path.join(root, "cadaver-"));
+    try {
+      const day = posted[0].created_at.slice(0, 10);
+      const log = await runWithInput(
+        "cadaver",
+        [`${proxied.origin}/hero_collab/web_dav/`],
+        `ls\ncd hero/general\nls\nlcd ${out}\nget ${day}.md\nget ${day}.json\nput /etc/hostname x.txt\nmkcol foo\nquit\n`,
+        root,
+      );
+      assert.match(log, /Listing collection `\/hero_collab\/web_dav\/': succeeded/);
+      assert.match(log, /export\.jsonl/);
+      assert.match(log, /Uploading .* failed:\s+403 Forbidden/);
+      assert.match(log, /Creating `foo': failed:\s+403 Forbidden/);
+      const viaRpc = await fetch(`${dav}hero/general/${day}.json`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.deepEqual(
+        fs.readFileSync(path.join(out, `${day}.json`)),
+        Buffer.from(await viaRpc.arrayBuffer()),
+      );
+      const json = JSON.parse(fs.readFileSync(path.join(out, `${day}.json`), "utf8"));
+      assert.deepEqual(json.map((m: Any) => m.text), posted.map((m) => m.text));
+      assert.match(fs.readFileSync(path.join(out, `${day}.md`), "utf8"), /Export me: \*\*bold\*\*/);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it("answers properties it does not have with 404 inside a 207, and allows only reads", async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    // cadaver asks for Apache's `executable` on connect: this answered 500 once.
+    const res = await fetch(dav, {
+      method: "PROPFIND",
+      headers: { ...auth, depth: "0", "content-type": "application/xml" },
+      body: `<?xml version="1.0" encoding="utf-8"?><propfind xmlns="DAV:"><prop>` +
+        `<getlastmodified/><executable xmlns="http://apache.org/dav/props/"/><resourcetype/>` +
+        `</prop></propfind>`,
+    });
+    assert.equal(res.status, 207);
+    const xml = await res.text();
+    assert.match(xml, /HTTP\/1\.1 404/);
+    assert.match(xml, /collection/);
+    const options = await fetch(dav, { method: "OPTIONS", headers: auth });
+    assert.equal(options.headers.get("allow"), "OPTIONS, GET, HEAD, PROPFIND");
+    assert.match(options.headers.get("dav") ?? "", /^1\b/);
+    const broken = await fetch(dav, {
+      method: "PROPFIND",
+      headers: { ...auth, depth: "0", "content-type": "application/xml" },
+      body: "<propfind xmlns='DAV:'><prop><unclosed></prop>",
+    });
+    assert.equal(broken.status, 400);
+    assert.doesNotMatch(await broken.text(), /\bat .*\.js:\d+/, "no stack trace");
+  });
+
+  it("passes every litmus check that applies to a read-only server", async () => {
     const proxied = await startWsForwarder(path.join(root, "s"), { bearer: token });
     try {
-      const { stdout } = await run("litmus", [`${proxied.origin}/hero_collab/web_dav/`], {
+      const { stdout } = await run("litmus", ["-k", `${proxied.origin}/hero_collab/web_dav/`], {
         timeout: 60_000,
         cwd: root,
-        env: { ...process.env, TESTS: "basic" },
       }).catch((err) => err);
-      assert.match(stdout, /0\. init\.+ pass/);
-      assert.match(stdout, /begin\.+ FAIL \(Could not create new collection .*403 Forbidden/);
+      for (const suite of ["basic", "copymove", "props", "locks", "http"]) {
+        const part = stdout.split(`-> running \`${suite}':`)[1]?.split("<- summary")[0] ?? "";
+        assert.match(part, /0\. init\.+ pass/, `${suite}: init`);
+        assert.match(
+          part,
+          /1\. begin\.+ FAIL \(Could not create new collection .*403 Forbidden/,
+          `${suite}: begin is refused (read-only)`,
+        );
+      }
     } finally {
       await proxied.close();
     }

@@ -9,9 +9,11 @@ import express from "express";
 import nepheleServer, {
   type Adapter,
   type AuthResponse,
+  defaults as nepheleDefaults,
   ForbiddenError,
   type Lock,
   type Properties,
+  PropertyNotFoundError,
   type Resource,
   ResourceNotFoundError,
   UnauthorizedError,
@@ -23,7 +25,9 @@ import type { Actor } from "../domain/access.ts";
 import type { Caller } from "../identity/caller.ts";
 import { type ExportNode, exportRoot } from "./export_tree.ts";
 
-const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PROPFIND"]);
+const READ_METHODS = new Set(["OPTIONS", "GET", "HEAD", "PROPFIND"]);
+/** How the XML parser (sax) words a syntax error. */
+const XML_SYNTAX = /\nLine: \d+\nColumn: \d+\nChar:/;
 
 interface DavUser extends User {
   actor: Actor;
@@ -43,7 +47,10 @@ class ExportProperties implements Properties {
     this.resource = resource;
   }
   async get(name: string) {
-    return (await this.getAll())[name];
+    const all = await this.getAll();
+    // Clients ask for properties of their own (Apache's `executable`, …): those are absent.
+    if (!(name in all)) throw new PropertyNotFoundError(`No property "${name}".`);
+    return all[name];
   }
   getByUser(name: string) {
     return this.get(name);
@@ -246,6 +253,7 @@ class ExportAdapter implements Adapter {
 export function davListener(
   svc: CollabService,
   callerOf: (request: Request) => Promise<Caller | undefined>,
+  onError?: (message: string, detail: Record<string, unknown>) => void,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const app = nepheleServer({
     adapter: (_req: unknown, res: AuthResponse) =>
@@ -269,6 +277,41 @@ export function davListener(
         }
       },
       cleanAuthentication: () => Promise.resolve(),
+    },
+    plugins: [{
+      // nephele lists every WebDAV method in Allow; this export answers only the reading ones.
+      preOptions: (_req: unknown, _res: unknown, data: { allowedMethods: string[] }) => {
+        data.allowedMethods.splice(0, data.allowedMethods.length, ...READ_METHODS);
+        return Promise.resolve();
+      },
+    }],
+  } as never, {
+    // nephele's default answers errors with a stack trace outside production; clients get the
+    // status and message only, and the unexpected ones are reported.
+    errorHandler: async (
+      code: number,
+      message: string,
+      req: IncomingMessage,
+      res: AuthResponse,
+      error?: Error,
+    ) => {
+      if (code < 400) {
+        return await nepheleDefaults.errorHandler(code, message, req as never, res, error);
+      }
+      let status = code;
+      let text = message;
+      if (code >= 500 && XML_SYNTAX.test(error?.message ?? "")) {
+        // nephele lets its XML parser's error through as a 500: a bad body is the client's.
+        status = 400;
+        text = `The XML body cannot be parsed: ${error!.message.split("\n")[0]}`;
+      } else if (code >= 500) {
+        onError?.(`WebDAV ${req.method} ${req.url} failed`, { error: error?.message ?? message });
+        text = "Internal server error.";
+      }
+      if (res.headersSent || res.destroyed) return void res.end();
+      res.status(status).set({ "content-type": "text/plain; charset=utf-8" }).send(
+        `Error ${status}: ${text}\n`,
+      );
     },
   } as never);
   // Behind hero_router the export lives under X-Forwarded-Prefix: mount it there, so every
