@@ -58,6 +58,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<Running
     limits: o.limits,
     adminGroup: o.adminGroup,
     directorySource: o.directorySource ?? auth,
+    outgoing: o.outgoing,
   });
   const report = (message: string) => (err: unknown) =>
     o.onError?.(message, { error: (err as Error).message });

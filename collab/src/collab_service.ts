@@ -12,6 +12,8 @@ import { Messages } from "./domain/messages.ts";
 import { RateLimiter } from "./domain/rate_limiter.ts";
 import { Reads } from "./domain/reads.ts";
 import { Search } from "./search/search.ts";
+import { OutgoingCalls, type OutgoingCallsOptions } from "./integrations/outgoing_calls.ts";
+import { Webhooks } from "./integrations/webhooks.ts";
 import { OWNER_CALLER } from "./identity/caller.ts";
 import type { DirectorySource } from "./identity/directory.ts";
 
@@ -26,6 +28,8 @@ export interface CollabServiceOptions {
   adminGroup?: string;
   /** Where users and groups come from (hero_auth); without one, only the owner exists. */
   directorySource?: DirectorySource & { ownerId?(): Promise<string | undefined> };
+  /** Limits of outgoing webhook calls (time, attempts, waits). */
+  outgoing?: OutgoingCallsOptions;
 }
 
 /** The parts of a running hero_collab. */
@@ -40,6 +44,8 @@ export class CollabService {
   readonly search: Search;
   readonly files: Files;
   readonly rateLimiter: RateLimiter;
+  readonly outgoing: OutgoingCalls;
+  readonly webhooks: Webhooks;
   readonly options: CollabServiceOptions;
 
   /** Opens the database and builds every part; creates the first workspace on a new database. */
@@ -60,6 +66,14 @@ export class CollabService {
     this.search = new Search(this.store, this.access, this.views);
     this.files = new Files(this.store, this.access, this.limits, o.filesDir);
     this.rateLimiter = new RateLimiter(this.limits.writeBurst, this.limits.writesPerSecond);
+    this.outgoing = new OutgoingCalls(o.outgoing);
+    this.webhooks = new Webhooks(this.store, {
+      access: this.access,
+      messages: this.messages,
+      rateLimiter: this.rateLimiter,
+      calls: this.outgoing,
+    });
+    this.messages.onPosted = (message, channel) => this.webhooks.onPosted(message, channel);
     if (!this.store.workspaces.where("1 LIMIT 1").length) {
       this.channels.createWorkspace(this.access.actor(OWNER_CALLER), {
         name: "Hero",
@@ -105,8 +119,9 @@ export class CollabService {
     });
   }
 
-  /** Closes the database. */
+  /** Stops outgoing calls and closes the database. */
   close(): void {
+    this.outgoing.close();
     this.store.close();
   }
 }

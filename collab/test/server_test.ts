@@ -42,7 +42,7 @@ describe("hero_collab server", () => {
       assert.ok(m.summary, `${m.name} has no summary`);
       const name = m.name as string;
       const reads =
-        /\.(list|get|thread|history|members|counts|me|messages|since|query|status|preview)$/
+        /\.(list|get|thread|history|members|counts|me|messages|since|query|status|preview|deliveries)$/
           .test(name) || name === "search.messages";
       assert.equal(
         m["x-hero-annotations"]?.readOnlyHint === true,

@@ -6,6 +6,7 @@ import { fileMethods } from "./files_api.ts";
 import { messageMethods } from "./messages_api.ts";
 import { readMethods } from "./reads_api.ts";
 import { SCHEMAS } from "./schemas.ts";
+import { webhookMethods } from "./webhooks_api.ts";
 
 /** Extra method groups (live events, files, integrations, admin) added by the service. */
 // deno-lint-ignore no-explicit-any
@@ -25,6 +26,7 @@ export function collabApi(svc: CollabService, extra: MethodGroup[] = []): RpcApi
       ...messageMethods(svc),
       ...readMethods(svc),
       ...fileMethods(svc),
+      ...webhookMethods(svc),
       ...extra.flatMap((group) => group(svc)),
     ],
     components: { schemas: SCHEMAS },

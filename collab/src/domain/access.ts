@@ -5,7 +5,7 @@
  * every member of that group, a workspace limited to groups only by theirs. hero_collab admins
  * are callers with the `hero:admin` scope or members of the admin group.
  */
-import { type Caller, userIdOf } from "../identity/caller.ts";
+import { type Caller, OWNER_CALLER, userCaller, userIdOf } from "../identity/caller.ts";
 import { collabError } from "../errors.ts";
 import type { CollabStore } from "../store/collab_store.ts";
 import type { Channel, Workspace } from "../store/records.ts";
@@ -84,6 +84,17 @@ export class Access {
       "FORBIDDEN",
       `${caller.name} is not a hero_collab user: sign in with a hero_auth account`,
     );
+  }
+
+  /**
+   * The actor of a user who is not calling now but acts through something they set up (a
+   * webhook's posts): the same rights as when they call, so it reaches no further than they do.
+   */
+  actorForUser(userId: string): Actor {
+    const dir = this.#s.directory;
+    if (userId === dir.ownerId) return { ...this.actor(OWNER_CALLER), owner: false };
+    const user = dir.mustUser(userId);
+    return this.actor(userCaller({ id: user.id, username: user.username }));
   }
 
   /** Admins only. */

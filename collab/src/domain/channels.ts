@@ -165,6 +165,7 @@ export class Channels {
       retention_days: null,
       created_by: actor.userId,
       dm_key: null,
+      moderation: null,
     });
     this.#addMember(channel, actor.userId, "moderator");
     this.#s.accessGeneration++;
@@ -205,6 +206,7 @@ export class Channels {
         retention_days: null,
         created_by: actor.userId,
         dm_key: key,
+        moderation: null,
       });
       for (const id of people) this.#addMember(channel, id, "member");
       this.#s.accessGeneration++;

@@ -66,6 +66,9 @@ export class Messages {
   ): MessageView {
     const channel = this.#access.readable(actor, input.channel_id);
     if (as.kind !== "bot") this.#access.mustPost(actor, channel);
+    else if (channel.archived) {
+      throw collabError("FORBIDDEN", `Cannot post in ${label(channel)}: the channel is archived`);
+    }
     const text = input.text ?? "";
     const fileIds = [...new Set(input.files ?? [])];
     this.#checkText(text, fileIds.length > 0);

@@ -109,6 +109,26 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN
   SELECT RAISE(ABORT, 'the audit log is append-only');
 END;
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  webhook_id TEXT NOT NULL,
+  message_id TEXT,
+  ts INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  status INTEGER,
+  error TEXT,
+  duration_ms INTEGER NOT NULL,
+  reply_id TEXT
+);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_hook ON webhook_deliveries(webhook_id, seq);
+CREATE TABLE IF NOT EXISTS channel_mutes (
+  channel_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  until INTEGER,
+  by TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (channel_id, user_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -122,9 +142,27 @@ export function openCollabDatabase(path: string): DatabaseSync {
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA foreign_keys = ON");
-  for (const type of Object.values(RECORDS)) db.exec(recordTableSql(type));
+  for (const type of Object.values(RECORDS)) {
+    db.exec(recordTableSql(type));
+    addMissingColumns(db, type);
+  }
   db.exec(RELATIONS);
   return db;
+}
+
+/** Adds the columns of fields declared since the table was made (new fields start null). */
+function addMissingColumns(db: DatabaseSync, type: (typeof RECORDS)[keyof typeof RECORDS]): void {
+  const have = new Set(
+    (db.prepare(`PRAGMA table_info(${type.table})`).all() as { name: string }[]).map((c) => c.name),
+  );
+  for (const [name, kind] of Object.entries(type.fields as Record<string, string>)) {
+    if (have.has(name)) continue;
+    db.exec(
+      `ALTER TABLE ${type.table} ADD COLUMN ${name} ${
+        kind === "text" || kind === "json" ? "TEXT" : "INTEGER"
+      }`,
+    );
+  }
 }
 
 /** Runs `fn` in one transaction (nested calls join the outer one). */

@@ -36,7 +36,32 @@ export interface Channel extends RecordBase {
   created_by: string;
   /** Sorted participant ids of a DM or group DM (one conversation per set of people). */
   dm_key: string | null;
+  /** What plain members may do here (moderators and admins always may); null: defaults. */
+  moderation: Partial<ChannelModeration> | null;
 }
+
+/** A channel's moderation settings. */
+export interface ChannelModeration {
+  /** Members may react to messages. */
+  reactions: boolean;
+  /** Members may start and answer threads. */
+  threads: boolean;
+  /** Members may notify everyone with @channel. */
+  channel_mentions: boolean;
+  /** Who may add people: every member, or only moderators. */
+  invite: "members" | "moderators";
+  /** Seconds a member waits between posts (0: no wait). */
+  slow_mode_s: number;
+}
+
+/** The moderation settings of a channel that has none of its own. */
+export const DEFAULT_MODERATION: ChannelModeration = {
+  reactions: true,
+  threads: true,
+  channel_mentions: true,
+  invite: "members",
+  slow_mode_s: 0,
+};
 
 /** Who sent a message. */
 export type MessageKind = "user" | "bot" | "system";
@@ -96,12 +121,19 @@ export interface Notification extends RecordBase {
 export interface Webhook extends RecordBase {
   direction: "incoming" | "outgoing";
   workspace_id: string;
-  channel_id: string;
+  /** The channel (an outgoing hook without one listens to every public channel, by trigger). */
+  channel_id: string | null;
   name: string;
-  /** SHA-256 of the secret (incoming: part of the URL; outgoing: sent with each call). */
-  token_hash: string;
+  /** Incoming: SHA-256 (hex) of the secret in its URL. */
+  token_hash: string | null;
+  /** Outgoing: the token sent with each call, so the receiver knows it is us. */
+  token: string | null;
   url: string | null;
   trigger_words: string[];
+  /** Outgoing: a trigger word must be the first word, or the text must start with it. */
+  trigger_when: "first_word" | "starts_with";
+  /** Outgoing: how the call's body is encoded. */
+  content_type: "json" | "form";
   created_by: string;
 }
 
@@ -112,9 +144,13 @@ export interface Command extends RecordBase {
   description: string;
   service: string;
   method: string;
-  /** Params template; strings may use {text}, {user}, {username}, {channel}, {channel_name}. */
+  /** Params template: strings may use {text}, {1}…{9}, {user}, {username}, {channel}, {channel_name}, {thread}, {workspace}. */
   params: Record<string, unknown>;
+  /** Shown by /help, e.g. `/deploy <service> [version]`. */
+  usage: string;
   response: "ephemeral" | "in_channel";
+  /** hero_auth group ids whose members may run it (empty: everyone). */
+  groups: string[];
   created_by: string;
 }
 
@@ -149,6 +185,7 @@ export const RECORDS = {
       retention_days: "int",
       created_by: "text",
       dm_key: "text",
+      moderation: "json",
     },
   } satisfies RecordType<Channel>,
   message: {
@@ -215,8 +252,11 @@ export const RECORDS = {
       channel_id: "text",
       name: "text",
       token_hash: "text",
+      token: "text",
       url: "text",
       trigger_words: "json",
+      trigger_when: "text",
+      content_type: "text",
       created_by: "text",
     },
   } satisfies RecordType<Webhook>,
@@ -231,7 +271,9 @@ export const RECORDS = {
       service: "text",
       method: "text",
       params: "json",
+      usage: "text",
       response: "text",
+      groups: "json",
       created_by: "text",
     },
   } satisfies RecordType<Command>,

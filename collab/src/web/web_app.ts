@@ -9,7 +9,8 @@ import { staticResponse, themeAsset } from "../../../ui/theme/theme_assets.ts";
 import { isHeroError, readBodyText, readStreamBounded } from "@hero/sdk";
 import type { CollabService } from "../collab_service.ts";
 import { Files } from "../domain/files.ts";
-import { toRpcError } from "../errors.ts";
+import { collabError, toRpcError } from "../errors.ts";
+import { parseIncoming } from "../integrations/webhook_payloads.ts";
 import { type Caller, runAsCaller } from "../identity/caller.ts";
 import { EMOJI } from "../render/emoji.ts";
 import { clientPage } from "./client_page.ts";
@@ -19,8 +20,6 @@ import { WebIdentity } from "./web_identity.ts";
 export interface WebAppOptions {
   svc: CollabService;
   identity: WebIdentity;
-  /** Posts an incoming webhook's message (id, secret, JSON body). */
-  incomingHook?: (id: string, secret: string, body: unknown) => Promise<unknown>;
 }
 
 type Env = { Bindings: { info?: { transport?: string } }; Variables: { caller: Caller } };
@@ -52,16 +51,18 @@ export function createWebApp(o: WebAppOptions): Hono<Env> {
     );
     return res ?? c.text("Not found", 404);
   });
+  // Incoming webhooks: the secret in the path is the credential (hero_router's gate has
+  // already admitted the request when it comes over TCP).
   app.post("/hooks/:id/:secret", async (c) => {
-    if (!o.incomingHook) return c.json({ error: "No webhooks here" }, 404);
-    let body: unknown;
     try {
-      body = JSON.parse(await readBodyText(c.req.raw, 64 * 1024));
-    } catch (err) {
-      return c.json({ error: `The body must be JSON: ${(err as Error).message}` }, 400);
-    }
-    try {
-      return c.json(await o.incomingHook(c.req.param("id"), c.req.param("secret"), body));
+      const body = await readBodyText(c.req.raw, 512 * 1024).catch((err) => {
+        throw isHeroError(err, "BODY_TOO_LARGE")
+          ? collabError("TOO_LARGE", "The payload is over 512 KiB")
+          : err;
+      });
+      const payload = parseIncoming(body, c.req.header("content-type") ?? null);
+      const message = svc.webhooks.receive(c.req.param("id"), c.req.param("secret"), payload);
+      return c.json({ ok: true, message_id: message.id });
     } catch (err) {
       return errorResponse(err);
     }
@@ -169,7 +170,11 @@ export function createWebApp(o: WebAppOptions): Hono<Env> {
 
 /** A local error as an HTTP answer with the API's message. */
 function errorResponse(err: unknown): Response {
-  const wire = toRpcError(err) as { code?: number; message: string };
+  const wire = toRpcError(err) as {
+    code?: number;
+    message: string;
+    data?: { retry_after_s?: number };
+  };
   const status = wire.code === 4004
     ? 404
     : wire.code === 4003
@@ -181,5 +186,9 @@ function errorResponse(err: unknown): Response {
     : wire.code === -32602
     ? 400
     : 500;
-  return Response.json({ error: wire.message, code: wire.code }, { status });
+  const retry = wire.data?.retry_after_s;
+  return Response.json({ error: wire.message, code: wire.code }, {
+    status,
+    headers: retry ? { "retry-after": String(Math.ceil(retry)) } : {},
+  });
 }
