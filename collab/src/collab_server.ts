@@ -59,6 +59,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<Running
     adminGroup: o.adminGroup,
     directorySource: o.directorySource ?? auth,
     outgoing: o.outgoing,
+    socketRoot: o.socketRoot,
   });
   const report = (message: string) => (err: unknown) =>
     o.onError?.(message, { error: (err as Error).message });

@@ -14,6 +14,8 @@ import { Reads } from "./domain/reads.ts";
 import { Search } from "./search/search.ts";
 import { OutgoingCalls, type OutgoingCallsOptions } from "./integrations/outgoing_calls.ts";
 import { Webhooks } from "./integrations/webhooks.ts";
+import { HeroServices } from "./integrations/hero_services.ts";
+import { SlashCommands } from "./integrations/slash_commands.ts";
 import { OWNER_CALLER } from "./identity/caller.ts";
 import type { DirectorySource } from "./identity/directory.ts";
 
@@ -30,6 +32,8 @@ export interface CollabServiceOptions {
   directorySource?: DirectorySource & { ownerId?(): Promise<string | undefined> };
   /** Limits of outgoing webhook calls (time, attempts, waits). */
   outgoing?: OutgoingCallsOptions;
+  /** Where the other Hero services' sockets are (slash commands call them). */
+  socketRoot?: string;
 }
 
 /** The parts of a running hero_collab. */
@@ -46,6 +50,8 @@ export class CollabService {
   readonly rateLimiter: RateLimiter;
   readonly outgoing: OutgoingCalls;
   readonly webhooks: Webhooks;
+  readonly services: HeroServices;
+  readonly commands: SlashCommands;
   readonly options: CollabServiceOptions;
 
   /** Opens the database and builds every part; creates the first workspace on a new database. */
@@ -74,6 +80,13 @@ export class CollabService {
       calls: this.outgoing,
     });
     this.messages.onPosted = (message, channel) => this.webhooks.onPosted(message, channel);
+    this.services = new HeroServices(o.socketRoot);
+    this.commands = new SlashCommands(this.store, {
+      access: this.access,
+      messages: this.messages,
+      views: this.views,
+      services: this.services,
+    });
     if (!this.store.workspaces.where("1 LIMIT 1").length) {
       this.channels.createWorkspace(this.access.actor(OWNER_CALLER), {
         name: "Hero",
@@ -122,6 +135,7 @@ export class CollabService {
   /** Stops outgoing calls and closes the database. */
   close(): void {
     this.outgoing.close();
+    this.services.close();
     this.store.close();
   }
 }

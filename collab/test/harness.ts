@@ -3,10 +3,11 @@
  * bob, carol, dave; groups eng = alice+bob, collab-admins = carol), and calls through the real
  * API (param validation, error mapping, rate limits) as any of them.
  */
+import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { RpcApi } from "@hero/sdk";
+import { type RpcApi, RpcError } from "@hero/sdk";
 import { collabApi, type MethodGroup } from "../src/api/collab_api.ts";
 import { CollabService, type CollabServiceOptions } from "../src/collab_service.ts";
 import { type Caller, OWNER_CALLER, runAsCaller, userCaller } from "../src/identity/caller.ts";
@@ -107,4 +108,17 @@ export async function startHarness(
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Awaits a call that must fail with an RpcError of `code` (and a message matching `match`). */
+export async function refused(
+  p: Promise<unknown>,
+  code: number,
+  match?: RegExp,
+): Promise<RpcError> {
+  const err = await p.then(() => undefined, (e) => e);
+  assert.ok(err instanceof RpcError, `expected an RpcError ${code}, got ${err}`);
+  assert.equal(err.code, code, err.message);
+  if (match) assert.match(err.message, match);
+  return err;
 }

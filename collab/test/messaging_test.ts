@@ -6,18 +6,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { RpcError } from "@hero/sdk";
-import { type CollabHarness, startHarness } from "./harness.ts";
+import { type CollabHarness, refused, startHarness } from "./harness.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
-
-async function refused(p: Promise<unknown>, code: number, match?: RegExp): Promise<RpcError> {
-  const err = await p.then(() => undefined, (e) => e);
-  assert.ok(err instanceof RpcError, `expected an RpcError ${code}, got ${err}`);
-  assert.equal(err.code, code, err.message);
-  if (match) assert.match(err.message, match);
-  return err;
-}
 
 describe("hero_collab messaging", () => {
   let h: CollabHarness;

@@ -12,21 +12,14 @@ import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { RpcClient, RpcError } from "@hero/sdk";
+import { RpcClient } from "@hero/sdk";
 import { type RunningCollab, startCollabServer } from "../src/collab_server.ts";
 import { parseIncoming } from "../src/integrations/webhook_payloads.ts";
-import { type CollabHarness, startHarness, StaticDirectory } from "./harness.ts";
+import { type CollabHarness, refused, startHarness, StaticDirectory } from "./harness.ts";
 import { startWsForwarder, type WsForwarder } from "./ws_forwarder.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
-
-async function refused(p: Promise<unknown>, code: number, match?: RegExp): Promise<void> {
-  const err = await p.then(() => undefined, (e) => e);
-  assert.ok(err instanceof RpcError, `expected an RpcError ${code}, got ${err}`);
-  assert.equal(err.code, code, err.message);
-  if (match) assert.match(err.message, match);
-}
 
 describe("webhooks: who may do what, and bad input", () => {
   let h: CollabHarness;

@@ -7,6 +7,7 @@ import { messageMethods } from "./messages_api.ts";
 import { readMethods } from "./reads_api.ts";
 import { SCHEMAS } from "./schemas.ts";
 import { webhookMethods } from "./webhooks_api.ts";
+import { commandMethods } from "./commands_api.ts";
 
 /** Extra method groups (live events, files, integrations, admin) added by the service. */
 // deno-lint-ignore no-explicit-any
@@ -14,7 +15,7 @@ export type MethodGroup = (svc: CollabService) => MethodSpec<any, any>[];
 
 /** The API over a service. */
 export function collabApi(svc: CollabService, extra: MethodGroup[] = []): RpcApi {
-  return defineApi({
+  const api = defineApi({
     info: {
       title: "hero_collab",
       version: "0.1.0",
@@ -27,8 +28,11 @@ export function collabApi(svc: CollabService, extra: MethodGroup[] = []): RpcApi
       ...readMethods(svc),
       ...fileMethods(svc),
       ...webhookMethods(svc),
+      ...commandMethods(svc),
       ...extra.flatMap((group) => group(svc)),
     ],
     components: { schemas: SCHEMAS },
   });
+  svc.commands.selfApi = api;
+  return api;
 }
