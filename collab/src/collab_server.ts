@@ -29,6 +29,8 @@ export interface CollabServerOptions extends Partial<CollabServiceOptions> {
   authSocket?: string | false;
   /** How often the directory is refreshed from hero_auth (default 30 s). */
   syncIntervalMs?: number;
+  /** How often retention runs (default hourly). */
+  retentionIntervalMs?: number;
   /** Reports problems that have no caller (sync, retention). */
   onError?: (message: string, detail: Record<string, unknown>) => void;
   /** Extra method groups. */
@@ -60,6 +62,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<Running
     directorySource: o.directorySource ?? auth,
     outgoing: o.outgoing,
     socketRoot: o.socketRoot,
+    groupManager: o.groupManager ?? auth,
   });
   const report = (message: string) => (err: unknown) =>
     o.onError?.(message, { error: (err as Error).message });
@@ -114,12 +117,21 @@ export async function startCollabServer(o: CollabServerOptions): Promise<Running
     o.syncIntervalMs ?? 30_000,
   );
   sync.unref();
+  const retention = setInterval(() => {
+    try {
+      svc.retention.run();
+    } catch (err) {
+      report("retention failed")(err);
+    }
+  }, o.retentionIntervalMs ?? 3600_000);
+  retention.unref();
   return {
     svc,
     server,
     hub,
     close: async () => {
       clearInterval(sync);
+      clearInterval(retention);
       hub.shutdown();
       endpoint.close();
       await server.close();

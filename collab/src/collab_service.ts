@@ -5,6 +5,10 @@
 import { CollabStore } from "./store/collab_store.ts";
 import { Access } from "./domain/access.ts";
 import { Channels } from "./domain/channels.ts";
+import { Moderation } from "./domain/moderation.ts";
+import { GroupsAdmin } from "./domain/groups_admin.ts";
+import { Retention } from "./domain/retention.ts";
+import type { GroupManager } from "./identity/hero_auth_client.ts";
 import { type CollabLimits, DEFAULT_LIMITS } from "./domain/limits.ts";
 import { Files } from "./domain/files.ts";
 import { MessageViews } from "./domain/message_views.ts";
@@ -34,6 +38,8 @@ export interface CollabServiceOptions {
   outgoing?: OutgoingCallsOptions;
   /** Where the other Hero services' sockets are (slash commands call them). */
   socketRoot?: string;
+  /** hero_auth's group API (admins manage groups through it). */
+  groupManager?: GroupManager;
 }
 
 /** The parts of a running hero_collab. */
@@ -41,6 +47,7 @@ export class CollabService {
   readonly store: CollabStore;
   readonly limits: CollabLimits;
   readonly access: Access;
+  readonly moderation: Moderation;
   readonly channels: Channels;
   readonly views: MessageViews;
   readonly messages: Messages;
@@ -52,6 +59,8 @@ export class CollabService {
   readonly webhooks: Webhooks;
   readonly services: HeroServices;
   readonly commands: SlashCommands;
+  readonly groups: GroupsAdmin;
+  readonly retention: Retention;
   readonly options: CollabServiceOptions;
 
   /** Opens the database and builds every part; creates the first workspace on a new database. */
@@ -60,17 +69,30 @@ export class CollabService {
     this.store = new CollabStore(o.dbPath);
     this.limits = { ...DEFAULT_LIMITS, ...o.limits };
     this.access = new Access(this.store, { adminGroup: o.adminGroup });
-    this.channels = new Channels(this.store, this.access, this.limits);
+    this.moderation = new Moderation(this.store, this.access);
+    this.channels = new Channels(this.store, {
+      access: this.access,
+      limits: this.limits,
+      moderation: this.moderation,
+    });
     this.views = new MessageViews(this.store);
     this.messages = new Messages(this.store, {
       access: this.access,
       channels: this.channels,
       views: this.views,
       limits: this.limits,
+      moderation: this.moderation,
     });
     this.reads = new Reads(this.store, this.access);
     this.search = new Search(this.store, this.access, this.views);
     this.files = new Files(this.store, this.access, this.limits, o.filesDir);
+    this.files.moderation = this.moderation;
+    this.retention = new Retention(this.store, this.files);
+    this.groups = new GroupsAdmin(this.store, {
+      access: this.access,
+      manager: o.groupManager,
+      resync: () => this.syncDirectory(),
+    });
     this.rateLimiter = new RateLimiter(this.limits.writeBurst, this.limits.writesPerSecond);
     this.outgoing = new OutgoingCalls(o.outgoing);
     this.webhooks = new Webhooks(this.store, {

@@ -42,8 +42,8 @@ describe("hero_collab server", () => {
       assert.ok(m.summary, `${m.name} has no summary`);
       const name = m.name as string;
       const reads =
-        /\.(list|get|thread|history|members|counts|me|messages|since|query|status|preview|deliveries)$/
-          .test(name) || name === "search.messages";
+        /\.(list|get|thread|history|members|counts|me|messages|since|query|status|preview|deliveries|mutes)$/
+          .test(name) || name === "search.messages" || name === "audit.list";
       assert.equal(
         m["x-hero-annotations"]?.readOnlyHint === true,
         reads,

@@ -128,7 +128,7 @@ export function channelMethods(svc: CollabService): MethodSpec<any, any>[] {
     collabMethod<ChannelPatch & { id: string; expect_version?: number }, Channel>(svc, {
       name: "channels.update",
       summary:
-        "Change a channel's name, topic, purpose, archived flag, groups, policy or retention",
+        "Change a channel's name, topic, purpose, archived flag, groups, policy, moderation or retention",
       tags: ["channels"],
       params: [
         idParam("id", "Channel id"),
@@ -139,6 +139,11 @@ export function channelMethods(svc: CollabService): MethodSpec<any, any>[] {
         groups,
         { name: "post_policy", schema: { enum: ["members", "moderators"] } },
         retention,
+        {
+          name: "moderation",
+          description: "Moderation settings to change (moderators); the others stay",
+          schema: ref("Moderation"),
+        },
         {
           name: "expect_version",
           description: "Refuse the change if the channel changed since this version",

@@ -8,6 +8,7 @@ import { readMethods } from "./reads_api.ts";
 import { SCHEMAS } from "./schemas.ts";
 import { webhookMethods } from "./webhooks_api.ts";
 import { commandMethods } from "./commands_api.ts";
+import { adminMethods } from "./admin_api.ts";
 
 /** Extra method groups (live events, files, integrations, admin) added by the service. */
 // deno-lint-ignore no-explicit-any
@@ -29,6 +30,7 @@ export function collabApi(svc: CollabService, extra: MethodGroup[] = []): RpcApi
       ...fileMethods(svc),
       ...webhookMethods(svc),
       ...commandMethods(svc),
+      ...adminMethods(svc),
       ...extra.flatMap((group) => group(svc)),
     ],
     components: { schemas: SCHEMAS },

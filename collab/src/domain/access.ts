@@ -18,6 +18,8 @@ export interface Actor {
   admin: boolean;
   /** The owner on the Unix socket (trusted, not rate limited). */
   owner: boolean;
+  /** Administers the whole Hero platform (`hero:admin`), not only hero_collab. */
+  heroAdmin: boolean;
   /** The platform subject, for the audit log. */
   subject: string;
   /** hero_auth group ids. */
@@ -65,6 +67,7 @@ export class Access {
         admin: admin || (!!adminGroup && groupIds.includes(adminGroup.id)) ||
           (caller.groups ?? []).includes(this.#adminGroup),
         owner: false,
+        heroAdmin: admin,
         subject: caller.subject,
         groupIds,
       };
@@ -76,6 +79,7 @@ export class Access {
         username: owner.username,
         admin: true,
         owner: caller.subject === "owner",
+        heroAdmin: true,
         subject: caller.subject,
         groupIds: dir.groupsOf(owner.id),
       };
@@ -191,4 +195,9 @@ export function label(channel: Channel): string {
   return channel.kind === "dm" || channel.kind === "group_dm"
     ? "this conversation"
     : `#${channel.name}`;
+}
+
+/** The event scope of a channel. */
+export function scope(channel: Channel): { workspace_id: string; channel_id: string } {
+  return { workspace_id: channel.workspace_id, channel_id: channel.id };
 }

@@ -6,8 +6,9 @@
 import { createHash } from "node:crypto";
 import { collabError } from "../errors.ts";
 import type { CollabStore } from "../store/collab_store.ts";
-import type { Channel, ChannelKind, Workspace } from "../store/records.ts";
-import { type Access, type Actor, label } from "./access.ts";
+import type { Channel, ChannelKind, ChannelModeration, Workspace } from "../store/records.ts";
+import { type Access, type Actor, label, scope } from "./access.ts";
+import type { Moderation } from "./moderation.ts";
 import type { CollabLimits } from "./limits.ts";
 
 const CHANNEL_NAME = /^[a-z0-9][a-z0-9_-]{0,79}$/;
@@ -34,6 +35,8 @@ export interface ChannelPatch {
   groups?: string[];
   post_policy?: "members" | "moderators";
   retention_days?: number | null;
+  /** Moderation settings to change (the others stay). */
+  moderation?: Partial<ChannelModeration>;
 }
 
 /** A member of a channel as listed. */
@@ -51,12 +54,17 @@ export class Channels {
   readonly #s: CollabStore;
   readonly #access: Access;
   readonly #limits: CollabLimits;
+  readonly #moderation: Moderation;
 
-  /** Works on `store`, checking with `access`. */
-  constructor(store: CollabStore, access: Access, limits: CollabLimits) {
+  /** Works on `store`, checking with `access` and each channel's `moderation`. */
+  constructor(
+    store: CollabStore,
+    deps: { access: Access; limits: CollabLimits; moderation: Moderation },
+  ) {
     this.#s = store;
-    this.#access = access;
-    this.#limits = limits;
+    this.#access = deps.access;
+    this.#limits = deps.limits;
+    this.#moderation = deps.moderation;
   }
 
   /** Creates a workspace with a #general channel (admins). */
@@ -232,6 +240,12 @@ export class Channels {
     if (patch.retention_days !== undefined) {
       this.#access.mustBeAdmin(actor, "change retention");
     }
+    if (patch.moderation !== undefined && !moderate) {
+      throw collabError(
+        "FORBIDDEN",
+        `Only moderators may change how ${label(channel)} is moderated`,
+      );
+    }
     if (channel.dm_key && (patch.name !== undefined || patch.groups !== undefined)) {
       throw collabError("INVALID_PARAMS", "Direct conversations have no name or groups");
     }
@@ -247,6 +261,9 @@ export class Channels {
       if (clash.length) throw collabError("CONFLICT", `A channel #${next.name} already exists`);
     }
     if (patch.groups !== undefined) next.groups = this.#groupIds(patch.groups);
+    if (patch.moderation !== undefined) {
+      next.moderation = { ...(channel.moderation ?? {}), ...patch.moderation };
+    }
     return this.#s.tx(() => {
       const updated = this.#s.channels.update(id, next, { expectVersion });
       if (patch.groups !== undefined) this.#s.accessGeneration++;
@@ -254,7 +271,11 @@ export class Channels {
         channel: updated,
         by: actor.userId,
       });
-      if (moderate && (patch.name !== undefined || patch.archived !== undefined || patch.groups)) {
+      if (
+        moderate &&
+        (patch.name !== undefined || patch.archived !== undefined || patch.groups ||
+          patch.moderation || patch.post_policy || patch.retention_days !== undefined)
+      ) {
         this.#s.audit.append(actor.subject, "channel.updated", id, { ...patch });
       }
       return updated;
@@ -293,6 +314,9 @@ export class Channels {
     }
     if (!this.#access.isMember(actor, channel) && !actor.admin) {
       throw collabError("FORBIDDEN", `Join ${label(channel)} before inviting people`);
+    }
+    if (!this.#moderation.mayInvite(actor, channel)) {
+      throw collabError("FORBIDDEN", `Only moderators add people to ${label(channel)}`);
     }
     for (const uid of userIds) this.#s.directory.mustUser(uid);
     this.#s.tx(() => {
@@ -468,11 +492,6 @@ export class Channels {
       return true;
     });
   }
-}
-
-/** The event scope of a channel. */
-export function scope(channel: Channel): { workspace_id: string; channel_id: string } {
-  return { workspace_id: channel.workspace_id, channel_id: channel.id };
 }
 
 function normalizeName(name: string): string {

@@ -13,6 +13,7 @@ import { collabError } from "../errors.ts";
 import type { CollabStore } from "../store/collab_store.ts";
 import type { FileRecord } from "../store/records.ts";
 import type { Access, Actor } from "./access.ts";
+import type { Moderation } from "./moderation.ts";
 import type { CollabLimits } from "./limits.ts";
 
 const IMAGE = /^image\/(png|jpeg|gif|webp)$/;
@@ -26,6 +27,8 @@ export class Files {
   readonly #access: Access;
   readonly #limits: CollabLimits;
   readonly dir: string;
+  /** Mutes hold uploads back too. */
+  moderation?: Moderation;
 
   /** Keeps bytes under `dir`. */
   constructor(store: CollabStore, access: Access, limits: CollabLimits, dir: string) {
@@ -44,6 +47,7 @@ export class Files {
   ): Promise<FileRecord> {
     const channel = this.#access.readable(actor, input.channel_id);
     this.#access.mustPost(actor, channel);
+    this.moderation?.check(actor, channel, {});
     const name = cleanName(input.name);
     if (input.bytes.byteLength > this.#limits.maxUploadBytes) {
       throw collabError(

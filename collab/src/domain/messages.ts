@@ -8,8 +8,9 @@ import type { CollabStore } from "../store/collab_store.ts";
 import type { Channel, Message, MessageKind } from "../store/records.ts";
 import { reactionName } from "../render/emoji.ts";
 import { mentionedNames } from "../render/markdown.ts";
-import { type Access, type Actor, label } from "./access.ts";
-import { type Channels, scope } from "./channels.ts";
+import { type Access, type Actor, label, scope } from "./access.ts";
+import type { Channels } from "./channels.ts";
+import type { Moderation } from "./moderation.ts";
 import type { CollabLimits } from "./limits.ts";
 import type { MessageView, MessageViews } from "./message_views.ts";
 
@@ -43,19 +44,27 @@ export class Messages {
   readonly #channels: Channels;
   readonly #views: MessageViews;
   readonly #limits: CollabLimits;
+  readonly #moderation: Moderation;
   /** Called after a post committed (outgoing webhooks). */
   onPosted?: (message: MessageView, channel: Channel) => void;
 
   /** Works on `store`. */
   constructor(
     store: CollabStore,
-    deps: { access: Access; channels: Channels; views: MessageViews; limits: CollabLimits },
+    deps: {
+      access: Access;
+      channels: Channels;
+      views: MessageViews;
+      limits: CollabLimits;
+      moderation: Moderation;
+    },
   ) {
     this.#s = store;
     this.#access = deps.access;
     this.#channels = deps.channels;
     this.#views = deps.views;
     this.#limits = deps.limits;
+    this.#moderation = deps.moderation;
   }
 
   /** Posts a message or a thread reply. */
@@ -100,6 +109,13 @@ export class Messages {
       }
     }
     const mentions = this.#resolveMentions(text);
+    if (as.kind !== "bot") {
+      this.#moderation.check(actor, channel, {
+        post: true,
+        thread: !!root,
+        channelMention: mentions.channel,
+      });
+    }
     const view = this.#s.tx(() => {
       const msg = this.#s.messages.insert({
         workspace_id: channel.workspace_id,
@@ -317,6 +333,7 @@ export class Messages {
     if (!this.#access.isMember(actor, channel)) {
       throw collabError("FORBIDDEN", `Join ${label(channel)} to react`);
     }
+    if (add) this.#moderation.check(actor, channel, { react: true });
     if (msg.deleted_at) throw collabError("NOT_FOUND", `No message with id "${id}"`);
     if (
       add && !msg.reactions.some((r) => r.emoji === name) &&

@@ -15,8 +15,18 @@ interface AuthUser {
   is_owner: boolean;
 }
 
+/** What hero_collab changes in hero_auth: groups and their members (never roles). */
+export interface GroupManager {
+  createGroup(input: { name: string; description?: string }): Promise<{ id: string }>;
+  /** A group with the roles it gives (roles are platform rights hero_collab does not hand out). */
+  group(id: string): Promise<{ id: string; name: string; roles: string[] }>;
+  deleteGroup(id: string): Promise<void>;
+  addMember(groupId: string, userId: string): Promise<void>;
+  removeMember(groupId: string, userId: string): Promise<boolean>;
+}
+
 /** A client of hero_auth's RPC API. */
-export class HeroAuthClient implements DirectorySource {
+export class HeroAuthClient implements DirectorySource, GroupManager {
   readonly #rpc: RpcClient;
   readonly socketPath: string;
 
@@ -84,6 +94,31 @@ export class HeroAuthClient implements DirectorySource {
         id: g.id,
       })).map((m) => String(m.user_id ?? m.id)),
     })));
+  }
+
+  /** Creates a group (without roles). */
+  createGroup(input: { name: string; description?: string }): Promise<{ id: string }> {
+    return this.call<{ id: string }>("groups.create", input);
+  }
+
+  /** A group with its roles. */
+  group(id: string): Promise<{ id: string; name: string; roles: string[] }> {
+    return this.call("groups.get", { id });
+  }
+
+  /** Deletes a group and its memberships. */
+  async deleteGroup(id: string): Promise<void> {
+    await this.call("groups.delete", { id });
+  }
+
+  /** Adds a user to a group (no change if already in). */
+  async addMember(groupId: string, userId: string): Promise<void> {
+    await this.call("groups.add_member", { group_id: groupId, user_id: userId });
+  }
+
+  /** Removes a user from a group; false if they were not in it. */
+  removeMember(groupId: string, userId: string): Promise<boolean> {
+    return this.call<boolean>("groups.remove_member", { group_id: groupId, user_id: userId });
   }
 
   /** Closes pooled connections. */
