@@ -100,6 +100,28 @@ describe("hero_collab live events (hub)", () => {
     hub.close(replay.conn);
   });
 
+  it("follows hero_auth group changes on open connections", async () => {
+    const dave = memoryClient(hub, "dave");
+    hub.subscribe(dave.conn, hub.head());
+    const team = await h.call<Any>("carol", "channels.create", {
+      workspace_id: h.workspaceId,
+      name: "eng-only",
+      kind: "private",
+      groups: ["eng"],
+    });
+    await h.call("alice", "messages.post", { channel_id: team.id, text: "before dave" });
+    h.source.groups_.find((g) => g.name === "eng")!.members.push("u-dave");
+    await h.svc.syncDirectory();
+    await h.call("alice", "messages.post", { channel_id: team.id, text: "after dave" });
+    const texts = dave.events().filter((e) => e.type === "message.posted").map((e) =>
+      e.data.message.text
+    );
+    assert.deepEqual(texts, ["after dave"]);
+    h.source.groups_.find((g) => g.name === "eng")!.members.pop();
+    await h.svc.syncDirectory();
+    hub.close(dave.conn);
+  });
+
   it("asks for a resync when the cursor is older than the retained log", () => {
     const head = hub.head();
     h.svc.store.db.prepare("DELETE FROM events WHERE seq < ?").run(head - 1);

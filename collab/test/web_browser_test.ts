@@ -44,13 +44,17 @@ describe("hero_collab web client in Chromium", () => {
 
   before(async () => {
     f = await startAuthFixture();
-    for (const name of ["alice", "bob"]) {
+    for (const name of ["alice", "bob", "carol"]) {
       await f.call("users.create", {
         username: name,
         display_name: name[0].toUpperCase() + name.slice(1),
         password: `${name}-long-password`,
       });
     }
+    // carol administers hero_collab.
+    const admins = await f.call<{ id: string }>("groups.create", { name: "collab-admins" });
+    const [carol] = await f.call<{ id: string }[]>("users.list", { query: "carol" });
+    await f.call("groups.add_member", { group_id: admins.id, user_id: carol.id });
     fw = await startWsForwarder(f.root);
     url = `${fw.origin}/hero_collab/admin/`;
     collab = await startCollabServer({
@@ -197,5 +201,95 @@ describe("hero_collab web client in Chromium", () => {
     await link.click();
     await bob.locator("#messages .msg", { hasText: "and another" }).waitFor();
     await link.locator(".badge").waitFor({ state: "detached" });
+  });
+
+  it("creates groups, channels and DMs, edits and deletes through accessible dialogs, and runs slash commands", async () => {
+    const carol = await signIn("carol");
+    const alice = await signIn("alice");
+
+    // An admin makes a group in hero_auth and gives it a private channel.
+    await carol.getByRole("button", { name: "+ Group" }).click();
+    const groupDialog = carol.getByRole("dialog", { name: "New group" });
+    await groupDialog.waitFor();
+    await axeClean(carol, "carol, new group dialog");
+    await groupDialog.getByRole("button", { name: "Create" }).click();
+    await groupDialog.getByRole("alert").filter({ hasText: /^Name: / }).waitFor();
+    await groupDialog.getByLabel("Name").fill("design");
+    await groupDialog.getByLabel("alice (Alice)").check();
+    await carol.screenshot({ path: path.join(SHOTS, "collab_dialog_new_group.png") });
+    await groupDialog.getByRole("button", { name: "Create" }).click();
+    await groupDialog.waitFor({ state: "detached" });
+    await carol.getByRole("button", { name: "+ Channel" }).click();
+    const channelDialog = carol.getByRole("dialog", { name: "New channel" });
+    await channelDialog.getByLabel("Name").fill("design-room");
+    await channelDialog.getByLabel("design (1)").check();
+    await channelDialog.getByRole("button", { name: "Create" }).click();
+    await carol.locator("#channel-title", { hasText: "#design-room" }).waitFor();
+    await carol.screenshot({ path: path.join(SHOTS, "collab_admin_group_channel.png") });
+
+    // alice is in the group: the private channel appears for her, live.
+    const room = alice.locator("#channel-list a", { hasText: "design-room" });
+    await room.waitFor();
+    await room.click();
+    await alice.locator("#composer-input").fill("draft v1");
+    await alice.keyboard.press("Enter");
+    const msg = alice.locator("#messages .msg", { hasText: "draft v1" });
+    await msg.waitFor();
+    await carol.locator("#messages .msg", { hasText: "draft v1" }).waitFor();
+
+    // Edit in a dialog; Escape cancels and gives focus back.
+    await msg.hover();
+    await msg.getByRole("button", { name: "Edit" }).click();
+    const edit = alice.getByRole("dialog", { name: "Edit message" });
+    assert.equal(await edit.getByLabel("Message (Markdown)").inputValue(), "draft v1");
+    await alice.keyboard.press("Escape");
+    await edit.waitFor({ state: "detached" });
+    assert.equal(
+      await alice.evaluate(() => document.activeElement?.getAttribute("aria-label")),
+      "Edit",
+    );
+    await msg.getByRole("button", { name: "Edit" }).click();
+    await edit.getByLabel("Message (Markdown)").fill("draft **v2**");
+    await axeClean(alice, "alice, edit dialog");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await carol.locator("#messages .msg", { hasText: "draft v2" }).locator(".edited", {
+      hasText: "(edited)",
+    }).waitFor();
+
+    // Delete asks first.
+    const edited = alice.locator("#messages .msg", { hasText: "draft v2" });
+    await edited.hover();
+    await edited.getByRole("button", { name: "Delete" }).click();
+    await alice.getByRole("dialog", { name: "Delete this message?" }).getByRole("button", {
+      name: "Delete",
+    }).click();
+    await carol.locator("#messages .msg", { hasText: "draft v2" }).waitFor({ state: "detached" });
+
+    // Slash commands: autocomplete, a built-in that posts, an answer only alice sees.
+    await alice.locator("#composer-input").pressSequentially("/shr");
+    await alice.locator("#autocomplete li", { hasText: "/shrug [message]" }).waitFor();
+    await alice.keyboard.press("Enter");
+    await alice.locator("#composer-input").pressSequentially("fine");
+    await alice.keyboard.press("Enter");
+    await carol.locator("#messages .msg", { hasText: "fine ¯\\_(ツ)_/¯" }).waitFor();
+    await alice.locator("#composer-input").fill("/help");
+    await alice.keyboard.press("Enter");
+    const answer = alice.locator("#messages .msg.ephemeral", { hasText: "Only visible to you" });
+    await answer.locator("code", { hasText: "/topic <new topic>" }).waitFor();
+    assert.equal(await carol.locator("#messages .msg.ephemeral").count(), 0);
+    await alice.locator("#composer-input").fill("/topic Mockups for v3");
+    await alice.keyboard.press("Enter");
+    await carol.locator("#channel-topic", { hasText: "Mockups for v3" }).waitFor();
+    await alice.locator("#composer-input").fill("//etc/hosts is a path");
+    await alice.keyboard.press("Enter");
+    await carol.locator("#messages .msg", { hasText: "/etc/hosts is a path" }).waitFor();
+
+    // A direct message through the dialog.
+    await alice.getByRole("button", { name: "+ Message" }).click();
+    const dm = alice.getByRole("dialog", { name: "New message" });
+    await dm.getByLabel("carol (Carol)").check();
+    await dm.getByRole("button", { name: "Open" }).click();
+    await alice.locator("#channel-title", { hasText: "@carol" }).waitFor();
+    await axeClean(alice, "alice, after the dialogs");
   });
 });

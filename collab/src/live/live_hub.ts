@@ -28,7 +28,10 @@ const REPLAY_BATCH = 1000;
 
 /** One client connection. */
 export class LiveConnection {
-  readonly actor: Actor;
+  /** Who it is now (re-read when hero_auth's groups or users change). */
+  actor: Actor;
+  /** The directory generation `actor` was read at. */
+  generation = -1;
   readonly caller: Caller;
   readonly transport: LiveTransport;
   /** The last seq sent (events at or below it are never sent again). */
@@ -81,6 +84,7 @@ export class LiveHub {
   open(caller: Caller, transport: LiveTransport): LiveConnection {
     const actor = this.#svc.access.actor(caller);
     const conn = new LiveConnection(actor, caller, transport);
+    conn.generation = this.#svc.store.directory.generation;
     const wasOnline = this.presenceOf(actor.userId) !== "offline";
     this.#conns.add(conn);
     if (!wasOnline) this.#presence(actor.userId);
@@ -126,7 +130,7 @@ export class LiveHub {
       batch = log.after(conn.cursor, REPLAY_BATCH)
     ) {
       for (const e of batch) {
-        if (this.visible(conn.actor, e)) {
+        if (this.#sees(conn, e)) {
           this.#send(conn, notification(e));
           replayed++;
         }
@@ -203,9 +207,26 @@ export class LiveHub {
     let text: string | undefined;
     for (const c of this.#conns) {
       if (!c.live || e.seq <= c.cursor) continue;
-      if (this.visible(c.actor, e)) this.#send(c, text ??= notification(e));
+      if (this.#sees(c, e)) this.#send(c, text ??= notification(e));
       c.cursor = e.seq;
     }
+  }
+
+  /** Whether a connection may see an event, as who its user is now. */
+  #sees(c: LiveConnection, e: CollabEvent): boolean {
+    const dir = this.#svc.store.directory;
+    if (c.generation !== dir.generation) {
+      try {
+        c.actor = this.#svc.access.actor(c.caller);
+        c.generation = dir.generation;
+      } catch {
+        // Disabled or gone in hero_auth: the connection ends.
+        this.#conns.delete(c);
+        c.transport.close(4003, "no longer a hero_collab user");
+        return false;
+      }
+    }
+    return this.visible(c.actor, e);
   }
 
   #presence(userId: string): void {

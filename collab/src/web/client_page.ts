@@ -25,7 +25,9 @@ export function clientPage(o: { username: string; admin: boolean; signOut: boole
   <nav class="nav" id="dm-list" aria-labelledby="dms-title"></nav>
   <div class="sidebar-actions">
     <button class="btn small" id="new-channel" type="button">+ Channel</button>
-    <button class="btn small" id="new-dm" type="button">+ Message</button>
+    <button class="btn small" id="new-dm" type="button">+ Message</button>${
+    o.admin ? '\n    <button class="btn small" id="new-group" type="button">+ Group</button>' : ""
+  }
   </div>
   <div class="sidebar-foot"><span class="presence-dot" id="me-presence" aria-hidden="true"></span>
     <span id="me-name">${escapeHtml(o.username)}</span>${
@@ -51,7 +53,7 @@ export function clientPage(o: { username: string; admin: boolean; signOut: boole
       <form class="composer" id="composer" data-target="channel">
         <div class="attachments" id="attachments"></div>
         <label class="sr-only" for="composer-input">Message</label>
-        <textarea id="composer-input" rows="2" placeholder="Message (Markdown; @ to mention, : for emoji; drop or paste files)"></textarea>
+        <textarea id="composer-input" rows="2" placeholder="Message (Markdown; @ to mention, : for emoji, / for commands; drop or paste files)"></textarea>
         <div class="composer-row"><input type="file" id="file-input" multiple class="sr-only" aria-label="Attach files">
           <button class="btn small" type="button" id="attach">Attach</button><span class="spacer"></span>
           <button class="btn primary small" type="submit">Send</button></div>

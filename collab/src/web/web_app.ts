@@ -24,7 +24,14 @@ export interface WebAppOptions {
 
 type Env = { Bindings: { info?: { transport?: string } }; Variables: { caller: Caller } };
 
-const MODULES = new Set(["app.js", "live.js", "views.js", "composer.js", "collab.css"]);
+const MODULES = new Set([
+  "app.js",
+  "live.js",
+  "views.js",
+  "composer.js",
+  "dialog.js",
+  "collab.css",
+]);
 const EMOJI_JSON = JSON.stringify([...EMOJI.entries()]);
 
 /** Builds the app; serve with `app.fetch(request, info)`. */

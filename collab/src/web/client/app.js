@@ -3,7 +3,8 @@
 import { initTheme, toast } from "./hero_ui.js";
 import { Live } from "./live.js";
 import { Composer } from "./composer.js";
-import { channelLink, loadEmoji, messageHtml, searchHtml } from "./views.js";
+import { channelLink, ephemeralHtml, loadEmoji, messageHtml, searchHtml } from "./views.js";
+import { confirmDialog, openDialog } from "./dialog.js";
 
 const $ = (s) => document.querySelector(s);
 const state = {
@@ -17,6 +18,8 @@ const state = {
   thread: null,
   searching: false,
   typing: new Map(),
+  commands: [],
+  groups: [],
 };
 
 const live = new Live(onEvent, onEphemeral, (s) => {
@@ -38,6 +41,7 @@ async function loadAll() {
   state.counts = new Map(
     (await call("reads.counts", { workspace_id: ws.id })).map((c) => [c.channel_id, c]),
   );
+  state.commands = await call("commands.list", { workspace_id: ws.id }).catch(() => []);
   renderSidebar();
   const target = location.hash.slice(1);
   await openChannel(
@@ -196,18 +200,27 @@ function onEvent(e) {
       break;
     case "channel.created":
     case "channel.updated":
-    case "channel.invited":
-      {
-        const known = state.channels.get(d.channel.id)?.member;
-        const joined = (d.channel.dm_key ?? "").split(",").includes(state.me.id) ||
-          e.type === "channel.invited" || d.channel.created_by === state.me.id;
-        state.channels.set(d.channel.id, {
-          ...d.channel,
-          member: known === undefined ? joined : known,
-        });
+    case "channel.invited": {
+      const known = state.channels.get(d.channel.id)?.member;
+      const joined = (d.channel.dm_key ?? "").split(",").includes(state.me.id) ||
+        e.type === "channel.invited" || d.channel.created_by === state.me.id;
+      state.channels.set(d.channel.id, {
+        ...d.channel,
+        member: known === undefined ? joined : known,
+      });
+      if (d.channel.id === state.current) {
+        $("#channel-topic").textContent = d.channel.topic || d.channel.purpose || "";
+      }
+      // A private channel given to one of my groups: the server knows whether I am in.
+      if (known === undefined && !joined && d.channel.kind === "private") {
+        call("channels.get", { id: d.channel.id }).then((c) => {
+          state.channels.set(c.id, c);
+          renderSidebar();
+        }).catch(() => {});
       }
       renderSidebar();
       break;
+    }
     case "channel.member_joined":
       if (d.user_id === state.me.id && state.channels.has(d.channel_id)) {
         state.channels.get(d.channel_id).member = true;
@@ -218,7 +231,28 @@ function onEvent(e) {
       state.channels.delete(d.channel_id);
       renderSidebar();
       break;
+    case "retention.purged":
+      if (d.channel_id === state.current) {
+        for (const [id, m] of state.messages) {
+          if (m.created_at < d.before) state.messages.delete(id);
+        }
+        renderMessages();
+      }
+      break;
+    case "command.response":
+      showEphemeral(d);
+      break;
   }
+}
+
+/** An answer only this user sees, shown in the conversation it belongs to. */
+function showEphemeral(d) {
+  if (d.channel_id !== state.current || state.searching) return;
+  const box = d.thread_id && state.thread?.root.id === d.thread_id
+    ? $("#side-messages")
+    : $("#messages");
+  box.insertAdjacentHTML("beforeend", ephemeralHtml(d));
+  box.scrollTop = box.scrollHeight;
 }
 
 async function refreshMessage(id) {
@@ -274,8 +308,15 @@ new Composer($("#composer"), {
       call("typing.start", { channel_id: state.current }).catch(() => {});
     }
   },
+  commands: () => state.commands,
   send: (text, files) =>
-    call("messages.post", { channel_id: state.current, text, ...(files.length ? { files } : {}) }),
+    isCommand(text) && !files.length
+      ? call("commands.run", { channel_id: state.current, text })
+      : call("messages.post", {
+        channel_id: state.current,
+        text: text.startsWith("//") ? text.slice(1) : text,
+        ...(files.length ? { files } : {}),
+      }),
   editLast: () => {
     const mine = [...state.messages.values()].filter((m) =>
       m.user_id === state.me.id
@@ -291,21 +332,46 @@ new Composer($("#thread-composer"), {
   channel: () => state.current,
   people,
   emoji: () => emojiList,
+  commands: () => state.commands,
   send: (text) =>
-    call("messages.post", {
-      channel_id: state.thread.root.channel_id,
-      thread_id: state.thread.root.id,
-      text,
-      also_in_channel: $("#also-channel").checked,
-    }),
+    isCommand(text)
+      ? call("commands.run", {
+        channel_id: state.thread.root.channel_id,
+        thread_id: state.thread.root.id,
+        text,
+      })
+      : call("messages.post", {
+        channel_id: state.thread.root.channel_id,
+        thread_id: state.thread.root.id,
+        text: text.startsWith("//") ? text.slice(1) : text,
+        also_in_channel: $("#also-channel").checked,
+      }),
   error: (msg) => toast(msg, "bad"),
 });
 
+/** A line that runs a slash command ("//" posts a line that starts with "/"). */
+function isCommand(text) {
+  return /^\/[a-z0-9][\w-]*(\s|$)/.test(text.trim()) && !text.startsWith("//");
+}
+
 async function editMessage(m) {
-  const text = prompt("Edit message", m.text);
-  if (text !== null && text !== m.text) {
-    await call("messages.edit", { id: m.id, text }).catch((e) => toast(e.message, "bad"));
-  }
+  await openDialog({
+    title: "Edit message",
+    submit: "Save",
+    fields: [{
+      name: "text",
+      label: "Message (Markdown)",
+      type: "textarea",
+      value: m.text,
+      required: true,
+      autofocus: true,
+    }],
+    onSubmit: async ({ text }) => {
+      if (text !== m.text) {
+        await call("messages.edit", { id: m.id, text, expect_version: m.version });
+      }
+    },
+  });
 }
 
 document.addEventListener("click", async (e) => {
@@ -335,7 +401,7 @@ document.addEventListener("click", async (e) => {
       });
     } else if (action === "pin") await call(m.pinned_at ? "pins.remove" : "pins.add", { id: m.id });
     else if (action === "edit") await editMessage(m);
-    else if (action === "delete" && confirm("Delete this message?")) {
+    else if (action === "delete" && await confirmDialog("Delete this message?", "Delete")) {
       await call("messages.delete", { id: m.id });
     }
   } catch (err) {
@@ -363,33 +429,106 @@ $("#search-form").addEventListener("submit", async (e) => {
   }
 });
 
-$("#new-channel").addEventListener("click", async () => {
-  const name = prompt("New channel name");
-  if (!name) return;
-  const priv = confirm("Make it private? (OK: private, Cancel: public)");
-  try {
-    const c = await call("channels.create", {
-      workspace_id: state.workspace.id,
-      name,
-      kind: priv ? "private" : "public",
-    });
-    state.channels.set(c.id, { ...c, member: true });
-    openChannel(c.id);
-  } catch (err) {
-    toast(err.message, "bad");
-  }
+/** The required, first "Name" field of a dialog. */
+const nameField = (pattern, hint, maxlength) => ({
+  name: "name",
+  label: "Name",
+  required: true,
+  autofocus: true,
+  pattern,
+  hint,
+  maxlength,
 });
 
-$("#new-dm").addEventListener("click", async () => {
-  const names = prompt("Message whom? (usernames, separated by spaces)");
-  if (!names) return;
-  const ids = names.split(/[\s,]+/).filter(Boolean).map((n) =>
-    [...state.users.values()].find((u) => u.username === n.replace(/^@/, ""))?.id
-  ).filter(Boolean);
-  if (!ids.length) return toast("No such user", "bad");
-  const c = await call("dms.open", { workspace_id: state.workspace.id, user_ids: ids });
+$("#new-channel").addEventListener("click", async () => {
+  const admin = state.me.admin;
+  if (admin) state.groups = await call("groups.list").catch(() => []);
+  const c = await openDialog({
+    title: "New channel",
+    submit: "Create",
+    fields: [
+      nameField("#?[a-zA-Z0-9][a-zA-Z0-9 _\\-]*", "Lower-case letters, digits, - and _", 80),
+      { name: "topic", label: "Topic", maxlength: 250 },
+      {
+        name: "private",
+        label: "Private: only people added (or its groups) can see it",
+        type: "checkbox",
+      },
+      ...(admin
+        ? [{
+          name: "groups",
+          label: "Give it to hero_auth groups",
+          type: "choices",
+          options: state.groups.map((g) => ({
+            value: g.id,
+            label: `${g.name} (${g.members.length})`,
+          })),
+          empty: "No groups yet",
+        }]
+        : []),
+    ],
+    onSubmit: (v) =>
+      call("channels.create", {
+        workspace_id: state.workspace.id,
+        name: v.name,
+        kind: v.private || v.groups?.length ? "private" : "public",
+        ...(v.topic ? { topic: v.topic } : {}),
+        ...(v.groups?.length ? { groups: v.groups } : {}),
+      }),
+  });
+  if (!c) return;
   state.channels.set(c.id, { ...c, member: true });
   openChannel(c.id);
+});
+
+const others = () =>
+  [...state.users.values()].filter((u) => u.id !== state.me.id).map((u) => ({
+    value: u.id,
+    label: u.display_name ? `${u.username} (${u.display_name})` : u.username,
+  }));
+
+$("#new-dm").addEventListener("click", async () => {
+  const c = await openDialog({
+    title: "New message",
+    submit: "Open",
+    fields: [{
+      name: "users",
+      label: "With whom (up to 8 people)",
+      type: "choices",
+      options: others(),
+      empty: "Nobody else has signed in yet",
+    }],
+    onSubmit: (v) => {
+      if (!v.users.length) throw new Error("Choose at least one person");
+      return call("dms.open", { workspace_id: state.workspace.id, user_ids: v.users });
+    },
+  });
+  if (!c) return;
+  state.channels.set(c.id, { ...c, member: true });
+  openChannel(c.id);
+});
+
+$("#new-group")?.addEventListener("click", async () => {
+  const g = await openDialog({
+    title: "New group",
+    submit: "Create",
+    fields: [
+      nameField(
+        "[A-Za-z0-9][A-Za-z0-9._\\-]*",
+        "Letters, digits, . _ and -; the group lives in hero_auth",
+        64,
+      ),
+      { name: "description", label: "Description", maxlength: 1000 },
+      { name: "members", label: "Members", type: "choices", options: others() },
+    ],
+    onSubmit: (v) =>
+      call("groups.create", {
+        name: v.name,
+        ...(v.description ? { description: v.description } : {}),
+        ...(v.members.length ? { user_ids: v.members } : {}),
+      }),
+  });
+  if (g) toast(`Group ${g.name} created`, "ok");
 });
 
 // Keyboard: Ctrl/Cmd+K search, Alt+Up/Down previous/next conversation, Escape closes the thread,

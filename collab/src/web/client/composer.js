@@ -1,5 +1,6 @@
-// The composer: Enter sends (Shift+Enter for a new line), @mention and :emoji: autocomplete
-// (arrow keys, Enter/Tab to pick, Escape to close), uploads by drop, paste or the Attach button.
+// The composer: Enter sends (Shift+Enter for a new line), @mention, :emoji: and /command
+// autocomplete (arrow keys, Enter/Tab to pick, Escape to close), uploads by drop, paste or the
+// Attach button.
 import { esc } from "./hero_ui.js";
 
 export class Composer {
@@ -111,6 +112,16 @@ export class Composer {
   /** Suggestions for the word before the caret. */
   suggest() {
     const before = this.input.value.slice(0, this.input.selectionStart);
+    const cmd = /^\/([\w-]*)$/.exec(before);
+    if (cmd && this.o.commands) {
+      const q = cmd[1].toLowerCase();
+      this.token = { start: 1, end: before.length, sigil: "/" };
+      this.items = this.o.commands().filter((c) => c.name.startsWith(q)).slice(0, 8).map((c) => ({
+        name: c.name,
+        label: `${c.usage} — ${c.description}`,
+      }));
+      return this.open();
+    }
     const m = /(^|\s)([@:])([\w.+-]*)$/.exec(before);
     if (!m || (m[2] === ":" && m[3].length < 2)) return this.close();
     const q = m[3].toLowerCase();
@@ -121,6 +132,10 @@ export class Composer {
         name,
         label: `${ch} :${name}:`,
       }));
+    this.open();
+  }
+
+  open() {
     if (!this.items.length) return this.close();
     this.index = 0;
     this.list.hidden = false;
@@ -144,7 +159,11 @@ export class Composer {
 
   pick(item) {
     const { start, end, sigil } = this.token;
-    const insert = sigil === "@" ? `@${item.name} ` : `:${item.name}: `;
+    const insert = sigil === "@"
+      ? `@${item.name} `
+      : sigil === "/"
+      ? `${item.name} `
+      : `:${item.name}: `;
     this.input.value = this.input.value.slice(0, start) + insert + this.input.value.slice(end);
     this.input.selectionStart = this.input.selectionEnd = start + insert.length;
     this.close();

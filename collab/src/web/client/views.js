@@ -123,3 +123,13 @@ export function searchHtml(query, hits) {
     ).join("")
   }</div>`;
 }
+
+/** An answer only the current user sees (slash commands). */
+export function ephemeralHtml(d) {
+  return `<article class="msg ephemeral${d.ok ? "" : " failed"}" role="status">
+  <div class="avatar" aria-hidden="true">/</div>
+  <div><div class="head"><span class="author">/${esc(d.command)}</span>
+    <span class="edited">Only visible to you</span></div>
+    <div class="body">${d.html}</div></div>
+</article>`;
+}
