@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import http from "node:http";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
@@ -16,24 +17,30 @@ import { RpcClient } from "../sdk/mod.ts";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 
-test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops everything", async () => {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-npm-start-"));
-  const sockets = path.join(dir, "sockets");
-  const npm = spawn("npm", ["start", "--silent"], {
+/** Runs `npm start` in its own process group (like a shell's foreground job), all state in `dir`. */
+function npmStart(dir: string, bind: string) {
+  return spawn("npm", ["start", "--silent"], {
     cwd: repo,
-    detached: true, // its own process group, like a shell's foreground job
+    detached: true,
     env: {
       ...process.env,
       PATH: `${path.join(repo, "node_modules/.bin")}:${process.env.PATH}`,
-      PATH_SOCKET: sockets,
+      PATH_SOCKET: path.join(dir, "sockets"),
       HERO_PROC_STATE_DIR: path.join(dir, "state"),
       HERO_PROC_CONFIG_DIR: path.join(dir, "cfg"),
-      HERO_BIND: "127.0.0.1:0",
+      HERO_BIND: bind,
       HERO_ADMIN_TOKEN: "",
       HERO_READ_TOKEN: "",
+      NOTES_DB: path.join(dir, "notes.db"),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+}
+
+test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops everything", async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-npm-start-"));
+  const sockets = path.join(dir, "sockets");
+  const npm = npmStart(dir, "127.0.0.1:0");
   let out = "";
   npm.stdout.on("data", (d) => (out += d));
   npm.stderr.on("data", (d) => (out += d));
@@ -121,6 +128,44 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
       );
     }
   } finally {
+    try {
+      process.kill(-npm.pid!, "SIGKILL");
+    } catch { /* the group is already gone */ }
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("npm start with the router's port in use fails fast, naming the port and HERO_BIND", async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-npm-busy-"));
+  const busy = net.createServer();
+  await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));
+  const port = (busy.address() as net.AddressInfo).port;
+  const t0 = Date.now();
+  const npm = npmStart(dir, `127.0.0.1:${port}`);
+  let out = "";
+  npm.stdout.on("data", (d) => (out += d));
+  npm.stderr.on("data", (d) => (out += d));
+  try {
+    const code = await new Promise<number | null>((resolve) => npm.on("exit", resolve));
+    const took = Date.now() - t0;
+    assert.equal(code, 1, out);
+    assert.ok(took < 20_000, `failed after ${took} ms, not fast:\n${out}`);
+    assert.match(
+      out,
+      /Cannot start "hero_router": serve exited during start \(exited with code 1\)/,
+    );
+    assert.match(out, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}`));
+    assert.match(
+      out,
+      new RegExp(
+        `127\\.0\\.0\\.1:${port} is in use by another program: stop it, or choose another address with HERO_BIND \\(e\\.g\\. HERO_BIND=127\\.0\\.0\\.1:${
+          port + 1
+        } npm start\\)`,
+      ),
+    );
+    assert.doesNotMatch(out, /timed out/i);
+  } finally {
+    busy.close();
     try {
       process.kill(-npm.pid!, "SIGKILL");
     } catch { /* the group is already gone */ }

@@ -4,23 +4,22 @@
  * page is photographed into e2e/screenshots/.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { RpcClient } from "../sdk/mod.ts";
+import { chromiumMissing, launchChromium } from "./chromium.ts";
 import { type RunningSystem, startSystem } from "../scripts/start_system.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const shots = path.join(repo, "e2e/screenshots");
 
 describe("web UIs in Chromium", {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`,
+  skip: chromiumMissing,
 }, () => {
   let dir: string;
   let system: RunningSystem;
@@ -40,19 +39,7 @@ describe("web UIs in Chromium", {
       notesDb: path.join(dir, "notes.db"),
     });
     rpc = new RpcClient(path.join(dir, "sockets/hero_proc/rpc.sock"), { timeoutMs: 60_000 });
-    context = await chromium.launchPersistentContext(path.join(dir, "chrome"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      viewport: { width: 1440, height: 900 },
-    });
+    context = await launchChromium(path.join(dir, "chrome"), { width: 1440, height: 900 });
     page = context.pages()[0] ?? await context.newPage();
     page.on("pageerror", (e) => console.error("page error:", e.message));
   });

@@ -9,6 +9,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { RpcClient } from "@hero/sdk";
 import { loadAdminToken, loadReadToken } from "../ui/session/admin_session.ts";
+import { portInUseAdvice, startAndWait } from "../proc/src/cli/start_wait.ts";
 import { resolvePaths } from "../proc/src/daemon/paths.ts";
 import { type Daemon, serveDaemon } from "../proc/src/daemon/serve.ts";
 
@@ -216,8 +217,11 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
     ) {
       await rpc.call("service.set", { service });
     }
+    // Each service must come up; the first one that crashes ends the wait with its own words.
+    const call = <R>(m: string, p?: Record<string, unknown>) => rpc.call<R>(m, p);
+    const advice = portInUseAdvice("HERO_BIND", `HERO_BIND=127.0.0.1:${nextPort(bind)} npm start`);
     for (const name of ["hero_router", "notes", "browser", "heartbeat"]) {
-      await rpc.call("service.start", { name, wait: true, timeout_ms: 45_000 });
+      await startAndWait(call, name, { timeoutMs: 45_000, advice, moreHint: false });
     }
     const router = new RpcClient(`${paths.socketRoot}/hero_router/rpc.sock`);
     const health = await router.call<{ tcpListeners: string[] }>("router.health").finally(() =>
@@ -229,12 +233,12 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
     await rpc.call("service.set", {
       service: authService({ socketRoot: paths.socketRoot, origin, db: authDb }),
     });
-    await rpc.call("service.start", { name: "hero_auth", wait: true, timeout_ms: 45_000 });
+    await startAndWait(call, "hero_auth", { timeoutMs: 45_000, advice, moreHint: false });
     const collabData = o.collabDir ?? path.join(path.dirname(paths.stateDir), "hero_collab");
     await rpc.call("service.set", {
       service: collabService({ socketRoot: paths.socketRoot, origin, dataDir: collabData }),
     });
-    await rpc.call("service.start", { name: "hero_collab", wait: true, timeout_ms: 45_000 });
+    await startAndWait(call, "hero_collab", { timeoutMs: 45_000, advice, moreHint: false });
     return {
       daemon,
       socketRoot: paths.socketRoot,
@@ -269,6 +273,12 @@ export async function ownerSetupLink(socketRoot: string): Promise<string | undef
   }
 }
 
+/** The port after the one in `bind` (a suggestion for HERO_BIND). */
+function nextPort(bind: string): number {
+  const port = Number(bind.slice(bind.lastIndexOf(":") + 1));
+  return port > 0 && port < 65535 ? port + 1 : 9989;
+}
+
 async function main(): Promise<void> {
   const bind = process.env.HERO_BIND ?? "127.0.0.1:9988";
   console.log("Starting hero_proc, hero_router and the examples…");
@@ -297,7 +307,8 @@ async function main(): Promise<void> {
 
 if (import.meta.main) {
   main().catch((err) => {
-    console.error(`Cannot start Hero: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    console.error(message.startsWith("Cannot start") ? message : `Cannot start Hero: ${message}`);
     process.exit(1);
   });
 }

@@ -4,6 +4,13 @@
 // HERO_PROC_FROM_SOURCE=1 to run the .ts sources directly (Node >= 22.18 strips types).
 import process from "node:process";
 import { pathToFileURL } from "node:url";
+import { nodeVersionProblem } from "./node_version.mjs";
+
+const tooOld = nodeVersionProblem(process.versions.node, process.execPath);
+if (tooOld) {
+  console.error(tooOld);
+  process.exit(1);
+}
 
 process.removeAllListeners("warning");
 process.on("warning", (w) => {

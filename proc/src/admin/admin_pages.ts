@@ -47,7 +47,7 @@ const BODIES: Record<AdminPage, string> = {
     <div class="tree" id="log-tree"><div class="muted">Loading…</div></div></div>
   <div class="card"><div class="card-head"><h2 id="tail-title">All sources</h2><span class="sub" id="tail-state"></span><span class="spacer"></span>
     <div class="toolbar">
-      <select id="tail-level"><option value="">all levels</option><option value="debug">debug+</option><option value="info">info+</option><option value="warn">warn+</option><option value="error">error+</option></select>
+      <select id="tail-level" aria-label="Minimum level"><option value="">all levels</option><option value="debug">debug+</option><option value="info">info+</option><option value="warn">warn+</option><option value="error">error+</option></select>
       <input id="tail-search" placeholder="Search…" style="width:200px">
       <button class="btn small" id="tail-pause">❚❚ Pause</button><button class="btn small" id="tail-clear">Clear</button>
     </div></div>

@@ -28,6 +28,10 @@ export interface LogLine {
   level: string;
   job_id: number | null;
   line: string;
+  /** Structured fields shipped with the line (logs.insert). */
+  fields?: Record<string, unknown>;
+  /** Set when the line comes from an earlier job of its service than the current one. */
+  previous?: boolean;
 }
 
 /** Calls `listener` with every batch of new lines matching the filter; returns the unfollow. */

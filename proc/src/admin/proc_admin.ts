@@ -19,6 +19,7 @@ import {
 import { type AdminPage, renderAdminPage } from "./admin_pages.ts";
 import type { LogFilter, LogFollow, LogLine, LogReader } from "./log_reader.ts";
 import { eventStream } from "../../../ui/sse/event_stream.ts";
+import { PreviousMarker } from "./previous_marker.ts";
 import { sseResponse } from "./sse.ts";
 import { type TerminalOptions, TerminalServer } from "./terminal.ts";
 
@@ -159,7 +160,11 @@ async function api(
     if (parts[0] === "jobs" && parts.length === 2) {
       return json(await o.call("job.get", { id: Number(parts[1]) }));
     }
-    if (parts[0] === "logs" && parts.length === 1) return json(await o.logs.query(filterOf(q)));
+    if (parts[0] === "logs" && parts.length === 1) {
+      const marker = new PreviousMarker(o.call);
+      await marker.refresh();
+      return json(marker.mark(await o.logs.query(filterOf(q))));
+    }
     if (parts[0] === "logs" && parts[1] === "tree" && parts.length === 2) {
       return json(await o.logs.tree());
     }
@@ -175,13 +180,15 @@ async function api(
       return sseResponse(streamSignal, tree, tree, 400);
     }
     if (parts[0] === "logs" && parts[1] === "stream" && parts.length === 2 && o.follow) {
-      return liveTail(o.logs, o.follow, filterOf(q), streamSignal);
+      return liveTail(o.logs, o.follow, filterOf(q), streamSignal, new PreviousMarker(o.call));
     }
     if (parts[0] === "logs" && parts[1] === "stream" && parts.length === 2) {
       const filter = filterOf(q);
       let last = 0;
+      const marker = new PreviousMarker(o.call);
       const batch = async (f: LogFilter) => {
-        const lines = await o.logs.query(f);
+        await marker.refresh();
+        const lines = marker.mark(await o.logs.query(f));
         if (lines.length) last = lines[lines.length - 1].id;
         return lines.length ? [{ event: "lines", data: lines }] : [];
       };
@@ -219,6 +226,7 @@ function liveTail(
   follow: LogFollow,
   filter: LogFilter,
   signal: AbortSignal,
+  marker: PreviousMarker,
 ): Response {
   return eventStream(async (sink) => {
     let last = -1;
@@ -226,16 +234,20 @@ function liveTail(
     const unfollow = follow(filter, (lines) => {
       if (last < 0) held.push(...lines);
       else {
-        const fresh = lines.filter((l) => l.id > last);
+        const fresh = marker.mark(lines.filter((l) => l.id > last));
         if (fresh.length) sink.send({ event: "lines", data: fresh });
+        void marker.refresh().catch(() => {});
       }
     });
     try {
-      const first = await logs.query({ ...filter, afterId: undefined, limit: filter.limit ?? 300 });
+      await marker.refresh();
+      const first = marker.mark(
+        await logs.query({ ...filter, afterId: undefined, limit: filter.limit ?? 300 }),
+      );
       if (first.length) sink.send({ event: "lines", data: first });
       last = first.at(-1)?.id ?? (await logs.query({ limit: 1 }))[0]?.id ?? 0;
       sink.send({ event: "ready", data: { last } });
-      const late = held.filter((l) => l.id > last);
+      const late = marker.mark(held.filter((l) => l.id > last));
       if (late.length) sink.send({ event: "lines", data: late });
       if (late.length) last = late.at(-1)!.id;
     } catch (err) {

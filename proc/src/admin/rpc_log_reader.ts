@@ -23,6 +23,7 @@ interface StoreRecord {
   source: string;
   job_id: number | null;
   message: string;
+  fields?: Record<string, unknown>;
 }
 
 /** Whether an API offers what {@link RpcLogReader} needs. */
@@ -73,6 +74,7 @@ export class RpcLogReader implements LogReader {
       level: r.level,
       job_id: r.job_id,
       line: r.message,
+      ...(r.fields ? { fields: r.fields } : {}),
     }));
     return following ? lines : lines.reverse();
   }

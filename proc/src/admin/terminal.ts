@@ -3,11 +3,13 @@
  * in a PTY (node-pty). The browser sends JSON `{type:"input",data}` and `{type:"resize",cols,rows}`;
  * the server sends the PTY's output as text frames and closes with code 1000 and reason
  * `exit <code>` when the shell ends. Closing the socket kills the shell's process group.
+ * node-pty is an optional dependency (it builds from source): without it the terminal sends
+ * the reason as text and closes with 1011 `terminal unavailable`, and everything else works.
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import process from "node:process";
-import { spawn as spawnPty } from "node-pty";
+import type * as NodePty from "node-pty";
 import { WebSocketServer } from "ws";
 
 /** Options of {@link TerminalServer}. */
@@ -18,6 +20,16 @@ export interface TerminalOptions {
   cwd?: string;
   /** Most terminals open at once (default 8). */
   maxSessions?: number;
+  /** Loads node-pty (default `import("node-pty")`). */
+  loadPty?: () => Promise<typeof NodePty>;
+}
+
+/** Why node-pty cannot be loaded, for people: what is missing and how to get it. */
+export function ptyUnavailableReason(err: unknown): string {
+  const detail = err instanceof Error ? err.message.split("\n")[0] : String(err);
+  return `The terminal is unavailable: node-pty (an optional dependency built from source) ` +
+    `could not be loaded (${detail}). Install a C++ toolchain (make, g++, python3) and run ` +
+    `npm install again; every other part of hero_proc works without it.`;
 }
 
 /** Opens terminals for upgraded WebSocket requests. */
@@ -25,6 +37,7 @@ export class TerminalServer {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   readonly #o: TerminalOptions;
   readonly #sessions = new Set<{ kill: () => void }>();
+  #pty?: Promise<typeof NodePty>;
 
   /** Nothing is spawned until a browser connects. */
   constructor(opts: TerminalOptions = {}) {
@@ -49,7 +62,19 @@ export class TerminalServer {
       );
       return;
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+    if (!this.#pty) {
+      this.#pty = (this.#o.loadPty ?? (() => import("node-pty")))();
+      this.#pty.catch(() => {}); // reported to each browser that asks for a terminal
+    }
+    this.#wss.handleUpgrade(req, socket, head, async (ws) => {
+      let spawnPty: typeof NodePty.spawn;
+      try {
+        spawnPty = (await this.#pty!).spawn;
+      } catch (err) {
+        ws.send(`\r\n${ptyUnavailableReason(err)}\r\n`);
+        ws.close(1011, "terminal unavailable: node-pty is not installed");
+        return;
+      }
       const shell = this.#o.shell ?? process.env.SHELL ?? "/bin/bash";
       const pty = spawnPty(shell, [], {
         name: "xterm-256color",

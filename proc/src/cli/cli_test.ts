@@ -2,97 +2,249 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import process from "node:process";
 import { daemonEnv, LAUNCHER, startDaemonProcess, tempDir, waitFor } from "../test_support.ts";
 
-function cli(env: Record<string, string>, ...args: string[]) {
+function cli(env: Record<string, string>, args: string[], cwd?: string) {
   const r = spawnSync(process.execPath, [LAUNCHER, ...args], {
     env: { ...process.env, ...env, NO_COLOR: "" },
     encoding: "utf8",
-    timeout: 60_000,
+    timeout: 90_000,
+    maxBuffer: 64 * 1024 * 1024,
+    cwd,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-test("CLI: start, service add, list, status, run, jobs, logs, errors, stop", () => {
+/** RPC method names (`service.start`, `logs.query`) must never reach a CLI user. */
+const RPC_NAME = /\b(service|logs|job|system|action)\.[a-z_]+\b/;
+
+test("CLI: help, usage errors and suggestions need no daemon", () => {
   const { dir, cleanup } = tempDir();
   const env = daemonEnv(dir);
   try {
-    let r = cli(env, "list");
-    assert.equal(r.code, 1);
+    let r = cli(env, ["--help"]);
+    assert.equal(r.code, 0);
+    for (const cmd of ["start", "stop", "restart", "status", "logs", "shutdown", "remove"]) {
+      assert.match(r.out, new RegExp(`^  ${cmd}\\b`, "m"), `${cmd} listed`);
+    }
+    assert.match(
+      r.out,
+      /Exit codes: 0 success; 1 failure .* 2 bad usage;\n3 hero_proc is not running/,
+    );
+    r = cli(env, ["logs", "--help"]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Usage: hero_proc logs \[NAME\|PREFIX\|JOB_ID\] \[OPTIONS\]/);
+    assert.match(r.out, /-n, --lines N/);
+    r = cli(env, ["help", "add"]);
+    for (const flag of ["--cwd", "--env", "--env-file", "--restart", "--oneshot", "--no-start"]) {
+      assert.ok(r.out.includes(flag), `add --help lists ${flag}`);
+    }
+    assert.match(cli(env, ["run", "--help"]).out, /--detach[\s\S]*--timeout SECONDS/);
+    assert.match(cli(env, ["service", "add", "--help"]).out, /Usage: hero_proc service add /);
+
+    r = cli(env, ["lsit"]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /Unknown command "lsit"; did you mean "list"\?/);
+    r = cli(env, ["logs", "--folow"]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /Unknown option --folow for "hero_proc logs"; did you mean --follow\?/);
+    r = cli(env, ["list", "--oneshot"]);
+    assert.equal(r.code, 2, "a flag of another command is refused");
+    assert.match(r.err, /Unknown option --oneshot for "hero_proc list"/);
+    r = cli(env, ["logs", "-n"]);
+    assert.equal(r.code, 2);
+    r = cli(env, ["service", "strat", "web"]);
+    assert.match(r.err, /Unknown command "strat" for "hero_proc service"; did you mean "start"\?/);
+
+    r = cli(env, ["list"]);
+    assert.equal(r.code, 3, "not running has its own exit code");
     assert.match(
       r.err,
-      /hero_proc is not running \(no daemon at .*rpc\.sock\)\.\nStart it with: hero_proc start/,
+      /^hero_proc is not running \(no daemon at .*rpc\.sock\)\.\nStart it with: hero_proc start\n$/,
     );
+    r = cli(env, ["status"]);
+    assert.equal(r.code, 3);
+  } finally {
+    cleanup();
+  }
+});
 
-    r = cli(env, "start");
+test("CLI: PM2-style start/stop/restart/status/logs NAME against a real daemon", () => {
+  const { dir, cleanup } = tempDir();
+  const env = daemonEnv(dir);
+  const app = path.join(dir, "app");
+  fs.mkdirSync(app);
+  fs.writeFileSync(
+    path.join(app, "server.js"),
+    `console.log("cwd " + process.cwd() + " greeting " + process.env.GREETING + " token " + process.env.TOKEN + " leak " + process.env.LEAK);\nsetInterval(() => {}, 1000);\n`,
+  );
+  fs.writeFileSync(path.join(app, ".env"), `# comment\nexport TOKEN="s3 cret"\n`);
+  try {
+    // `start NAME` on a machine without a daemon starts the daemon first and says so.
+    let r = cli(env, ["start", "nope"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /hero_proc was not running: hero_proc started \(pid \d+\)/);
+    assert.match(r.err, /Unknown service "nope"/);
+    // The caller's directory and the variables it names are recorded; nothing else of its shell.
+    r = cli({ ...env, GREETING: "hi", LEAK: "no" }, [
+      "start",
+      "web",
+      "--env",
+      "GREETING",
+      "--env-file",
+      ".env",
+      "--",
+      "node",
+      "server.js",
+    ], app);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /hero_proc started \(pid \d+\)/);
-    r = cli(env, "start");
-    assert.match(r.out, /already running/);
-    r = cli(env, "info");
+    assert.match(r.out, new RegExp(`Added service "web" \\(cwd ${app}; env TOKEN, GREETING\\)`));
+    assert.match(r.out, /web: running \(pid \d+\)/);
+    r = cli(env, ["logs", "web"]);
+    assert.match(r.out, new RegExp(`cwd ${app} greeting hi token s3 cret leak undefined`));
+
+    r = cli(env, ["info"]);
     assert.equal(JSON.parse(r.out).code, "dist", "the daemon runs the JavaScript build");
 
-    r = cli(env, "service", "add", "sleeper", "--", "sleep", "300");
+    r = cli(env, ["add", "greeter", "--oneshot", "--env", "WHO=world", "--", "echo hello $WHO"]);
     assert.equal(r.code, 0, r.err);
+    r = cli(env, ["add", "sleeper", "--no-start", "--", "sleep", "300"]);
     assert.match(r.out, /Added service "sleeper"/);
-    r = cli(
-      env,
-      "service",
-      "add",
-      "greeter",
-      "--oneshot",
-      "--env",
-      "WHO=world",
-      "--",
-      "echo hello $WHO",
-    );
+    r = cli(env, ["stop", "sleeper"]);
+    assert.match(r.out, /sleeper: stopped/);
+    r = cli(env, ["start", "sleeper", "greeter"]);
     assert.equal(r.code, 0, r.err);
-    r = cli(env, "service", "start", "sleeper");
-    assert.match(r.out, /sleeper: running \(pid \d+\)/);
+    assert.match(r.out, /sleeper: running \(pid \d+\)\ngreeter: succeeded/);
+    const pid = Number(/sleeper: running \(pid (\d+)\)/.exec(r.out)![1]);
+    r = cli(env, ["restart", "sleeper"]);
+    assert.equal(r.code, 0, r.err);
+    assert.notEqual(Number(/pid (\d+)/.exec(r.out)![1]), pid);
 
-    r = cli(env, "list");
+    r = cli(env, ["list"]);
     assert.equal(r.code, 0);
     const lines = r.out.trim().split("\n");
     assert.match(lines[0], /^name\s+state\s+pid\s+uptime\s+restarts\s+health\s+cpu\s+memory$/);
     assert.match(r.out, /sleeper\s+running\s+\d+\s+\S+\s+0\s+unknown\s+[\d.]+%\s+[\d.]+[km]b/);
     assert.ok(!r.out.includes("\x1b["), "no colour when not on a TTY");
+    const list = JSON.parse(cli(env, ["ls", "--json"]).out) as { name: string; state: string }[];
+    assert.deepEqual(list.map((s) => [s.name, s.state]), [
+      ["greeter", "succeeded"],
+      ["sleeper", "running"],
+      ["web", "running"],
+    ]);
 
-    r = cli(env, "list", "--json");
-    const list = JSON.parse(r.out) as { name: string; state: string; pid: number }[];
-    assert.deepEqual(list.map((s) => [s.name, s.state]), [["greeter", "succeeded"], [
-      "sleeper",
-      "running",
-    ]]);
-
-    r = cli(env, "status", "greeter");
+    r = cli(env, ["signal", "sleeper", "HUP"]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Sent HUP to 1 process group\(s\) of "sleeper"/);
+    r = cli(env, ["signal", "sleeper", "BOGUS"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /Unknown signal "BOGUS"/);
+    r = cli(env, ["cat", "web"]);
+    assert.deepEqual(JSON.parse(r.out).spec.actions[0].cwd, app);
+    r = cli(env, ["describe", "greeter"]);
     assert.match(r.out, /greeter\s+succeeded/);
-    assert.match(r.out, /greeter\.main\.stdout hello world/);
-
-    r = cli(env, "status", "sleepr");
+    assert.match(r.out, /INFO {2}greeter\.main\.stdout hello world/);
+    r = cli(env, ["status", "sleepr"]);
     assert.equal(r.code, 1);
     assert.match(r.err, /Unknown service "sleepr"; did you mean "sleeper"\?/);
 
-    r = cli(env, "run", "--", "sh", "-c", "echo to-out; echo to-err >&2; exit 5");
+    // `stop NAME` stops only that service; the daemon and the others keep running.
+    r = cli(env, ["stop", "web"]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^web: stopped$/m);
+    r = cli(env, ["ls", "--json"]);
+    assert.deepEqual(
+      (JSON.parse(r.out) as { name: string; state: string }[]).map((s) => s.state),
+      ["succeeded", "running", "stopped"],
+    );
+    // Without a name and without a terminal, stop refuses and names shutdown.
+    r = cli(env, ["stop"]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /hero_proc shutdown/);
+
+    r = cli(env, ["run", "--", "sh", "-c", "echo to-out; echo to-err >&2; exit 5"]);
     assert.equal(r.code, 5);
     assert.equal(r.out, "to-out\n");
     assert.match(r.err, /to-err\n/);
-
-    r = cli(env, "jobs", "--json");
-    const jobs = JSON.parse(r.out) as { service: string; exit_code: number }[];
+    const jobs = JSON.parse(cli(env, ["jobs", "--json"]).out) as { exit_code: number }[];
     assert.equal(jobs[0].exit_code, 5);
 
-    r = cli(env, "logs", "greeter", "--json");
+    r = cli(env, ["logs", "greeter", "--json"]);
     assert.equal(JSON.parse(r.out.trim().split("\n")[0]).message, "hello world");
+    r = cli(env, ["logs", "greter"]);
+    assert.equal(r.code, 1, "an unknown source is an error");
+    assert.match(r.err, /No log source or service is named "greter"; did you mean "greeter"\?/);
 
-    r = cli(env, "service", "remove", "sleeper");
+    // A command that fails to start says why at once, with its own last lines.
+    const t0 = Date.now();
+    r = cli(env, ["start", "crash", "--", "sh", "-c", "echo cannot open db.sqlite >&2; exit 3"]);
+    assert.equal(r.code, 1);
+    assert.ok(Date.now() - t0 < 15_000, "fails fast");
+    assert.match(r.err, /Cannot start "crash": main exited during start \(exited with code 3\)/);
+    assert.match(r.err, /crash\.main\.stderr: cannot open db\.sqlite/);
+    assert.match(r.err, /More: hero_proc logs crash/);
+    r = cli(env, ["delete", "crash", "web"]);
     assert.equal(r.code, 0, r.err);
-    r = cli(env, "bogus");
-    assert.equal(r.code, 2);
-    assert.match(r.err, /Unknown command "bogus"/);
+    assert.match(r.out, /Removed service "crash"[\s\S]*Removed service "web"/);
+    r = cli(env, ["rm", "crash"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /Unknown service "crash"/);
+
+    for (const args of [["logs", "--since", "yesterday"], ["restart", "nope"], ["start", "nope"]]) {
+      r = cli(env, args);
+      assert.notEqual(r.code, 0, args.join(" "));
+      assert.doesNotMatch(r.err, RPC_NAME, `${args.join(" ")}: ${r.err}`);
+    }
   } finally {
-    const r = cli(env, "stop");
-    assert.match(r.out, /hero_proc stopped|not running/);
+    const r = cli(env, ["shutdown"]);
+    assert.match(r.out, /hero_proc stopped \(pid \d+\) with every service|not running/);
+    cleanup();
+  }
+});
+
+test("CLI: logs pages through any -n (past the daemon's page size)", async () => {
+  const { dir, cleanup } = tempDir();
+  const d = await startDaemonProcess(dir);
+  try {
+    const now = Date.now();
+    for (let b = 0; b < 3; b++) {
+      const lines = Array.from({ length: 9000 }, (_, i) => ({
+        ts: now - 60_000 + b * 9000 + i,
+        source: "bulk.work",
+        level: "info",
+        message: `line ${b * 9000 + i}`,
+      }));
+      await d.client.call("logs.insert", { lines });
+    }
+    await waitFor("lines indexed", async () => {
+      const p = await d.client.call<{ lines: unknown[] }>("logs.query", {
+        source: "bulk",
+        limit: 10_000,
+        text: "line",
+      });
+      return p.lines.length === 10_000;
+    }, 30_000);
+    const r = cli(daemonEnv(dir), ["logs", "bulk", "-n", "25000"]);
+    assert.equal(r.code, 0, r.err);
+    const out = r.out.trim().split("\n");
+    assert.equal(out.length, 25_000);
+    assert.match(out[0], /line 2000$/);
+    assert.match(out.at(-1)!, /line 26999$/);
+    assert.deepEqual(
+      out.map((l) => Number(/line (\d+)$/.exec(l)![1])).filter((n, i, a) =>
+        i && n !== a[i - 1] + 1
+      ),
+      [],
+      "in order, none lost or repeated",
+    );
+  } finally {
+    // A daemon that cannot be asked to stop is stopped anyway, so the test never hangs.
+    await d.client.call("system.shutdown").catch(() => process.kill(d.pid, "SIGTERM"));
+    await d.exited;
+    d.client.close();
     cleanup();
   }
 });
@@ -123,7 +275,8 @@ test("CLI: logs -f follows new lines until interrupted", async () => {
     const code = await new Promise((r) => child.once("exit", (c, s) => r(c ?? s)));
     assert.equal(code, 0);
   } finally {
-    await d.client.call("system.shutdown");
+    // A daemon that cannot be asked to stop is stopped anyway, so the test never hangs.
+    await d.client.call("system.shutdown").catch(() => process.kill(d.pid, "SIGTERM"));
     await d.exited;
     d.client.close();
     cleanup();

@@ -16,6 +16,11 @@ export class CliError extends Error {
   }
 }
 
+/** A daemon message in the CLI's words: no RPC method or parameter-schema jargon. */
+export function cliWords(message: string): string {
+  return message.replace(/^Invalid params for "[^"]+": /, "Bad option: ");
+}
+
 /** Calls one method on the daemon. */
 export async function callDaemon<R>(
   paths: ProcPaths,
@@ -30,9 +35,10 @@ export async function callDaemon<R>(
     if (err instanceof HeroError && err.code === "CONNECTION_FAILED") {
       throw new CliError(
         `hero_proc is not running (no daemon at ${paths.rpcSocket}).\nStart it with: hero_proc start`,
+        3,
       );
     }
-    if (err instanceof RpcError) throw new CliError(err.message);
+    if (err instanceof RpcError) throw new CliError(cliWords(err.message));
     throw err;
   } finally {
     client.close();

@@ -39,7 +39,7 @@ test("a started daemon pins its build while it runs", () => {
     assert.equal(info.code, "dist");
     assert.equal(pinsOf(pid).length, 1, "the daemon pins exactly its own build");
   } finally {
-    cli(env, "stop");
+    cli(env, "shutdown");
     cleanup();
   }
   assert.deepEqual(pinsOf(pid), [], "a stopped daemon leaves no pin");

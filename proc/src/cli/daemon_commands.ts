@@ -1,5 +1,6 @@
 /**
- * `serve` (foreground), `start` (background daemon, returns once healthy) and `stop`.
+ * `serve` (foreground), `start` (background daemon, returns once healthy) and `shutdown`
+ * (stop every service and the daemon).
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -43,7 +44,9 @@ export async function serveCommand(paths: ProcPaths): Promise<void> {
     throw err;
   }
   const r = daemon.supervisor.recovery;
-  if (daemon.supervisor.configError) console.error(`hero_proc: ${daemon.supervisor.configError}`);
+  for (const e of daemon.supervisor.configErrors) {
+    console.error(`hero_proc: not loaded: ${e.error}`);
+  }
   console.error(
     `hero_proc listening on ${paths.rpcSocket} (state ${paths.stateDir}, config ${paths.configDir})` +
       (r.closedJobs.length
@@ -75,8 +78,19 @@ export function daemonHealth(socket: string): Promise<string | undefined> {
   });
 }
 
-/** Starts the daemon in the background and returns once it reports healthy. */
-export async function startCommand(paths: ProcPaths, args: string[], json: boolean): Promise<void> {
+/**
+ * Starts the daemon in the background and returns once it reports healthy; `implicit` when it
+ * is started on the way to starting a service (then it says so on stderr).
+ */
+export async function startCommand(paths: ProcPaths, json: boolean, implicit = false) {
+  const args = [
+    "--state-dir",
+    paths.stateDir,
+    "--config-dir",
+    paths.configDir,
+    "--socket-dir",
+    paths.socketRoot,
+  ];
   if ((await daemonHealth(paths.rpcSocket)) === "ok") {
     const info = await callDaemon<{ pid: number }>(paths, "system.info");
     print(
@@ -101,11 +115,14 @@ export async function startCommand(paths: ProcPaths, args: string[], json: boole
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if ((await daemonHealth(paths.rpcSocket)) === "ok") {
-      print(
-        json,
-        { started: true, pid: child.pid, socket: paths.rpcSocket, log: logFile },
-        `hero_proc started (pid ${child.pid}), socket ${paths.rpcSocket}`,
-      );
+      const text = `hero_proc started (pid ${child.pid}), socket ${paths.rpcSocket}`;
+      if (implicit) console.error(`hero_proc was not running: ${text}`);
+      else {print(
+          json,
+          { started: true, pid: child.pid, socket: paths.rpcSocket, log: logFile },
+          text,
+        );}
+      await reportConfigErrors(paths);
       return;
     }
     if (exited !== undefined) break;
@@ -119,20 +136,33 @@ export async function startCommand(paths: ProcPaths, args: string[], json: boole
   );
 }
 
+/** Prints the TOML files the daemon could not load (each with its reason) on stderr. */
+export async function reportConfigErrors(paths: ProcPaths): Promise<void> {
+  const info = await callDaemon<{ config_errors?: { file: string; error: string }[] }>(
+    paths,
+    "system.info",
+  );
+  for (const e of info.config_errors ?? []) console.error(`hero_proc: not loaded: ${e.error}`);
+}
+
 /** Asks the daemon to stop its services and exit; waits until it is gone. */
-export async function stopCommand(paths: ProcPaths, json: boolean): Promise<void> {
+export async function shutdownCommand(paths: ProcPaths, json: boolean): Promise<void> {
   if ((await daemonHealth(paths.rpcSocket)) === undefined) {
     print(json, { stopped: false, running: false }, "hero_proc is not running");
     return;
   }
   const info = await callDaemon<{ pid: number }>(paths, "system.info");
-  await callDaemon(paths, "system.shutdown");
+  const said = await callDaemon<Record<string, unknown>>(paths, "system.shutdown");
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     try {
       process.kill(info.pid, 0);
     } catch {
-      print(json, { stopped: true, pid: info.pid }, `hero_proc stopped (pid ${info.pid})`);
+      print(
+        json,
+        { ...said, stopped: true, pid: info.pid },
+        `hero_proc stopped (pid ${info.pid}) with every service`,
+      );
       return;
     }
     await new Promise((r) => setTimeout(r, 50));

@@ -6,7 +6,9 @@
 import process from "node:process";
 import { followLogs, HeroError, type LogRecord } from "@hero/sdk";
 import type { ProcPaths } from "../daemon/paths.ts";
+import { closestName } from "../supervisor/closest_name.ts";
 import { callDaemon, CliError } from "./client.ts";
+import { EXIT } from "./command_spec.ts";
 import { bytes, color } from "./format.ts";
 
 /** Options of the logs command. */
@@ -60,6 +62,24 @@ function printTree(n: TreeNode, indent: string, out: string[]): void {
   for (const c of n.children) printTree(c, `${indent}  `, out);
 }
 
+/** Most lines one logs.query answers. */
+const PAGE = 10_000;
+
+/** Fails (exit 1) when no log source and no service has this name, suggesting the closest. */
+async function assertKnownSource(paths: ProcPaths, source: string): Promise<void> {
+  const tree = await callDaemon<TreeNode>(paths, "logs.tree", { prefix: "", depth: 1 });
+  const services = await callDaemon<{ name: string }[]>(paths, "service.list");
+  const known = [...new Set([...tree.children.map((c) => c.name), ...services.map((s) => s.name)])];
+  const first = source.split(".")[0];
+  if (known.includes(first) || source.includes("*")) return;
+  const hint = closestName(first, known);
+  throw new CliError(
+    `No log source or service is named "${first}"${hint ? `; did you mean "${hint}"?` : ""}` +
+      (known.length ? `\nKnown sources: ${known.sort().join(", ")}` : ""),
+    EXIT.failed,
+  );
+}
+
 /** Runs `hero_proc logs`. */
 export async function logsCommand(
   paths: ProcPaths,
@@ -99,11 +119,24 @@ export async function logsCommand(
     ...(o.grep ? { text: o.grep } : {}),
     ...(jobId !== undefined ? { job_id: jobId } : {}),
   };
-  const page = await callDaemon<{ lines: LogRecord[] }>(paths, "logs.query", {
-    ...filters,
-    limit: o.lines ?? 50,
-  });
-  const lines = page.lines.reverse();
+  const wanted = o.lines ?? 50;
+  if (!Number.isInteger(wanted) || wanted < 1) {
+    throw new CliError(`Bad -n "${o.lines}": give a number of lines (1 or more)`, EXIT.usage);
+  }
+  // The daemon answers at most PAGE lines at a time: page back through the cursor.
+  const lines: LogRecord[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { lines: LogRecord[]; next_cursor: string | null } = await callDaemon(
+      paths,
+      "logs.query",
+      { ...filters, limit: Math.min(PAGE, wanted - lines.length), ...(cursor ? { cursor } : {}) },
+    );
+    lines.push(...page.lines);
+    cursor = page.next_cursor;
+  } while (cursor && lines.length < wanted);
+  lines.reverse();
+  if (!lines.length && filters.source) await assertKnownSource(paths, filters.source);
   const show = (l: LogRecord) => console.log(json ? JSON.stringify(l) : formatRecord(l));
   lines.forEach(show);
   if (!o.follow) return;

@@ -1,50 +1,75 @@
 /**
- * Commands that act on services: `list`, `status NAME`, `service add|start|stop|restart|remove`,
- * `logs NAME [-f]`, `reload`, `info`.
+ * Commands that act on services: `list`, `status NAME`, `add`, `start|stop|restart NAME...`,
+ * `remove NAME`. Messages use the CLI's words; starting waits for readiness and fails fast.
  */
-import fs from "node:fs";
-import process from "node:process";
-import { parse } from "smol-toml";
+import type { LogRecord } from "@hero/sdk";
 import type { ProcPaths } from "../daemon/paths.ts";
 import type { ServiceStatus } from "../supervisor/service_status.ts";
 import { callDaemon, CliError } from "./client.ts";
 import { print } from "./daemon_commands.ts";
 import { bytes, color, duration, stateColor, table } from "./format.ts";
+import { formatRecord } from "./logs_command.ts";
+import { startAndWait } from "./start_wait.ts";
 
-interface LogLine {
-  id: number;
-  ts: number;
-  source: string;
-  level: string;
-  line: string;
+/** A TOML file in the config directory that could not be loaded. */
+export interface BrokenFile {
+  file: string;
+  name: string;
+  error: string;
 }
 
-/** `hero_proc list`: one row per service, like `pm2 list`. */
+/** `hero_proc list`: one row per service, like `pm2 list`, then the broken TOML files. */
 export async function listCommand(paths: ProcPaths, json: boolean): Promise<void> {
   const list = await callDaemon<ServiceStatus[]>(paths, "service.list");
-  if (json) return print(true, list, "");
-  if (!list.length) {
-    return console.log("No services. Add one with: hero_proc service add NAME -- CMD");
+  const info = await callDaemon<{ config_errors?: BrokenFile[] }>(paths, "system.info");
+  const broken = info.config_errors ?? [];
+  const missing = broken.filter((b) => !list.some((s) => s.name === b.name));
+  if (json) {
+    const rows = missing.map((b) => ({
+      name: b.name,
+      state: "broken",
+      file: b.file,
+      error: b.error,
+    }));
+    return print(true, [...list, ...rows], "");
+  }
+  if (!list.length && !broken.length) {
+    return console.log("No services. Add one with: hero_proc add NAME -- CMD");
   }
   console.log(table(
     ["name", "state", "pid", "uptime", "restarts", "health", "cpu", "memory"],
-    list.map((s) => [
-      color.cyan(s.name),
-      stateColor(s.state),
-      s.pid ? String(s.pid) : "-",
-      duration(s.uptime_ms),
-      String(s.restarts),
-      stateColor(s.health),
-      s.pid ? `${s.cpu_percent}%` : "-",
-      bytes(s.memory_bytes),
-    ]),
+    [
+      ...list.map((s) => [
+        color.cyan(s.name),
+        stateColor(s.state),
+        s.pid ? String(s.pid) : "-",
+        duration(s.uptime_ms),
+        String(s.restarts),
+        stateColor(s.health),
+        s.pid ? `${s.cpu_percent}%` : "-",
+        bytes(s.memory_bytes),
+      ]),
+      ...missing.map((
+        b,
+      ) => [color.cyan(b.name), color.red("broken"), "-", "-", "-", "-", "-", "-"]),
+    ],
   ));
+  if (broken.length) console.log(`\nnot loaded (fix the file, then: hero_proc reload):`);
+  for (const b of broken) console.log(`  ${b.error}`);
 }
 
-/** `hero_proc status NAME`: details of each action and the last log lines. */
+/** `hero_proc status NAME`: each action, its processes and the last lines (older jobs marked). */
 export async function statusCommand(paths: ProcPaths, name: string, json: boolean): Promise<void> {
   const s = await callDaemon<ServiceStatus>(paths, "service.status", { name });
-  const lines = await callDaemon<LogLine[]>(paths, "service.logs", { name, limit: 15 });
+  const page = await callDaemon<{ lines: LogRecord[] }>(paths, "logs.query", {
+    source: name,
+    limit: 15,
+  });
+  const current = new Set(s.actions.map((a) => a.job_id).filter((id) => id !== null));
+  const lines = page.lines.reverse().map((l) => ({
+    ...l,
+    previous: l.job_id !== null && !current.has(l.job_id),
+  }));
   if (json) return print(true, { ...s, last_lines: lines }, "");
   console.log(
     `${color.bold(s.name)}  ${stateColor(s.state)}  health ${
@@ -53,19 +78,7 @@ export async function statusCommand(paths: ProcPaths, name: string, json: boolea
   );
   if (s.description) console.log(color.dim(s.description));
   console.log(table(
-    [
-      "action",
-      "kind",
-      "state",
-      "health",
-      "pid",
-      "uptime",
-      "restarts",
-      "cpu",
-      "memory",
-      "job",
-      "reason",
-    ],
+    ["action", "kind", "state", "health", "pid", "uptime", "restarts", "cpu", "memory", "job"],
     s.actions.map((a) => [
       a.name,
       a.kind,
@@ -77,113 +90,74 @@ export async function statusCommand(paths: ProcPaths, name: string, json: boolea
       a.pid ? `${a.cpu_percent}%` : "-",
       bytes(a.memory_bytes),
       a.job_id ? String(a.job_id) : "-",
-      a.reason ?? "",
     ]),
   ));
+  for (const a of s.actions) if (a.reason) console.log(`${a.name}: ${a.reason}`);
   const procs = s.actions.flatMap((a) =>
     a.processes.map((p) => `${a.name}: ${p.pid} (${p.comm}, group ${p.pgid})`)
   );
   if (procs.length) console.log(`\nprocesses:\n  ${procs.join("\n  ")}`);
   if (lines.length) {
-    console.log(`\nlast lines:`);
-    for (const l of lines) console.log(formatLine(l));
+    console.log(`\nlast lines (job ${[...current].join(", ") || "-"} is the current instance):`);
+    for (const l of lines) {
+      const mark = l.previous ? color.dim(`[previous instance, job ${l.job_id}] `) : "";
+      console.log(mark + formatRecord(l));
+    }
   }
 }
 
-/** `hero_proc service add FILE.toml` or `hero_proc service add NAME [--oneshot] -- CMD ...`. */
-export async function serviceAddCommand(
+/** `hero_proc start NAME...`: starts each and waits until it is ready (or says why not). */
+export async function startServices(
   paths: ProcPaths,
-  positionals: string[],
-  rest: string[],
-  opts: { oneshot?: boolean; restart?: string; cwd?: string; env?: string[]; noStart?: boolean },
+  names: string[],
+  json: boolean,
+  timeoutMs?: number,
+): Promise<void> {
+  const call = <R>(m: string, p?: Record<string, unknown>) => callDaemon<R>(paths, m, p);
+  const out: ServiceStatus[] = [];
+  for (const name of names) {
+    const s = await startAndWait(call, name, { timeoutMs });
+    out.push(s);
+    if (!json) console.log(describe(s));
+  }
+  if (json) print(true, out, "");
+}
+
+/** `hero_proc stop|restart NAME...`. */
+export async function serviceVerb(
+  paths: ProcPaths,
+  verb: "stop" | "restart",
+  names: string[],
   json: boolean,
 ): Promise<void> {
-  let service: Record<string, unknown>;
-  const [target] = positionals;
-  if (!target) {
-    throw new CliError("Usage: hero_proc service add FILE.toml | NAME -- CMD [ARGS...]", 2);
+  const out: ServiceStatus[] = [];
+  for (const name of names) {
+    if (verb === "restart") {
+      await callDaemon(paths, "service.status", { name }); // unknown names fail before stopping
+      await callDaemon(paths, "service.stop", { name }, 120_000);
+      await startServices(paths, [name], json);
+      continue;
+    }
+    const s = await callDaemon<ServiceStatus>(paths, "service.stop", { name }, 120_000);
+    out.push(s);
+    if (!json) console.log(describe(s));
   }
-  if (target.endsWith(".toml")) {
-    let text: string;
-    try {
-      text = fs.readFileSync(target, "utf8");
-    } catch (err) {
-      throw new CliError(`Cannot read ${target}: ${(err as Error).message}`);
-    }
-    try {
-      service = parse(text) as Record<string, unknown>;
-    } catch (err) {
-      throw new CliError(`${target}: ${(err as Error).message}`);
-    }
-    service.name ??= target.replace(/^.*\//, "").replace(/\.toml$/, "");
-  } else {
-    if (!rest.length) {
-      throw new CliError(`Give the command after --: hero_proc service add ${target} -- CMD`, 2);
-    }
-    service = { name: target, exec: rest.length === 1 ? rest[0] : rest };
-    if (opts.oneshot) service.kind = "oneshot";
-    if (opts.restart) service.restart = { policy: opts.restart };
-    if (opts.cwd) service.cwd = opts.cwd;
-    if (opts.env?.length) {
-      service.env = Object.fromEntries(opts.env.map((kv) => {
-        const i = kv.indexOf("=");
-        if (i < 1) throw new CliError(`Bad --env "${kv}": use K=V`, 2);
-        return [kv.slice(0, i), kv.slice(i + 1)];
-      }));
-    }
-  }
-  if (opts.noStart) service.autostart = false;
-  const r = await callDaemon<{ created: boolean }>(paths, "service.set", { service });
-  print(json, r, `${r.created ? "Added" : "Updated"} service "${service.name}"`);
+  if (json && verb === "stop") print(true, out, "");
 }
 
-/** `hero_proc service start|stop|restart|remove NAME`. */
-export async function serviceVerbCommand(
-  paths: ProcPaths,
-  verb: string,
-  name: string,
-  json: boolean,
-): Promise<void> {
-  if (verb === "remove") {
-    await callDaemon(paths, "service.remove", { name });
-    return print(json, { removed: name }, `Removed service "${name}"`);
-  }
-  const params: Record<string, unknown> = { name };
-  if (verb !== "stop") (params.wait = true), (params.timeout_ms = 60_000);
-  const s = await callDaemon<ServiceStatus>(paths, `service.${verb}`, params, 120_000);
-  print(json, s, `${s.name}: ${stateColor(s.state)}${s.pid ? ` (pid ${s.pid})` : ""}`);
+/** `hero_proc remove NAME`. */
+export async function removeService(paths: ProcPaths, name: string, json: boolean) {
+  await callDaemon(paths, "service.remove", { name }, 120_000);
+  print(json, { removed: name }, `Removed service "${name}" (its processes are stopped)`);
 }
 
-/** `hero_proc logs NAME [-f] [-n N]`; a number means a job id. */
-export async function logsCommand(
-  paths: ProcPaths,
-  name: string,
-  opts: { follow?: boolean; lines?: number },
-  json: boolean,
-): Promise<void> {
-  const isJob = /^\d+$/.test(name);
-  const method = isJob ? "job.logs" : "service.logs";
-  const base = isJob ? { id: Number(name) } : { name };
-  let lines = await callDaemon<LogLine[]>(paths, method, { ...base, limit: opts.lines ?? 50 });
-  const show = (ls: LogLine[]) => {
-    for (const l of ls) console.log(json ? JSON.stringify(l) : formatLine(l));
-  };
-  show(lines);
-  if (!opts.follow) return;
-  let last = lines.at(-1)?.id ?? 0;
-  let stop = false;
-  process.once("SIGINT", () => (stop = true));
-  while (!stop) {
-    await new Promise((r) => setTimeout(r, 200));
-    lines = await callDaemon<LogLine[]>(paths, method, { ...base, after_id: last, limit: 1000 });
-    show(lines);
-    if (lines.length) last = lines.at(-1)!.id;
-  }
+/** The names of every service (for `--all`). */
+export async function allServiceNames(paths: ProcPaths): Promise<string[]> {
+  const list = await callDaemon<ServiceStatus[]>(paths, "service.list");
+  if (!list.length) throw new CliError("There are no services", 1);
+  return list.map((s) => s.name);
 }
 
-/** One log line for people. */
-export function formatLine(l: LogLine): string {
-  const time = new Date(l.ts).toISOString().slice(11, 23);
-  const src = l.level === "error" ? color.red(l.source) : color.dim(l.source);
-  return `${color.dim(time)} ${src} ${l.line}`;
+function describe(s: ServiceStatus): string {
+  return `${s.name}: ${stateColor(s.state)}${s.pid ? ` (pid ${s.pid})` : ""}`;
 }

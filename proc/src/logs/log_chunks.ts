@@ -7,7 +7,7 @@
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { LEVELS } from "./levels.ts";
-import { lineLevel } from "../supervisor/line_level.ts";
+import { type LineLevel, lineLevel } from "../supervisor/line_level.ts";
 import { blockLines } from "../supervisor/line_splitter.ts";
 
 /** One line as stored: ts, level number, source, service, job, message, fields JSON. */
@@ -48,8 +48,10 @@ export function chunkRows(c: Chunk): IdRow[] {
     const stream = c.stream ?? "stdout";
     const service = serviceOf(c.source!);
     const lines = blockLines(bytes);
+    let previous: LineLevel | undefined;
     for (let i = 0; i < lines.length; i++) {
-      const level = LEVELS.indexOf(lineLevel(stream, lines[i]));
+      previous = lineLevel(stream, lines[i], previous);
+      const level = LEVELS.indexOf(previous);
       out.push([c.firstId + i, c.ts, level, c.source!, service, c.jobId, lines[i], null]);
     }
   } else {

@@ -71,7 +71,11 @@ test("a service's stdout and stderr land in logs.db, tagged with source and job 
     );
     const err = page.lines.find((l) => l.source === "printer.main.stderr")!;
     assert.equal(err.message, "oops");
-    assert.equal(err.level, "error");
+    assert.equal(
+      err.level,
+      "warn",
+      "stderr without a level is warn (src/supervisor/line_level.ts)",
+    );
     assert.ok(page.lines.every((l) => l.job_id === job.id && l.service === "printer"));
     const legacy = await h.client.call<{ line: string }[]>("service.logs", { name: "printer" });
     assert.deepEqual(legacy.map((l) => l.line).sort(), ["one", "oops", "two"]);

@@ -1,47 +1,79 @@
 /**
  * Declarative services: every `*.toml` in the config directory defines one service (the file
- * stem is the default name). A file that does not parse or validate is reported by name and
- * the whole load fails, so a reload never half-applies a broken configuration.
+ * stem is the default name). A file that does not parse or validate is reported with its path
+ * (and line and column for syntax errors) and left out; the good files load.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { HeroError } from "@hero/sdk";
 import { parse } from "smol-toml";
 import type { ServiceSpec } from "./spec.ts";
 import { validateService } from "./validate_service.ts";
 
-/** Loads and validates every `*.toml` in `dir` (a missing directory yields no services). */
-export function loadServiceDir(dir: string): ServiceSpec[] {
+/** A file of the directory that could not be loaded, and why (with line and column if known). */
+export interface FileError {
+  /** Full path of the file. */
+  file: string;
+  /** The service it defines (its `name`, else the file stem). */
+  name: string;
+  /** One sentence starting with the file (and `:line:column` for syntax errors). */
+  error: string;
+}
+
+/** The good definitions of a directory and its bad files. */
+export interface LoadedDir {
+  services: ServiceSpec[];
+  errors: FileError[];
+  /** The file of each loaded service, by name. */
+  files: Map<string, string>;
+}
+
+/**
+ * Loads and validates every `*.toml` in `dir` (a missing directory yields no services). Each file
+ * loads or fails on its own: one bad file never keeps the others out.
+ */
+export function loadServiceDir(dir: string): LoadedDir {
   let files: string[];
   try {
     files = fs.readdirSync(dir).filter((f) => f.endsWith(".toml")).sort();
   } catch {
-    return [];
+    return { services: [], errors: [], files: new Map() };
   }
-  const out: ServiceSpec[] = [];
+  const services: ServiceSpec[] = [];
+  const errors: FileError[] = [];
+  const byName = new Map<string, string>();
   for (const file of files) {
     const full = path.join(dir, file);
+    const stem = path.basename(file, ".toml");
     let table: unknown;
     try {
       table = parse(fs.readFileSync(full, "utf8"));
     } catch (err) {
-      throw new HeroError("VALIDATION_FAILED", `Cannot read ${full}: ${(err as Error).message}`);
+      const e = err as Error & { line?: number; column?: number };
+      const where = e.line ? `:${e.line}:${e.column ?? 1}` : "";
+      const why = e.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
+      errors.push({ file: full, name: stem, error: `${full}${where}: invalid TOML: ${why}` });
+      continue;
     }
+    let spec: ServiceSpec;
     try {
-      out.push(validateService(table, path.basename(file, ".toml")));
+      spec = validateService(table, stem);
     } catch (err) {
-      throw new HeroError("VALIDATION_FAILED", `${full}: ${(err as Error).message}`);
+      const named = (table as { name?: unknown }).name;
+      const name = typeof named === "string" ? named : stem;
+      errors.push({ file: full, name, error: `${full}: ${(err as Error).message}` });
+      continue;
     }
-  }
-  const seen = new Set<string>();
-  for (const s of out) {
-    if (seen.has(s.name)) {
-      throw new HeroError(
-        "VALIDATION_FAILED",
-        `Service "${s.name}" is defined in two files in ${dir}`,
-      );
+    const other = byName.get(spec.name);
+    if (other) {
+      errors.push({
+        file: full,
+        name: spec.name,
+        error: `${full}: service "${spec.name}" is already defined in ${other}`,
+      });
+      continue;
     }
-    seen.add(s.name);
+    byName.set(spec.name, full);
+    services.push(spec);
   }
-  return out;
+  return { services, errors, files: byName };
 }

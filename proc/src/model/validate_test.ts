@@ -89,7 +89,7 @@ test("findCycle reports the cycle path", () => {
   assert.equal(findCycle(new Map([["a.x", ["b.x"]], ["b.x", []]])), undefined);
 });
 
-test("TOML directory: file stem is the default name; a broken file is named in the error", () => {
+test("TOML directory: file stem is the default name; each broken file is reported on its own", () => {
   const { dir, cleanup } = tempDir();
   try {
     fs.writeFileSync(
@@ -97,15 +97,28 @@ test("TOML directory: file stem is the default name; a broken file is named in t
       `description = "the web"\nrequires = ["db"]\n[actions.server]\nexec = ["sleep", "60"]\nrestart = { policy = "on-failure", delay_ms = 10 }\n[actions.server.health]\ntcp = "127.0.0.1:8080"\n`,
     );
     fs.writeFileSync(path.join(dir, "db.toml"), `exec = "sleep 60"\n`);
-    const services = loadServiceDir(dir);
+    const { services, errors } = loadServiceDir(dir);
     assert.deepEqual(services.map((s) => s.name), ["db", "web"]);
+    assert.deepEqual(errors, []);
     assert.deepEqual(services[1].actions[0].health?.target, ["127.0.0.1", "8080"]);
-    fs.writeFileSync(path.join(dir, "zz.toml"), `exec = [unclosed`);
-    assert.throws(() => loadServiceDir(dir), /Cannot read .*zz\.toml/);
+    // Each file loads or fails on its own, with the line and column of a syntax error.
+    fs.writeFileSync(path.join(dir, "zz.toml"), `description = "x"\nexec = [unclosed`);
+    let r = loadServiceDir(dir);
+    assert.deepEqual(r.services.map((s) => s.name), ["db", "web"]);
+    assert.equal(r.errors.length, 1);
+    assert.match(r.errors[0].error, /zz\.toml:2:\d+: invalid TOML: /);
     fs.writeFileSync(path.join(dir, "zz.toml"), `exec = "x"\nkind = "forever"`);
-    assert.throws(
-      () => loadServiceDir(dir),
+    fs.writeFileSync(path.join(dir, "yy.toml"), `name = "db"\nexec = "x"`);
+    r = loadServiceDir(dir);
+    assert.deepEqual(r.services.map((s) => s.name), ["db", "web"]);
+    assert.deepEqual(r.errors.map((e) => e.name), ["db", "zz"]);
+    assert.match(
+      r.errors.find((e) => e.name === "zz")!.error,
       /zz\.toml: Invalid service "zz": action "main": kind must be/,
+    );
+    assert.match(
+      r.errors.find((e) => e.name === "db")!.error,
+      /db\.toml: service "db" is already defined in .*yy\.toml|yy\.toml: service "db" is already defined in .*db\.toml/,
     );
   } finally {
     cleanup();

@@ -13,6 +13,12 @@ export interface SystemHooks {
   shutdown: () => void;
 }
 
+/** A TOML file left out of a load, and why (see model/toml_loader.ts). */
+const FILE_ERROR = {
+  type: "object",
+  properties: { file: { type: "string" }, name: { type: "string" }, error: { type: "string" } },
+};
+
 /** The system methods. */
 // deno-lint-ignore no-explicit-any
 export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
@@ -36,9 +42,10 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
             services: { type: "integer" },
             running_actions: { type: "integer" },
             log_lines_dropped: { type: "integer" },
-            config_error: {
-              type: ["string", "null"],
-              description: "Why the TOML directory failed to load at start",
+            config_errors: {
+              type: "array",
+              description: "The TOML files left out at the last load (start or reload), and why",
+              items: FILE_ERROR,
             },
             recovery: {
               type: "object",
@@ -66,7 +73,7 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
             sup.runners(s.spec.name)
           ).filter((r) => r.state === "running").length,
           log_lines_dropped: sup.ctx.sink.dropped,
-          config_error: sup.configError,
+          config_errors: sup.configErrors,
           code: import.meta.url.endsWith(".ts") ? "source" : "dist",
           memory: (({ rss, heapTotal, heapUsed, external }) => ({
             rss_bytes: rss,
@@ -87,7 +94,7 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
       summary:
         "Re-read the TOML service directory: add, update (restart if running) and remove file services",
       description:
-        "The whole directory is validated first; one bad file rejects the reload and changes nothing.",
+        "Each file loads or fails on its own: bad files are listed in errors (a service whose file turned bad keeps its last good definition) and the good ones are applied.",
       params: [],
       result: {
         name: "changes",
@@ -97,6 +104,10 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
             added: { type: "array", items: { type: "string" } },
             updated: { type: "array", items: { type: "string" } },
             removed: { type: "array", items: { type: "string" } },
+            errors: {
+              type: "array",
+              items: FILE_ERROR,
+            },
           },
         },
       },

@@ -9,7 +9,7 @@ import type { LogSink } from "../logs/log_sink.ts";
 import type { JobRecord, JobState, StopSpec } from "../model/spec.ts";
 import type { Store } from "../store/store.ts";
 import { JOB_TAG_VAR, jobTag } from "./job_tag.ts";
-import { lineLevel } from "./line_level.ts";
+import { type LineLevel, lineLevel } from "./line_level.ts";
 import { readProc } from "./proc_table.ts";
 import { type ChildHandle, spawnChild } from "./spawn_child.ts";
 import { stopGroup } from "./stop_group.ts";
@@ -116,12 +116,14 @@ export class JobProcess {
       if (v !== undefined) env[k] = v;
     }
     Object.assign(env, o.env, { [JOB_TAG_VAR]: this.tag, HERO_PROC_JOB_ID: String(this.id) });
+    // The level of the last line of each stream, which an indented line (a stack frame) keeps.
+    const last: Partial<Record<"stdout" | "stderr", LineLevel>> = {};
     const onLine = (stream: "stdout" | "stderr", line: string) =>
       sink.write({
         ts: Date.now(),
         source: `${o.source}.${stream}`,
         jobId: this.id,
-        level: lineLevel(stream, line),
+        level: last[stream] = lineLevel(stream, line, last[stream]),
         line,
       });
     const onBlock = sink.writeBlock &&

@@ -1,23 +1,80 @@
 /**
- * The level of a captured output line. Many programs (hero_router among them) write every log
- * line to stderr with its level in front; such a line keeps its own level instead of being
- * filed as an error just because of the stream it came on.
+ * The level of a captured output line. A line keeps the level it names, however it names it:
+ * a leading word (`INFO`, `[warn]`, `ERROR:root:`, after an optional timestamp), a syslog
+ * prefix (`<3>`, as systemd reads with SyslogLevelPrefix), a logfmt or JSON field (`level=warn`,
+ * `"level":"error"`, pino's `"level":50`), or an exception line (`TypeError: …`, `Traceback`,
+ * `panic:`). An indented line that names none continues the line before it (a stack trace keeps
+ * the level of its error). Otherwise stdout is info and stderr is **warn**: stderr is where
+ * programs put their diagnostics (progress, warnings, a crash's last words), so those lines stay
+ * visible at `--level warn`, without marking every one of them an error.
  */
 
 /** Log levels, lowest first. */
 export type LineLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
 
 const LEADING_LEVEL =
-  /^\s*(?:\d{4}-\d\d-\d\d[T ][\d:.]+Z?\s+)?[[(<]?(trace|debug|info|warn|warning|error|err|fatal|critical)\b/i;
+  /^\s*(?:\d{4}-\d\d-\d\d[T ][\d:.]+Z?\s+)?[[(<]?(trace|debug|info|notice|warn|warning|error|err|fatal|critical|crit|panic)\b/i;
+const SYSLOG = /^<([0-7])>/;
+const FIELD = /(?:^|[\s{,])"?(?:level|lvl|severity)"?\s*[=:]\s*"?([A-Za-z]+|\d{2})\b/i;
+const EXCEPTION = /^(?:[A-Za-z_][\w.]*(?:Error|Exception)\b:|Traceback \(most recent call last\):)/;
 
-const ALIASES: Record<string, LineLevel> = { warning: "warn", err: "error", critical: "fatal" };
+const ALIASES: Record<string, LineLevel> = {
+  warning: "warn",
+  err: "error",
+  critical: "fatal",
+  crit: "fatal",
+  panic: "fatal",
+  notice: "info",
+};
+const SYSLOG_LEVELS: LineLevel[] = [
+  "fatal",
+  "fatal",
+  "fatal",
+  "error",
+  "warn",
+  "info",
+  "info",
+  "debug",
+];
+const NUMERIC: Record<string, LineLevel> = {
+  "10": "trace",
+  "20": "debug",
+  "30": "info",
+  "40": "warn",
+  "50": "error",
+  "60": "fatal",
+};
+const NAMES = new Set(["trace", "debug", "info", "warn", "error", "fatal"]);
 
-/** The level named at the start of `line`, else info for stdout and error for stderr. */
-export function lineLevel(stream: "stdout" | "stderr", line: string): LineLevel {
-  const m = LEADING_LEVEL.exec(line.length > 200 ? line.slice(0, 200) : line);
-  if (m) {
-    const word = m[1].toLowerCase();
-    return ALIASES[word] ?? (word as LineLevel);
-  }
-  return stream === "stderr" ? "error" : "info";
+function named(word: string): LineLevel | undefined {
+  const w = word.toLowerCase();
+  const level = NUMERIC[w] ?? ALIASES[w] ?? w;
+  return NAMES.has(level) ? level as LineLevel : undefined;
+}
+
+/** The level `line` names, if it names one. */
+export function namedLevel(line: string): LineLevel | undefined {
+  const head = line.length > 200 ? line.slice(0, 200) : line;
+  const syslog = SYSLOG.exec(head);
+  if (syslog) return SYSLOG_LEVELS[Number(syslog[1])];
+  const lead = LEADING_LEVEL.exec(head);
+  if (lead) return named(lead[1]);
+  if (EXCEPTION.test(head)) return "error";
+  const field = FIELD.exec(head);
+  return field ? named(field[1]) : undefined;
+}
+
+/**
+ * The level of `line` from `stream`; `previous` is the level of the line before it on the same
+ * stream, which an indented line without a level of its own continues.
+ */
+export function lineLevel(
+  stream: "stdout" | "stderr",
+  line: string,
+  previous?: LineLevel,
+): LineLevel {
+  const own = namedLevel(line);
+  if (own) return own;
+  if (previous && /^[ \t]/.test(line)) return previous;
+  return stream === "stderr" ? "warn" : "info";
 }

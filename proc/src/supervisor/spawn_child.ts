@@ -90,9 +90,11 @@ function spawnPiped(
 }
 
 async function spawnPty(spec: ChildSpec, onLine: LineHandler): Promise<ChildHandle> {
-  const pty = await import("node-pty");
   let term;
   try {
+    const pty = await import("node-pty").catch((err: Error) => {
+      throw new Error(`tty = true needs node-pty, which is not installed (${err.message})`);
+    });
     term = pty.spawn(spec.argv[0], spec.argv.slice(1), {
       cwd: spec.cwd,
       env: spec.env,

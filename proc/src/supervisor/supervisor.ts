@@ -10,7 +10,7 @@ import {
   requiredClosure,
   validateGraph,
 } from "../model/graph.ts";
-import { planFileServices } from "../model/file_services.ts";
+import { type FileError, planFileServices } from "../model/file_services.ts";
 import type { ServiceSource, ServiceSpec } from "../model/spec.ts";
 import { validateService } from "../model/validate_service.ts";
 import type { LogSink } from "../logs/log_sink.ts";
@@ -32,8 +32,8 @@ export interface SupervisorOptions {
   sink?: LogSink;
 }
 
-/** Service names added, updated and removed by a reload. */
-type Changes = { added: string[]; updated: string[]; removed: string[] };
+/** Service names added, updated and removed by a reload, and the files left out. */
+type Changes = { added: string[]; updated: string[]; removed: string[]; errors: FileError[] };
 
 interface ServiceEntry {
   spec: ServiceSpec;
@@ -48,8 +48,8 @@ export class Supervisor implements RunnerHost {
   readonly jobs: AdhocJobs;
   /** What crash recovery did at open. */
   recovery: RecoveryReport = { closedJobs: [], stoppedPids: [] };
-  /** Why the TOML directory could not be loaded at open, if it could not. */
-  configError: string | null = null;
+  /** The TOML files that could not be loaded at the last load, each with its reason. */
+  configErrors: FileError[] = [];
   readonly #opts: SupervisorOptions;
   readonly #services = new Map<string, ServiceEntry>();
   readonly #runners = new Map<string, ActionRunner>();
@@ -68,12 +68,8 @@ export class Supervisor implements RunnerHost {
     const sup = new Supervisor(opts, new Store(opts.stateDir));
     sup.recovery = await recoverAfterCrash(sup.ctx.store);
     for (const s of sup.ctx.store.listServices()) sup.#services.set(s.spec.name, s);
-    try {
-      sup.#loadFiles(false);
-    } catch (err) {
-      // A broken file must not keep the other services down; it is reported until fixed.
-      sup.configError = (err as Error).message;
-    }
+    // Bad files are left out and reported (configErrors) until fixed; the good ones load.
+    sup.#loadFiles(false);
     sup.#rebuild();
     for (const s of sup.ctx.store.listServices()) {
       if (s.desired === "up") sup.#startOne(s.spec.name);
@@ -258,9 +254,7 @@ export class Supervisor implements RunnerHost {
   /** Re-reads the TOML directory: adds, updates and removes file-defined services. */
   async reload(): Promise<Changes> {
     this.#assertOpen();
-    const r = await this.#loadFiles(true);
-    this.configError = null;
-    return r;
+    return await this.#loadFiles(true);
   }
 
   /** Stops everything (dependents first) and closes the store; wanted states are kept. */
@@ -346,8 +340,9 @@ export class Supervisor implements RunnerHost {
 
   #loadFiles(apply: boolean): Promise<Changes> | Changes {
     const dir = this.#opts.configDir;
-    if (!dir) return { added: [], updated: [], removed: [] };
+    if (!dir) return { added: [], updated: [], removed: [], errors: [] };
     const { files, ...changes } = planFileServices(dir, this.#services);
+    this.configErrors = changes.errors;
     const record = () => {
       for (const spec of files) {
         const isNew = !this.#services.has(spec.name);

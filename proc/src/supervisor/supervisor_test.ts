@@ -19,7 +19,7 @@ test("a process action runs in its own group and its output is captured line by 
     const lines = sup.ctx.sink.query({ source: "echoer" });
     assert.deepEqual(
       lines.map((l) => [l.source, l.line, l.level, l.jobId]).sort(),
-      [["echoer.main.stderr", "oops", "error", job.id], [
+      [["echoer.main.stderr", "oops", "warn", job.id], [
         "echoer.main.stdout",
         "hello",
         "info",

@@ -176,14 +176,14 @@ export class RouterApp {
   /** Binds the sockets, starts discovery (first scan included) and opens the TCP listeners. */
   async start(): Promise<ScanReport> {
     const log = this.#o.logger;
-    await this.#server.start();
-    log.info(`rpc.sock at ${this.sockets.rpc}, admin.sock at ${this.sockets.admin}`);
     this.#unsubscribe = this.#registry.subscribe((e) => {
       if (e.type === "service.changed") {
         log.debug(`${e.type} ${e.service.name} (${e.service.health})`);
       } else log.info(`${e.type} ${e.service.name}`);
     });
     try {
+      // TCP first: once rpc.sock answers (hero_proc's health check), the listeners are bound and
+      // `router.health` names them.
       const runtime = currentRuntime();
       for (const b of this.#o.binds) {
         const listener = await runtime.serveTcp(b.hostname, b.port, this.#handler, {
@@ -199,6 +199,8 @@ export class RouterApp {
       }
       if (this.#o.binds.length === 0) log.info("no TCP listener: serving on the Unix sockets only");
       log.info(`IP whitelist: ${this.#whitelist.entries.join(", ")}`);
+      await this.#server.start();
+      log.info(`rpc.sock at ${this.sockets.rpc}, admin.sock at ${this.sockets.admin}`);
       const report = await this.#discovery.start();
       log.info(
         `first scan: ${report.services} services, ${report.sockets} sockets in ${report.durationMs} ms`,

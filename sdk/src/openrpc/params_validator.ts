@@ -4,9 +4,8 @@
  * Schemas within schema_check.ts's subset are checked by it; Ajv (loaded on first need) checks
  * the others. Both report the same errors.
  */
-import type { Ajv } from "ajv";
 import { RpcError, RpcErrorCode } from "../errors/rpc_error.ts";
-import { loadAjv } from "./ajv_loader.ts";
+import { type AjvInstance, loadAjv } from "./ajv_loader.ts";
 import type { JsonSchema, ParamSpec } from "./method.ts";
 import { compileSchemaCheck, type SchemaError } from "./schema_check.ts";
 
@@ -26,12 +25,12 @@ export interface SchemaCompiler {
 
 /** Creates a compiler shared by an API's methods (one Ajv instance, created if ever needed). */
 export function createSchemaCompiler(): SchemaCompiler {
-  let ajv: Ajv | undefined;
+  let ajv: AjvInstance | undefined;
   return {
     compile: (schema) =>
       compileSchemaCheck(schema) ??
         (ajv ??= new (loadAjv().Ajv)({ strict: false, allErrors: false, validateFormats: false }))
-          .compile(schema),
+          .compile(schema) as ValidateFunction,
   };
 }
 

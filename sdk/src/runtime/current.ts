@@ -1,11 +1,14 @@
 /**
  * Picks the runtime adapter once, at load time: Deno gets `deno.ts`, Node and Bun get `node.ts`.
  * The adapter path is held in a variable so that Node's type checker never loads Deno's types.
+ * In the npm build (JavaScript) the adapter is the `.js` file beside this one.
  */
 import type { Runtime } from "./types.ts";
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
-const adapterPath = isDeno ? "./deno.ts" : "./node.ts";
+// The npm build is JavaScript beside this file: the adapter has the same extension as it.
+const ext = import.meta.url.endsWith(".js") ? ".js" : ".ts";
+const adapterPath = isDeno ? `./deno${ext}` : `./node${ext}`;
 const adapter: { runtime: Runtime } = await import(adapterPath);
 
 /** The adapter for the runtime this code is running on. */

@@ -1,6 +1,8 @@
 /**
- * The Deno adapter: `Deno.serve` on Unix sockets and TCP, `fetch` through a pooled
- * `Deno.HttpClient` for the client side, file and signal helpers.
+ * The Deno adapter: `Deno.serve` on Unix sockets and TCP; the client side is `node:http` over
+ * Unix sockets (origin-form request lines: `fetch` through a Unix-socket proxy client would send
+ * `POST http://localhost/rpc`, which servers routing on the path refuse) and `fetch` over TCP;
+ * file and signal helpers.
  */
 import type {
   FetchHandler,
@@ -16,6 +18,7 @@ import type {
 } from "./types.ts";
 import { HeroError } from "../errors/hero_error.ts";
 import { toStandardResponse } from "../server/response_bytes.ts";
+import { nodeHttpTransport, nodeStreamRequest } from "./node_http_client.ts";
 
 function wrap(handler: FetchHandler, transport: "unix" | "tcp") {
   return (request: Request, info: Deno.ServeHandlerInfo<Deno.Addr>) => {
@@ -62,10 +65,9 @@ async function serveTcp(hostname: string, port: number, handler: FetchHandler, _
 }
 
 function createTransport(target: TransportTarget): HttpTransport {
-  const client = "socketPath" in target
-    ? Deno.createHttpClient({ proxy: { transport: "unix", path: target.socketPath } })
-    : Deno.createHttpClient({});
-  const base = "baseUrl" in target ? target.baseUrl.replace(/\/$/, "") : "http://localhost";
+  if ("socketPath" in target) return nodeHttpTransport(target);
+  const client = Deno.createHttpClient({});
+  const base = target.baseUrl.replace(/\/$/, "");
   return {
     send: async (r) => {
       const res = await fetch(base + r.path, {
@@ -85,10 +87,9 @@ async function streamRequest(
   target: TransportTarget,
   r: SimpleRequest,
 ): Promise<StreamingResponse> {
-  const client = "socketPath" in target
-    ? Deno.createHttpClient({ proxy: { transport: "unix", path: target.socketPath } })
-    : Deno.createHttpClient({});
-  const base = "baseUrl" in target ? target.baseUrl.replace(/\/$/, "") : "http://localhost";
+  if ("socketPath" in target) return nodeStreamRequest(target, r);
+  const client = Deno.createHttpClient({});
+  const base = target.baseUrl.replace(/\/$/, "");
   let open = true;
   const release = () => {
     if (open) client.close();

@@ -13,16 +13,13 @@ import type {
   ConnectionInfo,
   FetchHandler,
   FileInfo,
-  HttpTransport,
   Listener,
   ListenLimits,
   Runtime,
   ServeHooks,
-  SimpleRequest,
-  StreamingResponse,
-  TransportTarget,
 } from "./types.ts";
 import { knownResponseOf } from "../server/response_bytes.ts";
+import { nodeHttpTransport, nodeStreamRequest } from "./node_http_client.ts";
 import { absoluteUrl, requestFromNode } from "./node_request.ts";
 
 // An ESM `import` of node:http evaluates its lazy WebSocket getters, which loads undici, http2
@@ -161,74 +158,6 @@ function collect(req: Http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-function createTransport(target: TransportTarget): HttpTransport {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const base = "baseUrl" in target ? new URL(target.baseUrl) : undefined;
-  const prefix = base ? base.pathname.replace(/\/$/, "") : "";
-  return {
-    send: (r: SimpleRequest) =>
-      new Promise((resolve, reject) => {
-        const headers: Record<string, string> = { ...r.headers };
-        if (r.body !== undefined) headers["content-length"] = String(Buffer.byteLength(r.body));
-        const req = http.request({
-          agent,
-          method: r.method,
-          path: prefix + r.path,
-          headers,
-          signal: r.signal,
-          ...(base ? { host: base.hostname, port: base.port || 80 } : {
-            socketPath: (target as { socketPath: string }).socketPath,
-          }),
-        }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("error", reject);
-          res.on("end", () => {
-            const h = new Headers();
-            for (const [k, v] of Object.entries(res.headers)) {
-              if (typeof v === "string") h.set(k, v);
-            }
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: h,
-              body: Buffer.concat(chunks).toString(),
-            });
-          });
-        });
-        req.on("error", reject);
-        req.end(r.body);
-      }),
-    close: () => agent.destroy(),
-  };
-}
-
-function streamRequest(target: TransportTarget, r: SimpleRequest): Promise<StreamingResponse> {
-  const base = "baseUrl" in target ? new URL(target.baseUrl) : undefined;
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { ...r.headers };
-    if (r.body !== undefined) headers["content-length"] = String(Buffer.byteLength(r.body));
-    const req = http.request({
-      method: r.method,
-      path: (base ? base.pathname.replace(/\/$/, "") : "") + r.path,
-      headers,
-      signal: r.signal,
-      ...(base ? { host: base.hostname, port: base.port || 80 } : {
-        socketPath: (target as { socketPath: string }).socketPath,
-      }),
-    }, (res) => {
-      const h = new Headers();
-      for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") h.set(k, v);
-      resolve({
-        status: res.statusCode ?? 0,
-        headers: h,
-        body: Readable.toWeb(res) as ReadableStream<Uint8Array>,
-      });
-    });
-    req.on("error", reject);
-    req.end(r.body);
-  });
-}
-
 /** The Node runtime adapter (also used on Bun). */
 export const runtime: Runtime = {
   name: "bun" in process.versions ? "bun" : "node",
@@ -238,8 +167,8 @@ export const runtime: Runtime = {
   serveUnix: (path, handler, limits, hooks) => serve({ path }, handler, limits, "unix", hooks),
   serveTcp: (hostname, port, handler, limits) =>
     serve({ host: hostname, port }, handler, limits, "tcp"),
-  transport: createTransport,
-  streamRequest,
+  transport: nodeHttpTransport,
+  streamRequest: nodeStreamRequest,
   canConnect: (path) =>
     new Promise((resolve) => {
       const sock = net.connect({ path });

@@ -1,5 +1,8 @@
 // hero_proc logs: the source prefix tree (expand, collapse, counts) and a live tail of the
-// selected prefix over SSE, with a minimum level and a search applied on the server.
+// selected prefix over SSE, with a minimum level and a search applied on the server. The
+// selection, level and search live in the URL's hash (#source=…&level=…&q=…), so a link to a
+// view survives a reload; lines of an earlier instance of a service are marked as such, and
+// structured fields are shown after the message.
 import { api, clock, esc } from "./hero_ui.js";
 
 const treeBox = document.querySelector("#log-tree");
@@ -8,7 +11,27 @@ const level = document.querySelector("#tail-level");
 const search = document.querySelector("#tail-search");
 const state = document.querySelector("#tail-state");
 const collapsed = new Set();
-let selected = decodeURIComponent(location.hash.slice(1));
+let selected = "";
+
+/** Reads the view from the hash; a bare `#prefix` (older links) is the selected source. */
+function readView() {
+  const hash = location.hash.slice(1);
+  const view = hash.includes("=") ? new URLSearchParams(hash) : new URLSearchParams();
+  selected = hash.includes("=") ? view.get("source") ?? "" : decodeURIComponent(hash);
+  level.value = view.get("level") ?? "";
+  search.value = view.get("q") ?? "";
+}
+readView();
+
+/** Writes the view into the hash, against this page's path (the page has a <base href>). */
+function saveView() {
+  const view = new URLSearchParams();
+  if (selected) view.set("source", selected);
+  if (level.value) view.set("level", level.value);
+  if (search.value.trim()) view.set("q", search.value.trim());
+  const h = view.toString();
+  history.replaceState(null, "", `${location.pathname}${location.search}${h ? `#${h}` : ""}`);
+}
 let stream = null;
 let paused = false;
 let shown = 0;
@@ -53,7 +76,6 @@ treeBox.addEventListener("click", (e) => {
   const node = e.target.closest(".node");
   if (!node) return;
   selected = node.dataset.prefix;
-  history.replaceState(null, "", selected ? `#${encodeURIComponent(selected)}` : "#");
   for (const n of treeBox.querySelectorAll(".node")) n.classList.toggle("selected", n === node);
   follow();
 });
@@ -79,6 +101,17 @@ function highlight(text) {
   return safe.replace(re, (m) => `<mark>${m}</mark>`);
 }
 
+/** Structured fields as `key=value` chips. */
+function fieldsHtml(fields) {
+  if (!fields || typeof fields !== "object") return "";
+  const chips = Object.entries(fields).map(([k, v]) =>
+    `<span class="field"><span class="k">${esc(k)}</span>=${
+      esc(typeof v === "string" ? v : JSON.stringify(v))
+    }</span>`
+  );
+  return chips.length ? ` <span class="fields">${chips.join(" ")}</span>` : "";
+}
+
 function append(lines, fresh) {
   if (!lines.length) return;
   const stick = tail.scrollTop + tail.clientHeight >= tail.scrollHeight - 40;
@@ -86,11 +119,17 @@ function append(lines, fresh) {
   tail.insertAdjacentHTML(
     "beforeend",
     lines.map((l) =>
-      `<div class="logline ${esc(l.level)}${fresh ? " new" : ""}" data-id="${l.id}">
+      `<div class="logline ${esc(l.level)}${fresh ? " new" : ""}${
+        l.previous ? " previous" : ""
+      }" data-id="${l.id}">
     <span class="ts">${clock(l.ts)}</span><span class="lvl">${esc(l.level)}</span>
     <span class="src" title="${esc(l.source)}${l.job_id ? ` · job ${l.job_id}` : ""}">${
         esc(l.source)
-      }</span><span class="msg">${highlight(l.line)}</span></div>`
+      }</span><span class="msg">${
+        l.previous
+          ? `<span class="prev" title="from job ${l.job_id}, an earlier instance than the one running now">previous · job ${l.job_id}</span> `
+          : ""
+      }${highlight(l.line)}${fieldsHtml(l.fields)}</span></div>`
     ).join(""),
   );
   shown += lines.length;
@@ -99,6 +138,7 @@ function append(lines, fresh) {
 }
 
 function follow() {
+  saveView();
   stream?.close();
   tail.innerHTML = `<div class="empty">Waiting for lines…</div>`;
   shown = 0;
@@ -139,6 +179,15 @@ document.querySelector("#tail-pause").addEventListener("click", (e) => {
   state.innerHTML = paused
     ? `<span class="pill warn">paused</span>`
     : `<span class="pill ok live">live</span>`;
+});
+
+// A link to another view of this page changes only the hash: follow it without a reload.
+addEventListener("hashchange", () => {
+  readView();
+  for (const n of treeBox.querySelectorAll(".node")) {
+    n.classList.toggle("selected", n.dataset.prefix === selected);
+  }
+  follow();
 });
 
 renderTree(await api("api/logs/tree"));

@@ -6,19 +6,19 @@ const canMutate = document.body.dataset.canMutate === "true";
 const open = new Set();
 let last = [];
 
+// Icon buttons with the verb and the service as their accessible name (and tooltip), so the
+// table fits a 1280 px window with its Control column whole.
 function controls(s) {
   const dis = canMutate ? "" : 'disabled title="needs the admin session"';
   const up = s.state !== "stopped" && s.state !== "failed" && s.state !== "succeeded";
-  return `<div class="btn-group">
-    <button class="btn small ok" data-op="start" data-name="${esc(s.name)}" ${dis} ${
-    up ? "disabled" : ""
-  }>▶ Start</button>
-    <button class="btn small danger" data-op="stop" data-name="${esc(s.name)}" ${dis} ${
-    up ? "" : "disabled"
-  }>■ Stop</button>
-    <button class="btn small" data-op="restart" data-name="${
-    esc(s.name)
-  }" ${dis}>↻ Restart</button></div>`;
+  const button = (op, icon, cls, off) =>
+    `<button class="btn small icon ${cls}" data-op="${op}" data-name="${esc(s.name)}" ` +
+    `aria-label="${op[0].toUpperCase()}${op.slice(1)} ${esc(s.name)}" ${
+      canMutate ? `title="${op[0].toUpperCase()}${op.slice(1)}"` : dis
+    } ${off ? "disabled" : ""}>${icon}</button>`;
+  return `<div class="btn-group nowrap">${button("start", "▶", "ok", up)}${
+    button("stop", "■", "danger", !up)
+  }${button("restart", "↻", "", false)}</div>`;
 }
 
 function cpu(p) {
@@ -44,7 +44,9 @@ function actionRows(s) {
     <td class="num">${bytes(a.memory_bytes)}</td>
     <td>${
       a.job_id ? `<a class="btn small" href="jobs#${a.job_id}">job #${a.job_id}</a> ` : ""
-    }<a class="btn small" href="logs#${esc(s.name)}.${esc(a.name)}">logs</a></td></tr>`
+    }<a class="btn small" href="logs#source=${
+      encodeURIComponent(`${s.name}.${a.name}`)
+    }">logs</a></td></tr>`
   )
     .join("");
 }
@@ -61,7 +63,7 @@ function render(services) {
         <span class="name">${esc(s.name)}</span> <span class="tag">${s.actions.length} action${
         s.actions.length === 1 ? "" : "s"
       }</span>
-        <div class="desc clip" style="max-width:230px" title="${esc(s.description)}">${
+        <div class="desc clip" style="max-width:190px" title="${esc(s.description)}">${
         esc(s.description || (s.autostart ? "autostart" : "manual start"))
       } · ${esc(s.source)}</div></td>
       <td>${pill(s.state)}</td><td>${pill(s.health)}</td><td class="num mono">${s.pid ?? "—"}</td>
@@ -72,7 +74,7 @@ function render(services) {
         open.has(s.name) ? actionRows(s) : ""
       }`
     ).join("")
-    : `<tr><td colspan="9" class="empty">No services are defined. Add one with <code>hero_proc service set</code> or a TOML file.</td></tr>`;
+    : `<tr><td colspan="9" class="empty">No services are defined. Add one with <code>hero_proc add NAME -- CMD</code> or a TOML file.</td></tr>`;
   const count = (f) => services.filter(f).length;
   document.querySelector("#stat-services").textContent = services.length;
   document.querySelector("#stat-actions").textContent = `${
