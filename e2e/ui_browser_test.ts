@@ -235,7 +235,7 @@ describe("web UIs in Chromium", {
     assert.match(await page.locator("#term-state").innerText(), /exit 0/);
   });
 
-  it("a browser without a session gets the login page; the read-only token looks, never changes", async () => {
+  it("a browser without a session is sent to hero_auth's sign-in; the read-only token (break-glass form) looks, never changes", async () => {
     const anon = await fetch(`${system.origin}/hero_proc/admin/api/services/heartbeat/restart`, {
       method: "POST",
       headers: { "x-hero-csrf": "1" },
@@ -259,8 +259,11 @@ describe("web UIs in Chromium", {
     await context.clearCookies();
     const anonPage = await context.newPage();
     await anonPage.goto(`${system.origin}/hero_proc/admin/terminal`);
+    assert.match(anonPage.url(), /\/hero_auth\/web_oidc\/interaction\//, "sent to hero_auth");
     assert.match(await anonPage.locator("h1").innerText(), /Sign in to Hero/);
     await anonPage.screenshot({ path: path.join(shots, "login.png") });
+    // The router's token form stays as the break-glass way in.
+    await anonPage.goto(`${system.origin}/login?next=/hero_proc/admin/terminal`);
     await anonPage.fill("#token", "not-the-token");
     await anonPage.click('button[type="submit"]');
     assert.match(await anonPage.locator('[role="alert"]').innerText(), /not valid/);

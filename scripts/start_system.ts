@@ -283,17 +283,18 @@ async function main(): Promise<void> {
   const bind = process.env.HERO_BIND ?? "127.0.0.1:9988";
   console.log("Starting hero_proc, hero_router and the examples…");
   const system = await startSystem({ bind });
+  // hero_auth's issuer (and so its sign-in cookies) lives on localhost: passkeys need a name.
+  const signIn = system.origin.replace("127.0.0.1", "localhost");
   console.log(`
   Hero is running.
 
   Dashboard        ${system.origin}/?token=${system.token}
   Read-only link   ${system.origin}/?token=${system.readToken}
-  hero_proc admin  ${system.origin}/hero_proc/admin/
-  hero_auth admin  ${system.origin}/hero_auth/admin/   (issuer ${
-    system.origin.replace("127.0.0.1", "localhost")
-  }/hero_auth/web_oidc)
-  hero_collab      ${system.origin.replace("127.0.0.1", "localhost")}/hero_collab/admin/
-  MCP endpoint     ${system.origin}/mcp
+  Sign in          ${signIn}/   (hero_auth accounts: users, groups, passkeys, TOTP)
+  hero_proc admin  ${signIn}/hero_proc/admin/
+  hero_auth admin  ${signIn}/hero_auth/admin/   (issuer ${signIn}/hero_auth/web_oidc)
+  hero_collab      ${signIn}/hero_collab/admin/
+  MCP endpoint     ${signIn}/mcp   (OAuth through hero_auth, or Bearer <admin token>)
   Sockets          ${system.socketRoot}
 
   Press Ctrl-C to stop everything.

@@ -108,3 +108,18 @@ export {
 } from "./src/lifecycle/hero_lifecycle.ts";
 export { parseEnvPairs, splitArgs } from "./src/lifecycle/split_args.ts";
 export * from "./src/auth/mod.ts";
+export {
+  type Access,
+  ADMIN_SCOPE,
+  ANONYMOUS_CALLER,
+  type AuthIdentity,
+  type Caller,
+  CALLER_HEADER,
+  callerPermits,
+  type CredentialKind,
+  isAdminCaller,
+  OWNER_CALLER,
+  READ_SCOPE,
+} from "./src/caller/caller.ts";
+export { callerKeyPath, CallerSigner, CallerVerifier } from "./src/caller/caller_assertion.ts";
+export { resolveCaller, withCaller } from "./src/caller/resolve_caller.ts";

@@ -5,11 +5,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import process from "node:process";
 import { HeroServer } from "@hero/sdk";
-import { loadAdminToken } from "../../ui/session/admin_session.ts";
 import { authApi } from "./api/auth_api.ts";
 import { adminApp } from "./admin/admin_app.ts";
+import { ensureRouterClient } from "./oidc/router_client.ts";
 import { openAuthDatabase } from "./store/database.ts";
 import { type AuthParts, type AuthPartsOptions, buildAuthParts } from "./service_parts.ts";
 import type { UserRow } from "./store/users.ts";
@@ -43,12 +42,12 @@ export async function startAuthServer(o: AuthServerOptions): Promise<RunningAuth
   const db = openAuthDatabase(o.dbPath);
   const parts = buildAuthParts(db, o);
   ensureOwner(parts, o.ownerName ?? "owner");
+  await ensureRouterClient(parts);
   const api = authApi(parts);
-  const token = await loadAdminToken(o.socketRoot, (k) => process.env[k]);
   const server = new HeroServer({
     name: o.name ?? "hero_auth",
     api,
-    admin: adminApp(parts, { api, token }).fetch,
+    admin: adminApp(parts, { api, service: o.name ?? "hero_auth" }).fetch,
     webNode: { [OIDC_SOCKET]: parts.host.listener as (req: unknown, res: unknown) => void },
     socketRoot: o.socketRoot,
   });

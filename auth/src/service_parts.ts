@@ -3,6 +3,7 @@
  * operations, passkeys and the OIDC host. The RPC API, the admin UI and the pages share it.
  */
 import type { DatabaseSync } from "node:sqlite";
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose";
 import { Accounts } from "./accounts/accounts.ts";
 import { Passkeys } from "./accounts/passkeys.ts";
 import { LoginThrottle, type ThrottleLimits } from "./accounts/throttle.ts";
@@ -47,6 +48,12 @@ export function buildAuthParts(db: DatabaseSync, o: AuthPartsOptions): AuthParts
   const passkeys = new Passkeys(db, { rpId: url.hostname, origin: url.origin });
   const models = new OidcModelStore(db);
   const keys = new SigningKeys(db);
+  models.jwtId = async (jwt) => {
+    const jwks = createLocalJWKSet(keys.publicJwks() as JSONWebKeySet);
+    const verified = await jwtVerify(jwt, jwks, { issuer: o.issuer }).catch(() => undefined);
+    const jti = verified?.payload.jti;
+    return typeof jti === "string" ? jti : undefined;
+  };
   const host = new OidcHost({
     issuer: o.issuer,
     accounts,

@@ -1,13 +1,20 @@
 /**
- * Who may change things through the web UIs. A client on a Unix socket is the owner (sockets
- * are 0600) unless it forwards for someone else; everyone else (TCP, or proxied by hero_router)
- * needs the admin session: the token from `HERO_ADMIN_TOKEN` or `<socket root>/admin_token`,
- * presented once as `?token=` (which sets an HttpOnly, SameSite=Strict cookie) or as
- * `Authorization: Bearer`. Mutating requests also need the `X-Hero-CSRF` header, WebSocket
- * upgrades a same-origin `Origin`, so a foreign page can never act with the cookie.
+ * Who may change things through the web UIs, and the router's session tokens. A service trusts
+ * the caller its HeroServer resolved: the owner on its Unix socket, or whom hero_router's
+ * verified assertion names (signed in through hero_auth, or holding the admin or read-only
+ * token from `HERO_ADMIN_TOKEN`/`<socket root>/admin_token` and `read_token`). Changing
+ * something needs write access to the service; a cookie session also needs the `X-Hero-CSRF`
+ * header, and a WebSocket upgrade a same-origin `Origin`, so a foreign page can never act.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import {
+  ANONYMOUS_CALLER,
+  type Caller,
+  CALLER_HEADER,
+  callerPermits,
+  OWNER_CALLER,
+} from "@hero/sdk";
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = "hero_admin";
@@ -16,6 +23,8 @@ export const SESSION_COOKIE = "hero_admin";
 export interface PeerInfo {
   transport: "unix" | "tcp";
   remoteAddress?: string;
+  /** Who is calling, as the service's HeroServer resolved it. */
+  caller?: Caller;
 }
 
 /** The admin token: `HERO_ADMIN_TOKEN`, else `<root>/admin_token` (created 0600 if missing). */
@@ -37,7 +46,11 @@ export function loadReadToken(
   return loadToken(socketRoot, env, { envName: "HERO_READ_TOKEN", file: "read_token" });
 }
 
-async function loadToken(
+/**
+ * A secret kept beside the tokens: `$<envName>`, else `<root>/<file>` (created 0600 with 48 hex
+ * characters if missing), so it survives restarts (hero_router's cookie key).
+ */
+export async function loadToken(
   socketRoot: string,
   env: (name: string) => string | undefined,
   o: { envName: string; file: string },
@@ -58,9 +71,15 @@ async function loadToken(
   }
 }
 
-/** Whether the request comes straight from the owner over a Unix socket. */
-export function isOwnerSocket(request: Request, info: PeerInfo): boolean {
-  return info.transport === "unix" && !request.headers.has("x-forwarded-for");
+/**
+ * Who is calling, as the service's HeroServer resolved it (`info.caller`); when a handler runs
+ * without one (tests, in-process), a plain Unix-socket client is the owner and anything
+ * forwarded or carrying an unverified assertion is nobody.
+ */
+export function callerOf(request: Request, info: PeerInfo): Caller {
+  if (info.caller) return info.caller;
+  const plain = !request.headers.has(CALLER_HEADER) && !request.headers.has("x-forwarded-for");
+  return info.transport === "unix" && plain ? OWNER_CALLER : ANONYMOUS_CALLER;
 }
 
 /** The value of a cookie of the request, if it has one. */
@@ -83,12 +102,6 @@ export function sameToken(a: string | undefined, token: string): boolean {
   return diff === 0;
 }
 
-/** Whether the request carries the admin session (cookie or bearer token). */
-export function hasSession(request: Request, token: string): boolean {
-  return sameToken(bearerToken(request), token) ||
-    sameToken(cookieValue(request, SESSION_COOKIE), token);
-}
-
 /** The token of an `Authorization: Bearer` header, if there is one. */
 export function bearerToken(request: Request): string | undefined {
   return request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
@@ -99,38 +112,41 @@ export function sessionCookie(token: string): string {
   return `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`;
 }
 
-/** Whether this client may see the admin controls (owner socket or session). */
-export function canMutate(request: Request, info: PeerInfo, token: string): boolean {
-  return isOwnerSocket(request, info) || hasSession(request, token);
+/** Whether this caller may see the controls that change `service` (write access to it). */
+export function canMutate(request: Request, info: PeerInfo, service: string): boolean {
+  return callerPermits(callerOf(request, info), "write", service);
 }
 
-/** Why a mutating request (POST, DELETE, ...) is refused, or undefined if it may go on. */
+/** Why a mutating request (POST, DELETE, ...) to `service` is refused, or undefined. */
 export function mutationProblem(
   request: Request,
   info: PeerInfo,
-  token: string,
+  service: string,
 ): string | undefined {
-  if (isOwnerSocket(request, info)) return undefined;
-  if (!hasSession(request, token)) {
-    return "This action needs an admin session: open the dashboard URL with ?token=<admin token>";
+  const caller = callerOf(request, info);
+  if (!callerPermits(caller, "write", service)) {
+    return caller.via === "none"
+      ? `This action needs write access to "${service}": sign in through hero_router`
+      : `This action needs write access to "${service}"; ${caller.name} may only read`;
   }
-  const viaCookie = !request.headers.get("authorization");
-  if (viaCookie && request.headers.get("x-hero-csrf") !== "1") {
+  if (caller.via === "cookie" && request.headers.get("x-hero-csrf") !== "1") {
     return "This action needs the X-Hero-CSRF header (cross-site requests are refused)";
   }
   return undefined;
 }
 
-/** Why a WebSocket upgrade is refused (session, same-origin check), or undefined. */
+/** Why a WebSocket upgrade to `service` is refused (write access, same origin), or undefined. */
 export function upgradeProblem(
   request: Request,
   info: PeerInfo,
-  token: string,
+  service: string,
 ): string | undefined {
-  if (isOwnerSocket(request, info)) return undefined;
-  if (!hasSession(request, token)) return "The terminal needs an admin session";
+  const caller = callerOf(request, info);
+  if (!callerPermits(caller, "write", service)) {
+    return `The terminal needs write access to "${service}"`;
+  }
   const origin = request.headers.get("origin");
-  if (origin) {
+  if (origin && caller.via !== "unix") {
     const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
     let originHost = "";
     try {
@@ -144,24 +160,4 @@ export function upgradeProblem(
 /** A 403 JSON response. */
 export function forbidden(message: string): Response {
   return Response.json({ error: `Forbidden: ${message}` }, { status: 403 });
-}
-
-/**
- * Handles `?token=` on a page URL: a right token sets the cookie and redirects to the same URL
- * without it; a wrong one gets 403. Returns undefined when the URL has no token.
- */
-export function tokenLogin(request: Request, token: string, prefix = ""): Response | undefined {
-  const url = new URL(request.url);
-  const given = url.searchParams.get("token");
-  if (given === null) return undefined;
-  if (!sameToken(given, token)) return forbidden("wrong admin token");
-  url.searchParams.delete("token");
-  const location = prefix + url.pathname + (url.search || "");
-  return new Response(null, {
-    status: 303,
-    headers: {
-      location,
-      "set-cookie": sessionCookie(token),
-    },
-  });
 }

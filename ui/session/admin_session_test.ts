@@ -1,21 +1,19 @@
-/** Who may change things: owner sockets, the session cookie with CSRF header, bearer tokens. */
+/** Who may change things: the caller HeroServer resolved, its scopes, and the CSRF and Origin checks. */
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { test } from "node:test";
-import {
-  canMutate,
-  loadAdminToken,
-  mutationProblem,
-  tokenLogin,
-  upgradeProblem,
-} from "./admin_session.ts";
+import type { Caller } from "@hero/sdk";
+import { canMutate, loadAdminToken, mutationProblem, upgradeProblem } from "./admin_session.ts";
 
-const TOKEN = "t0ken";
 const unix = { transport: "unix" as const };
 const tcp = { transport: "tcp" as const, remoteAddress: "127.0.0.1" };
 const req = (headers: Record<string, string> = {}, url = "http://h/api/x") =>
   new Request(url, { method: "POST", headers });
+const as = (via: Caller["via"], scopes: string[]) => ({
+  transport: "unix" as const,
+  caller: { subject: "user:u1", name: "alice", via, scopes },
+});
 
 test("the token is created once (0600) and then reused; the environment wins", async () => {
   const root = await mkdtemp(`${tmpdir()}/hero_session_`);
@@ -35,61 +33,43 @@ test("the token is created once (0600) and then reused; the environment wins", a
   }
 });
 
-test("a direct Unix-socket client is the owner; a forwarded one is not", () => {
-  assert.equal(mutationProblem(req(), unix, TOKEN), undefined);
-  assert.match(
-    mutationProblem(req({ "x-forwarded-for": "10.1.2.3" }), unix, TOKEN)!,
-    /admin session/,
-  );
-  assert.equal(canMutate(req({ "x-forwarded-for": "10.1.2.3" }), unix, TOKEN), false);
+test("without a resolved caller: a plain Unix-socket client is the owner, anything else nobody", () => {
+  assert.equal(mutationProblem(req(), unix, "svc"), undefined);
+  assert.equal(canMutate(req(), unix, "svc"), true);
+  const forwarded: Record<string, string>[] = [{ "x-forwarded-for": "10.1.2.3" }, {
+    "x-hero-caller": "x",
+  }];
+  for (const headers of forwarded) {
+    assert.match(mutationProblem(req(headers), unix, "svc")!, /write access/);
+    assert.equal(canMutate(req(headers), unix, "svc"), false);
+  }
+  assert.match(mutationProblem(req({ authorization: "Bearer admin" }), tcp, "svc")!, /sign in/);
 });
 
-test("TCP needs the session: no token, a wrong token and a cookie without CSRF header are refused", () => {
-  assert.match(mutationProblem(req(), tcp, TOKEN)!, /admin session/);
-  assert.match(mutationProblem(req({ cookie: "hero_admin=wrong" }), tcp, TOKEN)!, /admin session/);
-  assert.match(mutationProblem(req({ cookie: "hero_admin=t0ken" }), tcp, TOKEN)!, /X-Hero-CSRF/);
+test("the caller's scopes decide, per service; a cookie caller also needs the CSRF header", () => {
+  assert.equal(mutationProblem(req(), as("bearer", ["hero:admin"]), "svc"), undefined);
+  assert.equal(mutationProblem(req(), as("bearer", ["hero:svc:write"]), "svc"), undefined);
+  assert.match(mutationProblem(req(), as("bearer", ["hero:other:write"]), "svc")!, /may only/);
+  assert.match(mutationProblem(req(), as("bearer", ["hero:read"]), "svc")!, /alice may only read/);
+  assert.equal(canMutate(req(), as("cookie", ["hero:read"]), "svc"), false);
+  assert.match(mutationProblem(req(), as("cookie", ["hero:admin"]), "svc")!, /X-Hero-CSRF/);
   assert.equal(
-    mutationProblem(req({ cookie: "a=b; hero_admin=t0ken", "x-hero-csrf": "1" }), tcp, TOKEN),
+    mutationProblem(req({ "x-hero-csrf": "1" }), as("cookie", ["hero:admin"]), "svc"),
     undefined,
-  );
-  assert.equal(mutationProblem(req({ authorization: "Bearer t0ken" }), tcp, TOKEN), undefined);
-  assert.match(
-    mutationProblem(req({ authorization: "Bearer t0ke" }), tcp, TOKEN)!,
-    /admin session/,
   );
 });
 
-test("WebSocket upgrades need the session and a same-origin Origin", () => {
-  const h = { cookie: "hero_admin=t0ken", host: "127.0.0.1:9988" };
-  assert.match(upgradeProblem(req({ host: h.host }), tcp, TOKEN)!, /admin session/);
+test("WebSocket upgrades need write access and a same-origin Origin", () => {
+  const proxied = { host: "localhost", "x-forwarded-host": "127.0.0.1:9988" };
+  const admin = as("cookie", ["hero:admin"]);
+  assert.match(upgradeProblem(req(proxied), as("cookie", ["hero:read"]), "svc")!, /write access/);
   assert.equal(
-    upgradeProblem(req({ ...h, origin: "http://127.0.0.1:9988" }), tcp, TOKEN),
+    upgradeProblem(req({ ...proxied, origin: "http://127.0.0.1:9988" }), admin, "svc"),
     undefined,
   );
   assert.match(
-    upgradeProblem(req({ ...h, origin: "http://evil.example" }), tcp, TOKEN)!,
+    upgradeProblem(req({ ...proxied, origin: "http://evil.example" }), admin, "svc")!,
     /does not match/,
   );
-  const proxied = {
-    cookie: h.cookie,
-    host: "localhost",
-    "x-forwarded-host": h.host,
-    "x-forwarded-for": "127.0.0.1",
-  };
-  assert.equal(
-    upgradeProblem(req({ ...proxied, origin: "http://127.0.0.1:9988" }), unix, TOKEN),
-    undefined,
-  );
-});
-
-test("?token= sets an HttpOnly SameSite=Strict cookie and redirects without it; a wrong one is 403", () => {
-  const ok = tokenLogin(new Request("http://h/logs?token=t0ken&x=1"), TOKEN, "/hero_proc/admin")!;
-  assert.equal(ok.status, 303);
-  assert.equal(ok.headers.get("location"), "/hero_proc/admin/logs?x=1");
-  assert.match(
-    ok.headers.get("set-cookie")!,
-    /^hero_admin=t0ken; Path=\/; HttpOnly; SameSite=Strict$/,
-  );
-  assert.equal(tokenLogin(new Request("http://h/?token=nope"), TOKEN)!.status, 403);
-  assert.equal(tokenLogin(new Request("http://h/"), TOKEN), undefined);
+  assert.equal(upgradeProblem(req({ origin: "http://evil.example" }), unix, "svc"), undefined);
 });

@@ -75,7 +75,7 @@ export function renderPage(o: PageOptions): string {
   ).join("");
   const access = o.canMutate
     ? `<span class="pill ok lock" title="This browser may start, stop and call">admin session</span>`
-    : `<span class="pill warn lock" id="read-only" title="Sign in with the admin token to change things">read-only</span>`;
+    : `<span class="pill warn lock" id="read-only" title="Sign in as an administrator to change things">read-only</span>`;
   return `<!doctype html>
 <html lang="en" data-theme="dark"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -3,19 +3,16 @@
  * groups and members, OAuth clients, sessions, signing keys and the audit log, in the Hero
  * theme. Pages are rendered on the server from the same stores the RPC API uses; changes go
  * through `POST call/<method>`, which runs the RPC method itself, so the UI can do nothing the
- * API could not. Only the owner (Unix socket) or an admin session sees anything at all.
+ * API could not. Reading needs read access to hero_auth and changing write access, decided
+ * from the caller its HeroServer resolved (the owner, or hero_router's verified assertion);
+ * changes are recorded in the audit log under that caller's name.
  */
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
 import type { ConnectionInfo, RpcApi } from "@hero/sdk";
 import { themeAsset } from "../../../ui/theme/theme_assets.ts";
-import {
-  forbidden,
-  hasSession,
-  isOwnerSocket,
-  mutationProblem,
-  tokenLogin,
-} from "../../../ui/session/admin_session.ts";
+import { callerPermits } from "@hero/sdk";
+import { callerOf, forbidden, mutationProblem } from "../../../ui/session/admin_session.ts";
 import type { AuthParts } from "../service_parts.ts";
 import { ADMIN_PAGES, type AdminPageName, renderAdminPage } from "./admin_pages.ts";
 
@@ -23,8 +20,8 @@ import { ADMIN_PAGES, type AdminPageName, renderAdminPage } from "./admin_pages.
 export interface AdminOptions {
   /** The RPC API (changes run through it). */
   api: RpcApi;
-  /** The admin session token (ui/session). */
-  token: string;
+  /** The service name access is checked against (`hero_auth`). */
+  service: string;
 }
 
 const ADMIN_JS = readFileSync(new URL("./admin.js", import.meta.url));
@@ -44,12 +41,8 @@ export function adminApp(
 ): { fetch: (r: Request, i: ConnectionInfo) => Promise<Response> } {
   const app = new Hono<Env>();
   app.use("*", async (c, next) => {
-    const login = c.req.method === "GET"
-      ? tokenLogin(c.req.raw, o.token, prefixOf(c.req.raw))
-      : undefined;
-    if (login) return login;
-    if (!isOwnerSocket(c.req.raw, c.env) && !hasSession(c.req.raw, o.token)) {
-      return forbidden("hero_auth's admin needs an admin session");
+    if (!callerPermits(callerOf(c.req.raw, c.env), "read", o.service)) {
+      return forbidden(`hero_auth's admin needs read access to "${o.service}"`);
     }
     await next();
   });
@@ -60,7 +53,7 @@ export function adminApp(
     () => new Response(ADMIN_JS, { headers: { "content-type": "text/javascript; charset=utf-8" } }),
   );
   app.post("/call/:method", async (c) => {
-    const problem = mutationProblem(c.req.raw, c.env, o.token);
+    const problem = mutationProblem(c.req.raw, c.env, o.service);
     if (problem) return forbidden(problem);
     const params = await c.req.json().catch(() => undefined);
     if (params === undefined || typeof params !== "object") {
@@ -69,6 +62,7 @@ export function adminApp(
     try {
       const result = await o.api.call(c.req.param("method"), params, {
         method: c.req.param("method"),
+        caller: callerOf(c.req.raw, c.env),
         signal: c.req.raw.signal,
       });
       return c.json({ result });

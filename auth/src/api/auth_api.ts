@@ -1,7 +1,11 @@
-/** hero_auth's whole OpenRPC API: users, groups, clients, sessions, audit, keys and tokens. */
+/**
+ * hero_auth's whole OpenRPC API: users, groups, clients, sessions, audit, keys, tokens and the
+ * router gate's identity check.
+ */
 import { defineApi, type RpcApi } from "@hero/sdk";
 import type { AuthParts } from "../service_parts.ts";
 import { clientMethods } from "./clients_api.ts";
+import { gateMethods } from "./gate_api.ts";
 import { groupMethods } from "./groups_api.ts";
 import { AUTH_SCHEMAS } from "./schemas.ts";
 import { sessionMethods } from "./sessions_api.ts";
@@ -22,6 +26,12 @@ export function authApi(p: AuthParts): RpcApi {
     },
     components: { schemas: AUTH_SCHEMAS },
     compileValidators: "lazy",
-    methods: [...userMethods(p), ...groupMethods(p), ...clientMethods(p), ...sessionMethods(p)],
+    methods: [
+      ...userMethods(p),
+      ...groupMethods(p),
+      ...clientMethods(p),
+      ...sessionMethods(p),
+      ...gateMethods(p),
+    ],
   });
 }

@@ -7,15 +7,7 @@ import crypto from "node:crypto";
 import type { MethodSpec } from "@hero/sdk";
 import { authError } from "../errors.ts";
 import type { AuthParts } from "../service_parts.ts";
-import {
-  authMethod,
-  CONFLICT,
-  DESTRUCTIVE,
-  idParam,
-  NOT_FOUND,
-  OWNER_ACTOR,
-  READ,
-} from "./define.ts";
+import { authMethod, CONFLICT, DESTRUCTIVE, idParam, NOT_FOUND, READ } from "./define.ts";
 import { ref } from "./schemas.ts";
 
 type ClientMetadata = Record<string, unknown> & { client_id: string; client_secret?: string };
@@ -111,7 +103,7 @@ export function clientMethods(p: AuthParts): MethodSpec<any, any>[] {
       ],
       result: { name: "client", schema: ref("Client") },
       errors: [CONFLICT],
-      handler: async (input) => {
+      handler: async (input, ctx) => {
         const client_id = input.client_id ?? crypto.randomBytes(12).toString("base64url");
         if (p.models.find("Client", client_id)) {
           throw authError("CONFLICT", `Client ${client_id} already exists`);
@@ -121,7 +113,7 @@ export function clientMethods(p: AuthParts): MethodSpec<any, any>[] {
           metadata.client_secret = crypto.randomBytes(32).toString("base64url");
         }
         await save(metadata);
-        p.audit.append({ event: "client.created", actor: OWNER_ACTOR, subject: client_id });
+        p.audit.append({ event: "client.created", actor: ctx.caller.subject, subject: client_id });
         return metadata;
       },
     }),
@@ -133,10 +125,10 @@ export function clientMethods(p: AuthParts): MethodSpec<any, any>[] {
       result: { name: "client", schema: ref("Client") },
       errors: [NOT_FOUND],
       annotations: { idempotentHint: true },
-      handler: async ({ id, ...patch }) => {
+      handler: async ({ id, ...patch }, ctx) => {
         const metadata = { ...find(id), ...dropUndefined(patch) };
         await save(metadata);
-        p.audit.append({ event: "client.updated", actor: OWNER_ACTOR, subject: id });
+        p.audit.append({ event: "client.updated", actor: ctx.caller.subject, subject: id });
         return hide(metadata);
       },
     }),
@@ -148,13 +140,13 @@ export function clientMethods(p: AuthParts): MethodSpec<any, any>[] {
       result: { name: "deleted", schema: { type: "boolean" } },
       errors: [NOT_FOUND],
       annotations: DESTRUCTIVE,
-      handler: ({ id }) => {
+      handler: ({ id }, ctx) => {
         find(id);
         p.models.destroy("Client", id);
         for (const g of p.models.list("Grant")) {
           if (g.payload.clientId === id) p.models.revokeGrant(g.id);
         }
-        p.audit.append({ event: "client.deleted", actor: OWNER_ACTOR, subject: id });
+        p.audit.append({ event: "client.deleted", actor: ctx.caller.subject, subject: id });
         return true;
       },
     }),

@@ -5,9 +5,6 @@
 import { defineMethod, type MethodSpec } from "@hero/sdk";
 import { AuthWireCode, toRpcError } from "../errors.ts";
 
-/** The identity recorded as actor for calls over the owner's Unix socket. */
-export const OWNER_ACTOR = "owner";
-
 /** Declares a method; errors thrown by the stores are mapped to wire errors. */
 export function authMethod<P, R>(spec: MethodSpec<P, R>): MethodSpec<P, R> {
   const handler = spec.handler;

@@ -5,15 +5,7 @@
 import type { MethodSpec } from "@hero/sdk";
 import type { AuthParts } from "../service_parts.ts";
 import type { Group, GroupInput, Member } from "../store/groups.ts";
-import {
-  authMethod,
-  CONFLICT,
-  DESTRUCTIVE,
-  idParam,
-  NOT_FOUND,
-  OWNER_ACTOR,
-  READ,
-} from "./define.ts";
+import { authMethod, CONFLICT, DESTRUCTIVE, idParam, NOT_FOUND, READ } from "./define.ts";
 import { ref } from "./schemas.ts";
 
 const name = { name: "name", schema: { type: "string", minLength: 1, maxLength: 64 } };
@@ -50,11 +42,11 @@ export function groupMethods(p: AuthParts): MethodSpec<any, any>[] {
       params: [{ ...name, required: true }, description, roles],
       result: { name: "group", schema: ref("Group") },
       errors: [CONFLICT],
-      handler: (input) => {
+      handler: (input, ctx) => {
         const group = p.groups.create(input);
         p.audit.append({
           event: "group.created",
-          actor: OWNER_ACTOR,
+          actor: ctx.caller.subject,
           subject: group.id,
           detail: { ...input },
         });
@@ -69,11 +61,11 @@ export function groupMethods(p: AuthParts): MethodSpec<any, any>[] {
       result: { name: "group", schema: ref("Group") },
       errors: [NOT_FOUND, CONFLICT],
       annotations: { idempotentHint: true },
-      handler: ({ id, ...patch }) => {
+      handler: ({ id, ...patch }, ctx) => {
         const group = p.groups.update(id, patch);
         p.audit.append({
           event: "group.updated",
-          actor: OWNER_ACTOR,
+          actor: ctx.caller.subject,
           subject: id,
           detail: { ...patch },
         });
@@ -88,9 +80,9 @@ export function groupMethods(p: AuthParts): MethodSpec<any, any>[] {
       result: { name: "deleted", schema: { type: "boolean" } },
       errors: [NOT_FOUND],
       annotations: DESTRUCTIVE,
-      handler: ({ id }) => {
+      handler: ({ id }, ctx) => {
         p.groups.delete(id);
-        p.audit.append({ event: "group.deleted", actor: OWNER_ACTOR, subject: id });
+        p.audit.append({ event: "group.deleted", actor: ctx.caller.subject, subject: id });
         return true;
       },
     }),
@@ -112,11 +104,11 @@ export function groupMethods(p: AuthParts): MethodSpec<any, any>[] {
       result: { name: "members", schema: { type: "array", items: ref("Member") } },
       errors: [NOT_FOUND],
       annotations: { idempotentHint: true },
-      handler: ({ group_id, user_id }) => {
+      handler: ({ group_id, user_id }, ctx) => {
         p.groups.addMember(group_id, user_id);
         p.audit.append({
           event: "group.member_added",
-          actor: OWNER_ACTOR,
+          actor: ctx.caller.subject,
           subject: group_id,
           detail: { user_id },
         });
@@ -131,12 +123,12 @@ export function groupMethods(p: AuthParts): MethodSpec<any, any>[] {
       result: { name: "removed", schema: { type: "boolean" } },
       errors: [NOT_FOUND],
       annotations: DESTRUCTIVE,
-      handler: ({ group_id, user_id }) => {
+      handler: ({ group_id, user_id }, ctx) => {
         const removed = p.groups.removeMember(group_id, user_id);
         if (removed) {
           p.audit.append({
             event: "group.member_removed",
-            actor: OWNER_ACTOR,
+            actor: ctx.caller.subject,
             subject: group_id,
             detail: { user_id },
           });

@@ -3,11 +3,10 @@
  * that), the audit log, signing-key rotation and token introspection for resource servers.
  */
 import type { MethodSpec } from "@hero/sdk";
-import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose";
 import type { AuthParts } from "../service_parts.ts";
 import type { AuditQuery, AuditRecord } from "../store/audit_log.ts";
 import type { KeyInfo } from "../store/signing_keys.ts";
-import { authMethod, DESTRUCTIVE, idParam, NOT_FOUND, OWNER_ACTOR, READ } from "./define.ts";
+import { authMethod, DESTRUCTIVE, idParam, NOT_FOUND, READ } from "./define.ts";
 import { ref } from "./schemas.ts";
 import { authError } from "../errors.ts";
 
@@ -62,7 +61,7 @@ export function sessionMethods(p: AuthParts): MethodSpec<any, any>[] {
       result: { name: "revoked", schema: { type: "boolean" } },
       errors: [NOT_FOUND],
       annotations: DESTRUCTIVE,
-      handler: async ({ id }) => {
+      handler: async ({ id }, ctx) => {
         const s = p.models.find("Session", id) as
           | {
             accountId: string;
@@ -92,7 +91,7 @@ export function sessionMethods(p: AuthParts): MethodSpec<any, any>[] {
         }
         p.audit.append({
           event: "session.revoked",
-          actor: OWNER_ACTOR,
+          actor: ctx.caller.subject,
           subject: s.accountId,
           detail: { session: id },
         });
@@ -143,9 +142,9 @@ export function sessionMethods(p: AuthParts): MethodSpec<any, any>[] {
       tags: ["keys"],
       params: [],
       result: { name: "kids", schema: { type: "array", items: { type: "string" } } },
-      handler: () => {
+      handler: (_params, ctx) => {
         const kids = p.host.rotateKeys();
-        p.audit.append({ event: "keys.rotated", actor: OWNER_ACTOR, detail: { kids } });
+        p.audit.append({ event: "keys.rotated", actor: ctx.caller.subject, detail: { kids } });
         return kids;
       },
     }),
@@ -184,16 +183,8 @@ export function sessionMethods(p: AuthParts): MethodSpec<any, any>[] {
 
 /** Looks an access token up (opaque value or JWT) and reports whether it is active. */
 export async function introspect(p: AuthParts, token: string): Promise<Record<string, unknown>> {
-  let id = token;
-  if (token.split(".").length === 3) {
-    // JWT access tokens are stored under their `jti`; the signature is checked first.
-    const jwks = createLocalJWKSet(p.keys.publicJwks() as JSONWebKeySet);
-    const verified = await jwtVerify(token, jwks, { issuer: p.issuer }).catch(() => undefined);
-    if (typeof verified?.payload.jti !== "string") return { active: false };
-    id = verified.payload.jti;
-  }
-  const found = await p.host.provider.AccessToken.find(id).catch(() => undefined);
-  if (!found || found.isExpired) return { active: false };
+  const found = await storedToken(p, token);
+  if (!found) return { active: false };
   const claims = found.accountId ? p.accounts.claims(found.accountId) : undefined;
   if (found.accountId && !claims) return { active: false };
   return {
@@ -206,4 +197,27 @@ export async function introspect(p: AuthParts, token: string): Promise<Record<st
     groups: claims?.groups ?? [],
     roles: claims?.roles ?? [],
   };
+}
+
+interface StoredToken {
+  accountId?: string;
+  clientId: string;
+  scope?: string;
+  aud?: string | string[];
+  exp?: number;
+}
+
+/**
+ * The record of a live token, or undefined (unknown, expired, revoked). A JWT's signature is
+ * checked first (by the adapter); it is on record under its `jti`, as an AccessToken (a
+ * user's) or a ClientCredentials token (a client acting for itself).
+ */
+async function storedToken(p: AuthParts, token: string): Promise<StoredToken | undefined> {
+  const provider = p.host.provider;
+  const found = (await provider.AccessToken.find(token).catch(() => undefined)) ??
+    (await provider.ClientCredentials.find(token).catch(() => undefined));
+  if (!found || found.isExpired) return undefined;
+  // A deleted client's tokens end with it.
+  if (!found.clientId || !p.models.find("Client", found.clientId)) return undefined;
+  return found as unknown as StoredToken;
 }

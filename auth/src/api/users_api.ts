@@ -12,7 +12,6 @@ import {
   FORBIDDEN,
   idParam,
   NOT_FOUND,
-  OWNER_ACTOR,
   READ,
 } from "./define.ts";
 import { ref } from "./schemas.ts";
@@ -76,17 +75,19 @@ export function userMethods(p: AuthParts): MethodSpec<any, any>[] {
       ],
       result: { name: "user", schema: ref("User") },
       errors: [CONFLICT],
-      handler: async ({ password, ...input }) => {
+      handler: async ({ password, ...input }, ctx) => {
         const problem = password === undefined ? undefined : passwordProblem(password);
         if (problem) throw authError("INVALID_PARAMS", problem);
         const user = p.users.create(input);
         p.audit.append({
           event: "user.created",
-          actor: OWNER_ACTOR,
+          actor: ctx.caller.subject,
           subject: user.id,
           detail: { username: user.username },
         });
-        if (password !== undefined) await p.accounts.setPassword(user.id, password, OWNER_ACTOR);
+        if (password !== undefined) {
+          await p.accounts.setPassword(user.id, password, ctx.caller.subject);
+        }
         return p.users.get(user.id);
       },
     }),
@@ -104,11 +105,11 @@ export function userMethods(p: AuthParts): MethodSpec<any, any>[] {
       result: { name: "user", schema: ref("User") },
       errors: [NOT_FOUND, CONFLICT, FORBIDDEN],
       annotations: { idempotentHint: true },
-      handler: ({ id, ...patch }) => {
+      handler: ({ id, ...patch }, ctx) => {
         const user = p.users.update(id, patch);
         p.audit.append({
           event: "user.updated",
-          actor: OWNER_ACTOR,
+          actor: ctx.caller.subject,
           subject: id,
           detail: { ...patch },
         });
@@ -124,10 +125,10 @@ export function userMethods(p: AuthParts): MethodSpec<any, any>[] {
       result: { name: "deleted", schema: { type: "boolean" } },
       errors: [NOT_FOUND, FORBIDDEN],
       annotations: DESTRUCTIVE,
-      handler: ({ id }) => {
+      handler: ({ id }, ctx) => {
         p.users.delete(id);
         endEverything(p, id);
-        p.audit.append({ event: "user.deleted", actor: OWNER_ACTOR, subject: id });
+        p.audit.append({ event: "user.deleted", actor: ctx.caller.subject, subject: id });
         return true;
       },
     }),
@@ -139,8 +140,8 @@ export function userMethods(p: AuthParts): MethodSpec<any, any>[] {
       result: { name: "ok", schema: { type: "boolean" } },
       errors: [NOT_FOUND],
       annotations: { idempotentHint: true },
-      handler: async ({ id, password }) => {
-        await p.accounts.setPassword(id, password, OWNER_ACTOR);
+      handler: async ({ id, password }, ctx) => {
+        await p.accounts.setPassword(id, password, ctx.caller.subject);
         return true;
       },
     }),
@@ -152,7 +153,7 @@ export function userMethods(p: AuthParts): MethodSpec<any, any>[] {
       result: { name: "user", schema: ref("User") },
       errors: [NOT_FOUND],
       annotations: { idempotentHint: true },
-      handler: ({ id }) => p.accounts.resetTotp(id, OWNER_ACTOR),
+      handler: ({ id }, ctx) => p.accounts.resetTotp(id, ctx.caller.subject),
     }),
     authMethod<{ id: string; ttl_hours?: number }, { url: string; expires_at: string }>({
       name: "users.setup_link",
@@ -171,8 +172,8 @@ export function userMethods(p: AuthParts): MethodSpec<any, any>[] {
         },
       },
       errors: [NOT_FOUND],
-      handler: ({ id, ttl_hours = 24 }) => {
-        const token = p.accounts.createSetupToken(id, OWNER_ACTOR, ttl_hours * 3600_000);
+      handler: ({ id, ttl_hours = 24 }, ctx) => {
+        const token = p.accounts.createSetupToken(id, ctx.caller.subject, ttl_hours * 3600_000);
         return {
           url: `${p.issuer.replace(/\/$/, "")}/setup/${token}`,
           expires_at: new Date(Date.now() + ttl_hours * 3600_000).toISOString(),
@@ -200,11 +201,11 @@ export function userMethods(p: AuthParts): MethodSpec<any, any>[] {
       result: { name: "removed", schema: { type: "boolean" } },
       errors: [NOT_FOUND],
       annotations: DESTRUCTIVE,
-      handler: ({ id, passkey_id }) => {
+      handler: ({ id, passkey_id }, ctx) => {
         p.users.mustRow(id);
         const removed = p.passkeys.remove(passkey_id);
         if (removed) {
-          p.audit.append({ event: "user.passkey_removed", actor: OWNER_ACTOR, subject: id });
+          p.audit.append({ event: "user.passkey_removed", actor: ctx.caller.subject, subject: id });
         }
         return removed;
       },

@@ -253,6 +253,73 @@ describe("client credentials", () => {
   });
 });
 
+describe("JWT access tokens and dynamic registration", () => {
+  test("a JWT access token is revoked at the revocation endpoint, at once; its jti alone is no token", async () => {
+    const { config } = await testClient(f, {
+      grant_types: ["client_credentials"],
+      response_types: [],
+      redirect_uris: [],
+      scope: "hero:read",
+    });
+    const resource = new URL(f.issuer).origin + "/";
+    const { access_token: jwt } = await oidc.clientCredentialsGrant(config, {
+      resource,
+      scope: "hero:read",
+    });
+    assert.equal((await oidc.tokenIntrospection(config, jwt)).active, true);
+    const jti = String(decodeJwt(jwt).jti);
+    assert.equal((await oidc.tokenIntrospection(config, jti)).active, false, "jti is not a token");
+    assert.equal(await f.call("gate.identify", { token: jti }), null);
+    assert.ok(await f.call("gate.identify", { token: jwt }));
+    await oidc.tokenRevocation(config, jwt);
+    assert.equal((await oidc.tokenIntrospection(config, jwt)).active, false);
+    assert.equal(await f.call("gate.identify", { token: jwt }), null);
+  });
+
+  test("a client acting for itself gets only the Hero scopes it was registered with", async () => {
+    const { config } = await testClient(f, {
+      grant_types: ["client_credentials"],
+      response_types: [],
+      redirect_uris: [],
+      scope: "hero:notes:write",
+    });
+    const resource = new URL(f.issuer).origin + "/";
+    const grant = (scope: string) => oidc.clientCredentialsGrant(config, { resource, scope });
+    assert.equal(
+      decodeJwt((await grant("hero:notes:write")).access_token).scope,
+      "hero:notes:write",
+    );
+    const wider = await grant("hero:notes:write hero:proc:write hero:admin hero:read")
+      .then((t) => decodeJwt(t.access_token).scope, (e: { error?: string }) => e.error);
+    assert.ok(wider === "hero:notes:write" || wider === "invalid_scope", String(wider));
+  });
+
+  test("dynamic registration registers code-flow clients only", async () => {
+    const register = async (metadata: Record<string, unknown>) => {
+      const res = await fetch(`${f.issuer}/reg`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ redirect_uris: ["http://127.0.0.1:1/cb"], ...metadata }),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const ok = await register({ token_endpoint_auth_method: "none" });
+    assert.equal(ok.status, 201, JSON.stringify(ok.body));
+    for (
+      const bad of [
+        { grant_types: ["client_credentials"], response_types: [] },
+        { grant_types: ["authorization_code", "urn:ietf:params:oauth:grant-type:device_code"] },
+        { hero_skip_consent: true },
+        { hero_scopes: "hero:notes:write" },
+      ]
+    ) {
+      const out = await register(bad);
+      assert.equal(out.status, 400, JSON.stringify(bad));
+      assert.equal(out.body.error, "invalid_client_metadata");
+    }
+  });
+});
+
 describe("logout", () => {
   test("RP-initiated logout ends the session and redirects to the registered URI", async () => {
     const { config } = await testClient(f);

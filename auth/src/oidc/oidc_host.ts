@@ -19,6 +19,7 @@ import type { UserStore } from "../store/users.ts";
 import { mountInteractions, type NodeEnv } from "../web/interactions.ts";
 import { AUTH_CSS } from "../web/pages.ts";
 import { mountSetup } from "../web/setup.ts";
+import { jwtTokenEndpoints } from "./jwt_token_endpoints.ts";
 import { providerConfig, type ProviderDeps } from "./provider_config.ts";
 
 /** What the host needs. */
@@ -121,6 +122,7 @@ export class OidcHost {
       }),
     );
     provider.proxy = true;
+    provider.use(jwtTokenEndpoints(d.models));
     const audit = d.audit;
     provider.on("grant.success", (ctx) => {
       const c = ctx as unknown as {
@@ -143,6 +145,11 @@ export class OidcHost {
         detail: { grant_type: c.oidc.params?.grant_type, error: (err as Error).message },
       });
     });
+    // JWT access tokens leave no record in the provider: keep one, so they can be revoked.
+    for (const event of ["access_token.issued", "client_credentials.issued"]) {
+      (provider as unknown as { on(e: string, fn: (t: never) => void): void })
+        .on(event, (token) => d.models.recordIssued(token));
+    }
     provider.on("grant.revoked", (_ctx, grantId) => {
       audit.append({ event: "grant.revoked", subject: grantId });
     });

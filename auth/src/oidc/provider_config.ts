@@ -11,7 +11,7 @@ import type { Accounts } from "../accounts/accounts.ts";
 import type { OidcModelStore } from "../store/oidc_adapter.ts";
 import type { PrivateJwk } from "../store/signing_keys.ts";
 import { renderCard } from "../web/pages.ts";
-import { grantWithinRoles } from "./scopes.ts";
+import { grantWithinRoles, isHeroScope, isServiceScope } from "./scopes.ts";
 
 /** What the configuration needs from the rest of hero_auth. */
 export interface ProviderDeps {
@@ -29,6 +29,77 @@ export const OIDC_SCOPES = ["openid", "offline_access", "profile", "email", "gro
 
 /** Scopes of hero_router (and its MCP endpoint) as a resource server. */
 export const RESOURCE_SCOPES = ["hero:read", "hero:admin"];
+
+/** Per-service scopes (`hero:<service>:read|write`) named by the request or the grant it uses. */
+function serviceScopesAsked(ctx: KoaContextWithOIDC): string[] {
+  const o = ctx.oidc as unknown as {
+    params?: { scope?: unknown };
+    entities?: Record<string, { scope?: string } | undefined>;
+  };
+  const named = [
+    o.params?.scope,
+    o.entities?.AuthorizationCode?.scope,
+    o.entities?.RefreshToken?.scope,
+    o.entities?.DeviceCode?.scope,
+  ].filter((s): s is string => typeof s === "string").join(" ");
+  return [...new Set(named.split(" ").filter((s) => isHeroScope(s) && s.split(":").length === 3))];
+}
+
+/**
+ * What dynamic registration (open to anyone who can reach the issuer, as MCP clients expect)
+ * may not do: act without a user (client credentials, whose scopes no role cuts down), skip
+ * consent or claim per-service scopes. Such clients are registered by the owner over RPC.
+ */
+function dynamicRegistrationProblem(metadata: Record<string, unknown>): void {
+  const grants = (metadata.grant_types as string[] | undefined) ?? ["authorization_code"];
+  const refused = grants.filter((g) => g !== "authorization_code" && g !== "refresh_token");
+  if (refused.length) {
+    throw new errors.InvalidClientMetadata(
+      `dynamic registration allows only the authorization_code and refresh_token grants, not ${
+        refused.join(", ")
+      }`,
+    );
+  }
+  for (const key of ["hero_skip_consent", "hero_scopes"]) {
+    if (metadata[key] !== undefined) {
+      throw new errors.InvalidClientMetadata(`${key} cannot be set by dynamic registration`);
+    }
+  }
+}
+
+/**
+ * Per-service scopes (`hero:<service>:read|write`) are not among the provider's fixed scope
+ * values, so they leave a client's `scope` before it is checked: an owner-registered client
+ * keeps them in `hero_scopes` (what it may ask for when acting for itself); a dynamically
+ * registered one needs none (its users' roles decide).
+ */
+function splitServiceScopes(metadata: Record<string, unknown>, dynamic: boolean): void {
+  if (typeof metadata.scope !== "string") return;
+  const all = metadata.scope.split(" ").filter(Boolean);
+  const perService = all.filter(isServiceScope);
+  if (!perService.length) return;
+  const fixed = all.filter((s) => !isServiceScope(s));
+  if (fixed.length) metadata.scope = fixed.join(" ");
+  else delete metadata.scope;
+  if (dynamic) return;
+  const had = String(metadata.hero_scopes ?? "").split(" ").filter(Boolean);
+  metadata.hero_scopes = [...new Set([...had, ...perService])].join(" ");
+}
+
+/** Whether a resource indicator names hero_router: the issuer's origin or a loopback alias. */
+export function isRouterResource(resource: string, issuerOrigin: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(resource);
+  } catch {
+    return false;
+  }
+  if (url.origin === issuerOrigin) return true;
+  const issuer = new URL(issuerOrigin);
+  const loopback = ["localhost", "127.0.0.1", "[::1]"];
+  return url.protocol === issuer.protocol && url.port === issuer.port &&
+    loopback.includes(url.hostname) && loopback.includes(issuer.hostname);
+}
 
 /** Builds the configuration object. */
 export function providerConfig(d: ProviderDeps): Configuration {
@@ -68,10 +139,23 @@ export function providerConfig(d: ProviderDeps): Configuration {
       token_endpoint_auth_method: "client_secret_basic",
     },
     extraClientMetadata: {
-      properties: ["hero_skip_consent"],
-      validator: (_ctx, key, value) => {
-        if (key === "hero_skip_consent" && value !== undefined && typeof value !== "boolean") {
-          throw new errors.InvalidClientMetadata("hero_skip_consent must be a boolean");
+      properties: ["hero_skip_consent", "hero_scopes"],
+      validator: (ctx, key, value, metadata) => {
+        if (key === "hero_skip_consent") {
+          if (value !== undefined && typeof value !== "boolean") {
+            throw new errors.InvalidClientMetadata("hero_skip_consent must be a boolean");
+          }
+          const dynamic = (ctx as KoaContextWithOIDC | undefined)?.oidc?.route === "registration";
+          if (dynamic) dynamicRegistrationProblem(metadata as Record<string, unknown>);
+          splitServiceScopes(metadata as Record<string, unknown>, dynamic);
+        }
+        if (
+          key === "hero_scopes" && value !== undefined &&
+          (typeof value !== "string" || !value.split(" ").every(isServiceScope))
+        ) {
+          throw new errors.InvalidClientMetadata(
+            "hero_scopes must be space-separated hero:<service>:read|write scopes",
+          );
         }
       },
     },
@@ -167,14 +251,21 @@ export function providerConfig(d: ProviderDeps): Configuration {
         enabled: true,
         defaultResource: () => undefined as unknown as string,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resource) => {
-          // Audience-bound tokens for hero_router and its MCP endpoint (same origin as the
-          // issuer); anything else is refused.
-          if (new URL(resource).origin !== origin) {
+        getResourceServerInfo: (ctx, resource, client) => {
+          // Audience-bound tokens for hero_router and its MCP endpoint (the issuer's origin, or
+          // a loopback alias of it); anything else is refused.
+          if (!isRouterResource(resource, origin)) {
             throw new errors.InvalidTarget(`resource ${resource} is not served by this Hero`);
           }
+          // A client acting for itself (no user whose roles would cut its scopes down) gets
+          // only the Hero scopes it was registered with.
+          const clientOnly = ctx.oidc.params?.grant_type === "client_credentials";
+          const c = client as unknown as { scope?: string; hero_scopes?: string };
+          const registered = `${c.scope ?? ""} ${c.hero_scopes ?? ""}`.split(" ");
+          const scopes = [...RESOURCE_SCOPES, ...serviceScopesAsked(ctx)]
+            .filter((s) => !clientOnly || registered.includes(s));
           return {
-            scope: "hero:read hero:admin",
+            scope: scopes.join(" "),
             audience: resource,
             accessTokenTTL: d.ttl?.AccessToken ?? 600,
             accessTokenFormat: "jwt",
@@ -182,6 +273,9 @@ export function providerConfig(d: ProviderDeps): Configuration {
           };
         },
       },
+      // `claims={"id_token":{"sid":...}}` lets a relying party (hero_router) bind its session
+      // to the provider's, so a logout or a revoked session ends it at once.
+      claimsParameter: { enabled: true },
       deviceFlow: {
         enabled: true,
         userCodeInputSource: (ctx, form, _out, err) => {

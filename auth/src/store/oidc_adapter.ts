@@ -2,7 +2,9 @@
  * The storage adapter of oidc-provider over SQLite: every model (sessions, grants, codes,
  * tokens, device codes, interactions, registered clients) is one row keyed by model and id,
  * with the lookup columns the provider asks for (grant id, user code, uid) and the account id,
- * so sessions and grants can be listed and revoked per user.
+ * so sessions and grants can be listed and revoked per user. JWT access tokens, which the
+ * provider itself keeps no record of, are recorded when issued (see `recordIssued`) and found
+ * by their signed value, so revoking, introspecting and ending a grant work for them too.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 
@@ -54,6 +56,8 @@ export class OidcModelStore {
   readonly #revoke: StatementSync;
   /** Called with the grant id whenever a grant's tokens are revoked. */
   onRevokeGrant?: (grantId: string) => void;
+  /** The `jti` of a JWT this hero_auth signed (undefined when it did not, or it is bad). */
+  jwtId?: (jwt: string) => Promise<string | undefined>;
 
   /** Prepares the statements over an opened hero_auth database. */
   constructor(db: DatabaseSync) {
@@ -89,8 +93,15 @@ export class OidcModelStore {
         store.upsert(this.#model, id, payload, expiresIn);
         return Promise.resolve();
       }
-      find(id: string) {
-        return Promise.resolve(store.find(this.#model, id));
+      async find(id: string) {
+        if (!JWT_MODELS.has(this.#model)) return store.find(this.#model, id);
+        // A recorded JWT is found by its signed value (or the handle `jwtHandle` made of it),
+        // never by its bare `jti`, which would otherwise work as an opaque token.
+        let jti: string | undefined;
+        if (id.split(".").length === 3) jti = await store.jwtId?.(id);
+        else if (id.startsWith(HANDLE_PREFIX)) jti = id.slice(HANDLE_PREFIX.length);
+        const found = store.find(this.#model, jti ?? id);
+        return (found?.[RECORDED] === true) === (jti !== undefined) ? found : undefined;
       }
       findByUserCode(userCode: string) {
         return Promise.resolve(store.parse(store.#byUserCode.get(this.#model, userCode, nowS())));
@@ -126,6 +137,24 @@ export class OidcModelStore {
       expiresIn ? nowS() + expiresIn : null,
       null,
     );
+  }
+
+  /**
+   * Records a token the provider issued as a JWT (it stores none): the same payload an opaque
+   * token would have, under its `jti`, expiring with it and revoked with its grant.
+   */
+  recordIssued(token: Record<string, unknown> & { kind: string; jti: string }): void {
+    if (!JWT_MODELS.has(token.kind)) return;
+    const keys = (token.constructor as unknown as { IN_PAYLOAD: string[] }).IN_PAYLOAD;
+    const payload: OidcPayload = {};
+    for (const k of keys) if (token[k] !== undefined) payload[k] = token[k];
+    payload.kind = token.kind;
+    payload[RECORDED] = true;
+    payload.iat ??= nowS();
+    // Tokens compute their lifetime (`expiration`) rather than store an `exp` before issuing.
+    payload.exp ??= nowS() + Number(token.expiration);
+    const ttl = Number(payload.exp) - nowS();
+    if (ttl > 0) this.upsert(token.kind, token.jti, payload, ttl);
   }
 
   /** A live model payload, or undefined. */
@@ -177,6 +206,21 @@ export class OidcModelStore {
     if (r.consumed_at !== null) payload.consumed = r.consumed_at;
     return payload;
   }
+}
+
+/** Models the provider may issue as JWTs. */
+const JWT_MODELS = new Set(["AccessToken", "ClientCredentials"]);
+/** Marks a recorded JWT's payload. */
+const RECORDED = "heroRecordedJwt";
+/** A per-process secret: handles made by `jwtHandle` cannot be guessed from outside. */
+const HANDLE_PREFIX = `jwt-${crypto.randomUUID()}:`;
+
+/**
+ * A stand-in for a verified JWT that the provider's revocation and introspection endpoints
+ * accept (they refuse JWT-shaped values): it finds the JWT's record, and only in this process.
+ */
+export function jwtHandle(jti: string): string {
+  return HANDLE_PREFIX + jti;
 }
 
 function nowS(): number {

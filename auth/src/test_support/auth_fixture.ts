@@ -29,7 +29,6 @@ export async function startAuthFixture(
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "hero-auth-"));
   const forwarder = await startForwarder(root);
   const issuer = `${forwarder.origin}/hero_auth/web_oidc`;
-  process.env.HERO_ADMIN_TOKEN ??= "test-admin-token";
   const auth = await startAuthServer({
     dbPath: path.join(root, "auth.db"),
     socketRoot: root,

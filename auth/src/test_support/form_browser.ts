@@ -93,6 +93,11 @@ export class FormBrowser {
     else this.#cookies.set(name, value);
   }
 
+  /** The cookies as a `Cookie` header value (to send them with plain `fetch`). */
+  cookies(): string {
+    return this.#cookieHeader();
+  }
+
   #cookieHeader(): string {
     return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join("; ");
   }

@@ -5,50 +5,24 @@
  * A/AA rules.
  */
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { assertAccessible, launchChromium } from "../../../ui/test_support/chromium.ts";
 import { totpCode, totpStep } from "../accounts/totp.ts";
 import { type AuthFixture, startAuthFixture } from "../test_support/auth_fixture.ts";
 import { authorizationRequest, REDIRECT_URI, testClient } from "../test_support/oidc_helpers.ts";
 
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 let f: AuthFixture;
 let browser: Browser;
 
 before(async () => {
   f = await startAuthFixture();
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
   await f.close();
 });
-
-async function assertAccessible(page: Page, what: string): Promise<void> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as {
-      axe: { run(o: unknown): Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
-    }).axe;
-    const out = await axe.run({
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    });
-    return out.violations.map((v) => `${v.id} (${v.nodes.length})`);
-  });
-  assert.deepEqual(violations, [], `${what}: axe-core violations`);
-}
 
 async function newPage(): Promise<Page> {
   const page = await (await browser.newContext()).newPage();

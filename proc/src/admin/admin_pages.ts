@@ -85,7 +85,7 @@ export function renderAdminPage(page: AdminPage, base: string, canMutate: boolea
     crumbs: viaRouter ? `via hero_router at <code>${escapeHtml(base)}</code>` : "on admin.sock",
     nav,
     body: page === "terminal" && !canMutate
-      ? `<div class="banner warn">🔒 The terminal needs an admin session. Open the dashboard URL printed by <code>npm start</code> (it carries <code>?token=</code>).</div>`
+      ? `<div class="banner warn">🔒 The terminal needs an admin session: sign in as a user who may change hero_proc (or open the dashboard URL printed by <code>npm start</code>, which carries <code>?token=</code>).</div>`
       : BODIES[page],
     css: "css/hero.css",
     extraCss: page === "terminal" ? ["vendor/xterm.css"] : [],

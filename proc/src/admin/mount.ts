@@ -1,15 +1,14 @@
 /**
  * Wires the admin UI into the hero_proc daemon: calls go to the daemon's own API in-process,
- * logs are read from the supervisor's store once it is open, the token comes from the shared
- * admin session file. Kept apart so the daemon only adds a few lines.
+ * logs are read from the supervisor's store once it is open, and who is calling comes from the
+ * caller HeroServer resolved (hero_router's verified assertion, or the owner). Kept apart so
+ * the daemon only adds a few lines.
  *
  * The UI itself (pages, SSE, the terminal with `ws` and node-pty) is loaded on the first admin
  * request or WebSocket upgrade: most daemons never see one, and loading it up front costs about
  * 4 MB of resident memory for the daemon's whole life.
  */
-import process from "node:process";
-import type { RpcApi } from "@hero/sdk";
-import { loadAdminToken } from "../../../ui/session/admin_session.ts";
+import { type Caller, CallerVerifier, OWNER_CALLER, type RpcApi } from "@hero/sdk";
 import type { LogStore } from "../logs/log_store.ts";
 import { recordFilter } from "../logs/pending_lines.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";
@@ -25,14 +24,14 @@ export interface DaemonParts {
 }
 
 /** Builds the admin for a daemon whose supervisor may still be opening. */
-export async function adminForDaemon(api: RpcApi, parts: DaemonParts): Promise<ProcAdmin> {
+export function adminForDaemon(api: RpcApi, parts: DaemonParts): ProcAdmin {
   const { supervisor: sup, socketRoot } = parts;
-  // Read (or created) at start, like before: the session file exists once the daemon runs.
-  const token = await loadAdminToken(socketRoot, (k) => process.env[k]);
+  // The terminal's WebSocket upgrade bypasses HeroServer's handler, so it verifies itself.
+  const verifier = new CallerVerifier(socketRoot, "hero_proc");
   let admin: Promise<ProcAdmin> | undefined;
   let closed = false;
   // One load shared by every request that arrives while it is under way.
-  const load = () => admin ??= createAdmin(api, sup, token, () => closed, follower(parts.logs));
+  const load = () => admin ??= createAdmin(api, sup, verifier, () => closed, follower(parts.logs));
   return {
     handler: async (request, info) => await (await load()).handler(request, info),
     onUpgrade: (request, socket, head) => {
@@ -51,14 +50,18 @@ export async function adminForDaemon(api: RpcApi, parts: DaemonParts): Promise<P
 async function createAdmin(
   api: RpcApi,
   sup: () => Supervisor,
-  token: string,
+  verifier: CallerVerifier,
   isClosed: () => boolean,
   follow: LogFollow,
 ): Promise<ProcAdmin> {
   const [{ createProcAdmin }, { SqliteLogReader }, { hasLogApi, RpcLogReader }] = await Promise
     .all([import("./proc_admin.ts"), import("./log_reader.ts"), import("./rpc_log_reader.ts")]);
-  const call = (method: string, params?: Record<string, unknown>) =>
-    api.call(method, params ?? {}, { method, signal: AbortSignal.timeout(60_000) });
+  // The UI's own calls run as whoever asked (the UI checked their access first).
+  const call = (
+    method: string,
+    params?: Record<string, unknown>,
+    caller: Caller = OWNER_CALLER,
+  ) => api.call(method, params ?? {}, { method, caller, signal: AbortSignal.timeout(60_000) });
   let reader: InstanceType<typeof SqliteLogReader> | undefined;
   const table =
     () => (reader ??= new SqliteLogReader(sup().store.db, () => sup().ctx.sink.flush()));
@@ -68,7 +71,8 @@ async function createAdmin(
     logs: hasLogApi(api.methodNames)
       ? new RpcLogReader(call)
       : { tree: () => table().tree(), query: (f) => table().query(f) },
-    token,
+    service: "hero_proc",
+    verifier,
     follow,
   });
   // Closed while loading: a request that was waiting still gets an answer, but no stream or

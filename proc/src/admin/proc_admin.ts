@@ -2,18 +2,25 @@
  * hero_proc's admin UI (admin.sock, and through hero_router at `/hero_proc/admin/`): the pages,
  * the shared theme and xterm.js from node_modules, JSON over hero_proc's own API, live streams
  * (service states, log tail) over SSE, and the terminal WebSocket. Starting, stopping and the
- * terminal are refused to clients without the admin session (see ui/session).
+ * terminal need write access to hero_proc (the caller's scopes, see ui/session).
  */
 import { createRequire } from "node:module";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import type { ConnectionInfo, FetchHandler, UpgradeHandler } from "@hero/sdk";
+import {
+  type Caller,
+  type CallerVerifier,
+  type ConnectionInfo,
+  type FetchHandler,
+  resolveCaller,
+  type UpgradeHandler,
+} from "@hero/sdk";
 import { staticResponse, themeAsset } from "../../../ui/theme/theme_assets.ts";
 import {
+  callerOf,
   canMutate,
   forbidden,
   mutationProblem,
-  tokenLogin,
   upgradeProblem,
 } from "../../../ui/session/admin_session.ts";
 import { type AdminPage, renderAdminPage } from "./admin_pages.ts";
@@ -25,13 +32,15 @@ import { type TerminalOptions, TerminalServer } from "./terminal.ts";
 
 /** What the admin needs from hero_proc. */
 export interface ProcAdminOptions {
-  /** Calls one of hero_proc's API methods (in-process). */
-  call(method: string, params?: Record<string, unknown>): Promise<unknown>;
+  /** Calls one of hero_proc's API methods (in-process) as `caller` (default the owner). */
+  call(method: string, params?: Record<string, unknown>, caller?: Caller): Promise<unknown>;
   logs: LogReader;
   /** New lines as they are committed (the live tail); without it the tail polls `logs`. */
   follow?: LogFollow;
-  /** The admin session token. */
-  token: string;
+  /** The service name write access is checked against (`hero_proc`). */
+  service: string;
+  /** Verifies the caller of a terminal WebSocket upgrade (which bypasses HeroServer). */
+  verifier: CallerVerifier;
   terminal?: TerminalOptions;
 }
 
@@ -76,10 +85,10 @@ export function createProcAdmin(o: ProcAdminOptions): ProcAdmin {
     const page = PAGES[path];
     if (page && get) {
       const prefix = prefixOf(request);
-      return tokenLogin(request, o.token, prefix) ??
-        new Response(renderAdminPage(page, `${prefix}/`, canMutate(request, info, o.token)), {
-          headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" },
-        });
+      return new Response(
+        renderAdminPage(page, `${prefix}/`, canMutate(request, info, o.service)),
+        { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" } },
+      );
     }
     if (get && path.startsWith("/css/")) return (await themeAsset(path.slice(5))) ?? notFound(path);
     if (get && path === "/js/hero_ui.js") return (await themeAsset("hero_ui.js"))!;
@@ -107,15 +116,18 @@ export function createProcAdmin(o: ProcAdminOptions): ProcAdmin {
       headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
     }
     const request = new Request(url, { headers });
-    const info: ConnectionInfo = { transport: "unix" };
     if (url.pathname !== "/terminal/ws") {
       return refuse(socket, 404, `No WebSocket at ${url.pathname}`);
     }
-    const problem = upgradeProblem(request, info, o.token);
-    if (problem) return refuse(socket, 403, `Forbidden: ${problem}`);
-    const cols = Number(url.searchParams.get("cols"));
-    const rows = Number(url.searchParams.get("rows"));
-    terminal.accept(req, socket, head as Buffer, cols && rows ? { cols, rows } : undefined);
+    resolveCaller(request, { transport: "unix" }, o.verifier).then((caller) => {
+      if ("refused" in caller) return refuse(socket, 403, `Forbidden: ${caller.refused}`);
+      const info: ConnectionInfo = { transport: "unix", caller };
+      const problem = upgradeProblem(request, info, o.service);
+      if (problem) return refuse(socket, 403, `Forbidden: ${problem}`);
+      const cols = Number(url.searchParams.get("cols"));
+      const rows = Number(url.searchParams.get("rows"));
+      terminal.accept(req, socket, head as Buffer, cols && rows ? { cols, rows } : undefined);
+    }, (err: Error) => socket.destroy(err));
   };
   return {
     handler,
@@ -140,10 +152,12 @@ async function api(
   try {
     if (!get) {
       if (request.method !== "POST") return json({ error: "Use GET or POST here" }, 405);
-      const problem = mutationProblem(request, info, o.token);
+      const problem = mutationProblem(request, info, o.service);
       if (problem) return forbidden(problem);
       if (parts[0] === "services" && parts.length === 3 && SERVICE_OPS.has(parts[2])) {
-        return json(await o.call(`service.${parts[2]}`, { name: parts[1] }));
+        return json(
+          await o.call(`service.${parts[2]}`, { name: parts[1] }, callerOf(request, info)),
+        );
       }
       return notFound(url.pathname);
     }

@@ -1,11 +1,12 @@
 /**
  * hero_proc's admin on a real daemon and real sockets: pages and assets, JSON, the live log
- * stream, refusals without the admin session, and the terminal WebSocket running `echo`.
+ * stream, refusals to callers without write access (as hero_router's signed assertion names
+ * them), and the terminal WebSocket running `echo`.
  */
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, test } from "node:test";
-import { RpcClient } from "@hero/sdk";
+import { type Caller, CALLER_HEADER, CallerSigner, RpcClient } from "@hero/sdk";
 import WebSocket from "ws";
 import { resolvePaths } from "../daemon/paths.ts";
 import { type Daemon, serveDaemon } from "../daemon/serve.ts";
@@ -15,17 +16,21 @@ let dir: ReturnType<typeof tempDir>;
 let daemon: Daemon;
 let rpc: RpcClient;
 let adminSock: string;
-const TOKEN = "test-admin-token";
+let signer: CallerSigner;
+const ADMIN: Caller = { subject: "user:a", name: "alice", via: "cookie", scopes: ["hero:admin"] };
+const READER: Caller = { subject: "user:r", name: "rita", via: "cookie", scopes: ["hero:read"] };
+/** The assertion hero_router would send for `caller`. */
+const as = async (caller: Caller) => ({ [CALLER_HEADER]: await signer.sign(caller, "hero_proc") });
 
 before(async () => {
   dir = tempDir("hero_proc_admin_");
-  process.env.HERO_ADMIN_TOKEN = TOKEN;
   const paths = resolvePaths({
     socketDir: `${dir.dir}/s`,
     stateDir: `${dir.dir}/state`,
     configDir: `${dir.dir}/cfg`,
   });
   daemon = await serveDaemon(paths);
+  signer = await CallerSigner.create(paths.socketRoot);
   rpc = new RpcClient(paths.rpcSocket);
   adminSock = `${paths.socketRoot}/hero_proc/admin.sock`;
   await rpc.call("service.set", {
@@ -36,7 +41,6 @@ before(async () => {
 after(async () => {
   rpc.close();
   await daemon.close();
-  delete process.env.HERO_ADMIN_TOKEN;
   dir.cleanup();
 });
 
@@ -93,7 +97,7 @@ test("the terminal page asks for the session when the browser has none", async (
   assert.doesNotMatch(r.body, /js\/terminal.js/);
 });
 
-test("service list and actions: refused without the session, done with it", async () => {
+test("service list and actions: refused without write access, done with it", async () => {
   await waitFor("echoer running", async () => {
     const list = JSON.parse((await request("/api/services")).body) as {
       name: string;
@@ -106,10 +110,21 @@ test("service list and actions: refused without the session, done with it", asyn
     headers: viaRouter,
   });
   assert.equal(refused.status, 403);
-  assert.match(refused.body, /admin session/);
+  assert.match(JSON.parse(refused.body).error, /needs write access to "hero_proc"/);
+  const reader = await request("/api/services/echoer/stop", {
+    method: "POST",
+    headers: { ...viaRouter, ...(await as(READER)), "x-hero-csrf": "1" },
+  });
+  assert.equal(reader.status, 403);
+  assert.match(reader.body, /rita may only read/);
+  const forged = await request("/api/services/echoer/stop", {
+    method: "POST",
+    headers: { ...viaRouter, [CALLER_HEADER]: "not-signed", "x-hero-csrf": "1" },
+  });
+  assert.equal(forged.status, 401, "an unsigned assertion is refused");
   const noCsrf = await request("/api/services/echoer/stop", {
     method: "POST",
-    headers: { ...viaRouter, cookie: `hero_admin=${TOKEN}` },
+    headers: { ...viaRouter, ...(await as(ADMIN)) },
   });
   assert.equal(noCsrf.status, 403);
   const status = (await rpc.call("service.status", { name: "echoer" })) as {
@@ -119,7 +134,7 @@ test("service list and actions: refused without the session, done with it", asyn
   assert.equal(status.state, "running", "refused requests change nothing");
   const ok = await request("/api/services/echoer/restart", {
     method: "POST",
-    headers: { ...viaRouter, cookie: `hero_admin=${TOKEN}`, "x-hero-csrf": "1" },
+    headers: { ...viaRouter, ...(await as(ADMIN)), "x-hero-csrf": "1" },
   });
   assert.equal(ok.status, 200, ok.body);
   const after = JSON.parse(ok.body) as { state: string; pid: number };
@@ -162,36 +177,33 @@ function openTerminal(headers: Record<string, string> = {}): WebSocket {
   return new WebSocket(`ws+unix://${adminSock}:/terminal/ws?cols=80&rows=24`, { headers });
 }
 
-test("the terminal refuses a forwarded client without the session", async () => {
-  const ws = openTerminal(viaRouter);
+/** The status a terminal upgrade with `headers` gets (101 when it opens). */
+async function upgradeStatus(headers: Record<string, string>): Promise<number> {
+  const ws = openTerminal(headers);
   ws.on("error", () => {});
   const status = await new Promise<number>((resolve) => {
     ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
     ws.on("open", () => resolve(101));
   });
-  assert.equal(status, 403);
   ws.terminate();
+  return status;
+}
+
+test("the terminal refuses a forwarded client without write access, or with a forged one", async () => {
+  assert.equal(await upgradeStatus(viaRouter), 403);
+  assert.equal(await upgradeStatus({ ...viaRouter, ...(await as(READER)) }), 403);
+  assert.equal(await upgradeStatus({ ...viaRouter, [CALLER_HEADER]: "forged" }), 403);
 });
 
 test("the terminal refuses a session cookie sent from a foreign page (Origin)", async () => {
-  const ws = openTerminal({
-    ...viaRouter,
-    cookie: `hero_admin=${TOKEN}`,
-    origin: "http://evil.example",
-  });
-  ws.on("error", () => {});
-  const status = await new Promise<number>((resolve) => {
-    ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on("open", () => resolve(101));
-  });
-  assert.equal(status, 403);
-  ws.terminate();
+  const headers = { ...viaRouter, ...(await as(ADMIN)), origin: "http://evil.example" };
+  assert.equal(await upgradeStatus(headers), 403);
 });
 
 test("the terminal runs echo in a PTY and closes with the exit code", async () => {
   const ws = openTerminal({
     ...viaRouter,
-    cookie: `hero_admin=${TOKEN}`,
+    ...(await as(ADMIN)),
     origin: "http://127.0.0.1:9988",
   });
   let out = "";

@@ -59,7 +59,7 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     startedAt: Date.now(),
     shutdown: () => void close(),
   });
-  const admin = await adminForDaemon(api, {
+  const admin = adminForDaemon(api, {
     supervisor: () => {
       if (!sup) throw new Error("hero_proc is still starting");
       return sup;

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { test } from "node:test";
-import { RpcError, RpcErrorCode } from "@hero/sdk";
+import { OWNER_CALLER, RpcError, RpcErrorCode } from "@hero/sdk";
 import { createProcApi } from "./api.ts";
 
 test("every method is validated without Ajv", async () => {
@@ -28,7 +28,7 @@ test("every method is validated without Ajv", async () => {
   }[];
   let examples = 0;
   for (const m of methods) {
-    const ctx = { method: m.name, signal: AbortSignal.timeout(5000) };
+    const ctx = { method: m.name, caller: OWNER_CALLER, signal: AbortSignal.timeout(5000) };
     for (const ex of m.examples ?? []) {
       const params = Object.fromEntries(ex.params.map((p) => [p.name, p.value]));
       // Valid params reach the handler, which has nothing to work with here.

@@ -5,7 +5,7 @@
  */
 import { resolveSocketRoot } from "@hero/sdk";
 import { createLogger, type Logger } from "../log/logger.ts";
-import { loadAdminToken, loadReadToken } from "../../../ui/session/admin_session.ts";
+import { loadAdminToken, loadReadToken, loadToken } from "../../../ui/session/admin_session.ts";
 import { RouterLogRing } from "../dashboard/log_ring.ts";
 import { denoBindAddressSources, resolveBindAddress } from "../net/bind_address.ts";
 import { type BindTarget, planBinds } from "../net/bind_spec.ts";
@@ -49,6 +49,10 @@ export async function createRouterApp(
     socketRoot: root,
     binds,
     tokens: { admin: await loadAdminToken(root, env), read: await loadReadToken(root, env) },
+    cookieSecret: await loadToken(root, env, {
+      envName: "HERO_ROUTER_COOKIE_KEY",
+      file: "router_cookie_key",
+    }),
     logs,
     whitelist: opts.whitelist,
     allowedHosts: opts.allowedHosts,

@@ -4,6 +4,7 @@
  * for "try it", a service's MCP tools, live probe timings and the router log (also live over
  * SSE). The routes and who may use them are declared in the web app (`server/web_app.ts`).
  */
+import type { Caller } from "@hero/sdk";
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
 import { staticResponse, themeAsset } from "../../../ui/theme/theme_assets.ts";
 import { eventStream } from "../../../ui/sse/event_stream.ts";
@@ -23,7 +24,7 @@ export interface DashboardOptions {
     service: string,
     method: string,
     params: Record<string, unknown> | unknown[],
-    signal?: AbortSignal,
+    opts: { signal?: AbortSignal; caller?: Caller },
   ): Promise<CallOutcome>;
   /** The MCP tools of one service, as `tools/list` returns them. */
   tools(service: string): unknown[];
@@ -117,15 +118,13 @@ export class Dashboard {
     return await readCall(this.#o, request);
   }
 
-  /** Runs a checked "try it" call and reports its outcome and time. */
-  async call(call: TryItCall): Promise<Response> {
+  /** Runs a checked "try it" call as `caller` and reports its outcome and time. */
+  async call(call: TryItCall, caller: Caller): Promise<Response> {
     const started = performance.now();
-    const outcome = await this.#o.call(
-      call.service,
-      call.method,
-      call.params,
-      AbortSignal.timeout(30_000),
-    );
+    const outcome = await this.#o.call(call.service, call.method, call.params, {
+      signal: AbortSignal.timeout(30_000),
+      caller,
+    });
     return Response.json({ ...outcome, ms: Math.round((performance.now() - started) * 10) / 10 });
   }
 }

@@ -4,15 +4,19 @@
  * must come from a whitelisted peer with an acceptable Host/Origin, then prove who it is
  * (bearer header or session cookie, through the configured authenticators); a cookie session
  * also needs, on writes, the `X-Hero-CSRF` header or a browser's `Sec-Fetch-Site: same-origin`,
- * and a same-origin `Origin` on WebSocket upgrades. Without a credential a browser gets the login page and anything else 401 with
- * `WWW-Authenticate`. What each identity may then do is decided per route (see `access.ts`).
+ * and a same-origin `Origin` on WebSocket upgrades. Without a credential a browser is sent to
+ * hero_auth's sign-in (or, without hero_auth, gets the token login page) and anything else 401
+ * with `WWW-Authenticate` naming the protected-resource metadata. What each identity may then
+ * do is decided per route (see `access.ts`).
  */
 import type { ConnectionInfo } from "@hero/sdk";
 import type { MiddlewareHandler } from "hono";
 import { bearerToken, cookieValue, SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
 import type { NetworkCheck } from "../net/tcp_guard.ts";
 import { type Identity, OWNER } from "./identity.ts";
+import { bearerChallenge } from "../sso/resource_metadata.ts";
 import { renderLoginPage } from "./login_page.ts";
+import { SSO_COOKIE } from "../sso/sso_login.ts";
 import { type Authenticator, type SessionTokens, tokenIdentity } from "./token_authenticator.ts";
 import { originMatchesHost, sessionRedirect } from "./login_routes.ts";
 
@@ -32,6 +36,16 @@ export interface GateOptions {
   tokens: SessionTokens;
   /** Paths answered without a credential (the login page and what it loads). */
   isPublic: (method: string, path: string) => boolean;
+  /** hero_auth's sign-in, when the router has it. */
+  signIn?: GateSignIn;
+}
+
+/** A sign-in service the gate can send callers to (hero_auth). */
+export interface GateSignIn {
+  /** A redirect to sign in for a browser, or undefined when the service is not there. */
+  redirect(request: Request): Promise<Response | undefined>;
+  /** Whether an authorization server is announced (401s then carry `resource_metadata`). */
+  announced(): Promise<boolean>;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -60,7 +74,7 @@ export function gate(o: GateOptions): MiddlewareHandler<WebEnv> {
       c.set("identity", identity);
       return await next();
     }
-    if (!identity) return challenge(request, c.req.path);
+    if (!identity) return await challenge(request, c.req.path, o.signIn);
     const crossSite = crossSiteProblem(request, identity);
     if (crossSite) return refuse(403, `Forbidden: ${crossSite}`);
     c.set("identity", identity);
@@ -109,25 +123,34 @@ function tokenLink(request: Request, tokens: SessionTokens): Response | undefine
 }
 
 /** The answer to a request without a usable credential. */
-function challenge(request: Request, path: string): Response {
+async function challenge(request: Request, path: string, signIn?: GateSignIn): Promise<Response> {
   const presented = bearerToken(request) !== undefined ||
-    cookieValue(request, SESSION_COOKIE) !== undefined;
+    cookieValue(request, SESSION_COOKIE) !== undefined ||
+    cookieValue(request, SSO_COOKIE) !== undefined;
   const browser = request.method === "GET" &&
     (request.headers.get("accept") ?? "").includes("text/html");
   if (browser) {
+    const redirect = await signIn?.redirect(request);
+    if (redirect) return redirect;
     const url = new URL(request.url);
     return loginPage(
       url.pathname + url.search,
       presented ? "Your session is no longer valid. Sign in again." : undefined,
     );
   }
-  const error = presented ? ', error="invalid_token"' : "";
   return refuse(
     401,
     presented
       ? `Unauthorized: the credential for ${path} is not valid`
       : `Unauthorized: ${path} needs a credential (Authorization: Bearer <token>)`,
-    { "www-authenticate": `Bearer realm="hero"${error}` },
+    {
+      "www-authenticate": bearerChallenge({
+        origin: new URL(request.url).origin,
+        path,
+        withMetadata: (await signIn?.announced()) ?? false,
+        invalidToken: presented,
+      }),
+    },
   );
 }
 

@@ -6,6 +6,7 @@
  * structured content plus its JSON text, a JSON-RPC error as an `isError` result carrying code,
  * message and data. The service's progress and messages reach the caller while it runs.
  */
+import type { Caller } from "@hero/sdk";
 import { argumentProblem } from "./argument_check.ts";
 import type { MethodBinding, ToolDefinition } from "./method_tool.ts";
 import { type ContentBlock, splitContent } from "./tool_content.ts";
@@ -31,6 +32,8 @@ export interface CallToolOptions {
   signal?: AbortSignal;
   /** Receives the service's `rpc.progress` / `rpc.log` notifications; asks for a stream. */
   onNotification?: CallNotificationListener;
+  /** On whose behalf the tool is called. */
+  caller?: Caller;
 }
 
 /** Calls the method behind a tool with the given MCP arguments. */

@@ -11,6 +11,7 @@ import {
   type Server,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import type { Caller } from "@hero/sdk";
 import { jsonRpcError } from "./json_rpc_error.ts";
 
 /** Options of the session table. */
@@ -29,11 +30,15 @@ export interface McpCaller {
   subject: string;
   /** Whether the caller may call a tool (filters `tools/list`, guards `tools/call`). */
   mayCall: (tool: { service: string; readOnly: boolean }) => boolean;
+  /** Who the services are told is calling (the gate's identity). */
+  identity?: Caller;
 }
 
 interface Session {
   scope: string;
   subject: string;
+  /** The caller as of the latest request: its server reads access from here at call time. */
+  caller: McpCaller;
   lastSeen: number;
   server: Server;
   transport: WebStandardStreamableHTTPServerTransport;
@@ -80,6 +85,8 @@ export class LegacySessions {
       return Promise.resolve(jsonRpcError(404, -32001, "Session not found"));
     }
     session.lastSeen = Date.now();
+    // Access is what the gate decided for this request (roles may have changed meanwhile).
+    Object.assign(session.caller, caller);
     this.#sessions.delete(id);
     this.#sessions.set(id, session);
     return session.transport.handleRequest(request, { parsedBody: body });
@@ -113,7 +120,8 @@ export class LegacySessions {
       this.#sessions.delete(id);
       await session.server.close().catch(() => {});
     }
-    const server = this.#opts.createServer(scope, caller);
+    const live: McpCaller = { ...caller };
+    const server = this.#opts.createServer(scope, live);
     const transport: WebStandardStreamableHTTPServerTransport =
       new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: () => crypto.randomUUID(),
@@ -121,6 +129,7 @@ export class LegacySessions {
           this.#sessions.set(id, {
             scope,
             subject: caller.subject,
+            caller: live,
             server,
             transport,
             lastSeen: Date.now(),

@@ -4,6 +4,7 @@
  * any object with `list()` of `{ entry: { name, rpcTarget }, openrpc }` records and a
  * `subscribe()` of `service.added|changed|removed` events fits.
  */
+import { type Caller, CALLER_HEADER } from "@hero/sdk";
 import { RpcSocketCaller } from "./rpc_socket_caller.ts";
 import type {
   CallOutcome,
@@ -40,19 +41,26 @@ export class RegistryToolSource implements ToolSource {
   readonly #targets = new Map<string, string>();
 
   readonly #reprobe?: (service: string) => unknown;
+  readonly #assert?: (caller: Caller, service: string) => Promise<string>;
 
   /**
    * `timeoutMs` bounds each call (default 30 s); `reprobe` is asked to look at a service again
    * at once when a call could not reach it, so the tools of a dead service disappear now rather
-   * than at the next periodic scan.
+   * than at the next periodic scan; `assert` signs the caller assertion a call on someone's
+   * behalf carries.
    */
   constructor(
     registry: RegistryLike,
-    opts: { timeoutMs?: number; reprobe?: (service: string) => unknown } = {},
+    opts: {
+      timeoutMs?: number;
+      reprobe?: (service: string) => unknown;
+      assert?: (caller: Caller, service: string) => Promise<string>;
+    } = {},
   ) {
     this.#registry = registry;
     this.#caller = new RpcSocketCaller(opts);
     this.#reprobe = opts.reprobe;
+    this.#assert = opts.assert;
   }
 
   /** Services that have both an OpenRPC document and an RPC target. */
@@ -80,7 +88,7 @@ export class RegistryToolSource implements ToolSource {
     });
   }
 
-  /** Calls a method at the service's current RPC target. */
+  /** Calls a method at the service's current RPC target, as `opts.caller` when given. */
   async call(
     service: string,
     method: string,
@@ -99,7 +107,10 @@ export class RegistryToolSource implements ToolSource {
       this.#forget(service);
       this.#targets.set(service, target);
     }
-    const outcome = await this.#caller.call(target, method, params, opts);
+    const headers = opts.caller && this.#assert
+      ? { [CALLER_HEADER]: await this.#assert(opts.caller, service) }
+      : undefined;
+    const outcome = await this.#caller.call(target, method, params, { ...opts, headers });
     if (!outcome.ok && isUnreachable(outcome.error.data)) {
       // The service's pooled connections are stale too.
       this.#forget(service);

@@ -27,7 +27,7 @@ export class RpcSocketCaller {
     target: string,
     method: string,
     params: Record<string, unknown> | unknown[],
-    opts: SourceCallOptions = {},
+    opts: SourceCallOptions & { headers?: Record<string, string> } = {},
   ): Promise<CallOutcome> {
     let client = this.#clients.get(target);
     if (!client) {

@@ -89,7 +89,11 @@ export function createToolServer(opts: ToolServerOptions): Server {
     }
     const signal = opts.signal ? eitherSignal(ctx.mcpReq.signal, opts.signal) : ctx.mcpReq.signal;
     const onNotification = relayFor(ctx, { sessionLevel, logger: entry.binding.service });
-    return callTool(opts.source, entry, args, { signal, onNotification });
+    return callTool(opts.source, entry, args, {
+      signal,
+      onNotification,
+      caller: opts.caller.identity,
+    });
   });
   return server;
 }

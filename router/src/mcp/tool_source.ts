@@ -3,6 +3,7 @@
  * documents), when that changes, and how to call one of their methods. The router's discovery
  * implements it in production; tests use {@link InMemoryToolSource}.
  */
+import type { Caller } from "@hero/sdk";
 
 /** A service as discovery knows it: its name, OpenRPC document and rpc socket. */
 export interface ServiceDoc {
@@ -39,6 +40,8 @@ export interface SourceCallOptions {
   signal?: AbortSignal;
   /** Asks the service for a streamed reply and receives its notifications. */
   onNotification?: CallNotificationListener;
+  /** On whose behalf the call is made (the service is told through the signed assertion). */
+  caller?: Caller;
 }
 
 /** Where the gateway gets its services from and how it calls them. */

@@ -2,8 +2,11 @@
  * Header rules of the proxy: hop-by-hop headers (the fixed list plus every header named in
  * `Connection`) never cross it in either direction, also not on 101 responses, and the
  * `X-Forwarded-*` headers tell the backend who asked, through which host, under which prefix.
+ * Who asked is also told by the signed `X-Hero-Caller` assertion: an incoming one is always
+ * dropped, and the router's own credentials (its session cookies, a bearer token the gate
+ * consumed) are removed so a service never sees, or could replay, them.
  */
-import type { ConnectionInfo } from "@hero/sdk";
+import { CALLER_HEADER, type ConnectionInfo } from "@hero/sdk";
 
 const HOP_BY_HOP = [
   "connection",
@@ -55,11 +58,25 @@ export function headersFromPairs(pairs: [string, string][]): Headers {
   return out;
 }
 
-/** Request headers for the backend (lower-case pairs): hop-by-hop removed, `X-Forwarded-*` set. */
+/** What the gate hands the proxy about the caller of a request. */
+export interface ForwardedCaller {
+  /** The signed assertion for the target service (absent on public paths). */
+  assertion?: string;
+  /** Names of the router's own cookies, removed from `Cookie`. */
+  dropCookies: readonly string[];
+  /** Whether `Authorization` was the router's credential (then it is removed). */
+  dropAuthorization: boolean;
+}
+
+/**
+ * Request headers for the backend (lower-case pairs): hop-by-hop removed, `X-Forwarded-*` set,
+ * and the caller's assertion in place of the router's credentials.
+ */
 export function forwardRequestHeaders(
   request: Request,
   info: ConnectionInfo,
   prefix: string,
+  caller?: ForwardedCaller,
 ): [string, string][] {
   const h = request.headers;
   const connection = h.get("connection");
@@ -75,7 +92,13 @@ export function forwardRequestHeaders(
   let priorProto: string | undefined;
   let priorPrefix = "";
   for (const [k, v] of h) {
-    if (HOP_SET.has(k) || named?.has(k)) continue;
+    if (HOP_SET.has(k) || named?.has(k) || k === CALLER_HEADER) continue;
+    if (k === "authorization" && caller?.dropAuthorization) continue;
+    if (k === "cookie" && caller?.dropCookies.length) {
+      const kept = withoutCookies(v, caller.dropCookies);
+      if (kept) out.push([k, kept]);
+      continue;
+    }
     if (k.startsWith("x-forwarded-")) {
       if (!trusted) continue;
       if (k === "x-forwarded-for") priorFor = v;
@@ -98,5 +121,14 @@ export function forwardRequestHeaders(
     priorProto ?? (request.url.startsWith("https:") ? "https" : "http"),
   ]);
   out.push(["x-forwarded-prefix", priorPrefix.replace(/\/$/, "") + prefix]);
+  if (caller?.assertion) out.push([CALLER_HEADER, caller.assertion]);
   return out;
+}
+
+/** A `Cookie` header value without the named cookies ("" when none is left). */
+export function withoutCookies(header: string, names: readonly string[]): string {
+  return header.split(";").map((c) => c.trim()).filter((c) => {
+    const eq = c.indexOf("=");
+    return c !== "" && !names.includes(eq < 0 ? c : c.slice(0, eq));
+  }).join("; ");
 }

@@ -8,7 +8,11 @@ import type { ConnectionInfo } from "@hero/sdk";
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
 import { readServiceDir } from "../discovery/socket_walk.ts";
 import { connectionError } from "../discovery/bounded_fetch.ts";
-import { forwardRequestHeaders, headersFromPairs } from "./forward_headers.ts";
+import {
+  type ForwardedCaller,
+  forwardRequestHeaders,
+  headersFromPairs,
+} from "./forward_headers.ts";
 import { parseProxyPath, type ProxyPathError, type ProxyTarget } from "./proxy_path.ts";
 import { UnixHttpClient } from "./unix_http_client.ts";
 import { relayWebSocket } from "./ws_relay.ts";
@@ -40,14 +44,15 @@ export class ReverseProxy {
 
   /**
    * Forwards `request` to its target's socket (WebSocket upgrades relayed). `body` replaces the
-   * request's own body when it was already read (the gate reads JSON-RPC bodies to authorize).
+   * request's own body when it was already read (the gate reads JSON-RPC bodies to authorize);
+   * `caller` says whom to assert and which of the router's credentials to remove.
    */
   async forward(
     request: Request,
-    info: ConnectionInfo,
     target: ProxyTarget,
-    body?: Uint8Array,
+    o: { info: ConnectionInfo; body?: Uint8Array; caller?: ForwardedCaller },
   ): Promise<Response> {
+    const { info, body } = o;
     const socketPath = await this.#socketPath(target);
     if (!socketPath) {
       return jsonError(
@@ -57,7 +62,7 @@ export class ReverseProxy {
           : `Not found: no service "${target.service}"`,
       );
     }
-    const headers = forwardRequestHeaders(request, info, target.prefix);
+    const headers = forwardRequestHeaders(request, info, target.prefix, o.caller);
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
       try {
         return await relayWebSocket(request, { socketPath, path: target.rest, headers });

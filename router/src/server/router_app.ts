@@ -1,9 +1,12 @@
 /**
  * hero_router assembled: the discovery cache, `rpc.sock` (router.* JSON-RPC, OpenRPC, health,
  * manifest) and the web surface (`server/web_app.ts`: gate, dashboard, /api, SSE, the MCP
- * gateway, the proxy) served on `admin.sock` and on every TCP listener.
+ * gateway, the proxy) served on `admin.sock` and on every TCP listener, with single sign-on
+ * through hero_auth whenever discovery finds it, and the key that signs caller assertions.
  */
 import {
+  type Caller,
+  CallerSigner,
   currentRuntime,
   type FetchHandler,
   HeroServer,
@@ -28,6 +31,7 @@ import { networkCheck } from "../net/tcp_guard.ts";
 import { createMcpGateway, type McpGateway } from "../mcp/gateway.ts";
 import { RegistryToolSource } from "../mcp/registry_tool_source.ts";
 import { ReverseProxy } from "../proxy/reverse_proxy.ts";
+import { Sso } from "../sso/sso.ts";
 import { createWebApp, isPublicPath } from "./web_app.ts";
 
 /** The router's version, reported in its OpenRPC document and manifests. */
@@ -41,8 +45,10 @@ export interface RouterAppOptions {
   binds: BindTarget[];
   /** The admin and read-only tokens that TCP callers present. */
   tokens: SessionTokens;
-  /** Further ways to prove who a TCP caller is, asked before the tokens (hero_auth). */
+  /** Further ways to prove who a TCP caller is, asked before hero_auth and the tokens. */
   authenticators?: Authenticator[];
+  /** Encrypts the hero_auth sign-in cookie; keep it across restarts (default: per process). */
+  cookieSecret?: string;
   /** Whitelist CIDRs; default loopback plus the concrete addresses the router binds. */
   whitelist?: string[];
   /** Host names accepted in `Host`/`Origin` besides IP literals and localhost. */
@@ -69,6 +75,8 @@ export class RouterApp {
   readonly #mcp: McpGateway;
   readonly #handler: FetchHandler;
   readonly #routes: { method: string; path: string }[];
+  readonly #sso: Sso;
+  #signer?: Promise<CallerSigner>;
   #tcp: Listener[] = [];
   #unsubscribe?: () => void;
 
@@ -101,11 +109,20 @@ export class RouterApp {
       registry: this.#registry,
       refresh: (name) => void this.#discovery.refreshService(name).catch(() => {}),
     });
+    const sign = (caller: Caller, service: string) =>
+      this.#callerSigner().then((s) => s.sign(caller, service));
     // One pool of service clients for MCP tool calls and the dashboard's "try it".
-    // A call that cannot reach a service's socket makes discovery look at it again at once.
     this.#source = new RegistryToolSource(this.#registry, {
+      assert: sign,
+      // A call that cannot reach a service's socket makes discovery look at it again at once.
       reprobe: (name) => this.#discovery.refreshService(name),
     });
+    this.#sso = new Sso({
+      registry: this.#registry,
+      proxy: this.#proxy,
+      cookieSecret: opts.cookieSecret ?? crypto.randomUUID() + crypto.randomUUID(),
+    });
+    const sso = this.#sso;
     this.#mcp = createMcpGateway({
       source: this.#source,
       info: { name: "hero_router", version: ROUTER_VERSION },
@@ -115,22 +132,28 @@ export class RouterApp {
     const web = createWebApp({
       gate: {
         network: networkCheck(this.#whitelist, opts.allowedHosts ?? []),
-        authenticators: [...(opts.authenticators ?? []), tokenAuthenticator(opts.tokens)],
+        authenticators: [
+          ...(opts.authenticators ?? []),
+          sso.authenticator,
+          tokenAuthenticator(opts.tokens),
+        ],
         tokens: opts.tokens,
-        isPublic: isPublicPath,
+        isPublic: (method, path) => isPublicPath(method, path, sso.issuerPath()),
+        signIn: sso,
       },
       queries,
       registry: this.#registry,
       manifest,
       dashboard: new Dashboard({
         registry: this.#registry,
-        call: (service, method, params, signal) =>
-          this.#source.call(service, method, params, { signal }),
+        call: (service, method, params, opts) => this.#source.call(service, method, params, opts),
         tools: (service) => this.#mcp.tools(service).tools,
         logs: opts.logs ?? new RouterLogRing(),
       }),
       mcp: this.#mcp,
       proxy: this.#proxy,
+      signer: { sign },
+      sso,
     });
     this.#handler = (request, info) => Promise.resolve(web.fetch(request, { info }));
     this.#routes = web.routes.map((r) => ({ method: r.method, path: r.path }));
@@ -176,6 +199,7 @@ export class RouterApp {
   /** Binds the sockets, starts discovery (first scan included) and opens the TCP listeners. */
   async start(): Promise<ScanReport> {
     const log = this.#o.logger;
+    await this.#callerSigner();
     this.#unsubscribe = this.#registry.subscribe((e) => {
       if (e.type === "service.changed") {
         log.debug(`${e.type} ${e.service.name} (${e.service.health})`);
@@ -212,6 +236,11 @@ export class RouterApp {
     }
   }
 
+  /** The key that signs caller assertions: made once, its public half under the socket root. */
+  #callerSigner(): Promise<CallerSigner> {
+    return this.#signer ??= CallerSigner.create(this.#o.socketRoot);
+  }
+
   /** Stops discovery, closes the TCP listeners and the sockets (removing the socket files). */
   async close(): Promise<void> {
     this.#discovery.close();
@@ -219,7 +248,9 @@ export class RouterApp {
     await Promise.all(this.#tcp.map((l) => l.close().catch(() => {})));
     this.#tcp = [];
     await this.#mcp.close();
+    this.#sso.close();
     await this.#server.close();
+    await (await this.#signer?.catch(() => undefined))?.retire();
     this.#proxy.close();
     this.#source.close();
   }

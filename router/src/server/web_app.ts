@@ -1,11 +1,19 @@
 /**
  * hero_router's web surface — what admin.sock and every TCP listener serve — as one Hono app.
  * The order below is the order of checks: the gate first (network, who is calling, cross-site),
- * then the public login routes, then every route with the access it needs. Read access covers
- * pages, lists, streams and read-only methods; write access everything that runs code or
- * changes state, decided per JSON-RPC method from the service's own OpenRPC annotations.
+ * then the public routes (signing in and out, OAuth metadata), then every route with the access
+ * it needs. Read access covers pages, lists, streams and read-only methods; write access
+ * everything that runs code or changes state, decided per JSON-RPC method from the service's
+ * own OpenRPC annotations. Proxied requests carry the caller's signed assertion instead of the
+ * router's own credentials.
  */
-import { isJsonContentType, readBodyText, RpcErrorCode, type ServiceManifest } from "@hero/sdk";
+import {
+  type Caller,
+  isJsonContentType,
+  readBodyText,
+  RpcErrorCode,
+  type ServiceManifest,
+} from "@hero/sdk";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
 import { serviceEventStream } from "../api/event_stream.ts";
@@ -16,7 +24,11 @@ import { gate, type GateOptions, refuse, type WebEnv } from "../gate/gate.ts";
 import { type Access, isAdmin, permits } from "../gate/identity.ts";
 import { loginPageResponse, loginSubmit, logout } from "../gate/login_routes.ts";
 import type { McpGateway } from "../mcp/gateway.ts";
+import type { ForwardedCaller } from "../proxy/forward_headers.ts";
 import type { ReverseProxy } from "../proxy/reverse_proxy.ts";
+import { PRM_PATH, type Sso } from "../sso/sso.ts";
+import { SSO_COOKIE, SSO_FLOW_COOKIE } from "../sso/sso_login.ts";
+import { SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
 
 /** What the web app serves. */
 export interface WebAppOptions {
@@ -28,16 +40,47 @@ export interface WebAppOptions {
   dashboard: Dashboard;
   mcp: McpGateway;
   proxy: ReverseProxy;
+  /** Signs the caller assertion proxied requests carry. */
+  signer: { sign(caller: Caller, service: string): Promise<string> };
+  /** Single sign-on through hero_auth (absent: tokens only). */
+  sso?: Sso;
 }
 
 /** Largest JSON-RPC body the gate reads to authorize a proxied call. */
 const MAX_RPC_BODY = 8 * 1024 * 1024;
 
-/** Paths reachable without a credential: signing in and out, and what the login page loads. */
-export function isPublicPath(method: string, path: string): boolean {
+/** The router's own cookies: never forwarded to a service. */
+const ROUTER_COOKIES = [SESSION_COOKIE, SSO_COOKIE, SSO_FLOW_COOKIE];
+
+/**
+ * hero_auth's OpenID provider endpoints under the issuer's path: discovery, keys, authorize
+ * (and its resume), token, introspection, revocation, device flow, logout, userinfo, dynamic
+ * registration, and its sign-in, setup and asset pages. The provider authenticates these itself.
+ */
+const ISSUER_ENDPOINTS = new RegExp(
+  "^/(\\.well-known/openid-configuration|jwks|auth(/[A-Za-z0-9_-]+)?|" +
+    "token(/introspection|/revocation)?|device(/auth|/confirm|/resume/[A-Za-z0-9_/-]+)?|" +
+    "session/end(/confirm|/success)?|me|reg(/[A-Za-z0-9_.-]+)?|" +
+    "(interaction|setup|assets)/[A-Za-z0-9_./-]+)$",
+);
+
+/**
+ * Paths reachable without a credential: signing in and out, what the login page loads, the
+ * OAuth metadata of the router (RFC 9728, RFC 8414) and, given hero_auth's issuer path, the
+ * provider's own endpoints.
+ */
+export function isPublicPath(method: string, path: string, issuerPath?: string): boolean {
   if (path === "/login") return method === "GET" || method === "HEAD" || method === "POST";
   if (path === "/logout") return method === "POST";
+  if (issuerPath && path.startsWith(`${issuerPath}/`)) {
+    return ISSUER_ENDPOINTS.test(path.slice(issuerPath.length));
+  }
   if (method !== "GET" && method !== "HEAD") return false;
+  if (path === "/auth/login" || path === "/auth/callback") return true;
+  if (path === PRM_PATH || path.startsWith(`${PRM_PATH}/`)) return true;
+  if (/^\/\.well-known\/(oauth-authorization-server|openid-configuration)\//.test(path)) {
+    return true;
+  }
   return path === "/favicon.svg" || path === "/css/hero.css";
 }
 
@@ -54,7 +97,26 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
 
   app.get("/login", (c) => loginPageResponse(c.req.raw));
   app.post("/login", (c) => loginSubmit(c.req.raw, o.gate.tokens));
-  app.post("/logout", (c) => logout(c.req.raw));
+  app.post("/logout", async (c) => {
+    const local = logout(c.req.raw);
+    // Signed in through hero_auth: end that session too (RP-initiated logout).
+    const ended = local.status === 303 ? await o.sso?.login.logout(c.req.raw) : undefined;
+    if (!ended) return local;
+    ended.headers.append("set-cookie", local.headers.get("set-cookie")!);
+    return ended;
+  });
+  app.get("/auth/login", async (c) => o.sso ? await o.sso.login.login(c.req.raw) : noSso());
+  app.get("/auth/callback", async (c) => o.sso ? await o.sso.login.callback(c.req.raw) : noSso());
+  app.get(PRM_PATH, async (c) => o.sso ? await o.sso.protectedResource(c.req.raw) : noSso());
+  app.get(`${PRM_PATH}/*`, async (c) => o.sso ? await o.sso.protectedResource(c.req.raw) : noSso());
+  app.get(
+    "/.well-known/oauth-authorization-server/*",
+    async (c) => o.sso ? await o.sso.authorizationServer(c.req.raw) : noSso(),
+  );
+  app.get(
+    "/.well-known/openid-configuration/*",
+    async (c) => o.sso ? await o.sso.authorizationServer(c.req.raw) : noSso(),
+  );
   app.get("/favicon.svg", () => d.favicon());
   app.get("/css/:file", (c) => d.asset(c.req.param("file")));
 
@@ -106,7 +168,7 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
     if (!permits(c.get("identity")!, access, call.service)) {
       return refuse(403, forbiddenMethod(call.service, call.method));
     }
-    return await d.call(call);
+    return await d.call(call, c.get("identity")!);
   });
   app.all(
     "/api/*",
@@ -140,6 +202,7 @@ function mcp(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
   return o.mcp.handler(c.req.raw, {
     subject: identity.subject,
     mayCall: (tool) => permits(identity, tool.readOnly ? "read" : "write", tool.service),
+    identity,
   });
 }
 
@@ -154,7 +217,14 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
   if (!target) return notFound(c.req.path);
   if ("error" in target) return c.json({ error: target.error }, target.status);
   const identity = c.get("identity");
+  const info = c.env.info;
+  // hero_auth's provider endpoints are public: it authenticates them itself.
+  if (o.gate.isPublic(request.method, c.req.path)) {
+    const caller = { dropCookies: ROUTER_COOKIES, dropAuthorization: false };
+    return await o.proxy.forward(request, target, { info, caller });
+  }
   if (!identity) return refuse(401, `Unauthorized: ${c.req.path} needs a credential`);
+  const caller = await forwardedCaller(o, identity, target.service);
   const access = proxyAccess(request, target);
   if (access) {
     if (!permits(identity, access, target.service)) {
@@ -165,7 +235,7 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
         }needs write access)`,
       );
     }
-    return await o.proxy.forward(request, c.env.info, target);
+    return await o.proxy.forward(request, target, { info, caller });
   }
   if (!isJsonContentType(request.headers.get("content-type"))) {
     return rpcRefusal(
@@ -176,7 +246,7 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
   }
   // Whoever may write to the service needs no look inside: the body streams through.
   if (permits(identity, "write", target.service)) {
-    return await o.proxy.forward(request, c.env.info, target);
+    return await o.proxy.forward(request, target, { info, caller });
   }
   let text: string;
   try {
@@ -192,7 +262,28 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
     )!;
     return rpcRefusal(403, RpcErrorCode.Forbidden, forbiddenMethod(target.service, method));
   }
-  return await o.proxy.forward(request, c.env.info, target, new TextEncoder().encode(text));
+  const body = new TextEncoder().encode(text);
+  return await o.proxy.forward(request, target, { info, body, caller });
+}
+
+/** The service learns who calls from the assertion; the router's credentials stay here. */
+async function forwardedCaller(
+  o: WebAppOptions,
+  identity: Caller,
+  service: string,
+): Promise<ForwardedCaller> {
+  return {
+    assertion: await o.signer.sign(identity, service),
+    dropCookies: ROUTER_COOKIES,
+    dropAuthorization: identity.via === "bearer",
+  };
+}
+
+function noSso(): Response {
+  return Response.json(
+    { error: "Not found: signing in through hero_auth is not set up on this router" },
+    { status: 404 },
+  );
 }
 
 function forbiddenMethod(service: string, method: string): string {

@@ -69,6 +69,40 @@ const ROWS: Row[] = [
     path: "/logout",
     expect: 303,
   },
+  // Without hero_auth (this router has none) signing in through it is unavailable and there
+  // is no OAuth metadata; router/src/sso/sso_test.ts covers them with a real hero_auth.
+  { route: "/auth/login", method: "GET", path: "/auth/login?return_to=/", expect: 503 },
+  { route: "/auth/callback", method: "GET", path: "/auth/callback?code=x&state=y", expect: 503 },
+  {
+    route: "/.well-known/oauth-protected-resource",
+    method: "GET",
+    path: "/.well-known/oauth-protected-resource",
+    expect: 404,
+  },
+  {
+    route: "/.well-known/oauth-protected-resource/*",
+    method: "GET",
+    path: "/.well-known/oauth-protected-resource/mcp",
+    expect: 404,
+  },
+  {
+    route: "/.well-known/oauth-authorization-server/*",
+    method: "GET",
+    path: "/.well-known/oauth-authorization-server/hero_auth/web_oidc",
+    expect: 404,
+  },
+  {
+    route: "/.well-known/openid-configuration/*",
+    method: "GET",
+    path: "/.well-known/openid-configuration/hero_auth/web_oidc",
+    expect: 404,
+  },
+  {
+    route: "/*",
+    method: "GET",
+    path: "/hero_auth/web_oidc/jwks",
+    expect: { ...READ, read: 404, admin: 404, cookie: 404, owner: 404 },
+  },
   { route: "/favicon.svg", method: "GET", path: "/favicon.svg", expect: 200 },
   { route: "/css/:file", method: "GET", path: "/css/hero.css", expect: 200 },
   {

@@ -3,7 +3,8 @@
  * through `openid-client`, ending in a session cookie (an encrypted JWT, A256GCM, so the server
  * keeps no session state). `handle` serves the login, callback and logout routes; `protect`
  * wraps any `Request -> Response` handler so that visitors without a session are sent to sign
- * in and come back where they were.
+ * in and come back where they were. The session records the `sid` of the provider's session
+ * (asked for with the `claims` parameter), so a server can check it is still live.
  */
 import { EncryptJWT, jwtDecrypt } from "jose";
 import * as oidc from "openid-client";
@@ -23,6 +24,12 @@ export interface WebLoginOptions {
   sessionTtlS?: number;
   /** Allow an `http:` issuer (loopback development and tests). */
   allowHttp?: boolean;
+  /** Cookie names (default `hero_session` and `hero_login`). */
+  cookieNames?: { session: string; flow: string };
+  /** Where the provider sends the browser after signing out (a registered URI). */
+  postLogoutRedirectUri?: string;
+  /** How to reach the issuer (default the global `fetch`). */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /** A signed-in user, as kept in the session cookie. */
@@ -33,6 +40,8 @@ export interface WebSession {
   email?: string;
   groups: string[];
   roles: string[];
+  /** The provider's session id for this client (`sid` claim of the ID token). */
+  sid?: string;
   idToken?: string;
 }
 
@@ -40,6 +49,10 @@ export interface WebSession {
 export interface WebLogin {
   /** Serves `<base>/auth/login`, `<base>/auth/callback`, `<base>/auth/logout`; else undefined. */
   handle(request: Request): Promise<Response | undefined>;
+  /** Starts signing in: a redirect to the provider that comes back to `returnTo` (a path). */
+  login(returnTo: string): Promise<Response>;
+  /** Ends the session: clears the cookie and sends the browser to the provider's logout. */
+  logout(request: Request): Promise<Response>;
   /** The session of a request, or undefined. */
   session(request: Request): Promise<WebSession | undefined>;
   /** Wraps a handler: no session -> redirect to sign in; else the handler gets the session. */
@@ -48,8 +61,7 @@ export interface WebLogin {
   ): (request: Request) => Promise<Response>;
 }
 
-const SESSION = "hero_session";
-const FLOW = "hero_login";
+const COOKIES = { session: "hero_session", flow: "hero_login" };
 
 /** Creates a web login for one client. */
 export function webLogin(o: WebLoginOptions): WebLogin {
@@ -58,6 +70,7 @@ export function webLogin(o: WebLoginOptions): WebLogin {
   const basePath = base.pathname.replace(/\/$/, "");
   const redirectUri = `${base.origin}${basePath}/auth/callback`;
   const secure = base.protocol === "https:";
+  const { session: SESSION, flow: FLOW } = o.cookieNames ?? COOKIES;
   let key: Promise<Uint8Array> | undefined;
   const cookieKey = () =>
     key ??= crypto.subtle.digest("SHA-256", new TextEncoder().encode(o.cookieSecret))
@@ -69,7 +82,10 @@ export function webLogin(o: WebLoginOptions): WebLogin {
       o.clientId,
       o.clientSecret,
       o.clientSecret ? undefined : oidc.None(),
-      o.allowHttp ? { execute: [oidc.allowInsecureRequests] } : undefined,
+      {
+        ...(o.allowHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
+        ...(o.fetch ? { [oidc.customFetch]: o.fetch as unknown as oidc.CustomFetch } : {}),
+      },
     ).catch((err) => {
       config = undefined;
       throw err;
@@ -105,6 +121,7 @@ export function webLogin(o: WebLoginOptions): WebLogin {
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: "S256",
       state,
+      claims: JSON.stringify({ id_token: { sid: { essential: true } } }),
     });
     const flow = await seal({ verifier, state, returnTo }, 600);
     return redirect(url.href, [cookie(FLOW, flow, 600)]);
@@ -133,6 +150,7 @@ export function webLogin(o: WebLoginOptions): WebLogin {
       email: c.email as string | undefined,
       groups: (c.groups as string[] | undefined) ?? [],
       roles: (c.roles as string[] | undefined) ?? [],
+      ...(typeof c.sid === "string" ? { sid: c.sid } : {}),
       idToken: tokens.id_token,
     };
     const ttl = o.sessionTtlS ?? 8 * 3600;
@@ -152,15 +170,18 @@ export function webLogin(o: WebLoginOptions): WebLogin {
         return await login(to);
       }
       if (path === `${basePath}/auth/callback`) return await callback(request);
-      if (path === `${basePath}/auth/logout`) {
-        const session = await self.session(request);
-        const cfg = await discover();
-        const end = oidc.buildEndSessionUrl(cfg, {
-          ...(session?.idToken ? { id_token_hint: session.idToken } : {}),
-        });
-        return redirect(end.href, [cookie(SESSION, "", 0)]);
-      }
+      if (path === `${basePath}/auth/logout`) return await self.logout(request);
       return undefined;
+    },
+    login,
+    logout: async (request) => {
+      const session = await self.session(request);
+      const cfg = await discover();
+      const end = oidc.buildEndSessionUrl(cfg, {
+        ...(session?.idToken ? { id_token_hint: session.idToken } : {}),
+        ...(o.postLogoutRedirectUri ? { post_logout_redirect_uri: o.postLogoutRedirectUri } : {}),
+      });
+      return redirect(end.href, [cookie(SESSION, "", 0)]);
     },
     session: async (request) => {
       const claims = await open(readCookie(request, SESSION));

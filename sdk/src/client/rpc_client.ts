@@ -35,6 +35,8 @@ export interface CallOptions {
    * then sent with `Accept: application/x-ndjson` on a connection of its own.
    */
   onNotification?: NotificationListener;
+  /** Headers of this call only (added to the client's own). */
+  headers?: Record<string, string>;
 }
 
 /** One entry of a batch. */
@@ -157,12 +159,12 @@ export class RpcClient {
         method: "POST",
         path: "/rpc",
         body: JSON.stringify(payload),
-        headers: this.#headers,
+        headers: opts.headers ? { ...this.#headers, ...opts.headers } : this.#headers,
         signal: deadline.signal,
       };
       const listener = opts.onNotification;
       if (listener && this.#runtime.streamRequest) {
-        request.headers = { ...this.#headers, accept: "application/x-ndjson, application/json" };
+        request.headers = { ...request.headers, accept: "application/x-ndjson, application/json" };
         const streamed = await this.#runtime.streamRequest(this.#target, request);
         if (streamed.headers.get("content-type")?.includes("application/x-ndjson")) {
           const reply = await readReplyStream(streamed.body, listener, this.#label);

@@ -2,6 +2,7 @@
  * An API: the service's info plus its method declarations. It produces the OpenRPC 1.3 document
  * and calls methods with validated params — one source of truth for both.
  */
+import { OWNER_CALLER } from "../caller/caller.ts";
 import { RpcError, RpcErrorCode } from "../errors/rpc_error.ts";
 import { type CallContext, type CallContextInit, methodObject, type MethodSpec } from "./method.ts";
 import {
@@ -106,6 +107,7 @@ function callContext(init: CallContextInit): CallContext {
   const notify = init.notify;
   return {
     method: init.method,
+    caller: init.caller ?? OWNER_CALLER,
     get signal() {
       return init.signal;
     },

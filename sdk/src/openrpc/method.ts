@@ -3,6 +3,7 @@
  * examples and handler. The same declaration yields the dispatcher entry and the OpenRPC
  * method object, so the document can never drift from the code.
  */
+import type { Caller } from "../caller/caller.ts";
 
 /** A JSON Schema (draft-07 dialect, as used by OpenRPC 1.3). */
 export type JsonSchema = Record<string, unknown> | boolean;
@@ -79,6 +80,8 @@ export interface CallContext {
   method: string;
   /** Aborted when the request times out, the client disconnects or the server stops. */
   signal: AbortSignal;
+  /** Who is calling: the owner, or whom hero_router's verified assertion names. */
+  caller: Caller;
   /**
    * Reports progress to the caller, as an `rpc.progress` notification on the call's streamed
    * reply (the MCP gateway turns it into `notifications/progress`). Does nothing when the
@@ -97,6 +100,8 @@ export interface CallContext {
 export interface CallContextInit {
   method: string;
   signal: AbortSignal;
+  /** Who is calling (default: the owner, as for in-process calls). */
+  caller?: Caller;
   /** Sends a notification on the call's streamed reply; absent when the reply is not streamed. */
   notify?: (method: string, params: Record<string, unknown>) => void;
 }

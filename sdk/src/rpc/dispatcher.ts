@@ -2,6 +2,7 @@
  * JSON-RPC 2.0 over text: parses one request or a batch, runs the calls, and produces the reply
  * text (or nothing, when every message was a notification). All error mapping happens here.
  */
+import { type Caller, OWNER_CALLER } from "../caller/caller.ts";
 import { RpcErrorCode } from "../errors/rpc_error.ts";
 import { toWireError } from "../errors/wire_mapping.ts";
 import type { RpcApi } from "../openrpc/api.ts";
@@ -22,10 +23,17 @@ export const DEFAULT_DISPATCH_LIMITS: DispatchLimits = { maxJsonDepth: 64, maxBa
 /** Sends a notification (`rpc.progress`, `rpc.log`) on the reply stream of one call. */
 export type StreamNotify = (method: string, params: Record<string, unknown>) => void;
 
+/** Who a call is for and where its notifications go. */
+export interface DispatchOptions {
+  /** A streamed reply: reaches the handler of a single request with an id. */
+  notify?: StreamNotify;
+  /** Who handlers see as `ctx.caller` (default: the owner, as for in-process calls). */
+  caller?: Caller;
+}
+
 /**
  * Handles the text of one HTTP request body; resolves the reply text or null (no reply).
- * `cancel.signal` is read only by handlers that care, so it can be created lazily. `notify`
- * (a streamed reply) reaches the handler of a single request with an id; batches and
+ * `cancel.signal` is read only by handlers that care, so it can be created lazily. Batches and
  * notifications never stream.
  */
 export async function dispatchJsonRpc(
@@ -33,8 +41,9 @@ export async function dispatchJsonRpc(
   text: string,
   cancel: { readonly signal: AbortSignal },
   limits: DispatchLimits = DEFAULT_DISPATCH_LIMITS,
-  notify?: StreamNotify,
+  o: DispatchOptions = {},
 ): Promise<string | null> {
+  const caller = o.caller ?? OWNER_CALLER;
   const problem = scanJsonRpcText(text, limits.maxJsonDepth);
   if (problem) {
     const message = problem.kind === "too_deep"
@@ -50,7 +59,7 @@ export async function dispatchJsonRpc(
     return JSON.stringify(failure(null, RpcErrorCode.ParseError, `Parse error: ${why}`));
   }
   if (!Array.isArray(payload)) {
-    const reply = await dispatchOne(api, payload, cancel, notify);
+    const reply = await dispatchOne(api, payload, cancel, caller, o.notify);
     return reply ? serialize(reply) : null;
   }
   if (payload.length === 0) {
@@ -67,7 +76,7 @@ export async function dispatchJsonRpc(
       ),
     );
   }
-  const replies = await Promise.all(payload.map((msg) => dispatchOne(api, msg, cancel)));
+  const replies = await Promise.all(payload.map((msg) => dispatchOne(api, msg, cancel, caller)));
   const answered = replies.filter((r): r is RpcResponse => r !== null);
   return answered.length ? `[${answered.map(serialize).join(",")}]` : null;
 }
@@ -76,6 +85,7 @@ async function dispatchOne(
   api: RpcApi,
   msg: unknown,
   cancel: { readonly signal: AbortSignal },
+  caller: Caller,
   notify?: StreamNotify,
 ): Promise<RpcResponse | null> {
   const problem = requestProblem(msg);
@@ -88,6 +98,7 @@ async function dispatchOne(
     const id = req.id;
     const ctx = {
       method: req.method,
+      caller,
       get signal() {
         return cancel.signal;
       },

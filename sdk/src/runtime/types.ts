@@ -3,6 +3,7 @@
  * sockets, files, signals or the environment goes through this interface, so the rest of the
  * SDK is plain web-standard TypeScript.
  */
+import type { Caller } from "../caller/caller.ts";
 
 /** A web-standard request handler: the core of every Hero server. */
 export type FetchHandler = (request: Request, info: ConnectionInfo) => Promise<Response>;
@@ -13,6 +14,8 @@ export interface ConnectionInfo {
   remoteAddress?: string;
   /** `unix` or `tcp`. */
   transport: "unix" | "tcp";
+  /** Who is calling, as HeroServer resolved it (see `caller/resolve_caller.ts`). */
+  caller?: Caller;
 }
 
 /** Limits a listener enforces before the handler sees a request. */

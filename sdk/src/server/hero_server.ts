@@ -3,6 +3,8 @@
  * sockets) in `<root>/<service>/`, with owner-only permissions, stale-socket recovery and a
  * graceful shutdown that removes what it created.
  */
+import { CallerVerifier } from "../caller/caller_assertion.ts";
+import { withCaller } from "../caller/resolve_caller.ts";
 import { HeroError } from "../errors/hero_error.ts";
 import type { RpcApi } from "../openrpc/api.ts";
 import { currentRuntime } from "../runtime/current.ts";
@@ -143,23 +145,28 @@ export class HeroServer {
       socket,
     });
     const startedAt = Date.now();
+    // Every socket learns who calls from hero_router's signed assertion (or is the owner's).
+    const verifier = new CallerVerifier(root, o.name);
     const plan: { socket: string; path: string; handler: FetchHandler; hooks?: ServeHooks }[] = [{
       socket: "rpc",
       path: paths.rpc,
-      handler: createRpcSocketHandler({
-        api: o.api,
-        manifest: manifest("openrpc", "rpc"),
-        limits: this.#limits,
-        health: o.health,
-        startedAt,
-        shutdownSignal: this.#shutdown.signal,
-      }),
+      handler: withCaller(
+        createRpcSocketHandler({
+          api: o.api,
+          manifest: manifest("openrpc", "rpc"),
+          limits: this.#limits,
+          health: o.health,
+          startedAt,
+          shutdownSignal: this.#shutdown.signal,
+        }),
+        verifier,
+      ),
     }];
     const ui = (socket: string, path: string, handler: FetchHandler, hooks?: ServeHooks) =>
       plan.push({
         socket,
         path,
-        handler: createUiSocketHandler(handler, manifest("ui", socket)),
+        handler: withCaller(createUiSocketHandler(handler, manifest("ui", socket)), verifier),
         hooks,
       });
     if (o.admin) ui("admin", paths.admin, o.admin, { onUpgrade: o.adminUpgrade });

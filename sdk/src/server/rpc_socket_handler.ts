@@ -2,12 +2,13 @@
  * The request handler behind `rpc.sock`: `POST /rpc`, `GET /openrpc.json`, `GET /health` and
  * the discovery manifest. It never serves HTML.
  */
+import { ANONYMOUS_CALLER, type Caller, CALLER_HEADER, OWNER_CALLER } from "../caller/caller.ts";
 import { isHeroError } from "../errors/hero_error.ts";
 import { RpcErrorCode } from "../errors/rpc_error.ts";
 import type { RpcApi } from "../openrpc/api.ts";
 import { Deadline } from "../rpc/deadline.ts";
 import { dispatchJsonRpc } from "../rpc/dispatcher.ts";
-import type { FetchHandler } from "../runtime/types.ts";
+import type { ConnectionInfo, FetchHandler } from "../runtime/types.ts";
 import type { ServerLimits } from "./limits.ts";
 import {
   type HealthCheck,
@@ -39,12 +40,17 @@ export function createRpcSocketHandler(opts: RpcSocketOptions): FetchHandler {
   opts.shutdownSignal?.addEventListener("abort", () => {
     for (const d of inFlight) d.abort("cancelled");
   }, { once: true });
-  return async (request) => {
+  return async (request, info) => {
     const pathname = pathOf(request.url);
     if (pathname === "/rpc") {
       if (request.method !== "POST") return methodNotAllowed("POST");
       if (!isJsonContentType(request.headers.get("content-type"))) return unsupportedMediaType();
-      return await handleRpc(request, opts, inFlight);
+      return await handleRpc(
+        request,
+        opts,
+        inFlight,
+        info.caller ?? unresolvedCaller(request, info),
+      );
     }
     if (request.method !== "GET" && request.method !== "HEAD") {
       return jsonBytesResponse({ error: `${request.method} is not allowed on ${pathname}` }, 405, {
@@ -87,10 +93,20 @@ export async function healthReport(
   };
 }
 
+/**
+ * The caller when no HeroServer resolved one: the owner for a plain Unix-socket client, nobody
+ * otherwise (an assertion nobody verified is not believed).
+ */
+function unresolvedCaller(request: Request, info: ConnectionInfo): Caller {
+  const plain = !request.headers.has(CALLER_HEADER) && !request.headers.has("x-forwarded-for");
+  return info.transport === "unix" && plain ? OWNER_CALLER : ANONYMOUS_CALLER;
+}
+
 async function handleRpc(
   request: Request,
   opts: RpcSocketOptions,
   inFlight: Set<Deadline>,
+  caller: Caller,
 ): Promise<Response> {
   let text: string;
   try {
@@ -117,7 +133,7 @@ async function handleRpc(
   const stream = wantsStream(request) ? new ReplyStream() : undefined;
   // A streamed reply watches the connection from the start: its caller is waiting for news.
   if (stream) void deadline.signal;
-  dispatchJsonRpc(opts.api, text, deadline, opts.limits, stream?.notify).then(
+  dispatchJsonRpc(opts.api, text, deadline, opts.limits, { notify: stream?.notify, caller }).then(
     finish,
     () => finish(ABORTED),
   );
