@@ -2,7 +2,7 @@
  * The hero_collab binary (Node), built on HeroLifecycle: `run` serves in the foreground,
  * `start` registers it with hero_proc and returns once healthy; `stop`, `status`, `logs [-f]`
  * act on that registration. Flags: `--data-dir`, `--socket-dir`, `--auth-socket`,
- * `--admin-group`, `--max-upload-mb`, `--issuer` and `--public-url` (web sign-in via hero_auth).
+ * `--admin-group`, `--max-upload-mb`. Users sign in through hero_router (with hero_auth).
  */
 import os from "node:os";
 import path from "node:path";
@@ -20,8 +20,6 @@ const OPTIONS = {
   "auth-socket": { type: "string" },
   "admin-group": { type: "string" },
   "max-upload-mb": { type: "string" },
-  issuer: { type: "string" },
-  "public-url": { type: "string" },
 } as const;
 
 const defaultDataDir = () =>
@@ -49,9 +47,6 @@ const lifecycle = new HeroLifecycle({
       authSocket: values["auth-socket"],
       adminGroup: values["admin-group"],
       limits: uploadMb ? { maxUploadBytes: Math.floor(uploadMb * 1024 * 1024) } : undefined,
-      login: values.issuer && values["public-url"]
-        ? { issuer: values.issuer, publicUrl: values["public-url"] }
-        : undefined,
       onError: (message, detail) => logger.warn(message, detail),
     });
     logger.info(`serving on ${collab.server.rpcSocketPath}`, { pid: process.pid });

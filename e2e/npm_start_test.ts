@@ -95,7 +95,11 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
     ]);
     // hero_collab is behind the gate; with the admin session its web client and API answer.
     const collabUrl = new URL("/hero_collab/admin/", url[1]);
-    assert.equal((await fetch(collabUrl, { headers: { accept: "text/html" } })).status, 401);
+    const collabAnonymous = await fetch(collabUrl, {
+      headers: { accept: "text/html" },
+      redirect: "manual",
+    });
+    assert.equal(collabAnonymous.status, 303, "a browser without a session is sent to sign in");
     const collabPage = await fetch(collabUrl, { headers: { cookie } });
     assert.equal(collabPage.status, 200);
     assert.match(await collabPage.text(), /hero_collab/);

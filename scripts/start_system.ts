@@ -166,9 +166,8 @@ export function authService(o: { socketRoot: string; origin: string; db: string 
   };
 }
 
-/** hero_collab's service definition: after hero_auth, web sign-in through the router's origin. */
-export function collabService(o: { socketRoot: string; origin: string; dataDir?: string }) {
-  const port = new URL(o.origin).port;
+/** hero_collab's service definition: after hero_auth (users sign in through the router). */
+export function collabService(o: { socketRoot: string; dataDir?: string }) {
   return {
     name: "hero_collab",
     description: "Group communication: channels, threads, search, live web client, WebDAV export",
@@ -180,10 +179,6 @@ export function collabService(o: { socketRoot: string; origin: string; dataDir?:
           "--disable-warning=ExperimentalWarning",
           path.join(REPO, "collab/main.ts"),
           "run",
-          "--issuer",
-          `http://localhost:${port}/hero_auth/web_oidc`,
-          "--public-url",
-          `http://localhost:${port}/hero_collab/admin`,
           ...(o.dataDir ? ["--data-dir", o.dataDir] : []),
         ],
         env: { PATH_SOCKET: o.socketRoot },
@@ -236,7 +231,7 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
     await startAndWait(call, "hero_auth", { timeoutMs: 45_000, advice, moreHint: false });
     const collabData = o.collabDir ?? path.join(path.dirname(paths.stateDir), "hero_collab");
     await rpc.call("service.set", {
-      service: collabService({ socketRoot: paths.socketRoot, origin, dataDir: collabData }),
+      service: collabService({ socketRoot: paths.socketRoot, dataDir: collabData }),
     });
     await startAndWait(call, "hero_collab", { timeoutMs: 45_000, advice, moreHint: false });
     return {

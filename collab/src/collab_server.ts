@@ -5,9 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import process from "node:process";
-import { HeroServer } from "@hero/sdk";
-import { loadAdminToken } from "../../ui/session/admin_session.ts";
+import { CallerVerifier, HeroServer } from "@hero/sdk";
 import { collabApi, type MethodGroup } from "./api/collab_api.ts";
 import { liveMethods } from "./api/live_api.ts";
 import { CollabService, type CollabServiceOptions } from "./collab_service.ts";
@@ -16,7 +14,7 @@ import { LiveHub } from "./live/live_hub.ts";
 import { LiveEndpoint } from "./live/ws_endpoint.ts";
 import { createWebApp } from "./web/web_app.ts";
 import { davListener } from "./dav/dav_export.ts";
-import { type LoginOptions, setUpLogin, WebIdentity } from "./web/web_identity.ts";
+import { requestCaller } from "./identity/caller.ts";
 
 /** Options of {@link startCollabServer}. */
 export interface CollabServerOptions extends Partial<CollabServiceOptions> {
@@ -35,8 +33,6 @@ export interface CollabServerOptions extends Partial<CollabServiceOptions> {
   onError?: (message: string, detail: Record<string, unknown>) => void;
   /** Extra method groups. */
   extraMethods?: MethodGroup[];
-  /** Sign-in through hero_auth for the web client (needs hero_auth's socket). */
-  login?: LoginOptions;
 }
 
 /** A running hero_collab. */
@@ -69,36 +65,26 @@ export async function startCollabServer(o: CollabServerOptions): Promise<Running
   await svc.syncDirectory().catch(report("directory sync with hero_auth failed"));
   const hub = new LiveHub(svc);
   const api = collabApi(svc, [liveMethods(hub), ...(o.extraMethods ?? [])]);
-  const identity = new WebIdentity(svc, {
-    adminToken: await loadAdminToken(o.socketRoot, (k) => process.env[k]),
-  });
-  if (o.login && auth) {
-    identity.publicUrl = o.login.publicUrl;
-    try {
-      identity.login = await setUpLogin(svc, auth, o.login);
-    } catch (err) {
-      report("cannot register hero_collab with hero_auth: web sign-in is off")(err);
-    }
-  }
+  const name = o.name ?? "hero_collab";
+  // The live socket and the export are raw Node listeners: they check hero_router's
+  // assertions themselves, with the same verifier the SDK uses for the other sockets.
+  const verifier = new CallerVerifier(o.socketRoot, name);
+  const callerOfRequest = (request: Request) =>
+    requestCaller(request, { transport: "unix" }, verifier);
   const endpoint = new LiveEndpoint({
     hub,
     api,
-    authenticate: (request, direct) =>
-      identity.caller(request, { transport: direct ? "unix" : "tcp" }),
+    authenticate: callerOfRequest,
   });
-  const web = createWebApp({ svc, identity });
+  const web = createWebApp({ svc });
   const server = new HeroServer({
-    name: o.name ?? "hero_collab",
+    name,
     api,
     socketRoot: o.socketRoot,
     admin: (request, info) => Promise.resolve(web.fetch(request, { info })),
     adminUpgrade: endpoint.upgrade,
     webNode: {
-      dav: davListener(
-        svc,
-        (request) => identity.caller(request, { transport: "unix" }),
-        o.onError,
-      ) as (
+      dav: davListener(svc, callerOfRequest, o.onError) as (
         req: unknown,
         res: unknown,
       ) => void,

@@ -20,7 +20,8 @@ import { OutgoingCalls, type OutgoingCallsOptions } from "./integrations/outgoin
 import { Webhooks } from "./integrations/webhooks.ts";
 import { HeroServices } from "./integrations/hero_services.ts";
 import { SlashCommands } from "./integrations/slash_commands.ts";
-import { OWNER_CALLER } from "./identity/caller.ts";
+import { type Caller, OWNER_CALLER, userIdOf } from "./identity/caller.ts";
+import type { Actor } from "./domain/access.ts";
 import type { DirectorySource } from "./identity/directory.ts";
 
 /** Options of a {@link CollabService}. */
@@ -118,8 +119,48 @@ export class CollabService {
     }
   }
 
-  /** Refreshes users and groups from hero_auth (no-op without a source). */
-  async syncDirectory(): Promise<{ users: number; groups: number } | undefined> {
+  /**
+   * The actor of a caller. A hero_auth user hero_router vouches for but the mirror has not seen
+   * yet (signed up since the last sync) is added at once, welcomed, and the mirror refreshed.
+   */
+  actorOf(caller: Caller): Actor {
+    const id = userIdOf(caller);
+    const dir = this.store.directory;
+    if (id && !dir.user(id) && !dir.userByName(caller.name)) {
+      dir.upsertUser({
+        id,
+        username: caller.name,
+        display_name: "",
+        is_bot: false,
+        disabled: false,
+      });
+      this.channels.welcome(id);
+      this.syncDirectory().catch(() => {});
+    }
+    return this.access.actor(caller);
+  }
+
+  #running?: Promise<{ users: number; groups: number } | undefined>;
+  #queued?: Promise<{ users: number; groups: number } | undefined>;
+
+  /**
+   * Refreshes users and groups from hero_auth (no-op without a source). One runs at a time; one
+   * asked for meanwhile runs after it (so it sees every change made before it was asked for),
+   * shared by everyone who asks while it waits.
+   */
+  syncDirectory(): Promise<{ users: number; groups: number } | undefined> {
+    if (!this.#running) {
+      this.#running = this.#sync().finally(() => (this.#running = undefined));
+      return this.#running;
+    }
+    this.#queued ??= this.#running.catch(() => {}).then(() => {
+      this.#queued = undefined;
+      return this.syncDirectory();
+    });
+    return this.#queued;
+  }
+
+  async #sync(): Promise<{ users: number; groups: number } | undefined> {
     const source = this.options.directorySource;
     if (!source) return undefined;
     const result = await this.store.directory.sync(source);

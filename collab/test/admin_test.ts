@@ -12,7 +12,7 @@ import type { RpcApi } from "@hero/sdk";
 import { type AuthFixture, startAuthFixture } from "../../auth/src/test_support/auth_fixture.ts";
 import { collabApi } from "../src/api/collab_api.ts";
 import { type RunningCollab, startCollabServer } from "../src/collab_server.ts";
-import { type Caller, OWNER_CALLER, runAsCaller, userCaller } from "../src/identity/caller.ts";
+import { type Caller, OWNER_CALLER, userCaller } from "../src/identity/caller.ts";
 import { type CollabHarness, refused, startHarness } from "./harness.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -28,10 +28,11 @@ describe("groups, managed through hero_auth", () => {
 
   const as = <T = Any>(who: string, method: string, params: Record<string, unknown> = {}) => {
     const caller: Caller = who === "owner" ? OWNER_CALLER : userCaller(users[who]);
-    return runAsCaller(
+    return api.call(method, params, {
+      method,
+      signal: new AbortController().signal,
       caller,
-      () => api.call(method, params, { method, signal: new AbortController().signal }),
-    ) as Promise<T>;
+    }) as Promise<T>;
   };
   const authMembers = async (groupId: string) =>
     (await f.call<Any[]>("groups.members", { id: groupId })).map((m) => m.username).sort();
@@ -93,7 +94,13 @@ describe("groups, managed through hero_auth", () => {
     await refused(as("bob", "messages.list", { channel_id: room.id }), 4004);
   });
 
-  it("leaves groups that give hero_auth roles to Hero admins, and refuses bad input", async () => {
+  it("manages groups that give only hero_collab's roles, leaves other roles to Hero admins, and refuses bad input", async () => {
+    const chat = await f.call<Any>("groups.create", { name: "chat", roles: ["hero_collab:write"] });
+    const added = await as("carol", "groups.add_members", {
+      id: chat.id,
+      user_ids: [users.bob.id],
+    });
+    assert.deepEqual(added.members, [users.bob.id]);
     await refused(
       as("carol", "groups.add_members", { id: platformAdmins.id, user_ids: [users.alice.id] }),
       4003,
@@ -124,6 +131,7 @@ describe("groups, managed through hero_auth", () => {
       "group.members_added",
       "group.members_removed",
       "group.deleted",
+      "group.members_added",
       "group.members_added",
       "group.members_removed",
     ]);

@@ -10,7 +10,7 @@ import path from "node:path";
 import { type RpcApi, RpcError } from "@hero/sdk";
 import { collabApi, type MethodGroup } from "../src/api/collab_api.ts";
 import { CollabService, type CollabServiceOptions } from "../src/collab_service.ts";
-import { type Caller, OWNER_CALLER, runAsCaller, userCaller } from "../src/identity/caller.ts";
+import { type Caller, OWNER_CALLER, userCaller } from "../src/identity/caller.ts";
 import type { DirectoryGroup, DirectorySource, DirectoryUser } from "../src/identity/directory.ts";
 
 /** A directory source with fixed content (stands in for hero_auth where it is not the subject). */
@@ -85,14 +85,11 @@ export async function startHarness(
   await svc.syncDirectory();
   const api = collabApi(svc, extra);
   const call = <T>(who: string, method: string, params: Record<string, unknown> = {}) =>
-    runAsCaller(
-      callerFor(who),
-      () =>
-        api.call(method, params, {
-          method,
-          signal: new AbortController().signal,
-        }) as Promise<T>,
-    );
+    api.call(method, params, {
+      method,
+      signal: new AbortController().signal,
+      caller: callerFor(who),
+    }) as Promise<T>;
   const ws = svc.store.workspaces.where("slug = 'hero'")[0];
   const general = svc.store.channels.where("workspace_id = ? AND name = 'general'", ws.id)[0];
   return {

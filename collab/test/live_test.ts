@@ -12,6 +12,9 @@ import WebSocket from "ws";
 import { type RunningCollab, startCollabServer } from "../src/collab_server.ts";
 import { LiveHub } from "../src/live/live_hub.ts";
 import { callerFor, type CollabHarness, startHarness } from "./harness.ts";
+import { startWsForwarder } from "./ws_forwarder.ts";
+import { userCaller } from "../src/identity/caller.ts";
+import { RpcClient } from "@hero/sdk";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -159,7 +162,6 @@ describe("hero_collab live WebSocket (admin.sock)", () => {
   let collab: RunningCollab;
   before(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "hero-collab-ws-"));
-    process.env.HERO_ADMIN_TOKEN ??= "test-admin-token";
     collab = await startCollabServer({
       dataDir: path.join(root, "data"),
       socketRoot: path.join(root, "s"),
@@ -225,6 +227,61 @@ describe("hero_collab live WebSocket (admin.sock)", () => {
       });
       assert.equal(code, status);
       ws.terminate();
+    }
+  });
+
+  it("knows callers by hero_router's signed assertion on the socket, over RPC and on the page", async () => {
+    // erin signed in through hero_auth after hero_collab's last directory sync.
+    const erin = userCaller({ id: "u-erin", username: "erin" });
+    const fw = await startWsForwarder(path.join(root, "s"), { caller: erin });
+    try {
+      const wsUrl = `${fw.origin.replace("http", "ws")}/hero_collab/admin/ws`;
+      const ws = new WebSocket(wsUrl, { headers: { origin: fw.origin } });
+      const replies = new Map<number, Any>();
+      ws.on("message", (raw) => {
+        const m = JSON.parse(String(raw));
+        if (m.id !== undefined) replies.set(m.id, m);
+      });
+      await new Promise((r) => ws.once("open", r));
+      const call = async (id: number, method: string, params: Any = {}) => {
+        ws.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
+        while (!replies.has(id)) await new Promise((r) => setTimeout(r, 10));
+        return replies.get(id);
+      };
+      assert.equal((await call(1, "users.me")).result.username, "erin");
+      const [w] = (await call(2, "workspaces.list")).result;
+      const channels = (await call(3, "channels.list", { workspace_id: w.id })).result;
+      const general = channels.find((c: Any) => c.name === "general");
+      assert.equal(general.member, true, "a newcomer starts in #general");
+      const posted = await call(4, "messages.post", {
+        channel_id: general.id,
+        text: "hi, erin here",
+      });
+      assert.equal(posted.result.user.username, "erin");
+      ws.close();
+
+      const rpc = await fetch(`${fw.origin}/hero_collab/rpc/rpc`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "users.me", params: {} }),
+      });
+      assert.equal((await rpc.json()).result.username, "erin");
+      const page = await fetch(`${fw.origin}/hero_collab/admin/`);
+      assert.match(await page.text(), /data-username="erin"/);
+      const write = await fetch(`${fw.origin}/hero_collab/admin/files?channel_id=x&name=a`, {
+        method: "POST",
+        body: "a",
+      });
+      assert.equal(write.status, 403, "a cookie session writes only with the CSRF header");
+    } finally {
+      await fw.close();
+    }
+    const direct = new RpcClient(collab.server.rpcSocketPath);
+    try {
+      const me = await direct.call<Any>("users.me", {});
+      assert.equal(me.username, "owner", "the Unix socket's owner, without an assertion");
+    } finally {
+      direct.close();
     }
   });
 });

@@ -25,7 +25,7 @@ export function collabMethod<P, R>(
     ...spec,
     handler: async (params, ctx) => {
       try {
-        const actor = svc.access.actor(callerOf(ctx));
+        const actor = svc.actorOf(callerOf(ctx));
         const limited = write && !actor.owner;
         if (limited) svc.rateLimiter.check(actor.userId);
         const result = await handler(params, actor, ctx);

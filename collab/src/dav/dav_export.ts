@@ -271,7 +271,7 @@ export function davListener(
           throw new UnauthorizedError("Sign in first (hero_auth), or use the admin token.");
         }
         try {
-          return { username: caller.name, actor: svc.access.actor(caller) } as DavUser;
+          return { username: caller.name, actor: svc.actorOf(caller) } as DavUser;
         } catch (err) {
           throw new UnauthorizedError((err as Error).message);
         }

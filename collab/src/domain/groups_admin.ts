@@ -2,8 +2,8 @@
  * hero_collab's admins manage teams as hero_auth groups: they create and delete groups and
  * change who is in them through hero_auth's API (hero_auth stays the one place groups live),
  * then the mirror is refreshed at once so channel access follows. Groups that give roles in
- * hero_auth (platform rights) are left to Hero admins: a hero_collab admin cannot hand out
- * more than hero_collab.
+ * hero_auth beyond hero_collab's own (`hero_collab:read|write`) are left to Hero admins: a
+ * hero_collab admin cannot hand out more than hero_collab.
  */
 import { collabError } from "../errors.ts";
 import type { GroupManager } from "../identity/hero_auth_client.ts";
@@ -24,16 +24,27 @@ export class GroupsAdmin {
   readonly #access: Access;
   readonly #manager?: GroupManager;
   readonly #resync: () => Promise<unknown>;
+  readonly #ownRoles: Set<string>;
 
-  /** Changes go through `manager` (hero_auth); `resync` refreshes the mirror afterwards. */
+  /**
+   * Changes go through `manager` (hero_auth); `resync` refreshes the mirror afterwards;
+   * `service` is hero_collab's name (its roles are `<service>:read|write`).
+   */
   constructor(
     store: CollabStore,
-    deps: { access: Access; manager?: GroupManager; resync: () => Promise<unknown> },
+    deps: {
+      access: Access;
+      manager?: GroupManager;
+      resync: () => Promise<unknown>;
+      service?: string;
+    },
   ) {
     this.#s = store;
     this.#access = deps.access;
     this.#manager = deps.manager;
     this.#resync = deps.resync;
+    const service = deps.service ?? "hero_collab";
+    this.#ownRoles = new Set([`${service}:read`, `${service}:write`]);
   }
 
   /** Every group with its members (everyone may see teams, as for @group mentions). */
@@ -103,15 +114,19 @@ export class GroupsAdmin {
     return this.#manager;
   }
 
-  /** The manager, once the group is known and gives no roles (or the actor is a Hero admin). */
+  /**
+   * The manager, once the group is known and gives no roles beyond hero_collab's own (or the
+   * actor is a Hero admin).
+   */
   async #changeable(actor: Actor, groupId: string): Promise<GroupManager> {
     const manager = this.#manage(actor, "change groups");
     const group = await manager.group(groupId);
-    if (group.roles.length && !actor.heroAdmin) {
+    const foreign = group.roles.filter((r) => !this.#ownRoles.has(r));
+    if (foreign.length && !actor.heroAdmin) {
       throw collabError(
         "FORBIDDEN",
         `The group "${group.name}" gives roles in hero_auth (${
-          group.roles.join(", ")
+          foreign.join(", ")
         }): only a Hero admin changes it`,
       );
     }

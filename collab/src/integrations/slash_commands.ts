@@ -9,7 +9,7 @@
 import type { CallContext, RpcApi } from "@hero/sdk";
 import { RpcError } from "@hero/sdk";
 import { collabError } from "../errors.ts";
-import { callerOf, runAsCaller } from "../identity/caller.ts";
+import { callerOf } from "../identity/caller.ts";
 import type { CollabStore } from "../store/collab_store.ts";
 import type { Channel, Command } from "../store/records.ts";
 import type { Access, Actor } from "../domain/access.ts";
@@ -206,10 +206,11 @@ export class SlashCommands {
         result = await this.#services.call(cmd.service, cmd.method, wire);
       } else {
         // As the user: their caller rides along for the nested call's own checks.
-        result = await runAsCaller(
-          callerOf(ctx),
-          () => this.selfApi!.call(cmd.method, params, { method: cmd.method, signal: ctx.signal }),
-        );
+        result = await this.selfApi!.call(cmd.method, params, {
+          method: cmd.method,
+          signal: ctx.signal,
+          caller: callerOf(ctx),
+        });
       }
     } catch (err) {
       const e = err as Error & { code?: unknown };

@@ -72,7 +72,7 @@ export class LiveHub {
 
   /** The actor a caller would connect as (throws FORBIDDEN for callers that are no user). */
   actorOf(caller: Caller): Actor {
-    return this.#svc.access.actor(caller);
+    return this.#svc.actorOf(caller);
   }
 
   /** The newest event's seq. */
@@ -82,7 +82,7 @@ export class LiveHub {
 
   /** Registers a connection (not yet subscribed). */
   open(caller: Caller, transport: LiveTransport): LiveConnection {
-    const actor = this.#svc.access.actor(caller);
+    const actor = this.#svc.actorOf(caller);
     const conn = new LiveConnection(actor, caller, transport);
     conn.generation = this.#svc.store.directory.generation;
     const wasOnline = this.presenceOf(actor.userId) !== "offline";
@@ -217,7 +217,7 @@ export class LiveHub {
     const dir = this.#svc.store.directory;
     if (c.generation !== dir.generation) {
       try {
-        c.actor = this.#svc.access.actor(c.caller);
+        c.actor = this.#svc.actorOf(c.caller);
         c.generation = dir.generation;
       } catch {
         // Disabled or gone in hero_auth: the connection ends.

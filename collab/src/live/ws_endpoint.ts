@@ -7,17 +7,17 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { dispatchJsonRpc, type RpcApi } from "@hero/sdk";
+import { DEFAULT_DISPATCH_LIMITS, dispatchJsonRpc, type RpcApi } from "@hero/sdk";
 import { WebSocket, WebSocketServer } from "ws";
-import { type Caller, runAsCaller } from "../identity/caller.ts";
+import type { Caller } from "../identity/caller.ts";
 import type { LiveConnection, LiveHub } from "./live_hub.ts";
 
 /** Options of {@link LiveEndpoint}. */
 export interface LiveEndpointOptions {
   hub: LiveHub;
   api: RpcApi;
-  /** Who opens the socket (undefined: refused with 401). */
-  authenticate(request: Request, direct: boolean): Promise<Caller | undefined>;
+  /** Who opens the socket: hero_router's assertion, or the owner (undefined: refused, 401). */
+  authenticate(request: Request): Promise<Caller | undefined>;
   /** Largest client message (default 1 MiB). */
   maxPayload?: number;
 }
@@ -53,11 +53,10 @@ export class LiveEndpoint {
     if (origin && (origin === "null" || new URL(origin).host !== host)) {
       return reject(socket, 403, "Cross-origin WebSocket refused");
     }
-    const direct = !headers.has("x-forwarded-for");
     const request = new Request(`http://${host ?? "localhost"}${url.pathname}${url.search}`, {
       headers,
     });
-    const caller = await this.#o.authenticate(request, direct);
+    const caller = await this.#o.authenticate(request);
     if (!caller) return reject(socket, 401, "Sign in first");
     try {
       this.#o.hub.actorOf(caller);
@@ -117,7 +116,9 @@ export class LiveEndpoint {
       hub.setStatus(conn, status);
       return reply(msg.id, true);
     }
-    return await runAsCaller(conn.caller, () => dispatchJsonRpc(this.#o.api, text, { signal }));
+    return await dispatchJsonRpc(this.#o.api, text, { signal }, DEFAULT_DISPATCH_LIMITS, {
+      caller: conn.caller,
+    });
   }
 
   /** Closes every live socket. */

@@ -33,7 +33,11 @@ export function clientPage(o: { username: string; admin: boolean; signOut: boole
     <span id="me-name">${escapeHtml(o.username)}</span>${
     o.admin ? ' <span class="pill info">admin</span>' : ""
   }
-    ${o.signOut ? '<a class="signout" href="auth/logout">Sign out</a>' : ""}</div>
+    ${
+    o.signOut
+      ? '<form method="post" action="/logout" class="signout"><button class="btn small" type="submit">Sign out</button></form>'
+      : ""
+  }</div>
 </aside>
 <main class="main">
   <header class="topbar">

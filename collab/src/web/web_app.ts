@@ -1,28 +1,28 @@
 /**
  * hero_collab's web surface on admin.sock (at `/hero_collab/admin/` through hero_router), as one
- * Hono app: sign-in routes, the client page and its modules, uploads and downloads, and the
- * incoming-webhook endpoint. The live WebSocket (`/ws`) is an Upgrade handled beside it.
+ * Hono app: the client page and its modules, uploads and downloads, and the incoming-webhook
+ * endpoint. Who calls is the SDK's `info.caller` (hero_router signs users in). The live
+ * WebSocket (`/ws`) is an Upgrade handled beside it.
  */
 import fs from "node:fs";
 import { Hono } from "hono";
 import { staticResponse, themeAsset } from "../../../ui/theme/theme_assets.ts";
-import { isHeroError, readBodyText, readStreamBounded } from "@hero/sdk";
+import { type ConnectionInfo, isHeroError, readBodyText, readStreamBounded } from "@hero/sdk";
 import type { CollabService } from "../collab_service.ts";
 import { Files } from "../domain/files.ts";
 import { collabError, toRpcError } from "../errors.ts";
 import { parseIncoming } from "../integrations/webhook_payloads.ts";
-import { type Caller, runAsCaller } from "../identity/caller.ts";
+import type { Caller } from "../identity/caller.ts";
 import { EMOJI } from "../render/emoji.ts";
 import { clientPage } from "./client_page.ts";
-import { WebIdentity } from "./web_identity.ts";
+import { csrfOk, webCaller } from "./web_identity.ts";
 
 /** What the web app needs. */
 export interface WebAppOptions {
   svc: CollabService;
-  identity: WebIdentity;
 }
 
-type Env = { Bindings: { info?: { transport?: string } }; Variables: { caller: Caller } };
+type Env = { Bindings: { info?: ConnectionInfo }; Variables: { caller: Caller } };
 
 const MODULES = new Set([
   "app.js",
@@ -37,26 +37,12 @@ const EMOJI_JSON = JSON.stringify([...EMOJI.entries()]);
 /** Builds the app; serve with `app.fetch(request, info)`. */
 export function createWebApp(o: WebAppOptions): Hono<Env> {
   const app = new Hono<Env>();
-  const { svc, identity } = o;
+  const { svc } = o;
 
   app.use("*", async (c, next) => {
     c.header("x-content-type-options", "nosniff");
     c.header("referrer-policy", "same-origin");
     await next();
-  });
-  app.all("/auth/*", async (c) => {
-    if (!identity.login) return c.text("Sign-in through hero_auth is not configured", 404);
-    const base = new URL(c.req.url);
-    // webLogin answers at its public path; map ours (behind the proxy prefix) onto it.
-    const publicBase = new URL(identity.publicUrl ?? base.origin);
-    const url = new URL(
-      publicBase.pathname.replace(/\/$/, "") + base.pathname + base.search,
-      publicBase,
-    );
-    const res = await identity.login.handle(
-      new Request(url, { method: c.req.method, headers: c.req.raw.headers }),
-    );
-    return res ?? c.text("Not found", 404);
   });
   // Incoming webhooks: the secret in the path is the credential (hero_router's gate has
   // already admitted the request when it comes over TCP).
@@ -95,14 +81,9 @@ export function createWebApp(o: WebAppOptions): Hono<Env> {
 
   // Everything below needs a user.
   app.use("*", async (c, next) => {
-    const caller = await identity.caller(c.req.raw, c.env?.info);
-    if (!caller) {
-      if (identity.login && c.req.method === "GET" && c.req.path === "/") {
-        return c.redirect("auth/login", 303);
-      }
-      return c.text("Sign in first (hero_auth), or use the admin token", 401);
-    }
-    if (!WebIdentity.csrfOk(c.req.raw)) {
+    const caller = webCaller(c.env?.info);
+    if (!caller) return c.text("Sign in through hero_router first", 401);
+    if (!csrfOk(c.req.raw, caller)) {
       return c.text("This request needs the X-Hero-CSRF: 1 header", 403);
     }
     c.set("caller", caller);
@@ -110,9 +91,13 @@ export function createWebApp(o: WebAppOptions): Hono<Env> {
   });
   app.get("/", (c) => {
     try {
-      const actor = svc.access.actor(c.get("caller"));
+      const actor = svc.actorOf(c.get("caller"));
       return c.html(
-        clientPage({ username: actor.username, admin: actor.admin, signOut: !!identity.login }),
+        clientPage({
+          username: actor.username,
+          admin: actor.admin,
+          signOut: c.get("caller").via === "cookie",
+        }),
       );
     } catch (err) {
       return errorResponse(err);
@@ -129,14 +114,11 @@ export function createWebApp(o: WebAppOptions): Hono<Env> {
         }, declared > svc.limits.maxUploadBytes ? 413 : 400);
       }
       const bytes = await readStreamBounded(c.req.raw.body, svc.limits.maxUploadBytes);
-      const file = await runAsCaller(c.get("caller"), () => {
-        const actor = svc.access.actor(c.get("caller"));
-        return svc.files.upload(actor, {
-          channel_id: channelId,
-          name,
-          mime: c.req.header("content-type"),
-          bytes,
-        });
+      const file = await svc.files.upload(svc.actorOf(c.get("caller")), {
+        channel_id: channelId,
+        name,
+        mime: c.req.header("content-type"),
+        bytes,
       });
       return c.json(file, 201);
     } catch (err) {
@@ -150,7 +132,7 @@ export function createWebApp(o: WebAppOptions): Hono<Env> {
   });
   app.get("/files/:id/:kind{(preview|download)}/:name?", (c) => {
     try {
-      const actor = svc.access.actor(c.get("caller"));
+      const actor = svc.actorOf(c.get("caller"));
       const f = svc.files.get(actor, c.req.param("id"));
       const preview = c.req.param("kind") === "preview";
       if (preview && !f.has_preview) return c.text("No preview", 404);
