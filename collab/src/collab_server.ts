@@ -13,7 +13,7 @@ import { HeroAuthClient } from "./identity/hero_auth_client.ts";
 import { LiveHub } from "./live/live_hub.ts";
 import { LiveEndpoint } from "./live/ws_endpoint.ts";
 import { createWebApp } from "./web/web_app.ts";
-import { davListener } from "./dav/dav_export.ts";
+import { davOnDemand } from "./dav/dav_on_demand.ts";
 import { requestCaller } from "./identity/caller.ts";
 
 /** Options of {@link startCollabServer}. */
@@ -84,7 +84,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<Running
     admin: (request, info) => Promise.resolve(web.fetch(request, { info })),
     adminUpgrade: endpoint.upgrade,
     webNode: {
-      dav: davListener(svc, callerOfRequest, o.onError) as (
+      dav: davOnDemand(svc, callerOfRequest, o.onError) as (
         req: unknown,
         res: unknown,
       ) => void,

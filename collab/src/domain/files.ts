@@ -8,7 +8,6 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import process from "node:process";
-import sharp from "sharp";
 import { collabError } from "../errors.ts";
 import type { CollabStore } from "../store/collab_store.ts";
 import type { FileRecord } from "../store/records.ts";
@@ -71,6 +70,8 @@ export class Files {
     let hasPreview = false;
     if (IMAGE.test(mime)) {
       try {
+        // Loaded on the first image: libvips costs some 28 MB that text-only chats never use.
+        const sharp = (await import("sharp")).default;
         const meta = await sharp(input.bytes).metadata();
         width = meta.width ?? null;
         height = meta.height ?? null;

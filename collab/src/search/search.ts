@@ -31,6 +31,8 @@ export interface SearchOptions {
   offset?: number;
 }
 
+/** How many of the newest matches a relevance search ranks (exact when fewer match). */
+const CANDIDATES = 2000;
 const OPEN = "\uE000";
 const CLOSE = "\uE001";
 
@@ -81,14 +83,46 @@ export class Search {
     const offset = o.offset ?? 0;
     let rows: (Record<string, unknown>)[];
     if (q.match) {
-      const order = o.sort === "newest" ? "m.seq DESC" : "score";
-      rows = this.#s.db.prepare(
-        `SELECT m.*, snippet(messages_fts, 0, '${OPEN}', '${CLOSE}', '…', 20) AS snip,
-           bm25(messages_fts) AS score
-         FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
-         WHERE messages_fts MATCH ? AND ${where.join(" AND ")}
-         ORDER BY ${order} LIMIT ? OFFSET ?`,
-      ).all(q.match, ...params, limit, offset) as Record<string, unknown>[];
+      // FTS5 walks its matches newest first and stops once enough pass the filters; ranking
+      // then looks at those candidates only, and snippets are made for the page alone — a
+      // common word in a million messages costs a page, not the whole match list.
+      const ranked = o.sort === "newest" ? "seq DESC" : "score, seq DESC";
+      const page = this.#s.db.prepare(
+        `WITH candidates AS (
+           SELECT messages_fts.rowid AS seq, bm25(messages_fts) AS score
+           FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
+           WHERE messages_fts MATCH ? AND ${where.join(" AND ")}
+           ORDER BY messages_fts.rowid DESC LIMIT ?)
+         SELECT seq, score FROM candidates ORDER BY ${ranked} LIMIT ? OFFSET ?`,
+      ).all(
+        q.match,
+        ...params,
+        o.sort === "newest" ? limit + offset : CANDIDATES,
+        limit,
+        offset,
+      ) as {
+        seq: number;
+        score: number;
+      }[];
+      const snippets = new Map(
+        (this.#s.db.prepare(
+          `SELECT rowid AS seq, snippet(messages_fts, 0, '${OPEN}', '${CLOSE}', '…', 20) AS snip
+           FROM messages_fts WHERE messages_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+        ).all(q.match, JSON.stringify(page.map((r) => r.seq))) as { seq: number; snip: string }[])
+          .map((r) => [Number(r.seq), r.snip]),
+      );
+      const bySeq = new Map(
+        (this.#s.db.prepare(
+          "SELECT * FROM messages WHERE seq IN (SELECT value FROM json_each(?))",
+        ).all(JSON.stringify(page.map((r) => r.seq))) as Record<string, unknown>[]).map((
+          r,
+        ) => [Number(r.seq), r]),
+      );
+      rows = page.map((r) => ({
+        ...bySeq.get(Number(r.seq))!,
+        snip: snippets.get(Number(r.seq)) ?? null,
+        score: r.score,
+      }));
     } else {
       rows = this.#s.db.prepare(
         `SELECT m.*, NULL AS snip, NULL AS score FROM messages m WHERE ${where.join(" AND ")}
