@@ -14,9 +14,10 @@ import { ensureOwner, startAuthServer } from "./src/auth_server.ts";
 import { openAuthDatabase } from "./src/store/database.ts";
 import { buildAuthParts } from "./src/service_parts.ts";
 import { defaultIssuer } from "./src/issuer.ts";
+import { AUTH_NODE_FLAGS } from "./src/node_flags.ts";
 
 const file = fileURLToPath(import.meta.url);
-const self = [process.execPath, "--disable-warning=ExperimentalWarning", file];
+const self = [process.execPath, ...AUTH_NODE_FLAGS, file];
 const OPTIONS = {
   db: { type: "string" },
   issuer: { type: "string" },

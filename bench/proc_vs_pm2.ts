@@ -6,6 +6,11 @@
  * not to whenever a status poll happens to notice it. Both supervisors are driven through their
  * programmatic APIs (hero_proc: JSON-RPC over its socket; PM2: its Node API), restart delay 0.
  *
+ * Also per supervised process: what the supervisor costs beyond the child itself — the
+ * daemon's growth from 0 to 100 processes divided by 100, plus hero_proc's per-process holder
+ * (hero_shim, which keeps a service running and its output and exit status safe while no
+ * daemon runs; PM2 has none: its children die with its daemon).
+ *
  * Run: node bench/proc_vs_pm2.ts   (prints a Markdown table and writes bench/results/proc_vs_pm2.json)
  */
 import { spawnSync } from "node:child_process";
@@ -30,6 +35,10 @@ interface Figures {
   start100Ms: number;
   restartMedianMs: number;
   restartP90Ms: number;
+  /** Mean RSS of the per-process holders (hero_shim), KiB; 0 when there are none. */
+  holderKb: number;
+  /** Daemon growth per process plus holder, KiB. */
+  perProcessKb: number;
 }
 
 /** What the bench needs from a supervisor. */
@@ -177,6 +186,7 @@ async function measure(c: Contender): Promise<Figures> {
   while ((await c.runningCount(names)) < N) await sleep(5);
   const start100Ms = Math.round(performance.now() - t0);
   const loaded = await settle(daemon);
+  const holders = holderRssKb(c.name.startsWith("hero"));
 
   const latencies: number[] = [];
   const victim = names[0];
@@ -215,7 +225,28 @@ async function measure(c: Contender): Promise<Figures> {
     start100Ms,
     restartMedianMs: Math.round(latencies[Math.floor(latencies.length / 2)] * 10) / 10,
     restartP90Ms: Math.round(latencies[Math.floor(latencies.length * 0.9)] * 10) / 10,
+    holderKb: holders,
+    perProcessKb: Math.round((loaded.rss - idle.rss) * 1024 / N + holders),
   };
+}
+
+/** Mean VmRSS (KiB) of the hero_shim processes holding this bench's children. */
+function holderRssKb(hero: boolean): number {
+  if (!hero) return 0;
+  const sizes: number[] = [];
+  for (const n of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(n)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${n}/cmdline`, "latin1");
+      if (!cmd.startsWith(fileURLToPath(new URL("../proc/dist/hero_shim", import.meta.url)))) {
+        continue;
+      }
+      if (!cmd.includes(tmp)) continue;
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${n}/status`, "latin1"))?.[1]);
+      if (kb) sizes.push(kb);
+    } catch { /* gone */ }
+  }
+  return sizes.length ? Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) : 0;
 }
 
 const results: Record<string, Figures> = {};
@@ -247,6 +278,14 @@ console.log(row(`daemon private memory (RssAnon), ${N} processes`, "anon100Mb", 
 console.log(row(`start ${N} services until all running`, "start100Ms", "ms"));
 console.log(row("restart latency after kill -9 (median)", "restartMedianMs", "ms"));
 console.log(row("restart latency after kill -9 (p90)", "restartP90Ms", "ms"));
+console.log(
+  `| per-process holder RSS (hero_shim; PM2: none, children die with its daemon) | ${
+    results[a].holderKb
+  } KiB | - | - |`,
+);
+console.log(
+  row("memory per supervised process (daemon growth / N + holder)", "perProcessKb", "KiB"),
+);
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");
 fs.mkdirSync(out, { recursive: true });
 fs.writeFileSync(

@@ -8,6 +8,7 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { RpcClient } from "@hero/sdk";
+import { AUTH_NODE_FLAGS } from "../auth/src/node_flags.ts";
 import { loadAdminToken, loadReadToken } from "../ui/session/admin_session.ts";
 import { portInUseAdvice, startAndWait } from "../proc/src/cli/start_wait.ts";
 import { resolvePaths } from "../proc/src/daemon/paths.ts";
@@ -146,7 +147,7 @@ export function authService(o: { socketRoot: string; origin: string; db: string 
       serve: {
         exec: [
           process.execPath,
-          "--disable-warning=ExperimentalWarning",
+          ...AUTH_NODE_FLAGS,
           path.join(REPO, "auth/main.ts"),
           "run",
           "--issuer",

@@ -107,7 +107,6 @@ export {
   type RunContext,
 } from "./src/lifecycle/hero_lifecycle.ts";
 export { parseEnvPairs, splitArgs } from "./src/lifecycle/split_args.ts";
-export * from "./src/auth/mod.ts";
 export {
   type Access,
   ADMIN_SCOPE,

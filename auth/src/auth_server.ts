@@ -65,6 +65,7 @@ export async function startAuthServer(o: AuthServerOptions): Promise<RunningAuth
     close: async () => {
       clearInterval(sweep);
       await server.close();
+      parts.commit.commit();
       db.close();
     },
   };

@@ -11,6 +11,7 @@ import { OidcHost } from "./oidc/oidc_host.ts";
 import type { ProviderDeps } from "./oidc/provider_config.ts";
 import { AuditLog } from "./store/audit_log.ts";
 import { GroupStore } from "./store/groups.ts";
+import { GroupCommit } from "./store/group_commit.ts";
 import { OidcModelStore } from "./store/oidc_adapter.ts";
 import { persistentSecret, SigningKeys } from "./store/signing_keys.ts";
 import { UserStore } from "./store/users.ts";
@@ -26,6 +27,7 @@ export interface AuthParts {
   passkeys: Passkeys;
   models: OidcModelStore;
   keys: SigningKeys;
+  commit: GroupCommit;
   host: OidcHost;
 }
 
@@ -48,8 +50,15 @@ export function buildAuthParts(db: DatabaseSync, o: AuthPartsOptions): AuthParts
   const passkeys = new Passkeys(db, { rpId: url.hostname, origin: url.origin });
   const models = new OidcModelStore(db);
   const keys = new SigningKeys(db);
+  const commit = new GroupCommit(db);
+  // The local key set is rebuilt only when the published keys change.
+  let local: { from: object; set: ReturnType<typeof createLocalJWKSet> } | undefined;
   models.jwtId = async (jwt) => {
-    const jwks = createLocalJWKSet(keys.publicJwks() as JSONWebKeySet);
+    const published = keys.publicJwks();
+    if (local?.from !== published) {
+      local = { from: published, set: createLocalJWKSet(published as JSONWebKeySet) };
+    }
+    const jwks = local.set;
     const verified = await jwtVerify(jwt, jwks, { issuer: o.issuer }).catch(() => undefined);
     const jti = verified?.payload.jti;
     return typeof jti === "string" ? jti : undefined;
@@ -62,10 +71,23 @@ export function buildAuthParts(db: DatabaseSync, o: AuthPartsOptions): AuthParts
     groups,
     models,
     keys,
+    commit,
     audit,
     cookieKeys: [persistentSecret(db, "cookie_key")],
     ttl: o.ttl,
     onError: o.onError,
   });
-  return { issuer: o.issuer, db, users, groups, audit, accounts, passkeys, models, keys, host };
+  return {
+    issuer: o.issuer,
+    db,
+    users,
+    groups,
+    audit,
+    accounts,
+    passkeys,
+    models,
+    keys,
+    commit,
+    host,
+  };
 }

@@ -78,6 +78,8 @@ export interface DaemonProcess {
   client: RpcClient;
   /** Resolves with the exit code/signal once the daemon process is gone. */
   exited: Promise<{ code: number | null; signal: string | null }>;
+  /** What it (and any successor sharing its stderr) wrote to stderr so far. */
+  stderr: () => string;
 }
 
 /** Paths of a test daemon under `dir`. */
@@ -89,9 +91,12 @@ export function daemonEnv(dir: string): Record<string, string> {
   };
 }
 
-/** Starts `hero_proc serve` on `dir` and waits until its /health says ok. */
-export async function startDaemonProcess(dir: string): Promise<DaemonProcess> {
-  const env = { ...process.env, ...daemonEnv(dir) } as Record<string, string>;
+/** Starts `hero_proc serve` on `dir` (with `extraEnv`) and waits until it answers. */
+export async function startDaemonProcess(
+  dir: string,
+  extraEnv: Record<string, string> = {},
+): Promise<DaemonProcess> {
+  const env = { ...process.env, ...daemonEnv(dir), ...extraEnv } as Record<string, string>;
   const child = spawn(process.execPath, [LAUNCHER, "serve"], {
     env,
     stdio: ["ignore", "ignore", "pipe"],
@@ -110,5 +115,5 @@ export async function startDaemonProcess(dir: string): Promise<DaemonProcess> {
     if (done) throw new Error(`daemon exited: ${stderr}`);
     return (await client.call<{ pid: number }>("system.info")).pid === child.pid;
   }, 15_000);
-  return { pid: child.pid!, env, client, exited };
+  return { pid: child.pid!, env, client, exited, stderr: () => stderr };
 }

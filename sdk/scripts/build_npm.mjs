@@ -63,7 +63,10 @@ export async function buildNpm() {
       "Build Hero services: JSON-RPC 2.0 over Unix sockets with OpenRPC, health and discovery",
     license: "Apache-2.0",
     type: "module",
-    exports: { ".": { types: "./mod.d.ts", default: "./mod.js" } },
+    exports: {
+      ".": { types: "./mod.d.ts", default: "./mod.js" },
+      "./auth": { types: "./src/auth/mod.d.ts", default: "./src/auth/mod.js" },
+    },
     types: "./mod.d.ts",
     engines: src.engines,
     dependencies: src.dependencies,

@@ -1,18 +1,15 @@
 /**
  * Passkeys (WebAuthn) with @simplewebauthn/server: registration for a signed-in user and
  * username-less authentication with discoverable credentials. Challenges are kept in memory
- * for five minutes, keyed by the flow that asked for them, and used at most once.
+ * for five minutes, keyed by the flow that asked for them, and used at most once. The library
+ * is loaded on the first passkey operation (it is several MB of resident memory).
  */
 import type { DatabaseSync } from "node:sqlite";
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 import { nowIso } from "../store/database.ts";
 import { authError } from "../errors.ts";
@@ -57,6 +54,7 @@ export class Passkeys {
     flow: string,
     user: { id: string; username: string; display_name: string },
   ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    const { generateRegistrationOptions } = await webauthn();
     const options = await generateRegistrationOptions({
       rpName: "Hero",
       rpID: this.#where.rpId,
@@ -74,6 +72,7 @@ export class Passkeys {
   /** Verifies a registration response and stores the passkey. */
   async register(flow: string, response: RegistrationResponseJSON, name = ""): Promise<string> {
     const pending = this.#take(flow);
+    const { verifyRegistrationResponse } = await webauthn();
     const result = await verifyRegistrationResponse({
       response,
       expectedChallenge: pending.challenge,
@@ -102,6 +101,7 @@ export class Passkeys {
 
   /** Options for `navigator.credentials.get` (any discoverable credential). */
   async authenticationOptions(flow: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const { generateAuthenticationOptions } = await webauthn();
     const options = await generateAuthenticationOptions({
       rpID: this.#where.rpId,
       userVerification: "preferred",
@@ -117,6 +117,7 @@ export class Passkeys {
       | PasskeyRow
       | undefined;
     if (!row) throw authError("INVALID_PARAMS", "Unknown passkey");
+    const { verifyAuthenticationResponse } = await webauthn();
     const result = await verifyAuthenticationResponse({
       response,
       expectedChallenge: pending.challenge,
@@ -166,4 +167,10 @@ export class Passkeys {
     }
     return pending;
   }
+}
+
+let library: Promise<typeof import("@simplewebauthn/server")> | undefined;
+
+function webauthn(): Promise<typeof import("@simplewebauthn/server")> {
+  return library ??= import("@simplewebauthn/server");
 }

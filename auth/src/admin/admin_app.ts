@@ -45,6 +45,8 @@ export function adminApp(
       return forbidden(`hero_auth's admin needs read access to "${o.service}"`);
     }
     await next();
+    // No answer before what was written is committed (see GroupCommit).
+    await p.commit.settled();
   });
   app.get("/css/hero.css", () => themeAsset("hero.css")!);
   app.get("/js/hero_ui.js", () => themeAsset("hero_ui.js")!);

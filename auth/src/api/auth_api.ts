@@ -2,7 +2,7 @@
  * hero_auth's whole OpenRPC API: users, groups, clients, sessions, audit, keys, tokens and the
  * router gate's identity check.
  */
-import { defineApi, type RpcApi } from "@hero/sdk";
+import { defineApi, type MethodSpec, type RpcApi } from "@hero/sdk";
 import type { AuthParts } from "../service_parts.ts";
 import { clientMethods } from "./clients_api.ts";
 import { gateMethods } from "./gate_api.ts";
@@ -32,6 +32,19 @@ export function authApi(p: AuthParts): RpcApi {
       ...clientMethods(p),
       ...sessionMethods(p),
       ...gateMethods(p),
-    ],
+    ].map((m) => settledFirst(m, p)),
   });
+}
+
+/** A method that answers only once what it (or anything else) wrote is committed. */
+// deno-lint-ignore no-explicit-any
+function settledFirst(m: MethodSpec<any, any>, p: AuthParts): MethodSpec<any, any> {
+  return {
+    ...m,
+    handler: async (params, ctx) => {
+      const result = await m.handler(params, ctx);
+      await p.commit.settled();
+      return result;
+    },
+  };
 }

@@ -32,7 +32,7 @@ before(async () => {
 after(() => f.close());
 
 describe("discovery and keys", () => {
-  test("discovery names every endpoint and only S256 PKCE, JWKS has RS256 and ES256 keys", async () => {
+  test("discovery names every endpoint and only S256 PKCE, JWKS has RS256, ES256 and EdDSA keys", async () => {
     const d = await (await fetch(`${f.issuer}/.well-known/openid-configuration`)).json();
     assert.equal(d.issuer, f.issuer);
     assert.deepEqual(d.code_challenge_methods_supported, ["S256"]);
@@ -54,7 +54,11 @@ describe("discovery and keys", () => {
     }
     assert.equal(d.backchannel_logout_supported, true);
     const jwks = await (await fetch(d.jwks_uri)).json();
-    assert.deepEqual(jwks.keys.map((k: { alg: string }) => k.alg).sort(), ["ES256", "RS256"]);
+    assert.deepEqual(jwks.keys.map((k: { alg: string }) => k.alg).sort(), [
+      "ES256",
+      "EdDSA",
+      "RS256",
+    ]);
     assert.ok(
       jwks.keys.every((k: Record<string, unknown>) => k.d === undefined),
       "no private parts",
@@ -224,7 +228,7 @@ describe("device authorization grant", () => {
 });
 
 describe("client credentials", () => {
-  test("a service gets an audience-bound ES256 JWT limited to its registered scope", async () => {
+  test("a service gets an audience-bound EdDSA JWT limited to its registered scope", async () => {
     const { config } = await testClient(f, {
       grant_types: ["client_credentials"],
       response_types: [],
@@ -236,7 +240,7 @@ describe("client credentials", () => {
       resource,
       scope: "hero:read hero:admin",
     }).catch(() => oidc.clientCredentialsGrant(config, { resource, scope: "hero:read" }));
-    assert.equal(decodeProtectedHeader(tokens.access_token).alg, "ES256");
+    assert.equal(decodeProtectedHeader(tokens.access_token).alg, "EdDSA");
     const jwks = createRemoteJWKSet(new URL(`${f.issuer}/jwks`));
     const { payload } = await jwtVerify(tokens.access_token, jwks, {
       issuer: f.issuer,

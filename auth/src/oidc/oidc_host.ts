@@ -19,6 +19,7 @@ import type { UserStore } from "../store/users.ts";
 import { mountInteractions, type NodeEnv } from "../web/interactions.ts";
 import { AUTH_CSS } from "../web/pages.ts";
 import { mountSetup } from "../web/setup.ts";
+import type { GroupCommit } from "../store/group_commit.ts";
 import { jwtTokenEndpoints } from "./jwt_token_endpoints.ts";
 import { providerConfig, type ProviderDeps } from "./provider_config.ts";
 
@@ -31,6 +32,8 @@ export interface OidcHostDeps {
   groups: GroupStore;
   models: OidcModelStore;
   keys: SigningKeys;
+  /** Groups the token endpoint's writes into one commit per event-loop turn. */
+  commit: GroupCommit;
   audit: AuditLog;
   cookieKeys: string[];
   ttl?: ProviderDeps["ttl"];
@@ -55,6 +58,11 @@ export class OidcHost {
     this.#prefix = new URL(d.issuer).pathname.replace(/\/$/, "");
     this.#build();
     const app = new Hono<NodeEnv>();
+    // No page answers before what it wrote is committed (see GroupCommit).
+    app.use("*", async (_c, next) => {
+      await next();
+      await d.commit.settled();
+    });
     app.get("/assets/hero.css", () => themeAsset("hero.css")!);
     app.get(
       "/assets/auth.css",
@@ -122,33 +130,43 @@ export class OidcHost {
       }),
     );
     provider.proxy = true;
+    // Koa answers once every middleware is done: after the group's commit.
+    provider.use(async (_ctx, next) => {
+      await next();
+      await d.commit.settled();
+    });
     provider.use(jwtTokenEndpoints(d.models));
     const audit = d.audit;
+    const commit = d.commit;
     provider.on("grant.success", (ctx) => {
       const c = ctx as unknown as {
         oidc: { params?: { grant_type?: string }; client?: { clientId: string } };
       };
-      audit.append({
-        event: "token.granted",
-        subject: c.oidc.client?.clientId ?? "",
-        detail: { grant_type: c.oidc.params?.grant_type },
-      });
+      commit.run(() =>
+        audit.append({
+          event: "token.granted",
+          subject: c.oidc.client?.clientId ?? "",
+          detail: { grant_type: c.oidc.params?.grant_type },
+        })
+      );
     });
     provider.on("grant.error", (ctx, err) => {
       const c = ctx as unknown as {
         oidc: { params?: { grant_type?: string }; client?: { clientId: string } };
       };
-      audit.append({
-        event: "token.refused",
-        subject: c.oidc.client?.clientId ?? "",
-        ok: false,
-        detail: { grant_type: c.oidc.params?.grant_type, error: (err as Error).message },
-      });
+      commit.run(() =>
+        audit.append({
+          event: "token.refused",
+          subject: c.oidc.client?.clientId ?? "",
+          ok: false,
+          detail: { grant_type: c.oidc.params?.grant_type, error: (err as Error).message },
+        })
+      );
     });
     // JWT access tokens leave no record in the provider: keep one, so they can be revoked.
     for (const event of ["access_token.issued", "client_credentials.issued"]) {
       (provider as unknown as { on(e: string, fn: (t: never) => void): void })
-        .on(event, (token) => d.models.recordIssued(token));
+        .on(event, (token) => commit.run(() => d.models.recordIssued(token)));
     }
     provider.on("grant.revoked", (_ctx, grantId) => {
       audit.append({ event: "grant.revoked", subject: grantId });

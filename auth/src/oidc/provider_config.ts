@@ -269,7 +269,7 @@ export function providerConfig(d: ProviderDeps): Configuration {
             audience: resource,
             accessTokenTTL: d.ttl?.AccessToken ?? 600,
             accessTokenFormat: "jwt",
-            jwt: { sign: { alg: "ES256" } },
+            jwt: { sign: { alg: "EdDSA" } },
           };
         },
       },

@@ -282,3 +282,76 @@ test("CLI: logs -f follows new lines until interrupted", async () => {
     cleanup();
   }
 });
+
+test("CLI: shutdown exits non-zero with a clear message when the daemon dies before everything stopped", async () => {
+  const { dir, cleanup } = tempDir();
+  let d = await startDaemonProcess(dir);
+  try {
+    // A service that ignores SIGTERM keeps the shutdown busy for its 2 s stop timeout.
+    await d.client.call("service.set", {
+      service: {
+        name: "stubborn",
+        exec: ["sh", "-c", "trap '' TERM; exec sleep 300"],
+        stop: { signal: "SIGTERM", timeout_ms: 2000 },
+      },
+    });
+    await waitFor(
+      "running",
+      async () =>
+        (await d.client.call<{ state: string }>("service.status", { name: "stubborn" })).state ===
+          "running",
+    );
+    const child = spawn(process.execPath, [LAUNCHER, "shutdown"], {
+      env: { ...process.env, ...daemonEnv(dir) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (c) => (err += c));
+    const exit = new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
+    await waitFor("stopping", async () => {
+      const s = await d.client.call<{ state: string }>("service.status", { name: "stubborn" });
+      return s.state === "stopping";
+    }).catch(() => new Promise((r) => setTimeout(r, 500)));
+    process.kill(d.pid, "SIGKILL");
+    assert.equal(await exit, 1);
+    assert.match(err, /did not confirm that every service stopped/);
+    await d.exited;
+    d.client.close();
+    // The normal path: everything stops, exit 0.
+    d = await startDaemonProcess(dir);
+    const r = cli(daemonEnv(dir), ["shutdown"]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /hero_proc stopped \(pid \d+\)/);
+    await d.exited;
+  } finally {
+    await d.client.call("system.shutdown").catch(() => {});
+    await d.exited;
+    d.client.close();
+    cleanup();
+  }
+});
+
+test("CLI: upgrade hands over to a new daemon and the service keeps its pid", {
+  skip: /^(off|0|false|no)$/i.test(process.env.HERO_PROC_SHIM ?? "") && "needs hero_shim",
+}, () => {
+  const { dir, cleanup } = tempDir();
+  const env = daemonEnv(dir);
+  try {
+    let r = cli(env, ["start"]);
+    assert.equal(r.code, 0, r.err);
+    r = cli(env, ["service", "add", "keeper", "--", "sleep", "300"]);
+    assert.equal(r.code, 0, r.err);
+    const before = JSON.parse(cli(env, ["status", "keeper", "--json"]).out);
+    r = cli(env, ["upgrade"]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /hero_proc upgraded \(pid \d+ -> \d+\); 1 action\(s\) kept running/);
+    const after = JSON.parse(cli(env, ["status", "keeper", "--json"]).out);
+    assert.equal(after.pid, before.pid);
+    assert.equal(after.state, "running");
+    assert.equal(after.actions[0].job_id, before.actions[0].job_id);
+  } finally {
+    cli(env, ["shutdown"]);
+    cleanup();
+  }
+});

@@ -33,9 +33,23 @@ export async function callDaemon<R>(
     return await client.call<R>(method, params);
   } catch (err) {
     if (err instanceof HeroError && err.code === "CONNECTION_FAILED") {
+      const code = (err.cause as NodeJS.ErrnoException | undefined)?.code;
+      if (code !== "ENOENT" && code !== "ECONNREFUSED") {
+        // The daemon went away while it was working on the call (it died or was killed).
+        throw new CliError(
+          `hero_proc stopped answering during ${method} (${err.message}): it may have died ` +
+            `before finishing; check with: hero_proc list`,
+        );
+      }
       throw new CliError(
         `hero_proc is not running (no daemon at ${paths.rpcSocket}).\nStart it with: hero_proc start`,
         3,
+      );
+    }
+    if (err instanceof HeroError && err.code === "TIMEOUT") {
+      throw new CliError(
+        `hero_proc did not finish ${method} within ${Math.round(timeoutMs / 1000)} s; ` +
+          `check with: hero_proc list`,
       );
     }
     if (err instanceof RpcError) throw new CliError(cliWords(err.message));

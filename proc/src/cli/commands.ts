@@ -14,6 +14,7 @@ import {
   serveCommand,
   shutdownCommand,
   startCommand,
+  upgradeCommand,
 } from "./daemon_commands.ts";
 import { jobsCommand, runCommand } from "./job_commands.ts";
 import { logsCommand } from "./logs_command.ts";
@@ -371,6 +372,11 @@ export const COMMANDS: CommandSpec[] = [
     aliases: ["kill"],
     summary: "stop every service and the daemon",
     run: async (c) => (await shutdownCommand(c.paths, c.json), 0),
+  },
+  {
+    name: "upgrade",
+    summary: "hand over to a newly built daemon; services keep running",
+    run: async (c) => (await upgradeCommand(c.paths, c.json), 0),
   },
   {
     name: "info",

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { DAEMON_NODE_FLAGS } from "../daemon/node_flags.ts";
 import type { ProcPaths } from "../daemon/paths.ts";
 import { serveDaemon } from "../daemon/serve.ts";
+import { isDead, readProc } from "../supervisor/proc_table.ts";
 import { callDaemon, CliError } from "./client.ts";
 
 // An ESM `import` of node:http evaluates its lazy WebSocket getters, which loads undici, http2
@@ -47,6 +48,15 @@ export async function serveCommand(paths: ProcPaths): Promise<void> {
   for (const e of daemon.supervisor.configErrors) {
     console.error(`hero_proc: not loaded: ${e.error}`);
   }
+  const c = daemon.supervisor.containment;
+  if (c.mode !== "cgroup") {
+    // Said once, at start: without cgroups a process that leaves its group and scrubs its
+    // environment cannot be found, and limits are not enforced.
+    console.error(
+      `hero_proc: no cgroups (${c.notes.join("; ")}): containing jobs by process group and ` +
+        `job tag; limits are not enforced`,
+    );
+  }
   console.error(
     `hero_proc listening on ${paths.rpcSocket} (state ${paths.stateDir}, config ${paths.configDir})` +
       (r.closedJobs.length
@@ -55,8 +65,55 @@ export async function serveCommand(paths: ProcPaths): Promise<void> {
   );
   await daemon.closed;
   unpin();
-  // Every child is stopped and the store is closed: nothing left is worth waiting for.
+  if (daemon.successor) handOver(daemon.successor);
+  // Every child is stopped (or, for an upgrade, handed over) and the store is closed.
   process.exit(0);
+}
+
+/**
+ * Starts the upgraded daemon with the same arguments (its launcher rebuilds from the current
+ * sources): as PID 1 in place (execve keeps the pid), elsewhere as a new detached process
+ * writing where this one wrote. The services keep running meanwhile; it adopts them.
+ */
+function handOver(argv: string[]): void {
+  const p = process as unknown as {
+    execve?: (f: string, a: string[], e: NodeJS.ProcessEnv) => void;
+  };
+  if (process.pid === 1 && p.execve) {
+    p.execve(process.execPath, [process.execPath, ...argv], process.env);
+  }
+  const child = spawn(process.execPath, argv, {
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: process.env,
+  });
+  child.unref();
+  console.error(`hero_proc: upgrading: handed over to pid ${child.pid}`);
+}
+
+/** `hero_proc upgrade`: hands over to a newly built daemon; services keep running. */
+export async function upgradeCommand(paths: ProcPaths, json: boolean): Promise<void> {
+  const before = await callDaemon<{ pid: number; running_actions: number }>(paths, "system.info");
+  await callDaemon(paths, "system.upgrade");
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    if ((await daemonHealth(paths.rpcSocket)) !== "ok") continue;
+    const info = await callDaemon<
+      { pid: number; running_actions: number; recovery: { adopted_jobs: number[] } }
+    >(paths, "system.info").catch(() => undefined);
+    if (!info || (info.pid === before.pid && info.recovery.adopted_jobs.length === 0)) continue;
+    print(
+      json,
+      { upgraded: true, old_pid: before.pid, pid: info.pid, adopted: info.recovery.adopted_jobs },
+      `hero_proc upgraded (pid ${before.pid} -> ${info.pid}); ${info.recovery.adopted_jobs.length} action(s) kept running`,
+    );
+    return;
+  }
+  throw new CliError(
+    `hero_proc did not come back within 30 s after the upgrade; services keep running. ` +
+      `Start it with: hero_proc start (see ${path.join(paths.stateDir, "hero_proc.log")})`,
+  );
 }
 
 /** Reads GET /health from the daemon socket; resolves the status or undefined. */
@@ -145,29 +202,48 @@ export async function reportConfigErrors(paths: ProcPaths): Promise<void> {
   for (const e of info.config_errors ?? []) console.error(`hero_proc: not loaded: ${e.error}`);
 }
 
-/** Asks the daemon to stop its services and exit; waits until it is gone. */
+/**
+ * Asks the daemon to stop its services and exit; succeeds only if it answers that everything
+ * stopped and then exits. Dying or timing out before that is an error (exit code 1).
+ */
 export async function shutdownCommand(paths: ProcPaths, json: boolean): Promise<void> {
   if ((await daemonHealth(paths.rpcSocket)) === undefined) {
     print(json, { stopped: false, running: false }, "hero_proc is not running");
     return;
   }
   const info = await callDaemon<{ pid: number }>(paths, "system.info");
-  const said = await callDaemon<Record<string, unknown>>(paths, "system.shutdown");
-  const deadline = Date.now() + 120_000;
+  let r: { stopped?: boolean; survivors?: number[] };
+  try {
+    r = await callDaemon(paths, "system.shutdown", { wait: true }, 600_000);
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    throw new CliError(
+      `hero_proc (pid ${info.pid}) did not confirm that every service stopped: ${err.message}`,
+    );
+  }
+  if (r.stopped === false) {
+    throw new CliError(
+      `hero_proc (pid ${info.pid}) could not stop every process: ${
+        (r.survivors ?? []).join(", ")
+      } survived SIGKILL`,
+    );
+  }
+  const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    try {
-      process.kill(info.pid, 0);
-    } catch {
+    // A zombie has exited (its parent may be slow to reap it).
+    if (isDead(readProc(info.pid))) {
       print(
         json,
-        { ...said, stopped: true, pid: info.pid },
+        { stopped: true, pid: info.pid },
         `hero_proc stopped (pid ${info.pid}) with every service`,
       );
       return;
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new CliError(`hero_proc (pid ${info.pid}) did not exit within 120 s`);
+  throw new CliError(
+    `hero_proc (pid ${info.pid}) stopped its services but did not exit within 30 s`,
+  );
 }
 
 /** Prints JSON or a sentence. */

@@ -1,6 +1,8 @@
 /**
- * Supervisor crash safety with real processes: `kill -9` hero_proc while services run, start
- * it again, and check that nothing runs twice, nothing is orphaned, and history is intact.
+ * Supervisor crash safety with real processes, in stop-and-restart mode (no hero_shim, as on a
+ * machine without a C compiler; adoption is tested in adoption_test.ts): `kill -9` hero_proc
+ * while services run, start it again, and check that nothing runs twice, nothing is orphaned,
+ * and history is intact.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -16,6 +18,9 @@ import {
   tempDir,
   waitFor,
 } from "../test_support.ts";
+
+/** Stop-and-restart recovery is what runs without hero_shim. */
+const NO_SHIM = { HERO_PROC_SHIM: "off" };
 
 interface Job {
   id: number;
@@ -46,7 +51,7 @@ function pidsWith(marker: string): number[] {
 test("after kill -9 of hero_proc, a restart stops the old groups, runs each action once and keeps history", async () => {
   const { dir, cleanup } = tempDir();
   const m = String(process.pid * 1000 + (Date.now() % 1000));
-  let d = await startDaemonProcess(dir);
+  let d = await startDaemonProcess(dir, NO_SHIM);
   try {
     const pidFile = path.join(dir, "escaped");
     await d.client.call("service.set", {
@@ -83,7 +88,7 @@ test("after kill -9 of hero_proc, a restart stops the old groups, runs each acti
     // The children outlive their supervisor (own sessions) ...
     assert.ok(oldPids.every(pidAlive), "children survive the supervisor's death");
 
-    d = await startDaemonProcess(dir);
+    d = await startDaemonProcess(dir, NO_SHIM);
     // ... and are gone once it is back, before anything is started again.
     for (const pid of oldPids) assert.equal(pidAlive(pid), false, `old pid ${pid} stopped`);
     await waitFor("both running again", async () => {
@@ -127,7 +132,7 @@ test("after kill -9 of hero_proc, a restart stops the old groups, runs each acti
 
 test("a second daemon on the same state directory is refused and touches nothing", async () => {
   const { dir, cleanup } = tempDir();
-  const d = await startDaemonProcess(dir);
+  const d = await startDaemonProcess(dir, NO_SHIM);
   try {
     await d.client.call("service.set", { service: { name: "keep", exec: ["sleep", "300"] } });
     const st = await d.client.call<Status>("service.status", { name: "keep" });
@@ -147,6 +152,72 @@ test("a second daemon on the same state directory is refused and touches nothing
     await d.client.call("system.shutdown");
     await d.exited;
     d.client.close();
+    cleanup();
+  }
+});
+
+test("after kill -9, recovery stops a setsid + env -u escapee and each leftover with its own stop spec, in parallel", async () => {
+  const { dir, cleanup } = tempDir();
+  const m = String(process.pid * 1000 + (Date.now() % 1000) + 7);
+  const fallback = /^(off|0|false|no|none)$/i.test(process.env.HERO_PROC_CGROUPS ?? "");
+  let d = await startDaemonProcess(dir, NO_SHIM);
+  const escFile = path.join(dir, "esc");
+  try {
+    await d.client.call("service.set", {
+      service: {
+        name: "esc",
+        exec: [
+          "sh",
+          "-c",
+          `setsid env -u HERO_PROC_JOB sh -c 'echo $$ > ${escFile}; exec sleep 2001.${m}' & exec sleep 2002.${m}`,
+        ],
+      },
+    });
+    // Three services that ignore SIGTERM, each with a 1.5 s stop timeout.
+    for (const n of ["s1", "s2", "s3"]) {
+      await d.client.call("service.set", {
+        service: {
+          name: n,
+          exec: ["sh", "-c", `trap '' TERM; exec sleep 2003.${m}`],
+          stop: { signal: "SIGTERM", timeout_ms: 1500 },
+        },
+      });
+    }
+    await waitFor("all running", async () => {
+      for (const n of ["esc", "s1", "s2", "s3"]) {
+        if ((await d.client.call<Status>("service.status", { name: n })).state !== "running") {
+          return false;
+        }
+      }
+      return fs.existsSync(escFile) && fs.readFileSync(escFile, "utf8").trim() !== "";
+    }, 10_000);
+    const escaped = Number(fs.readFileSync(escFile, "utf8"));
+    process.kill(d.pid, "SIGKILL");
+    await d.exited;
+    d.client.close();
+    assert.ok(pidAlive(escaped));
+
+    d = await startDaemonProcess(dir, NO_SHIM);
+    const info = await d.client.call<
+      { recovery: { stop_ms: number; stopped_pids: number[] }; containment: { mode: string } }
+    >("system.info");
+    assert.equal(info.containment.mode, fallback ? "process-group" : "cgroup");
+    // Each stubborn leftover waited its own 1.5 s (not a fixed 5 s), all at once (not 4.5 s).
+    assert.ok(info.recovery.stop_ms >= 1400, `stop took ${info.recovery.stop_ms} ms`);
+    assert.ok(info.recovery.stop_ms < 4000, `stop took ${info.recovery.stop_ms} ms`);
+    if (!fallback) {
+      assert.equal(pidAlive(escaped), false, "the escapee was found by its cgroup and stopped");
+      assert.ok(info.recovery.stopped_pids.includes(escaped));
+    }
+    await waitFor("one of each again", () => pidsWith(`2003.${m}`).length === 3, 10_000);
+  } finally {
+    await d.client.call("system.shutdown").catch(() => {});
+    await d.exited;
+    d.client.close();
+    if (fs.existsSync(escFile)) {
+      const pid = Number(fs.readFileSync(escFile, "utf8"));
+      if (fallback && pidAlive(pid)) process.kill(pid, "SIGKILL"); // what the fallback cannot see
+    }
     cleanup();
   }
 });

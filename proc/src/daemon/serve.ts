@@ -1,7 +1,9 @@
 /**
  * The daemon: binds hero_proc's `rpc.sock` first (a second daemon on the same socket fails
- * there, before touching anything), then opens the supervisor (crash recovery, services), and
- * on SIGTERM/SIGINT or `system.shutdown` stops every service before exiting.
+ * there, before touching anything), then opens the supervisor (crash recovery or adoption,
+ * services), and on SIGTERM/SIGINT or `system.shutdown` stops every service before exiting.
+ * `system.upgrade` lets go of everything instead (services keep running under their shims)
+ * and hands over to a new daemon process, which adopts them.
  */
 import process from "node:process";
 import { HeroServer } from "@hero/sdk";
@@ -27,6 +29,8 @@ export interface Daemon {
   closed: Promise<void>;
   /** Stops services, closes the socket and the store. */
   close(): Promise<void>;
+  /** Set once an upgrade has detached the daemon: the successor to start (argv). */
+  successor?: string[];
 }
 
 /** Serves hero_proc until closed. */
@@ -35,8 +39,11 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
   let closing: Promise<void> | undefined;
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
+  // Services stop before the socket closes, so a caller waiting on system.shutdown hears
+  // whether everything stopped.
   const close = () => {
     closing ??= (async () => {
+      await sup?.stopAll();
       admin.close();
       await server.close();
       await sup?.close();
@@ -57,7 +64,24 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     paths: { state_dir: paths.stateDir, config_dir: paths.configDir, socket: paths.rpcSocket },
     version: VERSION,
     startedAt: Date.now(),
-    shutdown: () => void close(),
+    shutdown: () => {
+      const done = close();
+      return sup ? sup.stopAll() : done.then(() => ({ survivors: [] }));
+    },
+    upgrade: () => {
+      if (!sup?.shim.path) {
+        throw new Error(
+          `Cannot upgrade without restarting services: no hero_shim (${sup?.shim.problem})`,
+        );
+      }
+      closing ??= (async () => {
+        admin.close();
+        await server.close();
+        await sup?.detach();
+        daemon.successor = [...process.execArgv, ...process.argv.slice(1)];
+        resolveClosed();
+      })();
+    },
   });
   const admin = adminForDaemon(api, {
     supervisor: () => {
@@ -108,5 +132,6 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   });
-  return { supervisor: sup, server, logs: logs!, closed, close };
+  const daemon: Daemon = { supervisor: sup, server, logs: logs!, closed, close };
+  return daemon;
 }

@@ -5,27 +5,36 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { appendChunks, type Chunk } from "./log_chunks.ts";
+import { walPragmas } from "./log_schema.ts";
 import type { SourceDelta } from "./line_intake.ts";
 
 /** A connection for appending chunks. */
 export class ChunkWriter {
   readonly #db: DatabaseSync;
   #upsert?: StatementSync;
+  #count?: StatementSync;
+  #offset?: StatementSync;
 
-  /** Opens its own connection to `file` (the schema exists already). */
-  constructor(file: string) {
+  /** Opens its own connection to `file` (the schema exists already; `maxBytes` is the cap). */
+  constructor(file: string, maxBytes = 0) {
     this.#db = new DatabaseSync(file);
     this.#db.exec("PRAGMA busy_timeout = 0; PRAGMA synchronous = NORMAL");
     this.#db.exec("PRAGMA cache_size = -2000");
     // Checkpoints copy the WAL into the database file: the indexer does them, off this thread.
-    this.#db.exec("PRAGMA wal_autocheckpoint = 0");
+    this.#db.exec(walPragmas(maxBytes, false));
   }
 
   /**
-   * Appends `chunks` and adds `sources` to the per-source counts, all or nothing. Returns
-   * "busy" (nothing written) when another connection holds the write lock; other errors throw.
+   * Appends `chunks`, adds `sources` to the per-source counts and `counters` to the store-wide
+   * counters, all or nothing. Returns "busy" (nothing written) when another connection holds
+   * the write lock; other errors throw.
    */
-  commit(chunks: readonly Chunk[], sources: ReadonlyMap<string, SourceDelta>): "done" | "busy" {
+  commit(
+    chunks: readonly Chunk[],
+    sources: ReadonlyMap<string, SourceDelta>,
+    counters: Readonly<Record<string, number>> = {},
+    offsets: ReadonlyMap<string, number> = new Map(),
+  ): "done" | "busy" {
     try {
       this.#db.exec("BEGIN IMMEDIATE");
     } catch (err) {
@@ -35,11 +44,29 @@ export class ChunkWriter {
     try {
       appendChunks(this.#db, chunks);
       this.#upsert ??= this.#db.prepare(
-        "INSERT INTO log_sources (source, lines, last_ts, dropped) VALUES (?, ?, ?, ?) " +
+        "INSERT INTO log_sources (source, lines, last_ts, dropped, bytes) VALUES (?, ?, ?, ?, ?) " +
           "ON CONFLICT (source) DO UPDATE SET lines = lines + excluded.lines, " +
-          "last_ts = max(last_ts, excluded.last_ts), dropped = dropped + excluded.dropped",
+          "last_ts = max(last_ts, excluded.last_ts), dropped = dropped + excluded.dropped, " +
+          "bytes = bytes + excluded.bytes",
       );
-      for (const [source, d] of sources) this.#upsert.run(source, d.n, d.last, d.dropped);
+      for (const [source, d] of sources) {
+        this.#upsert.run(source, d.n, d.last, d.dropped, d.bytes);
+      }
+      this.#count ??= this.#db.prepare(
+        "INSERT INTO log_counters (name, value) VALUES (?, ?) " +
+          "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+      );
+      for (const [name, n] of Object.entries(counters)) if (n) this.#count.run(name, n);
+      if (offsets.size) {
+        this.#offset ??= this.#db.prepare(
+          "INSERT INTO log_offsets (job_id, stream, offset) VALUES (?, ?, ?) " +
+            "ON CONFLICT (job_id, stream) DO UPDATE SET offset = max(offset, excluded.offset)",
+        );
+        for (const [key, offset] of offsets) {
+          const i = key.indexOf(":");
+          this.#offset.run(Number(key.slice(0, i)), key.slice(i + 1), offset);
+        }
+      }
       this.#db.exec("COMMIT");
       return "done";
     } catch (err) {

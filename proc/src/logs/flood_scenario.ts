@@ -2,8 +2,10 @@
  * The flood scenario behind the flood test (5 s, `npm test`) and `npm run stress` (60 s): a
  * real hero_proc process supervises `yes` printing as fast as it can next to a calm service
  * printing a numbered tick every 100 ms. Measured: how long each calm line takes to become
- * visible (`logs.follow`), whether any calm line is missing, and the size of the store
- * against its cap (sampled every 250 ms).
+ * visible (`logs.follow`), whether any calm line is missing, the size of the store against its
+ * cap (pages in use, and the files on disk, sampled every 250 ms), whether the calm service's
+ * whole history is still stored at the end (fair retention), and whether the drop and
+ * eviction counters are the same after a kill -9 and restart.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -34,6 +36,15 @@ export interface FloodResult {
   dropRecords: number;
   /** Most lines waiting in hero_proc's memory at a sample. */
   maxQueued: number;
+  /** Largest sampled size of the database file alone. */
+  maxDbBytes: number;
+  /** Calm lines printed during the run and still stored at its end. */
+  calmPrinted: number;
+  calmKept: number;
+  /** Lines evicted by the cap (all sources) at the end. */
+  evicted: number;
+  /** Drop and eviction counters equal after a kill -9 and restart. */
+  countersKept: boolean;
 }
 
 const launcher = fileURLToPath(new URL("../../bin/hero_proc.mjs", import.meta.url));
@@ -46,28 +57,31 @@ export async function runFlood(
 ): Promise<FloodResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hero_flood_"));
   const sockets = path.join(dir, "s");
-  const daemon = spawn(process.execPath, [
-    launcher,
-    "serve",
-    "--state-dir",
-    path.join(dir, "state"),
-    "--config-dir",
-    path.join(dir, "cfg"),
-    "--socket-dir",
-    sockets,
-  ], {
-    env: {
-      ...process.env,
-      HERO_PROC_LOG_MAX_BYTES: String(capBytes),
-      HERO_PROC_LOG_MIN_FREE: "0",
-      ...env,
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const exited = new Promise((r) => daemon.once("exit", r));
+  const start = () => {
+    const daemon = spawn(process.execPath, [
+      launcher,
+      "serve",
+      "--state-dir",
+      path.join(dir, "state"),
+      "--config-dir",
+      path.join(dir, "cfg"),
+      "--socket-dir",
+      sockets,
+    ], {
+      env: {
+        ...process.env,
+        HERO_PROC_LOG_MAX_BYTES: String(capBytes),
+        HERO_PROC_LOG_MIN_FREE: "0",
+        ...env,
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    return { daemon, exited: new Promise((r) => daemon.once("exit", r)) };
+  };
+  let { daemon, exited } = start();
   const rpc = new RpcClient(path.join(sockets, "hero_proc/rpc.sock"), { timeoutMs: 30_000 });
   const dbFile = path.join(dir, "state/logs.db");
-  try {
+  const waitUp = async () => {
     for (let i = 0;; i++) {
       try {
         await rpc.call("system.info");
@@ -77,6 +91,9 @@ export async function runFlood(
         await new Promise((r) => setTimeout(r, 100));
       }
     }
+  };
+  try {
+    await waitUp();
     const tick = "let i = 0; setInterval(() => console.log(`tick ${i++} ${Date.now()}`), 100);";
     await rpc.call("service.set", {
       service: { name: "calm", exec: [process.execPath, "-e", tick] },
@@ -88,7 +105,7 @@ export async function runFlood(
       },
     });
     const end = Date.now() + seconds * 1000;
-    let maxUsed = 0, maxFile = 0, maxQueued = 0;
+    let maxUsed = 0, maxFile = 0, maxQueued = 0, maxDb = 0;
     const size = (f: string) => {
       try {
         return fs.statSync(f).size;
@@ -98,6 +115,7 @@ export async function runFlood(
     };
     const sampler = setInterval(() => {
       maxFile = Math.max(maxFile, size(dbFile) + size(`${dbFile}-wal`));
+      maxDb = Math.max(maxDb, size(dbFile));
     }, 250);
     const statsLoop = (async () => {
       while (Date.now() < end) {
@@ -142,6 +160,33 @@ export async function runFlood(
       limit: 10_000,
     });
     const first = ticks[0] ?? 0, last = ticks.at(-1) ?? -1;
+    // The calm service's whole history must still be there (fair retention).
+    await rpc.call("service.stop", { name: "flood" });
+    await rpc.call("service.stop", { name: "calm" });
+    const kept = new Set<number>();
+    for (let after = 0;;) {
+      const r = await rpc.call<{ lines: { message: string }[]; last_id: number }>(
+        "logs.follow",
+        { source: "calm", after_id: after, limit: 10_000, timeout_ms: 0 },
+      );
+      for (const l of r.lines) {
+        const m = /^tick (\d+) /.exec(l.message);
+        if (m) kept.add(Number(m[1]));
+      }
+      if (!r.lines.length) break;
+      after = r.last_id;
+    }
+    // Counters survive a crash: read them once everything is committed, kill -9, read again.
+    await new Promise((r) => setTimeout(r, 500));
+    type Counters = { dropped: { total: number }; evicted: number };
+    const before = await rpc.call<Counters>("logs.stats");
+    daemon.kill("SIGKILL");
+    await exited;
+    const again = start();
+    daemon = again.daemon;
+    exited = again.exited;
+    await waitUp();
+    const now = await rpc.call<Counters>("logs.stats");
     return {
       seconds,
       capBytes,
@@ -156,6 +201,11 @@ export async function runFlood(
       maxQueued,
       written: stats.written_since_start,
       dropRecords: notes.lines.length,
+      maxDbBytes: maxDb,
+      calmPrinted: last + 1,
+      calmKept: [...kept].filter((t) => t <= last).length,
+      evicted: before.evicted,
+      countersKept: now.dropped.total === before.dropped.total && now.evicted === before.evicted,
     };
   } finally {
     rpc.close();

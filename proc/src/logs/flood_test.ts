@@ -1,7 +1,8 @@
 /**
  * Flood control, short version (5 s; `npm run stress` runs 60 s): a service printing as fast
  * as it can never pushes the store past its cap and never delays another service's lines by
- * more than a second, and none of the calm service's lines are lost.
+ * more than a second, none of the calm service's lines are lost or evicted, and the counters
+ * survive a kill -9.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -18,4 +19,6 @@ test("a flooding service: store within its cap, the calm service's lines within 
   assert.ok(r.maxUsedBytes <= cap, `store used ${r.maxUsedBytes} bytes > cap ${cap}`);
   assert.ok(r.rateLimited > 0, "the flood hit the rate limit");
   assert.ok(r.dropRecords > 0, 'a visible "N lines dropped" record was stored');
+  assert.equal(r.calmKept, r.calmPrinted, "the calm service's whole history is still stored");
+  assert.ok(r.countersKept, "drop and eviction counters survive a kill -9");
 });

@@ -15,6 +15,8 @@ export interface SourceDelta {
   n: number;
   last: number;
   dropped: number;
+  /** Bytes of text accepted. */
+  bytes: number;
 }
 
 /** What a commit takes. */
@@ -22,6 +24,8 @@ export interface IntakeBatch {
   chunks: Chunk[];
   sources: Map<string, SourceDelta>;
   lines: number;
+  /** Output file offsets reached, by `<job id>:<stream>`. */
+  offsets: Map<string, number>;
 }
 
 /** The in-memory side of the log store. */
@@ -31,6 +35,7 @@ export class LineIntake {
   #open: Row[] | null = null;
   #openBytes = 0;
   #sources = new Map<string, SourceDelta>();
+  #offsets = new Map<string, number>();
   #lines = 0;
   #nextId: number;
   #accepted = 0;
@@ -61,6 +66,16 @@ export class LineIntake {
     return this.#chunks;
   }
 
+  /** Output file offsets reached since the last commit. */
+  get offsets(): ReadonlyMap<string, number> {
+    return this.#offsets;
+  }
+
+  /** Records that a job's output file is read (into accepted or dropped lines) up to `offset`. */
+  mark(jobId: number, stream: string, offset: number): void {
+    this.#offsets.set(`${jobId}:${stream}`, offset);
+  }
+
   /** Per-source counts since the last commit. */
   get sources(): ReadonlyMap<string, SourceDelta> {
     return this.#sources;
@@ -84,7 +99,8 @@ export class LineIntake {
       });
     }
     this.#open.push(row);
-    this.#openBytes += row[5].length + (row[6]?.length ?? 0);
+    const bytes = row[5].length + (row[6]?.length ?? 0);
+    this.#openBytes += bytes;
     const c = this.#chunks[this.#chunks.length - 1];
     c.lines++;
     if (row[0] < c.ts) c.ts = row[0];
@@ -94,7 +110,7 @@ export class LineIntake {
       this.#open = null;
       this.#openBytes = 0;
     }
-    this.#count(row[2], 1, row[0]);
+    this.#count(row[2], 1, row[0], bytes);
   }
 
   /** Accepts the first `lines` lines of a captured block, whose bytes are `body`. */
@@ -113,19 +129,25 @@ export class LineIntake {
       stream: b.stream,
       body,
     });
-    this.#count(b.source, lines, b.ts);
+    this.#count(b.source, lines, b.ts, body.length - lines);
   }
 
   /** Counts lines of `source` refused by flood control (shown by `logs.tree`). */
   countDropped(source: string, n: number): void {
     const d = this.#sources.get(source);
     if (d) d.dropped += n;
-    else this.#sources.set(source, { n: 0, last: 0, dropped: n });
+    else this.#sources.set(source, { n: 0, last: 0, dropped: n, bytes: 0 });
   }
 
   /** Hands everything over (for a commit) and starts empty. */
   take(): IntakeBatch {
-    const batch = { chunks: this.#chunks, sources: this.#sources, lines: this.#lines };
+    const batch = {
+      chunks: this.#chunks,
+      sources: this.#sources,
+      lines: this.#lines,
+      offsets: this.#offsets,
+    };
+    this.#offsets = new Map();
     this.#chunks = [];
     this.#open = null;
     this.#openBytes = 0;
@@ -134,12 +156,12 @@ export class LineIntake {
     return batch;
   }
 
-  #count(source: string, n: number, ts: number): void {
+  #count(source: string, n: number, ts: number, bytes: number): void {
     this.#nextId += n;
     this.#accepted += n;
     this.#lines += n;
     const d = this.#sources.get(source);
-    if (d) (d.n += n), (d.last = Math.max(d.last, ts));
-    else this.#sources.set(source, { n, last: ts, dropped: 0 });
+    if (d) (d.n += n), (d.last = Math.max(d.last, ts)), (d.bytes += bytes);
+    else this.#sources.set(source, { n, last: ts, dropped: 0, bytes });
   }
 }

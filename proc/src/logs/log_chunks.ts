@@ -113,20 +113,27 @@ export function appendChunks(db: DatabaseSync, chunks: readonly Chunk[]): void {
 
 /**
  * Retention of lines still waiting: deletes the oldest chunks, about `maxLines` lines, with
- * their share of the per-source counts (inside the caller's transaction); returns the lines.
+ * their share of the per-source counts, counted as evicted (inside the caller's transaction);
+ * returns the lines.
  */
 export function dropOldestChunks(db: DatabaseSync, maxLines: number): number {
   const chunks = db.prepare("SELECT * FROM log_chunks ORDER BY first_id LIMIT 64").all()
     .map(chunkFromRow);
-  const dec = db.prepare("UPDATE log_sources SET lines = max(0, lines - ?) WHERE source = ?");
+  const dec = db.prepare(
+    "UPDATE log_sources SET lines = max(0, lines - ?), bytes = max(0, bytes - ?), " +
+      "evicted = evicted + ? WHERE source = ?",
+  );
   const drop = db.prepare("DELETE FROM log_chunks WHERE first_id = ?");
   let n = 0;
   for (const c of chunks) {
     if (n && n + c.lines > maxLines) break;
-    const per = new Map<string, number>();
-    if (c.kind === "text") per.set(c.source!, c.lines);
-    else for (const r of chunkRows(c)) per.set(r[3], (per.get(r[3]) ?? 0) + 1);
-    for (const [source, k] of per) dec.run(k, source);
+    const per = new Map<string, { n: number; bytes: number }>();
+    for (const r of chunkRows(c)) {
+      const p = per.get(r[3]);
+      if (p) (p.n++, p.bytes += r[6].length);
+      else per.set(r[3], { n: 1, bytes: r[6].length });
+    }
+    for (const [source, k] of per) dec.run(k.n, k.bytes, k.n, source);
     drop.run(c.firstId);
     n += c.lines;
   }

@@ -5,9 +5,11 @@
  * yields the write lock whenever the main thread asks for it (a shared flag) and exits after
  * a few idle seconds, so an idle daemon does not keep a second JavaScript heap.
  */
+import fs from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { DatabaseSync } from "node:sqlite";
 import { indexStep } from "./log_chunks.ts";
+import { walLimitBytes, walPragmas } from "./log_schema.ts";
 import { type RetentionPolicy, retentionStep } from "./retention.ts";
 import { CONTROL, type IndexerMessage, type IndexerOptions } from "./log_indexer.ts";
 
@@ -17,9 +19,9 @@ const db = new DatabaseSync(opts.file);
 db.exec("PRAGMA busy_timeout = 5000");
 db.exec("PRAGMA synchronous = NORMAL");
 db.exec("PRAGMA cache_size = -16000");
-// This connection checkpoints (the main thread's never does); the WAL shrinks back after a burst.
-db.exec("PRAGMA wal_autocheckpoint = 1000");
-db.exec("PRAGMA journal_size_limit = 67108864");
+// This connection checkpoints (the main thread's never does); the WAL shrinks back after a burst
+// to a size that keeps database + WAL near the cap.
+db.exec(walPragmas(opts.retention.maxBytes));
 const policy: RetentionPolicy = opts.retention;
 let lastAge = 0;
 let idleSince = Date.now();
@@ -62,6 +64,23 @@ function due(): { waiting: boolean; now: boolean } {
   return { waiting: true, now };
 }
 
+const walLimit = walLimitBytes(opts.retention.maxBytes);
+
+/**
+ * Under a steady flood a passive checkpoint never finds the WAL free to start over, so it only
+ * grows: past twice its limit, a truncating checkpoint (waits briefly for readers; the main
+ * thread's commits, which never wait, retry a moment later).
+ */
+function boundWal(): void {
+  let size = 0;
+  try {
+    size = fs.statSync(`${opts.file}-wal`).size;
+  } catch {
+    return;
+  }
+  if (size > 2 * walLimit) db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
 function retention(): number {
   const now = Date.now();
   const ageDue = now - lastAge >= 1000;
@@ -88,6 +107,7 @@ while (Atomics.load(control, CONTROL.stop) === 0) {
       yieldToMain();
       ({ lines: indexed, lastId } = indexStep(db, opts.maxLines));
     }
+    boundWal();
   } catch (err) {
     post({ type: "error", message: (err as Error).message });
     await sleep(1000);

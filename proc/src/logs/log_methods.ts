@@ -108,7 +108,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
       summary:
         "Store a batch of structured log lines (all are validated first; invalid input stores nothing)",
       description:
-        'Lines over a source\'s rate limit are dropped, counted, and reported as one "N lines dropped" line. When free disk is low the batch is refused (code -32020).',
+        'The answer comes once the accepted lines are durable (in the database file; commits are grouped, within 100 ms): an acknowledged line survives a crash of hero_proc. Lines over a source\'s rate limit are dropped, counted, and reported as one "N lines dropped" line. When free disk is low the batch is refused (code -32020).',
       params: [{
         name: "lines",
         required: true,
@@ -151,7 +151,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
       }],
       handler: mapped((p) => {
         checkLines(p.lines);
-        return store().insert(p.lines);
+        return store().insertDurable(p.lines);
       }),
     }),
     defineMethod<LogsQuery, unknown>({
@@ -217,6 +217,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
             lines: 3,
             last_ts: 1767225600000,
             dropped: 0,
+            evicted: 0,
             children: [
               {
                 name: "pay",
@@ -224,6 +225,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
                 lines: 3,
                 last_ts: 1767225600000,
                 dropped: 0,
+                evicted: 0,
                 children: [],
               },
             ],

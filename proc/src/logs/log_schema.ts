@@ -62,24 +62,76 @@ CREATE TABLE IF NOT EXISTS log_chunks (
   stream   TEXT,
   body     BLOB NOT NULL
 );
+-- Per source: lines stored, newest time, lines refused by flood control, lines evicted by the
+-- size cap, and the bytes of text stored (what fair retention compares).
 CREATE TABLE IF NOT EXISTS log_sources (
   source  TEXT PRIMARY KEY,
   lines   INTEGER NOT NULL,
   last_ts INTEGER NOT NULL,
-  dropped INTEGER NOT NULL DEFAULT 0
+  dropped INTEGER NOT NULL DEFAULT 0,
+  evicted INTEGER NOT NULL DEFAULT 0,
+  bytes   INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+-- How far each job's output file (hero_shim) is in committed lines: a new daemon resumes there.
+CREATE TABLE IF NOT EXISTS log_offsets (
+  job_id INTEGER NOT NULL,
+  stream TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  PRIMARY KEY (job_id, stream)
+) WITHOUT ROWID;
+-- Store-wide counters that survive restarts (lines refused, by reason).
+CREATE TABLE IF NOT EXISTS log_counters (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
 ) WITHOUT ROWID;
 `;
 
+/** Columns added to log_sources after its first release (added to older files at open). */
+const SOURCE_COLUMNS = ["evicted", "bytes"];
+
+/**
+ * How far the WAL file may grow for a size cap: checkpoints every tenth of the cap (at most
+ * 1000 pages) and the file is cut back to that after each (at least 1 MB, at most 64 MB), so
+ * the database plus its WAL stay near the cap. Applied to every connection (`checkpoint`
+ * false for the main thread's writer, which leaves checkpoints to the indexer).
+ */
+export function walPragmas(maxBytes: number, checkpoint = true): string {
+  const limit = walLimitBytes(maxBytes);
+  const pages = Math.min(1000, Math.floor(limit / 4096));
+  return `PRAGMA journal_size_limit = ${limit}; PRAGMA wal_autocheckpoint = ${
+    checkpoint ? pages : 0
+  }`;
+}
+
+/** The size the WAL is cut back to after a checkpoint, for a size cap. */
+export function walLimitBytes(maxBytes: number): number {
+  return maxBytes > 0 ? Math.max(1 << 20, Math.min(64 << 20, Math.floor(maxBytes / 10))) : 64 << 20;
+}
+
 /** Opens (and creates) the log database at `file`; checks that FTS5 is available. */
-export function openLogDatabase(file: string): DatabaseSync {
+export function openLogDatabase(file: string, maxBytes = 0): DatabaseSync {
   const db = new DatabaseSync(file);
   db.exec("PRAGMA journal_mode = WAL");
+  db.exec(walPragmas(maxBytes));
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA temp_store = MEMORY");
   db.exec("PRAGMA cache_size = -32000");
   try {
+    // Freed pages go back to the file system (incremental_vacuum after retention), so the
+    // file itself stays within the size cap. Only takes effect before the first table exists;
+    // an older file is converted once by VACUUM.
+    db.exec("PRAGMA auto_vacuum = INCREMENTAL");
     db.exec(DDL);
+    if (Number(db.prepare("PRAGMA auto_vacuum").get()!.auto_vacuum) !== 2) db.exec("VACUUM");
+    const have = new Set(
+      db.prepare("PRAGMA table_info(log_sources)").all().map((r) => String(r.name)),
+    );
+    for (const c of SOURCE_COLUMNS) {
+      if (!have.has(c)) {
+        db.exec(`ALTER TABLE log_sources ADD COLUMN ${c} INTEGER NOT NULL DEFAULT 0`);
+      }
+    }
   } catch (err) {
     db.close();
     const why = (err as Error).message;

@@ -58,4 +58,13 @@ export interface LogSink {
   readonly dropped: number;
   /** Flushes and stops the background timer. */
   close(): void;
+  /**
+   * Records that every byte of a job's output file before `offset` is in lines already given
+   * (committed with them, so a new daemon resumes there: exactly once across a crash).
+   */
+  mark?(jobId: number, stream: "stdout" | "stderr", offset: number): void;
+  /** The committed offset of a job's output file (0 when none). */
+  offsetOf?(jobId: number, stream: "stdout" | "stderr"): number;
+  /** Resolves once everything accepted so far is committed. */
+  durable?(): Promise<void>;
 }

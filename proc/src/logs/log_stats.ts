@@ -5,7 +5,7 @@ import type { LogStore } from "./log_store.ts";
 /** The stats document. */
 export function logStats(store: LogStore): Record<string, unknown> {
   const edges = store.db.prepare(
-    "SELECT (SELECT ts FROM logs ORDER BY id LIMIT 1) AS oldest, (SELECT ts FROM logs ORDER BY id DESC LIMIT 1) AS newest, (SELECT count(*) FROM log_sources) AS sources",
+    "SELECT (SELECT ts FROM logs ORDER BY id LIMIT 1) AS oldest, (SELECT ts FROM logs ORDER BY id DESC LIMIT 1) AS newest, (SELECT count(*) FROM log_sources) AS sources, (SELECT coalesce(sum(evicted), 0) FROM log_sources) AS evicted",
   ).get()!;
   const size = (f: string) => {
     try {
@@ -27,6 +27,8 @@ export function logStats(store: LogStore): Record<string, unknown> {
     file_bytes: size(store.file) + size(`${store.file}-wal`),
     queued: store.queued,
     dropped: { total: store.dropped, ...store.droppedByReason },
+    // Lines deleted by the size cap (per source in logs.tree); both survive restarts.
+    evicted: Number(edges.evicted),
     retention: { max_age_ms: store.retention.maxAgeMs, max_bytes: store.retention.maxBytes },
     rate_limit: {
       lines_per_s: store.limiter.limits.linesPerSecond,

@@ -1,11 +1,13 @@
 /**
  * The log store behind `logs.*` and behind process capture. Accepting a line never blocks the
  * caller: it is rate-limited per source, given its id, and kept in memory as part of a chunk
- * (captured output arrives as whole blocks of lines); every flush period the chunks are
- * appended to `log_chunks` in one short transaction, and a worker thread indexes them into
- * `logs` and FTS (log_indexer_worker.ts). Queries see every accepted line at once: indexed
- * rows from SQL, the rest from the chunks (pending_lines.ts). It implements the supervisor's
- * {@link LogSink}, so captured output lands here unchanged.
+ * (captured output arrives as whole blocks of lines); every flush period (and within a few ms
+ * of a `logs.insert`, which answers only then) the chunks are appended to `log_chunks` in one
+ * short transaction, and a worker thread indexes them into `logs` and FTS
+ * (log_indexer_worker.ts). Queries return only lines in the database (a crash cannot take them
+ * back): indexed rows from SQL, the rest from the committed chunks (pending_lines.ts); a query
+ * first commits what waits in memory. It implements the supervisor's {@link LogSink}, so
+ * captured output lands here unchanged.
  */
 import path from "node:path";
 import fs from "node:fs";
@@ -45,6 +47,19 @@ const CHUNK_HEAD = "first_id, lines, kind, ts, ts_max, arrived, source, job_id, 
 /** What a stored line costs beyond its text (row, indexes), for the backlog budget. */
 const ROW_BYTES = 64;
 
+/** Most time a `logs.insert` waits for its group commit to start. */
+const GROUP_COMMIT_MS = 5;
+
+/** A `logs.insert` waiting for its lines to be committed. */
+interface Waiter {
+  upTo: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+/** Names of the drop counters kept in `log_counters`. */
+type DropReason = "rate_limited" | "queue_full" | "disk_low";
+
 /** The high-volume SQLite log store. */
 export class LogStore implements LogSink {
   /** The reading connection (queries, tree, stats); writes go through other connections. */
@@ -63,7 +78,13 @@ export class LogStore implements LogSink {
   #bodyOf?: StatementSync;
   #committedUpTo: number;
   #indexedUpTo: number;
+  /** Lines refused since the store was first created (restored from log_counters). */
   #dropped = { rate_limited: 0, queue_full: 0, disk_low: 0 };
+  /** The part of #dropped not yet in log_counters. */
+  #unsaved = { rate_limited: 0, queue_full: 0, disk_low: 0 };
+  /** `logs.insert` calls waiting for their lines to be committed. */
+  #waiters: Waiter[] = [];
+  #groupTimer?: ReturnType<typeof setTimeout>;
   #lastDropReport = 0;
   /** Lines refused per source because the backlog was full, until the next drop report. */
   #behind = new Map<string, number>();
@@ -77,9 +98,9 @@ export class LogStore implements LogSink {
   constructor(opts: LogStoreOptions) {
     this.file = opts.file;
     fs.mkdirSync(path.dirname(opts.file), { recursive: true, mode: 0o700 });
-    this.db = openLogDatabase(opts.file);
-    this.#writer = new ChunkWriter(opts.file);
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
+    this.db = openLogDatabase(opts.file, this.retention.maxBytes);
+    this.#writer = new ChunkWriter(opts.file, this.retention.maxBytes);
     this.limiter = new RateLimiter({ linesPerSecond: 50_000, burst: 1_000_000, ...opts.rate });
     this.disk = new DiskGuard(path.dirname(opts.file), opts.minFreeBytes ?? 100 * 1024 * 1024);
     this.#maxQueued = opts.maxQueued ?? 2_000_000;
@@ -88,6 +109,10 @@ export class LogStore implements LogSink {
         (this.retention.maxBytes > 0 ? this.retention.maxBytes / 10 : 256 * 1024 * 1024),
     );
     this.#maxBatch = opts.maxBatch ?? 5_000;
+    for (const r of this.db.prepare("SELECT name, value FROM log_counters").all()) {
+      const name = String(r.name) as DropReason;
+      if (name in this.#dropped) this.#dropped[name] = Number(r.value);
+    }
     const edges = this.db.prepare(
       "SELECT (SELECT coalesce(max(id), 0) FROM logs) AS logs_max, " +
         "(SELECT min(first_id) FROM log_chunks) AS chunk_min, " +
@@ -141,16 +166,16 @@ export class LogStore implements LogSink {
     return this.#intake.nextId - 1 - this.#indexedUpTo;
   }
 
-  /** The id of the newest accepted line (0 when none). */
+  /** The id of the newest committed line (0 when none): followers start after it. */
   get lastId(): number {
-    return this.#intake.nextId - 1;
+    return this.#committedUpTo;
   }
 
   /** LogSink: accepts a captured line; never throws. */
   write(e: LogEntry): void {
     if (this.#closed) return;
-    if (this.disk.state.low) return void this.#dropped.disk_low++;
-    if (!this.limiter.allow(e.source)) return void this.#dropped.rate_limited++;
+    if (this.disk.state.low) return this.#drop("disk_low", 1);
+    if (!this.limiter.allow(e.source)) return this.#drop("rate_limited", 1);
     if (!this.#room(1, e.source, e.line.length + ROW_BYTES)) return;
     this.#accept([
       e.ts,
@@ -166,12 +191,12 @@ export class LogStore implements LogSink {
   /** LogSink: accepts a block of captured lines at once; never throws. */
   writeBlock(b: LogBlock): void {
     if (this.#closed) return;
-    if (this.disk.state.low) return void (this.#dropped.disk_low += b.lines);
+    if (this.disk.state.low) return this.#drop("disk_low", b.lines);
     const allowed = this.limiter.allowMany(b.source, b.lines);
-    this.#dropped.rate_limited += b.lines - allowed;
+    this.#drop("rate_limited", b.lines - allowed);
     let room = Math.max(0, Math.min(allowed, this.#maxQueued - this.queued));
     if (room && !this.#budget.admits(b.source, b.bytes.length)) room = 0;
-    this.#dropped.queue_full += allowed - room;
+    this.#drop("queue_full", allowed - room);
     if (allowed > room) {
       this.#behind.set(b.source, (this.#behind.get(b.source) ?? 0) + allowed - room);
     }
@@ -189,7 +214,7 @@ export class LogStore implements LogSink {
   insert(lines: NewLogLine[]): { accepted: number; dropped: number } {
     if (this.#closed) throw new HeroError("SHUTTING_DOWN", "hero_proc is shutting down");
     if (this.disk.state.low) {
-      this.#dropped.disk_low += lines.length;
+      this.#drop("disk_low", lines.length);
       throw new HeroError("LOGS_DISK_LOW", `Cannot store log lines: ${this.disk.describe()}`, {
         details: {
           free_bytes: this.disk.state.freeBytes,
@@ -201,7 +226,7 @@ export class LogStore implements LogSink {
     let accepted = 0;
     for (const l of lines) {
       if (!this.limiter.allow(l.source)) {
-        this.#dropped.rate_limited++;
+        this.#drop("rate_limited", 1);
         continue;
       }
       if (!this.#room(1, l.source, l.message.length + ROW_BYTES)) continue;
@@ -219,6 +244,42 @@ export class LogStore implements LogSink {
     return { accepted, dropped: lines.length - accepted };
   }
 
+  /**
+   * `logs.insert`: accepts the lines like {@link insert} and resolves once they are committed
+   * (group commit within a few ms); rejects if the commit fails, in which case nothing of the
+   * batch is stored.
+   */
+  async insertDurable(lines: NewLogLine[]): Promise<{ accepted: number; dropped: number }> {
+    const r = this.insert(lines);
+    if (r.accepted) await this.durable();
+    return r;
+  }
+
+  /** Resolves once every line accepted so far is committed to the database file. */
+  durable(): Promise<void> {
+    const upTo = this.#intake.nextId - 1;
+    if (this.#committedUpTo >= upTo) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ upTo, resolve, reject });
+      this.#groupTimer ??= setTimeout(() => {
+        this.#groupTimer = undefined;
+        this.#tick();
+      }, GROUP_COMMIT_MS);
+    });
+  }
+
+  /** LogSink: a job's output file is read into given lines up to `offset` (see intake). */
+  mark(jobId: number, stream: "stdout" | "stderr", offset: number): void {
+    if (!this.#closed) this.#intake.mark(jobId, stream, offset);
+  }
+
+  /** LogSink: the committed offset of a job's output file. */
+  offsetOf(jobId: number, stream: "stdout" | "stderr"): number {
+    const r = this.db.prepare("SELECT offset FROM log_offsets WHERE job_id = ? AND stream = ?")
+      .get(jobId, stream);
+    return r ? Number(r.offset) : 0;
+  }
+
   /** Calls `fn` with every batch of lines as it is committed; returns the unsubscribe. */
   subscribe(fn: (records: LogRecord[]) => void): () => void {
     this.#subscribers.add(fn);
@@ -227,6 +288,9 @@ export class LogStore implements LogSink {
 
   /** `logs.query`: indexed lines and lines still waiting for the indexer, as one page. */
   search(q: LogsQuery): LogsPage {
+    // Only committed lines are answered: what waits in memory is committed first (if the
+    // indexer holds the write lock, it stays out of this answer and comes in the next).
+    this.#commitForRead();
     // One read transaction: the indexer moves a chunk into `logs` atomically, so every line is
     // seen exactly once, either as a row or inside a chunk. Chunk bodies are read only for
     // the chunks the merge visits (it stops once they cannot change the page).
@@ -237,23 +301,21 @@ export class LogStore implements LogSink {
         ? this.db.prepare(`SELECT ${CHUNK_HEAD} FROM log_chunks ORDER BY first_id`).all()
           .map((r) => chunkFromRow({ ...r, body: "" }))
         : [];
-      pending.push(...this.#intake.chunks);
       if (!pending.length) return page;
       this.#bodyOf ??= this.db.prepare("SELECT body FROM log_chunks WHERE first_id = ?");
       const bodyOf = this.#bodyOf;
-      const memory = new Set<Chunk>(this.#intake.chunks);
       return mergePending(page, pending, q, {
-        load: (c) =>
-          memory.has(c) ? c : { ...c, body: bodyOf.get(c.firstId)!.body as Uint8Array | string },
+        load: (c) => ({ ...c, body: bodyOf.get(c.firstId)!.body as Uint8Array | string }),
       });
     } finally {
       this.db.exec("COMMIT");
     }
   }
 
-  /** `logs.tree`, counting lines accepted since the last commit too. */
+  /** `logs.tree`: counts of committed lines, like the lines queries return (commits first). */
   tree(opts: Omit<LogTreeOptions, "pending">): LogTreeNode {
-    return logTree(this.db, { ...opts, pending: this.#intake.sources });
+    this.#commitForRead();
+    return logTree(this.db, opts);
   }
 
   /** LogSink: appends what is in memory and indexes everything now (tests, admin fallback). */
@@ -306,6 +368,10 @@ export class LogStore implements LogSink {
     this.#reportDrops(true);
     this.#commit(true);
     this.#closed = true;
+    clearTimeout(this.#groupTimer);
+    for (const w of this.#waiters.splice(0)) {
+      w.reject(new HeroError("SHUTTING_DOWN", "hero_proc is shutting down: lines not stored"));
+    }
     clearInterval(this.#timer);
     clearTimeout(this.#retry);
     this.#indexer.stop();
@@ -321,6 +387,22 @@ export class LogStore implements LogSink {
     this.db.close();
   }
 
+  /** Counts refused lines (kept in log_counters at the next commit). */
+  #drop(reason: DropReason, n: number): void {
+    if (n <= 0) return;
+    this.#dropped[reason] += n;
+    this.#unsaved[reason] += n;
+  }
+
+  /** Commits what waits in memory before a read; a few short tries if the indexer is busy. */
+  #commitForRead(): void {
+    if (this.#closed || !this.#intake.chunks.length) return;
+    for (let i = 0; i < 3; i++) {
+      if (this.#commit()) return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+    }
+  }
+
   #closedDb(): boolean {
     return !this.db.isOpen;
   }
@@ -331,7 +413,7 @@ export class LogStore implements LogSink {
       this.#budget.add(source, bytes, this.#intake.nextId - 1 + n);
       return true;
     }
-    this.#dropped.queue_full += n;
+    this.#drop("queue_full", n);
     this.#behind.set(source, (this.#behind.get(source) ?? 0) + n);
     return false;
   }
@@ -358,25 +440,36 @@ export class LogStore implements LogSink {
    * `wait` retries until it succeeds, for flush and close.
    */
   #commit(wait = false): boolean {
-    if (!this.#intake.chunks.length && !this.#intake.sources.size) return true;
-    const { chunks, sources } = this.#intake;
+    const u = this.#unsaved;
+    const counters = u.rate_limited + u.queue_full + u.disk_low > 0;
+    const { chunks, sources, offsets } = this.#intake;
+    if (!chunks.length && !sources.size && !counters && !offsets.size) return true;
+    const saving = { ...u };
     try {
-      for (let attempt = 0; this.#writer.commit(chunks, sources) === "busy"; attempt++) {
+      for (
+        let attempt = 0;
+        this.#writer.commit(chunks, sources, saving, offsets) === "busy";
+        attempt++
+      ) {
         this.#indexer.wantLock(true);
         if (!wait || attempt > 2000) return false;
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
       }
     } catch (err) {
       this.#indexer.wantLock(false);
-      // Nothing half-stored: the lines are counted as lost and memory is freed.
+      // Nothing half-stored: the lines are counted as lost and memory is freed; the callers
+      // waiting for them hear that they were not stored.
       const lost = this.#intake.take().lines;
-      if (/full|disk/i.test((err as Error).message)) this.#dropped.disk_low += lost;
-      else this.#dropped.queue_full += lost;
+      this.#drop(/full|disk/i.test((err as Error).message) ? "disk_low" : "queue_full", lost);
+      this.#committedUpTo = this.#intake.nextId - 1;
+      this.#settle(err as Error);
       throw err;
     }
     this.#indexer.wantLock(false);
+    for (const k of Object.keys(saving) as DropReason[]) u[k] -= saving[k];
     this.#intake.take();
     if (chunks.length) this.#committedUpTo = this.#intake.nextId - 1;
+    this.#settle();
     if (this.#subscribers.size) {
       for (const c of chunks) {
         const records = chunkRows(c).map(idRowToRecord);
@@ -386,6 +479,19 @@ export class LogStore implements LogSink {
     if (this.#committedUpTo > this.#indexedUpTo) this.#indexer.wake();
     this.#indexer.urgent(this.#budget.bytes > this.#budget.limit / 2);
     return true;
+  }
+
+  /** Answers the `logs.insert` calls whose lines are now committed (or failed: `err`). */
+  #settle(err?: Error): void {
+    if (!this.#waiters.length) return;
+    const still: Waiter[] = [];
+    for (const w of this.#waiters) {
+      if (w.upTo > this.#committedUpTo) still.push(w);
+      else if (err) {
+        w.reject(new HeroError("LOGS_WRITE_FAILED", `Cannot store log lines: ${err.message}`));
+      } else w.resolve();
+    }
+    this.#waiters = still;
   }
 
   #fromIndexer(m: IndexerMessage): void {

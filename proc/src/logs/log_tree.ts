@@ -19,6 +19,8 @@ export interface LogTreeNode {
   last_ts: number;
   /** Lines dropped by flood control at this prefix and below. */
   dropped: number;
+  /** Lines evicted by the size cap at this prefix and below (kept across restarts). */
+  evicted: number;
   /** Children (absent beyond the depth limit; see `more`). */
   children: LogTreeNode[];
   /** True when children exist below the depth limit. */
@@ -41,10 +43,11 @@ export function logTree(db: DatabaseSync, opts: LogTreeOptions = {}): LogTreeNod
   const pat = compileSourcePattern(prefix);
   const range = literalRange(pat.literal);
   const rows: Record<string, unknown>[] = db.prepare(
-    `SELECT source, lines, last_ts, dropped FROM log_sources WHERE ${range.sql} ORDER BY source`,
+    `SELECT source, lines, last_ts, dropped, evicted FROM log_sources WHERE ${range.sql} ` +
+      "ORDER BY source",
   ).all(...range.args);
   for (const [source, d] of opts.pending ?? []) {
-    rows.push({ source, lines: d.n, last_ts: d.last, dropped: d.dropped });
+    rows.push({ source, lines: d.n, last_ts: d.last, dropped: d.dropped, evicted: 0 });
   }
   const base = pat.hasWildcard ? "" : pat.literal;
   const root: LogTreeNode = {
@@ -53,6 +56,7 @@ export function logTree(db: DatabaseSync, opts: LogTreeOptions = {}): LogTreeNod
     lines: 0,
     last_ts: 0,
     dropped: 0,
+    evicted: 0,
     children: [],
   };
   const skip = base ? base.split(".").length : 0;
@@ -60,8 +64,13 @@ export function logTree(db: DatabaseSync, opts: LogTreeOptions = {}): LogTreeNod
   for (const r of rows) {
     const source = String(r.source);
     if (!pat.matches(source)) continue;
-    const lines = Number(r.lines), last = Number(r.last_ts), dropped = Number(r.dropped);
-    add(root, lines, last, dropped);
+    const c = {
+      lines: Number(r.lines),
+      last: Number(r.last_ts),
+      dropped: Number(r.dropped),
+      evicted: Number(r.evicted),
+    };
+    add(root, c);
     const segs = source.split(".").slice(skip);
     let node = root;
     for (let i = 0; i < segs.length; i++) {
@@ -74,19 +83,31 @@ export function logTree(db: DatabaseSync, opts: LogTreeOptions = {}): LogTreeNod
       let child = kids.get(segs[i]);
       if (!child) {
         const path = node.path ? `${node.path}.${segs[i]}` : segs[i];
-        child = { name: segs[i], path, lines: 0, last_ts: 0, dropped: 0, children: [] };
+        child = {
+          name: segs[i],
+          path,
+          lines: 0,
+          last_ts: 0,
+          dropped: 0,
+          evicted: 0,
+          children: [],
+        };
         node.children.push(child);
         kids.set(segs[i], child);
       }
-      add(child, lines, last, dropped);
+      add(child, c);
       node = child;
     }
   }
   return root;
 }
 
-function add(n: LogTreeNode, lines: number, last: number, dropped: number): void {
-  n.lines += lines;
-  n.last_ts = Math.max(n.last_ts, last);
-  n.dropped += dropped;
+function add(
+  n: LogTreeNode,
+  c: { lines: number; last: number; dropped: number; evicted: number },
+): void {
+  n.lines += c.lines;
+  n.last_ts = Math.max(n.last_ts, c.last);
+  n.dropped += c.dropped;
+  n.evicted += c.evicted;
 }

@@ -1,8 +1,14 @@
 /**
  * Retention: lines older than the maximum age go, and when the store passes 90 % of its size
- * cap the oldest lines go until it is back under 80 % of the cap. Deletion runs in bounded
- * chunks (ids first, then rows, FTS entries and per-source counts in one transaction) so a
- * sweep never holds the event loop long enough to delay other services' lines.
+ * cap lines go until it is back under 80 % of the cap — fairly: always the oldest lines of the
+ * service (first source segment) holding the most text, so a flood evicts its own history
+ * first and every service keeps at least an equal share of the cap (a service below
+ * 80 % / number-of-services is never evicted while another is above it). Lines evicted by the
+ * cap are counted per source (`log_sources.evicted`, kept across restarts); expiry by age is
+ * not eviction. Free pages are given back to the file system (incremental vacuum), so the file
+ * on disk, not only the pages in use, stays within the cap. Deletion runs in bounded chunks
+ * (ids first, then rows, FTS entries and per-source counts in one transaction) so a sweep
+ * never holds the event loop long enough to delay other services' lines.
  */
 import type { DatabaseSync } from "node:sqlite";
 import { dropOldestChunks } from "./log_chunks.ts";
@@ -36,7 +42,7 @@ export function usedBytes(db: DatabaseSync): number {
  * Deletes the rows with these ids, their FTS entries and their share of the source counts,
  * inside the caller's transaction (or as its own statements); returns how many rows went.
  */
-export function deleteRows(db: DatabaseSync, ids: number[]): number {
+export function deleteRows(db: DatabaseSync, ids: number[], evict = false): number {
   if (!ids.length) return 0;
   db.exec("CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY)");
   let n = 0;
@@ -44,10 +50,18 @@ export function deleteRows(db: DatabaseSync, ids: number[]): number {
     const mark = db.prepare("INSERT OR IGNORE INTO doomed (id) VALUES (?)");
     for (const id of ids) mark.run(id);
     const counts = db.prepare(
-      "SELECT source, count(*) AS n FROM logs WHERE id IN (SELECT id FROM doomed) GROUP BY source",
+      "SELECT source, count(*) AS n, sum(length(message)) AS b FROM logs " +
+        "WHERE id IN (SELECT id FROM doomed) GROUP BY source",
     ).all();
-    const dec = db.prepare("UPDATE log_sources SET lines = max(0, lines - ?) WHERE source = ?");
-    for (const c of counts) (dec.run(Number(c.n), String(c.source)), (n += Number(c.n)));
+    const dec = db.prepare(
+      "UPDATE log_sources SET lines = max(0, lines - ?), bytes = max(0, bytes - ?), " +
+        "evicted = evicted + ? WHERE source = ?",
+    );
+    for (const c of counts) {
+      const k = Number(c.n);
+      dec.run(k, Number(c.b ?? 0), evict ? k : 0, String(c.source));
+      n += k;
+    }
     // A contentless FTS5 entry is removed by giving back the text it indexed.
     const fts = db.prepare(
       "INSERT INTO logs_fts (logs_fts, rowid, message) VALUES ('delete', ?, ?)",
@@ -59,17 +73,52 @@ export function deleteRows(db: DatabaseSync, ids: number[]): number {
       fts.run(Number(r.id), String(r.message));
     }
     db.exec("DELETE FROM logs WHERE id IN (SELECT id FROM doomed)");
-    db.exec("DELETE FROM log_sources WHERE lines = 0 AND dropped = 0");
+    db.exec("DELETE FROM log_sources WHERE lines = 0 AND dropped = 0 AND evicted = 0");
     db.exec("DELETE FROM doomed");
   }
   return n;
 }
 
-/** Deletes one chunk of the oldest lines (by id); returns how many went. */
-function deleteOldest(db: DatabaseSync, count: number): number {
-  const ids = db.prepare("SELECT id FROM logs ORDER BY id LIMIT ?").all(Math.min(count, CHUNK))
-    .map((r) => Number(r.id));
-  return deleteRows(db, ids);
+/**
+ * Evicts about `bytes` of text fairly: the services holding the most text are cut down to a
+ * common level (water filling), each losing its oldest indexed lines, at most a chunk per
+ * service per step. Returns how many lines went (0 when nothing indexed can go).
+ */
+function evictFairly(db: DatabaseSync, bytes: number): number {
+  const roots = db.prepare(
+    "SELECT substr(source, 1, instr(source || '.', '.') - 1) AS root, sum(bytes) AS b, " +
+      "sum(lines) AS n FROM log_sources WHERE lines > 0 GROUP BY root ORDER BY b DESC",
+  ).all().map((r) => ({ root: String(r.root), b: Number(r.b), n: Number(r.n) }));
+  if (!roots.length) return 0;
+  // The level L with sum(max(0, b - L)) = bytes: the k largest are cut down to it.
+  let level = 0, sum = 0;
+  for (let k = 0; k < roots.length; k++) {
+    sum += roots[k].b;
+    const l = (sum - bytes) / (k + 1);
+    const next = k + 1 < roots.length ? roots[k + 1].b : 0;
+    if (l >= next) {
+      level = Math.max(0, l);
+      break;
+    }
+  }
+  const pick = db.prepare("SELECT id FROM logs WHERE root = ? ORDER BY ts LIMIT ?");
+  let n = 0;
+  for (const r of roots) {
+    if (r.b <= level) break;
+    const take = Math.min(CHUNK, Math.max(1, Math.ceil(r.n * (r.b - level) / Math.max(1, r.b))));
+    const ids = pick.all(r.root, take).map((x) => Number(x.id));
+    if (ids.length) n += deleteRows(db, ids, true);
+  }
+  return n;
+}
+
+/** Gives free pages back to the file system once the file nears the cap. */
+export function shrinkFile(db: DatabaseSync, maxBytes: number): void {
+  if (maxBytes <= 0) return;
+  const size = Number(db.prepare("PRAGMA page_size").get()!.page_size);
+  const pages = Number(db.prepare("PRAGMA page_count").get()!.page_count);
+  const free = Number(db.prepare("PRAGMA freelist_count").get()!.freelist_count);
+  if (free > 0 && pages * size > maxBytes * 0.85) db.exec("PRAGMA incremental_vacuum");
 }
 
 /** Deletes one chunk of lines older than `cutoff` (ms); returns how many went. */
@@ -94,14 +143,16 @@ export function retentionStep(
   // (the indexer, and a caller of enforceRetention) then never both delete the same share.
   db.exec("CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY)");
   db.exec("BEGIN IMMEDIATE");
+  let n: number;
   try {
-    const n = retentionWork(db, policy, totalLines, now);
+    n = retentionWork(db, policy, totalLines, now);
     db.exec("COMMIT");
-    return n;
   } catch (err) {
     db.exec("ROLLBACK");
     throw err;
   }
+  shrinkFile(db, policy.maxBytes);
+  return n;
 }
 
 function retentionWork(
@@ -124,15 +175,19 @@ function retentionWork(
         db.prepare("SELECT coalesce(sum(lines), 0) AS n FROM log_sources").get()!.n,
       );
       let want = Math.max(1, Math.ceil(totalLines * share));
+      const text = Number(
+        db.prepare("SELECT coalesce(sum(bytes), 0) AS b FROM log_sources").get()!.b,
+      );
       let n = 0;
       for (let chunk = 0; chunk < (used > policy.maxBytes ? 4 : 1) && want > 0; chunk++) {
         // Indexed lines are the oldest; past them, lines still waiting for the indexer go too.
-        const d = deleteOldest(db, want) || dropOldestChunks(db, Math.min(want, CHUNK));
+        const bytes = Math.max(1, text * want / Math.max(1, totalLines));
+        const d = evictFairly(db, bytes) || dropOldestChunks(db, Math.min(want, CHUNK));
         if (!d) break;
         n += d;
         want -= d;
       }
-      if (n) db.exec("DELETE FROM log_sources WHERE lines = 0 AND dropped = 0");
+      if (n) db.exec("DELETE FROM log_sources WHERE lines = 0 AND dropped = 0 AND evicted = 0");
       return n;
     }
   }

@@ -4,6 +4,8 @@
  * rest of hero_proc never sees optional fields or shorthand.
  */
 
+import type { Limits } from "./limits.ts";
+
 /** How an action runs: a long-lived process, or a command that runs to completion. */
 export type ActionKind = "process" | "oneshot";
 
@@ -62,6 +64,8 @@ export interface ActionSpec {
   /** Oneshot time limit (0 = none). */
   timeout_ms: number;
   tty: boolean;
+  /** Resource limits, enforced through the job's cgroup. */
+  limits?: Limits;
 }
 
 /** A service: a named set of actions with ordering and hard dependencies. */
@@ -117,6 +121,9 @@ export interface JobRecord {
   pgid: number | null;
   /** Kernel start time of the pid (clock ticks since boot), to recognise it after a restart. */
   pid_start: number | null;
+  /** The job's hero_shim (holder of its output and exit status) and its start time. */
+  shim_pid: number | null;
+  shim_start: number | null;
   attempt: number;
   exit_code: number | null;
   signal: string | null;

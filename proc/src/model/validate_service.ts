@@ -18,6 +18,7 @@ import type {
   StopSpec,
 } from "./spec.ts";
 import { normalizeSignal } from "./signals.ts";
+import { type Limits, parseCpu, parseSize } from "./limits.ts";
 
 const ACTION_NAME = /^[a-z0-9_]+$/;
 const HEALTH_TYPES: HealthType[] = ["exec", "tcp", "http", "socket"];
@@ -36,6 +37,7 @@ const ACTION_FIELDS = [
   "stop",
   "timeout_ms",
   "tty",
+  "limits",
 ];
 
 /** Validates one service definition; `fallbackName` is used when the input has no `name`. */
@@ -112,7 +114,30 @@ function validateAction(svc: string, name: string, input: unknown): ActionSpec {
     stop: stopSpec(raw.stop, where("stop")),
     timeout_ms: optMs(raw.timeout_ms, where("timeout_ms")) ?? 0,
     tty: optBool(raw.tty, where("tty")) ?? false,
+    ...(raw.limits === undefined ? {} : { limits: limitsSpec(raw.limits, where("limits")) }),
   };
+}
+
+function limitsSpec(value: unknown, where: string): Limits {
+  const raw = asTable(value, where);
+  known(raw, ["memory", "cpu", "pids"], where);
+  const out: Limits = {};
+  if (raw.memory !== undefined) {
+    out.memory_bytes = parseSize(raw.memory) ??
+      fail(`${where}.memory must be a size such as "256M", "1G" or a number of bytes`);
+    if (out.memory_bytes < 1024 * 1024) fail(`${where}.memory must be at least 1M`);
+  }
+  if (raw.cpu !== undefined) {
+    out.cpu_percent = parseCpu(raw.cpu) ??
+      fail(`${where}.cpu must be a share of one CPU such as "50%" or a number of CPUs such as 1.5`);
+  }
+  if (raw.pids !== undefined) {
+    if (typeof raw.pids !== "number" || !Number.isInteger(raw.pids) || raw.pids < 1) {
+      fail(`${where}.pids must be a whole number >= 1`);
+    }
+    out.pids = raw.pids as number;
+  }
+  return out;
 }
 
 /** Validates a command: a non-empty argv array, or a string run with `/bin/sh -c`. */

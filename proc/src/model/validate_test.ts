@@ -124,3 +124,34 @@ test("TOML directory: file stem is the default name; each broken file is reporte
     cleanup();
   }
 });
+
+test("limits: memory, cpu and pids are parsed from TOML and RPC forms; bad ones are refused", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    fs.writeFileSync(
+      path.join(dir, "lim.toml"),
+      `exec = ["sleep", "60"]\nlimits = { memory = "256M", cpu = "50%", pids = 100 }\n`,
+    );
+    assert.deepEqual(loadServiceDir(dir).services[0].actions[0].limits, {
+      memory_bytes: 256 * 1024 * 1024,
+      cpu_percent: 50,
+      pids: 100,
+    });
+  } finally {
+    cleanup();
+  }
+  const rpc = validateService({ name: "l", exec: "x", limits: { memory: "1.5G", cpu: 1.5 } });
+  assert.deepEqual(rpc.actions[0].limits, { memory_bytes: 1.5 * 1024 ** 3, cpu_percent: 150 });
+  assert.equal(validateService({ name: "n", exec: "x" }).actions[0].limits, undefined);
+  const bad: [unknown, RegExp][] = [
+    [{ memory: "lots" }, /limits\.memory must be a size such as "256M"/],
+    [{ memory: "512K" }, /limits\.memory must be at least 1M/],
+    [{ cpu: "fast" }, /limits\.cpu must be a share of one CPU/],
+    [{ cpu: "0%" }, /limits\.cpu must be a share/],
+    [{ pids: 0 }, /limits\.pids must be a whole number >= 1/],
+    [{ swap: "1G" }, /unknown field "swap"|swap/],
+  ];
+  for (const [limits, re] of bad) {
+    assert.throws(() => validateService({ name: "l", exec: "x", limits }), re);
+  }
+});

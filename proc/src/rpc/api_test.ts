@@ -36,7 +36,7 @@ test("every method's params schema compiles (the daemon compiles them lazily)", 
     paths: { state_dir: "", config_dir: "", socket: "" },
     version: "0",
     startedAt: 0,
-    shutdown: () => {},
+    shutdown: () => Promise.resolve({ survivors: [] }),
   }, "eager");
   assert.ok(api.methodNames.length >= 20);
 });

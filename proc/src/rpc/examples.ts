@@ -68,4 +68,5 @@ export const EXAMPLES: Record<string, ExampleSpec[]> = {
   "system.info": ex("about this hero_proc", {}, { version: "0.1.0", pid: 100, services: 3 }),
   "system.reload": ex("reload the TOML directory", {}, { added: ["db"], updated: [], removed: [] }),
   "system.shutdown": ex("stop everything", {}, { stopping: true }),
+  "system.upgrade": ex("hand over to the new build", {}, { upgrading: true, pid: 4242 }),
 };

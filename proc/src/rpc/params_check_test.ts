@@ -20,7 +20,7 @@ test("every method is validated without Ajv", async () => {
     paths: { state_dir: "", config_dir: "", socket: "" },
     version: "0",
     startedAt: 0,
-    shutdown: () => {},
+    shutdown: () => Promise.resolve({ survivors: [] }),
   }, "eager");
   const methods = api.document.methods as {
     name: string;

@@ -63,6 +63,21 @@ const action = {
     },
     timeout_ms: { type: "integer", minimum: 0, description: "Oneshot time limit" },
     tty: { type: "boolean" },
+    limits: {
+      type: "object",
+      description: "Resource limits applied through the action's cgroup",
+      properties: {
+        memory: {
+          oneOf: [{ type: "string" }, { type: "integer" }],
+          description: 'Memory, e.g. "256M"; killed (and reported) when exceeded',
+        },
+        cpu: {
+          oneOf: [{ type: "string" }, { type: "number" }],
+          description: 'Share of one CPU ("50%") or CPUs (1.5)',
+        },
+        pids: { type: "integer", minimum: 1, description: "Most processes and threads" },
+      },
+    },
   },
 };
 
@@ -119,6 +134,11 @@ export const SCHEMAS: Record<string, unknown> = {
       job_id: nullableInt,
       cpu_percent: { type: "number" },
       memory_bytes: { type: "integer" },
+      usage_source: {
+        enum: ["cgroup", "proc"],
+        description: "cgroup: CPU and memory from the cgroup's accounting",
+      },
+      cgroup: { type: ["string", "null"], description: "The running job's cgroup name" },
       processes: { type: "array", items: processInfo },
     },
   },

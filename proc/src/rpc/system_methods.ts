@@ -1,5 +1,5 @@
 /** The `system.*` methods: what this hero_proc is, reload the TOML directory, shut down. */
-import { defineMethod, type MethodSpec } from "@hero/sdk";
+import { defineMethod, HeroError, type MethodSpec } from "@hero/sdk";
 import type { Supervisor } from "../supervisor/supervisor.ts";
 import { ERRORS, mapErrors } from "./proc_errors.ts";
 
@@ -9,8 +9,10 @@ export interface SystemHooks {
   paths: { state_dir: string; config_dir: string; socket: string };
   version: string;
   startedAt: number;
-  /** Begins a graceful shutdown after the reply is sent. */
-  shutdown: () => void;
+  /** Begins a graceful shutdown; resolves once every job is over, with the SIGKILL survivors. */
+  shutdown: () => Promise<{ survivors: number[] }>;
+  /** Lets go of every service (they keep running) and hands over to a new daemon. */
+  upgrade?: () => void;
 }
 
 /** A TOML file left out of a load, and why (see model/toml_loader.ts). */
@@ -50,9 +52,34 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
             recovery: {
               type: "object",
               properties: {
-                mode: { const: "stop-and-restart" },
+                mode: {
+                  enum: ["adopt", "stop-and-restart"],
+                  description:
+                    "adopt: actions under hero_shim kept running; stop-and-restart: no shim",
+                },
+                adopted_jobs: { type: "array", items: { type: "integer" } },
                 closed_jobs: { type: "array", items: { type: "integer" } },
                 stopped_pids: { type: "array", items: { type: "integer" } },
+                stop_ms: { type: "integer", description: "Time spent stopping leftovers" },
+              },
+            },
+            shim: {
+              type: "object",
+              description: "The hero_shim binary that holds each job (null: none, and why)",
+              properties: {
+                path: { type: ["string", "null"] },
+                problem: { type: ["string", "null"] },
+              },
+            },
+            containment: {
+              type: "object",
+              description: "How jobs are contained: cgroups, or process groups and job tags",
+              properties: {
+                mode: { enum: ["cgroup", "process-group"] },
+                v2: { type: ["string", "null"] },
+                v1: { type: "object", additionalProperties: { type: "string" } },
+                limits: { type: "array", items: { enum: ["memory", "cpu", "pids"] } },
+                notes: { type: "array", items: { type: "string" } },
               },
             },
           },
@@ -82,10 +109,14 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
             external_bytes: external,
           }))(process.memoryUsage()),
           recovery: {
-            mode: "stop-and-restart",
+            mode: sup.shim.path ? "adopt" : "stop-and-restart",
+            adopted_jobs: sup.recovery.adopted.map((j) => j.id),
             closed_jobs: sup.recovery.closedJobs,
             stopped_pids: sup.recovery.stoppedPids,
+            stop_ms: sup.recovery.stopMs,
           },
+          containment: sup.containment,
+          shim: sup.shim,
         };
       }),
     }),
@@ -115,18 +146,71 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
       handler: mapErrors(() => h.sup().reload()),
     }),
     defineMethod<Record<string, never>, unknown>({
-      name: "system.shutdown",
+      name: "system.upgrade",
       summary:
-        "Stop every service (dependents first) and exit; wanted states are kept for the next start",
+        "Hand over to a newly built daemon without restarting a single service (daemon-reexec)",
+      description:
+        "The daemon lets go of every action (they keep running under hero_shim, output kept in " +
+        "their files), closes its socket and store, and starts a new daemon from the current " +
+        "build, which adopts them. Ad-hoc jobs are stopped. The answer comes before the hand-over.",
       params: [],
       result: {
         name: "result",
-        schema: { type: "object", properties: { stopping: { type: "boolean" } } },
+        schema: {
+          type: "object",
+          properties: { upgrading: { type: "boolean" }, pid: { type: "integer" } },
+        },
       },
+      errors: [ERRORS.invalid],
       annotations: { destructiveHint: true },
       handler: mapErrors(() => {
-        setTimeout(h.shutdown, 20);
-        return { stopping: true };
+        if (!h.upgrade) throw new Error("This hero_proc cannot upgrade in place");
+        const sup = h.sup();
+        if (!sup.shim.path) {
+          throw new HeroError(
+            "INVALID_PARAMS",
+            `Cannot upgrade without restarting services: no hero_shim (${sup.shim.problem})`,
+          );
+        }
+        setTimeout(() => h.upgrade!(), 20);
+        return { upgrading: true, pid: process.pid };
+      }),
+    }),
+    defineMethod<{ wait?: boolean }, unknown>({
+      name: "system.shutdown",
+      summary:
+        "Stop every service (dependents first) and exit; wanted states are kept for the next start",
+      description:
+        "With wait, the answer comes once every job is over (before the socket closes) and says " +
+        "whether everything stopped; a caller that loses the connection first knows it did not.",
+      params: [{
+        name: "wait",
+        schema: { type: "boolean", default: false },
+        summary: "Answer only after every service has stopped",
+      }],
+      result: {
+        name: "result",
+        schema: {
+          type: "object",
+          properties: {
+            stopping: { type: "boolean" },
+            stopped: { type: "boolean", description: "wait: every process is gone" },
+            survivors: {
+              type: "array",
+              items: { type: "integer" },
+              description: "wait: pids still alive after SIGKILL",
+            },
+          },
+        },
+      },
+      annotations: { destructiveHint: true },
+      handler: mapErrors(async (p) => {
+        if (!p.wait) {
+          setTimeout(() => void h.shutdown(), 20);
+          return { stopping: true };
+        }
+        const { survivors } = await h.shutdown();
+        return { stopping: true, stopped: survivors.length === 0, survivors };
       }),
     }),
   ];

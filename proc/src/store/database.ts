@@ -56,5 +56,10 @@ export function openDatabase(stateDir: string): DatabaseSync {
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec(SCHEMA);
+  // Columns added after the first release.
+  const have = new Set(db.prepare("PRAGMA table_info(jobs)").all().map((r) => String(r.name)));
+  for (const c of ["shim_pid", "shim_start"]) {
+    if (!have.has(c)) db.exec(`ALTER TABLE jobs ADD COLUMN ${c} INTEGER`);
+  }
   return db;
 }

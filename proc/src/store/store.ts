@@ -172,6 +172,8 @@ function toJob(r: Record<string, SQLInputValue>): JobRecord {
     pid: num(r.pid),
     pgid: num(r.pgid),
     pid_start: num(r.pid_start),
+    shim_pid: num(r.shim_pid),
+    shim_start: num(r.shim_start),
     attempt: Number(r.attempt),
     exit_code: num(r.exit_code),
     signal: r.signal === null ? null : String(r.signal),

@@ -129,6 +129,29 @@ export class ActionRunner {
     if (this.state !== "stopped") this.#setState("stopped");
   }
 
+  /**
+   * Takes over a job a previous daemon left running under hero_shim: the action is wanted and
+   * running from the job's own start, with health checks and restarts as if started here. A
+   * job that ended while no daemon ran ends at once, and its restart policy applies.
+   */
+  adopt(record: JobRecord): void {
+    this.#desired = true;
+    this.jobId = record.id;
+    this.health = record.health;
+    const job = JobProcess.adopt(this.#host.ctx, record, this.#jobOptions());
+    this.#running(job, record.started_at ?? Date.now());
+  }
+
+  /** Lets go of the running job without stopping it (upgrade): no more checks or restarts. */
+  detach(): void {
+    this.#desired = false;
+    clearTimeout(this.#timer);
+    clearTimeout(this.#stabilityTimer);
+    this.#monitor?.stop();
+    this.#monitor = undefined;
+    this.job?.detach();
+  }
+
   /** Replaces the definition; takes effect at the next start. */
   update(spec: ActionSpec): void {
     this.spec = spec;
@@ -176,8 +199,17 @@ export class ActionRunner {
     const jobId = this.jobId!;
     this.#setState("starting");
     this.health = "unknown";
+    const job = await JobProcess.start(
+      this.#host.ctx,
+      this.#host.ctx.store.getJob(jobId)!,
+      this.#jobOptions(),
+    );
+    this.#running(job, Date.now());
+  }
+
+  #jobOptions() {
     const s = this.spec;
-    const job = await JobProcess.start(this.#host.ctx, this.#host.ctx.store.getJob(jobId)!, {
+    return {
       argv: s.exec,
       cwd: s.cwd,
       env: s.env,
@@ -185,12 +217,20 @@ export class ActionRunner {
       source: this.key,
       stop: s.stop,
       timeoutMs: s.kind === "oneshot" ? s.timeout_ms : 0,
-    });
+      limits: s.limits,
+      service: this.service,
+      action: s.name,
+    };
+  }
+
+  /** From here the job is this runner's: its end, health and stability are watched. */
+  #running(job: JobProcess, startedAt: number): void {
+    const s = this.spec;
     this.job = job;
     job.done.then((outcome) => this.#ended(job, outcome));
     if (!job.child) return;
-    this.#startedAt = Date.now();
-    if (this.state === "starting") this.#setState("running");
+    this.#startedAt = startedAt;
+    if (this.state === "starting" || job.adopted) this.#setState("running");
     if (s.health && s.kind === "process") {
       this.#monitor = new HealthMonitor(
         s.health,
@@ -200,7 +240,7 @@ export class ActionRunner {
     }
     this.#stabilityTimer = setTimeout(() => {
       if (this.job === job && this.health !== "unhealthy") this.restarts = 0;
-    }, s.restart.stability_ms);
+    }, Math.max(0, startedAt + s.restart.stability_ms - Date.now()));
   }
 
   #healthChanged(job: JobProcess, health: HealthState, detail: string): void {

@@ -1,17 +1,33 @@
 /**
- * One job's process from start to end: spawn in its own group, capture every line to the log
- * sink, record pid/pgid/start time before anything else happens, enforce the time limit, and
- * on exit or stop make sure the whole group (and tagged descendants) is gone before the job is
- * marked over. Used by service actions and ad-hoc jobs alike.
+ * One job's process from start to end: spawn in its own group and its own cgroup (with the
+ * action's limits), capture every line to the log sink, record pid/pgid/start time before
+ * anything else happens, enforce the time limit, and on exit or stop make sure the whole cgroup
+ * (or, without cgroups, the group and tagged descendants) is empty before the job is marked
+ * over. Used by service actions and ad-hoc jobs alike.
  */
 import process from "node:process";
+import type { Cgroups } from "../cgroup/cgroups.ts";
+import type { JobCgroup } from "../cgroup/job_cgroup.ts";
 import type { LogSink } from "../logs/log_sink.ts";
+import { describeLimits, formatBytes, type Limits } from "../model/limits.ts";
 import type { JobRecord, JobState, StopSpec } from "../model/spec.ts";
 import type { Store } from "../store/store.ts";
 import { JOB_TAG_VAR, jobTag } from "./job_tag.ts";
 import { type LineLevel, lineLevel } from "./line_level.ts";
 import { readProc } from "./proc_table.ts";
-import { type ChildHandle, spawnChild } from "./spawn_child.ts";
+import { checkCommand, type ChildExit, type ChildHandle, spawnChild } from "./spawn_child.ts";
+import {
+  adoptShimmed,
+  type CaptureHandlers,
+  jobFiles,
+  type ShimHandle,
+  startShimmed,
+} from "./shim_child.ts";
+import fs from "node:fs";
+import { execFile } from "node:child_process";
+
+/** How much committed output a job's file holds before its disk blocks are freed. */
+const PUNCH_BYTES = 64 * 1024 * 1024;
 import { stopGroup } from "./stop_group.ts";
 
 /** Shared dependencies of every job. */
@@ -20,6 +36,16 @@ export interface JobContext {
   sink: LogSink;
   /** Environment every child starts from (default: hero_proc's own). */
   baseEnv?: Record<string, string | undefined>;
+  /** The instance's cgroups; undefined in process-group mode. */
+  cgroups?: Cgroups;
+  /** Pids that outlived SIGKILL when a job was stopped (reported by shutdown). */
+  survivors?: number[];
+  /** The hero_shim binary: jobs run under it and survive the daemon (see shim_child.ts). */
+  shim?: string;
+  /** Where shimmed jobs keep their output and exit files (`<state dir>/jobs`). */
+  jobsDir?: string;
+  /** Committed output a job's file holds before its disk blocks are freed (default 64 MiB). */
+  reclaimBytes?: number;
 }
 
 /** How to run the job. */
@@ -33,6 +59,11 @@ export interface JobRunOptions {
   stop: StopSpec;
   /** Time limit (0 = none). */
   timeoutMs: number;
+  /** Resource limits, applied through the job's cgroup. */
+  limits?: Limits;
+  /** The service and action, naming the job's cgroup (empty for ad-hoc jobs). */
+  service?: string;
+  action?: string;
 }
 
 /** The result of a job: one shape for every process result. */
@@ -51,13 +82,19 @@ type StopKind = "stopped" | "cancelled" | "timed_out" | "failed";
 export class JobProcess {
   /** The job id. */
   readonly id: number;
-  /** The child, once spawned. */
-  child?: ChildHandle;
+  /** The child, once spawned (or adopted). */
+  child?: ChildHandle & { shimPid?: number; release?: () => void };
+  /** True when this daemon adopted the job from a previous one. */
+  adopted = false;
+  /** The job's cgroup (cgroup mode). */
+  cgroup?: JobCgroup;
   /** Resolves when the job is over and recorded. */
   readonly done: Promise<JobOutcome>;
   readonly #ctx: JobContext;
   readonly #opts: JobRunOptions;
   #stopKind?: StopKind;
+  #punched = { stdout: 0, stderr: 0 };
+  #detached = false;
   #stopReason?: string;
   #stopping?: Promise<void>;
   #resolve!: (o: JobOutcome) => void;
@@ -80,6 +117,39 @@ export class JobProcess {
     return jp;
   }
 
+  /**
+   * Resumes supervising a job a previous daemon started under hero_shim (still running, or
+   * ended while no daemon ran: then it ends at once with the status the shim recorded).
+   */
+  static adopt(ctx: JobContext, job: JobRecord, opts: JobRunOptions): JobProcess {
+    const jp = new JobProcess(ctx, job.id, opts);
+    jp.adopted = true;
+    if (ctx.cgroups && opts.service !== undefined) {
+      jp.cgroup = ctx.cgroups.job(job.id, opts.service, opts.action);
+    }
+    const files = jobFiles(ctx.jobsDir!, job.id);
+    const offsets = {
+      stdout: ctx.sink.offsetOf?.(job.id, "stdout") ?? 0,
+      stderr: ctx.sink.offsetOf?.(job.id, "stderr") ?? 0,
+    };
+    jp.child = adoptShimmed(
+      { pid: job.pid!, shimPid: job.shim_pid!, shimStart: job.shim_start },
+      files,
+      offsets,
+      jp.#capture(),
+    );
+    jp.#markSpawned();
+    jp.#watch();
+    return jp;
+  }
+
+  /** Lets go of the job without stopping it (upgrade): a next daemon adopts it. */
+  detach(): void {
+    this.#detached = true;
+    clearTimeout(this.#timer);
+    this.child?.release?.();
+  }
+
   /** The job tag carried by every process of this job. */
   get tag(): string {
     return jobTag(this.#ctx.store.instanceId, this.id);
@@ -98,13 +168,106 @@ export class JobProcess {
 
   async #kill(): Promise<void> {
     const { stop } = this.#opts;
-    const out = await stopGroup({ pgid: this.child?.pgid ?? null, tag: this.tag }, {
+    const out = await stopGroup(this.#target(), {
       signal: stop.signal,
       timeoutMs: stop.timeout_ms,
     });
+    this.#ctx.survivors?.push(...out.survivors);
     if (out.escalated && !this.#stopReason) {
       this.#stopReason = `did not stop within ${stop.timeout_ms} ms of ${stop.signal}; killed`;
     }
+  }
+
+  #target() {
+    return {
+      pgid: this.child?.pgid ?? null,
+      tag: this.tag,
+      cgroup: this.cgroup,
+      exclude: this.child?.shimPid,
+    };
+  }
+
+  /** Where captured output goes: the log sink, with the file offsets it has reached. */
+  #capture(): CaptureHandlers {
+    const { sink } = this.#ctx;
+    const o = this.#opts;
+    // The level of the last line of each stream, which an indented line (a stack frame) keeps.
+    const last: Partial<Record<"stdout" | "stderr", LineLevel>> = {};
+    return {
+      onLine: (stream, line) =>
+        sink.write({
+          ts: Date.now(),
+          source: `${o.source}.${stream}`,
+          jobId: this.id,
+          level: last[stream] = lineLevel(stream, line, last[stream]),
+          line,
+        }),
+      onBlock: sink.writeBlock &&
+        ((stream, bytes, lines) =>
+          sink.writeBlock!({
+            ts: Date.now(),
+            source: `${o.source}.${stream}`,
+            jobId: this.id,
+            stream,
+            bytes,
+            lines,
+          })),
+      onOffset: (stream, offset) => {
+        sink.mark?.(this.id, stream, offset);
+        this.#reclaim(stream, offset);
+      },
+    };
+  }
+
+  /**
+   * A long-running job's output files would grow for ever: once every PUNCH_BYTES, after the
+   * lines up to `offset` are committed, hero_shim frees their disk blocks (offsets stay valid).
+   */
+  #reclaim(stream: "stdout" | "stderr", offset: number): void {
+    const { shim, jobsDir, sink } = this.#ctx;
+    const every = this.#ctx.reclaimBytes ?? PUNCH_BYTES;
+    if (!shim || !jobsDir || !sink.durable || offset - this.#punched[stream] < every) return;
+    this.#punched[stream] = offset;
+    const file = jobFiles(jobsDir, this.id)[stream];
+    sink.durable().then(() => {
+      execFile(shim, ["--punch", file, String(offset)], () => {});
+    }, () => {});
+  }
+
+  /** Makes the job's cgroup with its limits; returns why it cannot, or undefined. */
+  #makeCgroup(): string | undefined {
+    const o = this.#opts;
+    const limits = o.limits && Object.keys(o.limits).length ? o.limits : undefined;
+    const cgroups = this.#ctx.cgroups;
+    if (!cgroups) {
+      if (limits) {
+        this.#note(
+          "warn",
+          `limits not enforced (${describeLimits(limits)}): no cgroup (process-group mode)`,
+        );
+      }
+      return undefined;
+    }
+    const cg = cgroups.job(this.id, o.service, o.action);
+    try {
+      cg.create(limits);
+    } catch (err) {
+      cg.remove();
+      return (err as Error).message;
+    }
+    this.cgroup = cg;
+    return undefined;
+  }
+
+  /** A line of the supervisor's own about this job, beside its output. */
+  #note(level: "info" | "warn" | "error", line: string): void {
+    this.#ctx.sink.write({
+      ts: Date.now(),
+      source: `${this.#opts.source}.supervisor`,
+      jobId: this.id,
+      level,
+      line,
+    });
   }
 
   async #run(): Promise<void> {
@@ -116,31 +279,26 @@ export class JobProcess {
       if (v !== undefined) env[k] = v;
     }
     Object.assign(env, o.env, { [JOB_TAG_VAR]: this.tag, HERO_PROC_JOB_ID: String(this.id) });
-    // The level of the last line of each stream, which an indented line (a stack frame) keeps.
-    const last: Partial<Record<"stdout" | "stderr", LineLevel>> = {};
-    const onLine = (stream: "stdout" | "stderr", line: string) =>
-      sink.write({
-        ts: Date.now(),
-        source: `${o.source}.${stream}`,
-        jobId: this.id,
-        level: last[stream] = lineLevel(stream, line, last[stream]),
-        line,
-      });
-    const onBlock = sink.writeBlock &&
-      ((stream: "stdout" | "stderr", bytes: Uint8Array, lines: number) =>
-        sink.writeBlock!({
-          ts: Date.now(),
-          source: `${o.source}.${stream}`,
-          jobId: this.id,
-          stream,
-          bytes,
-          lines,
-        }));
+    const capture = this.#capture();
+    const { shim, jobsDir } = this.#ctx;
     try {
-      this.child = await spawnChild({ argv: o.argv, cwd: o.cwd, env, tty: o.tty }, onLine, {
-        onBlock,
-      });
+      const cgError = this.#makeCgroup();
+      if (cgError) throw new Error(cgError);
+      const spec = { argv: o.argv, cwd: o.cwd, env, tty: o.tty, join: this.cgroup?.procsFiles };
+      if (shim && jobsDir) {
+        checkCommand(spec);
+        this.child = await startShimmed(
+          shim,
+          spec,
+          jobFiles(jobsDir, this.id),
+          spec.join ?? [],
+          capture,
+        );
+      } else {
+        this.child = await spawnChild(spec, capture.onLine, { onBlock: capture.onBlock });
+      }
     } catch (err) {
+      this.cgroup?.remove();
       const reason = `Cannot start: ${(err as Error).message}`;
       sink.write({
         ts: Date.now(),
@@ -161,29 +319,43 @@ export class JobProcess {
       return;
     }
     const pid = this.child.pid;
+    const shimPid = (this.child as Partial<ShimHandle>).shimPid;
     store.updateJob(this.id, {
       state: "running",
       pid,
       pgid: this.child.pgid,
       pid_start: readProc(pid)?.startTime ?? null,
+      shim_pid: shimPid ?? null,
+      shim_start: shimPid ? readProc(shimPid)?.startTime ?? null : null,
       started_at: Date.now(),
     });
     this.#markSpawned();
+    this.#watch();
+  }
+
+  /** Enforces the time limit and waits for the end: leftovers stopped, status recorded. */
+  #watch(): void {
+    const o = this.#opts;
+    const started = this.#ctx.store.getJob(this.id)?.started_at ?? Date.now();
     if (o.timeoutMs > 0) {
       this.#timer = setTimeout(
         () => this.stop("timed_out", `timed out after ${o.timeoutMs} ms`),
-        o.timeoutMs,
+        Math.max(0, started + o.timeoutMs - Date.now()),
       );
     }
-    this.child.exited.then(async (exit) => {
+    this.child!.exited.then(async (exit: ChildExit) => {
+      if (this.#detached) return;
       clearTimeout(this.#timer);
       // The leader is gone; whatever it left behind in its group goes too.
       if (!this.#stopping) {
-        await stopGroup({ pgid: this.child!.pgid, tag: this.tag }, {
+        await stopGroup(this.#target(), {
           signal: o.stop.signal,
           timeoutMs: o.stop.timeout_ms,
         });
       } else await this.#stopping;
+      const oom = this.#oomReason(exit.signal);
+      if (oom) this.#note("error", oom);
+      this.cgroup?.remove();
       const kind = this.#stopKind;
       const ok = exit.exitCode === 0;
       this.#finish({
@@ -192,7 +364,7 @@ export class JobProcess {
         signal: exit.signal,
         timedOut: kind === "timed_out",
         cancelled: kind === "cancelled",
-        reason: this.#stopReason ??
+        reason: this.#stopReason ?? oom ?? exit.note ??
           (ok
             ? null
             : exit.signal
@@ -200,6 +372,23 @@ export class JobProcess {
             : `exited with code ${exit.exitCode}`),
       });
     });
+  }
+
+  /** "killed by its memory limit" when the kernel's OOM killer acted in the job's cgroup. */
+  #oomReason(signal: string | null): string | undefined {
+    const mem = this.#opts.limits?.memory_bytes;
+    if (!this.cgroup || signal !== "SIGKILL" || !this.cgroup.oomKills()) return undefined;
+    return `killed by its memory limit${mem ? ` (${formatBytes(mem)})` : ""}`;
+  }
+
+  /** Removes the job's output files once every line of them is committed. */
+  #cleanup(): void {
+    const { jobsDir, sink } = this.#ctx;
+    if (!jobsDir || !(this.child as Partial<ShimHandle> | undefined)?.shimPid) return;
+    const dir = jobFiles(jobsDir, this.id).dir;
+    const rm = () => fs.rmSync(dir, { recursive: true, force: true });
+    if (sink.durable) sink.durable().then(rm, () => {});
+    else rm();
   }
 
   #finish(outcome: JobOutcome): void {
@@ -210,6 +399,7 @@ export class JobProcess {
       reason: outcome.reason,
       ended_at: Date.now(),
     });
+    this.#cleanup();
     this.#resolve(outcome);
   }
 }

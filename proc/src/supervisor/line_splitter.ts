@@ -82,6 +82,11 @@ export class LineSplitter {
     if (pos < chunk.length) this.#append(chunk.subarray(pos));
   }
 
+  /** Bytes held back as the start of a line not yet terminated. */
+  get pending(): number {
+    return this.#size;
+  }
+
   /** Emits the last, unterminated line if any. */
   end(): void {
     if (this.#size > 0) this.#emit();

@@ -1,7 +1,9 @@
 /**
  * What `status` and `list` report, checked against the kernel at the moment of asking: a pid is
- * shown only if that process (same start time) is alive, group members and tagged descendants
- * come from `/proc`, and CPU/memory are summed over them. Status never repeats a stale belief.
+ * shown only if that process (same start time) is alive, the processes are the members of the
+ * job's cgroup (or, without one, of its group plus tagged descendants), and CPU/memory come from
+ * the cgroup's accounting (or are summed over those processes). Status never repeats a stale
+ * belief.
  */
 import type { HealthState } from "../model/spec.ts";
 import type { ActionRunner } from "./action_runner.ts";
@@ -23,6 +25,10 @@ export interface ActionStatus {
   job_id: number | null;
   cpu_percent: number;
   memory_bytes: number;
+  /** `cgroup` when CPU and memory come from the cgroup's accounting, else `proc`. */
+  usage_source: "cgroup" | "proc";
+  /** The action's cgroup (relative to the instance directory), or null. */
+  cgroup: string | null;
   processes: { pid: number; pgid: number; comm: string }[];
 }
 
@@ -78,10 +84,11 @@ async function actionStatus(sup: Supervisor, r: ActionRunner): Promise<ActionSta
     processes: [],
     cpuPercent: 0,
     memoryBytes: 0,
+    source: "proc",
   };
   let live = false;
   if (r.job?.child !== undefined && job?.pid != null) {
-    stats = await jobStats(job.pgid, jobTag(sup.store.instanceId, job.id));
+    stats = await jobStats(job.pgid, jobTag(sup.store.instanceId, job.id), r.job.cgroup);
     // Alive means: the recorded pid is among the live processes of the job, read just now.
     live = stats.processes.some((p) => p.pid === job.pid);
   }
@@ -105,6 +112,8 @@ async function actionStatus(sup: Supervisor, r: ActionRunner): Promise<ActionSta
     job_id: r.jobId,
     cpu_percent: stats.cpuPercent,
     memory_bytes: stats.memoryBytes,
+    usage_source: stats.source,
+    cgroup: live ? r.job?.cgroup?.name ?? null : null,
     processes: stats.processes,
   };
 }

@@ -4,7 +4,10 @@
  * reader never pauses the pipes, so a child can never block on its output.
  */
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
+import process from "node:process";
 import { LineSplitter } from "./line_splitter.ts";
 
 /** What to run. */
@@ -13,12 +16,19 @@ export interface ChildSpec {
   cwd?: string;
   env: Record<string, string>;
   tty?: boolean;
+  /**
+   * `cgroup.procs` files the child writes itself into before it execs the command, so nothing
+   * it ever forks starts outside its cgroups.
+   */
+  join?: string[];
 }
 
 /** How a child ended: one shape for every process result. */
 export interface ChildExit {
   exitCode: number | null;
   signal: string | null;
+  /** Why neither is known, when that is the case. */
+  note?: string;
 }
 
 /** A running child. */
@@ -42,7 +52,56 @@ export function spawnChild(
   onLine: LineHandler,
   opts: { onBlock?: BlockCapture } = {},
 ): Promise<ChildHandle> {
+  if (spec.join?.length) {
+    // Exec failures would surface as the shell's exit code: check the command first.
+    try {
+      checkCommand(spec);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    spec = { ...spec, argv: joinArgv(spec.join, spec.argv) };
+  }
   return spec.tty ? spawnPty(spec, onLine) : spawnPiped(spec, onLine, opts.onBlock);
+}
+
+/** Writes its own pid into each file named by the first N arguments, then execs the rest. */
+const JOIN_SCRIPT =
+  'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
+
+/** The argv that joins `files` (cgroup.procs) and then execs `argv` in the same process. */
+export function joinArgv(files: string[], argv: string[]): string[] {
+  return ["/bin/sh", "-c", JOIN_SCRIPT, "hero_proc_join", String(files.length), ...files, ...argv];
+}
+
+/** Throws the error spawn would give when `spec.argv[0]` or `spec.cwd` cannot be used. */
+export function checkCommand(spec: ChildSpec): void {
+  const cmd = spec.argv[0];
+  const fail = (code: string, where = cmd) =>
+    spawnError(spec, Object.assign(new Error(`spawn ${cmd} ${code}`), { code, path: where }));
+  if (spec.cwd !== undefined && !isDir(spec.cwd)) throw fail("ENOENT", spec.cwd);
+  const candidates = cmd.includes("/")
+    ? [path.resolve(spec.cwd ?? process.cwd(), cmd)]
+    : (spec.env.PATH ?? "/usr/local/bin:/usr/bin:/bin").split(":").filter(Boolean).map((d) =>
+      path.resolve(spec.cwd ?? process.cwd(), d, cmd)
+    );
+  let found = false;
+  for (const c of candidates) {
+    try {
+      if (!fs.statSync(c).isFile()) continue;
+      found = true;
+      fs.accessSync(c, fs.constants.X_OK);
+      return;
+    } catch { /* next */ }
+  }
+  throw fail(found ? "EACCES" : "ENOENT");
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function spawnPiped(

@@ -16,11 +16,20 @@ import { validateService } from "../model/validate_service.ts";
 import type { LogSink } from "../logs/log_sink.ts";
 import { SqliteLogSink } from "../logs/sqlite_log_sink.ts";
 import { Store } from "../store/store.ts";
+import { Cgroups, type ContainmentInfo } from "../cgroup/cgroups.ts";
 import { ActionRunner, type RunnerHost } from "./action_runner.ts";
 import { AdhocJobs } from "./adhoc_jobs.ts";
 import type { JobContext } from "./job_process.ts";
 import { recoverAfterCrash, type RecoveryReport } from "./recovery.ts";
 import { closestName } from "./closest_name.ts";
+import fs from "node:fs";
+import path from "node:path";
+import type { JobRecord } from "../model/spec.ts";
+import { isAlive } from "./proc_table.ts";
+import { jobFiles } from "./shim_child.ts";
+import { shimBinary, shimProblem } from "./shim_binary.ts";
+import { parseSize } from "../model/limits.ts";
+import process from "node:process";
 
 /** Where the supervisor keeps and reads its state. */
 export interface SupervisorOptions {
@@ -30,6 +39,8 @@ export interface SupervisorOptions {
   configDir?: string;
   /** Replaces the default SQLite log table. */
   sink?: LogSink;
+  /** Environment read for settings (`HERO_PROC_CGROUPS=off` forces process-group mode). */
+  env?: Record<string, string | undefined>;
 }
 
 /** Service names added, updated and removed by a reload, and the files left out. */
@@ -47,7 +58,11 @@ export class Supervisor implements RunnerHost {
   /** Ad-hoc jobs. */
   readonly jobs: AdhocJobs;
   /** What crash recovery did at open. */
-  recovery: RecoveryReport = { closedJobs: [], stoppedPids: [] };
+  recovery: RecoveryReport = { adopted: [], closedJobs: [], stoppedPids: [], stopMs: 0 };
+  /** The hero_shim binary jobs run under, or why there is none. */
+  shim: { path: string | null; problem: string | null };
+  /** How jobs are contained: cgroups, or process groups and tags (fallback). */
+  containment: ContainmentInfo;
   /** The TOML files that could not be loaded at the last load, each with its reason. */
   configErrors: FileError[] = [];
   readonly #opts: SupervisorOptions;
@@ -56,25 +71,76 @@ export class Supervisor implements RunnerHost {
   #deps = new Map<string, string[]>();
   #reconcileQueued = false;
   #closed?: Promise<void>;
+  #stopped?: Promise<{ survivors: number[] }>;
 
   private constructor(opts: SupervisorOptions, store: Store) {
     this.#opts = opts;
-    this.ctx = { store, sink: opts.sink ?? new SqliteLogSink(store.db) };
+    const { cgroups, info } = Cgroups.open(store.instanceId, opts.env);
+    this.containment = info;
+    const shim = shimBinary(opts.env);
+    this.shim = { path: shim ?? null, problem: shim ? null : shimProblem() ?? "turned off" };
+    this.ctx = {
+      store,
+      sink: opts.sink ?? new SqliteLogSink(store.db),
+      cgroups,
+      survivors: [],
+      shim,
+      jobsDir: path.join(opts.stateDir, "jobs"),
+      reclaimBytes: parseSize((opts.env ?? process.env).HERO_PROC_OUTPUT_RECLAIM),
+    };
     this.jobs = new AdhocJobs(this.ctx);
   }
 
-  /** Opens the store, recovers from a crash, loads services and starts the wanted ones. */
+  /**
+   * Opens the store, loads services, recovers from a crash or an upgrade — adopting the
+   * actions a previous daemon left running under hero_shim, stopping anything else it left —
+   * and starts the wanted services that do not run.
+   */
   static async open(opts: SupervisorOptions): Promise<Supervisor> {
     const sup = new Supervisor(opts, new Store(opts.stateDir));
-    sup.recovery = await recoverAfterCrash(sup.ctx.store);
     for (const s of sup.ctx.store.listServices()) sup.#services.set(s.spec.name, s);
     // Bad files are left out and reported (configErrors) until fixed; the good ones load.
     sup.#loadFiles(false);
     sup.#rebuild();
-    for (const s of sup.ctx.store.listServices()) {
-      if (s.desired === "up") sup.#startOne(s.spec.name);
+    const wanted = new Set(
+      sup.ctx.store.listServices().filter((s) => s.desired === "up").map((s) => s.spec.name),
+    );
+    sup.recovery = await recoverAfterCrash(
+      sup.ctx.store,
+      sup.ctx.cgroups,
+      (job) => sup.#adoptable(job, wanted),
+    );
+    for (const job of sup.recovery.adopted) {
+      sup.#runners.get(`${job.service}.${job.action}`)!.adopt(job);
     }
+    sup.#removeStaleJobFiles();
+    for (const name of wanted) sup.#startOne(name);
     return sup;
+  }
+
+  /** A job left by a previous daemon that this one can take over. */
+  #adoptable(job: JobRecord, wanted: Set<string>): boolean {
+    if (!this.ctx.jobsDir || job.shim_pid === null || job.pid === null) return false;
+    if (!wanted.has(job.service) || !this.#runners.has(`${job.service}.${job.action}`)) {
+      return false;
+    }
+    const ended = fs.existsSync(jobFiles(this.ctx.jobsDir, job.id).exit);
+    return ended || isAlive(job.shim_pid, job.shim_start);
+  }
+
+  /** Output directories of jobs that are over (left by a crash between end and cleanup). */
+  #removeStaleJobFiles(): void {
+    const dir = this.ctx.jobsDir!;
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return;
+    }
+    const live = new Set(this.recovery.adopted.map((j) => String(j.id)));
+    for (const n of names) {
+      if (!live.has(n)) fs.rmSync(path.join(dir, n), { recursive: true, force: true });
+    }
   }
 
   /** The store. */
@@ -257,10 +323,39 @@ export class Supervisor implements RunnerHost {
     return await this.#loadFiles(true);
   }
 
-  /** Stops everything (dependents first) and closes the store; wanted states are kept. */
+  /**
+   * Stops every action (dependents first) and ad-hoc job; refuses new work from then on.
+   * Resolves once every job is over, with the pids that outlived SIGKILL (normally none).
+   */
+  stopAll(): Promise<{ survivors: number[] }> {
+    this.#stopped ??= (async () => {
+      await Promise.all([this.#stopRunners([...this.#runners.values()]), this.jobs.cancelAll()]);
+      return { survivors: [...new Set(this.ctx.survivors)] };
+    })();
+    return this.#stopped;
+  }
+
+  /**
+   * Lets go of everything without stopping it (for an upgrade): health checks and restart
+   * timers end, output files stay for the next daemon, which adopts the running actions.
+   * Ad-hoc jobs are stopped (they are not adopted). Closes the store.
+   */
+  detach(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#stopped = Promise.resolve({ survivors: [] });
+      await this.jobs.cancelAll();
+      for (const r of this.#runners.values()) r.detach();
+      this.ctx.sink.close();
+      this.store.close();
+    })();
+    return this.#closed;
+  }
+
+  /** Stops everything (see {@link stopAll}) and closes the store; wanted states are kept. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      await Promise.all([this.#stopRunners([...this.#runners.values()]), this.jobs.cancelAll()]);
+      await this.stopAll();
+      this.ctx.cgroups?.close();
       this.ctx.sink.close();
       this.store.close();
     })();
@@ -382,6 +477,8 @@ export class Supervisor implements RunnerHost {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new HeroError("SHUTTING_DOWN", "hero_proc is shutting down");
+    if (this.#closed || this.#stopped) {
+      throw new HeroError("SHUTTING_DOWN", "hero_proc is shutting down");
+    }
   }
 }

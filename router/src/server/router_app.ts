@@ -199,6 +199,7 @@ export class RouterApp {
   /** Binds the sockets, starts discovery (first scan included) and opens the TCP listeners. */
   async start(): Promise<ScanReport> {
     const log = this.#o.logger;
+    // The key that signs caller assertions exists before anything can be proxied.
     await this.#callerSigner();
     this.#unsubscribe = this.#registry.subscribe((e) => {
       if (e.type === "service.changed") {

@@ -6,7 +6,8 @@
  * a browser that arrives on another address of the router is first sent there. The router talks
  * to the issuer in-process through its own proxy, never over the network.
  */
-import { type ConnectionInfo, type WebLogin, webLogin, type WebSession } from "@hero/sdk";
+import type { ConnectionInfo } from "@hero/sdk";
+import { type WebLogin, webLogin, type WebSession } from "@hero/sdk/auth";
 import { safeNext } from "../gate/login_routes.ts";
 import type { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import type { HeroAuthLink } from "./hero_auth_link.ts";

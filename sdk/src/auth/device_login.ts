@@ -5,7 +5,8 @@
  * runs get fresh access tokens without asking again. `node:fs` works on Deno, Node and Bun.
  */
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import * as oidc from "openid-client";
+import type * as oidc from "openid-client";
+import { openidClient } from "./openid_client.ts";
 import { HeroError } from "../errors/hero_error.ts";
 
 /** Options of the device login. */
@@ -45,6 +46,7 @@ export async function deviceLogin(
   o: DeviceLoginOptions,
 ): Promise<{ accessToken: string; idTokenClaims?: Record<string, unknown> }> {
   const config = await configFor(o);
+  const oidc = await openidClient();
   const device = await oidc.initiateDeviceAuthorization(config, {
     scope: o.scope ?? "openid offline_access groups",
     ...(o.resource ? { resource: o.resource } : {}),
@@ -81,7 +83,7 @@ export async function storedAccessToken(o: DeviceLoginOptions): Promise<string> 
   const config = await configFor(o);
   let tokens;
   try {
-    tokens = await oidc.refreshTokenGrant(
+    tokens = await (await openidClient()).refreshTokenGrant(
       config,
       stored.refresh_token,
       o.resource ? { resource: o.resource } : undefined,
@@ -103,6 +105,7 @@ export async function deviceLogout(o: DeviceLoginOptions): Promise<void> {
   const text = await readFile(file, "utf8").catch(() => undefined);
   if (text) {
     const stored = JSON.parse(text) as StoredCredentials;
+    const oidc = await openidClient();
     await oidc.tokenRevocation(await configFor(o), stored.refresh_token).catch(() => {});
   }
   await rm(file, { force: true });
@@ -114,8 +117,9 @@ function homeOf(o: DeviceLoginOptions): string {
   return home;
 }
 
-function configFor(o: DeviceLoginOptions): Promise<oidc.Configuration> {
-  return oidc.discovery(
+async function configFor(o: DeviceLoginOptions): Promise<oidc.Configuration> {
+  const oidc = await openidClient();
+  return await oidc.discovery(
     new URL(o.issuer),
     o.clientId,
     undefined,

@@ -114,6 +114,42 @@ describe("verifyToken", () => {
       verify(tokens.access_token.slice(0, -4) + "AAAA"),
       (e: HeroError) => e.code === "INVALID_TOKEN",
     );
+    // A verified token is remembered (the same answer, no second signature check); its scopes
+    // are still checked on every call.
+    assert.equal(await verify(tokens.access_token), ok);
+    await assert.rejects(
+      verify(tokens.access_token, { scopes: ["hero:admin"] }),
+      (e: HeroError) => e.code === "INSUFFICIENT_SCOPE",
+    );
+    const uncached = createTokenVerifier({ issuer: served.issuer, audience, cacheSize: 0 });
+    assert.notEqual(await uncached(tokens.access_token), await uncached(tokens.access_token));
+  });
+
+  it("does not remember a token past its expiry", async () => {
+    const { SignJWT, generateKeyPair, exportJWK } = await import("jose");
+    const { privateKey, publicKey } = await generateKeyPair("ES256");
+    const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256" };
+    const jwks = http.createServer((_req, res) => res.end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`;
+    try {
+      const verify = createTokenVerifier({
+        issuer: "http://issuer.test",
+        audience: "http://api.test/",
+        jwksUrl: url,
+        clockToleranceS: 0,
+      });
+      const exp = Math.floor(Date.now() / 1000) + 2;
+      const token = await new SignJWT({ scope: "hero:read" })
+        .setProtectedHeader({ alg: "ES256", kid: "k1" })
+        .setIssuer("http://issuer.test").setAudience("http://api.test/").setSubject("s")
+        .setExpirationTime(exp).sign(privateKey);
+      assert.deepEqual((await verify(token)).scopes, ["hero:read"]);
+      await new Promise((r) => setTimeout(r, (exp + 1) * 1000 - Date.now()));
+      await assert.rejects(verify(token), (e: HeroError) => /expired/.test(e.message));
+    } finally {
+      jwks.close();
+    }
   });
 });
 

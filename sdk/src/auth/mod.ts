@@ -1,6 +1,10 @@
 /**
- * The SDK's login module: `verifyToken` for APIs, `webLogin` (code + PKCE, session cookie) for
- * web applications, `deviceLogin` (device code, stored refresh token) for CLIs.
+ * The SDK's login module, `@hero/sdk/auth`: `verifyToken` for APIs, `webLogin` (code + PKCE,
+ * session cookie) for web applications, `deviceLogin` (device code, stored refresh token) for
+ * CLIs. A separate entry point because it needs `jose` and `openid-client`: the core SDK loads
+ * from any project without them.
+ *
+ * @module
  */
 export {
   createTokenVerifier,

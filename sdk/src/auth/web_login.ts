@@ -7,7 +7,8 @@
  * (asked for with the `claims` parameter), so a server can check it is still live.
  */
 import { EncryptJWT, jwtDecrypt } from "jose";
-import * as oidc from "openid-client";
+import type * as oidc from "openid-client";
+import { openidClient } from "./openid_client.ts";
 
 /** Options of {@link webLogin}. */
 export interface WebLoginOptions {
@@ -77,15 +78,17 @@ export function webLogin(o: WebLoginOptions): WebLogin {
       .then((d) => new Uint8Array(d));
   let config: Promise<oidc.Configuration> | undefined;
   const discover = () =>
-    config ??= oidc.discovery(
-      new URL(o.issuer),
-      o.clientId,
-      o.clientSecret,
-      o.clientSecret ? undefined : oidc.None(),
-      {
-        ...(o.allowHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
-        ...(o.fetch ? { [oidc.customFetch]: o.fetch as unknown as oidc.CustomFetch } : {}),
-      },
+    config ??= openidClient().then((oidc) =>
+      oidc.discovery(
+        new URL(o.issuer),
+        o.clientId,
+        o.clientSecret,
+        o.clientSecret ? undefined : oidc.None(),
+        {
+          ...(o.allowHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
+          ...(o.fetch ? { [oidc.customFetch]: o.fetch as unknown as oidc.CustomFetch } : {}),
+        },
+      )
     ).catch((err) => {
       config = undefined;
       throw err;
@@ -113,6 +116,7 @@ export function webLogin(o: WebLoginOptions): WebLogin {
 
   const login = async (returnTo: string) => {
     const cfg = await discover();
+    const oidc = await openidClient();
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const url = oidc.buildAuthorizationUrl(cfg, {
@@ -131,6 +135,7 @@ export function webLogin(o: WebLoginOptions): WebLogin {
     const flow = await open(readCookie(request, FLOW));
     if (!flow) return new Response("The sign-in expired: start again", { status: 400 });
     const cfg = await discover();
+    const oidc = await openidClient();
     const current = new URL(request.url);
     const callbackUrl = new URL(redirectUri + current.search);
     let tokens;
@@ -177,7 +182,7 @@ export function webLogin(o: WebLoginOptions): WebLogin {
     logout: async (request) => {
       const session = await self.session(request);
       const cfg = await discover();
-      const end = oidc.buildEndSessionUrl(cfg, {
+      const end = (await openidClient()).buildEndSessionUrl(cfg, {
         ...(session?.idToken ? { id_token_hint: session.idToken } : {}),
         ...(o.postLogoutRedirectUri ? { post_logout_redirect_uri: o.postLogoutRedirectUri } : {}),
       });
