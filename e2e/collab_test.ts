@@ -224,6 +224,93 @@ describe("hero_collab on a fresh system (issue 13, Done when)", () => {
     await link.locator(".badge").waitFor({ state: "detached" });
   });
 
+  it("completes mentions and emoji, takes uploads by paste and drop, and moves by keyboard", async () => {
+    const alice = await signIn("alice");
+    const bob = await signIn("bob");
+    const input = alice.locator("#composer-input");
+
+    // @mention and :emoji: autocomplete: the list is a labelled listbox, Enter picks.
+    await input.pressSequentially("Files for @bo");
+    await alice.getByRole("option", { name: "@bob" }).waitFor();
+    assert.equal(await input.getAttribute("aria-activedescendant"), "ac-0");
+    await alice.keyboard.press("Enter");
+    await input.pressSequentially(":tad");
+    await alice.getByRole("option", { name: "🎉 :tada:" }).waitFor();
+    await alice.keyboard.press("Tab");
+    assert.equal(await input.inputValue(), "Files for @bob :tada: ");
+
+    // An image pasted into the composer and a text file dropped on it, as a browser sends them.
+    await alice.evaluate(async () => {
+      const canvas = new OffscreenCanvas(40, 30);
+      const g = canvas.getContext("2d")!;
+      g.fillStyle = "#c0392b";
+      g.fillRect(0, 0, 40, 30);
+      const png = await canvas.convertToBlob({ type: "image/png" });
+      const pasted = new DataTransfer();
+      pasted.items.add(new File([png], "pasted.png", { type: "image/png" }));
+      const composer = document.querySelector("#composer-input")!;
+      composer.dispatchEvent(
+        new ClipboardEvent("paste", { clipboardData: pasted, bubbles: true, cancelable: true }),
+      );
+      const dropped = new DataTransfer();
+      dropped.items.add(new File(["dropped notes\n"], "notes.txt", { type: "text/plain" }));
+      composer.closest("form")!.dispatchEvent(
+        new DragEvent("drop", { dataTransfer: dropped, bubbles: true, cancelable: true }),
+      );
+    });
+    await alice.locator(".attachment", { hasText: "📎 pasted.png" }).waitFor();
+    await alice.locator(".attachment", { hasText: "📎 notes.txt" }).waitFor();
+    await input.press("Enter");
+
+    const msg = bob.locator("#messages .msg", { hasText: "Files for @bob 🎉" });
+    await msg.waitFor();
+    const preview = msg.locator('img[alt="pasted.png"]');
+    await preview.waitFor();
+    await bob.waitForFunction(
+      (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+      await preview.elementHandle(),
+    );
+    assert.equal(await preview.evaluate((img) => (img as HTMLImageElement).naturalWidth), 40);
+    const download = msg.locator("a.attachment", { hasText: "notes.txt" });
+    const href = await download.getAttribute("href");
+    assert.equal(
+      await bob.evaluate(async (url) => await (await fetch(url!)).text(), href),
+      "dropped notes\n",
+    );
+
+    // Alt+Down and Alt+Up move between conversations in the sidebar's order.
+    await bob.evaluate(async () => {
+      const c = (globalThis as unknown as {
+        collab: {
+          call(m: string, p: unknown): Promise<unknown>;
+          state: { workspace: { id: string } };
+        };
+      }).collab;
+      await c.call("channels.create", { workspace_id: c.state.workspace.id, name: "shortcuts" });
+    });
+    await bob.locator("#channel-list a", { hasText: "shortcuts" }).waitFor();
+    const current = () =>
+      bob.evaluate(() =>
+        (globalThis as unknown as { collab: { state: { current: string } } }).collab.state.current
+      );
+    const order = await bob.locator(".sidebar [data-channel]").evaluateAll((links) =>
+      links.map((a) => (a as HTMLElement).dataset.channel!)
+    );
+    const start = order.indexOf(await current());
+    assert.ok(order.length > 1 && start >= 0, `${order} ${start}`);
+    await bob.locator("#messages").click();
+    await bob.keyboard.press("Alt+ArrowDown");
+    for (let i = 0; i < 50 && (await current()) === order[start]; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(await current(), order[(start + 1) % order.length]);
+    await bob.keyboard.press("Alt+ArrowUp");
+    for (let i = 0; i < 50 && (await current()) !== order[start]; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(await current(), order[start]);
+  });
+
   it("creates groups, channels and DMs, edits and deletes through accessible dialogs, and runs slash commands", async () => {
     const carol = await signIn("carol");
     const alice = await signIn("alice");
