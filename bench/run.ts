@@ -13,6 +13,8 @@ const benches: Record<string, string> = {
   mcp: "mcp_gateway.deno.ts",
   "router-proxy": "router/proxy_bench.deno.ts",
   "router-discovery": "router/discovery_bench.deno.ts",
+  "router-federation": "router/federation_bench.deno.ts",
+  "router-metrics": "router/metrics_cost.deno.ts",
   logs_ingest: "logs_ingest.ts",
   logs_capture: "logs_capture.ts",
   logs_query: "logs_query.ts",
@@ -20,7 +22,10 @@ const benches: Record<string, string> = {
   collab: "collab.ts",
 };
 // Peers the benches compare against; installed with apt by bench/router/setup.sh when missing.
-const peers: Record<string, string[]> = { "router-proxy": ["nginx", "caddy", "wrk"] };
+const peers: Record<string, string[]> = {
+  "router-proxy": ["nginx", "caddy", "wrk"],
+  "router-federation": ["nginx", "wrk"],
+};
 // `*.deno.ts` benches run on Deno (the router's runtime), the others on this Node.
 const deno = path.join(here, "..", "node_modules", ".bin", "deno");
 

@@ -69,7 +69,13 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
             "--bind",
             o.bind,
           ],
-          env,
+          // With an OTLP endpoint configured, the router's traces come from Deno's own
+          // OpenTelemetry (router/README.md, "OpenTelemetry").
+          env: {
+            ...env,
+            OTEL_SERVICE_NAME: "hero_router",
+            ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_DENO: "true" } : {}),
+          },
           health: {
             socket: `${o.socketRoot}/hero_router/rpc.sock`,
             interval_ms: 2000,

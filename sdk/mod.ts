@@ -79,6 +79,7 @@ export {
   type RpcClientOptions,
 } from "./src/client/rpc_client.ts";
 export { currentRuntime } from "./src/runtime/current.ts";
+export { traceHeaders, tracingOn, withTraceHeaders } from "./src/trace/rpc_trace.ts";
 export type {
   ConnectionInfo,
   FetchHandler,

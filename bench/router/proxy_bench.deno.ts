@@ -11,6 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import { freePort, startProcess } from "./bench_process.deno.ts";
+import { waitHttp, wrk, type WrkResult } from "./bench_http.deno.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -28,44 +29,6 @@ const deno = Deno.execPath();
 const root = await Deno.makeTempDir({ prefix: "hero_router_bench_" });
 const socket = `${root}/bench_svc/admin.sock`;
 const path = "/bench_svc/admin/item.json";
-
-/** One wrk result. */
-interface WrkResult {
-  name: string;
-  requestsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-}
-
-const ms = (v: string, unit: string) =>
-  Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
-
-async function wrk(name: string, url: string, headers: string[] = []): Promise<WrkResult> {
-  const h = headers.flatMap((x) => ["-H", x]);
-  // Warm up (connections, JIT) before measuring.
-  await new Deno.Command("wrk", { args: ["-t2", "-c64", "-d2s", ...h, url], stdout: "null" })
-    .output();
-  const out = await new Deno.Command("wrk", {
-    args: ["-t2", "-c64", `-d${duration}s`, "--latency", ...h, url],
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN);
-  const p = (q: string) => {
-    const m = new RegExp(`\\s${q}%\\s+([\\d.]+)(us|ms|s)`).exec(text);
-    return m ? ms(m[1], m[2]) : NaN;
-  };
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? "0";
-  const sockErr = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
-  const socketErrors = sockErr ? sockErr.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
-  return {
-    name,
-    requestsPerSec: rps,
-    p50Ms: p("50"),
-    p99Ms: p("99"),
-    errors: Number(errors) + socketErrors,
-  };
-}
 
 const procs: { stop(): Promise<void> }[] = [];
 const results: WrkResult[] = [];
@@ -215,7 +178,7 @@ http://127.0.0.1:${caddyPort} {
   const runs = new Map<string, WrkResult[]>();
   for (let round = 0; round < rounds; round++) {
     for (const [name, port, headers] of targets) {
-      const r = await wrk(name, `http://127.0.0.1:${port}${path}`, headers);
+      const r = await wrk(name, `http://127.0.0.1:${port}${path}`, { headers, duration });
       runs.set(name, [...(runs.get(name) ?? []), r]);
     }
   }
@@ -248,24 +211,5 @@ else {
         r.p50Ms.toFixed(2).padStart(9)
       } ${r.p99Ms.toFixed(2).padStart(8)} ${String(r.errors).padStart(8)}`,
     );
-  }
-}
-
-async function waitHttp(
-  url: string,
-  proc: { output(): string },
-  headers: Record<string, string> = {},
-): Promise<void> {
-  const end = Date.now() + 15_000;
-  for (;;) {
-    try {
-      const res = await fetch(url, { headers });
-      await res.body?.cancel();
-      if (res.status === 200) return;
-    } catch { /* not yet */ }
-    if (Date.now() > end) {
-      throw new Error(`${url} did not answer 200 within 15 s:\n${proc.output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
   }
 }

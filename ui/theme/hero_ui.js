@@ -10,7 +10,10 @@ export function esc(value) {
 export function tone(word) {
   const w = String(word ?? "").toLowerCase();
   if (["healthy", "ok", "running", "succeeded", "up", "ready"].includes(w)) return "ok";
-  if (["unhealthy", "failed", "down", "timed_out", "fatal", "error", "crashed"].includes(w)) {
+  if (
+    ["unhealthy", "unreachable", "failed", "down", "timed_out", "fatal", "error", "crashed"]
+      .includes(w)
+  ) {
     return "bad";
   }
   if (

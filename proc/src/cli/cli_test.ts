@@ -7,6 +7,11 @@ import path from "node:path";
 import process from "node:process";
 import { daemonEnv, LAUNCHER, startDaemonProcess, tempDir, waitFor } from "../test_support.ts";
 
+/** Blocks this test's thread for `ms` (the CLI is driven synchronously). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 function cli(env: Record<string, string>, args: string[], cwd?: string) {
   const r = spawnSync(process.execPath, [LAUNCHER, ...args], {
     env: { ...process.env, ...env, NO_COLOR: "" },
@@ -111,7 +116,17 @@ test("CLI: PM2-style start/stop/restart/status/logs NAME against a real daemon",
 
     r = cli(env, ["add", "greeter", "--oneshot", "--env", "WHO=world", "--", "echo hello $WHO"]);
     assert.equal(r.code, 0, r.err);
-    r = cli(env, ["add", "sleeper", "--no-start", "--", "sleep", "300"]);
+    // The sleeper notes a HUP instead of dying of it, so `signal` is shown delivered and the
+    // service's state does not depend on how fast a restart happens.
+    r = cli(env, [
+      "add",
+      "sleeper",
+      "--no-start",
+      "--",
+      "sh",
+      "-c",
+      "trap 'echo got HUP' HUP; while :; do sleep 1; done",
+    ]);
     assert.match(r.out, /Added service "sleeper"/);
     r = cli(env, ["stop", "sleeper"]);
     assert.match(r.out, /sleeper: stopped/);
@@ -139,6 +154,10 @@ test("CLI: PM2-style start/stop/restart/status/logs NAME against a real daemon",
     r = cli(env, ["signal", "sleeper", "HUP"]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /Sent HUP to 1 process group\(s\) of "sleeper"/);
+    for (let i = 0; i < 50 && !/got HUP/.test(cli(env, ["logs", "sleeper"]).out); i++) {
+      sleepSync(100);
+    }
+    assert.match(cli(env, ["logs", "sleeper"]).out, /got HUP/);
     r = cli(env, ["signal", "sleeper", "BOGUS"]);
     assert.equal(r.code, 1);
     assert.match(r.err, /Unknown signal "BOGUS"/);

@@ -13,6 +13,9 @@ import { Supervisor } from "../supervisor/supervisor.ts";
 import { LogStore } from "../logs/log_store.ts";
 import { logStoreOptions } from "../logs/log_config.ts";
 import { logAdminRoutes } from "../logs/log_admin.ts";
+import { metricsRoute } from "../metrics/metrics_route.ts";
+import { otelSettings } from "../telemetry/otel_config.ts";
+import type { OtelExport } from "../telemetry/otel_export.ts";
 import type { ProcPaths } from "./paths.ts";
 import { lockStateDir } from "./state_lock.ts";
 
@@ -47,11 +50,13 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
       admin.close();
       await server.close();
       await sup?.close();
+      await telemetry?.close();
       resolveClosed();
     })();
     return closing;
   };
   let logs: LogStore | undefined;
+  let telemetry: OtelExport | undefined;
   const api = createProcApi({
     logs: () => {
       if (!logs) throw new Error("hero_proc is still starting");
@@ -91,6 +96,7 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     logs: () => logs,
     socketRoot: paths.socketRoot,
   });
+  const metrics = metricsRoute(api);
   const server = new HeroServer({
     name: "hero_proc",
     api,
@@ -102,9 +108,10 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
         : logs?.disk.state.low
         ? { status: "degraded", reason: `log lines refused: ${logs.disk.describe()}` }
         : { status: "ok" },
-    // The log store's routes (/logs/follow, /logs/tree, /logs/stats) first, then the admin UI.
+    // /metrics and the log store's routes (/logs/follow, /logs/tree, /logs/stats) first, then
+    // the admin UI.
     admin: async (req, info) =>
-      (logs && logAdminRoutes(logs, req)) ?? await admin.handler(req, info),
+      await metrics(req) ?? (logs && logAdminRoutes(logs, req)) ?? await admin.handler(req, info),
   });
   await server.start();
   let unlock: () => void = () => {};
@@ -117,6 +124,16 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
       configDir: paths.configDir,
       sink: logs,
     });
+    // OpenTelemetry only when an OTLP endpoint is configured: its SDK is not loaded otherwise.
+    const otel = otelSettings(process.env);
+    if (otel) {
+      const { startOtelExport } = await import("../telemetry/otel_export.ts");
+      telemetry = startOtelExport(otel, {
+        version: VERSION,
+        instanceId: sup.store.instanceId,
+        logs,
+      });
+    }
   } catch (err) {
     unlock();
     await server.close();

@@ -176,10 +176,19 @@ export async function runFlood(
       if (!r.lines.length) break;
       after = r.last_id;
     }
-    // Counters survive a crash: read them once everything is committed, kill -9, read again.
-    await new Promise((r) => setTimeout(r, 500));
+    // Counters survive a crash: read them once everything is committed (the flood has stopped;
+    // the next group commit stores the last drops), kill -9, read again. Under load a commit can
+    // come late, so the reading waits until the counters stop moving over several commits.
     type Counters = { dropped: { total: number }; evicted: number };
-    const before = await rpc.call<Counters>("logs.stats");
+    const same = (a: Counters, b: Counters) =>
+      a.dropped.total === b.dropped.total && a.evicted === b.evicted;
+    let before = await rpc.call<Counters>("logs.stats");
+    for (let stable = 0, tries = 0; stable < 3 && tries < 100; tries++) {
+      await new Promise((r) => setTimeout(r, 300));
+      const next = await rpc.call<Counters>("logs.stats");
+      stable = same(before, next) ? stable + 1 : 0;
+      before = next;
+    }
     daemon.kill("SIGKILL");
     await exited;
     const again = start();

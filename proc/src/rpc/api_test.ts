@@ -67,6 +67,7 @@ test("hero_proc serves a valid OpenRPC document with every method, schemas, erro
         "job.run",
         "job.list",
         "job.get",
+        "job.stats",
         "job.wait",
         "job.cancel",
         "job.logs",

@@ -54,6 +54,10 @@ export const EXAMPLES: Record<string, ExampleSpec[]> = {
   ]),
   "job.list": ex("ad-hoc jobs", { adhoc: true, limit: 10 }, [job]),
   "job.get": ex("one job", { id: 12 }, job),
+  "job.stats": ex("outcomes", {}, [
+    { service: "web", action: "server", state: "failed", count: 2 },
+    { service: "", action: "", state: "succeeded", count: 14 },
+  ]),
   "job.wait": ex("wait up to 10 s", { id: 12, timeout_ms: 10000 }, job),
   "job.cancel": ex("cancel", { id: 13 }, {
     ...job,

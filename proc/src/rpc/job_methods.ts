@@ -71,6 +71,30 @@ export function jobMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
       annotations: { readOnlyHint: true },
       handler: mapErrors((p) => sup().store.listJobs(p)),
     }),
+    defineMethod<Record<string, never>, unknown>({
+      name: "job.stats",
+      summary: "How many jobs ended in each final state, per service and action",
+      description: "Ad-hoc jobs have an empty service and action. Counts cover the jobs kept in " +
+        "the state database (what Prometheus reads as hero_proc_jobs_total).",
+      params: [],
+      result: {
+        name: "outcomes",
+        schema: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              service: { type: "string" },
+              action: { type: "string" },
+              state: { type: "string" },
+              count: { type: "integer" },
+            },
+          },
+        },
+      },
+      annotations: { readOnlyHint: true },
+      handler: mapErrors(() => sup().store.jobOutcomes()),
+    }),
     defineMethod<{ id: number }, unknown>({
       name: "job.get",
       summary: "One job",

@@ -136,6 +136,20 @@ export class Store {
     return this.#sql(sql).all(...args, filter.limit ?? 100).map(toJob);
   }
 
+  /** How many jobs ended in each final state, per service and action ('' = ad-hoc jobs). */
+  jobOutcomes(): { service: string; action: string; state: JobState; count: number }[] {
+    const placeholders = FINAL_JOB_STATES.map(() => "?").join(", ");
+    return this.#sql(
+      `SELECT service, action, state, count(*) AS n FROM jobs WHERE state IN (${placeholders})
+       GROUP BY service, action, state ORDER BY service, action, state`,
+    ).all(...FINAL_JOB_STATES).map((r) => ({
+      service: String(r.service),
+      action: String(r.action),
+      state: String(r.state) as JobState,
+      count: Number(r.n),
+    }));
+  }
+
   /** Jobs that were not over when the supervisor last stopped. */
   unfinishedJobs(): JobRecord[] {
     const placeholders = FINAL_JOB_STATES.map(() => "?").join(", ");

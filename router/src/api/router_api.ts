@@ -11,8 +11,8 @@ export const SERVICE_NOT_FOUND = -32010;
 const NAME_PARAM = {
   name: "name",
   required: true,
-  summary: "Service name (directory under the socket root)",
-  schema: { type: "string", pattern: "^[a-z0-9_]+$", maxLength: 64 },
+  summary: "Service name (directory under the socket root; <peer>/<service> for a peer's)",
+  schema: { type: "string", pattern: "^[a-z0-9_]+(/[a-z0-9_]+)?$", maxLength: 129 },
 };
 
 const SERVICE_SCHEMA = {
@@ -20,8 +20,9 @@ const SERVICE_SCHEMA = {
   required: ["name", "source", "health", "sockets"],
   properties: {
     name: { type: "string" },
-    source: { enum: ["socket", "manual"] },
-    health: { enum: ["healthy", "unhealthy", "non_rpc", "unknown"] },
+    source: { enum: ["socket", "manual", "peer"] },
+    host: { type: "string", description: "The peer router that has the service (federation)" },
+    health: { enum: ["healthy", "unhealthy", "non_rpc", "unknown", "unreachable"] },
     title: { type: "string" },
     description: { type: "string" },
     version: { type: "string" },
@@ -88,6 +89,14 @@ export function createRouterApi(queries: RouterQueries, version: string): RpcApi
         result: { name: "health", schema: { type: "object" } },
         annotations: { readOnlyHint: true },
         handler: () => queries.health(),
+      }),
+      defineMethod({
+        name: "router.peers",
+        summary: "The peer routers this router federates: URL, connected or not, services shared",
+        params: [],
+        result: { name: "peers", schema: { type: "array", items: { type: "object" } } },
+        annotations: { readOnlyHint: true },
+        handler: () => queries.peers(),
       }),
       defineMethod({
         name: "router.cache.inspect",

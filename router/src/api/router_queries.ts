@@ -6,6 +6,7 @@ import type { OpenRpcDocument } from "@hero/sdk";
 import type { Discovery, ScanReport } from "../discovery/discovery.ts";
 import type { ServiceEntry, ServiceHealth } from "../discovery/service_entry.ts";
 import type { ServiceRegistry } from "../discovery/service_registry.ts";
+import type { PeerStatus } from "../federation/peer_link.ts";
 
 /** A service with its OpenRPC document. */
 export type ServiceDetail = ServiceEntry & { openrpc: OpenRpcDocument | null };
@@ -19,6 +20,8 @@ export interface RouterHealth {
   lastScanAt: string | null;
   pendingProbes: number;
   tcpListeners: string[];
+  /** Peer routers and whether each is connected. */
+  peers: { name: string; up: boolean }[];
   uptime_s: number;
 }
 
@@ -27,13 +30,24 @@ export class RouterQueries {
   readonly #registry: ServiceRegistry;
   readonly #discovery: Discovery;
   readonly #listeners: () => string[];
+  readonly #peers: () => PeerStatus[];
   readonly #startedAt = Date.now();
 
-  /** `listeners` reports the TCP listeners currently bound. */
-  constructor(registry: ServiceRegistry, discovery: Discovery, listeners: () => string[]) {
+  /** `listeners` reports the TCP listeners currently bound, `peers` the federated routers. */
+  constructor(
+    registry: ServiceRegistry,
+    discovery: Discovery,
+    links: { listeners: () => string[]; peers?: () => PeerStatus[] },
+  ) {
     this.#registry = registry;
     this.#discovery = discovery;
-    this.#listeners = listeners;
+    this.#listeners = links.listeners;
+    this.#peers = links.peers ?? (() => []);
+  }
+
+  /** The peer routers and the state of each link. */
+  peers(): PeerStatus[] {
+    return this.#peers();
   }
 
   /** Every service (without documents), sorted by name. */
@@ -59,6 +73,7 @@ export class RouterQueries {
       unhealthy: 0,
       non_rpc: 0,
       unknown: 0,
+      unreachable: 0,
     };
     for (const { entry } of this.#registry.list()) byHealth[entry.health]++;
     return {
@@ -69,6 +84,7 @@ export class RouterQueries {
       lastScanAt: this.#discovery.lastScanAt ?? null,
       pendingProbes: this.#discovery.pendingProbes,
       tcpListeners: this.#listeners(),
+      peers: this.#peers().map((p) => ({ name: p.name, up: p.up })),
       uptime_s: Math.floor((Date.now() - this.#startedAt) / 1000),
     };
   }

@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { HeroError } from "@hero/sdk";
 import { parseDuration } from "./durations.ts";
+import { parsePeerFlag, type PeerSpec } from "../federation/peer_config.ts";
 
 /** The subcommands. */
 export type Command = "serve" | "list" | "scan" | "spec" | "help";
@@ -25,6 +26,8 @@ export interface CliOptions {
   /** CIDRs; undefined means the default (loopback plus the bound addresses). */
   whitelist?: string[];
   allowedHosts: string[];
+  /** `--peer NAME=URL`. */
+  peers: PeerSpec[];
   json: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
 }
@@ -47,6 +50,8 @@ Flags:
   --manual-sources FILE   pinned non-socket services (default ~/hero/router/manual_sources.json)
   --whitelist CIDR        TCP peers allowed, repeatable or comma-separated (default loopback)
   --allow-host NAME       extra Host/Origin name accepted on TCP, repeatable
+  --peer NAME=URL         federate the peer router at URL as NAME, repeatable; its token is read
+                          from <manual-sources dir>/peers/NAME.token (or "peers" in that file)
   --log-level LEVEL       debug, info, warn or error (default info)
   --json                  machine-readable output for list, scan and spec
 `;
@@ -69,6 +74,7 @@ export function parseCli(args: string[]): CliOptions {
         "manual-sources": { type: "string" },
         whitelist: { type: "string", multiple: true },
         "allow-host": { type: "string", multiple: true },
+        peer: { type: "string", multiple: true },
         "log-level": { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -112,6 +118,11 @@ export function parseCli(args: string[]): CliOptions {
     manualSources: v["manual-sources"],
     whitelist: v.whitelist?.flatMap((w) => w.split(",").map((s) => s.trim()).filter(Boolean)),
     allowedHosts: v["allow-host"] ?? [],
+    peers: (v.peer ?? []).map((flag) => {
+      const spec = parsePeerFlag(flag);
+      if (typeof spec === "string") throw new HeroError("INVALID_ARGS", `Invalid ${spec}`);
+      return spec;
+    }),
     json: v.json ?? false,
     logLevel: level as CliOptions["logLevel"],
   };

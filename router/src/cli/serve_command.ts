@@ -11,6 +11,7 @@ import { denoBindAddressSources, resolveBindAddress } from "../net/bind_address.
 import { type BindTarget, planBinds } from "../net/bind_spec.ts";
 import { RouterApp } from "../server/router_app.ts";
 import type { CliOptions } from "./cli_options.ts";
+import { loadPeerEntries, type PeerConfig, resolvePeers } from "../federation/peer_config.ts";
 
 /** The socket root from `--socket-dir` or the environment. */
 export function socketRootOf(opts: CliOptions): string {
@@ -45,7 +46,9 @@ export async function createRouterApp(
   }
   const root = socketRootOf(opts);
   const env = (k: string) => Deno.env.get(k);
+  const peers = await peersOf(opts, logger);
   return new RouterApp({
+    peers,
     socketRoot: root,
     binds,
     tokens: { admin: await loadAdminToken(root, env), read: await loadReadToken(root, env) },
@@ -78,4 +81,13 @@ export async function serveCommand(opts: CliOptions): Promise<number> {
   logger.info(`${signal}: shutting down`);
   await app.close();
   return 0;
+}
+
+/** The peers from `--peer` and manual_sources.json; bad ones are logged and left out. */
+async function peersOf(opts: CliOptions, logger: Logger): Promise<PeerConfig[]> {
+  const manual = manualSourcesOf(opts);
+  const fromFile = manual ? await loadPeerEntries(manual) : { peers: [], problems: [] };
+  const resolved = await resolvePeers([...opts.peers, ...fromFile.peers], manual);
+  for (const p of [...fromFile.problems, ...resolved.problems]) logger.warn(`federation: ${p}`);
+  return resolved.peers;
 }

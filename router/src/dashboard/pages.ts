@@ -26,7 +26,7 @@ function nav(page: DashboardPage): NavGroup[] {
 
 const OVERVIEW_BODY = `
 <div class="stats">
-  <div class="card stat"><div class="label">Services</div><div class="value" id="stat-total">–</div><div class="hint">discovered on this machine</div></div>
+  <div class="card stat"><div class="label">Services</div><div class="value" id="stat-total">–</div><div class="hint">on this host and its peer routers</div></div>
   <div class="card stat ok"><div class="label">Healthy</div><div class="value" id="stat-healthy">–</div><div class="hint">answering /health</div></div>
   <div class="card stat bad"><div class="label">Unhealthy</div><div class="value" id="stat-unhealthy">–</div><div class="hint">failing probes</div></div>
   <div class="card stat"><div class="label">Methods</div><div class="value" id="stat-methods">–</div><div class="hint">OpenRPC methods = MCP tools</div></div>
@@ -105,7 +105,7 @@ export function renderDashboardPage(page: DashboardPage, canMutate: boolean): st
   return renderPage({
     ...common,
     title: "Overview",
-    crumbs: "every Hero service on this machine",
+    crumbs: "every Hero service on this machine and its peer routers",
     body: OVERVIEW_BODY,
     modules: ["/js/hero_ui.js", "/js/dashboard/overview.js"],
   });

@@ -25,6 +25,8 @@ const UI_PATHS = ["/.well-known/heroservice.json"];
 export async function probeTimings(entry: ServiceEntry, timeoutMs = 3000): Promise<ProbeTiming[]> {
   const runtime = currentRuntime();
   const out: ProbeTiming[] = [];
+  // A peer's services are probed by their own router (their state arrives over its feed).
+  if (entry.source === "peer") return [];
   const targets = entry.source === "manual" && entry.url
     ? [{ name: "url", target: { baseUrl: entry.url }, paths: PATHS_BY_KIND.rpc }]
     : entry.sockets.map((s) => ({

@@ -8,7 +8,7 @@ import type { Logger } from "../log/logger.ts";
 import { loadManualSources } from "./manual_sources.ts";
 import { type ProbeResult, probeSocketService, probeUrlService } from "./probe.ts";
 import { ProbeQueue } from "./probe_queue.ts";
-import type { ServiceEntry } from "./service_entry.ts";
+import type { ServiceEntry, ServiceHealth } from "./service_entry.ts";
 import { unprobedEntry } from "./service_entry.ts";
 import type { ServiceRegistry } from "./service_registry.ts";
 import { type FoundService, readServiceDir, walkSocketRoot } from "./socket_walk.ts";
@@ -31,6 +31,8 @@ export interface DiscoveryOptions {
   manualSourcesPath?: string;
   /** Watch the root for changes (default true). */
   watch?: boolean;
+  /** Told the outcome and duration of every probe (metrics). */
+  onProbe?: (health: ServiceHealth, seconds: number) => void;
 }
 
 /** What a full scan found. */
@@ -47,8 +49,9 @@ const MAX_RETRIES = 10;
 
 /** Keeps the registry in step with the socket root and manual sources. */
 export class Discovery {
-  readonly #o: Required<Omit<DiscoveryOptions, "manualSourcesPath">> & {
+  readonly #o: Required<Omit<DiscoveryOptions, "manualSourcesPath" | "onProbe">> & {
     manualSourcesPath?: string;
+    onProbe?: (health: ServiceHealth, seconds: number) => void;
   };
   readonly #queue: ProbeQueue;
   readonly #retries = new Map<string, number>();
@@ -163,7 +166,9 @@ export class Discovery {
       };
       if (!before) reg.upsert(base);
       this.#queue.push(src.name, async () => {
+        const started = performance.now();
         const r = await probeUrlService(base, { timeoutMs: this.#o.probeTimeoutMs });
+        this.#o.onProbe?.(r.entry.health, (performance.now() - started) / 1000);
         if (reg.get(src.name)?.entry.source !== "manual") return;
         if (src.title) r.entry.title = src.title;
         if (src.description) r.entry.description = src.description;
@@ -211,10 +216,12 @@ export class Discovery {
     }
     this.#upsertFound(svc);
     const current = reg.get(name)!;
+    const started = performance.now();
     const result: ProbeResult = await probeSocketService(
       { ...current.entry, sockets: svc.sockets },
       { timeoutMs: this.#o.probeTimeoutMs },
     );
+    this.#o.onProbe?.(result.entry.health, (performance.now() - started) / 1000);
     if (this.#closed) return;
     const now = reg.get(name);
     const stillThere = await readServiceDir(this.#o.root, name);

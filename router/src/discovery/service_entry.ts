@@ -5,8 +5,8 @@
  */
 import type { OpenRpcDocument, ServiceManifest, SocketKind } from "@hero/sdk";
 
-/** Health states of a service in the cache. */
-export type ServiceHealth = "healthy" | "unhealthy" | "non_rpc" | "unknown";
+/** Health states of a service in the cache (`unreachable`: its peer router cannot be reached). */
+export type ServiceHealth = "healthy" | "unhealthy" | "non_rpc" | "unknown" | "unreachable";
 
 /** One socket of a service (`rpc`, `admin`, `web_docs`, ...). */
 export interface SocketEntry {
@@ -25,8 +25,13 @@ export interface SocketEntry {
 /** One service in the discovery cache. */
 export interface ServiceEntry {
   name: string;
-  /** `socket` for services found under the socket root, `manual` for manual_sources.json. */
-  source: "socket" | "manual";
+  /**
+   * `socket` for services found under the socket root, `manual` for manual_sources.json,
+   * `peer` for services of a peer router (federation).
+   */
+  source: "socket" | "manual" | "peer";
+  /** The peer router that has this service (federation); absent on this host's services. */
+  host?: string;
   /** The service's socket directory (socket services). */
   dir?: string;
   /** The base URL (manual services). */

@@ -46,14 +46,15 @@ export class RegistryToolSource implements ToolSource {
   /**
    * `timeoutMs` bounds each call (default 30 s); `reprobe` is asked to look at a service again
    * at once when a call could not reach it, so the tools of a dead service disappear now rather
-   * than at the next periodic scan; `assert` signs the caller assertion a call on someone's
-   * behalf carries.
+   * than at the next periodic scan; `headers` adds headers to the calls of a target; `assert`
+   * signs the caller assertion a call on someone's behalf carries.
    */
   constructor(
     registry: RegistryLike,
     opts: {
       timeoutMs?: number;
       reprobe?: (service: string) => unknown;
+      headers?: (target: string) => Record<string, string> | undefined;
       assert?: (caller: Caller, service: string) => Promise<string>;
     } = {},
   ) {

@@ -10,16 +10,20 @@ import type { CallOutcome, SourceCallOptions } from "./tool_source.ts";
 export interface RpcSocketCallerOptions {
   /** Time limit of one call, in milliseconds (default 30 s). */
   timeoutMs?: number;
+  /** Extra headers for calls to a target (a peer router's token for its services). */
+  headers?: (target: string) => Record<string, string> | undefined;
 }
 
 /** A pool of JSON-RPC clients keyed by socket path. */
 export class RpcSocketCaller {
   readonly #clients = new Map<string, RpcClient>();
   readonly #timeoutMs: number;
+  readonly #headers?: (target: string) => Record<string, string> | undefined;
 
   /** Creates an empty pool. */
   constructor(opts: RpcSocketCallerOptions = {}) {
     this.#timeoutMs = opts.timeoutMs ?? 30_000;
+    this.#headers = opts.headers;
   }
 
   /** Calls `method` at `target` (socket path or `http://` URL); never rejects. */
@@ -31,7 +35,10 @@ export class RpcSocketCaller {
   ): Promise<CallOutcome> {
     let client = this.#clients.get(target);
     if (!client) {
-      client = new RpcClient(target, { timeoutMs: this.#timeoutMs });
+      client = new RpcClient(target, {
+        timeoutMs: this.#timeoutMs,
+        headers: this.#headers?.(target),
+      });
       this.#clients.set(target, client);
     }
     try {

@@ -22,6 +22,7 @@ const HOP_BY_HOP = [
 ];
 
 const HOP_SET = new Set(HOP_BY_HOP);
+const SAFE_PREFIX = /^(\/[a-z0-9_]{1,64}){1,2}$/;
 
 /** A copy of `headers` without hop-by-hop headers (including those listed in `Connection`). */
 export function withoutHopByHop(headers: Headers): Headers {
@@ -100,6 +101,9 @@ export function forwardRequestHeaders(
       continue;
     }
     if (k.startsWith("x-forwarded-")) {
+      // A prefix only tells the service where its pages live (a federating router puts
+      // `/<peer>` in front); whoever lies about it breaks only their own links.
+      if (k === "x-forwarded-prefix" && !trusted && SAFE_PREFIX.test(v)) priorPrefix = v;
       if (!trusted) continue;
       if (k === "x-forwarded-for") priorFor = v;
       else if (k === "x-forwarded-host") priorHost = v;

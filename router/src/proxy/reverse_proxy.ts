@@ -16,6 +16,7 @@ import {
 import { parseProxyPath, type ProxyPathError, type ProxyTarget } from "./proxy_path.ts";
 import { UnixHttpClient } from "./unix_http_client.ts";
 import { relayWebSocket } from "./ws_relay.ts";
+import { withTraceparent } from "../telemetry/proxy_trace.ts";
 
 /** What the proxy needs. */
 export interface ReverseProxyOptions {
@@ -62,7 +63,9 @@ export class ReverseProxy {
           : `Not found: no service "${target.service}"`,
       );
     }
-    const headers = forwardRequestHeaders(request, info, target.prefix, o.caller);
+    const headers = withTraceparent(
+      forwardRequestHeaders(request, info, target.prefix, o.caller),
+    );
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
       try {
         return await relayWebSocket(request, { socketPath, path: target.rest, headers });

@@ -51,12 +51,17 @@ const BODYLESS = new Set(["GET", "HEAD", "OPTIONS", "DELETE"]);
 /** A keep-alive connection pool to one Unix socket. */
 export class UnixHttpClient {
   readonly #path: string;
+  readonly #connect?: () => Promise<Deno.Conn>;
   #idle: Connection[] = [];
   #closed = false;
 
-  /** A client for the socket at `path`; connections are opened on demand. */
-  constructor(path: string) {
+  /**
+   * A client for the socket at `path`; connections are opened on demand, by `connect` when
+   * given (a peer router over TCP).
+   */
+  constructor(path: string, connect?: () => Promise<Deno.Conn>) {
     this.#path = path;
+    this.#connect = connect;
   }
 
   /** Sends a request and resolves once the response head has arrived. */
@@ -73,7 +78,9 @@ export class UnixHttpClient {
       }
     }
     if (req.signal?.aborted) throw new Error("timed out");
-    const conn = await Deno.connect({ transport: "unix", path: this.#path });
+    const conn = this.#connect
+      ? await this.#connect()
+      : await Deno.connect({ transport: "unix", path: this.#path });
     const fresh = { conn, leftover: new Uint8Array(0), readBuf: new Uint8Array(READ_SIZE) };
     return await this.#exchange(fresh, req).catch((err) => {
       throw unwrap(err);

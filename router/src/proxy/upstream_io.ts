@@ -13,7 +13,7 @@ const encoder = new TextEncoder();
 
 /** A pooled connection. */
 export interface Connection {
-  conn: Deno.UnixConn;
+  conn: Deno.Conn;
   leftover: Uint8Array;
   /** Read buffer, allocated once per connection. */
   readBuf: Uint8Array;
@@ -23,11 +23,11 @@ export interface Connection {
  * Connections waiting for a response head, with their deadlines. One sweeper for all of them
  * is much cheaper than a timer per request.
  */
-export const waitingHeads = new Map<Deno.UnixConn, number>();
+export const waitingHeads = new Map<Deno.Conn, number>();
 let sweeper: ReturnType<typeof setInterval> | undefined;
 
 /** Closes `conn` if its response head has not arrived within the timeout. */
-export function watchHead(conn: Deno.UnixConn): void {
+export function watchHead(conn: Deno.Conn): void {
   waitingHeads.set(conn, Date.now() + HEAD_TIMEOUT_MS);
   sweeper ??= setInterval(() => {
     const now = Date.now();
@@ -112,7 +112,7 @@ export function bodyStream(
 
 /** Writes the request body (chunked if its length is unknown); false if it failed. */
 export async function pumpBody(
-  conn: Deno.UnixConn,
+  conn: Deno.Conn,
   body: ReadableStream<Uint8Array>,
   chunked: boolean,
 ): Promise<boolean> {

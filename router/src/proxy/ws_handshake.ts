@@ -15,6 +15,10 @@ export interface WsBackend {
   path: string;
   /** Request headers already cleaned of hop-by-hop fields and carrying `X-Forwarded-*`. */
   headers: [string, string][];
+  /** Opens the connection (default: the Unix socket at `socketPath`). */
+  connect?: () => Promise<Deno.Conn>;
+  /** The `Host` to send (default: the request's). */
+  host?: string;
 }
 
 /** Thrown when the backend cannot be reached or does not answer the handshake properly. */
@@ -36,7 +40,7 @@ export async function performHandshake(
   const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
   const lines = [
     `GET ${backend.path} HTTP/1.1`,
-    `host: ${request.headers.get("host") ?? "localhost"}`,
+    `host: ${backend.host ?? request.headers.get("host") ?? "localhost"}`,
     "upgrade: websocket",
     "connection: Upgrade",
     `sec-websocket-key: ${key}`,

@@ -21,7 +21,9 @@ const HIGH_WATER = 1024 * 1024;
 
 /** Upgrades `request` and relays it to the backend, or returns the backend's refusal. */
 export async function relayWebSocket(request: Request, backend: WsBackend): Promise<Response> {
-  const conn = await Deno.connect({ transport: "unix", path: backend.socketPath });
+  const conn = backend.connect
+    ? await backend.connect()
+    : await Deno.connect({ transport: "unix", path: backend.socketPath });
   let handshake: Handshake;
   try {
     handshake = await performHandshake(conn, request, backend);

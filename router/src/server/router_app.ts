@@ -30,6 +30,10 @@ import { IpWhitelist, LOOPBACK_CIDRS } from "../net/ip_whitelist.ts";
 import { networkCheck } from "../net/tcp_guard.ts";
 import { createMcpGateway, type McpGateway } from "../mcp/gateway.ts";
 import { RegistryToolSource } from "../mcp/registry_tool_source.ts";
+import { measuredToolSource } from "../metrics/measured_tool_source.ts";
+import { RouterMetrics } from "../metrics/router_metrics.ts";
+import { Federation } from "../federation/federation.ts";
+import type { PeerConfig } from "../federation/peer_config.ts";
 import { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import { Sso } from "../sso/sso.ts";
 import { createWebApp, isPublicPath } from "./web_app.ts";
@@ -57,6 +61,10 @@ export interface RouterAppOptions {
   scanIntervalMs?: number;
   manualSourcesPath?: string;
   logger: Logger;
+  /** Peer routers to federate (their services joined as `<peer>/<service>`). */
+  peers?: PeerConfig[];
+  /** Silence after which a peer counts as gone, in ms (default 3,500). */
+  peerSilenceMs?: number;
   /** The router's recent log lines shown on the dashboard (default: an empty ring). */
   logs?: RouterLogRing;
 }
@@ -77,6 +85,9 @@ export class RouterApp {
   readonly #routes: { method: string; path: string }[];
   readonly #sso: Sso;
   #signer?: Promise<CallerSigner>;
+  readonly #metrics: RouterMetrics;
+  readonly #federation: Federation;
+  readonly #closing = new AbortController();
   #tcp: Listener[] = [];
   #unsubscribe?: () => void;
 
@@ -86,7 +97,18 @@ export class RouterApp {
     this.registry = this.#registry;
     const concrete = opts.binds.map((b) => b.hostname).filter((h) => h !== "0.0.0.0" && h !== "::");
     this.#whitelist = new IpWhitelist(opts.whitelist ?? [...LOOPBACK_CIDRS, ...concrete]);
+    const federation = this.#federation = new Federation({
+      peers: opts.peers ?? [],
+      registry: this.#registry,
+      logger: opts.logger,
+      silenceMs: opts.peerSilenceMs,
+    });
+    const metrics = this.#metrics = new RouterMetrics({
+      registry: this.#registry,
+      peers: () => federation.status(),
+    });
     this.#discovery = new Discovery({
+      onProbe: (health, seconds) => metrics.probed(health, seconds),
       root: opts.socketRoot,
       registry: this.#registry,
       logger: opts.logger,
@@ -94,7 +116,10 @@ export class RouterApp {
       scanIntervalMs: opts.scanIntervalMs,
       manualSourcesPath: opts.manualSourcesPath,
     });
-    const queries = new RouterQueries(this.#registry, this.#discovery, () => this.tcpAddresses);
+    const queries = new RouterQueries(this.#registry, this.#discovery, {
+      listeners: () => this.tcpAddresses,
+      peers: () => federation.status(),
+    });
     const api = createRouterApi(queries, ROUTER_VERSION);
     const manifest: ServiceManifest = {
       protocol: "ui",
@@ -116,6 +141,7 @@ export class RouterApp {
       assert: sign,
       // A call that cannot reach a service's socket makes discovery look at it again at once.
       reprobe: (name) => this.#discovery.refreshService(name),
+      headers: (target) => federation.headersFor(target),
     });
     this.#sso = new Sso({
       registry: this.#registry,
@@ -124,7 +150,7 @@ export class RouterApp {
     });
     const sso = this.#sso;
     this.#mcp = createMcpGateway({
-      source: this.#source,
+      source: measuredToolSource(this.#source, metrics),
       info: { name: "hero_router", version: ROUTER_VERSION },
       allowedOrigins: ["localhost", "127.0.0.1", "[::1]", ...(opts.allowedHosts ?? [])],
       log: (msg) => opts.logger.warn(`mcp: ${msg}`),
@@ -154,6 +180,9 @@ export class RouterApp {
       proxy: this.#proxy,
       signer: { sign },
       sso,
+      metrics,
+      federation,
+      closing: this.#closing.signal,
     });
     this.#handler = (request, info) => Promise.resolve(web.fetch(request, { info }));
     this.#routes = web.routes.map((r) => ({ method: r.method, path: r.path }));
@@ -227,6 +256,7 @@ export class RouterApp {
       await this.#server.start();
       log.info(`rpc.sock at ${this.sockets.rpc}, admin.sock at ${this.sockets.admin}`);
       const report = await this.#discovery.start();
+      this.#federation.start();
       log.info(
         `first scan: ${report.services} services, ${report.sockets} sockets in ${report.durationMs} ms`,
       );
@@ -244,7 +274,9 @@ export class RouterApp {
 
   /** Stops discovery, closes the TCP listeners and the sockets (removing the socket files). */
   async close(): Promise<void> {
+    this.#closing.abort();
     this.#discovery.close();
+    this.#federation.close();
     this.#unsubscribe?.();
     await Promise.all(this.#tcp.map((l) => l.close().catch(() => {})));
     this.#tcp = [];

@@ -42,6 +42,7 @@ test("rpc.sock serves router.* methods, OpenRPC, health and an openrpc manifest,
         "router.openrpc",
         "router.scan",
         "router.health",
+        "router.peers",
         "router.cache.inspect",
       ],
     );

@@ -23,11 +23,16 @@ import { methodAccess, proxyAccess, rpcBodyAccess } from "../gate/access.ts";
 import { gate, type GateOptions, refuse, type WebEnv } from "../gate/gate.ts";
 import { type Access, isAdmin, permits } from "../gate/identity.ts";
 import { loginPageResponse, loginSubmit, logout } from "../gate/login_routes.ts";
+import type { Federation, PeerTarget } from "../federation/federation.ts";
+import { federationFeed } from "../federation/federation_feed.ts";
 import type { McpGateway } from "../mcp/gateway.ts";
+import type { RouterMetrics } from "../metrics/router_metrics.ts";
 import type { ForwardedCaller } from "../proxy/forward_headers.ts";
+import type { ProxyTarget } from "../proxy/proxy_path.ts";
 import type { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import { PRM_PATH, type Sso } from "../sso/sso.ts";
 import { SSO_COOKIE, SSO_FLOW_COOKIE } from "../sso/sso_login.ts";
+import { annotateProxySpan } from "../telemetry/proxy_trace.ts";
 import { SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
 
 /** What the web app serves. */
@@ -44,6 +49,11 @@ export interface WebAppOptions {
   signer: { sign(caller: Caller, service: string): Promise<string> };
   /** Single sign-on through hero_auth (absent: tokens only). */
   sso?: Sso;
+  metrics: RouterMetrics;
+  /** Peer routers whose services this router serves too. */
+  federation: Federation;
+  /** Aborted when the router closes: ends the feeds of peers that follow this router. */
+  closing: AbortSignal;
 }
 
 /** Largest JSON-RPC body the gate reads to authorize a proxied call. */
@@ -127,6 +137,7 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
       { allow: "" },
     ));
   app.get("/health", read, (c) => c.json(q.health()));
+  app.get("/metrics", read, (c) => o.metrics.response(c.req.header("accept") ?? null));
   app.get("/.well-known/heroservice.json", read, (c) => c.body(manifest, 200, JSON_TYPE));
 
   app.get("/", read, (c) => d.page({ kind: "overview" }, isAdmin(c.get("identity")!)));
@@ -141,6 +152,11 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
   app.get("/js/dashboard/:file", read, (c) => d.module(c.req.param("file")));
 
   app.get("/api/events", read, (c) => serviceEventStream(o.registry, c.req.raw.signal));
+  app.get(
+    "/api/federation",
+    read,
+    (c) => federationFeed(o.registry, [c.req.raw.signal, o.closing]),
+  );
   app.get("/api/health", read, (c) => c.json(q.health()));
   app.get("/api/cache", read, (c) => c.json(q.cacheInspect()));
   app.get("/api/services", read, (c) => c.json({ services: q.services() }));
@@ -181,7 +197,16 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
   app.all("/mcp", read, (c) => mcp(o, c));
   app.all("/mcp/*", read, (c) => mcp(o, c));
 
-  app.all("*", (c) => proxy(o, c));
+  app.all("*", async (c) => {
+    const started = performance.now();
+    const target = o.federation.target(c.req.raw) ?? o.proxy.target(c.req.raw);
+    if (!target) return notFound(c.req.path);
+    if ("error" in target) return c.json({ error: target.error }, target.status);
+    annotateProxySpan(c.req.method, target.service, target.webname);
+    const res = await proxy(o, c, target);
+    o.metrics.proxied(target.service, res.status, started);
+    return res;
+  });
   return app;
 }
 
@@ -211,20 +236,25 @@ function mcp(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
  * the JSON-RPC methods in the body (read once here and forwarded as read, so the service sees
  * exactly the bytes that were judged).
  */
-async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
+async function proxy(
+  o: WebAppOptions,
+  c: Context<WebEnv>,
+  target: ProxyTarget | PeerTarget,
+): Promise<Response> {
   const request = c.req.raw;
-  const target = o.proxy.target(request);
-  if (!target) return notFound(c.req.path);
-  if ("error" in target) return c.json({ error: target.error }, target.status);
-  const identity = c.get("identity");
   const info = c.env.info;
+  // A peer's service gets the peer's pinned token; a local one the caller's assertion.
+  const forward = (caller?: ForwardedCaller, body?: Uint8Array) =>
+    "peer" in target
+      ? o.federation.forward(request, info, target, body)
+      : o.proxy.forward(request, target, { info, body, caller });
+  const identity = c.get("identity");
   // hero_auth's provider endpoints are public: it authenticates them itself.
-  if (o.gate.isPublic(request.method, c.req.path)) {
-    const caller = { dropCookies: ROUTER_COOKIES, dropAuthorization: false };
-    return await o.proxy.forward(request, target, { info, caller });
+  if (!("peer" in target) && o.gate.isPublic(request.method, c.req.path)) {
+    return await forward({ dropCookies: ROUTER_COOKIES, dropAuthorization: false });
   }
   if (!identity) return refuse(401, `Unauthorized: ${c.req.path} needs a credential`);
-  const caller = await forwardedCaller(o, identity, target.service);
+  const caller = "peer" in target ? undefined : await forwardedCaller(o, identity, target.service);
   const access = proxyAccess(request, target);
   if (access) {
     if (!permits(identity, access, target.service)) {
@@ -235,7 +265,7 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
         }needs write access)`,
       );
     }
-    return await o.proxy.forward(request, target, { info, caller });
+    return await forward(caller);
   }
   if (!isJsonContentType(request.headers.get("content-type"))) {
     return rpcRefusal(
@@ -245,9 +275,7 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
     );
   }
   // Whoever may write to the service needs no look inside: the body streams through.
-  if (permits(identity, "write", target.service)) {
-    return await o.proxy.forward(request, target, { info, caller });
-  }
+  if (permits(identity, "write", target.service)) return await forward(caller);
   let text: string;
   try {
     text = await readBodyText(request, MAX_RPC_BODY);
@@ -262,8 +290,7 @@ async function proxy(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
     )!;
     return rpcRefusal(403, RpcErrorCode.Forbidden, forbiddenMethod(target.service, method));
   }
-  const body = new TextEncoder().encode(text);
-  return await o.proxy.forward(request, target, { info, body, caller });
+  return await forward(caller, new TextEncoder().encode(text));
 }
 
 /** The service learns who calls from the assertion; the router's credentials stay here. */

@@ -114,6 +114,7 @@ const ROWS: Row[] = [
     expect: { ...WRITE, read: 405, admin: 405, cookie: 403, owner: 405 },
   },
   { route: "/health", method: "GET", path: "/health", expect: READ },
+  { route: "/metrics", method: "GET", path: "/metrics", expect: READ },
   {
     route: "/.well-known/heroservice.json",
     method: "GET",
@@ -127,6 +128,7 @@ const ROWS: Row[] = [
   { route: "/js/hero_ui.js", method: "GET", path: "/js/hero_ui.js", expect: READ },
   { route: "/js/dashboard/:file", method: "GET", path: "/js/dashboard/overview.js", expect: READ },
   { route: "/api/events", method: "GET", path: "/api/events", expect: READ },
+  { route: "/api/federation", method: "GET", path: "/api/federation", expect: READ },
   { route: "/api/health", method: "GET", path: "/api/health", expect: READ },
   { route: "/api/cache", method: "GET", path: "/api/cache", expect: READ },
   { route: "/api/services", method: "GET", path: "/api/services", expect: READ },

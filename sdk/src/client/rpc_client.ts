@@ -13,6 +13,7 @@ import type { RpcResponse } from "../rpc/messages.ts";
 import { currentRuntime } from "../runtime/current.ts";
 import type { HttpTransport, Runtime, TransportTarget } from "../runtime/types.ts";
 import { resolveSocketRoot, serviceSocketPaths } from "../socket/paths.ts";
+import { withTraceHeaders } from "../trace/rpc_trace.ts";
 
 /** Options of a client. */
 export interface RpcClientOptions {
@@ -159,7 +160,9 @@ export class RpcClient {
         method: "POST",
         path: "/rpc",
         body: JSON.stringify(payload),
-        headers: opts.headers ? { ...this.#headers, ...opts.headers } : this.#headers,
+        headers: withTraceHeaders(
+          opts.headers ? { ...this.#headers, ...opts.headers } : this.#headers,
+        ),
         signal: deadline.signal,
       };
       const listener = opts.onNotification;

@@ -8,6 +8,7 @@ import { toWireError } from "../errors/wire_mapping.ts";
 import type { RpcApi } from "../openrpc/api.ts";
 import { scanJsonRpcText } from "./json_rpc_scan.ts";
 import { requestProblem, responseIdOf, type RpcRequest, type RpcResponse } from "./messages.ts";
+import { type TraceParent, traceRpcCall } from "../trace/rpc_trace.ts";
 
 /** Limits applied to a JSON-RPC payload. */
 export interface DispatchLimits {
@@ -29,6 +30,8 @@ export interface DispatchOptions {
   notify?: StreamNotify;
   /** Who handlers see as `ctx.caller` (default: the owner, as for in-process calls). */
   caller?: Caller;
+  /** The request's trace context (see `rpc_trace.ts`): each call then runs as a span of it. */
+  trace?: TraceParent;
 }
 
 /**
@@ -59,7 +62,7 @@ export async function dispatchJsonRpc(
     return JSON.stringify(failure(null, RpcErrorCode.ParseError, `Parse error: ${why}`));
   }
   if (!Array.isArray(payload)) {
-    const reply = await dispatchOne(api, payload, cancel, caller, o.notify);
+    const reply = await dispatchOne(api, payload, cancel, caller, o.notify, o.trace);
     return reply ? serialize(reply) : null;
   }
   if (payload.length === 0) {
@@ -76,7 +79,9 @@ export async function dispatchJsonRpc(
       ),
     );
   }
-  const replies = await Promise.all(payload.map((msg) => dispatchOne(api, msg, cancel, caller)));
+  const replies = await Promise.all(
+    payload.map((msg) => dispatchOne(api, msg, cancel, caller, undefined, o.trace)),
+  );
   const answered = replies.filter((r): r is RpcResponse => r !== null);
   return answered.length ? `[${answered.map(serialize).join(",")}]` : null;
 }
@@ -87,6 +92,7 @@ async function dispatchOne(
   cancel: { readonly signal: AbortSignal },
   caller: Caller,
   notify?: StreamNotify,
+  trace?: TraceParent,
 ): Promise<RpcResponse | null> {
   const problem = requestProblem(msg);
   if (problem) {
@@ -106,7 +112,12 @@ async function dispatchOne(
         ? (method: string, params: Record<string, unknown>) => notify(method, { id, ...params })
         : undefined,
     };
-    const result = await api.call(req.method, req.params, ctx);
+    const result = await traceRpcCall(
+      trace,
+      req.method,
+      id,
+      () => api.call(req.method, req.params, ctx),
+    );
     return isNotification ? null : { jsonrpc: "2.0", id: req.id ?? null, result };
   } catch (err) {
     return isNotification ? null : { jsonrpc: "2.0", id: req.id ?? null, error: toWireError(err) };

@@ -19,6 +19,7 @@ import {
 import { readBodyText } from "./read_body.ts";
 import { bytesResponse } from "./response_bytes.ts";
 import { NDJSON, ReplyStream, wantsStream } from "./reply_stream.ts";
+import { requestTraceContext } from "../trace/rpc_trace.ts";
 
 /** What the rpc socket handler serves. */
 export interface RpcSocketOptions {
@@ -133,7 +134,12 @@ async function handleRpc(
   const stream = wantsStream(request) ? new ReplyStream() : undefined;
   // A streamed reply watches the connection from the start: its caller is waiting for news.
   if (stream) void deadline.signal;
-  dispatchJsonRpc(opts.api, text, deadline, opts.limits, { notify: stream?.notify, caller }).then(
+  const trace = requestTraceContext(request.headers);
+  dispatchJsonRpc(opts.api, text, deadline, opts.limits, {
+    notify: stream?.notify,
+    caller,
+    trace,
+  }).then(
     finish,
     () => finish(ABORTED),
   );

@@ -9,7 +9,9 @@ export function fillServiceNav(list) {
   const current = decodeURIComponent(location.pathname.split("/service/")[1] ?? "");
   nav.innerHTML =
     list.map((s) =>
-      `<a href="/service/${esc(s.name)}" class="${s.name === current ? "active" : ""}">` +
+      `<a href="/service/${encodeURIComponent(s.name)}" class="${
+        s.name === current ? "active" : ""
+      }">` +
       `<span class="dot" style="background:var(--${tone(s.health) || "idle"})"></span>${
         esc(s.name)
       }` +

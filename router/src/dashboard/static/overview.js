@@ -23,10 +23,14 @@ function render() {
   body.innerHTML = list.length
     ? list.map((s) =>
       `<tr data-service="${esc(s.name)}" class="${flash.has(s.name) ? "flash" : ""}">
-        <td><a class="name" href="/service/${esc(s.name)}">${esc(s.title || s.name)}</a>
-          <div class="desc">${esc(s.name)}${
-        s.description ? " — " + esc(s.description) : ""
-      }</div></td>
+        <td><a class="name" href="/service/${encodeURIComponent(s.name)}">${
+        esc(s.title || s.name)
+      }</a>
+          <div class="desc">${
+        s.host
+          ? `<span class="tag" title="on peer router ${esc(s.host)}">${esc(s.host)}</span> `
+          : ""
+      }${esc(s.name)}${s.description ? " — " + esc(s.description) : ""}</div></td>
         <td>${pill(s.health)}${
         s.error
           ? `<div class="desc" title="${esc(s.error)}">${esc(s.error.slice(0, 60))}</div>`
@@ -69,6 +73,12 @@ async function routerHealth() {
       ["status", pill(h.status)],
       ["socket root", esc(h.socketRoot)],
       ["TCP listeners", esc((h.tcpListeners ?? []).join(", ") || "none")],
+      [
+        "peer routers",
+        (h.peers ?? []).map((p) => `${esc(p.name)} ${pill(p.up ? "up" : "unreachable")}`).join(
+          " ",
+        ) || "none",
+      ],
       ["last scan", esc(ago(h.lastScanAt))],
       ["pending probes", esc(h.pendingProbes)],
       ["uptime", esc(`${h.uptime_s}s`)],

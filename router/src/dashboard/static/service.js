@@ -134,8 +134,9 @@ async function renderMcp() {
   const box = document.querySelector("#mcp-panel");
   try {
     const { tools } = await api(`/api/dashboard/tools/${encodeURIComponent(name)}`);
-    const url = `${location.origin}/mcp/${name}`;
-    const config = { mcpServers: { [`hero_${name}`]: { type: "http", url } } };
+    // A peer's services are served at /mcp with the others (the per-service endpoint is local).
+    const url = `${location.origin}/mcp${name.includes("/") ? "" : `/${name}`}`;
+    const config = { mcpServers: { [`hero_${name.replace("/", "_")}`]: { type: "http", url } } };
     box.innerHTML = `<div class="grid-2" style="margin-bottom:18px">
       <div><h4 class="muted small">MCP endpoint</h4><div class="copy-wrap"><pre class="schema" id="mcp-url">${
       esc(url)
@@ -145,7 +146,7 @@ async function renderMcp() {
       esc(location.origin)
     }/mcp</code></p>
       <h4 class="muted small">Claude Code</h4><div class="copy-wrap"><pre class="schema" id="mcp-cli">claude mcp add --transport http hero_${
-      esc(name)
+      esc(name.replace("/", "_"))
     } ${esc(url)}</pre>
       <button class="btn small" data-copy="#mcp-cli">Copy</button></div></div>
       <div><h4 class="muted small">Client configuration (mcp.json)</h4><div class="copy-wrap"><pre class="schema" id="mcp-config">${
