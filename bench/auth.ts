@@ -9,8 +9,10 @@
  * into what only this process holds and the Node binary's code it shares with every Node
  * process. Goals from issue #12: RSS < 80 MB at 10,000 users, >= 1,000 grants/s on 2 cores,
  * >= 50,000 verifications/s. No other OpenID provider is installed on this machine (Keycloak,
- * Dex and Authelia are not in the npm or Debian archives reachable here), so the provider
- * figures stand alone.
+ * Dex and Authelia are not in the npm or Debian archives reachable here); the peer measured in
+ * the same run is oidc-provider alone (bench/auth_peer_provider.ts: its in-memory adapter, the
+ * same EdDSA JWT grants, the same load), and an idle Node process is the floor of any Node
+ * service's memory.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -28,6 +30,7 @@ import { startAuthFixture } from "../auth/src/test_support/auth_fixture.ts";
 import { FormBrowser } from "../auth/src/test_support/form_browser.ts";
 import { authorizationRequest, signIn, testClient } from "../auth/src/test_support/oidc_helpers.ts";
 
+const GRANTS = 6000;
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ISSUER = "http://localhost:9/hero_auth/web_oidc";
 const loadBefore = os.loadavg()[0];
@@ -56,6 +59,73 @@ function memory(pid: number): { rss: number; own: number; shared: number } {
 function cpuSeconds(pid: number): number {
   const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/** Client-credentials grants against a token endpoint on a Unix socket, 16 in flight. */
+async function tokenLoad(o: {
+  pid: number;
+  socketPath: string;
+  host: string;
+  client: { client_id: string; client_secret: string };
+  resource: string;
+}): Promise<{ grants: number; perCpu: number; tokens: string[] }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const basic = "Basic " +
+    Buffer.from(`${o.client.client_id}:${o.client.client_secret}`).toString("base64");
+  const body = new URLSearchParams({
+    grant_type: "client_credentials",
+    scope: "hero:read",
+    resource: o.resource,
+  }).toString();
+  const tokens: string[] = [];
+  const grant = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.request({
+        agent,
+        socketPath: o.socketPath,
+        path: "/token",
+        method: "POST",
+        headers: {
+          authorization: basic,
+          "content-type": "application/x-www-form-urlencoded",
+          "content-length": Buffer.byteLength(body),
+          host: o.host,
+        },
+      }, (res) => {
+        let text = "";
+        res.on("data", (c) => (text += c));
+        res.on("end", () => {
+          if (res.statusCode !== 200) {
+            reject(new Error(`token endpoint ${res.statusCode}: ${text}`));
+          } else {
+            if (tokens.length < 5000) tokens.push(JSON.parse(text).access_token);
+            resolve();
+          }
+        });
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  await rate(300, 16, grant);
+  const cpu0 = cpuSeconds(o.pid);
+  const grants = await rate(GRANTS, 16, grant);
+  const perCpu = GRANTS / (cpuSeconds(o.pid) - cpu0);
+  agent.destroy();
+  return { grants, perCpu, tokens };
+}
+
+/** Resident memory of an idle Node process with hero_auth's flags: the floor of any of them. */
+async function bareNodeMemory(): Promise<{ rss: number; own: number; shared: number }> {
+  const bare = spawn(path.join(REPO, "node_modules/node/bin/node"), [
+    ...AUTH_NODE_FLAGS,
+    "-e",
+    "setInterval(() => {}, 1000)",
+  ], { stdio: "ignore" });
+  await new Promise((r) => setTimeout(r, 2000));
+  const m = memory(bare.pid!);
+  bare.kill("SIGTERM");
+  await new Promise((r) => bare.once("exit", r));
+  return m;
 }
 
 /** Starts hero_auth the way hero_proc does (its own flags), on a fresh database. */
@@ -115,46 +185,39 @@ const service = await rpc.call<{ client_id: string; client_secret: string }>("cl
   redirect_uris: [],
   scope: "hero:read",
 });
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-const basic = "Basic " +
-  Buffer.from(`${service.client_id}:${service.client_secret}`).toString("base64");
 const resource = new URL(ISSUER).origin + "/";
-const body = new URLSearchParams({ grant_type: "client_credentials", scope: "hero:read", resource })
-  .toString();
-const tokens: string[] = [];
-const grant = () =>
-  new Promise<void>((resolve, reject) => {
-    const req = http.request({
-      agent,
-      socketPath: `${dir}/hero_auth/web_oidc.sock`,
-      path: "/token",
-      method: "POST",
-      headers: {
-        authorization: basic,
-        "content-type": "application/x-www-form-urlencoded",
-        "content-length": Buffer.byteLength(body),
-        host: new URL(ISSUER).host,
-      },
-    }, (res) => {
-      let text = "";
-      res.on("data", (c) => (text += c));
-      res.on("end", () => {
-        if (res.statusCode !== 200) reject(new Error(`token endpoint ${res.statusCode}: ${text}`));
-        else {
-          if (tokens.length < 5000) tokens.push(JSON.parse(text).access_token);
-          resolve();
-        }
-      });
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-await rate(300, 16, grant);
-const GRANTS = 6000;
-const cpu0 = cpuSeconds(child.pid!);
-const grants = await rate(GRANTS, 16, grant);
-const grantsPerCpu = GRANTS / (cpuSeconds(child.pid!) - cpu0);
-agent.destroy();
+const hero = await tokenLoad({
+  pid: child.pid!,
+  socketPath: `${dir}/hero_auth/web_oidc.sock`,
+  host: new URL(ISSUER).host,
+  client: service,
+  resource,
+});
+const tokens = hero.tokens;
+
+// 2b. The peer: oidc-provider alone issuing the same tokens, loaded the same way.
+const peerDir = fs.mkdtempSync(path.join(os.tmpdir(), "hero-auth-bench-peer-"));
+const peerChild = spawn(path.join(REPO, "node_modules/node/bin/node"), [
+  ...AUTH_NODE_FLAGS,
+  path.join(REPO, "bench/auth_peer_provider.ts"),
+  `${peerDir}/peer.sock`,
+], { stdio: ["ignore", "pipe", "inherit"] });
+const peerClient = await new Promise<{ client_id: string; client_secret: string }>((resolve) =>
+  peerChild.stdout!.once("data", (c) => resolve(JSON.parse(String(c))))
+);
+await new Promise((r) => setTimeout(r, 2000));
+const peerIdle = memory(peerChild.pid!);
+const peer = await tokenLoad({
+  pid: peerChild.pid!,
+  socketPath: `${peerDir}/peer.sock`,
+  host: "localhost:9",
+  client: peerClient,
+  resource,
+});
+const peerLoaded = memory(peerChild.pid!);
+peerChild.kill("SIGTERM");
+await new Promise((r) => peerChild.once("exit", r));
+fs.rmSync(peerDir, { recursive: true, force: true });
 
 // 3. verifyToken: a token seen before (an API's steady state), new tokens, and jose's floor.
 const jwksJson = await new Promise<string>((resolve, reject) => {
@@ -209,6 +272,7 @@ memRpc.close();
 idleChild.kill("SIGTERM");
 await new Promise((r) => idleChild.once("exit", r));
 fs.rmSync(memDir, { recursive: true, force: true });
+const bareNode = await bareNodeMemory();
 
 const row = (name: string, value: string, note: string) =>
   console.log(`${name.padEnd(46)} ${value.padStart(12)}   ${note}`);
@@ -226,15 +290,24 @@ row(
   "argon2id 19 MiB, t=2, 2 in flight",
 );
 row("sign-in, password + TOTP (full code flow)", `${loginTotp.toFixed(1)}/s`, "sequential");
-row("token endpoint, client_credentials", `${grants.toFixed(0)}/s`, "wall clock, 16 in flight");
+row(
+  "token endpoint, client_credentials",
+  `${hero.grants.toFixed(0)}/s`,
+  "wall clock, 16 in flight",
+);
 row(
   "  per second of hero_auth's own CPU",
-  `${grantsPerCpu.toFixed(0)}/s`,
+  `${hero.perCpu.toFixed(0)}/s`,
   "goal >= 1,000/s (one event loop)",
 );
+row("  peer: oidc-provider alone, wall clock", `${peer.grants.toFixed(0)}/s`, "in-memory adapter");
+row("  peer: per second of its own CPU", `${peer.perCpu.toFixed(0)}/s`, "same tokens (EdDSA JWT)");
 row("SDK verifyToken, a token seen before", `${verifySeen.toFixed(0)}/s`, "goal >= 50,000/s");
 row("SDK verifyToken, a new token each time", `${verifyNew.toFixed(0)}/s`, "EdDSA signature");
 row("  peer floor: jose jwtVerify, key in hand", `${bareRate.toFixed(0)}/s`, "same token");
 console.log(`${"hero_auth RSS idle".padEnd(46)} ${mem(idle)}`);
 console.log(`${"hero_auth RSS with 10,000 users".padEnd(46)} ${mem(loaded)}   goal < 80 MB`);
+console.log(`${"  peer: oidc-provider alone, idle".padEnd(46)} ${mem(peerIdle)}`);
+console.log(`${"  peer: oidc-provider alone, after the grants".padEnd(46)} ${mem(peerLoaded)}`);
+console.log(`${"  floor: an idle Node process, same flags".padEnd(46)} ${mem(bareNode)}`);
 process.exit(0);

@@ -79,15 +79,18 @@ describe("federation: router A serves router B's services as b/<service>", () =>
 
   it("proxies /b/<service>/<socket>/… to B with B's token, never the caller's", async () => {
     const res = await fetch(`${a.base}/b/fixture/admin/echo/x?y=1`, {
-      headers: { ...READ_AUTH, cookie: "hero_admin=secret; theme=dark" },
+      headers: { ...READ_AUTH, cookie: "hero_admin=secret; hero_sso=sealed; theme=dark" },
     });
     assert.equal(res.status, 200);
     const seen = await res.json();
     assert.equal(seen.path, "/echo/x");
     assert.equal(seen.search, "?y=1");
     assert.equal(seen.headers["x-forwarded-prefix"], "/b/fixture/admin");
-    assert.equal(seen.headers.authorization, `Bearer ${ADMIN_TOKEN}`, "B's pinned token");
-    assert.equal(seen.headers.cookie, "theme=dark", "A's session cookie stays on A");
+    // B's gate took B's pinned token and, like for any caller, hands its service the signed
+    // caller assertion instead of the token.
+    assert.equal(seen.headers.authorization, undefined, "no token reaches B's service");
+    assert.ok(seen.headers["x-hero-caller"], "B asserts who calls (A, with B's token)");
+    assert.equal(seen.headers.cookie, "theme=dark", "A's sign-in cookies stay on A");
     const missing = await fetch(`${a.base}/b/nobody/admin/`, { headers: READ_AUTH });
     assert.equal(missing.status, 404, "B's own answer");
     await missing.body?.cancel();

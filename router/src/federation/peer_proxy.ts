@@ -8,6 +8,7 @@
  */
 import type { ConnectionInfo } from "@hero/sdk";
 import { SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
+import { SSO_COOKIE, SSO_FLOW_COOKIE } from "../sso/sso_login.ts";
 import { connectionError } from "../discovery/bounded_fetch.ts";
 import { forwardRequestHeaders, headersFromPairs } from "../proxy/forward_headers.ts";
 import type { ProxyTarget } from "../proxy/proxy_path.ts";
@@ -23,6 +24,9 @@ export interface PeerTarget extends ProxyTarget {
   /** The service's name on the peer. */
   remoteService: string;
 }
+
+/** This router's sign-in cookies: credentials for this router alone, never sent to a peer. */
+const OWN_COOKIES = [SESSION_COOKIE, SSO_COOKIE, SSO_FLOW_COOKIE];
 
 /** How long connecting to a peer may take before the request fails with 502. */
 const CONNECT_TIMEOUT_MS = 3000;
@@ -86,7 +90,7 @@ export class PeerProxy {
       if (k === "authorization" || k === "host") continue;
       if (k === "cookie") {
         const kept = v.split(";").map((c) => c.trim()).filter((c) =>
-          c !== "" && !c.startsWith(`${SESSION_COOKIE}=`)
+          c !== "" && !OWN_COOKIES.some((name) => c.startsWith(`${name}=`))
         );
         if (kept.length) out.push([k, kept.join("; ")]);
         continue;
