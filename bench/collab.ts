@@ -70,6 +70,7 @@ async function startChild(args: string[], env: Record<string, string>, ready: ()
 // (the generator is deterministic, so the copy is the same corpus).
 const cacheDir = process.env.COLLAB_BENCH_CORPUS;
 const cached = cacheDir && path.join(cacheDir, `corpus-${MESSAGE_COUNT}`);
+const loadStart = os.loadavg()[0];
 const t0 = performance.now();
 let corpus: Corpus;
 let generationS: number | undefined;
@@ -286,6 +287,11 @@ console.log(
     ms(pct(floorLat, 99)).toFixed(2).padStart(7)
   }`,
 );
+console.log(
+  `\nload average (1 min): ${loadStart.toFixed(1)} at the start, ${
+    os.loadavg()[0].toFixed(1)
+  } at the end, on ${os.cpus().length} CPUs`,
+);
 console.log(`\nmemory (RSS, MB)         idle   ${CLIENTS} clients   after ${MESSAGES} messages`);
 console.log(
   `  hero_collab        ${idleMb.toFixed(0).padStart(6)}  ${connectedMb.toFixed(0).padStart(10)}  ${
@@ -302,6 +308,8 @@ const results = {
   date: new Date().toISOString(),
   node: process.version,
   cpus: os.cpus().length,
+  // The machine is shared: its 1-minute load average when the run began and ended.
+  load_avg: { start: loadStart, end: os.loadavg()[0] },
   messages: MESSAGE_COUNT,
   db_mb: Math.round(dbMb),
   generation_s: generationS === undefined ? null : Math.round(generationS * 10) / 10,
