@@ -167,7 +167,7 @@ export function authService(o: { socketRoot: string; origin: string; db: string 
         health: {
           socket: `${o.socketRoot}/hero_auth/rpc.sock`,
           interval_ms: 2000,
-          start_period_ms: 20000,
+          start_period_ms: 30000,
         },
         restart: { policy: "always", delay_ms: 500 },
       },

@@ -170,3 +170,43 @@ test("brute force: after 3 failures the right password is refused too (429), and
   const missing = await b.post(action, { username: "", password: "" });
   assert.equal(missing.status, 400);
 });
+
+test("bad input on the setup form: a clear error, the link still works, the account unchanged", async () => {
+  const fay = await f.call<{ id: string }>("users.create", { username: "fay" });
+  const link = await f.call<{ url: string }>("users.setup_link", { id: fay.id });
+  const b = new FormBrowser();
+  const page = await b.get(link.url);
+  const secret = /id="totp-secret">([A-Z2-7]+)</.exec(page.html)![1];
+  const action = FormBrowser.action(page, "/setup/");
+  const good = "fay-new-password";
+  for (
+    const [form, message] of [
+      [{ password: "short", confirm: "short" }, /Password is too short/],
+      [{ password: good, confirm: `${good}x` }, /The two passwords differ/],
+      [{ password: "x".repeat(5000), confirm: "x".repeat(5000) }, /Password is too long/],
+      [{ password: good, confirm: good, totp_code: "12345x" }, /authenticator code is not valid/],
+      [{ password: good, confirm: good, totp_code: "000000" }, /authenticator code is not valid/],
+    ] as const
+  ) {
+    const res = await b.post(action, form);
+    assert.equal(res.status, 400, JSON.stringify(form).slice(0, 80));
+    assert.match(res.html, message);
+  }
+  const user = await f.call<{ has_password: boolean; totp_enabled: boolean }>("users.get", {
+    id: fay.id,
+  });
+  assert.equal(user.has_password, false, "no password was set");
+  assert.equal(user.totp_enabled, false, "no authenticator was enrolled");
+  const bogus = await new FormBrowser().post(action.replace(/[^/]+$/, "not-a-token"), {
+    password: good,
+    confirm: good,
+  });
+  assert.equal(bogus.status, 410, "an unknown setup link is refused");
+  // The link was not used up by the refusals: the right input still completes it.
+  const done = await b.post(action, {
+    password: good,
+    confirm: good,
+    totp_code: totpCode(secret, totpStep()),
+  });
+  assert.match(done.html, /Account ready/);
+});
