@@ -19,6 +19,7 @@ const benches: Record<string, string> = {
   logs_capture: "logs_capture.ts",
   logs_query: "logs_query.ts",
   browser: "browser_mcp.ts",
+  collab: "collab.ts",
 };
 // Peers the benches compare against; installed with apt by bench/router/setup.sh when missing.
 const peers: Record<string, string[]> = {

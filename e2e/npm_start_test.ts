@@ -89,9 +89,36 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
       ["browser", "running"],
       ["heartbeat", "running"],
       ["hero_auth", "running"],
+      ["hero_collab", "running"],
       ["hero_router", "running"],
       ["notes", "running"],
     ]);
+    // hero_collab is behind the gate; with the admin session its web client and API answer.
+    const collabUrl = new URL("/hero_collab/admin/", url[1]);
+    const collabAnonymous = await fetch(collabUrl, {
+      headers: { accept: "text/html" },
+      redirect: "manual",
+    });
+    assert.equal(collabAnonymous.status, 303, "a browser without a session is sent to sign in");
+    const collabPage = await fetch(collabUrl, { headers: { cookie } });
+    assert.equal(collabPage.status, 200);
+    assert.match(await collabPage.text(), /hero_collab/);
+    const token = new URL(url[1]).searchParams.get("token")!;
+    const callCollab = async (method: string, params: unknown) => {
+      const res = await fetch(new URL("/hero_collab/rpc/rpc", url[1]), {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      });
+      return (await res.json()).result;
+    };
+    const [collabWs] = await callCollab("workspaces.list", {});
+    const [general] = await callCollab("channels.list", { workspace_id: collabWs.id });
+    const posted = await callCollab("messages.post", {
+      channel_id: general.id,
+      text: "from npm start",
+    });
+    assert.equal(posted.text, "from npm start");
     // Heavy resources start on first use: the browser service is up, Chromium is not.
     const health = await new Promise<string>((resolve, reject) => {
       http.get({ socketPath: path.join(sockets, "browser/rpc.sock"), path: "/health" }, (res) => {
@@ -109,7 +136,7 @@ test("npm start brings the system up, prints the dashboard URL, and Ctrl-C stops
     for (const pid of pids) {
       assert.throws(() => process.kill(pid, 0), `process ${pid} is still running`);
     }
-    for (const svc of ["hero_proc", "hero_router", "notes", "browser"]) {
+    for (const svc of ["hero_proc", "hero_router", "notes", "browser", "hero_collab"]) {
       assert.deepEqual(
         await fs.readdir(path.join(sockets, svc)).catch(() => []),
         [],

@@ -29,6 +29,8 @@ export interface SystemOptions {
   notesDb?: string;
   /** hero_auth's database (default `hero_auth/auth.db` beside hero_proc's state). */
   authDb?: string;
+  /** hero_collab's data directory (default `hero_collab/` beside hero_proc's state). */
+  collabDir?: string;
 }
 
 /** A running system. */
@@ -173,6 +175,33 @@ export function authService(o: { socketRoot: string; origin: string; db: string 
   };
 }
 
+/** hero_collab's service definition: after hero_auth (users sign in through the router). */
+export function collabService(o: { socketRoot: string; dataDir?: string }) {
+  return {
+    name: "hero_collab",
+    description: "Group communication: channels, threads, search, live web client, WebDAV export",
+    after: ["hero_router", "hero_auth"],
+    actions: {
+      serve: {
+        exec: [
+          process.execPath,
+          "--disable-warning=ExperimentalWarning",
+          path.join(REPO, "collab/main.ts"),
+          "run",
+          ...(o.dataDir ? ["--data-dir", o.dataDir] : []),
+        ],
+        env: { PATH_SOCKET: o.socketRoot },
+        health: {
+          socket: `${o.socketRoot}/hero_collab/rpc.sock`,
+          interval_ms: 2000,
+          start_period_ms: 30000,
+        },
+        restart: { policy: "on-failure", delay_ms: 500 },
+      },
+    },
+  };
+}
+
 /** Starts hero_proc and its services; resolves once the router answers. */
 export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem> {
   const paths = resolvePaths({
@@ -209,6 +238,11 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
       service: authService({ socketRoot: paths.socketRoot, origin, db: authDb }),
     });
     await startAndWait(call, "hero_auth", { timeoutMs: 45_000, advice, moreHint: false });
+    const collabData = o.collabDir ?? path.join(path.dirname(paths.stateDir), "hero_collab");
+    await rpc.call("service.set", {
+      service: collabService({ socketRoot: paths.socketRoot, dataDir: collabData }),
+    });
+    await startAndWait(call, "hero_collab", { timeoutMs: 45_000, advice, moreHint: false });
     return {
       daemon,
       socketRoot: paths.socketRoot,
@@ -263,6 +297,7 @@ async function main(): Promise<void> {
   Sign in          ${signIn}/   (hero_auth accounts: users, groups, passkeys, TOTP)
   hero_proc admin  ${signIn}/hero_proc/admin/
   hero_auth admin  ${signIn}/hero_auth/admin/   (issuer ${signIn}/hero_auth/web_oidc)
+  hero_collab      ${signIn}/hero_collab/admin/
   MCP endpoint     ${signIn}/mcp   (OAuth through hero_auth, or Bearer <admin token>)
   Sockets          ${system.socketRoot}
 
