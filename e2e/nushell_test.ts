@@ -105,6 +105,20 @@ describe("Nushell module (hero_proc nu-init)", () => {
   });
 
   it("hero logs returns records, and -f streams lines as they are written", async () => {
+    // The heartbeat prints a beat every 2 s: wait until it has printed five lines.
+    const store = new RpcClient(path.join(system.socketRoot, "hero_proc/rpc.sock"));
+    try {
+      for (let i = 0; i < 300; i++) {
+        const page = await store.call<{ lines: unknown[] }>("logs.query", {
+          source: "heartbeat",
+          limit: 5,
+        });
+        if (page.lines.length >= 5) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      store.close();
+    }
     const rows = JSON.parse(await nu("hero logs heartbeat -n 5 | to json"));
     assert.equal(rows.length, 5);
     assert.deepEqual(Object.keys(rows[0]), ["id", "time", "level", "source", "job", "message"]);
