@@ -148,6 +148,17 @@ describe("hero_proc admin in Chromium", {
       });
     await define("first");
     await rpc.call("service.start", { name: "again", wait: true, timeout_ms: 10_000 });
+    // "Started" means spawned, not "has printed": a remove right away can stop the shell
+    // before it runs `echo`, and then there is no first-instance line to mark.
+    for (let i = 0;; i++) {
+      const r = await rpc.call<{ lines: unknown[] }>("logs.query", {
+        text: "first-instance",
+        limit: 1,
+      });
+      if (r.lines.length) break;
+      assert.ok(i < 500, "the first instance printed its line");
+      await new Promise((res) => setTimeout(res, 20));
+    }
     await rpc.call("service.remove", { name: "again" });
     await define("second");
     await rpc.call("service.start", { name: "again", wait: true, timeout_ms: 10_000 });
