@@ -6,8 +6,9 @@
 import { defineMethod, HeroError, type MethodSpec, RpcError, toWireError } from "@hero/sdk";
 import type { CallContext } from "@hero/sdk";
 import { LEVELS } from "./log_schema.ts";
-import type { LogStore, NewLogLine } from "./log_store.ts";
-import type { LogsQuery } from "./log_query.ts";
+import type { NewLogLine } from "./log_record.ts";
+import type { LogStore } from "./log_store.ts";
+import type { LogsQuery } from "./query_params.ts";
 import { checkSource } from "./source_pattern.ts";
 import { followOnce } from "./log_follow.ts";
 import { logStats } from "./log_stats.ts";
