@@ -6,7 +6,12 @@
  */
 export { HeroError, type HeroErrorOptions, isHeroError } from "./src/errors/hero_error.ts";
 export { RpcError, RpcErrorCode, type RpcErrorObject } from "./src/errors/rpc_error.ts";
-export { fromWireError, toWireError } from "./src/errors/wire_mapping.ts";
+export {
+  errorMapper,
+  fromWireError,
+  type MappedHandler,
+  toWireError,
+} from "./src/errors/wire_mapping.ts";
 export {
   RESERVED_SERVICE_NAMES,
   serviceNameProblem,
@@ -107,3 +112,4 @@ export {
   type RunContext,
 } from "./src/lifecycle/hero_lifecycle.ts";
 export { parseEnvPairs, splitArgs } from "./src/lifecycle/split_args.ts";
+export { parseDuration } from "./src/time/duration.ts";

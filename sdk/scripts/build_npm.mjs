@@ -13,7 +13,7 @@ const sdk = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const out = path.join(sdk, "npm");
 
 function sources() {
-  const files = ["mod.ts"];
+  const files = ["mod.ts", "internal.ts"];
   const walk = (rel) => {
     for (const e of fs.readdirSync(path.join(sdk, rel), { withFileTypes: true })) {
       const r = `${rel}/${e.name}`;
@@ -63,7 +63,10 @@ export async function buildNpm() {
       "Build Hero services: JSON-RPC 2.0 over Unix sockets with OpenRPC, health and discovery",
     license: "Apache-2.0",
     type: "module",
-    exports: { ".": { types: "./mod.d.ts", default: "./mod.js" } },
+    exports: {
+      ".": { types: "./mod.d.ts", default: "./mod.js" },
+      "./internal": { types: "./internal.d.ts", default: "./internal.js" },
+    },
     types: "./mod.d.ts",
     engines: src.engines,
     dependencies: src.dependencies,
