@@ -7,3 +7,14 @@
  */
 export { procNotRunning } from "./src/lifecycle/proc_client.ts";
 export { hasDurationUnit } from "./src/time/duration.ts";
+export { jsonDepthExceeds } from "./src/rpc/json_depth.ts";
+export { classifySocket, type SocketKind } from "./src/socket/paths.ts";
+export {
+  createRpcSocketHandler,
+  healthReport,
+  type RpcSocketOptions,
+} from "./src/server/rpc_socket_handler.ts";
+export { createUiSocketHandler } from "./src/server/ui_socket_handler.ts";
+export { jsonResponse } from "./src/server/manifest.ts";
+export { traceHeaders, withTraceHeaders } from "./src/trace/rpc_trace.ts";
+export { readSse, type SseEvent } from "./src/logger/sse_reader.ts";

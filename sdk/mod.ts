@@ -18,11 +18,9 @@ export {
   validateServiceName,
 } from "./src/socket/service_name.ts";
 export {
-  classifySocket,
   resolveSocketRoot,
   type ServiceSocketPaths,
   serviceSocketPaths,
-  type SocketKind,
 } from "./src/socket/paths.ts";
 export {
   type CallContext,
@@ -56,7 +54,6 @@ export {
   dispatchJsonRpc,
   type DispatchLimits,
 } from "./src/rpc/dispatcher.ts";
-export { jsonDepthExceeds } from "./src/rpc/json_depth.ts";
 export { type JsonRpcScanProblem, scanJsonRpcText } from "./src/rpc/json_rpc_scan.ts";
 export type { RpcId, RpcRequest, RpcResponse } from "./src/rpc/messages.ts";
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./src/server/limits.ts";
@@ -67,14 +64,7 @@ export type {
   ServiceManifest,
 } from "./src/server/manifest.ts";
 export { type BoundSocket, HeroServer, type HeroServerOptions } from "./src/server/hero_server.ts";
-export {
-  createRpcSocketHandler,
-  healthReport,
-  isJsonContentType,
-  type RpcSocketOptions,
-} from "./src/server/rpc_socket_handler.ts";
-export { createUiSocketHandler } from "./src/server/ui_socket_handler.ts";
-export { jsonResponse } from "./src/server/manifest.ts";
+export { isJsonContentType } from "./src/server/rpc_socket_handler.ts";
 export { readBodyText, readStreamBounded } from "./src/server/read_body.ts";
 export {
   type BatchEntry,
@@ -84,7 +74,7 @@ export {
   type RpcClientOptions,
 } from "./src/client/rpc_client.ts";
 export { currentRuntime } from "./src/runtime/current.ts";
-export { traceHeaders, tracingOn, withTraceHeaders } from "./src/trace/rpc_trace.ts";
+export { tracingOn } from "./src/trace/rpc_trace.ts";
 export type {
   ConnectionInfo,
   FetchHandler,
@@ -105,7 +95,6 @@ export {
 } from "./src/logger/hero_logger.ts";
 export type { ShipperStats } from "./src/logger/log_shipper.ts";
 export { followLogs, type FollowOptions, type LogRecord } from "./src/logger/log_follower.ts";
-export { readSse, type SseEvent } from "./src/logger/sse_reader.ts";
 export {
   HeroLifecycle,
   type HeroLifecycleOptions,
