@@ -83,7 +83,7 @@ describe("federation across three hosts in network namespaces", () => {
 
   it("one dashboard in Chromium shows the services of all three hosts", async () => {
     const page = browser.pages()[0] ?? await browser.newPage();
-    await page.goto(`${a.origin}/?token=${a.readToken}`);
+    await page.goto(`${a.origin}/?token=${a.readToken}`, { waitUntil: "domcontentloaded" });
     await page.waitForSelector('tr[data-service="c/notes"]');
     const rows = await page.$$eval(
       "#services tbody tr",

@@ -71,10 +71,12 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
             OTEL_SERVICE_NAME: "hero_router",
             ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_DENO: "true" } : {}),
           },
+          // Each start period is generous: a busy 2-core machine took over 10 s to load a
+          // service, and a service that answers sooner is ready sooner anyway.
           health: {
             socket: `${o.socketRoot}/hero_router/rpc.sock`,
             interval_ms: 2000,
-            start_period_ms: 20000,
+            start_period_ms: 30000,
           },
           restart: { policy: "always", delay_ms: 500 },
         },
@@ -95,7 +97,7 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
           health: {
             socket: `${o.socketRoot}/notes/rpc.sock`,
             interval_ms: 2000,
-            start_period_ms: 10000,
+            start_period_ms: 30000,
           },
           restart: { policy: "on-failure", delay_ms: 500 },
         },
@@ -116,7 +118,7 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
           health: {
             socket: `${o.socketRoot}/browser/rpc.sock`,
             interval_ms: 2000,
-            start_period_ms: 10000,
+            start_period_ms: 30000,
           },
           restart: { policy: "on-failure", delay_ms: 500 },
         },

@@ -95,7 +95,8 @@ test("after kill -9 of hero_proc, a restart stops the old groups, runs each acti
       const b = await d.client.call<Status>("service.status", { name: "beta" });
       return b.state === "running";
     }, 10_000);
-    // Exactly one instance of each action.
+    // Exactly one instance of each action (alpha's may still be between fork and exec).
+    await waitFor("alpha's sleep running", () => pidsWith(`1001.${m}`).length > 0);
     assert.equal(pidsWith(`1001.${m}`).length, 1);
     await waitFor(
       "beta's setsid child restarted",
