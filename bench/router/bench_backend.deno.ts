@@ -1,17 +1,26 @@
 /**
  * The backend of the router benchmarks: binds `rpc.sock` and `admin.sock` for N services under
- * a socket root, answering the discovery probes (OpenRPC, /health, manifest) and serving a fixed
- * 1 KB JSON document at any other path. Prints "ready" once every socket is bound.
+ * a socket root, answering the discovery probes (OpenRPC, /health, manifest), a WebSocket echo
+ * at `/ws`, a fixed 64 KB JSON document at `/big.json` and a fixed 1 KB JSON document at any
+ * other path. With `BENCH_TCP_PORT` set it also serves the same handler on 127.0.0.1:PORT: the
+ * "Deno.serve answering directly" row (the runtime's floor, no proxy hop). Prints "ready" once
+ * every socket is bound.
  *
  * Usage: deno run -A bench/router/bench_backend.deno.ts ROOT COUNT [PREFIX] [SOCKETS]
  * (SOCKETS is a comma-separated list, default "rpc,admin").
  */
 const [root, countText, prefix = "svc", socketList = "rpc,admin"] = Deno.args;
 const count = Number(countText ?? "1");
+const tcpPort = Number(Deno.env.get("BENCH_TCP_PORT") ?? 0);
 
-const item = { id: 0, name: "benchmark item", tags: ["a", "b", "c"], text: "" };
-item.text = "x".repeat(1024 - JSON.stringify(item).length);
-const payload = new TextEncoder().encode(JSON.stringify(item));
+/** A JSON document of exactly `size` bytes. */
+function document(size: number): Uint8Array<ArrayBuffer> {
+  const item = { id: 0, name: "benchmark item", tags: ["a", "b", "c"], text: "" };
+  item.text = "x".repeat(size - JSON.stringify(item).length);
+  return new TextEncoder().encode(JSON.stringify(item));
+}
+const small = document(1024);
+const big = document(64 * 1024);
 const jsonHeaders = { "content-type": "application/json" };
 
 function documents(name: string) {
@@ -37,31 +46,51 @@ function handler(name: string, socket: string) {
   const docs = documents(name);
   const manifest = docs.manifest(socket);
   return (req: Request): Response => {
-    const path = new URL(req.url).pathname;
+    const url = req.url;
+    const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
+    if (path.endsWith("/item.json")) return new Response(small, { headers: jsonHeaders });
+    if (path.endsWith("/big.json")) return new Response(big, { headers: jsonHeaders });
+    if (path.endsWith("/ws")) return echo(req);
     if (path === "/openrpc.json") return new Response(docs.openrpc, { headers: jsonHeaders });
     if (path === "/health") return new Response(docs.health, { headers: jsonHeaders });
     if (path === "/.well-known/heroservice.json") {
       return new Response(manifest, { headers: jsonHeaders });
     }
-    return new Response(payload, { headers: jsonHeaders });
+    return new Response(small, { headers: jsonHeaders });
   };
 }
 
+/** WebSocket echo: every message is sent back as it came. */
+function echo(req: Request): Response {
+  if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+    return new Response("WebSocket only", { status: 426 });
+  }
+  const { socket, response } = Deno.upgradeWebSocket(req);
+  socket.binaryType = "arraybuffer";
+  socket.onmessage = (e) => socket.send(e.data);
+  return response;
+}
+
 const servers: Deno.HttpServer[] = [];
+let first: ((req: Request) => Response) | undefined;
 for (let i = 0; i < count; i++) {
   const name = count === 1 ? prefix : `${prefix}_${String(i).padStart(4, "0")}`;
   const dir = `${root}/${name}`;
   await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
   for (const socket of socketList.split(",")) {
     const { promise, resolve } = Promise.withResolvers<void>();
-    servers.push(
-      Deno.serve(
-        { path: `${dir}/${socket}.sock`, onListen: () => resolve() },
-        handler(name, socket),
-      ),
-    );
+    const h = handler(name, socket);
+    first ??= h;
+    servers.push(Deno.serve({ path: `${dir}/${socket}.sock`, onListen: () => resolve() }, h));
     await promise;
   }
+}
+if (tcpPort && first) {
+  const { promise, resolve } = Promise.withResolvers<void>();
+  servers.push(
+    Deno.serve({ hostname: "127.0.0.1", port: tcpPort, onListen: () => resolve() }, first),
+  );
+  await promise;
 }
 console.log("ready");
 const stop = async () => {

@@ -5,6 +5,8 @@
 
 /** A started child process. */
 export interface BenchProcess {
+  /** The process id. */
+  readonly pid: number;
   /** Everything written so far to stdout and stderr. */
   output(): string;
   /** Resolves when `pattern` appears in the output, or rejects after `ms`. */
@@ -32,6 +34,7 @@ export function startProcess(
     return s;
   });
   return {
+    pid: child.pid,
     output: () => out,
     waitFor: async (pattern, ms = 30_000) => {
       const end = Date.now() + ms;

@@ -63,8 +63,13 @@ export function isOwnerSocket(request: Request, info: PeerInfo): boolean {
   return info.transport === "unix" && !request.headers.has("x-forwarded-for");
 }
 
+/** What the header readers below need of a request (a `Request` has it, so has a parsed head). */
+export interface WithHeaders {
+  readonly headers: { get(name: string): string | null };
+}
+
 /** The value of a cookie of the request, if it has one. */
-export function cookieValue(request: Request, name: string): string | undefined {
+export function cookieValue(request: WithHeaders, name: string): string | undefined {
   for (const part of (request.headers.get("cookie") ?? "").split(";")) {
     const [k, ...v] = part.trim().split("=");
     if (k === name) return decodeURIComponent(v.join("="));
@@ -90,7 +95,7 @@ export function hasSession(request: Request, token: string): boolean {
 }
 
 /** The token of an `Authorization: Bearer` header, if there is one. */
-export function bearerToken(request: Request): string | undefined {
+export function bearerToken(request: WithHeaders): string | undefined {
   return request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
 }
 

@@ -37,7 +37,7 @@ export class PeerProxy {
   constructor(peer: PeerConfig) {
     this.#peer = peer;
     this.#url = new URL(peer.url);
-    this.#client = new UnixHttpClient(peer.url, () => this.#connect());
+    this.#client = new UnixHttpClient(peer.url, { connect: () => this.#connect() });
   }
 
   /** Sends `request` to the peer (`body`: the bytes the gate already read). */

@@ -11,6 +11,7 @@ import {
   type RpcErrorObject,
   scanJsonRpcText,
 } from "@hero/sdk";
+import type { WithHeaders } from "../../../ui/session/admin_session.ts";
 import type { Access } from "./identity.ts";
 
 /** Deepest JSON nesting the gate parses (the SDK's own default). */
@@ -78,7 +79,7 @@ export function rpcBodyAccess(text: string, doc: OpenRpcDocument | undefined): R
 
 /** The access a proxied request needs before its body is looked at (undefined: read the body). */
 export function proxyAccess(
-  request: Request,
+  request: WithHeaders & { readonly method: string },
   target: { webname: string; rest: string },
 ): Access | undefined {
   const m = request.method;

@@ -9,7 +9,12 @@
  */
 import type { ConnectionInfo } from "@hero/sdk";
 import type { MiddlewareHandler } from "hono";
-import { bearerToken, cookieValue, SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
+import {
+  bearerToken,
+  cookieValue,
+  SESSION_COOKIE,
+  type WithHeaders,
+} from "../../../ui/session/admin_session.ts";
 import type { NetworkCheck } from "../net/tcp_guard.ts";
 import { type Identity, OWNER } from "./identity.ts";
 import { renderLoginPage } from "./login_page.ts";
@@ -36,40 +41,83 @@ export interface GateOptions {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Builds the gate middleware. */
-export function gate(o: GateOptions): MiddlewareHandler<WebEnv> {
-  return async (c, next) => {
-    const request = c.req.raw;
-    if (c.env.info.transport === "unix") {
-      c.set("identity", OWNER);
-      return await next();
+/** What the gate reads of a request: a `Request`, or the TCP front's parsed head. */
+export interface GateRequest extends WithHeaders {
+  readonly method: string;
+  /** The absolute URL (`http://<host><target>`). */
+  readonly url: string;
+}
+
+/** Who is calling (undefined on a public path), or the answer that ends the request here. */
+export type GateVerdict = { identity: Identity | undefined } | Response;
+
+/**
+ * The gate as one function, shared by the app's first middleware and the TCP front's fast
+ * path: `path` is the request's path, `toRequest` gives a `Request` to the authenticators that
+ * need more than headers. Synchronous unless an authenticator answers with a promise.
+ */
+export type GateCheck = (
+  request: GateRequest,
+  path: string,
+  info: ConnectionInfo,
+  toRequest: () => Request,
+) => GateVerdict | Promise<GateVerdict>;
+
+/** Builds the gate's check. */
+export function gateCheck(o: GateOptions): GateCheck {
+  const authenticators = o.authenticators;
+  const identify = (
+    request: GateRequest,
+    toRequest: () => Request,
+    from: number,
+  ): Identity | undefined | Promise<Identity | undefined> => {
+    for (let i = from; i < authenticators.length; i++) {
+      const a = authenticators[i];
+      const found = a.fromHeaders ? a.fromHeaders(request) : a(toRequest());
+      // Most authenticators answer at once: no extra turn of the event loop for them.
+      if (found instanceof Promise) {
+        return found.then((id) => id ?? identify(request, toRequest, i + 1));
+      }
+      if (found) return found;
     }
-    const network = o.network(request, c.env.info);
+    return undefined;
+  };
+  const decide = (request: GateRequest, path: string, identity?: Identity): GateVerdict => {
+    // Public routes (the login form) check the form's origin themselves.
+    if (o.isPublic(request.method, path)) return { identity };
+    if (!identity) return challenge(request, path);
+    const crossSite = crossSiteProblem(request, identity);
+    if (crossSite) return refuse(403, `Forbidden: ${crossSite}`);
+    return { identity };
+  };
+  return (request, path, info, toRequest) => {
+    if (info.transport === "unix") return { identity: OWNER };
+    const network = o.network(request, info);
     if (network) return refuse(403, `Forbidden: ${network}`);
     const link = tokenLink(request, o.tokens);
     if (link) return link;
-    let identity: Identity | undefined;
-    for (const authenticate of o.authenticators) {
-      const found = authenticate(request);
-      // Most authenticators answer at once: no extra turn of the event loop for them.
-      identity = found instanceof Promise ? await found : found;
-      if (identity) break;
-    }
-    // Public routes (the login form) check the form's origin themselves.
-    if (o.isPublic(request.method, c.req.path)) {
-      c.set("identity", identity);
-      return await next();
-    }
-    if (!identity) return challenge(request, c.req.path);
-    const crossSite = crossSiteProblem(request, identity);
-    if (crossSite) return refuse(403, `Forbidden: ${crossSite}`);
-    c.set("identity", identity);
+    const found = identify(request, toRequest, 0);
+    return found instanceof Promise
+      ? found.then((identity) => decide(request, path, identity))
+      : decide(request, path, found);
+  };
+}
+
+/** Builds the gate middleware. */
+export function gate(o: GateOptions): MiddlewareHandler<WebEnv> {
+  const check = gateCheck(o);
+  return async (c, next) => {
+    const request = c.req.raw;
+    const found = check(request, c.req.path, c.env.info, () => request);
+    const verdict = found instanceof Promise ? await found : found;
+    if (verdict instanceof Response) return verdict;
+    c.set("identity", verdict.identity);
     return await next();
   };
 }
 
 /** Why a cookie-authenticated request could have been sent by a foreign page, or undefined. */
-function crossSiteProblem(request: Request, identity: Identity): string | undefined {
+function crossSiteProblem(request: GateRequest, identity: Identity): string | undefined {
   if (identity.via !== "cookie") return undefined;
   if (request.headers.get("upgrade")) {
     return originMatchesHost(request)
@@ -94,7 +142,7 @@ function crossSiteProblem(request: Request, identity: Identity): string | undefi
  * `?token=` on a page link (what `npm start` prints): a right token becomes the session cookie
  * and the same URL without it; a wrong one gets the login page. Undefined when there is none.
  */
-function tokenLink(request: Request, tokens: SessionTokens): Response | undefined {
+function tokenLink(request: GateRequest, tokens: SessionTokens): Response | undefined {
   if (request.method !== "GET" || !request.url.includes("token=")) return undefined;
   const url = new URL(request.url);
   const given = url.searchParams.get("token");
@@ -109,7 +157,7 @@ function tokenLink(request: Request, tokens: SessionTokens): Response | undefine
 }
 
 /** The answer to a request without a usable credential. */
-function challenge(request: Request, path: string): Response {
+function challenge(request: GateRequest, path: string): Response {
   const presented = bearerToken(request) !== undefined ||
     cookieValue(request, SESSION_COOKIE) !== undefined;
   const browser = request.method === "GET" &&

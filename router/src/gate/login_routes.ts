@@ -4,7 +4,11 @@
  * Both routes are public (the gate lets them through without a credential), so they check the
  * form's origin themselves.
  */
-import { SESSION_COOKIE, sessionCookie } from "../../../ui/session/admin_session.ts";
+import {
+  SESSION_COOKIE,
+  sessionCookie,
+  type WithHeaders,
+} from "../../../ui/session/admin_session.ts";
 import { renderLoginPage } from "./login_page.ts";
 import { type SessionTokens, tokenIdentity } from "./token_authenticator.ts";
 
@@ -70,7 +74,7 @@ function foreignOrigin(request: Request): string | undefined {
 }
 
 /** Whether the request's `Origin` names the same host it was sent to (true without Origin). */
-export function originMatchesHost(request: Request): boolean {
+export function originMatchesHost(request: WithHeaders): boolean {
   const origin = request.headers.get("origin");
   if (!origin) return true;
   try {

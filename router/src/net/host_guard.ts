@@ -4,6 +4,7 @@
  * names the operator allowed are accepted in `Host`, and the same rule applies to `Origin`;
  * the opaque origin `null` is refused.
  */
+import type { WithHeaders } from "../../../ui/session/admin_session.ts";
 import { isIpLiteral } from "./ip_address.ts";
 
 /** Host names accepted besides IP literals and `localhost`. */
@@ -23,7 +24,10 @@ export function hostnameOf(hostHeader: string): string {
 }
 
 /** Returns why the request must be refused, or undefined if its Host and Origin are fine. */
-export function hostProblem(request: Request, opts: HostGuardOptions = {}): string | undefined {
+export function hostProblem(
+  request: WithHeaders,
+  opts: HostGuardOptions = {},
+): string | undefined {
   const allowed = new Set((opts.allowedHosts ?? []).map((h) => h.toLowerCase()));
   const ok = (name: string) =>
     isIpLiteral(name) || name === "localhost" || name.endsWith(".localhost") || allowed.has(name);

@@ -4,13 +4,14 @@
  * request of a connection repeats the same values.
  */
 import type { ConnectionInfo } from "@hero/sdk";
+import type { WithHeaders } from "../../../ui/session/admin_session.ts";
 import { hostProblem } from "./host_guard.ts";
 import type { IpWhitelist } from "./ip_whitelist.ts";
 
 const MEMO_LIMIT = 4096;
 
 /** Says why a TCP request must be refused before anything else, or undefined. */
-export type NetworkCheck = (request: Request, info: ConnectionInfo) => string | undefined;
+export type NetworkCheck = (request: WithHeaders, info: ConnectionInfo) => string | undefined;
 
 /** Builds the whitelist and Host/Origin check. */
 export function networkCheck(

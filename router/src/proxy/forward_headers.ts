@@ -5,7 +5,8 @@
  */
 import type { ConnectionInfo } from "@hero/sdk";
 
-const HOP_BY_HOP = [
+/** Hop-by-hop headers (lower-case): never forwarded in either direction. */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
   "proxy-authenticate",
@@ -16,10 +17,16 @@ const HOP_BY_HOP = [
   "trailers",
   "transfer-encoding",
   "upgrade",
-];
+]);
 
-const HOP_SET = new Set(HOP_BY_HOP);
-const SAFE_PREFIX = /^(\/[a-z0-9_]{1,64}){1,2}$/;
+/**
+ * The header in which the router's TCP front tells its app which TCP peer sent a request (the
+ * front drops it from clients); never forwarded to a service.
+ */
+export const PEER_HEADER = "x-hero-peer";
+
+/** An `X-Forwarded-Prefix` taken from any caller: one or two plain path segments. */
+export const SAFE_PREFIX = /^(\/[a-z0-9_]{1,64}){1,2}$/;
 
 /** A copy of `headers` without hop-by-hop headers (including those listed in `Connection`). */
 export function withoutHopByHop(headers: Headers): Headers {
@@ -29,7 +36,7 @@ export function withoutHopByHop(headers: Headers): Headers {
     : undefined;
   const out = new Headers();
   for (const [k, v] of headers) {
-    if (HOP_SET.has(k) || named?.has(k)) continue;
+    if (HOP_BY_HOP.has(k) || named?.has(k)) continue;
     if (k === "set-cookie") continue;
     out.append(k, v);
   }
@@ -48,7 +55,7 @@ export function headersFromPairs(pairs: [string, string][]): Headers {
   }
   const out = new Headers();
   for (const [k, v] of pairs) {
-    if (HOP_SET.has(k) || named?.has(k)) continue;
+    if (HOP_BY_HOP.has(k) || named?.has(k)) continue;
     try {
       out.append(k, v);
     } catch { /* a header value the Headers API refuses is dropped */ }
@@ -76,7 +83,7 @@ export function forwardRequestHeaders(
   let priorProto: string | undefined;
   let priorPrefix = "";
   for (const [k, v] of h) {
-    if (HOP_SET.has(k) || named?.has(k)) continue;
+    if (HOP_BY_HOP.has(k) || named?.has(k) || k === PEER_HEADER) continue;
     if (k.startsWith("x-forwarded-")) {
       // A prefix only tells the service where its pages live (a federating router puts
       // `/<peer>` in front); whoever lies about it breaks only their own links.

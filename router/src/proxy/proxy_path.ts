@@ -24,6 +24,7 @@ export interface ProxyPathError {
 }
 
 const SERVICE = /^[a-z0-9_]{1,64}$/;
+const RESERVED: ReadonlySet<string> = new Set(RESERVED_SERVICE_NAMES);
 const WEBNAME = /^(rpc|admin|rest|openapi|web_[a-z0-9_]{1,64})$/;
 
 /** Parses the raw path (with query) of a request; undefined if it has no service segment. */
@@ -31,16 +32,18 @@ export function parseProxyPath(pathAndQuery: string): ProxyTarget | ProxyPathErr
   const q = pathAndQuery.indexOf("?");
   const path = q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
   const query = q < 0 ? "" : pathAndQuery.slice(q);
-  const segments = path.split("/");
-  const service = segments[1] ?? "";
+  if (path.charCodeAt(0) !== 47) return undefined;
+  const s1 = path.indexOf("/", 1);
+  const service = s1 < 0 ? path.slice(1) : path.slice(1, s1);
   if (service === "") return undefined;
   if (!SERVICE.test(service)) {
     return { status: 404, error: `Not found: "${truncate(service)}" is not a valid service name` };
   }
-  if (RESERVED_SERVICE_NAMES.includes(service)) {
+  if (RESERVED.has(service)) {
     return { status: 404, error: `Not found: "${service}" is reserved by hero_router` };
   }
-  const webname = segments[2] ?? "";
+  const s2 = s1 < 0 ? -1 : path.indexOf("/", s1 + 1);
+  const webname = s1 < 0 ? "" : s2 < 0 ? path.slice(s1 + 1) : path.slice(s1 + 1, s2);
   if (!WEBNAME.test(webname)) {
     return {
       status: 404,
@@ -51,7 +54,19 @@ export function parseProxyPath(pathAndQuery: string): ProxyTarget | ProxyPathErr
         }" is not a socket name (rpc, admin, rest, openapi, web_<name>)`,
     };
   }
-  const restSegments = segments.slice(3);
+  const prefix = `/${service}/${webname}`;
+  const plain = path.slice(prefix.length);
+  // Nothing encoded, no dot segment, no backslash: the rest is the path as it is.
+  if (!/[%\\\0]|\/\./.test(plain)) {
+    const rest = (plain === "" ? "/" : plain) + query;
+    return {
+      service,
+      webname,
+      rest: rest.startsWith("//") ? rest.replace(/^\/\/+/, "/") : rest,
+      prefix,
+    };
+  }
+  const restSegments = path.split("/").slice(3);
   const resolved: string[] = [];
   for (const seg of restSegments) {
     const decoded = decodeFully(seg);
@@ -76,7 +91,7 @@ export function parseProxyPath(pathAndQuery: string): ProxyTarget | ProxyPathErr
     ? "/"
     : "";
   const rest = "/" + resolved.join("/") + (resolved.length ? trailing : "") + query;
-  return { service, webname, rest: rest.replace(/^\/\/+/, "/"), prefix: `/${service}/${webname}` };
+  return { service, webname, rest: rest.replace(/^\/\/+/, "/"), prefix };
 }
 
 /** Percent-decodes until the text stops changing (at most 4 rounds); undefined if malformed. */

@@ -11,6 +11,7 @@ import { connectionError } from "../discovery/bounded_fetch.ts";
 import { forwardRequestHeaders, headersFromPairs } from "./forward_headers.ts";
 import { parseProxyPath, type ProxyPathError, type ProxyTarget } from "./proxy_path.ts";
 import { UnixHttpClient } from "./unix_http_client.ts";
+import type { UpstreamPool } from "./upstream_pool.ts";
 import { relayWebSocket } from "./ws_relay.ts";
 import { withTraceparent } from "../telemetry/proxy_trace.ts";
 
@@ -69,6 +70,18 @@ export class ReverseProxy {
     return await this.#forward(request, target, socketPath, headers, body);
   }
 
+  /** The socket discovery knows for `target`, without looking on disk (the fast path). */
+  knownSocket(target: ProxyTarget): string | undefined {
+    const known = this.#o.registry.get(target.service)?.entry;
+    if (known?.source !== "socket") return undefined;
+    return known.sockets.find((s) => s.name === target.webname)?.path;
+  }
+
+  /** The connection pool of a socket (shared with the TCP front's fast path). */
+  pool(socketPath: string): UpstreamPool {
+    return this.#client(socketPath).pool;
+  }
+
   /** Closes pooled connections. */
   close(): void {
     for (const c of this.#clients.values()) c.close();
@@ -105,11 +118,8 @@ export class ReverseProxy {
   }
 
   async #socketPath(t: ProxyTarget): Promise<string | undefined> {
-    const known = this.#o.registry.get(t.service)?.entry;
-    const hit = known?.source === "socket"
-      ? known.sockets.find((s) => s.name === t.webname)
-      : undefined;
-    if (hit) return hit.path;
+    const hit = this.knownSocket(t);
+    if (hit) return hit;
     // Not known (yet): look on disk with the same rules as discovery, and let it catch up.
     const found = await readServiceDir(this.#o.root, t.service);
     const socket = found?.sockets.find((s) => s.name === t.webname);
@@ -149,10 +159,12 @@ export function rawPathAndQuery(url: string): string {
 }
 
 function badGateway(t: ProxyTarget, why: string): Response {
-  return jsonError(
-    502,
-    `Bad gateway: ${t.service}/${t.webname}.sock is not answering (${why})`,
-  );
+  return jsonError(502, badGatewayText(t, why));
+}
+
+/** The error text of a 502: which socket did not answer, and why. */
+export function badGatewayText(t: { service: string; webname: string }, why: string): string {
+  return `Bad gateway: ${t.service}/${t.webname}.sock is not answering (${why})`;
 }
 
 function jsonError(status: number, error: string): Response {

@@ -32,6 +32,7 @@ test("HTTP: query strings, bodies, X-Forwarded-* and hop-by-hop stripping", asyn
         "x-drop": "1",
         "x-keep": "2",
         "x-forwarded-for": "6.6.6.6",
+        "x-hero-peer": "6.6.6.6",
       },
     });
     assert.equal(res.status, 200);
@@ -46,14 +47,20 @@ test("HTTP: query strings, bodies, X-Forwarded-* and hop-by-hop stripping", asyn
     assert.equal(echo.headers["x-keep"], "2");
     assert.equal(echo.headers["x-drop"], undefined);
     assert.equal(echo.headers["x-forwarded-for"], "127.0.0.1", "spoofed XFF from TCP is replaced");
+    assert.equal(echo.headers["x-hero-peer"], undefined, "the front's own header never passes");
     assert.equal(echo.headers["x-forwarded-host"], `127.0.0.1:${h.port}`);
     assert.equal(echo.headers["x-forwarded-proto"], "http");
     assert.equal(echo.headers["x-forwarded-prefix"], "/alpha/admin");
     // Through admin.sock a front proxy's X-Forwarded-* are kept and the prefix is appended.
     const viaSock = await (await fetch("http://x/alpha/admin/echo", {
       client: h.adminClient,
-      headers: { "x-forwarded-prefix": "/outer", "x-forwarded-proto": "https" },
+      headers: {
+        "x-forwarded-prefix": "/outer",
+        "x-forwarded-proto": "https",
+        "x-hero-peer": "6.6.6.6",
+      },
     })).json();
+    assert.equal(viaSock.headers["x-hero-peer"], undefined);
     assert.equal(viaSock.headers["x-forwarded-prefix"], "/outer/alpha/admin");
     assert.equal(viaSock.headers["x-forwarded-proto"], "https");
     // The rpc socket is reachable through the proxy too.
@@ -191,6 +198,8 @@ test("WebSocket: text, binary, subprotocol, large messages and close codes are r
   const h = await startRouter();
   const svc = await startFixtureService(h.root, "alpha");
   try {
+    await until(() => h.app.registry.get("alpha"), 3000, "alpha to be discovered");
+    const fastBefore = h.app.tcpCounts.fast;
     const ws = new WebSocket(`ws://127.0.0.1:${h.port}/alpha/admin/ws`, {
       protocols: ["chat.v1", "chat.v0"],
       headers: ADMIN_AUTH,
@@ -204,6 +213,7 @@ test("WebSocket: text, binary, subprotocol, large messages and close codes are r
       ws.onerror = reject;
     });
     assert.equal(ws.protocol, "chat.v1");
+    assert.equal(h.app.tcpCounts.fast, fastBefore + 1, "the upgrade took the fast path (a tunnel)");
     ws.send("hello");
     ws.send(new Uint8Array([0, 1, 2, 255]));
     ws.send("big");

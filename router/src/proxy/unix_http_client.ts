@@ -3,6 +3,7 @@
  * bodies streamed (chunked when their length is unknown), responses handed back as soon as the
  * head arrives with a pull-based body stream (so a slow browser slows the backend, never the
  * router's memory). Much lighter per request than `fetch`, which matters for proxy throughput.
+ * Connections come from an {@link UpstreamPool} (fair queue, bounded concurrency).
  */
 import {
   bodyFraming,
@@ -12,11 +13,11 @@ import {
   parseHead,
   type ResponseHead,
 } from "./http1_parser.ts";
+import { type PoolOptions, UpstreamPool } from "./upstream_pool.ts";
 import {
   bodyStream,
   type Connection,
   pumpBody,
-  READ_SIZE,
   safeClose,
   waitingHeads,
   watchHead,
@@ -44,61 +45,69 @@ export interface UpstreamResponse {
   body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | null;
 }
 
-const MAX_IDLE = 128;
 const encoder = new TextEncoder();
 const BODYLESS = new Set(["GET", "HEAD", "OPTIONS", "DELETE"]);
 
-/** A keep-alive connection pool to one Unix socket. */
+/** An HTTP/1.1 client for one Unix socket, over a shared {@link UpstreamPool}. */
 export class UnixHttpClient {
-  readonly #path: string;
-  readonly #connect?: () => Promise<Deno.Conn>;
-  #idle: Connection[] = [];
-  #closed = false;
+  readonly #pool: UpstreamPool;
 
   /**
-   * A client for the socket at `path`; connections are opened on demand, by `connect` when
-   * given (a peer router over TCP).
+   * A client for the socket at `path`; connections are opened on demand, by `options.connect`
+   * when given (a peer router over TCP).
    */
-  constructor(path: string, connect?: () => Promise<Deno.Conn>) {
-    this.#path = path;
-    this.#connect = connect;
+  constructor(path: string, options?: PoolOptions) {
+    this.#pool = new UpstreamPool(path, options);
+  }
+
+  /** The connection pool (the TCP front relays through it too). */
+  get pool(): UpstreamPool {
+    return this.#pool;
   }
 
   /** Sends a request and resolves once the response head has arrived. */
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
-    const reused = this.#idle.pop();
-    if (reused) {
+    const pool = this.#pool;
+    const first = pool.take() ?? await pool.acquire(req.signal);
+    let holding = true;
+    const arrived = () => {
+      if (holding) pool.headArrived();
+      holding = false;
+    };
+    try {
       try {
-        return await this.#exchange(reused, req);
+        return await this.#exchange(first, req, arrived);
       } catch (err) {
         // A kept-alive connection the backend closed meanwhile: retry once if nothing was sent
         // that cannot be sent again.
         const replayable = req.body === null || req.body instanceof Uint8Array;
-        if (!(err instanceof StaleConnection) || !replayable) throw unwrap(err);
+        if (!(err instanceof StaleConnection) || !first.reused || !replayable) throw unwrap(err);
       }
+      if (req.signal?.aborted) throw new Error("timed out");
+      const fresh = await pool.open();
+      return await this.#exchange(fresh, req, arrived).catch((err) => {
+        throw unwrap(err);
+      });
+    } finally {
+      arrived();
     }
-    if (req.signal?.aborted) throw new Error("timed out");
-    const conn = this.#connect
-      ? await this.#connect()
-      : await Deno.connect({ transport: "unix", path: this.#path });
-    const fresh = { conn, leftover: new Uint8Array(0), readBuf: new Uint8Array(READ_SIZE) };
-    return await this.#exchange(fresh, req).catch((err) => {
-      throw unwrap(err);
-    });
   }
 
   /** Closes idle connections; in-flight ones close when their response ends. */
   close(): void {
-    this.#closed = true;
-    for (const c of this.#idle) safeClose(c.conn);
-    this.#idle = [];
+    this.#pool.close();
   }
 
-  async #exchange(c: Connection, req: UpstreamRequest): Promise<UpstreamResponse> {
+  async #exchange(
+    c: Connection,
+    req: UpstreamRequest,
+    arrived: () => void,
+  ): Promise<UpstreamResponse> {
+    let aborted = false;
     if (req.signal) {
       // The connection is not reused after an aborted request: it may be mid-response.
       req.signal.addEventListener("abort", () => {
-        this.#idle = this.#idle.filter((x) => x.conn !== c.conn);
+        aborted = true;
         safeClose(c.conn);
       }, { once: true });
     }
@@ -164,6 +173,7 @@ export class UnixHttpClient {
     } finally {
       waitingHeads.delete(c.conn);
     }
+    arrived();
     if (parsed.status === 101) {
       safeClose(c.conn);
       throw new Error("the service switched protocols on a plain HTTP request");
@@ -174,9 +184,8 @@ export class UnixHttpClient {
     const framing = bodyFraming(req.method, parsed);
     const done = (rest: Uint8Array, reusable: boolean) => {
       bodyDone.then((complete) => {
-        if (reusable && complete && keepAlive && !this.#closed && this.#idle.length < MAX_IDLE) {
-          this.#idle.push({ conn: c.conn, leftover: rest, readBuf: c.readBuf });
-        } else safeClose(c.conn);
+        c.leftover = rest;
+        this.#pool.release(c, reusable && complete && keepAlive && !aborted);
       });
     };
     const base = { status: parsed.status, statusText: parsed.statusText, headers: parsed.headers };

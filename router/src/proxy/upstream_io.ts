@@ -17,6 +17,9 @@ export interface Connection {
   leftover: Uint8Array;
   /** Read buffer, allocated once per connection. */
   readBuf: Uint8Array;
+  /** Set by the pool: when it became idle, and whether it served a request before. */
+  idleSince?: number;
+  reused?: boolean;
 }
 
 /**
@@ -29,7 +32,8 @@ let sweeper: ReturnType<typeof setInterval> | undefined;
 /** Closes `conn` if its response head has not arrived within the timeout. */
 export function watchHead(conn: Deno.Conn): void {
   waitingHeads.set(conn, Date.now() + HEAD_TIMEOUT_MS);
-  sweeper ??= setInterval(() => {
+  if (sweeper !== undefined) return;
+  sweeper = setInterval(() => {
     const now = Date.now();
     for (const [c, deadline] of waitingHeads) {
       if (deadline < now) {

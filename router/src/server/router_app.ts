@@ -1,15 +1,11 @@
 /**
  * hero_router assembled: the discovery cache, `rpc.sock` (router.* JSON-RPC, OpenRPC, health,
  * manifest) and the web surface (`server/web_app.ts`: gate, dashboard, /api, SSE, the MCP
- * gateway, the proxy) served on `admin.sock` and on every TCP listener.
+ * gateway, the proxy) served on `admin.sock` and, through the TCP front (`front/tcp_front.ts`,
+ * which relays proxied requests that pass the gate straight to their socket), on every TCP
+ * listener.
  */
-import {
-  currentRuntime,
-  type FetchHandler,
-  HeroServer,
-  type Listener,
-  type ServiceManifest,
-} from "@hero/sdk";
+import { type FetchHandler, HeroServer, type Listener, type ServiceManifest } from "@hero/sdk";
 import { createRouterApi } from "../api/router_api.ts";
 import { RouterQueries } from "../api/router_queries.ts";
 import { Dashboard } from "../dashboard/dashboard.ts";
@@ -32,7 +28,8 @@ import { RouterMetrics } from "../metrics/router_metrics.ts";
 import { Federation } from "../federation/federation.ts";
 import type { PeerConfig } from "../federation/peer_config.ts";
 import { ReverseProxy } from "../proxy/reverse_proxy.ts";
-import { createWebApp, isPublicPath } from "./web_app.ts";
+import { type FastPath, TcpFront } from "../front/tcp_front.ts";
+import { createWebApp, isPublicPath, proxyFastPath, type WebAppOptions } from "./web_app.ts";
 
 /** The router's version, reported in its OpenRPC document and manifests. */
 export const ROUTER_VERSION = "0.1.0";
@@ -77,6 +74,8 @@ export class RouterApp {
   readonly #mcp: McpGateway;
   readonly #handler: FetchHandler;
   readonly #routes: { method: string; path: string }[];
+  readonly #fastPath: FastPath;
+  #front?: TcpFront;
   readonly #metrics: RouterMetrics;
   readonly #federation: Federation;
   readonly #closing = new AbortController();
@@ -138,7 +137,7 @@ export class RouterApp {
       allowedOrigins: ["localhost", "127.0.0.1", "[::1]", ...(opts.allowedHosts ?? [])],
       log: (msg) => opts.logger.warn(`mcp: ${msg}`),
     });
-    const web = createWebApp({
+    const webOptions: WebAppOptions = {
       gate: {
         network: networkCheck(this.#whitelist, opts.allowedHosts ?? []),
         authenticators: [...(opts.authenticators ?? []), tokenAuthenticator(opts.tokens)],
@@ -160,7 +159,9 @@ export class RouterApp {
       metrics,
       federation,
       closing: this.#closing.signal,
-    });
+    };
+    const web = createWebApp(webOptions);
+    this.#fastPath = proxyFastPath(webOptions);
     this.#handler = (request, info) => Promise.resolve(web.fetch(request, { info }));
     this.#routes = web.routes.map((r) => ({ method: r.method, path: r.path }));
     this.#server = new HeroServer({
@@ -179,6 +180,11 @@ export class RouterApp {
   /** Every route and middleware of the web surface, in the order they run. */
   get routes(): { method: string; path: string }[] {
     return this.#routes;
+  }
+
+  /** TCP requests so far: relayed straight to a service (the fast path), or served by the app. */
+  get tcpCounts(): { fast: number; app: number } {
+    return { ...(this.#front?.counts ?? { fast: 0, app: 0 }) };
   }
 
   /** Bound TCP listeners as `host:port`. */
@@ -213,12 +219,15 @@ export class RouterApp {
     try {
       // TCP first: once rpc.sock answers (hero_proc's health check), the listeners are bound and
       // `router.health` names them.
-      const runtime = currentRuntime();
+      if (this.#o.binds.length > 0) {
+        this.#front = await TcpFront.start({
+          fastPath: this.#fastPath,
+          app: this.#handler,
+          limits: { maxHeaderBytes: 16 * 1024, requestTimeoutMs: 30_000 },
+        });
+      }
       for (const b of this.#o.binds) {
-        const listener = await runtime.serveTcp(b.hostname, b.port, this.#handler, {
-          maxHeaderBytes: 16 * 1024,
-          requestTimeoutMs: 30_000,
-        }).catch((err: Error) => {
+        const listener = await this.#front!.listen(b.hostname, b.port).catch((err: Error) => {
           throw new Error(
             `Cannot start "hero_router": cannot listen on ${formatBind(b)}: ${err.message}`,
           );
@@ -250,6 +259,8 @@ export class RouterApp {
     this.#unsubscribe?.();
     await Promise.all(this.#tcp.map((l) => l.close().catch(() => {})));
     this.#tcp = [];
+    await this.#front?.close();
+    this.#front = undefined;
     await this.#mcp.close();
     await this.#server.close();
     this.#proxy.close();

@@ -5,22 +5,38 @@
  * pages, lists, streams and read-only methods; write access everything that runs code or
  * changes state, decided per JSON-RPC method from the service's own OpenRPC annotations.
  */
-import { isJsonContentType, readBodyText, RpcErrorCode, type ServiceManifest } from "@hero/sdk";
+import {
+  isJsonContentType,
+  readBodyText,
+  RpcErrorCode,
+  type ServiceManifest,
+  tracingOn,
+} from "@hero/sdk";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
 import { serviceEventStream } from "../api/event_stream.ts";
 import type { RouterQueries } from "../api/router_queries.ts";
 import type { Dashboard } from "../dashboard/dashboard.ts";
 import { methodAccess, proxyAccess, rpcBodyAccess } from "../gate/access.ts";
-import { gate, type GateOptions, refuse, type WebEnv } from "../gate/gate.ts";
+import {
+  gate,
+  gateCheck,
+  type GateOptions,
+  type GateVerdict,
+  refuse,
+  type WebEnv,
+} from "../gate/gate.ts";
 import { type Access, isAdmin, permits } from "../gate/identity.ts";
 import { loginPageResponse, loginSubmit, logout } from "../gate/login_routes.ts";
 import type { Federation, PeerTarget } from "../federation/federation.ts";
 import { federationFeed } from "../federation/federation_feed.ts";
 import type { McpGateway } from "../mcp/gateway.ts";
+import type { FastPath } from "../front/tcp_front.ts";
+import type { RequestHead } from "../front/request_head.ts";
 import type { RouterMetrics } from "../metrics/router_metrics.ts";
-import type { ProxyTarget } from "../proxy/proxy_path.ts";
-import type { ReverseProxy } from "../proxy/reverse_proxy.ts";
+import { SAFE_PREFIX } from "../proxy/forward_headers.ts";
+import { parseProxyPath, type ProxyTarget } from "../proxy/proxy_path.ts";
+import { badGatewayText, type ReverseProxy } from "../proxy/reverse_proxy.ts";
 import { annotateProxySpan } from "../telemetry/proxy_trace.ts";
 
 /** What the web app serves. */
@@ -49,6 +65,59 @@ export function isPublicPath(method: string, path: string): boolean {
   if (path === "/logout") return method === "POST";
   if (method !== "GET" && method !== "HEAD") return false;
   return path === "/favicon.svg" || path === "/css/hero.css";
+}
+
+/**
+ * The proxy's fast path, which the TCP front (`front/tcp_front.ts`) takes before this app for
+ * `/<service>/<socket>/…`, forwarding bytes instead of building a Request and a Response. Its
+ * checks are the app's, in the app's order: the gate (the app's first middleware, the same
+ * function), then the access `proxy()` at the end of the app needs, then the socket discovery
+ * knows. It only ever says "forward to this socket": a refusal, a login page, a JSON-RPC body
+ * to read, a socket to look for on disk, a peer router's service all go to the app, which
+ * checks again and answers. With tracing on everything goes to the app, whose server span
+ * (Deno's) the trace needs. A relayed request is counted in the metrics as the app counts it.
+ */
+export function proxyFastPath(o: WebAppOptions): FastPath {
+  const check = gateCheck(o.gate);
+  const route = (
+    head: RequestHead,
+    target: ProxyTarget,
+    verdict: GateVerdict,
+    started: number,
+  ) => {
+    if (verdict instanceof Response || !verdict.identity) return undefined;
+    const identity = verdict.identity;
+    const access = proxyAccess(head, target);
+    if (access === undefined) {
+      // POST /rpc: a caller who may write needs no look inside, as in proxy() below.
+      if (!isJsonContentType(head.get("content-type"))) return undefined;
+      if (!permits(identity, "write", target.service)) return undefined;
+    } else if (!permits(identity, access, target.service)) return undefined;
+    const socketPath = o.proxy.knownSocket(target);
+    if (!socketPath) return undefined;
+    // A prefix a caller (a federating router) puts in front, taken as the app's proxy takes it.
+    const prior = head.get("x-forwarded-prefix");
+    return {
+      rest: target.rest,
+      prefix: prior !== null && SAFE_PREFIX.test(prior) ? prior + target.prefix : target.prefix,
+      pool: o.proxy.pool(socketPath),
+      badGateway: (why: string) => badGatewayText(target, why),
+      answered: (status: number) => o.metrics.proxied(target.service, status, started),
+    };
+  };
+  return (head, info) => {
+    if (tracingOn()) return undefined;
+    const started = performance.now();
+    // Which socket the path names, if any (parsing only: nothing is done before the gate).
+    const target = parseProxyPath(head.target);
+    if (!target || "error" in target) return undefined;
+    const q = head.target.indexOf("?");
+    const path = q < 0 ? head.target : head.target.slice(0, q);
+    const verdict = check(head, path, info, () => head.toRequest());
+    return verdict instanceof Promise
+      ? verdict.then((v) => route(head, target, v, started))
+      : route(head, target, verdict, started);
+  };
 }
 
 /** Builds the app; serve it with `app.fetch(request, { info })`. */

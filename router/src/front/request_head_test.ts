@@ -1,0 +1,108 @@
+/** Tests of the TCP front's strict request-head parser: what it takes, and what it refuses. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { findHeadEnd, type HeadError, parseRequestHead, RequestHead } from "./request_head.ts";
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+function parse(text: string): RequestHead | HeadError {
+  const b = bytes(text);
+  const end = findHeadEnd(b, 0, b.length);
+  assert.ok(end > 0, "a whole head");
+  return parseRequestHead(b, 0, end);
+}
+
+function ok(text: string): RequestHead {
+  const h = parse(text);
+  assert.ok(h instanceof RequestHead, JSON.stringify(h));
+  return h;
+}
+
+function refused(text: string): number {
+  const h = parse(text);
+  assert.ok(!(h instanceof RequestHead), `${JSON.stringify(text)} must be refused`);
+  return h.status;
+}
+
+test("a head: method, target, lower-case names, trimmed values, line offsets", () => {
+  const text = "GET /a/b?x=1 HTTP/1.1\r\nHost: h:1\r\nX-Thing:  two words \t\r\n\r\nBODY";
+  const h = ok(text);
+  assert.equal(h.method, "GET");
+  assert.equal(h.target, "/a/b?x=1");
+  assert.equal(h.version, "1.1");
+  assert.deepEqual(h.names, ["host", "x-thing"]);
+  assert.deepEqual(h.values, ["h:1", "two words"]);
+  assert.equal(text.slice(h.lineStarts[1], h.lineEnds[1]), "X-Thing:  two words \t");
+  assert.equal(h.length, text.indexOf("BODY"));
+  assert.equal(h.get("host"), "h:1");
+  assert.equal(h.headers.get("x-thing"), "two words");
+  assert.equal(h.url, "http://h:1/a/b?x=1");
+  assert.deepEqual(h.body, { kind: "none" });
+  assert.equal(h.close, false);
+});
+
+test("framing, Connection, Upgrade, Expect, HTTP/1.0", () => {
+  assert.deepEqual(ok("POST / HTTP/1.1\r\nContent-Length: 12\r\n\r\n").body, {
+    kind: "length",
+    length: 12,
+  });
+  assert.deepEqual(ok("POST / HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n\r\n").body, {
+    kind: "chunked",
+  });
+  const up = ok("GET / HTTP/1.1\r\nConnection: keep-alive, Upgrade\r\nUpgrade: WebSocket\r\n\r\n");
+  assert.equal(up.upgrade, "websocket");
+  assert.deepEqual(up.connectionTokens, ["keep-alive", "upgrade"]);
+  assert.equal(ok("GET / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n").upgrade, undefined);
+  assert.equal(ok("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").close, true);
+  assert.equal(ok("GET / HTTP/1.0\r\n\r\n").close, true);
+  assert.equal(ok("OPTIONS * HTTP/1.1\r\n\r\n").target, "*");
+  assert.equal(ok("GET http://h/x HTTP/1.1\r\n\r\n").target, "http://h/x");
+  assert.equal(ok("PUT / HTTP/1.1\r\nExpect: 100-Continue\r\n\r\n").expectContinue, true);
+  // Bytes beyond ASCII in a value are kept one character per byte (offsets stay byte offsets).
+  const b = new Uint8Array([
+    ...bytes("GET / HTTP/1.1\r\nX-A: "),
+    0xc3,
+    0xe9,
+    ...bytes("!\r\n\r\n"),
+  ]);
+  const h = parseRequestHead(b, 0, b.length) as RequestHead;
+  assert.equal(h.values[0].length, 3);
+  assert.equal(h.lineEnds[0], b.length - 4);
+});
+
+test("ambiguous or unsupported heads are refused with the right status", () => {
+  const cases: [string, number][] = [
+    ["GET / HTTP/1.1\r\nA: 1\nB: 2\r\n\r\n", 400], // bare LF
+    ["GET / HTTP/1.1\r\nA: 1\rB: 2\r\n\r\n", 400], // bare CR
+    ["GET / HTTP/1.1\r\nA: 1\r\n folded\r\n\r\n", 400], // obs-fold
+    ["GET / HTTP/1.1\r\nA : 1\r\n\r\n", 400], // space before the colon
+    ["GET / HTTP/1.1\r\nNoColon\r\n\r\n", 400],
+    ["GET / HTTP/1.1\r\nA: x\0y\r\n\r\n", 400],
+    ["POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n", 400],
+    ["POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400],
+    ["POST / HTTP/1.1\r\nContent-Length: 1, 2\r\n\r\n", 400],
+    ["POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", 400],
+    ["POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 400],
+    ["POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501],
+    ["POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400],
+    ["GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400],
+    ["GET / HTTP/1.1\r\nExpect: something\r\n\r\n", 417],
+    ["PRI * HTTP/2.0\r\n\r\n", 505],
+    ["GET / HTTX/1.1\r\n\r\n", 400],
+    ["GET  / HTTP/1.1\r\n\r\n", 400],
+    ["GET /a b HTTP/1.1\r\n\r\n", 400],
+    ["G(T / HTTP/1.1\r\n\r\n", 400],
+    ["GET abc/def HTTP/1.1\r\n\r\n", 400],
+  ];
+  for (const [text, status] of cases) assert.equal(refused(text), status, JSON.stringify(text));
+  let many = "GET / HTTP/1.1\r\n";
+  for (let i = 0; i < 101; i++) many += `x-${i}: 1\r\n`;
+  assert.equal(refused(many + "\r\n"), 431);
+});
+
+test("findHeadEnd finds the first blank line within the range only", () => {
+  const b = bytes("GET / HTTP/1.1\r\nA: 1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n");
+  assert.equal(findHeadEnd(b, 0, b.length), 24);
+  assert.equal(findHeadEnd(b, 24, b.length), b.length);
+  assert.equal(findHeadEnd(b, 0, 23), -1);
+});

@@ -1,0 +1,103 @@
+/**
+ * The request heads the TCP front sends on, as the received bytes with only the required edits.
+ * To a service (the fast path): the path below `/<service>/<socket>`, hop-by-hop headers and
+ * those named in `Connection` removed (WebSocket upgrades keep `Connection: Upgrade` and
+ * `Upgrade`), `X-Forwarded-*` from the client dropped and set anew, as the app's proxy does.
+ * To the router's own app: the head as it came, plus the peer's address in {@link PEER_HEADER}.
+ */
+import { HOP_BY_HOP, PEER_HEADER } from "../proxy/forward_headers.ts";
+import { HeadBuilder } from "./head_bytes.ts";
+import type { RequestHead } from "./request_head.ts";
+
+/** Where a fast-path request goes on its service: the path and the prefix it came under. */
+export interface ServiceTarget {
+  /** Path and query sent to the service. */
+  rest: string;
+  /** `/<service>/<socket>`, sent as `X-Forwarded-Prefix`. */
+  prefix: string;
+}
+
+/**
+ * Writes the head for the service into `out` and returns its length (-1 if it does not fit);
+ * `src` holds the received head bytes from index 0.
+ */
+export function serviceRequestHead(
+  src: Uint8Array,
+  head: RequestHead,
+  target: ServiceTarget,
+  peer: string,
+  out: Uint8Array,
+): number {
+  const chunked = head.body.kind === "chunked";
+  const { names, connectionTokens, lineStarts, lineEnds } = head;
+  const line = `${head.method} ${target.rest} HTTP/${head.version}\r\n`;
+  const tail = forwardedLines(peer, head.get("host") ?? "", target.prefix, head.upgrade);
+  // Which lines stay, and the size of the result, before one allocation and the copies.
+  const keep: boolean[] = [];
+  let size = line.length + tail.byteLength;
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i];
+    const k = !(HOP_BY_HOP.has(n) && !(chunked && n === "transfer-encoding")) &&
+      !(n.startsWith("x-forwarded-") || n === "expect" || n === PEER_HEADER) &&
+      !(connectionTokens.length > 0 && connectionTokens.includes(n));
+    keep.push(k);
+    if (k) size += lineEnds[i] + 2 - lineStarts[i];
+  }
+  if (size > out.byteLength) return -1;
+  let at = 0;
+  for (; at < line.length; at++) out[at] = line.charCodeAt(at);
+  for (let i = 0; i < names.length; i++) {
+    if (!keep[i]) continue;
+    // A run of kept lines is one copy.
+    let j = i;
+    while (j + 1 < names.length && keep[j + 1]) j++;
+    const from = lineStarts[i];
+    const to = lineEnds[j] + 2;
+    out.set(src.subarray(from, to), at);
+    at += to - from;
+    i = j;
+  }
+  out.set(tail, at);
+  return size;
+}
+
+/** The lines the front adds for a service, memoised: few peers, hosts and prefixes repeat. */
+const forwarded = new Map<string, Uint8Array>();
+
+function forwardedLines(peer: string, host: string, prefix: string, upgrade?: string) {
+  const key = `${peer}\n${host}\n${prefix}\n${upgrade}`;
+  let lines = forwarded.get(key);
+  if (!lines) {
+    const ws = upgrade === "websocket" ? "connection: Upgrade\r\nupgrade: websocket\r\n" : "";
+    lines = new HeadBuilder(new Uint8Array(0)).text(
+      `${ws}x-forwarded-for: ${peer}\r\nx-forwarded-host: ${host}\r\n` +
+        `x-forwarded-proto: http\r\nx-forwarded-prefix: ${prefix}\r\n\r\n`,
+    ).finish();
+    if (forwarded.size >= 1024) forwarded.clear();
+    forwarded.set(key, lines);
+  }
+  return lines;
+}
+
+/**
+ * Writes the head for the router's app into `out` and returns its length (-1 if it does not
+ * fit): unchanged but for the peer header (and `Expect`, answered by the front).
+ */
+export function appRequestHead(
+  src: Uint8Array,
+  head: RequestHead,
+  peer: string,
+  out: Uint8Array,
+): number {
+  const b = new HeadBuilder(src).range(0, head.text.indexOf("\r\n") + 2);
+  const names = head.names;
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i];
+    if (n === PEER_HEADER || n === "expect") continue;
+    b.range(head.lineStarts[i], head.lineEnds[i] + 2);
+  }
+  const bytes = b.text(`${PEER_HEADER}: ${peer}\r\n\r\n`).finish();
+  if (bytes.byteLength > out.byteLength) return -1;
+  out.set(bytes);
+  return bytes.byteLength;
+}
