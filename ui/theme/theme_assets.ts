@@ -1,7 +1,9 @@
 /**
  * Serves the shared theme (hero.css, hero_ui.js) from this folder, so hero_router (Deno) and
- * hero_proc (Node) ship one copy of the look. Files are read once and kept in memory.
+ * hero_proc (Node) ship one copy of the look. Files are read once and kept in memory. A
+ * single-file build (router/scripts/build_single_file.ts) carries its files embedded, by URL.
  */
+import { Buffer } from "node:buffer";
 import { readFile } from "node:fs/promises";
 
 /** The theme's files, by the name they are served under. */
@@ -16,7 +18,12 @@ const cache = new Map<string, Promise<Uint8Array>>();
 export function readStatic(url: URL): Promise<Uint8Array> {
   let bytes = cache.get(url.href);
   if (!bytes) {
-    bytes = readFile(url).then((b) => new Uint8Array(b));
+    const embedded = (globalThis as { [k: symbol]: Map<string, string> | undefined })[
+      Symbol.for("hero.assets")
+    ]?.get(url.href);
+    bytes = embedded !== undefined
+      ? Promise.resolve(new Uint8Array(Buffer.from(embedded, "base64")))
+      : readFile(url).then((b) => new Uint8Array(b));
     bytes.catch(() => cache.delete(url.href));
     cache.set(url.href, bytes);
   }

@@ -4,14 +4,16 @@
  * and through hero_router at `/hero_proc/admin/`.
  */
 import { escapeHtml, renderPage } from "../../../ui/theme/page_shell.ts";
+import { DEPLOYS_BODY } from "./deploys_page.ts";
 
 /** The admin's pages. */
-export type AdminPage = "services" | "jobs" | "logs" | "terminal";
+export type AdminPage = "services" | "jobs" | "logs" | "deploys" | "terminal";
 
 const TITLES: Record<AdminPage, string> = {
   services: "Services",
   jobs: "Jobs",
   logs: "Logs",
+  deploys: "Deploys",
   terminal: "Terminal",
 };
 
@@ -53,6 +55,7 @@ const BODIES: Record<AdminPage, string> = {
     </div></div>
     <div class="logview" id="tail"></div></div>
 </div>`,
+  deploys: DEPLOYS_BODY,
   terminal: `
 <div class="card">
   <div class="card-head"><h2>Shell</h2><span class="sub" id="term-state"><span class="pill warn live">connecting</span></span><span class="spacer"></span>
@@ -64,10 +67,10 @@ const BODIES: Record<AdminPage, string> = {
 
 /** Renders one admin page; `base` is the URL prefix ending in `/`. */
 export function renderAdminPage(page: AdminPage, base: string, canMutate: boolean): string {
-  const items = (["services", "jobs", "logs", "terminal"] as AdminPage[]).map((p) => ({
+  const items = (["services", "jobs", "logs", "deploys", "terminal"] as AdminPage[]).map((p) => ({
     href: p === "services" ? "./" : p,
     label: TITLES[p],
-    icon: { services: "▤", jobs: "◷", logs: "≣", terminal: "›_" }[p],
+    icon: { services: "▤", jobs: "◷", logs: "≣", deploys: "⇪", terminal: "›_" }[p],
     active: p === page,
   }));
   const viaRouter = base !== "/";

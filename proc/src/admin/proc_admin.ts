@@ -19,6 +19,7 @@ import {
 import { type AdminPage, renderAdminPage } from "./admin_pages.ts";
 import type { LogFilter, LogFollow, LogLine, LogReader } from "./log_reader.ts";
 import { eventStream } from "../../../ui/sse/event_stream.ts";
+import { deployAction } from "./deploy_routes.ts";
 import { PreviousMarker } from "./previous_marker.ts";
 import { sseResponse } from "./sse.ts";
 import { type TerminalOptions, TerminalServer } from "./terminal.ts";
@@ -48,12 +49,13 @@ const VENDOR: Record<string, [string, string]> = {
   "xterm.css": ["@xterm/xterm/css/xterm.css", "text/css; charset=utf-8"],
   "addon-fit.mjs": ["@xterm/addon-fit/lib/addon-fit.mjs", "text/javascript; charset=utf-8"],
 };
-const MODULES = new Set(["services.js", "jobs.js", "logs.js", "terminal.js"]);
+const MODULES = new Set(["services.js", "jobs.js", "logs.js", "deploys.js", "terminal.js"]);
 const PAGES: Record<string, AdminPage> = {
   "/": "services",
   "/services": "services",
   "/jobs": "jobs",
   "/logs": "logs",
+  "/deploys": "deploys",
   "/terminal": "terminal",
 };
 const SERVICE_OPS = new Set(["start", "stop", "restart"]);
@@ -145,10 +147,12 @@ async function api(
       if (parts[0] === "services" && parts.length === 3 && SERVICE_OPS.has(parts[2])) {
         return json(await o.call(`service.${parts[2]}`, { name: parts[1] }));
       }
+      if (parts[0] === "deploys") return await deployAction(o.call, parts, request);
       return notFound(url.pathname);
     }
     if (parts[0] === "services" && parts.length === 1) return json(await o.call("service.list"));
     if (parts[0] === "info" && parts.length === 1) return json(await o.call("system.info"));
+    if (parts[0] === "deploys" && parts.length === 1) return json(await o.call("deploy.list"));
     if (parts[0] === "jobs" && parts.length === 1) {
       return json(
         await o.call("job.list", {

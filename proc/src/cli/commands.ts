@@ -16,7 +16,9 @@ import {
   startCommand,
   upgradeCommand,
 } from "./daemon_commands.ts";
+import { DEPLOY_COMMAND } from "./deploy_command.ts";
 import { jobsCommand, runCommand } from "./job_commands.ts";
+import { NU_INIT_COMMAND } from "./nu_init_command.ts";
 import { logsCommand } from "./logs_command.ts";
 import { confirm } from "./prompt.ts";
 import { reloadCommand } from "./reload_command.ts";
@@ -357,6 +359,8 @@ export const COMMANDS: CommandSpec[] = [
       return 0;
     },
   },
+  DEPLOY_COMMAND,
+  NU_INIT_COMMAND,
   {
     name: "reload",
     summary: "re-read the TOML services (~/hero/cfg/hero_proc/*.toml)",

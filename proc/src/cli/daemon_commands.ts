@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { DAEMON_NODE_FLAGS } from "../daemon/node_flags.ts";
 import type { ProcPaths } from "../daemon/paths.ts";
 import { serveDaemon } from "../daemon/serve.ts";
+import { INIT_EXIT, startInit } from "../daemon/pid1.ts";
 import { isDead, readProc } from "../supervisor/proc_table.ts";
 import { callDaemon, CliError } from "./client.ts";
 
@@ -37,13 +38,21 @@ export async function serveCommand(paths: ProcPaths): Promise<void> {
   const pin = BUILD && `${BUILD}/.pid.${process.pid}`;
   if (pin) fs.writeFileSync(pin, "");
   const unpin = () => pin && fs.rmSync(pin, { force: true });
+  // As PID 1 (a container), hero_proc is also init: it reaps orphans and ends stragglers.
+  const init = startInit();
   let daemon;
   try {
     daemon = await serveDaemon(paths);
   } catch (err) {
     unpin();
+    if (init) {
+      console.error(`hero_proc: ${(err as Error).message}`);
+      await init.finish({ stateDir: paths.stateDir, stoppingSince: Date.now() });
+      process.exit(INIT_EXIT.startFailed);
+    }
     throw err;
   }
+  if (init?.stopRequested) void daemon.close();
   const r = daemon.supervisor.recovery;
   for (const e of daemon.supervisor.configErrors) {
     console.error(`hero_proc: not loaded: ${e.error}`);
@@ -65,9 +74,16 @@ export async function serveCommand(paths: ProcPaths): Promise<void> {
   );
   await daemon.closed;
   unpin();
-  if (daemon.successor) handOver(daemon.successor);
-  // Every child is stopped (or, for an upgrade, handed over) and the store is closed.
-  process.exit(0);
+  if (daemon.successor) {
+    // An upgrade hands the running services over: init must not end them.
+    handOver(daemon.successor);
+    process.exit(0);
+  }
+  const code = init
+    ? await init.finish({ stateDir: paths.stateDir, stoppingSince: daemon.stoppingSince })
+    : 0;
+  // Every child is stopped and the store is closed: nothing left is worth waiting for.
+  process.exit(code);
 }
 
 /**

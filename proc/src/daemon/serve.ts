@@ -30,6 +30,8 @@ export interface Daemon {
   logs: LogStore;
   /** Resolves when the daemon has fully stopped. */
   closed: Promise<void>;
+  /** When the stop began (signal, `system.shutdown` or close), or undefined while running. */
+  readonly stoppingSince: number | undefined;
   /** Stops services, closes the socket and the store. */
   close(): Promise<void>;
   /** Set once an upgrade has detached the daemon: the successor to start (argv). */
@@ -42,10 +44,12 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
   let closing: Promise<void> | undefined;
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
+  let stoppingSince: number | undefined;
   // Services stop before the socket closes, so a caller waiting on system.shutdown hears
   // whether everything stopped.
   const close = () => {
     closing ??= (async () => {
+      stoppingSince = Date.now();
       await sup?.stopAll();
       admin.close();
       await server.close();
@@ -149,6 +153,15 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   });
-  const daemon: Daemon = { supervisor: sup, server, logs: logs!, closed, close };
+  const daemon: Daemon = {
+    supervisor: sup,
+    server,
+    logs: logs!,
+    closed,
+    close,
+    get stoppingSince() {
+      return stoppingSince;
+    },
+  };
   return daemon;
 }

@@ -1,7 +1,8 @@
 /**
- * Declarative services: every `*.toml` in the config directory defines one service (the file
- * stem is the default name). A file that does not parse or validate is reported with its path
- * (and line and column for syntax errors) and left out; the good files load.
+ * Declarative services: every `*.toml` in the config directory (and one level of its
+ * subdirectories) defines one service (the file stem is the default name). A file that does not
+ * parse or validate is reported with its path (and line and column for syntax errors) and left
+ * out; the good files load.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -19,6 +20,38 @@ export interface FileError {
   error: string;
 }
 
+/**
+ * The `*.toml` files of `dir` as relative paths, sorted, and those of its subdirectories one
+ * level down (`conf.d` style: a container mounts its users' services as one of them beside the
+ * image's own). Throws when `dir` itself cannot be read.
+ */
+function tomlFiles(dir: string, depth = 1): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    // A symbolic link counts as what it points to (a mounted or linked directory).
+    const isDir = e.isDirectory() || (e.isSymbolicLink() && isDirectory(full));
+    if (isDir && depth > 0 && !e.name.startsWith(".")) {
+      let inner: string[] = [];
+      try {
+        inner = tomlFiles(full, depth - 1);
+      } catch {
+        // An unreadable subdirectory holds no services.
+      }
+      out.push(...inner.map((f) => path.join(e.name, f)));
+    } else if (!isDir && e.name.endsWith(".toml")) out.push(e.name);
+  }
+  return out.sort();
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The good definitions of a directory and its bad files. */
 export interface LoadedDir {
   services: ServiceSpec[];
@@ -34,7 +67,7 @@ export interface LoadedDir {
 export function loadServiceDir(dir: string): LoadedDir {
   let files: string[];
   try {
-    files = fs.readdirSync(dir).filter((f) => f.endsWith(".toml")).sort();
+    files = tomlFiles(dir);
   } catch {
     return { services: [], errors: [], files: new Map() };
   }

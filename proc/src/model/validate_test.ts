@@ -101,6 +101,14 @@ test("TOML directory: file stem is the default name; each broken file is reporte
     assert.deepEqual(services.map((s) => s.name), ["db", "web"]);
     assert.deepEqual(errors, []);
     assert.deepEqual(services[1].actions[0].health?.target, ["127.0.0.1", "8080"]);
+    // One level of subdirectories (a mounted conf.d), not deeper, and not hidden ones.
+    fs.mkdirSync(path.join(dir, "mounted/deeper"), { recursive: true });
+    fs.mkdirSync(path.join(dir, ".hidden"));
+    fs.writeFileSync(path.join(dir, "mounted/cache.toml"), `exec = "sleep 60"\n`);
+    fs.writeFileSync(path.join(dir, "mounted/deeper/no.toml"), `exec = "sleep 60"\n`);
+    fs.writeFileSync(path.join(dir, ".hidden/no.toml"), `exec = "sleep 60"\n`);
+    assert.deepEqual(loadServiceDir(dir).services.map((s) => s.name), ["db", "cache", "web"]);
+    fs.rmSync(path.join(dir, "mounted"), { recursive: true });
     // Each file loads or fails on its own, with the line and column of a syntax error.
     fs.writeFileSync(path.join(dir, "zz.toml"), `description = "x"\nexec = [unclosed`);
     let r = loadServiceDir(dir);
