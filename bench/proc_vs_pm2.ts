@@ -7,9 +7,10 @@
  * programmatic APIs (hero_proc: JSON-RPC over its socket; PM2: its Node API), restart delay 0.
  *
  * Also per supervised process: what the supervisor costs beyond the child itself — the
- * daemon's growth from 0 to 100 processes divided by 100, plus hero_proc's per-process holder
- * (hero_shim, which keeps a service running and its output and exit status safe while no
- * daemon runs; PM2 has none: its children die with its daemon).
+ * daemon's growth from 0 to 100 processes divided by 100 (hero_proc's daemon figures include
+ * its `hero_shim --spawner` helper, started with the first job), plus hero_proc's per-process
+ * holder (hero_shim, which keeps a service running and its output and exit status safe while
+ * no daemon runs; PM2 has none: its children die with its daemon).
  *
  * Run: node bench/proc_vs_pm2.ts   (prints a Markdown table and writes bench/results/proc_vs_pm2.json)
  */
@@ -53,14 +54,36 @@ interface Contender {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** VmRSS (all resident pages) and RssAnon (private memory, without the shared node binary). */
+/**
+ * VmRSS (all resident pages) and RssAnon (private memory, without the shared node binary) of
+ * a daemon and of its helper (hero_proc's `hero_shim --spawner`, which forks every shim).
+ */
 function memMb(pid: number): { rss: number; anon: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
-  return {
-    rss: Math.round(kb("VmRSS") / 102.4) / 10,
-    anon: Math.round(kb("RssAnon") / 102.4) / 10,
-  };
+  let rss = 0, anon = 0;
+  for (const p of [pid, ...spawnerOf(pid)]) {
+    const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
+    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+    rss += kb("VmRSS");
+    anon += kb("RssAnon");
+  }
+  return { rss: Math.round(rss / 102.4) / 10, anon: Math.round(anon / 102.4) / 10 };
+}
+
+/** The `hero_shim --spawner` child of `pid`, if it runs. */
+function spawnerOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const n of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(n)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${n}/stat`, "latin1");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== pid) continue;
+      if (fs.readFileSync(`/proc/${n}/cmdline`, "latin1").endsWith("\0--spawner\0")) {
+        out.push(Number(n));
+      }
+    } catch { /* gone */ }
+  }
+  return out;
 }
 
 async function settle(pid: number): Promise<{ rss: number; anon: number }> {

@@ -59,6 +59,7 @@ export type { RpcId, RpcRequest, RpcResponse } from "./src/rpc/messages.ts";
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./src/server/limits.ts";
 export type {
   HealthCheck,
+  HealthCheckResult,
   HealthReport,
   HealthStatus,
   ServiceManifest,

@@ -10,6 +10,7 @@ import { HeroServer } from "@hero/sdk";
 import { adminForDaemon } from "../admin/mount.ts";
 import { createProcApi } from "../rpc/api.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
+import { healthDetail } from "../supervisor/service_status.ts";
 import { LogStore } from "../logs/log_store.ts";
 import { logStoreOptions } from "../logs/log_config.ts";
 import { logAdminRoutes } from "../logs/log_admin.ts";
@@ -17,7 +18,7 @@ import { metricsRoute } from "../metrics/metrics_route.ts";
 import { otelSettings } from "../telemetry/otel_config.ts";
 import type { OtelExport } from "../telemetry/otel_export.ts";
 import type { ProcPaths } from "./paths.ts";
-import { lockStateDir } from "./state_lock.ts";
+import { awaitDyingOwner, lockStateDir } from "./state_lock.ts";
 
 /** hero_proc's version. */
 export const VERSION = "0.1.0";
@@ -106,17 +107,20 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     api,
     adminUpgrade: admin.onUpgrade,
     socketRoot: paths.socketRoot,
-    health: () =>
-      !sup
-        ? { status: "degraded", reason: "starting" }
-        : logs?.disk.state.low
-        ? { status: "degraded", reason: `log lines refused: ${logs.disk.describe()}` }
-        : { status: "ok" },
+    health: async () =>
+      !sup ? { status: "degraded", reason: "starting" } : logs?.disk.state.low
+        ? {
+          status: "degraded",
+          reason: `log lines refused: ${logs.disk.describe()}`,
+          detail: await healthDetail(sup),
+        }
+        : { status: "ok", detail: await healthDetail(sup) },
     // /metrics and the log store's routes (/logs/follow, /logs/tree, /logs/stats) first, then
     // the admin UI.
     admin: async (req, info) =>
       await metrics(req) ?? (logs && logAdminRoutes(logs, req)) ?? await admin.handler(req, info),
   });
+  await awaitDyingOwner(paths.stateDir);
   await server.start();
   let unlock: () => void = () => {};
   try {

@@ -8,12 +8,24 @@ import { appendChunks, type Chunk } from "./log_chunks.ts";
 import { walPragmas } from "./log_schema.ts";
 import type { SourceDelta } from "./line_intake.ts";
 
+/** What one commit writes. */
+export interface CommitBatch {
+  chunks: readonly Chunk[];
+  sources: ReadonlyMap<string, SourceDelta>;
+  counters?: Readonly<Record<string, number>>;
+  /** Output file offsets reached, by `<job id>:<stream>`. */
+  offsets?: ReadonlyMap<string, number>;
+  /** Jobs whose offsets go: their output is committed and their files removed. */
+  forget?: readonly number[];
+}
+
 /** A connection for appending chunks. */
 export class ChunkWriter {
   readonly #db: DatabaseSync;
   #upsert?: StatementSync;
   #count?: StatementSync;
   #offset?: StatementSync;
+  #forget?: StatementSync;
 
   /** Opens its own connection to `file` (the schema exists already; `maxBytes` is the cap). */
   constructor(file: string, maxBytes = 0) {
@@ -25,16 +37,13 @@ export class ChunkWriter {
   }
 
   /**
-   * Appends `chunks`, adds `sources` to the per-source counts and `counters` to the store-wide
-   * counters, all or nothing. Returns "busy" (nothing written) when another connection holds
-   * the write lock; other errors throw.
+   * Appends `b.chunks`, adds `b.sources` to the per-source counts and `b.counters` to the
+   * store-wide counters, records output file offsets (`b.offsets`) and deletes those of jobs
+   * whose output is done with (`b.forget`), all or nothing. Returns "busy" (nothing written)
+   * when another connection holds the write lock; other errors throw.
    */
-  commit(
-    chunks: readonly Chunk[],
-    sources: ReadonlyMap<string, SourceDelta>,
-    counters: Readonly<Record<string, number>> = {},
-    offsets: ReadonlyMap<string, number> = new Map(),
-  ): "done" | "busy" {
+  commit(b: CommitBatch): "done" | "busy" {
+    const { chunks, sources, counters = {}, offsets = new Map(), forget = [] } = b;
     try {
       this.#db.exec("BEGIN IMMEDIATE");
     } catch (err) {
@@ -66,6 +75,10 @@ export class ChunkWriter {
           const i = key.indexOf(":");
           this.#offset.run(Number(key.slice(0, i)), key.slice(i + 1), offset);
         }
+      }
+      if (forget.length) {
+        this.#forget ??= this.#db.prepare("DELETE FROM log_offsets WHERE job_id = ?");
+        for (const id of forget) this.#forget.run(id);
       }
       this.#db.exec("COMMIT");
       return "done";

@@ -1,8 +1,8 @@
 /**
  * Fair retention and counters on a real SQLite file: under the size cap a flooding service
  * loses its own oldest lines while a calm neighbour keeps its whole history, evictions and
- * drops are counted per source and survive a restart, and the file on disk (not only the
- * pages in use) stays within the cap.
+ * drops are counted per source and survive a restart, and the database file on disk (not only
+ * the pages in use) stays within its share of the cap, the rest being the WAL's.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -12,6 +12,7 @@ import { tempDir } from "../test_support.ts";
 import { LogStore } from "./log_store.ts";
 import { logTree } from "./log_tree.ts";
 import { logStats } from "./log_stats.ts";
+import { dbBudgetBytes } from "./log_schema.ts";
 
 const CAP = 8 * 1024 * 1024;
 
@@ -55,8 +56,11 @@ test("under the size cap a flood evicts its own history first; the calm service 
     const calmNode = tree.children.find((c) => c.name === "calm")!;
     assert.ok(flood.evicted > 10_000, `flood evicted ${flood.evicted}`);
     assert.equal(calmNode.evicted, 0);
-    // The database file itself (the WAL beside it is cut back after checkpoints).
-    assert.ok(maxFile <= CAP * 1.1, `file ${maxFile} bytes, cap ${CAP}`);
+    // The database file keeps to its share of the cap, leaving the rest to the WAL (whose bound
+    // needs the daemon's indexer thread: flood_test.ts and `npm run stress` measure all files).
+    const budget = dbBudgetBytes(CAP);
+    assert.ok(budget < CAP);
+    assert.ok(maxFile <= budget * 1.1, `logs.db ${maxFile} bytes, its share ${budget} of ${CAP}`);
     const stats = logStats(store);
     assert.equal(stats.evicted, flood.evicted);
     const dropped = store.droppedByReason.rate_limited;

@@ -3,7 +3,7 @@
  * real hero_proc process supervises `yes` printing as fast as it can next to a calm service
  * printing a numbered tick every 100 ms. Measured: how long each calm line takes to become
  * visible (`logs.follow`), whether any calm line is missing, the size of the store against its
- * cap (pages in use, and the files on disk, sampled every 250 ms), whether the calm service's
+ * cap (pages in use, and the files on disk — database, WAL and WAL index — sampled every 250 ms), whether the calm service's
  * whole history is still stored at the end (fair retention), and whether the drop and
  * eviction counters are the same after a kill -9 and restart.
  */
@@ -24,7 +24,7 @@ export interface FloodResult {
   /** Calm lines seen, and calm lines missing from the numbered sequence. */
   calmSeen: number;
   calmMissing: number;
-  /** Largest sampled size: database pages in use, and files on disk (db + wal). */
+  /** Largest sampled size: database pages in use, and files on disk (db + WAL + WAL index). */
   maxUsedBytes: number;
   maxFileBytes: number;
   /** Flood lines stored and refused by the rate limit (from logs.stats at the end). */
@@ -114,7 +114,10 @@ export async function runFlood(
       }
     };
     const sampler = setInterval(() => {
-      maxFile = Math.max(maxFile, size(dbFile) + size(`${dbFile}-wal`));
+      maxFile = Math.max(
+        maxFile,
+        size(dbFile) + size(`${dbFile}-wal`) + size(`${dbFile}-shm`),
+      );
       maxDb = Math.max(maxDb, size(dbFile));
     }, 250);
     const statsLoop = (async () => {

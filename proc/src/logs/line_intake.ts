@@ -26,6 +26,8 @@ export interface IntakeBatch {
   lines: number;
   /** Output file offsets reached, by `<job id>:<stream>`. */
   offsets: Map<string, number>;
+  /** Jobs whose offsets are no longer needed. */
+  forget: number[];
 }
 
 /** The in-memory side of the log store. */
@@ -36,6 +38,7 @@ export class LineIntake {
   #openBytes = 0;
   #sources = new Map<string, SourceDelta>();
   #offsets = new Map<string, number>();
+  #forget: number[] = [];
   #lines = 0;
   #nextId: number;
   #accepted = 0;
@@ -74,6 +77,20 @@ export class LineIntake {
   /** Records that a job's output file is read (into accepted or dropped lines) up to `offset`. */
   mark(jobId: number, stream: string, offset: number): void {
     this.#offsets.set(`${jobId}:${stream}`, offset);
+  }
+
+  /** Jobs whose offsets go at the next commit. */
+  get forgotten(): readonly number[] {
+    return this.#forget;
+  }
+
+  /** Drops the offsets of jobs whose output is committed and whose files are gone. */
+  forget(jobIds: readonly number[]): void {
+    for (const id of jobIds) {
+      this.#offsets.delete(`${id}:stdout`);
+      this.#offsets.delete(`${id}:stderr`);
+      this.#forget.push(id);
+    }
   }
 
   /** Per-source counts since the last commit. */
@@ -146,8 +163,10 @@ export class LineIntake {
       sources: this.#sources,
       lines: this.#lines,
       offsets: this.#offsets,
+      forget: this.#forget,
     };
     this.#offsets = new Map();
+    this.#forget = [];
     this.#chunks = [];
     this.#open = null;
     this.#openBytes = 0;

@@ -90,10 +90,11 @@ CREATE TABLE IF NOT EXISTS log_counters (
 const SOURCE_COLUMNS = ["evicted", "bytes"];
 
 /**
- * How far the WAL file may grow for a size cap: checkpoints every tenth of the cap (at most
- * 1000 pages) and the file is cut back to that after each (at least 1 MB, at most 64 MB), so
- * the database plus its WAL stay near the cap. Applied to every connection (`checkpoint`
- * false for the main thread's writer, which leaves checkpoints to the indexer).
+ * How far the WAL file may grow for a size cap: checkpoints every twentieth of the cap (at
+ * most 1000 pages) and the file is cut back to that after each (at least 1 MB, at most 64 MB);
+ * the database's own budget leaves room for it (`dbBudgetBytes`), so the files on disk stay
+ * within the cap. Applied to every connection (`checkpoint` false for the main thread's
+ * writer, which leaves checkpoints to the indexer).
  */
 export function walPragmas(maxBytes: number, checkpoint = true): string {
   const limit = walLimitBytes(maxBytes);
@@ -105,7 +106,17 @@ export function walPragmas(maxBytes: number, checkpoint = true): string {
 
 /** The size the WAL is cut back to after a checkpoint, for a size cap. */
 export function walLimitBytes(maxBytes: number): number {
-  return maxBytes > 0 ? Math.max(1 << 20, Math.min(64 << 20, Math.floor(maxBytes / 10))) : 64 << 20;
+  return maxBytes > 0 ? Math.max(1 << 20, Math.min(64 << 20, Math.floor(maxBytes / 20))) : 64 << 20;
+}
+
+/**
+ * The part of a size cap the database file may use. The cap is what the files take on disk
+ * (database, WAL and WAL index), so the WAL's room — up to twice its limit before a truncating
+ * checkpoint — is set aside (at most half the cap, for very small caps).
+ */
+export function dbBudgetBytes(maxBytes: number): number {
+  if (maxBytes <= 0) return 0;
+  return Math.max(Math.floor(maxBytes / 2), maxBytes - 2 * walLimitBytes(maxBytes));
 }
 
 /** Opens (and creates) the log database at `file`; checks that FTS5 is available. */

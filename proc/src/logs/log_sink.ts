@@ -65,6 +65,10 @@ export interface LogSink {
   mark?(jobId: number, stream: "stdout" | "stderr", offset: number): void;
   /** The committed offset of a job's output file (0 when none). */
   offsetOf?(jobId: number, stream: "stdout" | "stderr"): number;
+  /** Drops the offsets of jobs whose output is committed and whose files are removed. */
+  forget?(jobIds: readonly number[]): void;
+  /** The jobs that have committed offsets. */
+  offsetJobs?(): number[];
   /** Resolves once everything accepted so far is committed. */
   durable?(): Promise<void>;
 }

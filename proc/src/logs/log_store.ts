@@ -14,7 +14,7 @@ import fs from "node:fs";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
 import type { LogBlock, LogEntry, LogQuery, LogSink, StoredLogEntry } from "./log_sink.ts";
-import { levelNumber, LEVELS, openLogDatabase } from "./log_schema.ts";
+import { dbBudgetBytes, levelNumber, LEVELS, openLogDatabase } from "./log_schema.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import { DEFAULT_RETENTION, type RetentionPolicy, retentionStep, usedBytes } from "./retention.ts";
 import { DiskGuard } from "./disk_guard.ts";
@@ -279,6 +279,18 @@ export class LogStore implements LogSink {
     return r ? Number(r.offset) : 0;
   }
 
+  /** LogSink: the offsets of these jobs go with the next commit (their files are gone). */
+  forget(jobIds: readonly number[]): void {
+    if (!this.#closed) this.#intake.forget(jobIds);
+  }
+
+  /** LogSink: the jobs that have committed offsets. */
+  offsetJobs(): number[] {
+    return this.db.prepare("SELECT DISTINCT job_id FROM log_offsets").all().map((r) =>
+      Number(r.job_id)
+    );
+  }
+
   /** Calls `fn` with every batch of lines as it is committed; returns the unsubscribe. */
   subscribe(fn: (records: LogRecord[]) => void): () => void {
     this.#subscribers.add(fn);
@@ -441,13 +453,16 @@ export class LogStore implements LogSink {
   #commit(wait = false): boolean {
     const u = this.#unsaved;
     const counters = u.rate_limited + u.queue_full + u.disk_low > 0;
-    const { chunks, sources, offsets } = this.#intake;
-    if (!chunks.length && !sources.size && !counters && !offsets.size) return true;
+    const { chunks, sources, offsets, forgotten } = this.#intake;
+    if (!chunks.length && !sources.size && !counters && !offsets.size && !forgotten.length) {
+      return true;
+    }
     const saving = { ...u };
     try {
       for (
         let attempt = 0;
-        this.#writer.commit(chunks, sources, saving, offsets) === "busy";
+        this.#writer.commit({ chunks, sources, counters: saving, offsets, forget: forgotten }) ===
+          "busy";
         attempt++
       ) {
         this.#indexer.wantLock(true);
@@ -525,7 +540,9 @@ export class LogStore implements LogSink {
     const { maxAgeMs, maxBytes } = this.retention;
     const oldest = this.db.prepare("SELECT ts FROM logs ORDER BY id LIMIT 1").get();
     const aged = maxAgeMs > 0 && oldest != null && Number(oldest.ts) < now - maxAgeMs;
-    if (aged || (maxBytes > 0 && this.usedBytes() > maxBytes * 0.9)) this.#indexer.wake();
+    if (aged || (maxBytes > 0 && this.usedBytes() > dbBudgetBytes(maxBytes) * 0.9)) {
+      this.#indexer.wake();
+    }
   }
 
   /** At most once a second: one visible record per source that lost lines to the rate limit. */

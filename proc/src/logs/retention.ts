@@ -1,23 +1,25 @@
 /**
- * Retention: lines older than the maximum age go, and when the store passes 90 % of its size
- * cap lines go until it is back under 80 % of the cap — fairly: always the oldest lines of the
- * service (first source segment) holding the most text, so a flood evicts its own history
- * first and every service keeps at least an equal share of the cap (a service below
- * 80 % / number-of-services is never evicted while another is above it). Lines evicted by the
- * cap are counted per source (`log_sources.evicted`, kept across restarts); expiry by age is
- * not eviction. Free pages are given back to the file system (incremental vacuum), so the file
- * on disk, not only the pages in use, stays within the cap. Deletion runs in bounded chunks
+ * Retention: lines older than the maximum age go, and when the database passes 90 % of its
+ * budget (the size cap less the WAL's room: `dbBudgetBytes`) lines go until it is back under
+ * 80 % — fairly: always the oldest lines of the service (first source segment) holding the
+ * most text, so a flood evicts its own history first and every service keeps at least an
+ * equal share (a service below 80 % of the budget / number-of-services is never evicted while
+ * another is above it). Lines evicted by the cap are counted per source
+ * (`log_sources.evicted`, kept across restarts); expiry by age is not eviction. Free pages are
+ * given back to the file system (incremental vacuum), so the files on disk (database, WAL and
+ * its index), not only the pages in use, stay within the cap. Deletion runs in bounded chunks
  * (ids first, then rows, FTS entries and per-source counts in one transaction) so a sweep
  * never holds the event loop long enough to delay other services' lines.
  */
 import type { DatabaseSync } from "node:sqlite";
 import { dropOldestChunks } from "./log_chunks.ts";
+import { dbBudgetBytes } from "./log_schema.ts";
 
 /** Retention settings. */
 export interface RetentionPolicy {
   /** Lines older than this are deleted (default 7 days; 0 = keep forever). */
   maxAgeMs: number;
-  /** Size cap of the log database in bytes (0 = none). */
+  /** Size cap of the log files on disk (database, WAL, WAL index) in bytes (0 = none). */
   maxBytes: number;
 }
 
@@ -112,9 +114,10 @@ function evictFairly(db: DatabaseSync, bytes: number): number {
   return n;
 }
 
-/** Gives free pages back to the file system once the file nears the cap. */
+/** Gives free pages back to the file system once the file nears its budget within the cap. */
 export function shrinkFile(db: DatabaseSync, maxBytes: number): void {
   if (maxBytes <= 0) return;
+  maxBytes = dbBudgetBytes(maxBytes);
   const size = Number(db.prepare("PRAGMA page_size").get()!.page_size);
   const pages = Number(db.prepare("PRAGMA page_count").get()!.page_count);
   const free = Number(db.prepare("PRAGMA freelist_count").get()!.freelist_count);
@@ -167,10 +170,11 @@ function retentionWork(
   }
   if (policy.maxBytes > 0 && totalLines !== 0) {
     const used = usedBytes(db);
+    const budget = dbBudgetBytes(policy.maxBytes);
     // Acting at 90 % leaves room for the batches written before the next step; past the
     // cap itself, several chunks go at once so the store shrinks faster than a flood fills it.
-    if (used > policy.maxBytes * 0.9) {
-      const share = (used - policy.maxBytes * 0.8) / used;
+    if (used > budget * 0.9) {
+      const share = (used - budget * 0.8) / used;
       totalLines ??= Number(
         db.prepare("SELECT coalesce(sum(lines), 0) AS n FROM log_sources").get()!.n,
       );
@@ -179,7 +183,7 @@ function retentionWork(
         db.prepare("SELECT coalesce(sum(bytes), 0) AS b FROM log_sources").get()!.b,
       );
       let n = 0;
-      for (let chunk = 0; chunk < (used > policy.maxBytes ? 4 : 1) && want > 0; chunk++) {
+      for (let chunk = 0; chunk < (used > budget ? 4 : 1) && want > 0; chunk++) {
         // Indexed lines are the oldest; past them, lines still waiting for the indexer go too.
         const bytes = Math.max(1, text * want / Math.max(1, totalLines));
         const d = evictFairly(db, bytes) || dropOldestChunks(db, Math.min(want, CHUNK));

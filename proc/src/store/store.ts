@@ -136,11 +136,50 @@ export class Store {
     return this.#sql(sql).all(...args, filter.limit ?? 100).map(toJob);
   }
 
-  /** How many jobs ended in each final state, per service and action ('' = ad-hoc jobs). */
+  /**
+   * Deletes the oldest finished jobs of each action beyond its newest `keep` (ad-hoc jobs
+   * count as one action), never an action's newest job; returns the ids deleted. Their
+   * outcomes are tallied in `job_outcomes_pruned`, so the counts `jobOutcomes` gives (metrics
+   * counters) never go down.
+   */
+  pruneJobs(keep: number): number[] {
+    const placeholders = FINAL_JOB_STATES.map(() => "?").join(", ");
+    const ids = this.#sql(
+      `SELECT id FROM (SELECT id, state, row_number() OVER
+         (PARTITION BY service, action ORDER BY id DESC) AS n FROM jobs)
+       WHERE n > max(1, ?) AND state IN (${placeholders})`,
+    ).all(keep, ...FINAL_JOB_STATES).map((r) => Number(r.id));
+    const tally = this.#sql(
+      `INSERT INTO job_outcomes_pruned (service, action, state, count)
+       SELECT service, action, state, 1 FROM jobs WHERE id = ?
+       ON CONFLICT (service, action, state) DO UPDATE SET count = count + 1`,
+    );
+    const del = this.#sql("DELETE FROM jobs WHERE id = ?");
+    this.db.exec("BEGIN");
+    try {
+      for (const id of ids) {
+        tally.run(id);
+        del.run(id);
+      }
+      this.db.exec("COMMIT");
+    } catch (err) {
+      this.db.exec("ROLLBACK");
+      throw err;
+    }
+    return ids;
+  }
+
+  /**
+   * How many jobs ended in each final state, per service and action ('' = ad-hoc jobs),
+   * including jobs the history no longer keeps.
+   */
   jobOutcomes(): { service: string; action: string; state: JobState; count: number }[] {
     const placeholders = FINAL_JOB_STATES.map(() => "?").join(", ");
     return this.#sql(
-      `SELECT service, action, state, count(*) AS n FROM jobs WHERE state IN (${placeholders})
+      `SELECT service, action, state, sum(n) AS n FROM (
+         SELECT service, action, state, count(*) AS n FROM jobs WHERE state IN (${placeholders})
+         GROUP BY service, action, state
+         UNION ALL SELECT service, action, state, count AS n FROM job_outcomes_pruned)
        GROUP BY service, action, state ORDER BY service, action, state`,
     ).all(...FINAL_JOB_STATES).map((r) => ({
       service: String(r.service),

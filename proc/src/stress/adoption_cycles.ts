@@ -14,6 +14,7 @@ import { RpcClient } from "@hero/sdk";
 import { startDaemonProcess, tempDir, waitFor } from "../test_support.ts";
 import { linesOf } from "./kill_flood.ts";
 import { markedPids } from "./crash_cycles.ts";
+import { anyThreadAlive } from "../supervisor/proc_table.ts";
 
 /** What the scenario measured. */
 export interface AdoptionResult {
@@ -49,8 +50,18 @@ interface Status {
 
 const FALLBACK = /^(off|0|false|no|none)$/i.test(process.env.HERO_PROC_CGROUPS ?? "");
 
+/**
+ * `sleep` argument that marks a service's processes for the `/proc` scans: `<t>00000.<m>`
+ * seconds (41 becomes 4,100,000 s, 47 days), so no quiet service ends on its own during the run.
+ * A bare `<t>.<m>` would be t seconds: each would end, and be restarted per its policy, after
+ * 41–47 s, which a long run counted as restarts caused by the hand-over.
+ */
+function sleepMarker(t: string, m: string): string {
+  return `${t}00000.${m}`;
+}
+
 function services(m: string, flag: string) {
-  const tag = (t: string) => `${t}.${m}`;
+  const tag = (t: string) => sleepMarker(t, m);
   return [
     { name: "long", exec: ["sleep", tag("41")] },
     { name: "forking", exec: ["sh", "-c", `sleep ${tag("42")} & sleep ${tag("42")} & wait`] },
@@ -157,7 +168,7 @@ export async function runAdoptionCycles(kills: number, upgrades: number): Promis
       const t0 = Date.now();
       if (plan[c] === "kill") {
         process.kill(pid, "SIGKILL");
-        await waitFor("daemon gone", () => !fs.existsSync(`/proc/${pid}`) || isZombie(pid));
+        await waitFor("daemon gone", () => !anyThreadAlive(pid));
       } else await rpc.call("system.upgrade");
       if (gapExit) {
         fs.writeFileSync(flag, "");
@@ -226,7 +237,7 @@ export async function runAdoptionCycles(kills: number, upgrades: number): Promis
     const t = Date.now();
     await rpc.call("service.stop", { name: "stubborn" });
     const stopMs = Date.now() - t;
-    const stubbornGone = markedPids(`45.${m}`).size === 0;
+    const stubbornGone = markedPids(sleepMarker("45", m)).size === 0;
     r.stopRestartOk = long1 !== null && long1 !== long0 && stubbornGone && stopMs < 5000;
   } catch (err) {
     // What the daemon said is the first thing to read when a hand-over goes wrong.
@@ -235,7 +246,7 @@ export async function runAdoptionCycles(kills: number, upgrades: number): Promis
     );
   } finally {
     await rpc.call("system.shutdown", { wait: true }).catch(() => {});
-    await waitFor("daemon gone", () => !fs.existsSync(`/proc/${pid}`) || isZombie(pid), 30_000)
+    await waitFor("daemon gone", () => !anyThreadAlive(pid), 30_000)
       .catch(() => {});
     rpc.close();
     r.orphansAfterShutdown = markedPids(m).size;

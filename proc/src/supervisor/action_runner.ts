@@ -53,6 +53,7 @@ export class ActionRunner {
   #stabilityTimer?: ReturnType<typeof setTimeout>;
   #startedAt = 0;
   #spawning?: Promise<void>;
+  #detached = false;
 
   /** A runner is idle until {@link start}. */
   constructor(host: RunnerHost, service: string, spec: ActionSpec) {
@@ -142,13 +143,19 @@ export class ActionRunner {
     this.#running(job, record.started_at ?? Date.now());
   }
 
-  /** Lets go of the running job without stopping it (upgrade): no more checks or restarts. */
-  detach(): void {
+  /**
+   * Lets go of the running job without stopping it (upgrade): no more checks or restarts. A
+   * start in flight is waited for, so the job's pids are recorded before the store closes (a
+   * job without them could not be adopted: the next daemon would stop and restart it).
+   */
+  async detach(): Promise<void> {
+    this.#detached = true;
     this.#desired = false;
     clearTimeout(this.#timer);
     clearTimeout(this.#stabilityTimer);
     this.#monitor?.stop();
     this.#monitor = undefined;
+    if (this.#spawning) await this.#spawning;
     this.job?.detach();
   }
 
@@ -227,6 +234,10 @@ export class ActionRunner {
   #running(job: JobProcess, startedAt: number): void {
     const s = this.spec;
     this.job = job;
+    if (this.#detached) {
+      job.detach();
+      return;
+    }
     job.done.then((outcome) => this.#ended(job, outcome));
     if (!job.child) return;
     this.#startedAt = startedAt;

@@ -32,6 +32,10 @@ async function startEscapee(sup: Supervisor, dir: string, name: string): Promise
     const t = fs.existsSync(pidFile) && fs.readFileSync(pidFile, "utf8").trim();
     return t && pidAlive(Number(t)) ? Number(t) : 0;
   });
+  // The escapee can write its pid before hero_proc has recorded the job as running (the shim's
+  // pid report is still on its way): the job's processes are listed from then on.
+  const [r] = sup.runners(name);
+  await waitFor("job running", () => r.state === "running" && r.job?.child !== undefined);
   return pid;
 }
 

@@ -14,11 +14,12 @@ import type { JobRecord, JobState, StopSpec } from "../model/spec.ts";
 import type { Store } from "../store/store.ts";
 import { JOB_TAG_VAR, jobTag } from "./job_tag.ts";
 import { type LineLevel, lineLevel } from "./line_level.ts";
-import { readProc } from "./proc_table.ts";
+import { isAlive, readProc } from "./proc_table.ts";
 import { checkCommand, type ChildExit, type ChildHandle, spawnChild } from "./spawn_child.ts";
 import {
   adoptShimmed,
   type CaptureHandlers,
+  drainShimmed,
   jobFiles,
   type ShimHandle,
   startShimmed,
@@ -29,6 +30,7 @@ import { execFile } from "node:child_process";
 /** How much committed output a job's file holds before its disk blocks are freed. */
 const PUNCH_BYTES = 64 * 1024 * 1024;
 import { stopGroup } from "./stop_group.ts";
+import type { ShimSpawner } from "./shim_spawner.ts";
 
 /** Shared dependencies of every job. */
 export interface JobContext {
@@ -42,6 +44,8 @@ export interface JobContext {
   survivors?: number[];
   /** The hero_shim binary: jobs run under it and survive the daemon (see shim_child.ts). */
   shim?: string;
+  /** Forks the shims (set with `shim`). */
+  spawner?: ShimSpawner;
   /** Where shimmed jobs keep their output and exit files (`<state dir>/jobs`). */
   jobsDir?: string;
   /** Committed output a job's file holds before its disk blocks are freed (default 64 MiB). */
@@ -141,6 +145,27 @@ export class JobProcess {
     jp.#markSpawned();
     jp.#watch();
     return jp;
+  }
+
+  /**
+   * Stores what the output files of a job that is over hold beyond the committed offsets, then
+   * removes them: a daemon that died after reading a job's last lines but before committing
+   * them left that output there (its exit already recorded). Exactly once, like adoption.
+   */
+  static async drain(ctx: JobContext, job: JobRecord): Promise<void> {
+    const source = job.service ? `${job.service}.${job.action}` : `job.${job.id}`;
+    const stop = { signal: "SIGTERM", timeout_ms: 0 };
+    const jp = new JobProcess(ctx, job.id, { argv: [], env: {}, source, stop, timeoutMs: 0 });
+    // A shim whose job was just stopped by recovery may still be relaying its last output.
+    for (let i = 0; i < 100 && job.shim_pid && isAlive(job.shim_pid, job.shim_start); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const offsets = {
+      stdout: ctx.sink.offsetOf?.(job.id, "stdout") ?? 0,
+      stderr: ctx.sink.offsetOf?.(job.id, "stderr") ?? 0,
+    };
+    await drainShimmed(jobFiles(ctx.jobsDir!, job.id), offsets, jp.#capture());
+    await retireJobFiles(ctx, job.id);
   }
 
   /** Lets go of the job without stopping it (upgrade): a next daemon adopts it. */
@@ -280,15 +305,15 @@ export class JobProcess {
     }
     Object.assign(env, o.env, { [JOB_TAG_VAR]: this.tag, HERO_PROC_JOB_ID: String(this.id) });
     const capture = this.#capture();
-    const { shim, jobsDir } = this.#ctx;
+    const { spawner, jobsDir } = this.#ctx;
     try {
       const cgError = this.#makeCgroup();
       if (cgError) throw new Error(cgError);
       const spec = { argv: o.argv, cwd: o.cwd, env, tty: o.tty, join: this.cgroup?.procsFiles };
-      if (shim && jobsDir) {
+      if (spawner && jobsDir) {
         checkCommand(spec);
         this.child = await startShimmed(
-          shim,
+          spawner,
           spec,
           jobFiles(jobsDir, this.id),
           spec.join ?? [],
@@ -353,6 +378,9 @@ export class JobProcess {
           timeoutMs: o.stop.timeout_ms,
         });
       } else await this.#stopping;
+      // Let go meanwhile (upgrade): the store is closing; the next daemon records this end
+      // from the shim's exit file and applies the restart policy.
+      if (this.#detached) return;
       const oom = this.#oomReason(exit.signal);
       if (oom) this.#note("error", oom);
       this.cgroup?.remove();
@@ -383,12 +411,8 @@ export class JobProcess {
 
   /** Removes the job's output files once every line of them is committed. */
   #cleanup(): void {
-    const { jobsDir, sink } = this.#ctx;
-    if (!jobsDir || !(this.child as Partial<ShimHandle> | undefined)?.shimPid) return;
-    const dir = jobFiles(jobsDir, this.id).dir;
-    const rm = () => fs.rmSync(dir, { recursive: true, force: true });
-    if (sink.durable) sink.durable().then(rm, () => {});
-    else rm();
+    if (!(this.child as Partial<ShimHandle> | undefined)?.shimPid) return;
+    void retireJobFiles(this.#ctx, this.id);
   }
 
   #finish(outcome: JobOutcome): void {
@@ -402,4 +426,18 @@ export class JobProcess {
     this.#cleanup();
     this.#resolve(outcome);
   }
+}
+
+/**
+ * Once every line read from a job's output files is committed: removes the files and the
+ * job's committed offsets (nothing will read them again).
+ */
+async function retireJobFiles(ctx: JobContext, jobId: number): Promise<void> {
+  try {
+    await ctx.sink.durable?.();
+  } catch {
+    return; // not committed: the files stay for the next daemon to read
+  }
+  fs.rmSync(jobFiles(ctx.jobsDir!, jobId).dir, { recursive: true, force: true });
+  ctx.sink.forget?.([jobId]);
 }

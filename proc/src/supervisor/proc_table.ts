@@ -79,3 +79,28 @@ export function uptimeTicks(): number {
     return 0;
   }
 }
+
+/**
+ * True while any thread of process `pid` still runs. A process killed with SIGKILL shows its
+ * leader as a zombie at once, but holds its files (sockets, locks) until its last thread has
+ * left the kernel — a thread in the middle of an fsync can take a while.
+ */
+export function anyThreadAlive(pid: number): boolean {
+  let tasks: string[];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return false;
+  }
+  for (const t of tasks) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/task/${t}/stat`, "latin1");
+    } catch {
+      continue;
+    }
+    const state = stat[stat.lastIndexOf(")") + 2];
+    if (state !== "Z" && state !== "X") return true;
+  }
+  return false;
+}

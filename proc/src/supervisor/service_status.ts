@@ -128,3 +128,30 @@ export function aggregateState(states: string[]): string {
   if (states.every((s) => s === "succeeded")) return "succeeded";
   return "running";
 }
+
+/**
+ * The `/health` detail: how jobs are contained and, per service, its state, pid and CPU and
+ * memory — from each job's cgroup where there is one (`usage_source`), read when asked.
+ */
+export async function healthDetail(sup: Supervisor): Promise<Record<string, unknown>> {
+  const all = await Promise.all(sup.services().map((s) => serviceStatus(sup, s.spec.name)));
+  return {
+    containment: sup.containment.mode,
+    services: all.map((s) => {
+      const live = s.actions.filter((a) => a.pid !== null);
+      return {
+        name: s.name,
+        state: s.state,
+        health: s.health,
+        pid: s.pid,
+        cpu_percent: s.cpu_percent,
+        memory_bytes: s.memory_bytes,
+        usage_source: live.length && live.every((a) => a.usage_source === "cgroup")
+          ? "cgroup"
+          : live.length
+          ? "proc"
+          : null,
+      };
+    }),
+  };
+}

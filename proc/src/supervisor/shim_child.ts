@@ -5,14 +5,15 @@
  * output files, the exit file). Either way the output is followed from a committed offset and
  * the end is learnt from the exit file, so nothing depends on pipes to this daemon.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import process from "node:process";
 import { JOB_TAG_VAR } from "./job_tag.ts";
 import { LineSplitter } from "./line_splitter.ts";
 import { OutputTail } from "./output_tail.ts";
-import { isAlive } from "./proc_table.ts";
+import { isAlive, readProc } from "./proc_table.ts";
+import type { ShimSpawner } from "./shim_spawner.ts";
 import type { BlockCapture, ChildExit, ChildHandle, LineHandler } from "./spawn_child.ts";
 
 /** Where a shimmed job keeps its files. */
@@ -81,9 +82,18 @@ function follow(
   });
 }
 
-/** Starts `argv` under the shim; resolves once the child's pid is known. */
-export function startShimmed(
-  shim: string,
+/** Reads the output files from `offsets` to their end into lines (a job that is over). */
+export async function drainShimmed(
+  files: JobFiles,
+  offsets: { stdout: number; stderr: number },
+  h: CaptureHandlers,
+): Promise<void> {
+  await Promise.all(follow(files, offsets, h).map((t) => t.finish()));
+}
+
+/** Starts `argv` under a shim forked by `spawner`; resolves once the child's pid is known. */
+export async function startShimmed(
+  spawner: ShimSpawner,
   spec: { argv: string[]; cwd?: string; env: Record<string, string>; tty?: boolean },
   files: JobFiles,
   join: string[],
@@ -103,42 +113,9 @@ export function startShimmed(
     ...join,
     ...spec.argv,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(shim, args, {
-      cwd: spec.cwd,
-      env,
-      detached: true,
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-    const shimExit = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-    child.once("error", (e) => reject(e));
-    let text = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (c: string) => (text += c));
-    // The shim closes its stdout right after the pid line: the end of the pipe says it all.
-    child.stdout.once("close", () => {
-      const pid = Number(text.trim());
-      if (!text.endsWith("\n") || !(pid > 0)) {
-        shimExit.then((code) => reject(new Error(`hero_shim failed (exit code ${code})`)));
-        return;
-      }
-      const tails = follow(files, { stdout: 0, stderr: 0 }, h);
-      let released = false;
-      resolve({
-        pid,
-        pgid: pid,
-        shimPid: child.pid!,
-        exited: shimExit.then(() =>
-          released ? new Promise<ChildExit>(() => {}) : end(files, tails)
-        ),
-        release: () => {
-          released = true;
-          for (const t of tails) t.close();
-        },
-      });
-    });
-    child.unref();
-  });
+  const s = await spawner.spawn(args, { cwd: spec.cwd ?? process.cwd(), env });
+  const tails = follow(files, { stdout: 0, stderr: 0 }, h);
+  return watchEnd({ pid: s.pid, shimPid: s.shimPid, shimStart: null }, files, tails, s.ended);
 }
 
 /** The end of a job: output read to the end, then its exit status. */
@@ -146,6 +123,83 @@ async function end(files: JobFiles, tails: OutputTail[]): Promise<ChildExit> {
   await Promise.all(tails.map((t) => t.finish()));
   return readExit(files.exit) ??
     { exitCode: null, signal: null, note: "its holder (hero_shim) ended without an exit status" };
+}
+
+/** Shims watched without a spawner's word on their end, checked on one shared timer. */
+const polled = new Set<() => void>();
+let pollTimer: ReturnType<typeof setInterval> | undefined;
+
+function poll(check: () => void, on: boolean): void {
+  if (on) polled.add(check);
+  else polled.delete(check);
+  if (polled.size && !pollTimer) {
+    pollTimer = setInterval(() => {
+      for (const c of polled) c();
+    }, 250);
+    pollTimer.unref();
+  } else if (!polled.size && pollTimer) {
+    clearInterval(pollTimer);
+    pollTimer = undefined;
+  }
+}
+
+/**
+ * Watches a shimmed job for its end: the exit file appearing (inotify on the job's directory),
+ * the spawner reporting the shim's end (`reaped`), or — when no spawner watches it (adopted, or
+ * the spawner is gone) — the shim found dead by a shared 250 ms poll. Then its output is read to
+ * the end and `exited` resolves with the exit status.
+ */
+function watchEnd(
+  job: { pid: number; shimPid: number; shimStart: number | null },
+  files: JobFiles,
+  tails: OutputTail[],
+  reaped?: Promise<"ended" | "unwatched">,
+): ShimHandle {
+  let watcher: fs.FSWatcher | undefined;
+  let released = false;
+  const shimStart = job.shimStart ?? readProc(job.shimPid)?.startTime ?? null;
+  let check = () => {};
+  const stop = () => {
+    poll(check, false);
+    watcher?.close();
+  };
+  const exited = new Promise<ChildExit>((done) => {
+    let over = false;
+    const finish = () => {
+      if (over || released) return;
+      over = true;
+      stop();
+      end(files, tails).then(done);
+    };
+    check = () => {
+      if (fs.existsSync(files.exit) || !isAlive(job.shimPid, shimStart)) finish();
+    };
+    try {
+      // Writes to the output files in this directory are events too: only the exit file counts.
+      watcher = fs.watch(files.dir, { persistent: false }, (_e, name) => {
+        if (name === "exit") check();
+      });
+      watcher.on("error", () => {});
+    } catch { /* the poll does it */ }
+    if (reaped) {
+      reaped.then((how) => {
+        if (how === "ended") finish();
+        else poll(check, true);
+      });
+    } else poll(check, true);
+    check();
+  });
+  return {
+    pid: job.pid,
+    pgid: job.pid,
+    shimPid: job.shimPid,
+    exited,
+    release: () => {
+      released = true;
+      stop();
+      for (const t of tails) t.close();
+    },
+  };
 }
 
 /**
@@ -158,38 +212,5 @@ export function adoptShimmed(
   offsets: { stdout: number; stderr: number },
   h: CaptureHandlers,
 ): ShimHandle {
-  const tails = follow(files, offsets, h);
-  let watcher: fs.FSWatcher | undefined;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  const exited = new Promise<ChildExit>((done) => {
-    let over = false;
-    const check = () => {
-      if (over) return;
-      over = fs.existsSync(files.exit) || !isAlive(job.shimPid, job.shimStart);
-      if (!over) return;
-      clearInterval(timer);
-      watcher?.close();
-      end(files, tails).then(done);
-    };
-    timer = setInterval(check, 250);
-    try {
-      // Writes to the output files in this directory are events too: only the exit file counts.
-      watcher = fs.watch(files.dir, { persistent: false }, (_e, name) => {
-        if (name === "exit") check();
-      });
-      watcher.on("error", () => {});
-    } catch { /* the poll does it */ }
-    check();
-  });
-  return {
-    pid: job.pid,
-    pgid: job.pid,
-    shimPid: job.shimPid,
-    exited,
-    release: () => {
-      clearInterval(timer);
-      watcher?.close();
-      for (const t of tails) t.close();
-    },
-  };
+  return watchEnd(job, files, follow(files, offsets, h));
 }

@@ -19,7 +19,7 @@ import { Store } from "../store/store.ts";
 import { Cgroups, type ContainmentInfo } from "../cgroup/cgroups.ts";
 import { ActionRunner, type RunnerHost } from "./action_runner.ts";
 import { AdhocJobs } from "./adhoc_jobs.ts";
-import type { JobContext } from "./job_process.ts";
+import { type JobContext, JobProcess } from "./job_process.ts";
 import { recoverAfterCrash, type RecoveryReport } from "./recovery.ts";
 import { closestName } from "./closest_name.ts";
 import fs from "node:fs";
@@ -28,6 +28,7 @@ import type { JobRecord } from "../model/spec.ts";
 import { isAlive } from "./proc_table.ts";
 import { jobFiles } from "./shim_child.ts";
 import { shimBinary, shimProblem } from "./shim_binary.ts";
+import { ShimSpawner } from "./shim_spawner.ts";
 import { parseSize } from "../model/limits.ts";
 import process from "node:process";
 
@@ -42,6 +43,9 @@ export interface SupervisorOptions {
   /** Environment read for settings (`HERO_PROC_CGROUPS=off` forces process-group mode). */
   env?: Record<string, string | undefined>;
 }
+
+/** How often finished jobs beyond the history limit are deleted. */
+const HISTORY_EVERY_MS = 10 * 60_000;
 
 /** Service names added, updated and removed by a reload, and the files left out. */
 type Changes = { added: string[]; updated: string[]; removed: string[]; errors: FileError[] };
@@ -71,6 +75,8 @@ export class Supervisor implements RunnerHost {
   #deps = new Map<string, string[]>();
   #reconcileQueued = false;
   #closed?: Promise<void>;
+  #drains: Promise<void> = Promise.resolve();
+  #historyTimer?: ReturnType<typeof setInterval>;
   #stopped?: Promise<{ survivors: number[] }>;
 
   private constructor(opts: SupervisorOptions, store: Store) {
@@ -85,6 +91,7 @@ export class Supervisor implements RunnerHost {
       cgroups,
       survivors: [],
       shim,
+      spawner: shim ? new ShimSpawner(shim) : undefined,
       jobsDir: path.join(opts.stateDir, "jobs"),
       reclaimBytes: parseSize((opts.env ?? process.env).HERO_PROC_OUTPUT_RECLAIM),
     };
@@ -113,7 +120,10 @@ export class Supervisor implements RunnerHost {
     for (const job of sup.recovery.adopted) {
       sup.#runners.get(`${job.service}.${job.action}`)!.adopt(job);
     }
-    sup.#removeStaleJobFiles();
+    sup.#drainStaleJobFiles();
+    sup.#pruneHistory();
+    sup.#historyTimer = setInterval(() => sup.#pruneHistory(), HISTORY_EVERY_MS);
+    sup.#historyTimer.unref();
     for (const name of wanted) sup.#startOne(name);
     return sup;
   }
@@ -125,22 +135,47 @@ export class Supervisor implements RunnerHost {
       return false;
     }
     const ended = fs.existsSync(jobFiles(this.ctx.jobsDir, job.id).exit);
-    return ended || isAlive(job.shim_pid, job.shim_start);
+    // Without the shim's start time a live pid could be another process that reused it.
+    return ended || (job.shim_start !== null && isAlive(job.shim_pid, job.shim_start));
   }
 
-  /** Output directories of jobs that are over (left by a crash between end and cleanup). */
-  #removeStaleJobFiles(): void {
+  /**
+   * Output directories of jobs that are over (left by a crash between a job's end and the
+   * commit of its last lines): what they hold beyond the committed offsets is stored, then
+   * they go. Offsets of jobs without files go too.
+   */
+  #drainStaleJobFiles(): void {
     const dir = this.ctx.jobsDir!;
-    let names: string[];
+    let names: string[] = [];
     try {
       names = fs.readdirSync(dir);
-    } catch {
-      return;
-    }
-    const live = new Set(this.recovery.adopted.map((j) => String(j.id)));
+    } catch { /* no jobs yet */ }
+    const keep = new Set(this.recovery.adopted.map((j) => j.id));
+    const drains: Promise<void>[] = [];
     for (const n of names) {
-      if (!live.has(n)) fs.rmSync(path.join(dir, n), { recursive: true, force: true });
+      const job = /^\d+$/.test(n) ? this.store.getJob(Number(n)) : undefined;
+      if (job && keep.has(job.id)) continue;
+      if (!job) {
+        fs.rmSync(path.join(dir, n), { recursive: true, force: true });
+        continue;
+      }
+      keep.add(job.id);
+      drains.push(
+        JobProcess.drain(this.ctx, job).catch((err) => {
+          console.error(`hero_proc: cannot read the output left by job ${job.id}: ${err}`);
+        }),
+      );
     }
+    this.#drains = Promise.all(drains).then(() => {});
+    const stale = this.ctx.sink.offsetJobs?.().filter((id) => !keep.has(id)) ?? [];
+    if (stale.length) this.ctx.sink.forget?.(stale);
+  }
+
+  /** Keeps the newest HERO_PROC_JOB_HISTORY finished jobs of each action (default 1000). */
+  #pruneHistory(): void {
+    const keep = Number((this.#opts.env ?? process.env).HERO_PROC_JOB_HISTORY || 1000);
+    const pruned = this.store.pruneJobs(keep > 0 ? keep : 1000);
+    if (pruned.length) this.ctx.sink.forget?.(pruned);
   }
 
   /** The store. */
@@ -344,7 +379,10 @@ export class Supervisor implements RunnerHost {
     this.#closed ??= (async () => {
       this.#stopped = Promise.resolve({ survivors: [] });
       await this.jobs.cancelAll();
-      for (const r of this.#runners.values()) r.detach();
+      await Promise.all([...this.#runners.values()].map((r) => r.detach()));
+      clearInterval(this.#historyTimer);
+      await this.#drains;
+      this.ctx.spawner?.close();
       this.ctx.sink.close();
       this.store.close();
     })();
@@ -355,6 +393,9 @@ export class Supervisor implements RunnerHost {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await this.stopAll();
+      clearInterval(this.#historyTimer);
+      await this.#drains;
+      this.ctx.spawner?.close();
       this.ctx.cgroups?.close();
       this.ctx.sink.close();
       this.store.close();

@@ -25,15 +25,19 @@ export interface HealthReport {
   uptime_s: number;
   /** Why the service is degraded or down, when it is. */
   reason?: string;
+  /** What the service adds about its parts (e.g. hero_proc: each service's state and usage). */
+  detail?: Record<string, unknown>;
+}
+
+/** The result of a {@link HealthCheck}. */
+export interface HealthCheckResult {
+  status: HealthStatus;
+  reason?: string;
+  detail?: Record<string, unknown>;
 }
 
 /** What a service reports about itself beyond being alive. */
-export type HealthCheck = () =>
-  | { status: HealthStatus; reason?: string }
-  | Promise<{
-    status: HealthStatus;
-    reason?: string;
-  }>;
+export type HealthCheck = () => HealthCheckResult | Promise<HealthCheckResult>;
 
 const encoder = new TextEncoder();
 

@@ -85,6 +85,7 @@ export async function healthReport(
     version: opts.manifest.version,
     uptime_s: Math.floor((Date.now() - opts.startedAt) / 1000),
     ...(state.reason ? { reason: state.reason } : {}),
+    ...(state.detail ? { detail: state.detail } : {}),
   };
 }
 
