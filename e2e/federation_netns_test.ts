@@ -14,8 +14,9 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { RpcClient } from "../sdk/mod.ts";
+import { launchChromium } from "./chromium.ts";
 import { createLab, type NetnsLab } from "./fixtures/netns_lab.ts";
 import { type LabSystem, startLabSystem } from "./fixtures/lab_system.ts";
 
@@ -69,19 +70,7 @@ describe("federation across three hosts in network namespaces", () => {
         requestInit: { headers: { authorization: `Bearer ${a.adminToken}` } },
       }),
     );
-    browser = await chromium.launchPersistentContext(path.join(dir, "chrome"), {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      viewport: { width: 1440, height: 900 },
-    });
+    browser = await launchChromium(path.join(dir, "chrome"), { width: 1440, height: 900 });
   });
 
   after(async () => {

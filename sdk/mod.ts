@@ -6,18 +6,21 @@
  */
 export { HeroError, type HeroErrorOptions, isHeroError } from "./src/errors/hero_error.ts";
 export { RpcError, RpcErrorCode, type RpcErrorObject } from "./src/errors/rpc_error.ts";
-export { fromWireError, toWireError } from "./src/errors/wire_mapping.ts";
+export {
+  errorMapper,
+  fromWireError,
+  type MappedHandler,
+  toWireError,
+} from "./src/errors/wire_mapping.ts";
 export {
   RESERVED_SERVICE_NAMES,
   serviceNameProblem,
   validateServiceName,
 } from "./src/socket/service_name.ts";
 export {
-  classifySocket,
   resolveSocketRoot,
   type ServiceSocketPaths,
   serviceSocketPaths,
-  type SocketKind,
 } from "./src/socket/paths.ts";
 export {
   type CallContext,
@@ -51,7 +54,6 @@ export {
   dispatchJsonRpc,
   type DispatchLimits,
 } from "./src/rpc/dispatcher.ts";
-export { jsonDepthExceeds } from "./src/rpc/json_depth.ts";
 export { type JsonRpcScanProblem, scanJsonRpcText } from "./src/rpc/json_rpc_scan.ts";
 export type { RpcId, RpcRequest, RpcResponse } from "./src/rpc/messages.ts";
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./src/server/limits.ts";
@@ -63,14 +65,7 @@ export type {
   ServiceManifest,
 } from "./src/server/manifest.ts";
 export { type BoundSocket, HeroServer, type HeroServerOptions } from "./src/server/hero_server.ts";
-export {
-  createRpcSocketHandler,
-  healthReport,
-  isJsonContentType,
-  type RpcSocketOptions,
-} from "./src/server/rpc_socket_handler.ts";
-export { createUiSocketHandler } from "./src/server/ui_socket_handler.ts";
-export { jsonResponse } from "./src/server/manifest.ts";
+export { isJsonContentType } from "./src/server/rpc_socket_handler.ts";
 export { readBodyText, readStreamBounded } from "./src/server/read_body.ts";
 export {
   type BatchEntry,
@@ -80,7 +75,7 @@ export {
   type RpcClientOptions,
 } from "./src/client/rpc_client.ts";
 export { currentRuntime } from "./src/runtime/current.ts";
-export { traceHeaders, tracingOn, withTraceHeaders } from "./src/trace/rpc_trace.ts";
+export { tracingOn } from "./src/trace/rpc_trace.ts";
 export type {
   ConnectionInfo,
   FetchHandler,
@@ -102,7 +97,6 @@ export {
 } from "./src/logger/hero_logger.ts";
 export type { ShipperStats } from "./src/logger/log_shipper.ts";
 export { followLogs, type FollowOptions, type LogRecord } from "./src/logger/log_follower.ts";
-export { readSse, type SseEvent } from "./src/logger/sse_reader.ts";
 export {
   HeroLifecycle,
   type HeroLifecycleOptions,
@@ -124,3 +118,4 @@ export {
 } from "./src/caller/caller.ts";
 export { callerKeyPath, CallerSigner, CallerVerifier } from "./src/caller/caller_assertion.ts";
 export { resolveCaller, withCaller } from "./src/caller/resolve_caller.ts";
+export { parseDuration } from "./src/time/duration.ts";

@@ -36,6 +36,7 @@ function sources() {
   // The shared web UI code (theme, admin session) used by src/admin.
   walk(uiDir, "ui");
   out.push({ src: `${sdkDir}/mod.ts`, rel: "sdk/mod.js" });
+  out.push({ src: `${sdkDir}/internal.ts`, rel: "sdk/internal.js" });
   return out;
 }
 
@@ -87,11 +88,12 @@ export async function buildDist() {
       );
       return `${q}${inBuild.startsWith(".") ? inBuild : `./${inBuild}`}${q}`;
     });
-    const sdkMod = path.relative(path.dirname(target), path.join(out, "sdk", "mod.js"));
-    code = code.replace(
-      /(["'])@hero\/sdk\1/g,
-      `$1${sdkMod.startsWith(".") ? sdkMod : `./${sdkMod}`}$1`,
-    );
+    // `@hero/sdk` and `@hero/sdk/internal` point at the copy's mod.js and internal.js.
+    code = code.replace(/(["'])@hero\/sdk(\/internal)?\1/g, (_, q, internal) => {
+      const file = path.join(out, "sdk", internal ? "internal.js" : "mod.js");
+      const rel = path.relative(path.dirname(target), file);
+      return `${q}${rel.startsWith(".") ? rel : `./${rel}`}${q}`;
+    });
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, code);
   }

@@ -13,7 +13,7 @@ const sdk = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const out = path.join(sdk, "npm");
 
 function sources() {
-  const files = ["mod.ts"];
+  const files = ["mod.ts", "internal.ts"];
   const walk = (rel) => {
     for (const e of fs.readdirSync(path.join(sdk, rel), { withFileTypes: true })) {
       const r = `${rel}/${e.name}`;
@@ -66,6 +66,7 @@ export async function buildNpm() {
     exports: {
       ".": { types: "./mod.d.ts", default: "./mod.js" },
       "./auth": { types: "./src/auth/mod.d.ts", default: "./src/auth/mod.js" },
+      "./internal": { types: "./internal.d.ts", default: "./internal.js" },
     },
     types: "./mod.d.ts",
     engines: src.engines,

@@ -453,7 +453,7 @@ describe(`socket lifecycle on ${runtime.name}`, () => {
   });
 
   it("serves the same API over TCP for URL clients", async () => {
-    const { createRpcSocketHandler } = await import("../mod.ts");
+    const { createRpcSocketHandler } = await import("../internal.ts");
     const handler = createRpcSocketHandler({
       api: fixtureApi({ counter: 0 }),
       manifest: {

@@ -68,7 +68,7 @@ test("CLI: help, usage errors and suggestions need no daemon", () => {
     assert.equal(r.code, 3, "not running has its own exit code");
     assert.match(
       r.err,
-      /^hero_proc is not running \(no daemon at .*rpc\.sock\)\.\nStart it with: hero_proc start\n$/,
+      /^hero_proc is not running \(nothing answers on .*rpc\.sock\)\.\nStart it with: hero_proc start\n$/,
     );
     r = cli(env, ["status"]);
     assert.equal(r.code, 3);

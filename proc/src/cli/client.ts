@@ -3,6 +3,7 @@
  * not running ... start it with `hero_proc start`".
  */
 import { HeroError, RpcClient, RpcError } from "@hero/sdk";
+import { procNotRunning } from "@hero/sdk/internal";
 import type { ProcPaths } from "../daemon/paths.ts";
 
 /** A user-facing CLI failure with an exit code. */
@@ -32,18 +33,13 @@ export async function callDaemon<R>(
   try {
     return await client.call<R>(method, params);
   } catch (err) {
+    const down = procNotRunning(err, paths.rpcSocket);
+    if (down) throw new CliError(down.message, 3);
     if (err instanceof HeroError && err.code === "CONNECTION_FAILED") {
-      const code = (err.cause as NodeJS.ErrnoException | undefined)?.code;
-      if (code !== "ENOENT" && code !== "ECONNREFUSED") {
-        // The daemon went away while it was working on the call (it died or was killed).
-        throw new CliError(
-          `hero_proc stopped answering during ${method} (${err.message}): it may have died ` +
-            `before finishing; check with: hero_proc list`,
-        );
-      }
+      // The daemon went away while it was working on the call (it died or was killed).
       throw new CliError(
-        `hero_proc is not running (no daemon at ${paths.rpcSocket}).\nStart it with: hero_proc start`,
-        3,
+        `hero_proc stopped answering during ${method} (${err.message}): it may have died ` +
+          `before finishing; check with: hero_proc list`,
       );
     }
     if (err instanceof HeroError && err.code === "TIMEOUT") {

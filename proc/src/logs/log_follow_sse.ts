@@ -5,8 +5,9 @@
  * first). An `event: ready` with `last_id` marks the start of the live part. A reconnecting
  * EventSource resumes from `Last-Event-ID`.
  */
-import type { LogsQuery } from "./log_query.ts";
-import type { LogRecord, LogStore } from "./log_store.ts";
+import type { LogsQuery } from "./query_params.ts";
+import type { LogRecord } from "./log_record.ts";
+import type { LogStore } from "./log_store.ts";
 import { recordFilter } from "./pending_lines.ts";
 import { eventStream } from "../../../ui/sse/event_stream.ts";
 

@@ -3,44 +3,20 @@
  * pages), `logs.tree` (prefix tree), `logs.follow` (long poll for new lines; the admin socket
  * also streams them as SSE) and `logs.stats`.
  */
-import { defineMethod, HeroError, type MethodSpec, RpcError, toWireError } from "@hero/sdk";
-import type { CallContext } from "@hero/sdk";
+import { defineMethod, HeroError, type MethodSpec } from "@hero/sdk";
+import { mapErrors, ProcErrorCode } from "../rpc/proc_errors.ts";
 import { LEVELS } from "./log_schema.ts";
-import type { LogStore, NewLogLine } from "./log_store.ts";
-import type { LogsQuery } from "./log_query.ts";
+import type { NewLogLine } from "./log_record.ts";
+import type { LogStore } from "./log_store.ts";
+import type { LogsQuery } from "./query_params.ts";
 import { checkSource } from "./source_pattern.ts";
 import { followOnce } from "./log_follow.ts";
 import { logStats } from "./log_stats.ts";
-
-/** Wire codes of the log errors. */
-export const LogErrorCode = { DiskLow: -32020, ShuttingDown: -32015 } as const;
-
-const LOCAL: Record<string, number> = {
-  LOGS_DISK_LOW: LogErrorCode.DiskLow,
-  SHUTTING_DOWN: LogErrorCode.ShuttingDown,
-};
 
 /** Most lines in one `logs.insert`. */
 export const MAX_INSERT_LINES = 10_000;
 /** Longest accepted message (bytes of UTF-16 code units, roughly). */
 export const MAX_MESSAGE = 64 * 1024;
-
-function mapped<P, R>(fn: (p: P, ctx: CallContext) => R | Promise<R>) {
-  return async (p: P, ctx: CallContext): Promise<R> => {
-    try {
-      return await fn(p, ctx);
-    } catch (err) {
-      if (err instanceof HeroError) {
-        if (LOCAL[err.code] !== undefined) {
-          throw new RpcError(LOCAL[err.code], err.message, { code: err.code, ...err.details });
-        }
-        const w = toWireError(err);
-        throw new RpcError(w.code, w.message, w.data);
-      }
-      throw err;
-    }
-  };
-}
 
 const level = { enum: [...LEVELS] };
 /** The line the method examples show. */
@@ -139,7 +115,10 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
       },
       errors: [
         { code: -32602, message: "Invalid line (the message says which)" },
-        { code: LogErrorCode.DiskLow, message: "Free disk is below the minimum: lines refused" },
+        {
+          code: ProcErrorCode.LogsDiskLow,
+          message: "Free disk is below the minimum: lines refused",
+        },
       ],
       examples: [{
         name: "one line",
@@ -149,7 +128,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
         }],
         result: { name: "result", value: { accepted: 1, dropped: 0 } },
       }],
-      handler: mapped((p) => {
+      handler: mapErrors((p) => {
         checkLines(p.lines);
         return store().insertDurable(p.lines);
       }),
@@ -189,7 +168,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
           },
         },
       }],
-      handler: mapped((p) => {
+      handler: mapErrors((p) => {
         return store().search(p);
       }),
     }),
@@ -232,7 +211,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
           },
         },
       }],
-      handler: mapped((p) => {
+      handler: mapErrors((p) => {
         return store().tree({ prefix: p.prefix, depth: p.depth });
       }),
     }),
@@ -269,7 +248,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
           },
         },
       }],
-      handler: mapped((p, ctx) => followOnce(store(), p, p.timeout_ms ?? 25_000, ctx.signal)),
+      handler: mapErrors((p, ctx) => followOnce(store(), p, p.timeout_ms ?? 25_000, ctx.signal)),
     }),
     defineMethod<Record<string, never>, unknown>({
       name: "logs.stats",
@@ -292,7 +271,7 @@ export function logMethods(store: () => LogStore): MethodSpec<any, any>[] {
           },
         },
       }],
-      handler: mapped(() => logStats(store())),
+      handler: mapErrors(() => logStats(store())),
     }),
   ];
 }

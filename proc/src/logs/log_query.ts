@@ -6,43 +6,14 @@
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
-import { type Level, levelNumber, LEVELS } from "./log_schema.ts";
-import type { LogRecord } from "./log_store.ts";
+import { levelNumber, LEVELS } from "./log_schema.ts";
+import type { LogRecord } from "./log_record.ts";
+import type { LogsPage, LogsQuery, QueryOptions } from "./query_params.ts";
 import { compileSourcePattern, literalRange, type SourcePattern } from "./source_pattern.ts";
 import { parseTime } from "./parse_time.ts";
 import { prefixExpression, textWords } from "./fts_expression.ts";
 import type { TextSearch } from "./text_scan.ts";
 import { textRows } from "./text_plan.ts";
-
-/** The parameters of `logs.query`. */
-export interface LogsQuery {
-  /** Source prefix; `*` matches one segment. */
-  source?: string;
-  /** Minimum level. */
-  level?: Level;
-  /** Start of the window: ms since epoch, ISO time, or an age like `15m`, `2h`, `7d`. */
-  since?: number | string;
-  /** End of the window (same forms). */
-  until?: number | string;
-  job_id?: number;
-  /** Words that must start words of the line, checked as a case-insensitive substring. */
-  text?: string;
-  /** Most lines (default 100, at most 10 000). */
-  limit?: number;
-  /** From a previous page's `next_cursor`. */
-  cursor?: string;
-  /** `newest` (default) or `oldest` first. */
-  order?: "newest" | "oldest";
-  /** Only lines stored after this id, oldest first (following). */
-  after_id?: number;
-}
-
-/** One page of lines. */
-export interface LogsPage {
-  lines: LogRecord[];
-  /** Pass as `cursor` for the next page; null when this was the last. */
-  next_cursor: string | null;
-}
 
 const patternCache = new Map<string, SourcePattern>();
 const withFunction = new WeakSet<DatabaseSync>();
@@ -109,17 +80,6 @@ export function whereOf(db: DatabaseSync, q: LogsQuery): { sql: string; args: SQ
     args.push(`%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
   return { sql: where.length ? where.join(" AND ") : "1", args };
-}
-
-/** How `logs.query` runs (for tests and benches; the defaults are what the daemon uses). */
-export interface QueryOptions {
-  /** A text word covering at most this many terms is searched as those terms; 0: as a prefix. */
-  maxPrefixTerms?: number;
-  /**
-   * Full text in a small source, job or time window: read its lines (`scan`, when the words
-   * allow it), walk the FTS index (`index`), or the cheaper of the two (`auto`, the default).
-   */
-  textPlan?: "auto" | "index" | "scan";
 }
 
 /** Runs `logs.query`. */

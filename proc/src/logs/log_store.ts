@@ -18,7 +18,8 @@ import { dbBudgetBytes, levelNumber, LEVELS, openLogDatabase } from "./log_schem
 import { RateLimiter } from "./rate_limiter.ts";
 import { DEFAULT_RETENTION, type RetentionPolicy, retentionStep, usedBytes } from "./retention.ts";
 import { DiskGuard } from "./disk_guard.ts";
-import { type LogsPage, type LogsQuery, queryLogs } from "./log_query.ts";
+import { queryLogs } from "./log_query.ts";
+import type { LogsPage, LogsQuery } from "./query_params.ts";
 import {
   type Chunk,
   chunkFromRow,
@@ -36,8 +37,6 @@ import { LineIntake } from "./line_intake.ts";
 import type { LogRecord, NewLogLine } from "./log_record.ts";
 import type { LogStoreOptions } from "./log_store_options.ts";
 import { dropRecords } from "./drop_records.ts";
-
-export type { LogRecord, NewLogLine };
 
 export type { LogStoreOptions };
 

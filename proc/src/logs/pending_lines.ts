@@ -6,9 +6,10 @@
  */
 import { LEVELS } from "./levels.ts";
 import { type Chunk, chunkRows, type IdRow } from "./log_chunks.ts";
-import { ftsExpression, type LogsPage, type LogsQuery, rowToRecord } from "./log_query.ts";
+import { ftsExpression, rowToRecord } from "./log_query.ts";
+import type { LogsPage, LogsQuery } from "./query_params.ts";
 import { textWords } from "./fts_expression.ts";
-import type { LogRecord } from "./log_store.ts";
+import type { LogRecord } from "./log_record.ts";
 import { levelNumber } from "./log_schema.ts";
 import { compileSourcePattern } from "./source_pattern.ts";
 import { parseTime } from "./parse_time.ts";

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import process from "node:process";
 import { tempDir, waitFor } from "../test_support.ts";
 import { LogStore } from "./log_store.ts";
-import type { LogsQuery } from "./log_query.ts";
+import type { LogsQuery } from "./query_params.ts";
 import { textMatcher } from "./pending_lines.ts";
 
 const NEVER = { quietMs: 3600_000, maxWaitMs: 3600_000, maxBacklog: 1e9 };

@@ -7,7 +7,7 @@
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { expandWords, expressionOf } from "./fts_expression.ts";
-import type { LogsQuery, QueryOptions } from "./log_query.ts";
+import type { LogsQuery, QueryOptions } from "./query_params.ts";
 import { scanIsCheaper, scanPage, scanWindow, type TextSearch } from "./text_scan.ts";
 
 /**

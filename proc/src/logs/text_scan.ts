@@ -9,7 +9,7 @@
  * lower case); any other line is checked by the tokenizer itself (`fts_scratch.ts`).
  */
 import type { DatabaseSync, SQLInputValue, SQLOutputValue } from "node:sqlite";
-import type { LogsQuery } from "./log_query.ts";
+import type { LogsQuery } from "./query_params.ts";
 import { parseTime } from "./parse_time.ts";
 import { compileSourcePattern, literalRange } from "./source_pattern.ts";
 import { prefixExpression } from "./fts_expression.ts";

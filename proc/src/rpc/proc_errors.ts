@@ -2,8 +2,7 @@
  * hero_proc's application error codes on the wire, and the one place where its local errors
  * become them. Validation failures use the standard invalid-params code (-32602).
  */
-import { HeroError, RpcError, toWireError } from "@hero/sdk";
-import type { CallContext, ErrorSpec } from "@hero/sdk";
+import { errorMapper, type ErrorSpec } from "@hero/sdk";
 
 /** Application error codes. */
 export const ProcErrorCode = {
@@ -14,6 +13,7 @@ export const ProcErrorCode = {
   JobNotCancellable: -32014,
   ShuttingDown: -32015,
   ActionNotFound: -32016,
+  LogsDiskLow: -32020,
 } as const;
 
 const LOCAL: Record<string, number> = {
@@ -24,6 +24,7 @@ const LOCAL: Record<string, number> = {
   JOB_NOT_CANCELLABLE: ProcErrorCode.JobNotCancellable,
   SHUTTING_DOWN: ProcErrorCode.ShuttingDown,
   ACTION_NOT_FOUND: ProcErrorCode.ActionNotFound,
+  LOGS_DISK_LOW: ProcErrorCode.LogsDiskLow,
 };
 
 /** Error declarations for the OpenRPC document. */
@@ -51,21 +52,4 @@ export const ERRORS: Record<string, ErrorSpec> = {
 };
 
 /** Wraps a handler so hero_proc's local errors reach the client with their own codes. */
-export function mapErrors<P, R>(
-  fn: (p: P, ctx: CallContext) => Promise<R> | R,
-): (p: P, ctx: CallContext) => Promise<R> {
-  return async (p: P, ctx: CallContext) => {
-    try {
-      return await fn(p, ctx);
-    } catch (err) {
-      if (err instanceof HeroError && LOCAL[err.code] !== undefined) {
-        throw new RpcError(LOCAL[err.code], err.message, { code: err.code, ...err.details });
-      }
-      if (err instanceof HeroError) {
-        const wire = toWireError(err);
-        throw new RpcError(wire.code, wire.message, wire.data);
-      }
-      throw err;
-    }
-  };
-}
+export const mapErrors = errorMapper(LOCAL);

@@ -4,8 +4,7 @@
  * refused with a sentence naming the flag.
  */
 import { parseArgs } from "node:util";
-import { HeroError } from "@hero/sdk";
-import { parseDuration } from "./durations.ts";
+import { HeroError, parseDuration } from "@hero/sdk";
 import { parsePeerFlag, type PeerSpec } from "../federation/peer_config.ts";
 
 /** The subcommands. */

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseCli } from "./cli_options.ts";
-import { parseDuration } from "./durations.ts";
+import { parseDuration } from "@hero/sdk";
 
 test("serve with every flag", () => {
   const o = parseCli([

@@ -3,7 +3,8 @@
  * method count, the OpenRPC document) and its health state. This is the shape every consumer of
  * the discovery cache sees: the RPC API, the dashboard, SSE and the MCP gateway.
  */
-import type { OpenRpcDocument, ServiceManifest, SocketKind } from "@hero/sdk";
+import type { OpenRpcDocument, ServiceManifest } from "@hero/sdk";
+import type { SocketKind } from "@hero/sdk/internal";
 
 /** Health states of a service in the cache (`unreachable`: its peer router cannot be reached). */
 export type ServiceHealth = "healthy" | "unhealthy" | "non_rpc" | "unknown" | "unreachable";

@@ -4,7 +4,8 @@
  * directories whose name is not a valid, unreserved service name are skipped, so nothing the
  * proxy later connects to can lie outside `<root>/<service>/`.
  */
-import { classifySocket, serviceNameProblem } from "@hero/sdk";
+import { serviceNameProblem } from "@hero/sdk";
+import { classifySocket } from "@hero/sdk/internal";
 import type { SocketEntry } from "./service_entry.ts";
 
 /** The sockets found in one service directory. */

@@ -6,7 +6,8 @@
  * service of the peer `unreachable` (their tools leave the MCP list) and reconnects with a
  * short backoff; the next snapshot brings them back as the peer reports them.
  */
-import { type OpenRpcDocument, readSse } from "@hero/sdk";
+import type { OpenRpcDocument } from "@hero/sdk";
+import { readSse } from "@hero/sdk/internal";
 import type { Logger } from "../log/logger.ts";
 import type { ServiceEntry } from "../discovery/service_entry.ts";
 import type { ServiceRegistry } from "../discovery/service_registry.ts";

@@ -35,7 +35,7 @@ export class InMemoryToolSource implements ToolSource {
     const service = this.#services.get(name);
     if (!service) return;
     this.#services.delete(name);
-    this.#caller.forget(service.rpcSocketPath);
+    this.#caller.forget(name);
     this.#emit({ type: "removed", name });
   }
 
@@ -64,7 +64,7 @@ export class InMemoryToolSource implements ToolSource {
         error: { code: -32601, message: `Service "${service}" is not available` },
       });
     }
-    return this.#caller.call(doc.rpcSocketPath, method, params, opts);
+    return this.#caller.call(service, doc.rpcSocketPath, method, params, opts);
   }
 
   /** Closes pooled connections. */

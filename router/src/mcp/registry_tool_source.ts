@@ -37,8 +37,6 @@ export interface RegistryLike {
 export class RegistryToolSource implements ToolSource {
   readonly #registry: RegistryLike;
   readonly #caller: RpcSocketCaller;
-  /** The target each service was last called at, to drop pooled clients of old targets. */
-  readonly #targets = new Map<string, string>();
 
   readonly #reprobe?: (service: string) => unknown;
   readonly #assert?: (caller: Caller, service: string) => Promise<string>;
@@ -81,7 +79,7 @@ export class RegistryToolSource implements ToolSource {
       const name = event.service.name;
       if (event.type === "service.added") fn({ type: "added", name });
       else if (event.type === "service.removed") {
-        this.#forget(name);
+        this.#caller.forget(name);
         fn({ type: "removed", name });
       } else if (event.type === "service.changed" && event.openrpcChanged !== false) {
         fn({ type: "changed", name });
@@ -104,17 +102,13 @@ export class RegistryToolSource implements ToolSource {
       };
     }
     const target = record.entry.rpcTarget;
-    if (this.#targets.get(service) !== target) {
-      this.#forget(service);
-      this.#targets.set(service, target);
-    }
     const headers = opts.caller && this.#assert
       ? { [CALLER_HEADER]: await this.#assert(opts.caller, service) }
       : undefined;
-    const outcome = await this.#caller.call(target, method, params, { ...opts, headers });
+    const outcome = await this.#caller.call(service, target, method, params, { ...opts, headers });
     if (!outcome.ok && isUnreachable(outcome.error.data)) {
       // The service's pooled connections are stale too.
-      this.#forget(service);
+      this.#caller.forget(service);
       try {
         await this.#reprobe?.(service);
       } catch { /* the periodic scan remains the safety net */ }
@@ -125,13 +119,6 @@ export class RegistryToolSource implements ToolSource {
   /** Closes pooled connections. */
   close(): void {
     this.#caller.close();
-    this.#targets.clear();
-  }
-
-  #forget(service: string): void {
-    const target = this.#targets.get(service);
-    if (target !== undefined) this.#caller.forget(target);
-    this.#targets.delete(service);
   }
 }
 

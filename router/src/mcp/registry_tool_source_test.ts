@@ -47,6 +47,31 @@ describe("registry tool source", () => {
     }
   });
 
+  it("a service that moves is called at its new target (its pooled client is replaced)", async () => {
+    const roots = [
+      await Deno.makeTempDir({ prefix: "hero_mcp_mv1_" }),
+      await Deno.makeTempDir({ prefix: "hero_mcp_mv2_" }),
+    ];
+    const api = exampleApi();
+    const servers = roots.map((socketRoot) => new HeroServer({ name: "example", api, socketRoot }));
+    for (const s of servers) await s.start();
+    const record = {
+      entry: { name: "example", rpcTarget: servers[0].rpcSocketPath },
+      openrpc: api.document,
+    };
+    const source = new RegistryToolSource(fakeRegistry([record]));
+    try {
+      assert.deepEqual(await source.call("example", "add", [1, 2]), { ok: true, result: 3 });
+      await servers[0].close();
+      record.entry.rpcTarget = servers[1].rpcSocketPath;
+      assert.deepEqual(await source.call("example", "add", [2, 2]), { ok: true, result: 4 });
+    } finally {
+      source.close();
+      await servers[1].close();
+      for (const r of roots) await Deno.remove(r, { recursive: true });
+    }
+  });
+
   it("forwards additions, removals and document changes, not health-only changes", () => {
     const registry = fakeRegistry([]);
     const source = new RegistryToolSource(registry);

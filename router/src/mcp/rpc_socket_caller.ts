@@ -1,6 +1,7 @@
 /**
- * Calls service methods over their `rpc.sock` with the SDK's {@link RpcClient}, one pooled
- * client per socket. Every failure — a JSON-RPC error reply, a timeout, an unreachable socket —
+ * Calls service methods over their `rpc.sock` with the SDK's {@link RpcClient}: the one client
+ * pool of the MCP tool sources, one pooled client per service, replaced when the service's
+ * target moves. Every failure — a JSON-RPC error reply, a timeout, an unreachable socket —
  * comes back as a {@link CallOutcome} error through the SDK's single wire mapping.
  */
 import { RpcClient, toWireError } from "@hero/sdk";
@@ -14,9 +15,9 @@ export interface RpcSocketCallerOptions {
   headers?: (target: string) => Record<string, string> | undefined;
 }
 
-/** A pool of JSON-RPC clients keyed by socket path. */
+/** A pool of JSON-RPC clients keyed by service name, each bound to the target it was made for. */
 export class RpcSocketCaller {
-  readonly #clients = new Map<string, RpcClient>();
+  readonly #clients = new Map<string, { target: string; client: RpcClient }>();
   readonly #timeoutMs: number;
   readonly #headers?: (target: string) => Record<string, string> | undefined;
 
@@ -26,37 +27,42 @@ export class RpcSocketCaller {
     this.#headers = opts.headers;
   }
 
-  /** Calls `method` at `target` (socket path or `http://` URL); never rejects. */
+  /**
+   * Calls `method` of `service` at `target` (socket path or `http://` URL); a pooled client
+   * made for another target is closed first. Never rejects.
+   */
   async call(
+    service: string,
     target: string,
     method: string,
     params: Record<string, unknown> | unknown[],
     opts: SourceCallOptions & { headers?: Record<string, string> } = {},
   ): Promise<CallOutcome> {
-    let client = this.#clients.get(target);
-    if (!client) {
-      client = new RpcClient(target, {
+    let pooled = this.#clients.get(service);
+    if (pooled?.target !== target) {
+      this.forget(service);
+      const client = new RpcClient(target, {
         timeoutMs: this.#timeoutMs,
         headers: this.#headers?.(target),
       });
-      this.#clients.set(target, client);
+      this.#clients.set(service, pooled = { target, client });
     }
     try {
-      return { ok: true, result: await client.call(method, params, opts) };
+      return { ok: true, result: await pooled.client.call(method, params, opts) };
     } catch (err) {
       return { ok: false, error: toWireError(err) };
     }
   }
 
-  /** Drops the pooled client of a target (after its service went away or moved). */
-  forget(target: string): void {
-    this.#clients.get(target)?.close();
-    this.#clients.delete(target);
+  /** Drops the pooled client of a service (it went away, or its connections are stale). */
+  forget(service: string): void {
+    this.#clients.get(service)?.client.close();
+    this.#clients.delete(service);
   }
 
   /** Closes every pooled client. */
   close(): void {
-    for (const client of this.#clients.values()) client.close();
+    for (const { client } of this.#clients.values()) client.close();
     this.#clients.clear();
   }
 }

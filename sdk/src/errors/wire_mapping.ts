@@ -28,3 +28,40 @@ export function toWireError(err: unknown): RpcErrorObject {
 export function fromWireError(obj: RpcErrorObject): RpcError {
   return new RpcError(obj.code, obj.message, obj.data);
 }
+
+/** A method handler wrapped by {@link errorMapper}. */
+export type MappedHandler<A extends unknown[], R> = (...args: A) => Promise<R>;
+
+/**
+ * Makes the wrapper a service puts around its method handlers so its own {@link HeroError}
+ * codes reach clients as its own JSON-RPC codes (`codes`: local code to wire code, declared once
+ * per service); other HeroErrors are mapped by {@link toWireError}, anything else is left to the
+ * dispatcher.
+ *
+ * @example
+ * ```ts
+ * import { errorMapper, HeroError } from "@hero/sdk";
+ * const mapErrors = errorMapper({ NOTE_NOT_FOUND: -32010 });
+ * const get = mapErrors((p: { id: string }) => {
+ *   throw new HeroError("NOTE_NOT_FOUND", `No note "${p.id}"`);
+ * });
+ * // get({ id: "x" }) rejects with RpcError { code: -32010, data: { code: "NOTE_NOT_FOUND" } }
+ * ```
+ */
+export function errorMapper(
+  codes: Readonly<Record<string, number>>,
+): <A extends unknown[], R>(fn: (...args: A) => R | Promise<R>) => MappedHandler<A, R> {
+  return (fn) => async (...args) => {
+    try {
+      return await fn(...args);
+    } catch (err) {
+      if (!(err instanceof HeroError)) throw err;
+      const own = codes[err.code];
+      if (own !== undefined) {
+        throw new RpcError(own, err.message, { code: err.code, ...err.details });
+      }
+      const wire = toWireError(err);
+      throw new RpcError(wire.code, wire.message, wire.data);
+    }
+  };
+}

@@ -7,6 +7,24 @@ import { HeroError } from "../errors/hero_error.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { serviceSocketPaths } from "../socket/paths.ts";
 
+/** Socket errors that mean nothing listens (as opposed to a daemon dying mid-call). */
+const NOBODY_LISTENS = new Set(["ENOENT", "ECONNREFUSED"]);
+
+/**
+ * The one "hero_proc is not running" error (`HERO_PROC_NOT_RUNNING`) when `err` says nothing
+ * listens on `socket`, or undefined for any other failure (which the caller reports its own way).
+ */
+export function procNotRunning(err: unknown, socket: string): HeroError | undefined {
+  if (!(err instanceof HeroError) || err.code !== "CONNECTION_FAILED") return undefined;
+  const code = (err.cause as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && !NOBODY_LISTENS.has(code)) return undefined;
+  return new HeroError(
+    "HERO_PROC_NOT_RUNNING",
+    `hero_proc is not running (nothing answers on ${socket}).\nStart it with: hero_proc start`,
+    { cause: err },
+  );
+}
+
 /** A client of hero_proc's rpc.sock under `socketRoot`. */
 export class ProcClient {
   readonly socket: string;
@@ -27,14 +45,7 @@ export class ProcClient {
     try {
       return await this.#client.call<R>(method, params, { timeoutMs });
     } catch (err) {
-      if (err instanceof HeroError && err.code === "CONNECTION_FAILED") {
-        throw new HeroError(
-          "HERO_PROC_NOT_RUNNING",
-          `hero_proc is not running (nothing answers on ${this.socket}).\nStart it with: hero_proc start`,
-          { cause: err },
-        );
-      }
-      throw err;
+      throw procNotRunning(err, this.socket) ?? err;
     }
   }
 
