@@ -172,13 +172,16 @@ describe("hero_proc as PID 1", () => {
           name: "stubborn",
           actions: {
             main: {
-              exec: "trap '' TERM; while true; do sleep 0.1; done",
+              // The marker says the trap is set: a SIGTERM sent earlier would end the shell.
+              exec: `trap '' TERM; touch ${path.join(dir, "trapped")}; ` +
+                "while true; do sleep 0.1; done",
               stop: { signal: "SIGTERM", timeout_ms: 500 },
             },
           },
         },
       });
       await d.client.call("service.start", { name: "stubborn", wait: true });
+      await waitFor("the trap set", () => fs.existsSync(path.join(dir, "trapped")));
       const t0 = Date.now();
       process.kill(d.hostPid, "SIGTERM");
       const { code, stderr } = await d.exited;
