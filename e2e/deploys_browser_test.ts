@@ -4,7 +4,6 @@
  * rollback with the release's button, and axe-core's WCAG 2 A/AA rules with no violation.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -12,12 +11,12 @@ import path from "node:path";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { RpcClient } from "../sdk/mod.ts";
 import { type RunningSystem, startSystem } from "../scripts/start_system.ts";
 import { AppRepo, appService, ask, freePort } from "../proc/src/deploy/deploy_fixture.ts";
+import { chromiumMissing, launchChromium } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const shots = fileURLToPath(new URL("./screenshots", import.meta.url));
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
@@ -37,7 +36,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 describe("Deploys page in Chromium", {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`,
+  skip: chromiumMissing,
 }, () => {
   let dir: string;
   let system: RunningSystem;
@@ -62,19 +61,7 @@ describe("Deploys page in Chromium", {
     port = await freePort();
     const rpc = new RpcClient(path.join(dir, "sockets/hero_proc/rpc.sock"));
     await rpc.call("service.set", { service: appService("web", port) }).finally(() => rpc.close());
-    context = await chromium.launchPersistentContext(path.join(dir, "chrome"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      viewport: { width: 1440, height: 900 },
-    });
+    context = await launchChromium(path.join(dir, "chrome"), { width: 1440, height: 900 });
     page = context.pages()[0] ?? await context.newPage();
     page.on("pageerror", (e) => console.error("page error:", e.message));
     await page.goto(`${system.origin}/?token=${system.token}`);
