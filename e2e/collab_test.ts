@@ -19,7 +19,7 @@ import type { Browser, Page } from "playwright-core";
 import { Client } from "@modelcontextprotocol/sdk/client";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { RpcClient } from "../sdk/mod.ts";
-import { type RunningSystem, startSystem } from "../scripts/start_system.ts";
+import { type RunningSystem, startSystem, systemIn } from "../scripts/start_system.ts";
 import { assertAccessible, launchChromium } from "../ui/test_support/chromium.ts";
 import { type BearerProxy, startBearerProxy } from "./support/bearer_proxy.ts";
 import { assertLitmusReadOnly, runWithInput } from "../collab/test/dav_clients.ts";
@@ -40,13 +40,7 @@ describe("hero_collab on a fresh system (issue 13, Done when)", () => {
 
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-collab-e2e-"));
-    system = await startSystem({
-      socketRoot: path.join(dir, "sockets"),
-      stateDir: path.join(dir, "state"),
-      configDir: path.join(dir, "cfg"),
-      bind: "127.0.0.1:0",
-      notesDb: path.join(dir, "notes.db"),
-    });
+    system = await startSystem(systemIn(dir));
     // hero_auth's issuer (where its cookies live) is the router on localhost.
     site = system.origin.replace("127.0.0.1", "localhost");
     collabUrl = `${site}/hero_collab/admin/`;

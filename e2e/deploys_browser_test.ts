@@ -13,7 +13,7 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { RpcClient } from "../sdk/mod.ts";
-import { type RunningSystem, startSystem } from "../scripts/start_system.ts";
+import { type RunningSystem, startSystem, systemIn } from "../scripts/start_system.ts";
 import { AppRepo, appService, ask, freePort } from "../proc/src/deploy/deploy_fixture.ts";
 import { chromiumMissing, launchChromium } from "./chromium.ts";
 
@@ -49,13 +49,7 @@ describe("Deploys page in Chromium", {
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-deploys-e2e-"));
     process.env.HERO_DEPLOY_DIR = path.join(dir, "deploy");
-    system = await startSystem({
-      socketRoot: path.join(dir, "sockets"),
-      stateDir: path.join(dir, "state"),
-      configDir: path.join(dir, "cfg"),
-      bind: "127.0.0.1:0",
-      notesDb: path.join(dir, "notes.db"),
-    });
+    system = await startSystem(systemIn(dir));
     repo = new AppRepo(path.join(dir, "app"));
     shas.v1 = repo.git("rev-parse", "HEAD");
     port = await freePort();

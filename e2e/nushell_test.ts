@@ -12,7 +12,7 @@ import process from "node:process";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { RpcClient } from "../sdk/mod.ts";
-import { type RunningSystem, startSystem } from "../scripts/start_system.ts";
+import { type RunningSystem, startSystem, systemIn } from "../scripts/start_system.ts";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const NU = path.join(repo, "node_modules/.bin/nu");
@@ -40,13 +40,7 @@ describe("Nushell module (hero_proc nu-init)", () => {
 
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-nu-e2e-"));
-    system = await startSystem({
-      socketRoot: path.join(dir, "sockets"),
-      stateDir: path.join(dir, "state"),
-      configDir: path.join(dir, "cfg"),
-      bind: "127.0.0.1:0",
-      notesDb: path.join(dir, "notes.db"),
-    });
+    system = await startSystem(systemIn(dir));
     env = { ...process.env, PATH_SOCKET: undefined, HERO_SOCKET_DIR: undefined };
     const module = execFileSync(process.execPath, [
       LAUNCHER,

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
-import { type RunningSystem, startSystem } from "../scripts/start_system.ts";
+import { type RunningSystem, startSystem, systemIn } from "../scripts/start_system.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "./fixtures/otlp_receiver.ts";
 import { callTool } from "./fixtures/mcp_call.ts";
 
@@ -36,13 +36,7 @@ describe("OpenTelemetry: a trace spans router → service; hero_proc's logs arri
     process.env.OTEL_EXPORTER_OTLP_PROTOCOL = "http/json";
     process.env.OTEL_BSP_SCHEDULE_DELAY = "200";
     process.env.OTEL_BLRP_SCHEDULE_DELAY = "200";
-    system = await startSystem({
-      socketRoot: path.join(dir, "sockets"),
-      stateDir: path.join(dir, "state"),
-      configDir: path.join(dir, "cfg"),
-      bind: "127.0.0.1:0",
-      notesDb: path.join(dir, "notes.db"),
-    });
+    system = await startSystem(systemIn(dir));
   });
 
   after(async () => {

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { RpcClient } from "../sdk/mod.ts";
 import { chromiumMissing, launchChromium } from "./chromium.ts";
-import { type RunningSystem, startSystem } from "../scripts/start_system.ts";
+import { type RunningSystem, startSystem, systemIn } from "../scripts/start_system.ts";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const shots = path.join(repo, "e2e/screenshots");
@@ -50,13 +50,7 @@ describe("hero_proc admin in Chromium", {
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-proc-ui-"));
     await fs.mkdir(shots, { recursive: true });
-    system = await startSystem({
-      socketRoot: path.join(dir, "sockets"),
-      stateDir: path.join(dir, "state"),
-      configDir: path.join(dir, "cfg"),
-      bind: "127.0.0.1:0",
-      notesDb: path.join(dir, "notes.db"),
-    });
+    system = await startSystem(systemIn(dir));
     admin = `${system.origin}/hero_proc/admin`;
     rpc = new RpcClient(path.join(dir, "sockets/hero_proc/rpc.sock"), { timeoutMs: 60_000 });
     context = await launchChromium(path.join(dir, "chrome"), { width: 1280, height: 800 });

@@ -12,7 +12,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type RunningSystem, startSystem } from "../scripts/start_system.ts";
+import { type RunningSystem, startSystem, systemIn } from "../scripts/start_system.ts";
 import { callTool } from "./fixtures/mcp_call.ts";
 
 describe("Prometheus scrapes hero_router and hero_proc through the gate", () => {
@@ -24,13 +24,7 @@ describe("Prometheus scrapes hero_router and hero_proc through the gate", () => 
 
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-prometheus-e2e-"));
-    system = await startSystem({
-      socketRoot: path.join(dir, "sockets"),
-      stateDir: path.join(dir, "state"),
-      configDir: path.join(dir, "cfg"),
-      bind: "127.0.0.1:0",
-      notesDb: path.join(dir, "notes.db"),
-    });
+    system = await startSystem(systemIn(dir));
     const target = new URL(system.origin).host;
     const tokenFile = path.join(dir, "read_token");
     await fs.writeFile(tokenFile, system.readToken, { mode: 0o600 });

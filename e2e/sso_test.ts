@@ -16,7 +16,12 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { RpcClient } from "../sdk/mod.ts";
 import { totpCode, totpStep } from "../auth/src/accounts/totp.ts";
-import { ownerSetupLink, type RunningSystem, startSystem } from "../scripts/start_system.ts";
+import {
+  ownerSetupLink,
+  type RunningSystem,
+  startSystem,
+  systemIn,
+} from "../scripts/start_system.ts";
 import { type ApacheRp, planApacheRp } from "./support/apache_rp.ts";
 import { assertAccessible, launchChromium } from "../ui/test_support/chromium.ts";
 
@@ -37,13 +42,7 @@ describe("single sign-on on a fresh system (issue 12, Done when)", () => {
 
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-sso-e2e-"));
-    system = await startSystem({
-      socketRoot: path.join(dir, "sockets"),
-      stateDir: path.join(dir, "state"),
-      configDir: path.join(dir, "cfg"),
-      bind: "127.0.0.1:0",
-      notesDb: path.join(dir, "notes.db"),
-    });
+    system = await startSystem(systemIn(dir));
     // hero_auth's issuer (where its cookies live) is the router on localhost.
     site = system.origin.replace("127.0.0.1", "localhost");
     proc = new RpcClient(path.join(dir, "sockets/hero_proc/rpc.sock"));

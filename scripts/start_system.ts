@@ -202,6 +202,17 @@ export function collabService(o: { socketRoot: string; dataDir?: string }) {
   };
 }
 
+/** Options for a whole system kept under one directory on a free loopback port (tests). */
+export function systemIn(dir: string): SystemOptions {
+  return {
+    socketRoot: path.join(dir, "sockets"),
+    stateDir: path.join(dir, "state"),
+    configDir: path.join(dir, "cfg"),
+    bind: "127.0.0.1:0",
+    notesDb: path.join(dir, "notes.db"),
+  };
+}
+
 /** Starts hero_proc and its services; resolves once the router answers. */
 export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem> {
   const paths = resolvePaths({
