@@ -95,6 +95,17 @@ describe("hero_collab search index", () => {
     assert.equal(alice.kettle.length, 5);
   });
 
+  it("keeps private channels out when the searcher reads too many channels to name", async () => {
+    for (let i = 0; i < 20; i++) {
+      await h.call("owner", "channels.create", { workspace_id: h.workspaceId, name: `room-${i}` });
+    }
+    const dave = await findings(h, "dave");
+    assert.equal(dave.kettle.length, 4, dave.kettle.join(" | "));
+    assert.ok(!dave.kettle.includes("kettle boils in hush"));
+    assert.deepEqual(dave["kettle in:#hush"], []);
+    assert.equal((await findings(h, "alice")).kettle.length, 5);
+  });
+
   it("keeps the index current when a message's author changes", async () => {
     const db = h.svc.store.db;
     db.prepare("UPDATE messages SET user_id = 'u-dave' WHERE text = 'kettle boils in general'")

@@ -15,6 +15,9 @@ import { RankedMatches } from "./ranked_matches.ts";
 import { snippet } from "./ranking.ts";
 import { parseSearch } from "./search_query.ts";
 
+/** Up to how many readable channels are named in the MATCH (more would slow FTS5's OR). */
+const SCOPED_CHANNELS = 16;
+
 /** One search hit. */
 export interface SearchHit {
   message: MessageView;
@@ -69,10 +72,10 @@ export class Search {
     const where = ["m.channel_id IN (SELECT value FROM json_each(?))", "m.deleted_at IS NULL"];
     const params: SQLInputValue[] = [JSON.stringify(channels)];
     const scope: string[][] = [];
-    if (q.in.length) {
-      if (!channels.length) return { query: o.query, hits: [] };
-      scope.push(channels.map(channelToken));
-    }
+    if (!channels.length) return { query: o.query, hits: [] };
+    // A few channels (an in: filter, or all a newcomer may read) go into the MATCH, so FTS5
+    // skips the rest rather than the walk reading every match of a common word elsewhere.
+    if (q.in.length || channels.length <= SCOPED_CHANNELS) scope.push(channels.map(channelToken));
     if (q.from.length) {
       const ids = q.from.map((name) => this.#s.directory.userByName(name)?.id ?? `?${name}`);
       where.push("m.user_id IN (SELECT value FROM json_each(?))");
