@@ -63,12 +63,17 @@ export class RankedMatches {
     const idfs = r.parsed.phrases.map((p) =>
       idf(this.#docFrequency(p.fts, stats.docs), stats.docs)
     );
-    const scores = new Map<number, number>();
-    for (const c of ranked) scores.set(Number(c.seq), bm25(c.text, phrases, idfs, stats));
-    const order = ranked.map((c) => Number(c.seq));
-    if (!r.newest) order.sort((a, b) => scores.get(a)! - scores.get(b)! || b - a);
-    const seqs = r.newest ? order.slice(0, r.limit) : order.slice(r.offset, r.offset + r.limit);
-    return { seqs, scores, phrases };
+    const scored = ranked.map((c) => ({
+      seq: Number(c.seq),
+      score: bm25(c.text, phrases, idfs, stats),
+    }));
+    if (!r.newest) scored.sort((a, b) => a.score - b.score || b.seq - a.seq);
+    const page = r.newest ? scored.slice(0, r.limit) : scored.slice(r.offset, r.offset + r.limit);
+    return {
+      seqs: page.map((x) => x.seq),
+      scores: new Map(page.map((x) => [x.seq, x.score])),
+      phrases,
+    };
   }
 
   /**
