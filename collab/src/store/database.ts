@@ -125,9 +125,9 @@ export function openCollabDatabase(path: string): DatabaseSync {
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA foreign_keys = ON");
-  // Search reads scattered rows of a large table and index: keep 32 MiB of pages (the default
+  // Search reads scattered rows of a large table and index: keep 16 MiB of pages (the default
   // is 2 MiB) so a warm search does not go back to the kernel for each one.
-  db.exec("PRAGMA cache_size = -32768");
+  db.exec("PRAGMA cache_size = -16384");
   for (const type of Object.values(RECORDS)) {
     db.exec(recordTableSql(type));
     addMissingColumns(db, type);
