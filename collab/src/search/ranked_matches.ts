@@ -13,7 +13,7 @@ import { type Phrase, phraseOf } from "./tokens.ts";
 /** How many of the newest readable matches a relevance search ranks (exact when fewer match). */
 export const CANDIDATES = 500;
 /** How many of a phrase's newest matches estimate how many messages it is in. */
-const DF_SAMPLE = 1000;
+const DF_SAMPLE = 200;
 
 /** A ranked page: message seqs in order, their scores, and the phrases to mark in snippets. */
 export interface RankedPage {
