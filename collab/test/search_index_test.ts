@@ -33,52 +33,52 @@ END;
 INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
 `;
 
-async function seed(h: CollabHarness): Promise<{ ops: Any; hush: Any }> {
-  const ops = await h.call<Any>("alice", "channels.create", {
-    workspace_id: h.workspaceId,
+async function seed(harness: CollabHarness): Promise<{ ops: Any; hush: Any }> {
+  const ops = await harness.call<Any>("alice", "channels.create", {
+    workspace_id: harness.workspaceId,
     name: "ops",
   });
-  await h.call("bob", "channels.join", { id: ops.id });
-  const hush = await h.call<Any>("alice", "channels.create", {
-    workspace_id: h.workspaceId,
+  await harness.call("bob", "channels.join", { id: ops.id });
+  const hush = await harness.call<Any>("alice", "channels.create", {
+    workspace_id: harness.workspaceId,
     name: "hush",
     kind: "private",
   });
   const post = (who: string, channel: string, text: string) =>
-    h.call<Any>(who, "messages.post", { channel_id: channel, text });
-  await post("alice", h.generalId, "kettle boils in general");
+    harness.call<Any>(who, "messages.post", { channel_id: channel, text });
+  await post("alice", harness.generalId, "kettle boils in general");
   await post("bob", ops.id, "kettle boils in ops, said bob");
   await post("alice", ops.id, "kettle boils in ops, said alice");
   await post("alice", hush.id, "kettle boils in hush");
-  const edited = await post("bob", h.generalId, "teapot at first");
-  await h.call("bob", "messages.edit", { id: edited.id, text: "kettle after the edit" });
-  const gone = await post("bob", h.generalId, "kettle that gets deleted");
-  await h.call("bob", "messages.delete", { id: gone.id });
+  const edited = await post("bob", harness.generalId, "teapot at first");
+  await harness.call("bob", "messages.edit", { id: edited.id, text: "kettle after the edit" });
+  const gone = await post("bob", harness.generalId, "kettle that gets deleted");
+  await harness.call("bob", "messages.delete", { id: gone.id });
   return { ops, hush };
 }
 
 /** What a set of searches finds, as comparable text. */
-async function findings(h: CollabHarness, who: string): Promise<Record<string, string[]>> {
+async function findings(harness: CollabHarness, who: string): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (
     const q of ["kettle", "kettle in:#ops", "kettle from:@bob", "kettle in:#hush", "teapot", "edit"]
   ) {
-    const r = await h.call<Any>(who, "search.messages", { query: q });
+    const r = await harness.call<Any>(who, "search.messages", { query: q });
     out[q] = r.hits.map((x: Any) => x.message.text).sort();
   }
   return out;
 }
 
 describe("hero_collab search index", () => {
-  let h: CollabHarness;
+  let harness: CollabHarness;
   before(async () => {
-    h = await startHarness();
-    await seed(h);
+    harness = await startHarness();
+    await seed(harness);
   });
-  after(() => h.close());
+  after(() => harness.close());
 
   it("filters in: and from: through the index, within what the searcher may read", async () => {
-    const dave = await findings(h, "dave");
+    const dave = await findings(harness, "dave");
     assert.deepEqual(dave["kettle in:#ops"], [
       "kettle boils in ops, said alice",
       "kettle boils in ops, said bob",
@@ -90,27 +90,32 @@ describe("hero_collab search index", () => {
     assert.deepEqual(dave["kettle in:#hush"], [], "a private channel dave is not in");
     assert.equal(dave.kettle.length, 4, dave.kettle.join(" | "));
     assert.deepEqual(dave.teapot, [], "the edit replaced the old text in the index");
-    const alice = await findings(h, "alice");
+    const alice = await findings(harness, "alice");
     assert.deepEqual(alice["kettle in:#hush"], ["kettle boils in hush"]);
     assert.equal(alice.kettle.length, 5);
   });
 
   it("keeps private channels out when the searcher reads too many channels to name", async () => {
     for (let i = 0; i < 20; i++) {
-      await h.call("owner", "channels.create", { workspace_id: h.workspaceId, name: `room-${i}` });
+      await harness.call("owner", "channels.create", {
+        workspace_id: harness.workspaceId,
+        name: `room-${i}`,
+      });
     }
-    const dave = await findings(h, "dave");
+    const dave = await findings(harness, "dave");
     assert.equal(dave.kettle.length, 4, dave.kettle.join(" | "));
     assert.ok(!dave.kettle.includes("kettle boils in hush"));
     assert.deepEqual(dave["kettle in:#hush"], []);
-    assert.equal((await findings(h, "alice")).kettle.length, 5);
+    assert.equal((await findings(harness, "alice")).kettle.length, 5);
   });
 
   it("keeps the index current when a message's author changes", async () => {
-    const db = h.svc.store.db;
+    const db = harness.svc.store.db;
     db.prepare("UPDATE messages SET user_id = 'u-dave' WHERE text = 'kettle boils in general'")
       .run();
-    const byDave = await h.call<Any>("alice", "search.messages", { query: "kettle from:@dave" });
+    const byDave = await harness.call<Any>("alice", "search.messages", {
+      query: "kettle from:@dave",
+    });
     assert.deepEqual(byDave.hits.map((x: Any) => x.message.text), ["kettle boils in general"]);
     db.prepare("UPDATE messages SET user_id = 'u-alice' WHERE text = 'kettle boils in general'")
       .run();
@@ -119,8 +124,11 @@ describe("hero_collab search index", () => {
   it("cuts long messages to a window around the matches", async () => {
     const filler = Array.from({ length: 60 }, (_, i) => `w${i}`);
     filler.splice(40, 0, "needle");
-    await h.call("carol", "messages.post", { channel_id: h.generalId, text: filler.join(" ") });
-    const [hit] = (await h.call<Any>("dave", "search.messages", { query: "needle" })).hits;
+    await harness.call("carol", "messages.post", {
+      channel_id: harness.generalId,
+      text: filler.join(" "),
+    });
+    const [hit] = (await harness.call<Any>("dave", "search.messages", { query: "needle" })).hits;
     assert.match(hit.snippet, /^….*<mark>needle<\/mark>.*…$/);
     assert.ok(hit.snippet.split(" ").length <= 21, hit.snippet);
     assert.equal(typeof hit.score, "number");

@@ -46,30 +46,34 @@ export class RankedMatches {
   }
 
   /** The page of a word search. */
-  page(r: RankedQuery): RankedPage {
+  page(query: RankedQuery): RankedPage {
     const match = [
-      `text : (${r.parsed.match})`,
-      ...r.scope.map((tokens) => `meta : (${tokens.map((t) => `"${t}"`).join(" OR ")})`),
+      `text : (${query.parsed.match})`,
+      ...query.scope.map((tokens) => `meta : (${tokens.map((t) => `"${t}"`).join(" OR ")})`),
     ].join(" AND ");
-    const want = r.newest ? r.offset + r.limit : Math.max(CANDIDATES, r.offset + r.limit);
+    const want = query.newest
+      ? query.offset + query.limit
+      : Math.max(CANDIDATES, query.offset + query.limit);
     const candidates = this.#statement(
       `SELECT f.rowid, m.text FROM messages_fts f JOIN messages m ON m.seq = f.rowid
-       WHERE messages_fts MATCH ? AND ${r.where.join(" AND ")}
+       WHERE messages_fts MATCH ? AND ${query.where.join(" AND ")}
        ORDER BY f.rowid DESC LIMIT ?`,
       true,
-    ).all(match, ...r.params, want) as unknown as [number, string][];
-    const ranked = r.newest ? candidates.slice(r.offset) : candidates;
-    const phrases = r.parsed.phrases.map((p) => phraseOf(p.text, p.prefix));
+    ).all(match, ...query.params, want) as unknown as [number, string][];
+    const ranked = query.newest ? candidates.slice(query.offset) : candidates;
+    const phrases = query.parsed.phrases.map((p) => phraseOf(p.text, p.prefix));
     const stats = indexStats(this.#db);
-    const idfs = r.parsed.phrases.map((p) =>
+    const idfs = query.parsed.phrases.map((p) =>
       idf(this.#docFrequency(p.fts, stats.docs), stats.docs)
     );
     const scored = ranked.map(([seq, text]) => ({
       seq: Number(seq),
       score: bm25(text, phrases, idfs, stats),
     }));
-    if (!r.newest) scored.sort((a, b) => a.score - b.score || b.seq - a.seq);
-    const page = r.newest ? scored.slice(0, r.limit) : scored.slice(r.offset, r.offset + r.limit);
+    if (!query.newest) scored.sort((a, b) => a.score - b.score || b.seq - a.seq);
+    const page = query.newest
+      ? scored.slice(0, query.limit)
+      : scored.slice(query.offset, query.offset + query.limit);
     return {
       seqs: page.map((x) => x.seq),
       scores: new Map(page.map((x) => [x.seq, x.score])),
@@ -96,14 +100,14 @@ export class RankedMatches {
 
   /** A prepared statement, kept (searches use a handful of shapes); rows as arrays if asked. */
   #statement(sql: string, arrays = false): StatementSync {
-    let s = this.#statements.get(sql);
-    if (!s) {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
       if (this.#statements.size > 100) this.#statements.clear();
-      s = this.#db.prepare(sql);
+      statement = this.#db.prepare(sql);
       // Arrays instead of objects: 500 candidate rows cost 40% less to hand to JavaScript.
-      s.setReturnArrays(arrays);
-      this.#statements.set(sql, s);
+      statement.setReturnArrays(arrays);
+      this.#statements.set(sql, statement);
     }
-    return s;
+    return statement;
   }
 }

@@ -26,9 +26,14 @@ export function idf(df: number, docs: number): number {
 }
 
 /** bm25 of a text for the phrases with the given idfs; lower is better, as FTS5's. */
-export function bm25(text: string, phrases: readonly Phrase[], idfs: number[], s: IndexStats) {
+export function bm25(
+  text: string,
+  phrases: readonly Phrase[],
+  idfs: number[],
+  stats: IndexStats,
+): number {
   const [length, counts] = phraseStats(text, phrases);
-  const norm = K1 * (1 - B + B * length / (s.avgWords || 1));
+  const norm = K1 * (1 - B + B * length / (stats.avgWords || 1));
   let score = 0;
   for (let i = 0; i < phrases.length; i++) {
     const tf = counts[i];
@@ -55,14 +60,14 @@ export function snippet(text: string, phrases: readonly Phrase[]): string {
     let best = -1;
     // A long message can have thousands of hits: its first few hundred are enough to choose.
     const some = hits.slice(0, 300);
-    for (const h of some) {
-      const inside = some.filter((x) => x.at >= h.at && x.at + x.len <= h.at + SNIPPET_WORDS);
+    for (const hit of some) {
+      const inside = some.filter((x) => x.at >= hit.at && x.at + x.len <= hit.at + SNIPPET_WORDS);
       const score = new Set(inside.map((x) => x.phrase)).size * 1000 + inside.length;
       if (score <= best) continue;
       best = score;
       // Centre the window's hits in it.
       const last = Math.max(...inside.map((x) => x.at + x.len));
-      first = h.at - Math.floor((SNIPPET_WORDS - (last - h.at)) / 2);
+      first = hit.at - Math.floor((SNIPPET_WORDS - (last - hit.at)) / 2);
     }
     first = Math.max(0, Math.min(first, toks.length - SNIPPET_WORDS));
   }
@@ -71,10 +76,10 @@ export function snippet(text: string, phrases: readonly Phrase[]): string {
   const to = end === toks.length ? text.length : toks[end - 1].end;
   let html = first === 0 ? "" : "…";
   let at = from;
-  for (const h of hits) {
-    if (h.at < first || h.at + h.len > end) continue;
-    const start = Math.max(toks[h.at].start, at);
-    const stop = toks[h.at + h.len - 1].end;
+  for (const hit of hits) {
+    if (hit.at < first || hit.at + hit.len > end) continue;
+    const start = Math.max(toks[hit.at].start, at);
+    const stop = toks[hit.at + hit.len - 1].end;
     if (stop <= start) continue;
     html += escapeHtml(text.slice(at, start)) + "<mark>" + escapeHtml(text.slice(start, stop)) +
       "</mark>";

@@ -53,8 +53,8 @@ export class Search {
   }
 
   /** Runs a search as the actor. */
-  messages(actor: Actor, o: SearchOptions): { hits: SearchHit[]; query: string } {
-    const q = parseSearch(o.query);
+  messages(actor: Actor, opts: SearchOptions): { hits: SearchHit[]; query: string } {
+    const q = parseSearch(opts.query);
     if (
       !q.match && !q.in.length && !q.from.length && !q.has.size && !q.isThread && !q.after &&
       !q.before
@@ -62,9 +62,9 @@ export class Search {
       throw collabError("INVALID_PARAMS", "The search is empty");
     }
     let channels = [...this.#access.readableIds(actor)];
-    if (o.workspace_id) {
+    if (opts.workspace_id) {
       const inWs = new Set(
-        this.#s.channels.where("workspace_id = ?", o.workspace_id).map((c) => c.id),
+        this.#s.channels.where("workspace_id = ?", opts.workspace_id).map((c) => c.id),
       );
       channels = channels.filter((c) => inWs.has(c));
     }
@@ -72,7 +72,7 @@ export class Search {
     const where = ["m.channel_id IN (SELECT value FROM json_each(?))", "m.deleted_at IS NULL"];
     const params: SQLInputValue[] = [JSON.stringify(channels)];
     const scope: string[][] = [];
-    if (!channels.length) return { query: o.query, hits: [] };
+    if (!channels.length) return { query: opts.query, hits: [] };
     // A few channels (an in: filter, or all a newcomer may read) go into the MATCH, so FTS5
     // skips the rest rather than the walk reading every match of a common word elsewhere.
     if (q.in.length || channels.length <= SCOPED_CHANNELS) scope.push(channels.map(channelToken));
@@ -88,8 +88,8 @@ export class Search {
     if (q.isThread) where.push("(m.thread_id IS NOT NULL OR m.reply_count > 0)");
     if (q.after !== undefined) where.push("m.created_at >= ?"), params.push(q.after);
     if (q.before !== undefined) where.push("m.created_at < ?"), params.push(q.before);
-    const limit = Math.min(o.limit ?? 20, 100);
-    const offset = o.offset ?? 0;
+    const limit = Math.min(opts.limit ?? 20, 100);
+    const offset = opts.offset ?? 0;
     let rows: (Record<string, unknown>)[];
     if (q.match) {
       const page = this.#ranked.page({
@@ -97,7 +97,7 @@ export class Search {
         scope,
         where,
         params,
-        newest: o.sort === "newest",
+        newest: opts.sort === "newest",
         limit,
         offset,
       });
@@ -123,7 +123,7 @@ export class Search {
     const views = this.#views.views(messages);
     const channelsById = new Map<string, Channel>();
     return {
-      query: o.query,
+      query: opts.query,
       hits: rows.map((r, i) => {
         const id = String(r.channel_id);
         const c = channelsById.get(id) ?? this.#s.channels.get(id);

@@ -83,10 +83,10 @@ export function indexStats(db: DatabaseSync): { docs: number; avgWords: number }
 }
 
 /** An SQLite varint at `at`: its value and where the next one starts. */
-function varint(b: Uint8Array, at: number): [number, number] {
+function varint(bytes: Uint8Array, at: number): [number, number] {
   let v = 0;
-  for (let i = 0; i < 9 && at < b.length; i++) {
-    const byte = b[at++];
+  for (let i = 0; i < 9 && at < bytes.length; i++) {
+    const byte = bytes[at++];
     if (i === 8) return [v * 256 + byte, at];
     v = v * 128 + (byte & 0x7f);
     if (!(byte & 0x80)) break;
