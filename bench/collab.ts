@@ -21,7 +21,8 @@ import process from "node:process";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import { CallerSigner, RpcClient } from "../sdk/mod.ts";
+import { RpcClient } from "../sdk/mod.ts";
+import { CallerSigner } from "../sdk/internal.ts";
 import { userCaller } from "../collab/src/identity/caller.ts";
 import { buildCorpus, type Corpus } from "./collab_corpus.ts";
 

@@ -5,7 +5,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { CallerVerifier, HeroServer } from "@hero/sdk";
+import { HeroServer } from "@hero/sdk";
+import { CallerVerifier } from "@hero/sdk/internal";
 import { collabApi, type MethodGroup } from "./api/collab_api.ts";
 import { liveMethods } from "./api/live_api.ts";
 import { CollabService, type CollabServiceOptions } from "./collab_service.ts";

@@ -8,7 +8,8 @@
 import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
-import { type Caller, CallerSigner } from "@hero/sdk";
+import { type Caller } from "@hero/sdk";
+import { CallerSigner } from "@hero/sdk/internal";
 
 /** The caller hero_router asserts for its admin token. */
 export const ADMIN_TOKEN_CALLER: Caller = Object.freeze({

@@ -8,13 +8,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import {
-  ANONYMOUS_CALLER,
-  type Caller,
-  CALLER_HEADER,
-  callerPermits,
-  OWNER_CALLER,
-} from "@hero/sdk";
+import { ANONYMOUS_CALLER, type Caller, callerPermits, OWNER_CALLER } from "@hero/sdk";
+import { CALLER_HEADER } from "@hero/sdk/internal";
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = "hero_admin";

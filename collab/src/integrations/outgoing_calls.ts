@@ -4,7 +4,8 @@
  * and retries (with growing waits) only for answers that say "try again" (network errors, 429,
  * 5xx). At most a few calls run at once; a full queue refuses more rather than grow.
  */
-import { isHeroError, readStreamBounded } from "@hero/sdk";
+import { isHeroError } from "@hero/sdk";
+import { readStreamBounded } from "@hero/sdk/internal";
 
 /** One call to make. */
 export interface OutgoingCall {

@@ -7,7 +7,8 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { DEFAULT_DISPATCH_LIMITS, dispatchJsonRpc, type RpcApi } from "@hero/sdk";
+import { type RpcApi } from "@hero/sdk";
+import { DEFAULT_DISPATCH_LIMITS, dispatchJsonRpc } from "@hero/sdk/internal";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Caller } from "../identity/caller.ts";
 import type { LiveConnection, LiveHub } from "./live_hub.ts";

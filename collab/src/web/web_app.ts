@@ -7,7 +7,8 @@
 import fs from "node:fs";
 import { Hono } from "hono";
 import { staticResponse, themeAsset } from "../../../ui/theme/theme_assets.ts";
-import { type ConnectionInfo, isHeroError, readBodyText, readStreamBounded } from "@hero/sdk";
+import { type ConnectionInfo, isHeroError } from "@hero/sdk";
+import { readBodyText, readStreamBounded } from "@hero/sdk/internal";
 import type { CollabService } from "../collab_service.ts";
 import { Files } from "../domain/files.ts";
 import { collabError, toRpcError } from "../errors.ts";

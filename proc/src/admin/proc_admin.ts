@@ -9,12 +9,11 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import {
   type Caller,
-  type CallerVerifier,
   type ConnectionInfo,
   type FetchHandler,
-  resolveCaller,
   type UpgradeHandler,
 } from "@hero/sdk";
+import { type CallerVerifier, resolveCaller } from "@hero/sdk/internal";
 import { staticResponse, themeAsset } from "../../../ui/theme/theme_assets.ts";
 import {
   callerOf,

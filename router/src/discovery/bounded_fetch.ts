@@ -3,8 +3,8 @@
  * deadline, bodies are read with a byte cap and a JSON depth cap, so a service that hangs,
  * trickles bytes, or answers with something huge or malformed costs at most the deadline.
  */
-import { isHeroError, readStreamBounded } from "@hero/sdk";
-import { jsonDepthExceeds } from "@hero/sdk/internal";
+import { isHeroError } from "@hero/sdk";
+import { jsonDepthExceeds, readStreamBounded } from "@hero/sdk/internal";
 import { headersFromPairs } from "../proxy/forward_headers.ts";
 import type { UnixHttpClient } from "../proxy/unix_http_client.ts";
 

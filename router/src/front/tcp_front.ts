@@ -12,13 +12,8 @@
  * CPU of relaying the bytes (bench/router, `cpu us/req`). Connections that wait for a head are
  * cut after `IDLE_MS` (idle) or the request timeout (a head that trickles in).
  */
-import {
-  type ConnectionInfo,
-  currentRuntime,
-  type FetchHandler,
-  type Listener,
-  type ListenLimits,
-} from "@hero/sdk";
+import type { ConnectionInfo, FetchHandler, Listener, ListenLimits } from "@hero/sdk";
+import { currentRuntime } from "@hero/sdk/internal";
 import { PEER_HEADER } from "../proxy/forward_headers.ts";
 import { safeClose, writeAll } from "../proxy/upstream_io.ts";
 import { UpstreamPool } from "../proxy/upstream_pool.ts";

@@ -7,7 +7,7 @@
  * cookies, a bearer token the gate consumed), as the app's proxy does.
  * To the router's own app: the head as it came, plus the peer's address in {@link PEER_HEADER}.
  */
-import { CALLER_HEADER } from "@hero/sdk";
+import { CALLER_HEADER } from "@hero/sdk/internal";
 import {
   type ForwardedCaller,
   HOP_BY_HOP,

@@ -6,7 +6,8 @@
  * dropped, and the router's own credentials (its session cookies, a bearer token the gate
  * consumed) are removed so a service never sees, or could replay, them.
  */
-import { CALLER_HEADER, type ConnectionInfo } from "@hero/sdk";
+import type { ConnectionInfo } from "@hero/sdk";
+import { CALLER_HEADER } from "@hero/sdk/internal";
 
 /** Hop-by-hop headers (lower-case): never forwarded in either direction. */
 export const HOP_BY_HOP: ReadonlySet<string> = new Set([

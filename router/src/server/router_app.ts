@@ -8,12 +8,12 @@
  */
 import {
   type Caller,
-  CallerSigner,
   type FetchHandler,
   HeroServer,
   type Listener,
   type ServiceManifest,
 } from "@hero/sdk";
+import { CallerSigner } from "@hero/sdk/internal";
 import { createRouterApi } from "../api/router_api.ts";
 import { RouterQueries } from "../api/router_queries.ts";
 import { Dashboard } from "../dashboard/dashboard.ts";

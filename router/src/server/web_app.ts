@@ -7,14 +7,8 @@
  * own OpenRPC annotations. Proxied requests carry the caller's signed assertion instead of the
  * router's own credentials.
  */
-import {
-  type Caller,
-  isJsonContentType,
-  readBodyText,
-  RpcErrorCode,
-  type ServiceManifest,
-  tracingOn,
-} from "@hero/sdk";
+import { type Caller, RpcErrorCode, type ServiceManifest } from "@hero/sdk";
+import { isJsonContentType, readBodyText, tracingOn } from "@hero/sdk/internal";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
 import { serviceEventStream } from "../api/event_stream.ts";

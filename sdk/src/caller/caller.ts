@@ -76,7 +76,9 @@ export interface AuthIdentity {
   name: string;
   /** Hero scopes (`hero:admin`, `hero:read`, `hero:<service>:read|write`). */
   scopes: string[];
+  /** The groups the subject belongs to. */
   groups: string[];
+  /** The roles the subject holds. */
   roles: string[];
   /** A token's audiences (resource indicators); absent for sessions. */
   aud?: string[];

@@ -10,16 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SignJWT } from "jose";
-import {
-  CALLER_HEADER,
-  CallerSigner,
-  CallerVerifier,
-  currentRuntime,
-  defineApi,
-  defineMethod,
-  HeroServer,
-  isHeroError,
-} from "../../mod.ts";
+import { defineApi, defineMethod, HeroServer, isHeroError } from "../../mod.ts";
+import { CALLER_HEADER, CallerSigner, CallerVerifier, currentRuntime } from "../../internal.ts";
 import type { Caller } from "./caller.ts";
 
 const ALICE: Caller = {

@@ -42,7 +42,9 @@ export interface CallOptions {
 
 /** One entry of a batch. */
 export interface BatchEntry {
+  /** The method to call. */
   method: string;
+  /** Its params, by position (array) or by name (object). */
   params?: unknown[] | Record<string, unknown>;
   /** Send as a notification: no result comes back for it. */
   notify?: boolean;

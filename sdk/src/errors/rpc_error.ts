@@ -22,8 +22,11 @@ export const RpcErrorCode = {
 
 /** The JSON shape of an error member of a JSON-RPC response. */
 export interface RpcErrorObject {
+  /** The error code (see {@link RpcErrorCode}; application codes are the service's own). */
   code: number;
+  /** A one-line description for people. */
   message: string;
+  /** Structured detail, for programs. */
   data?: unknown;
 }
 

@@ -34,6 +34,7 @@ export interface RunContext {
 export interface HeroLifecycleOptions {
   /** Default service name. */
   name: string;
+  /** What the service does (shown by hero_proc). */
   description?: string;
   /** How to run this binary again (argv before the command), e.g. `[execPath, script]`. */
   self: string[];
@@ -45,7 +46,9 @@ export interface HeroLifecycleOptions {
   commandHint?: string;
   /** Output (default: console). */
   out?: (text: string) => void;
+  /** Error output (default: console). */
   err?: (text: string) => void;
+  /** Runtime adapter; detected automatically. */
   runtime?: Runtime;
 }
 

@@ -12,13 +12,21 @@ import type { LogLevel } from "./hero_logger.ts";
 
 /** A stored line as hero_proc returns it. */
 export interface LogRecord {
+  /** The line's id, increasing in the order hero_proc stored lines. */
   id: number;
+  /** When the line was written, in milliseconds since the epoch. */
   ts: number;
+  /** Its level. */
   level: LogLevel;
+  /** Dotted source, e.g. `notes.http`. */
   source: string;
+  /** The service that wrote it, if any. */
   service: string | null;
+  /** The hero_proc job that wrote it, if any. */
   job_id: number | null;
+  /** The text of the line. */
   message: string;
+  /** Structured fields logged with it. */
   fields?: Record<string, unknown>;
 }
 
@@ -26,8 +34,11 @@ export interface LogRecord {
 export interface FollowOptions {
   /** Source prefix (`*` = one segment). */
   source?: string;
+  /** Only lines at this level or worse. */
   level?: LogLevel;
+  /** Only lines of this hero_proc job. */
   jobId?: number;
+  /** Only lines containing this text. */
   text?: string;
   /** Start with the last N matching lines. */
   backlog?: number;
@@ -37,9 +48,11 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /** hero_proc's admin.sock (default under the socket root). */
   socketPath?: string;
+  /** Socket root (default from the environment). */
   socketRoot?: string;
   /** Give up after this many failed connection attempts in a row (default 5, 0 = never). */
   maxRetries?: number;
+  /** Runtime adapter; detected automatically. */
   runtime?: Runtime;
 }
 

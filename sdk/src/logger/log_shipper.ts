@@ -36,9 +36,13 @@ export interface LogShipperOptions {
 
 /** Counters of a shipper. */
 export interface ShipperStats {
+  /** Lines hero_proc accepted. */
   sent: number;
+  /** Lines dropped because the queue was full or hero_proc refused them. */
   dropped: number;
+  /** Lines waiting to be sent. */
   pending: number;
+  /** Whether the last send reached hero_proc. */
   connected: boolean;
 }
 

@@ -13,16 +13,23 @@ import {
 
 /** The `info` object of the OpenRPC document. */
 export interface ApiInfo {
+  /** The API's name, shown in docs and the router's dashboard. */
   title: string;
+  /** The API's version (semver). */
   version: string;
+  /** What the service does (Markdown). */
   description?: string;
+  /** The licence of the API. */
   license?: { name: string; url?: string };
+  /** Who to ask about the API. */
   contact?: { name?: string; url?: string; email?: string };
 }
 
 /** Everything needed to build an API. */
 export interface ApiOptions {
+  /** The `info` object of the OpenRPC document. */
   info: ApiInfo;
+  /** The methods, in the order the document lists them. */
   // deno-lint-ignore no-explicit-any
   methods: MethodSpec<any, any>[];
   /** Shared schemas, referenced from params and results as `#/components/schemas/<Name>`. */

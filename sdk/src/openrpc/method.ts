@@ -10,35 +10,53 @@ export type JsonSchema = Record<string, unknown> | boolean;
 
 /** One parameter (an OpenRPC content descriptor). */
 export interface ParamSpec {
+  /** The param's name (the key of a by-name call). */
   name: string;
+  /** JSON Schema the value must match (validated before the handler runs). */
   schema: JsonSchema;
+  /** Whether the call must give it (default false). */
   required?: boolean;
+  /** One line for people. */
   summary?: string;
+  /** Longer explanation (Markdown). */
   description?: string;
+  /** Kept for old callers; new ones should not use it. */
   deprecated?: boolean;
 }
 
 /** The result of a method (an OpenRPC content descriptor). */
 export interface ResultSpec {
+  /** The result's name in the OpenRPC document. */
   name: string;
+  /** JSON Schema of the value the handler returns. */
   schema: JsonSchema;
+  /** One line for people. */
   summary?: string;
+  /** Longer explanation (Markdown). */
   description?: string;
 }
 
 /** An application error the method may answer with. */
 export interface ErrorSpec {
+  /** The error code the method may answer with. */
   code: number;
+  /** What it means, in one line. */
   message: string;
+  /** Detail carried in the error's `data`. */
   data?: unknown;
 }
 
 /** An example pairing: named params and the expected result. */
 export interface ExampleSpec {
+  /** Short name of the example. */
   name: string;
+  /** One line for people. */
   summary?: string;
+  /** Longer explanation (Markdown). */
   description?: string;
+  /** The params of the example call, by name. */
   params: { name: string; value: unknown }[];
+  /** What the call returns. */
   result?: { name: string; value: unknown };
 }
 
@@ -47,9 +65,13 @@ export interface ExampleSpec {
  * gateway turns them into MCP tool annotations.
  */
 export interface MethodAnnotations {
+  /** The method changes nothing. */
   readOnlyHint?: boolean;
+  /** The method may delete or overwrite data. */
   destructiveHint?: boolean;
+  /** Calling it twice with the same params has the effect of calling it once. */
   idempotentHint?: boolean;
+  /** The method reaches outside the service (network, other systems). */
   openWorldHint?: boolean;
 }
 
@@ -98,7 +120,9 @@ export interface CallContext {
 
 /** What a dispatcher provides to build a {@link CallContext}. */
 export interface CallContextInit {
+  /** The called method's name. */
   method: string;
+  /** Aborted when the caller goes away or the call times out. */
   signal: AbortSignal;
   /** Who is calling (default: the owner, as for in-process calls). */
   caller?: Caller;
@@ -108,17 +132,29 @@ export interface CallContextInit {
 
 /** A method declaration. Handlers always receive params by name, whatever the caller sent. */
 export interface MethodSpec<P = Record<string, unknown>, R = unknown> {
+  /** The method's name, e.g. `notes.create` (`rpc.*` is reserved). */
   name: string;
+  /** One line for people. */
   summary?: string;
+  /** Longer explanation (Markdown). */
   description?: string;
+  /** Groups the method in the OpenRPC document. */
   tags?: string[];
+  /** The params, in positional order. */
   params: ParamSpec[];
+  /** What the method returns. */
   result: ResultSpec;
+  /** The application errors it may answer with. */
   errors?: ErrorSpec[];
+  /** Example calls, shown in the docs and the OpenRPC document. */
   examples?: ExampleSpec[];
+  /** Which param shapes it accepts (default `either`). */
   paramStructure?: "by-name" | "by-position" | "either";
+  /** Kept for old callers; new ones should not use it. */
   deprecated?: boolean;
+  /** Hints for tools (MCP): read-only, destructive, idempotent, open-world. */
   annotations?: MethodAnnotations;
+  /** Runs the call with validated params; its return value (or promise) is the result. */
   handler: (params: P, ctx: CallContext) => R | Promise<R>;
 }
 

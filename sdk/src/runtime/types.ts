@@ -61,17 +61,25 @@ export interface Listener {
 
 /** A minimal HTTP/1.1 response, as used by the JSON-RPC client. */
 export interface SimpleResponse {
+  /** HTTP status code. */
   status: number;
+  /** Response headers. */
   headers: Headers;
+  /** The whole body, as text. */
   body: string;
 }
 
 /** A request for the JSON-RPC client transport. */
 export interface SimpleRequest {
+  /** HTTP method. */
   method: string;
+  /** Path and query, e.g. `/rpc`. */
   path: string;
+  /** Request body, as text. */
   body?: string;
+  /** Extra request headers. */
   headers?: Record<string, string>;
+  /** Cancels the request. */
   signal?: AbortSignal;
 }
 
@@ -85,7 +93,9 @@ export interface HttpTransport {
 
 /** A response whose body is read as it arrives (Server-Sent Events, long downloads). */
 export interface StreamingResponse {
+  /** HTTP status code. */
   status: number;
+  /** Response headers. */
   headers: Headers;
   /** The body; cancel it to close the connection. */
   body: ReadableStream<Uint8Array>;
@@ -96,8 +106,11 @@ export type TransportTarget = { socketPath: string } | { baseUrl: string };
 
 /** File information needed by socket management. */
 export interface FileInfo {
+  /** The path is a Unix socket. */
   isSocket: boolean;
+  /** The path is a directory. */
   isDirectory: boolean;
+  /** Permission bits (and file type) as `stat` gives them. */
   mode: number;
 }
 

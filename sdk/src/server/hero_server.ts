@@ -54,7 +54,9 @@ export interface HeroServerOptions {
 
 /** A bound socket: its role and path. */
 export interface BoundSocket {
+  /** The socket's role: `rpc`, `admin`, `rest`, `openapi` or `web_<name>`. */
   socket: string;
+  /** The socket's file path. */
   path: string;
 }
 

@@ -6,11 +6,17 @@ import { bytesResponse } from "./response_bytes.ts";
 
 /** `GET /.well-known/heroservice.json`. */
 export interface ServiceManifest {
+  /** `openrpc` for rpc.sock, `ui` for an HTML socket. */
   protocol: "openrpc" | "ui";
+  /** The service's name. */
   name: string;
+  /** A title for people. */
   title: string;
+  /** The service's version. */
   version: string;
+  /** What the service does. */
   description: string;
+  /** The socket's role: `rpc`, `admin`, `rest`, `openapi` or `web_<name>`. */
   socket: string;
 }
 
@@ -19,9 +25,13 @@ export type HealthStatus = "ok" | "degraded" | "down";
 
 /** `GET /health`. */
 export interface HealthReport {
+  /** The worst state the service reports. */
   status: HealthStatus;
+  /** The service's name. */
   service: string;
+  /** The service's version. */
   version: string;
+  /** Seconds since the server started. */
   uptime_s: number;
   /** Why the service is degraded or down, when it is. */
   reason?: string;
@@ -31,8 +41,11 @@ export interface HealthReport {
 
 /** The result of a {@link HealthCheck}. */
 export interface HealthCheckResult {
+  /** The state to report. */
   status: HealthStatus;
+  /** Why the service is degraded or down, when it is. */
   reason?: string;
+  /** What the service adds about its parts. */
   detail?: Record<string, unknown>;
 }
 

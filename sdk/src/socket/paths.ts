@@ -7,7 +7,9 @@ import { validateServiceName } from "./service_name.ts";
 
 /** The environment lookup and home directory that root resolution depends on. */
 export interface SocketRootSource {
+  /** Reads an environment variable (`PATH_SOCKET`, `HERO_SOCKET_DIR`). */
   env: (name: string) => string | undefined;
+  /** The user's home directory ("" when unknown). */
   homeDir: string;
 }
 
@@ -25,9 +27,13 @@ export function resolveSocketRoot(source: SocketRootSource): string {
 export interface ServiceSocketPaths {
   /** `<root>/<service>` — created with mode 0700. */
   dir: string;
+  /** `<dir>/rpc.sock`: JSON-RPC, the OpenRPC document, health and manifest. */
   rpc: string;
+  /** `<dir>/admin.sock`: the service's admin UI. */
   admin: string;
+  /** `<dir>/rest.sock`: a REST view of the service. */
   rest: string;
+  /** `<dir>/openapi.sock`: an OpenAPI view of the service. */
   openapi: string;
   /** `<root>/<service>/web_<name>.sock`. */
   web: (name: string) => string;
