@@ -16,7 +16,18 @@ import { startService } from "./lifecycle_start.ts";
 import { ProcClient } from "./proc_client.ts";
 import { parseEnvPairs, splitArgs } from "./split_args.ts";
 
-/** What a service's `run` receives. */
+/**
+ * What a service's `run` receives.
+ *
+ * @example
+ * ```ts
+ * import type { RunContext } from "@hero/sdk";
+ * async function run({ serviceName, logger, signal }: RunContext): Promise<void> {
+ *   logger.info(`${serviceName} is up`);
+ *   await new Promise((done) => signal.addEventListener("abort", done, { once: true }));
+ * }
+ * ```
+ */
 export interface RunContext {
   /** The name to serve under (`--service-name`, default the lifecycle's name). */
   serviceName: string;
@@ -30,7 +41,20 @@ export interface RunContext {
   signal: AbortSignal;
 }
 
-/** Options of {@link HeroLifecycle}. */
+/**
+ * Options of {@link HeroLifecycle}.
+ *
+ * @example
+ * ```ts
+ * import type { HeroLifecycleOptions } from "@hero/sdk";
+ * const options: HeroLifecycleOptions = {
+ *   name: "notes",
+ *   description: "Create and tag notes",
+ *   self: ["deno", "run", "-A", "main.ts"],
+ *   run: ({ signal }) => new Promise((done) => signal.addEventListener("abort", () => done())),
+ * };
+ * ```
+ */
 export interface HeroLifecycleOptions {
   /** Default service name. */
   name: string;
@@ -69,7 +93,27 @@ Options of start/stop/status/logs:
 
 const STRING_OPTIONS = ["--service-name", "--run-args", "--env", "--socket-dir", "--timeout"];
 
-/** The lifecycle commands of one service binary. */
+/**
+ * The lifecycle commands of one service binary.
+ *
+ * @example
+ * ```ts
+ * import { defineApi, HeroLifecycle, HeroServer } from "@hero/sdk";
+ * import process from "node:process";
+ * const api = defineApi({ info: { title: "Notes", version: "1.0.0" }, methods: [] });
+ * const lifecycle = new HeroLifecycle({
+ *   name: "notes",
+ *   self: [process.execPath, "main.ts"],
+ *   run: async ({ serviceName, socketRoot, signal }) => {
+ *     const server = new HeroServer({ name: serviceName, api, socketRoot });
+ *     await server.start();
+ *     await new Promise((done) => signal.addEventListener("abort", done, { once: true }));
+ *     await server.close();
+ *   },
+ * });
+ * process.exitCode = await lifecycle.main(process.argv.slice(2)); // run | start | stop | status | logs
+ * ```
+ */
 export class HeroLifecycle {
   readonly #o: HeroLifecycleOptions;
 

@@ -10,7 +10,16 @@ import { resolveSocketRoot, serviceSocketPaths } from "../socket/paths.ts";
 import { readSse } from "./sse_reader.ts";
 import type { LogLevel } from "./hero_logger.ts";
 
-/** A stored line as hero_proc returns it. */
+/**
+ * A stored line as hero_proc returns it.
+ *
+ * @example
+ * ```ts
+ * import { followLogs, type LogRecord } from "@hero/sdk";
+ * const show = (line: LogRecord) => `${new Date(line.ts).toISOString()} ${line.source} ${line.message}`;
+ * for await (const line of followLogs({ source: "notes" })) console.log(show(line));
+ * ```
+ */
 export interface LogRecord {
   /** The line's id, increasing in the order hero_proc stored lines. */
   id: number;
@@ -30,7 +39,16 @@ export interface LogRecord {
   fields?: Record<string, unknown>;
 }
 
-/** What to follow. */
+/**
+ * What to follow.
+ *
+ * @example
+ * ```ts
+ * import { followLogs, type FollowOptions } from "@hero/sdk";
+ * const options: FollowOptions = { source: "notes.*", backlog: 20 };
+ * for await (const line of followLogs(options)) console.log(line.message);
+ * ```
+ */
 export interface FollowOptions {
   /** Source prefix (`*` = one segment). */
   source?: string;
@@ -56,7 +74,18 @@ export interface FollowOptions {
   runtime?: Runtime;
 }
 
-/** Yields matching lines as hero_proc stores them, until `signal` aborts. */
+/**
+ * Yields matching lines as hero_proc stores them, until `signal` aborts.
+ *
+ * @example
+ * ```ts
+ * import { followLogs } from "@hero/sdk";
+ * const stop = new AbortController();
+ * for await (const line of followLogs({ source: "notes", level: "warn", signal: stop.signal })) {
+ *   console.log(line.level, line.message);
+ * }
+ * ```
+ */
 export async function* followLogs(opts: FollowOptions = {}): AsyncGenerator<LogRecord> {
   const runtime = opts.runtime ?? currentRuntime();
   if (!runtime.streamRequest) {

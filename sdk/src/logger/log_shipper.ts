@@ -34,7 +34,16 @@ export interface LogShipperOptions {
   service?: string;
 }
 
-/** Counters of a shipper. */
+/**
+ * Counters of a shipper.
+ *
+ * @example
+ * ```ts
+ * import { HeroLogger, type ShipperStats } from "@hero/sdk";
+ * const stats: ShipperStats = new HeroLogger({ source: "notes" }).stats;
+ * if (stats.dropped > 0) console.error(`${stats.dropped} log lines dropped`);
+ * ```
+ */
 export interface ShipperStats {
   /** Lines hero_proc accepted. */
   sent: number;

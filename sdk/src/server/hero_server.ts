@@ -23,7 +23,21 @@ import type { HealthCheck, ServiceManifest } from "./manifest.ts";
 import { createRpcSocketHandler } from "./rpc_socket_handler.ts";
 import { createUiSocketHandler } from "./ui_socket_handler.ts";
 
-/** Options of a {@link HeroServer}. */
+/**
+ * Options of a {@link HeroServer}.
+ *
+ * @example
+ * ```ts
+ * import { defineApi, HeroServer, type HeroServerOptions } from "@hero/sdk";
+ * const options: HeroServerOptions = {
+ *   name: "notes",
+ *   api: defineApi({ info: { title: "Notes", version: "1.0.0" }, methods: [] }),
+ *   admin: () => Promise.resolve(new Response("<h1>Notes</h1>", { headers: { "content-type": "text/html" } })),
+ *   health: () => ({ status: "ok" }),
+ * };
+ * const server = new HeroServer(options);
+ * ```
+ */
 export interface HeroServerOptions {
   /** Service name: `[a-z0-9_]+`, also the socket directory name. */
   name: string;
@@ -52,7 +66,17 @@ export interface HeroServerOptions {
   runtime?: Runtime;
 }
 
-/** A bound socket: its role and path. */
+/**
+ * A bound socket: its role and path.
+ *
+ * @example
+ * ```ts
+ * import { type BoundSocket, defineApi, HeroServer } from "@hero/sdk";
+ * const api = defineApi({ info: { title: "Notes", version: "1.0.0" }, methods: [] });
+ * const sockets: BoundSocket[] = new HeroServer({ name: "notes", api }).sockets;
+ * // [{ socket: "rpc", path: ".../notes/rpc.sock" }]
+ * ```
+ */
 export interface BoundSocket {
   /** The socket's role: `rpc`, `admin`, `rest`, `openapi` or `web_<name>`. */
   socket: string;
@@ -60,7 +84,18 @@ export interface BoundSocket {
   path: string;
 }
 
-/** A Hero service's socket server. */
+/**
+ * A Hero service's socket server.
+ *
+ * @example
+ * ```ts
+ * import { defineApi, HeroServer } from "@hero/sdk";
+ * const api = defineApi({ info: { title: "Notes", version: "1.0.0" }, methods: [] });
+ * const server = new HeroServer({ name: "notes", api });
+ * await server.start(); // binds <socket root>/notes/rpc.sock
+ * await server.closeOnSignal(); // serves until SIGINT/SIGTERM
+ * ```
+ */
 export class HeroServer {
   readonly #opts: HeroServerOptions;
   readonly #limits: ServerLimits;

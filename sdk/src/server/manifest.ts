@@ -4,7 +4,22 @@
  */
 import { bytesResponse } from "./response_bytes.ts";
 
-/** `GET /.well-known/heroservice.json`. */
+/**
+ * `GET /.well-known/heroservice.json`.
+ *
+ * @example
+ * ```ts
+ * import type { ServiceManifest } from "@hero/sdk";
+ * const manifest: ServiceManifest = {
+ *   protocol: "openrpc",
+ *   name: "notes",
+ *   title: "Notes",
+ *   version: "1.0.0",
+ *   description: "Create and tag notes",
+ *   socket: "rpc",
+ * };
+ * ```
+ */
 export interface ServiceManifest {
   /** `openrpc` for rpc.sock, `ui` for an HTML socket. */
   protocol: "openrpc" | "ui";
@@ -20,10 +35,27 @@ export interface ServiceManifest {
   socket: string;
 }
 
-/** Health states, from best to worst. */
+/**
+ * Health states, from best to worst.
+ *
+ * @example
+ * ```ts
+ * import type { HealthStatus } from "@hero/sdk";
+ * const worst: HealthStatus = "degraded";
+ * ```
+ */
 export type HealthStatus = "ok" | "degraded" | "down";
 
-/** `GET /health`. */
+/**
+ * `GET /health`.
+ *
+ * @example
+ * ```ts
+ * import type { HealthReport } from "@hero/sdk";
+ * const res = await fetch("http://localhost/health"); // via the service's rpc.sock in practice
+ * const report = (await res.json()) as HealthReport;
+ * ```
+ */
 export interface HealthReport {
   /** The worst state the service reports. */
   status: HealthStatus;
@@ -39,7 +71,15 @@ export interface HealthReport {
   detail?: Record<string, unknown>;
 }
 
-/** The result of a {@link HealthCheck}. */
+/**
+ * The result of a {@link HealthCheck}.
+ *
+ * @example
+ * ```ts
+ * import type { HealthCheckResult } from "@hero/sdk";
+ * const down: HealthCheckResult = { status: "down", reason: "database is locked" };
+ * ```
+ */
 export interface HealthCheckResult {
   /** The state to report. */
   status: HealthStatus;
@@ -49,7 +89,17 @@ export interface HealthCheckResult {
   detail?: Record<string, unknown>;
 }
 
-/** What a service reports about itself beyond being alive. */
+/**
+ * What a service reports about itself beyond being alive.
+ *
+ * @example
+ * ```ts
+ * import type { HealthCheck } from "@hero/sdk";
+ * let queued = 0;
+ * const health: HealthCheck = () =>
+ *   queued > 1000 ? { status: "degraded", reason: `${queued} jobs queued` } : { status: "ok" };
+ * ```
+ */
 export type HealthCheck = () => HealthCheckResult | Promise<HealthCheckResult>;
 
 const encoder = new TextEncoder();

@@ -5,7 +5,16 @@
 import { HeroError } from "../errors/hero_error.ts";
 import { validateServiceName } from "./service_name.ts";
 
-/** The environment lookup and home directory that root resolution depends on. */
+/**
+ * The environment lookup and home directory that root resolution depends on.
+ *
+ * @example
+ * ```ts
+ * import { resolveSocketRoot, type SocketRootSource } from "@hero/sdk";
+ * const source: SocketRootSource = { env: () => undefined, homeDir: "/home/me" };
+ * resolveSocketRoot(source); // "/home/me/hero/var/sockets"
+ * ```
+ */
 export interface SocketRootSource {
   /** Reads an environment variable (`PATH_SOCKET`, `HERO_SOCKET_DIR`). */
   env: (name: string) => string | undefined;
@@ -13,7 +22,17 @@ export interface SocketRootSource {
   homeDir: string;
 }
 
-/** Resolves the socket root from the environment, falling back to `~/hero/var/sockets`. */
+/**
+ * Resolves the socket root from the environment, falling back to `~/hero/var/sockets`.
+ *
+ * @example
+ * ```ts
+ * import process from "node:process";
+ * import { resolveSocketRoot } from "@hero/sdk";
+ * const root = resolveSocketRoot({ env: (name) => process.env[name], homeDir: "/home/me" });
+ * // "$PATH_SOCKET" if set, else "/home/me/hero/var/sockets"
+ * ```
+ */
 export function resolveSocketRoot(source: SocketRootSource): string {
   const fromEnv = source.env("PATH_SOCKET") || source.env("HERO_SOCKET_DIR");
   if (fromEnv) return stripTrailingSlash(fromEnv);
@@ -23,7 +42,16 @@ export function resolveSocketRoot(source: SocketRootSource): string {
   return `${stripTrailingSlash(source.homeDir)}/hero/var/sockets`;
 }
 
-/** The socket files of one service. */
+/**
+ * The socket files of one service.
+ *
+ * @example
+ * ```ts
+ * import { type ServiceSocketPaths, serviceSocketPaths } from "@hero/sdk";
+ * const paths: ServiceSocketPaths = serviceSocketPaths("/run/hero", "notes");
+ * paths.web("board"); // "/run/hero/notes/web_board.sock"
+ * ```
+ */
 export interface ServiceSocketPaths {
   /** `<root>/<service>` — created with mode 0700. */
   dir: string;
@@ -39,7 +67,15 @@ export interface ServiceSocketPaths {
   web: (name: string) => string;
 }
 
-/** Returns the socket paths of `service` under `root` (the name is validated). */
+/**
+ * Returns the socket paths of `service` under `root` (the name is validated).
+ *
+ * @example
+ * ```ts
+ * import { serviceSocketPaths } from "@hero/sdk";
+ * serviceSocketPaths("/run/hero", "notes").rpc; // "/run/hero/notes/rpc.sock"
+ * ```
+ */
 export function serviceSocketPaths(root: string, service: string): ServiceSocketPaths {
   validateServiceName(service);
   const dir = `${stripTrailingSlash(root)}/${service}`;
