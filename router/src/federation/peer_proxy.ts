@@ -9,10 +9,11 @@
 import type { ConnectionInfo } from "@hero/sdk";
 import { SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
 import { SSO_COOKIE, SSO_FLOW_COOKIE } from "../sso/sso_login.ts";
-import { connectionError } from "../discovery/bounded_fetch.ts";
-import { forwardRequestHeaders, headersFromPairs } from "../proxy/forward_headers.ts";
+import { connectionError } from "../http/connection_error.ts";
+import { headersFromPairs } from "../http/hop_by_hop.ts";
+import { forwardRequestHeaders } from "../proxy/forward_headers.ts";
 import type { ProxyTarget } from "../proxy/proxy_path.ts";
-import { UnixHttpClient } from "../proxy/unix_http_client.ts";
+import { UnixHttpClient } from "../http/unix_http_client.ts";
 import { relayWebSocket } from "../proxy/ws_relay.ts";
 import { withTraceparent } from "../telemetry/proxy_trace.ts";
 import type { PeerConfig } from "./peer_config.ts";

@@ -15,8 +15,8 @@
 import type { ConnectionInfo, FetchHandler, Listener, ListenLimits } from "@hero/sdk";
 import { currentRuntime } from "@hero/sdk/internal";
 import { PEER_HEADER } from "../proxy/forward_headers.ts";
-import { safeClose, writeAll } from "../proxy/upstream_io.ts";
-import { UpstreamPool } from "../proxy/upstream_pool.ts";
+import { safeClose, writeAll } from "../http/upstream_io.ts";
+import { UpstreamPool } from "../http/upstream_pool.ts";
 import { ClientConn } from "./client_conn.ts";
 import { errorResponse, relay, type RelayRequest } from "./relay.ts";
 import { findHeadEnd, parseRequestHead, RequestHead } from "./request_head.ts";

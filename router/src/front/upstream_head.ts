@@ -8,12 +8,8 @@
  * To the router's own app: the head as it came, plus the peer's address in {@link PEER_HEADER}.
  */
 import { CALLER_HEADER } from "@hero/sdk/internal";
-import {
-  type ForwardedCaller,
-  HOP_BY_HOP,
-  PEER_HEADER,
-  withoutCookies,
-} from "../proxy/forward_headers.ts";
+import { HOP_BY_HOP } from "../http/hop_by_hop.ts";
+import { type ForwardedCaller, PEER_HEADER, withoutCookies } from "../proxy/forward_headers.ts";
 import { HeadBuilder } from "./head_bytes.ts";
 import type { RequestHead } from "./request_head.ts";
 

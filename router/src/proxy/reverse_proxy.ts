@@ -7,15 +7,12 @@
 import type { ConnectionInfo } from "@hero/sdk";
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
 import { readServiceDir } from "../discovery/socket_walk.ts";
-import { connectionError } from "../discovery/bounded_fetch.ts";
-import {
-  type ForwardedCaller,
-  forwardRequestHeaders,
-  headersFromPairs,
-} from "./forward_headers.ts";
+import { connectionError } from "../http/connection_error.ts";
+import { headersFromPairs } from "../http/hop_by_hop.ts";
+import { type ForwardedCaller, forwardRequestHeaders } from "./forward_headers.ts";
 import { parseProxyPath, type ProxyPathError, type ProxyTarget } from "./proxy_path.ts";
-import { UnixHttpClient } from "./unix_http_client.ts";
-import type { UpstreamPool } from "./upstream_pool.ts";
+import { UnixHttpClient } from "../http/unix_http_client.ts";
+import type { UpstreamPool } from "../http/upstream_pool.ts";
 import { relayWebSocket } from "./ws_relay.ts";
 import { withTraceparent } from "../telemetry/proxy_trace.ts";
 
