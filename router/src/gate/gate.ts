@@ -14,9 +14,9 @@ import type { MiddlewareHandler } from "hono";
 import { bearerToken, cookieValue, SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
 import type { NetworkCheck } from "../net/tcp_guard.ts";
 import { type Identity, OWNER } from "./identity.ts";
-import { bearerChallenge } from "../sso/resource_metadata.ts";
+import { bearerChallenge } from "./resource_metadata.ts";
 import { renderLoginPage } from "./login_page.ts";
-import { SSO_COOKIE } from "../sso/sso_login.ts";
+import { SSO_COOKIE } from "./router_cookies.ts";
 import {
   type Authenticator,
   type HeadersAndUrl,

@@ -35,9 +35,8 @@ import { type ForwardedCaller, SAFE_PREFIX } from "../proxy/forward_headers.ts";
 import { parseProxyPath, type ProxyTarget } from "../proxy/proxy_path.ts";
 import { badGatewayText, type ReverseProxy } from "../proxy/reverse_proxy.ts";
 import { PRM_PATH, type Sso } from "../sso/sso.ts";
-import { SSO_COOKIE, SSO_FLOW_COOKIE } from "../sso/sso_login.ts";
+import { ROUTER_COOKIES } from "../gate/router_cookies.ts";
 import { annotateProxySpan } from "../telemetry/proxy_trace.ts";
-import { SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
 
 /** What the web app serves. */
 export interface WebAppOptions {
@@ -62,9 +61,6 @@ export interface WebAppOptions {
 
 /** Largest JSON-RPC body the gate reads to authorize a proxied call. */
 const MAX_RPC_BODY = 8 * 1024 * 1024;
-
-/** The router's own cookies: never forwarded to a service. */
-const ROUTER_COOKIES = [SESSION_COOKIE, SSO_COOKIE, SSO_FLOW_COOKIE];
 
 /**
  * hero_auth's OpenID provider endpoints under the issuer's path: discovery, keys, authorize

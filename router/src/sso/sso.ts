@@ -8,7 +8,7 @@ import type { GateSignIn } from "../gate/gate.ts";
 import type { Authenticator } from "../gate/token_authenticator.ts";
 import type { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import { HeroAuthLink } from "./hero_auth_link.ts";
-import { PRM_PATH, protectedResourceMetadata } from "./resource_metadata.ts";
+import { PRM_PATH, protectedResourceMetadata } from "../gate/resource_metadata.ts";
 import { ssoAuthenticator } from "./sso_authenticator.ts";
 import { SsoLogin } from "./sso_login.ts";
 import { requestUrl } from "../net/request_url.ts";

@@ -10,7 +10,8 @@ import type { Identity } from "../gate/identity.ts";
 import type { Authenticator, HeadersAndUrl } from "../gate/token_authenticator.ts";
 import type { AuthIdentity } from "@hero/sdk";
 import type { HeroAuthLink } from "./hero_auth_link.ts";
-import { SSO_COOKIE, type SsoLogin } from "./sso_login.ts";
+import { SSO_COOKIE } from "../gate/router_cookies.ts";
+import type { SsoLogin } from "./sso_login.ts";
 import { requestUrl } from "../net/request_url.ts";
 
 /** Accepts hero_auth access tokens and router sign-in sessions. */

@@ -9,14 +9,11 @@
 import type { ConnectionInfo } from "@hero/sdk";
 import { type WebLogin, webLogin, type WebSession } from "@hero/sdk/auth";
 import { safeNext } from "../gate/login_routes.ts";
+import { SSO_COOKIE, SSO_FLOW_COOKIE } from "../gate/router_cookies.ts";
 import type { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import type { HeroAuthLink } from "./hero_auth_link.ts";
 import { requestUrl } from "../net/request_url.ts";
 
-/** The router's session cookie (hero_auth sign-in). */
-export const SSO_COOKIE = "hero_sso";
-/** The cookie that carries a sign-in in progress (PKCE verifier, state, where to return). */
-export const SSO_FLOW_COOKIE = "hero_sso_flow";
 /** The client id hero_auth registers for the router. */
 export const ROUTER_CLIENT_ID = "hero_router";
 
