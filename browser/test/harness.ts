@@ -17,7 +17,7 @@ import { HeroLogger, RpcClient } from "@hero/sdk";
 import { resolvePaths } from "../../proc/src/daemon/paths.ts";
 import { type Daemon, serveDaemon } from "../../proc/src/daemon/serve.ts";
 import { BrowserService } from "../src/browser_service.ts";
-import type { BrowserOptions } from "../src/options.ts";
+import type { BrowserOptions } from "../src/chromium/options.ts";
 import { TEST_PAGES } from "./test_pages.ts";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
