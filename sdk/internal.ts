@@ -32,4 +32,4 @@ export { currentRuntime } from "./src/runtime/current.ts";
 export { parseEnvPairs, splitArgs } from "./src/lifecycle/split_args.ts";
 export { CALLER_HEADER } from "./src/caller/caller.ts";
 export { callerKeyPath, CallerSigner, CallerVerifier } from "./src/caller/caller_assertion.ts";
-export { resolveCaller, withCaller } from "./src/caller/resolve_caller.ts";
+export { resolveCaller, withCaller } from "./src/server/resolve_caller.ts";

@@ -32,7 +32,7 @@ export interface ConnectionInfo {
   remoteAddress?: string;
   /** `unix` or `tcp`. */
   transport: "unix" | "tcp";
-  /** Who is calling, as HeroServer resolved it (see `caller/resolve_caller.ts`). */
+  /** Who is calling, as HeroServer resolved it (see `server/resolve_caller.ts`). */
   caller?: Caller;
 }
 

@@ -4,7 +4,7 @@
  * graceful shutdown that removes what it created.
  */
 import { CallerVerifier } from "../caller/caller_assertion.ts";
-import { withCaller } from "../caller/resolve_caller.ts";
+import { withCaller } from "./resolve_caller.ts";
 import { HeroError } from "../errors/hero_error.ts";
 import type { RpcApi } from "../openrpc/api.ts";
 import { currentRuntime } from "../runtime/current.ts";

@@ -2,7 +2,7 @@
  * The discovery manifest (`/.well-known/heroservice.json`) and the health document
  * (`/health`): how the router learns what a socket is and whether it is well.
  */
-import { bytesResponse } from "./response_bytes.ts";
+import { bytesResponse } from "../runtime/response_bytes.ts";
 
 /**
  * `GET /.well-known/heroservice.json`.
