@@ -5,10 +5,10 @@
  */
 import { defineMethod, HeroError, type MethodSpec, RpcError } from "@hero/sdk";
 import type { Supervisor } from "../supervisor/supervisor.ts";
-import { mapErrors } from "../rpc/proc_errors.ts";
-import { deployRoot } from "./deploy_layout.ts";
-import { Deployer, type DeployRequest } from "./deployer.ts";
-import { deployStatus } from "./deploy_status.ts";
+import { mapErrors } from "./proc_errors.ts";
+import { deployRoot } from "../deploy/deploy_layout.ts";
+import { Deployer, type DeployRequest } from "../deploy/deployer.ts";
+import { deployStatus } from "../deploy/deploy_status.ts";
 
 /** Wire codes of deploy errors. */
 export const DeployErrorCode = {
