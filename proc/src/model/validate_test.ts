@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { validateService } from "./validate_service.ts";
-import { loadServiceDir } from "./toml_loader.ts";
+import { loadServiceDir } from "../config/toml_loader.ts";
 import { findCycle } from "./graph.ts";
 import { tempDir } from "../test_support.ts";
 

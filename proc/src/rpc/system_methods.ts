@@ -15,7 +15,7 @@ export interface SystemHooks {
   upgrade?: () => void;
 }
 
-/** A TOML file left out of a load, and why (see model/toml_loader.ts). */
+/** A TOML file left out of a load, and why (see config/toml_loader.ts). */
 const FILE_ERROR = {
   type: "object",
   properties: { file: { type: "string" }, name: { type: "string" }, error: { type: "string" } },

@@ -10,7 +10,7 @@ import {
   requiredClosure,
   validateGraph,
 } from "../model/graph.ts";
-import { type FileError, type FilePlan, planFileServices } from "../model/file_services.ts";
+import { type FileError, type FilePlan, planFileServices } from "../config/file_services.ts";
 import type { ServiceSource, ServiceSpec } from "../model/spec.ts";
 import { validateService } from "../model/validate_service.ts";
 import type { LogSink } from "../logs/log_sink.ts";
