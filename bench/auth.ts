@@ -3,16 +3,15 @@
  * grants per second against a hero_auth process of its own (client credentials over its Unix
  * socket, 16 in flight, the load generated from this process), also as grants per second of
  * hero_auth's own CPU time, which the other engineers' load on this shared machine does not
- * change; the SDK's `verifyToken` per second for a token it has seen (an API's steady state)
- * and for new tokens, beside jose's bare `jwtVerify` with the key in hand (the floor any
- * verifier pays per signature); hero_auth's memory idle and with 10,000 users, as RSS and split
- * into what only this process holds and the Node binary's code it shares with every Node
- * process. Goals from issue #12: RSS < 80 MB at 10,000 users, >= 1,000 grants/s on 2 cores,
- * >= 50,000 verifications/s. No other OpenID provider is installed on this machine (Keycloak,
- * Dex and Authelia are not in the npm or Debian archives reachable here); the peer measured in
- * the same run is oidc-provider alone (bench/auth_peer_provider.ts: its in-memory adapter, the
- * same EdDSA JWT grants, the same load), and an idle Node process is the floor of any Node
- * service's memory.
+ * change; the SDK's `verifyToken` per second for a token it has seen (an API's steady state) and
+ * for new tokens, beside jose's bare `jwtVerify` with the key in hand (the floor any verifier pays
+ * per signature); hero_auth's memory idle and with 10,000 users, as RSS and split into what only
+ * this process holds and the Node binary's code it shares with every Node process. Goals (what a
+ * small machine can carry): RSS < 80 MB at 10,000 users, >= 1,000 grants/s on 2 cores, >= 50,000
+ * verifications/s. No other OpenID provider is installed on this machine (Keycloak, Dex and
+ * Authelia are not in the npm or Debian archives reachable here); the peer measured in the same
+ * run is oidc-provider alone (bench/auth_peer_provider.ts: its in-memory adapter, the same EdDSA
+ * JWT grants, the same load), and an idle Node process is the floor of any Node service's memory.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -62,7 +61,7 @@ function cpuSeconds(pid: number): number {
 }
 
 /** Client-credentials grants against a token endpoint on a Unix socket, 16 in flight. */
-async function tokenLoad(o: {
+async function tokenLoad(opts: {
   pid: number;
   socketPath: string;
   host: string;
@@ -71,25 +70,25 @@ async function tokenLoad(o: {
 }): Promise<{ grants: number; perCpu: number; tokens: string[] }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const basic = "Basic " +
-    Buffer.from(`${o.client.client_id}:${o.client.client_secret}`).toString("base64");
+    Buffer.from(`${opts.client.client_id}:${opts.client.client_secret}`).toString("base64");
   const body = new URLSearchParams({
     grant_type: "client_credentials",
     scope: "hero:read",
-    resource: o.resource,
+    resource: opts.resource,
   }).toString();
   const tokens: string[] = [];
   const grant = () =>
     new Promise<void>((resolve, reject) => {
       const req = http.request({
         agent,
-        socketPath: o.socketPath,
+        socketPath: opts.socketPath,
         path: "/token",
         method: "POST",
         headers: {
           authorization: basic,
           "content-type": "application/x-www-form-urlencoded",
           "content-length": Buffer.byteLength(body),
-          host: o.host,
+          host: opts.host,
         },
       }, (res) => {
         let text = "";
@@ -107,9 +106,9 @@ async function tokenLoad(o: {
       req.end(body);
     });
   await rate(300, 16, grant);
-  const cpu0 = cpuSeconds(o.pid);
+  const cpu0 = cpuSeconds(opts.pid);
   const grants = await rate(GRANTS, 16, grant);
-  const perCpu = GRANTS / (cpuSeconds(o.pid) - cpu0);
+  const perCpu = GRANTS / (cpuSeconds(opts.pid) - cpu0);
   agent.destroy();
   return { grants, perCpu, tokens };
 }

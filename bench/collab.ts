@@ -1,5 +1,6 @@
 /**
- * hero_collab benchmark (`npm run bench collab`), goals from issue 13:
+ * hero_collab benchmark (`npm run bench collab`), against the goals a small team's server must
+ * meet:
  *
  * - Delivery: a message sent (messages.post over rpc.sock: validation, one SQLite transaction
  *   with the FTS index and the event log) until each of 200 connected WebSocket clients — 200

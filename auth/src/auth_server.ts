@@ -37,19 +37,19 @@ export interface RunningAuth {
 export const OIDC_SOCKET = "oidc";
 
 /** Opens the database, makes sure the owner exists and binds the sockets. */
-export async function startAuthServer(o: AuthServerOptions): Promise<RunningAuth> {
-  if (o.dbPath !== ":memory:") fs.mkdirSync(path.dirname(o.dbPath), { recursive: true });
-  const db = openAuthDatabase(o.dbPath);
-  const parts = buildAuthParts(db, o);
-  ensureOwner(parts, o.ownerName ?? "owner");
+export async function startAuthServer(opts: AuthServerOptions): Promise<RunningAuth> {
+  if (opts.dbPath !== ":memory:") fs.mkdirSync(path.dirname(opts.dbPath), { recursive: true });
+  const db = openAuthDatabase(opts.dbPath);
+  const parts = buildAuthParts(db, opts);
+  ensureOwner(parts, opts.ownerName ?? "owner");
   await ensureRouterClient(parts);
   const api = authApi(parts);
   const server = new HeroServer({
-    name: o.name ?? "hero_auth",
+    name: opts.name ?? "hero_auth",
     api,
-    admin: adminApp(parts, { api, service: o.name ?? "hero_auth" }).fetch,
+    admin: adminApp(parts, { api, service: opts.name ?? "hero_auth" }).fetch,
     webNode: { [OIDC_SOCKET]: parts.host.listener as (req: unknown, res: unknown) => void },
-    socketRoot: o.socketRoot,
+    socketRoot: opts.socketRoot,
   });
   try {
     await server.start();

@@ -81,7 +81,7 @@ export async function startHarness(limits: Partial<BrowserOptions> = {}): Promis
     const service = new BrowserService({ socketRoot: root, limits, logger });
     await service.start();
     cleanups.push(() => service.close());
-    const h: BrowserHarness = {
+    const harness: BrowserHarness = {
       root,
       service,
       pages: pages.base,
@@ -99,12 +99,12 @@ export async function startHarness(limits: Partial<BrowserOptions> = {}): Promis
       },
       close,
     };
-    const probe = await h.mcp();
+    const probe = await harness.mcp();
     await waitFor("the browser tools at /mcp", async () => {
       const { tools } = await probe.listTools();
       return tools.some((t) => t.name === "browser_navigate");
     });
-    return h;
+    return harness;
   } catch (err) {
     await close();
     throw err;

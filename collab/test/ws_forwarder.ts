@@ -45,7 +45,7 @@ function target(url: string): { sock: string; rest: string; prefix: string } | u
  */
 export async function startWsForwarder(
   root: string,
-  o: { caller?: Caller } = {},
+  opts: { caller?: Caller } = {},
 ): Promise<WsForwarder> {
   if (!signers.has(root)) signers.set(root, CallerSigner.create(root));
   const signer = await signers.get(root)!;
@@ -58,7 +58,9 @@ export async function startWsForwarder(
       "x-forwarded-prefix": t.prefix,
     };
     delete headers["x-hero-caller"];
-    if (o.caller) headers["x-hero-caller"] = await signer.sign(o.caller, t.sock.split("/")[0]);
+    if (opts.caller) {
+      headers["x-hero-caller"] = await signer.sign(opts.caller, t.sock.split("/")[0]);
+    }
     return headers;
   };
   const server = http.createServer(async (req, res) => {

@@ -48,11 +48,11 @@ export function loadReadToken(
 export async function loadToken(
   socketRoot: string,
   env: (name: string) => string | undefined,
-  o: { envName: string; file: string },
+  opts: { envName: string; file: string },
 ): Promise<string> {
-  const fromEnv = env(o.envName)?.trim();
+  const fromEnv = env(opts.envName)?.trim();
   if (fromEnv) return fromEnv;
-  const file = `${socketRoot.replace(/\/+$/, "")}/${o.file}`;
+  const file = `${socketRoot.replace(/\/+$/, "")}/${opts.file}`;
   const existing = await readFile(file, "utf8").catch(() => undefined);
   if (existing?.trim()) return existing.trim();
   await mkdir(socketRoot, { recursive: true });

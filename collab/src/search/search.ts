@@ -50,8 +50,8 @@ export class Search {
   }
 
   /** Runs a search as the actor. */
-  messages(actor: Actor, o: SearchOptions): { hits: SearchHit[]; query: string } {
-    const q = parseSearch(o.query);
+  messages(actor: Actor, opts: SearchOptions): { hits: SearchHit[]; query: string } {
+    const q = parseSearch(opts.query);
     if (
       !q.match && !q.in.length && !q.from.length && !q.has.size && !q.isThread && !q.after &&
       !q.before
@@ -59,9 +59,9 @@ export class Search {
       throw collabError("INVALID_PARAMS", "The search is empty");
     }
     let channels = [...this.#access.readableIds(actor)];
-    if (o.workspace_id) {
+    if (opts.workspace_id) {
       const inWs = new Set(
-        this.#s.channels.where("workspace_id = ?", o.workspace_id).map((c) => c.id),
+        this.#s.channels.where("workspace_id = ?", opts.workspace_id).map((c) => c.id),
       );
       channels = channels.filter((c) => inWs.has(c));
     }
@@ -79,14 +79,14 @@ export class Search {
     if (q.isThread) where.push("(m.thread_id IS NOT NULL OR m.reply_count > 0)");
     if (q.after !== undefined) where.push("m.created_at >= ?"), params.push(q.after);
     if (q.before !== undefined) where.push("m.created_at < ?"), params.push(q.before);
-    const limit = Math.min(o.limit ?? 20, 100);
-    const offset = o.offset ?? 0;
+    const limit = Math.min(opts.limit ?? 20, 100);
+    const offset = opts.offset ?? 0;
     let rows: (Record<string, unknown>)[];
     if (q.match) {
       // FTS5 walks its matches newest first and stops once enough pass the filters; ranking
       // then looks at those candidates only, and snippets are made for the page alone — a
       // common word in a million messages costs a page, not the whole match list.
-      const ranked = o.sort === "newest" ? "seq DESC" : "score, seq DESC";
+      const ranked = opts.sort === "newest" ? "seq DESC" : "score, seq DESC";
       const page = this.#s.db.prepare(
         `WITH candidates AS (
            SELECT messages_fts.rowid AS seq, bm25(messages_fts) AS score
@@ -97,7 +97,7 @@ export class Search {
       ).all(
         q.match,
         ...params,
-        o.sort === "newest" ? limit + offset : CANDIDATES,
+        opts.sort === "newest" ? limit + offset : CANDIDATES,
         limit,
         offset,
       ) as {
@@ -132,7 +132,7 @@ export class Search {
     const messages = rows.map((r) => this.#s.messages.fromRow(r) as Message & { seq: number });
     const views = this.#views.views(messages);
     return {
-      query: o.query,
+      query: opts.query,
       hits: rows.map((r, i) => {
         const c = this.#s.channels.get(String(r.channel_id));
         return {

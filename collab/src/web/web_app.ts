@@ -36,9 +36,9 @@ const MODULES = new Set([
 const EMOJI_JSON = JSON.stringify([...EMOJI.entries()]);
 
 /** Builds the app; serve with `app.fetch(request, info)`. */
-export function createWebApp(o: WebAppOptions): Hono<Env> {
+export function createWebApp(opts: WebAppOptions): Hono<Env> {
   const app = new Hono<Env>();
-  const { svc } = o;
+  const { svc } = opts;
 
   app.use("*", async (c, next) => {
     c.header("x-content-type-options", "nosniff");

@@ -96,8 +96,8 @@ const SAMPLE = {
   started_at: 1767225600000,
   ended_at: null,
 };
-const named = (o: Record<string, unknown>) =>
-  Object.entries(o).map(([name, value]) => ({ name, value }));
+const named = (record: Record<string, unknown>) =>
+  Object.entries(record).map(([name, value]) => ({ name, value }));
 
 /** The deploy methods bound to a supervisor (deploys under `root`, default `~/hero/deploy`). */
 // deno-lint-ignore no-explicit-any

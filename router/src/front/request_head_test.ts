@@ -13,32 +13,32 @@ function parse(text: string): RequestHead | HeadError {
 }
 
 function ok(text: string): RequestHead {
-  const h = parse(text);
-  assert.ok(h instanceof RequestHead, JSON.stringify(h));
-  return h;
+  const head = parse(text);
+  assert.ok(head instanceof RequestHead, JSON.stringify(head));
+  return head;
 }
 
 function refused(text: string): number {
-  const h = parse(text);
-  assert.ok(!(h instanceof RequestHead), `${JSON.stringify(text)} must be refused`);
-  return h.status;
+  const head = parse(text);
+  assert.ok(!(head instanceof RequestHead), `${JSON.stringify(text)} must be refused`);
+  return head.status;
 }
 
 test("a head: method, target, lower-case names, trimmed values, line offsets", () => {
   const text = "GET /a/b?x=1 HTTP/1.1\r\nHost: h:1\r\nX-Thing:  two words \t\r\n\r\nBODY";
-  const h = ok(text);
-  assert.equal(h.method, "GET");
-  assert.equal(h.target, "/a/b?x=1");
-  assert.equal(h.version, "1.1");
-  assert.deepEqual(h.names, ["host", "x-thing"]);
-  assert.deepEqual(h.values, ["h:1", "two words"]);
-  assert.equal(text.slice(h.lineStarts[1], h.lineEnds[1]), "X-Thing:  two words \t");
-  assert.equal(h.length, text.indexOf("BODY"));
-  assert.equal(h.get("host"), "h:1");
-  assert.equal(h.headers.get("x-thing"), "two words");
-  assert.equal(h.url, "http://h:1/a/b?x=1");
-  assert.deepEqual(h.body, { kind: "none" });
-  assert.equal(h.close, false);
+  const head = ok(text);
+  assert.equal(head.method, "GET");
+  assert.equal(head.target, "/a/b?x=1");
+  assert.equal(head.version, "1.1");
+  assert.deepEqual(head.names, ["host", "x-thing"]);
+  assert.deepEqual(head.values, ["h:1", "two words"]);
+  assert.equal(text.slice(head.lineStarts[1], head.lineEnds[1]), "X-Thing:  two words \t");
+  assert.equal(head.length, text.indexOf("BODY"));
+  assert.equal(head.get("host"), "h:1");
+  assert.equal(head.headers.get("x-thing"), "two words");
+  assert.equal(head.url, "http://h:1/a/b?x=1");
+  assert.deepEqual(head.body, { kind: "none" });
+  assert.equal(head.close, false);
 });
 
 test("framing, Connection, Upgrade, Expect, HTTP/1.0", () => {

@@ -50,10 +50,10 @@ export class RouterMetrics {
   readonly #probeSeconds: Histogram;
 
   /** Registers every metric; nothing is collected until a scrape. */
-  constructor(o: RouterMetricsOptions) {
-    this.#services = o.registry;
+  constructor(opts: RouterMetricsOptions) {
+    this.#services = opts.registry;
     const registers = [this.#prom];
-    const reg = o.registry;
+    const reg = opts.registry;
     this.#proxyRequests = new Counter({
       name: "hero_router_proxy_requests_total",
       help: "Requests through the reverse proxy, by service and HTTP status",
@@ -117,7 +117,7 @@ export class RouterMetrics {
         }
       },
     });
-    const peers = o.peers ?? (() => []);
+    const peers = opts.peers ?? (() => []);
     new Gauge({
       name: "hero_router_peer_up",
       help: "1 while the peer router's service feed is connected, else 0",

@@ -39,8 +39,8 @@ export function forwardRequestHeaders(
   prefix: string,
   caller?: ForwardedCaller,
 ): [string, string][] {
-  const h = request.headers;
-  const connection = h.get("connection");
+  const headers = request.headers;
+  const connection = headers.get("connection");
   const named = connection
     ? new Set(connection.split(",").map((x) => x.trim().toLowerCase()))
     : undefined;
@@ -52,7 +52,7 @@ export function forwardRequestHeaders(
   let priorHost: string | undefined;
   let priorProto: string | undefined;
   let priorPrefix = "";
-  for (const [k, v] of h) {
+  for (const [k, v] of headers) {
     if (HOP_BY_HOP.has(k) || named?.has(k) || k === PEER_HEADER || k === CALLER_HEADER) continue;
     if (k === "authorization" && caller?.dropAuthorization) continue;
     if (k === "cookie" && caller?.dropCookies.length) {
@@ -75,7 +75,7 @@ export function forwardRequestHeaders(
     if (k === "host") host = v;
     out.push([k, v]);
   }
-  if (host === "localhost" && !h.has("host")) out.push(["host", host]);
+  if (host === "localhost" && !headers.has("host")) out.push(["host", host]);
   const peer = info.remoteAddress;
   const xff = peer ? (priorFor ? `${priorFor}, ${peer}` : peer) : priorFor;
   if (xff) out.push(["x-forwarded-for", xff]);

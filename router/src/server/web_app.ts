@@ -106,8 +106,8 @@ export function isPublicPath(method: string, path: string, issuerPath?: string):
  * again and answers. With tracing on everything goes to the app, whose server span (Deno's)
  * the trace needs. A relayed request is counted in the metrics as the app counts it.
  */
-export function proxyFastPath(o: WebAppOptions): FastPath {
-  const check = gateCheck(o.gate);
+export function proxyFastPath(opts: WebAppOptions): FastPath {
+  const check = gateCheck(opts.gate);
   const route = async (
     head: RequestHead,
     target: ProxyTarget,
@@ -122,17 +122,17 @@ export function proxyFastPath(o: WebAppOptions): FastPath {
       if (!isJsonContentType(head.get("content-type"))) return undefined;
       if (!permits(identity, "write", target.service)) return undefined;
     } else if (!permits(identity, access, target.service)) return undefined;
-    const socketPath = o.proxy.knownSocket(target);
+    const socketPath = opts.proxy.knownSocket(target);
     if (!socketPath) return undefined;
     // A prefix a caller (a federating router) puts in front, taken as the app's proxy takes it.
     const prior = head.get("x-forwarded-prefix");
     return {
       rest: target.rest,
       prefix: prior !== null && SAFE_PREFIX.test(prior) ? prior + target.prefix : target.prefix,
-      caller: await forwardedCaller(o, identity, target.service),
-      pool: o.proxy.pool(socketPath),
+      caller: await forwardedCaller(opts, identity, target.service),
+      pool: opts.proxy.pool(socketPath),
       badGateway: (why: string) => badGatewayText(target, why),
-      answered: (status: number) => o.metrics.proxied(target.service, status, started),
+      answered: (status: number) => opts.metrics.proxied(target.service, status, started),
     };
   };
   return (head, info) => {
@@ -144,7 +144,7 @@ export function proxyFastPath(o: WebAppOptions): FastPath {
     const q = head.target.indexOf("?");
     const path = q < 0 ? head.target : head.target.slice(0, q);
     // hero_auth's provider endpoints are forwarded without an assertion: the app does that.
-    if (o.gate.isPublic(head.method, path)) return undefined;
+    if (opts.gate.isPublic(head.method, path)) return undefined;
     const verdict = check(head, path, info, () => head.toRequest());
     return verdict instanceof Promise
       ? verdict.then((v) => route(head, target, v, started))
@@ -153,37 +153,43 @@ export function proxyFastPath(o: WebAppOptions): FastPath {
 }
 
 /** Builds the app; serve it with `app.fetch(request, { info })`. */
-export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
+export function createWebApp(opts: WebAppOptions): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
-  const q = o.queries;
-  const d = o.dashboard;
+  const q = opts.queries;
+  const d = opts.dashboard;
   const read = need("read");
   const write = need("write");
-  const manifest = JSON.stringify({ ...o.manifest, protocol: "ui", socket: "admin" });
+  const manifest = JSON.stringify({ ...opts.manifest, protocol: "ui", socket: "admin" });
 
-  app.use(gate(o.gate));
+  app.use(gate(opts.gate));
 
   app.get("/login", (c) => loginPageResponse(c.req.raw));
-  app.post("/login", (c) => loginSubmit(c.req.raw, o.gate.tokens));
+  app.post("/login", (c) => loginSubmit(c.req.raw, opts.gate.tokens));
   app.post("/logout", async (c) => {
     const local = logout(c.req.raw);
     // Signed in through hero_auth: end that session too (RP-initiated logout).
-    const ended = local.status === 303 ? await o.sso?.login.logout(c.req.raw) : undefined;
+    const ended = local.status === 303 ? await opts.sso?.login.logout(c.req.raw) : undefined;
     if (!ended) return local;
     ended.headers.append("set-cookie", local.headers.get("set-cookie")!);
     return ended;
   });
-  app.get("/auth/login", async (c) => o.sso ? await o.sso.login.login(c.req.raw) : noSso());
-  app.get("/auth/callback", async (c) => o.sso ? await o.sso.login.callback(c.req.raw) : noSso());
-  app.get(PRM_PATH, async (c) => o.sso ? await o.sso.protectedResource(c.req.raw) : noSso());
-  app.get(`${PRM_PATH}/*`, async (c) => o.sso ? await o.sso.protectedResource(c.req.raw) : noSso());
+  app.get("/auth/login", async (c) => opts.sso ? await opts.sso.login.login(c.req.raw) : noSso());
+  app.get(
+    "/auth/callback",
+    async (c) => opts.sso ? await opts.sso.login.callback(c.req.raw) : noSso(),
+  );
+  app.get(PRM_PATH, async (c) => opts.sso ? await opts.sso.protectedResource(c.req.raw) : noSso());
+  app.get(
+    `${PRM_PATH}/*`,
+    async (c) => opts.sso ? await opts.sso.protectedResource(c.req.raw) : noSso(),
+  );
   app.get(
     "/.well-known/oauth-authorization-server/*",
-    async (c) => o.sso ? await o.sso.authorizationServer(c.req.raw) : noSso(),
+    async (c) => opts.sso ? await opts.sso.authorizationServer(c.req.raw) : noSso(),
   );
   app.get(
     "/.well-known/openid-configuration/*",
-    async (c) => o.sso ? await o.sso.authorizationServer(c.req.raw) : noSso(),
+    async (c) => opts.sso ? await opts.sso.authorizationServer(c.req.raw) : noSso(),
   );
   app.get("/favicon.svg", () => d.favicon());
   app.get("/css/:file", (c) => d.asset(c.req.param("file")));
@@ -195,7 +201,7 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
       { allow: "" },
     ));
   app.get("/health", read, (c) => c.json(q.health()));
-  app.get("/metrics", read, (c) => o.metrics.response(c.req.header("accept") ?? null));
+  app.get("/metrics", read, (c) => opts.metrics.response(c.req.header("accept") ?? null));
   app.get("/.well-known/heroservice.json", read, (c) => c.body(manifest, 200, JSON_TYPE));
 
   app.get("/", read, (c) => d.page({ kind: "overview" }, isAdmin(c.get("identity")!)));
@@ -209,11 +215,11 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
   app.get("/js/hero_ui.js", read, () => d.asset("hero_ui.js"));
   app.get("/js/dashboard/:file", read, (c) => d.module(c.req.param("file")));
 
-  app.get("/api/events", read, (c) => serviceEventStream(o.registry, c.req.raw.signal));
+  app.get("/api/events", read, (c) => serviceEventStream(opts.registry, c.req.raw.signal));
   app.get(
     "/api/federation",
     read,
-    (c) => federationFeed(o.registry, [c.req.raw.signal, o.closing]),
+    (c) => federationFeed(opts.registry, [c.req.raw.signal, opts.closing]),
   );
   app.get("/api/health", read, (c) => c.json(q.health()));
   app.get("/api/cache", read, (c) => c.json(q.cacheInspect()));
@@ -237,7 +243,7 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
   app.post("/api/dashboard/call", read, async (c) => {
     const call = await d.readCall(c.req.raw);
     if (call instanceof Response) return call;
-    const doc = o.registry.get(call.service)?.openrpc;
+    const doc = opts.registry.get(call.service)?.openrpc;
     const access = methodAccess(doc, call.method);
     if (!permits(c.get("identity")!, access, call.service)) {
       return refuse(403, forbiddenMethod(call.service, call.method));
@@ -252,17 +258,17 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
         : c.json({ error: "Use GET here" }, 405, { allow: "GET" }),
   );
 
-  app.all("/mcp", read, (c) => mcp(o, c));
-  app.all("/mcp/*", read, (c) => mcp(o, c));
+  app.all("/mcp", read, (c) => mcp(opts, c));
+  app.all("/mcp/*", read, (c) => mcp(opts, c));
 
   app.all("*", async (c) => {
     const started = performance.now();
-    const target = o.federation.target(c.req.raw) ?? o.proxy.target(c.req.raw);
+    const target = opts.federation.target(c.req.raw) ?? opts.proxy.target(c.req.raw);
     if (!target) return notFound(c.req.path);
     if ("error" in target) return c.json({ error: target.error }, target.status);
     annotateProxySpan(c.req.method, target.service, target.webname);
-    const res = await proxy(o, c, target);
-    o.metrics.proxied(target.service, res.status, started);
+    const res = await proxy(opts, c, target);
+    opts.metrics.proxied(target.service, res.status, started);
     return res;
   });
   return app;
@@ -280,9 +286,9 @@ function need(access: Access): MiddlewareHandler<WebEnv> {
   };
 }
 
-function mcp(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
+function mcp(opts: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
   const identity = c.get("identity")!;
-  return o.mcp.handler(c.req.raw, {
+  return opts.mcp.handler(c.req.raw, {
     subject: identity.subject,
     mayCall: (tool) => permits(identity, tool.readOnly ? "read" : "write", tool.service),
     identity,
@@ -295,7 +301,7 @@ function mcp(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
  * exactly the bytes that were judged).
  */
 async function proxy(
-  o: WebAppOptions,
+  opts: WebAppOptions,
   c: Context<WebEnv>,
   target: ProxyTarget | PeerTarget,
 ): Promise<Response> {
@@ -304,15 +310,17 @@ async function proxy(
   // A peer's service gets the peer's pinned token; a local one the caller's assertion.
   const forward = (caller?: ForwardedCaller, body?: Uint8Array) =>
     "peer" in target
-      ? o.federation.forward(request, info, target, body)
-      : o.proxy.forward(request, target, { info, body, caller });
+      ? opts.federation.forward(request, info, target, body)
+      : opts.proxy.forward(request, target, { info, body, caller });
   const identity = c.get("identity");
   // hero_auth's provider endpoints are public: it authenticates them itself.
-  if (!("peer" in target) && o.gate.isPublic(request.method, c.req.path)) {
+  if (!("peer" in target) && opts.gate.isPublic(request.method, c.req.path)) {
     return await forward({ dropCookies: ROUTER_COOKIES, dropAuthorization: false });
   }
   if (!identity) return refuse(401, `Unauthorized: ${c.req.path} needs a credential`);
-  const caller = "peer" in target ? undefined : await forwardedCaller(o, identity, target.service);
+  const caller = "peer" in target
+    ? undefined
+    : await forwardedCaller(opts, identity, target.service);
   const access = proxyAccess(request, target);
   if (access) {
     if (!permits(identity, access, target.service)) {
@@ -340,11 +348,11 @@ async function proxy(
   } catch {
     return rpcRefusal(413, RpcErrorCode.RequestTooLarge, "The request body is too large");
   }
-  const verdict = rpcBodyAccess(text, o.registry.get(target.service)?.openrpc);
+  const verdict = rpcBodyAccess(text, opts.registry.get(target.service)?.openrpc);
   if (!verdict.ok) return rpcRefusal(400, verdict.error.code, verdict.error.message);
   if (!permits(identity, verdict.access, target.service)) {
     const method = verdict.methods.find((m) =>
-      methodAccess(o.registry.get(target.service)?.openrpc, m) === "write"
+      methodAccess(opts.registry.get(target.service)?.openrpc, m) === "write"
     )!;
     return rpcRefusal(403, RpcErrorCode.Forbidden, forbiddenMethod(target.service, method));
   }
@@ -353,12 +361,12 @@ async function proxy(
 
 /** The service learns who calls from the assertion; the router's credentials stay here. */
 async function forwardedCaller(
-  o: WebAppOptions,
+  opts: WebAppOptions,
   identity: Caller,
   service: string,
 ): Promise<ForwardedCaller> {
   return {
-    assertion: await o.signer.sign(identity, service),
+    assertion: await opts.signer.sign(identity, service),
     dropCookies: ROUTER_COOKIES,
     dropAuthorization: identity.via === "bearer",
   };

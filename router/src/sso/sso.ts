@@ -31,10 +31,14 @@ export class Sso implements GateSignIn {
   readonly #registry: ServiceRegistryView;
 
   /** Wires the parts; nothing is asked of hero_auth until a request needs it. */
-  constructor(o: SsoOptions) {
-    this.#registry = o.registry;
-    this.link = new HeroAuthLink(o.registry, o.service);
-    this.login = new SsoLogin({ link: this.link, proxy: o.proxy, cookieSecret: o.cookieSecret });
+  constructor(opts: SsoOptions) {
+    this.#registry = opts.registry;
+    this.link = new HeroAuthLink(opts.registry, opts.service);
+    this.login = new SsoLogin({
+      link: this.link,
+      proxy: opts.proxy,
+      cookieSecret: opts.cookieSecret,
+    });
     this.authenticator = ssoAuthenticator(this.link, this.login);
   }
 

@@ -115,19 +115,19 @@ const STRING_OPTIONS = ["--service-name", "--run-args", "--env", "--socket-dir",
  * ```
  */
 export class HeroLifecycle {
-  readonly #o: HeroLifecycleOptions;
+  readonly #opts: HeroLifecycleOptions;
 
   /** Creates the lifecycle; nothing happens until {@link main}. */
   constructor(opts: HeroLifecycleOptions) {
     validateServiceName(opts.name);
-    this.#o = opts;
+    this.#opts = opts;
   }
 
   /** Runs the command in `argv` (without the program); resolves the exit code. */
   async main(argv: string[]): Promise<number> {
-    const out = this.#o.out ?? ((t: string) => console.log(t));
-    const err = this.#o.err ?? ((t: string) => console.error(t));
-    const hint = this.#o.commandHint ?? this.#o.self.join(" ");
+    const out = this.#opts.out ?? ((t: string) => console.log(t));
+    const err = this.#opts.err ?? ((t: string) => console.error(t));
+    const hint = this.#opts.commandHint ?? this.#opts.self.join(" ");
     const cmd = argv.includes("--start")
       ? "start"
       : argv[0] && !argv[0].startsWith("-")
@@ -167,9 +167,9 @@ export class HeroLifecycle {
           lines: { type: "string", short: "n" },
         },
       });
-      const name = validateServiceName(v["service-name"] ?? this.#o.name);
+      const name = validateServiceName(v["service-name"] ?? this.#opts.name);
       const root = this.#socketRoot(v["socket-dir"]);
-      const proc = new ProcClient(root, this.#o.runtime);
+      const proc = new ProcClient(root, this.#opts.runtime);
       try {
         if (cmd === "start") {
           const timeout = v.timeout === undefined ? 30 : Number(v.timeout);
@@ -178,16 +178,17 @@ export class HeroLifecycle {
           }
           const status = await startService(proc, {
             name,
-            description: this.#o.description ?? "",
+            description: this.#opts.description ?? "",
             exec: [
-              ...this.#o.self,
+              ...this.#opts.self,
               "run",
               "--service-name",
               name,
               ...splitArgs(v["run-args"] ?? ""),
             ],
             env: { PATH_SOCKET: root, ...parseEnvPairs(v.env ?? []) },
-            health: this.#o.health?.(name, root) ?? { socket: serviceSocketPaths(root, name).rpc },
+            health: this.#opts.health?.(name, root) ??
+              { socket: serviceSocketPaths(root, name).rpc },
             timeoutMs: timeout * 1000,
             commandHint: hint,
           });
@@ -201,7 +202,7 @@ export class HeroLifecycle {
           follow: v.follow === true,
           lines,
           socketRoot: root,
-          runtime: this.#o.runtime,
+          runtime: this.#opts.runtime,
         }, out);
       } finally {
         proc.close();
@@ -220,14 +221,14 @@ export class HeroLifecycle {
   }
 
   #socketRoot(flag?: string): string {
-    const rt = this.#o.runtime ?? currentRuntime();
+    const rt = this.#opts.runtime ?? currentRuntime();
     return flag ?? resolveSocketRoot({ env: (k) => rt.env(k), homeDir: rt.homeDir() });
   }
 
   async #run(argv: string[]): Promise<number> {
-    const rt = this.#o.runtime ?? currentRuntime();
+    const rt = this.#opts.runtime ?? currentRuntime();
     const args: string[] = [];
-    let name = this.#o.name;
+    let name = this.#opts.name;
     for (let i = 0; i < argv.length; i++) {
       if (argv[i] === "--service-name" && i + 1 < argv.length) name = argv[++i];
       else if (argv[i].startsWith("--service-name=")) {
@@ -247,12 +248,12 @@ export class HeroLifecycle {
     const ctl = new AbortController();
     const off = rt.onShutdownSignal(() => ctl.abort());
     try {
-      await this.#o.run({ serviceName: name, args, socketRoot, logger, signal: ctl.signal });
+      await this.#opts.run({ serviceName: name, args, socketRoot, logger, signal: ctl.signal });
       return 0;
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
       logger.fatal(`${name} failed: ${msg}`);
-      (this.#o.err ?? ((t: string) => console.error(t)))(msg);
+      (this.#opts.err ?? ((t: string) => console.error(t)))(msg);
       return 1;
     } finally {
       off();

@@ -167,15 +167,15 @@ export class HeroServer {
   }
 
   #plan(): { socket: string; path: string; handler: FetchHandler; hooks?: ServeHooks }[] {
-    const o = this.#opts;
+    const opts = this.#opts;
     const runtime = this.#runtime();
-    const root = o.socketRoot ??
+    const root = opts.socketRoot ??
       resolveSocketRoot({ env: (k) => runtime.env(k), homeDir: runtime.homeDir() });
-    const paths = serviceSocketPaths(root, o.name);
-    const info = o.api.document.info;
+    const paths = serviceSocketPaths(root, opts.name);
+    const info = opts.api.document.info;
     const manifest = (protocol: "openrpc" | "ui", socket: string): ServiceManifest => ({
       protocol,
-      name: o.name,
+      name: opts.name,
       title: info.title,
       version: info.version,
       description: info.description ?? "",
@@ -183,16 +183,16 @@ export class HeroServer {
     });
     const startedAt = Date.now();
     // Every socket learns who calls from hero_router's signed assertion (or is the owner's).
-    const verifier = new CallerVerifier(root, o.name);
+    const verifier = new CallerVerifier(root, opts.name);
     const plan: { socket: string; path: string; handler: FetchHandler; hooks?: ServeHooks }[] = [{
       socket: "rpc",
       path: paths.rpc,
       handler: withCaller(
         createRpcSocketHandler({
-          api: o.api,
+          api: opts.api,
           manifest: manifest("openrpc", "rpc"),
           limits: this.#limits,
-          health: o.health,
+          health: opts.health,
           startedAt,
           shutdownSignal: this.#shutdown.signal,
         }),
@@ -206,12 +206,12 @@ export class HeroServer {
         handler: withCaller(createUiSocketHandler(handler, manifest("ui", socket)), verifier),
         hooks,
       });
-    if (o.admin) ui("admin", paths.admin, o.admin, { onUpgrade: o.adminUpgrade });
-    if (o.rest) ui("rest", paths.rest, o.rest);
-    for (const [name, handler] of Object.entries(o.web ?? {})) {
+    if (opts.admin) ui("admin", paths.admin, opts.admin, { onUpgrade: opts.adminUpgrade });
+    if (opts.rest) ui("rest", paths.rest, opts.rest);
+    for (const [name, handler] of Object.entries(opts.web ?? {})) {
       ui(`web_${name}`, paths.web(name), handler);
     }
-    for (const [name, nodeListener] of Object.entries(o.webNode ?? {})) {
+    for (const [name, nodeListener] of Object.entries(opts.webNode ?? {})) {
       ui(
         `web_${name}`,
         paths.web(name),
