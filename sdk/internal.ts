@@ -1,5 +1,5 @@
 /**
- * @hero/sdk/internal — the SDK's building blocks that hero_proc and hero_router share but a
+ * `@hero/sdk/internal` — the SDK's building blocks that hero_proc and hero_router share but a
  * service author never needs (dispatch, socket handlers, SSE reading, argument splitting, …).
  * No stability promise: use `@hero/sdk` (mod.ts) in services.
  *

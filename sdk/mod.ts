@@ -1,5 +1,5 @@
 /**
- * @hero/sdk — build Hero services: Unix-socket servers speaking JSON-RPC 2.0 with an OpenRPC
+ * `@hero/sdk` — build Hero services: Unix-socket servers speaking JSON-RPC 2.0 with an OpenRPC
  * document, health and discovery manifest, and the matching client. Runs on Deno, Node and Bun.
  *
  * This entry point is what a service author needs; the plumbing hero_proc and hero_router share
