@@ -17,6 +17,8 @@ import path from "node:path";
 export const AUTH_NODE_FLAGS: readonly string[] = [
   "--disable-warning=ExperimentalWarning",
   "--max-semi-space-size=1",
+  // For the paced full collections of gc_pacer.ts.
+  "--expose-gc",
 ];
 
 /** Where hero_auth's compiled modules are cached (beside its default database). */
