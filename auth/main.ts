@@ -16,6 +16,7 @@ import { openAuthDatabase } from "./src/store/database.ts";
 import { buildAuthParts } from "./src/service_parts.ts";
 import { defaultIssuer } from "./src/issuer.ts";
 import { AUTH_NODE_FLAGS, authNodeEnv } from "./src/node_flags.ts";
+import { restartWarmIfStripped } from "./src/warm_start.ts";
 
 const file = fileURLToPath(import.meta.url);
 const self = [process.execPath, ...AUTH_NODE_FLAGS, file];
@@ -60,6 +61,7 @@ const lifecycle = new HeroLifecycle({
 });
 
 const argv = process.argv.slice(2);
+if (argv[0] === "run") restartWarmIfStripped();
 if (argv[0] === "init") {
   process.exitCode = init(argv.slice(1));
 } else {
