@@ -8,7 +8,7 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { RpcClient } from "@hero/sdk";
-import { AUTH_NODE_FLAGS } from "../auth/src/node_flags.ts";
+import { AUTH_NODE_FLAGS, authNodeEnv } from "../auth/src/node_flags.ts";
 import { loadAdminToken, loadReadToken } from "../ui/session/admin_session.ts";
 import { portInUseAdvice, startAndWait } from "../proc/src/cli/start_wait.ts";
 import { resolvePaths } from "../proc/src/daemon/paths.ts";
@@ -163,7 +163,10 @@ export function authService(opts: { socketRoot: string; origin: string; db: stri
           "--db",
           opts.db,
         ],
-        env: { PATH_SOCKET: opts.socketRoot },
+        env: {
+          PATH_SOCKET: opts.socketRoot,
+          ...authNodeEnv(path.join(path.dirname(opts.db), "node-compile-cache")),
+        },
         health: {
           socket: `${opts.socketRoot}/hero_auth/rpc.sock`,
           interval_ms: 2000,

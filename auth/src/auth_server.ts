@@ -8,6 +8,7 @@ import path from "node:path";
 import { HeroServer } from "@hero/sdk";
 import { authApi } from "./api/auth_api.ts";
 import { adminApp } from "./admin/admin_app.ts";
+import { startGcPacer } from "./gc_pacer.ts";
 import { ensureRouterClient } from "./oidc/router_client.ts";
 import { openAuthDatabase } from "./store/database.ts";
 import { type AuthParts, type AuthPartsOptions, buildAuthParts } from "./service_parts.ts";
@@ -59,11 +60,13 @@ export async function startAuthServer(opts: AuthServerOptions): Promise<RunningA
   }
   const sweep = setInterval(() => parts.models.sweep(), 10 * 60_000);
   sweep.unref();
+  const stopGcPacer = startGcPacer();
   return {
     parts,
     server,
     close: async () => {
       clearInterval(sweep);
+      stopGcPacer();
       await server.close();
       parts.commit.commit();
       db.close();

@@ -64,6 +64,8 @@ export interface HeroLifecycleOptions {
   self: string[];
   /** Serves until `ctx.signal` aborts. */
   run: (ctx: RunContext) => Promise<void>;
+  /** Environment the service always runs with under hero_proc (`--env` pairs override it). */
+  env?: Record<string, string>;
   /** Health check given to hero_proc (default: the service's rpc.sock `/health`). */
   health?: (serviceName: string, socketRoot: string) => Record<string, unknown>;
   /** How users invoke the binary, for hints (default: `self` joined). */
@@ -186,7 +188,7 @@ export class HeroLifecycle {
               name,
               ...splitArgs(v["run-args"] ?? ""),
             ],
-            env: { PATH_SOCKET: root, ...parseEnvPairs(v.env ?? []) },
+            env: { PATH_SOCKET: root, ...this.#opts.env, ...parseEnvPairs(v.env ?? []) },
             health: this.#opts.health?.(name, root) ??
               { socket: serviceSocketPaths(root, name).rpc },
             timeoutMs: timeout * 1000,
