@@ -65,8 +65,10 @@ export class RequestHead {
 
   /** The request's URL as a server sees it (`http://<host><target>`). */
   get url(): string {
-    return `http://${this.get("host") ?? "localhost"}${this.target}`;
+    return this.#url ??= `http://${this.get("host") ?? "localhost"}${this.target}`;
   }
+
+  #url: string | undefined;
 
   /** A standard Request with this head's method, URL and headers (no body). */
   toRequest(): Request {

@@ -43,12 +43,12 @@ export function serviceRequestHead(
   const line = `${head.method} ${target.rest} HTTP/${head.version}\r\n`;
   const tail = forwardedLines(peer, head.get("host") ?? "", target.prefix, head.upgrade);
   const caller = target.caller;
-  const assertion = caller?.assertion ? `${CALLER_HEADER}: ${caller.assertion}\r\n` : "";
+  const assertion = caller?.assertion ? assertionLine(caller.assertion) : NOTHING;
   // Which lines stay, and the size of the result, before one allocation and the copies; a
   // `Cookie` line that loses the router's cookies is written anew (`edited`).
   const keep: boolean[] = [];
   let edited: Map<number, string> | undefined;
-  let size = line.length + assertion.length + tail.byteLength;
+  let size = line.length + assertion.byteLength + tail.byteLength;
   for (let i = 0; i < names.length; i++) {
     const n = names[i];
     let k = !(HOP_BY_HOP.has(n) && !(chunked && n === "transfer-encoding")) &&
@@ -90,9 +90,23 @@ export function serviceRequestHead(
     at += to - from;
     i = j;
   }
-  for (let j = 0; j < assertion.length; j++) out[at++] = assertion.charCodeAt(j);
-  out.set(tail, at);
+  out.set(assertion, at);
+  out.set(tail, at + assertion.byteLength);
   return size;
+}
+
+const NOTHING = new Uint8Array(0);
+/** The `X-Hero-Caller` lines as bytes, by assertion: one is reused for many requests. */
+const assertions = new Map<string, Uint8Array>();
+
+function assertionLine(assertion: string): Uint8Array {
+  let line = assertions.get(assertion);
+  if (!line) {
+    line = new HeadBuilder(NOTHING).text(`${CALLER_HEADER}: ${assertion}\r\n`).finish();
+    if (assertions.size >= 1024) assertions.clear();
+    assertions.set(assertion, line);
+  }
+  return line;
 }
 
 /** The lines the front adds for a service, memoised: few peers, hosts and prefixes repeat. */
