@@ -112,7 +112,20 @@ function assertionLine(assertion: string): Uint8Array {
 /** The lines the front adds for a service, memoised: few peers, hosts and prefixes repeat. */
 const forwarded = new Map<string, Uint8Array>();
 
+/** The last lines made, checked first: a connection's requests usually repeat all four. */
+let last = {
+  peer: "",
+  host: "",
+  prefix: "",
+  upgrade: "" as string | undefined,
+  lines: NOTHING as Uint8Array,
+};
+
 function forwardedLines(peer: string, host: string, prefix: string, upgrade?: string) {
+  const l = last;
+  if (l.peer === peer && l.host === host && l.prefix === prefix && l.upgrade === upgrade) {
+    return l.lines;
+  }
   const key = `${peer}\n${host}\n${prefix}\n${upgrade}`;
   let lines = forwarded.get(key);
   if (!lines) {
@@ -124,6 +137,7 @@ function forwardedLines(peer: string, host: string, prefix: string, upgrade?: st
     if (forwarded.size >= 1024) forwarded.clear();
     forwarded.set(key, lines);
   }
+  last = { peer, host, prefix, upgrade, lines };
   return lines;
 }
 
