@@ -39,6 +39,11 @@ test("a head: method, target, lower-case names, trimmed values, line offsets", (
   assert.equal(head.url, "http://h:1/a/b?x=1");
   assert.deepEqual(head.body, { kind: "none" });
   assert.equal(head.close, false);
+  // Common names (kept as constants) and others alike, in any case.
+  assert.deepEqual(
+    ok("GET / HTTP/1.1\r\nHOST: a\r\nauthorizatioN: b\r\nX-Hero-CSRF: 1\r\nHosts: c\r\n\r\n").names,
+    ["host", "authorization", "x-hero-csrf", "hosts"],
+  );
 });
 
 test("framing, Connection, Upgrade, Expect, HTTP/1.0", () => {
@@ -65,9 +70,9 @@ test("framing, Connection, Upgrade, Expect, HTTP/1.0", () => {
     0xe9,
     ...bytes("!\r\n\r\n"),
   ]);
-  const h = parseRequestHead(b, 0, b.length) as RequestHead;
-  assert.equal(h.values[0].length, 3);
-  assert.equal(h.lineEnds[0], b.length - 4);
+  const head = parseRequestHead(b, 0, b.length) as RequestHead;
+  assert.equal(head.values[0].length, 3);
+  assert.equal(head.lineEnds[0], b.length - 4);
 });
 
 test("ambiguous or unsupported heads are refused with the right status", () => {
@@ -98,6 +103,23 @@ test("ambiguous or unsupported heads are refused with the right status", () => {
   let many = "GET / HTTP/1.1\r\n";
   for (let i = 0; i < 101; i++) many += `x-${i}: 1\r\n`;
   assert.equal(refused(many + "\r\n"), 431);
+});
+
+test("findHeadEnd finds what a byte-by-byte search finds", () => {
+  const naive = (b: Uint8Array, from: number, to: number) => {
+    for (let i = from + 3; i < to; i++) {
+      if (b[i] === 10 && b[i - 1] === 13 && b[i - 2] === 10 && b[i - 3] === 13) return i + 1;
+    }
+    return -1;
+  };
+  const alphabet = [13, 10, 13, 10, 65, 32];
+  for (let k = 0; k < 20_000; k++) {
+    const b = new Uint8Array(4 + (k % 40));
+    for (let i = 0; i < b.length; i++) b[i] = alphabet[Math.floor(Math.random() * 6)];
+    const from = k % 3;
+    const to = b.length - (k % 2);
+    assert.equal(findHeadEnd(b, from, to), naive(b, from, to), String(b));
+  }
 });
 
 test("findHeadEnd finds the first blank line within the range only", () => {

@@ -85,6 +85,8 @@ export class RouterApp {
   readonly #routes: { method: string; path: string }[];
   readonly #sso: Sso;
   #signer?: Promise<CallerSigner>;
+  /** The signer once made (the fast path asks its cache without a promise). */
+  #signerNow?: CallerSigner;
   readonly #fastPath: FastPath;
   #front?: TcpFront;
   readonly #metrics: RouterMetrics;
@@ -180,7 +182,7 @@ export class RouterApp {
       }),
       mcp: this.#mcp,
       proxy: this.#proxy,
-      signer: { sign },
+      signer: { sign, cached: (caller, service) => this.#signerNow?.cached(caller, service) },
       sso,
       metrics,
       federation,
@@ -283,7 +285,9 @@ export class RouterApp {
 
   /** The key that signs caller assertions: made once, its public half under the socket root. */
   #callerSigner(): Promise<CallerSigner> {
-    return this.#signer ??= CallerSigner.create(this.#opts.socketRoot);
+    return this.#signer ??= CallerSigner.create(this.#opts.socketRoot).then((s) =>
+      this.#signerNow = s
+    );
   }
 
   /** Stops discovery, closes the TCP listeners and the sockets (removing the socket files). */

@@ -49,7 +49,11 @@ export interface WebAppOptions {
   mcp: McpGateway;
   proxy: ReverseProxy;
   /** Signs the caller assertion proxied requests carry. */
-  signer: { sign(caller: Caller, service: string): Promise<string> };
+  signer: {
+    sign(caller: Caller, service: string): Promise<string>;
+    /** An assertion signed earlier and still reused, if any, without a promise. */
+    cached?(caller: Caller, service: string): string | undefined;
+  };
   /** Single sign-on through hero_auth (absent: tokens only). */
   sso?: Sso;
   metrics: RouterMetrics;
@@ -108,12 +112,12 @@ export function isPublicPath(method: string, path: string, issuerPath?: string):
  */
 export function proxyFastPath(opts: WebAppOptions): FastPath {
   const check = gateCheck(opts.gate);
-  const route = async (
+  const route = (
     head: RequestHead,
     target: ProxyTarget,
     verdict: GateVerdict,
     started: number,
-  ): Promise<FastRoute | undefined> => {
+  ): FastRoute | undefined | Promise<FastRoute> => {
     if (verdict instanceof Response || !verdict.identity) return undefined;
     const identity = verdict.identity;
     const access = proxyAccess(head, target);
@@ -126,14 +130,17 @@ export function proxyFastPath(opts: WebAppOptions): FastPath {
     if (!socketPath) return undefined;
     // A prefix a caller (a federating router) puts in front, taken as the app's proxy takes it.
     const prior = head.get("x-forwarded-prefix");
-    return {
+    const to = (assertion: string): FastRoute => ({
       rest: target.rest,
       prefix: prior !== null && SAFE_PREFIX.test(prior) ? prior + target.prefix : target.prefix,
-      caller: await forwardedCaller(opts, identity, target.service),
+      caller: callerWith(identity, assertion),
       pool: opts.proxy.pool(socketPath),
       badGateway: (why: string) => badGatewayText(target, why),
       answered: (status: number) => opts.metrics.proxied(target.service, status, started),
-    };
+    });
+    // Most requests find their assertion signed already: no promise, no extra turn.
+    const signed = opts.signer.cached?.(identity, target.service);
+    return signed !== undefined ? to(signed) : opts.signer.sign(identity, target.service).then(to);
   };
   return (head, info) => {
     if (tracingOn()) return undefined;
@@ -365,8 +372,12 @@ async function forwardedCaller(
   identity: Caller,
   service: string,
 ): Promise<ForwardedCaller> {
+  return callerWith(identity, await opts.signer.sign(identity, service));
+}
+
+function callerWith(identity: Caller, assertion: string): ForwardedCaller {
   return {
-    assertion: await opts.signer.sign(identity, service),
+    assertion,
     dropCookies: ROUTER_COOKIES,
     dropAuthorization: identity.via === "bearer",
   };

@@ -89,6 +89,24 @@ describe("caller assertion", () => {
     assert.equal(await signer.sign(ALICE, "who"), assertion, "reused while fresh");
   });
 
+  it("cached() answers without a promise once an assertion was signed, per caller and service", async () => {
+    const bob: Caller = Object.freeze({
+      subject: "user:bob",
+      name: "bob",
+      via: "bearer",
+      scopes: Object.freeze(["hero:read"]),
+    });
+    assert.equal(signer.cached(bob, "who"), undefined, "nothing signed yet");
+    const signed = await signer.sign(bob, "who");
+    assert.equal(signer.cached(bob, "who"), signed, "by the same (frozen) object");
+    assert.equal(signer.cached({ ...bob, scopes: [...bob.scopes] }, "who"), signed, "by claims");
+    assert.equal(signer.cached({ ...bob, scopes: ["hero:admin"] }, "who"), undefined);
+    assert.equal(signer.cached(bob, "other"), undefined, "each service has its own");
+    const { status, caller } = await send("rpc", { [CALLER_HEADER]: signed });
+    assert.equal(status, 200);
+    assert.deepEqual(caller, bob);
+  });
+
   it("a bare or forged header is refused with 401, never taken for the owner", async () => {
     const unsigned = [
       "owner",
