@@ -4,6 +4,7 @@
  * link on first start), `init` creates the owner account and prints that link, and `stop`,
  * `status`, `logs` act on the registration.
  */
+import module from "node:module";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
@@ -14,7 +15,8 @@ import { ensureOwner, startAuthServer } from "./src/auth_server.ts";
 import { openAuthDatabase } from "./src/store/database.ts";
 import { buildAuthParts } from "./src/service_parts.ts";
 import { defaultIssuer } from "./src/issuer.ts";
-import { AUTH_NODE_FLAGS } from "./src/node_flags.ts";
+import { AUTH_NODE_FLAGS, authNodeEnv } from "./src/node_flags.ts";
+import { restartWarmIfStripped } from "./src/warm_start.ts";
 
 const file = fileURLToPath(import.meta.url);
 const self = [process.execPath, ...AUTH_NODE_FLAGS, file];
@@ -34,6 +36,7 @@ const lifecycle = new HeroLifecycle({
   name: "hero_auth",
   description: "hero_auth: single sign-on (OpenID Connect) for every Hero service",
   self,
+  env: authNodeEnv(),
   commandHint: "node auth/main.ts",
   run: async ({ serviceName, args, socketRoot, logger, signal }) => {
     const { values } = parseArgs({ args, options: OPTIONS });
@@ -46,6 +49,9 @@ const lifecycle = new HeroLifecycle({
       ownerName: ownerName(values.owner),
       onError: (message, detail) => logger.error(message, detail),
     });
+    // Written now, not only at exit: the next start reuses the compiled modules even if this
+    // process is killed (see node_flags.ts).
+    module.flushCompileCache?.();
     logger.info(`serving, issuer ${issuer}`, { pid: process.pid });
     console.log(`hero_auth is serving: issuer ${issuer}`);
     await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
@@ -55,6 +61,7 @@ const lifecycle = new HeroLifecycle({
 });
 
 const argv = process.argv.slice(2);
+if (argv[0] === "run") restartWarmIfStripped();
 if (argv[0] === "init") {
   process.exitCode = init(argv.slice(1));
 } else {

@@ -7,14 +7,15 @@
  * and for new tokens, beside jose's bare `jwtVerify` with the key in hand (the floor any
  * verifier pays per signature); hero_auth's memory idle and with 10,000 users, as RSS and split
  * into what only this process holds and the Node binary's code it shares with every Node
- * process. Goals from issue #12: RSS < 80 MB at 10,000 users, >= 1,000 grants/s on 2 cores,
+ * process. Goals: RSS < 80 MB at 10,000 users, >= 1,000 grants/s on 2 cores,
  * >= 50,000 verifications/s. No other OpenID provider is installed on this machine (Keycloak,
  * Dex and Authelia are not in the npm or Debian archives reachable here); the peer measured in
  * the same run is oidc-provider alone (bench/auth_peer_provider.ts: its in-memory adapter, the
  * same EdDSA JWT grants, the same load), and an idle Node process is the floor of any Node
- * service's memory.
+ * service's memory. hero_auth and the peer start as hero_proc starts hero_auth (its flags and
+ * its compile cache, empty at the first start of a run; see auth/src/node_flags.ts). Writes
+ * bench/results/auth.json.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -25,125 +26,28 @@ import { createLocalJWKSet, jwtVerify } from "jose";
 import { RpcClient } from "@hero/sdk";
 import { createTokenVerifier } from "../sdk/src/auth/verify_token.ts";
 import { totpCode, totpStep } from "../auth/src/accounts/totp.ts";
-import { AUTH_NODE_FLAGS } from "../auth/src/node_flags.ts";
 import { startAuthFixture } from "../auth/src/test_support/auth_fixture.ts";
 import { FormBrowser } from "../auth/src/test_support/form_browser.ts";
 import { authorizationRequest, signIn, testClient } from "../auth/src/test_support/oidc_helpers.ts";
+import {
+  bareNodeMemory,
+  type Memory,
+  memory,
+  rate,
+  startHeroAuth,
+  startPeer,
+  stop,
+  tokenLoad,
+} from "./auth_measure.ts";
 
 const GRANTS = 6000;
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ISSUER = "http://localhost:9/hero_auth/web_oidc";
 const loadBefore = os.loadavg()[0];
-
-async function rate(n: number, concurrency: number, fn: () => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < n) await fn();
-  }));
-  return n / ((performance.now() - t0) / 1000);
-}
-
-/** Resident memory of a process: RSS, what only it holds, and the file pages it shares. */
-function memory(pid: number): { rss: number; own: number; shared: number } {
-  const roll = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-  const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, "m").exec(roll)![1]) / 1024;
-  return {
-    rss: kb("Rss"),
-    own: kb("Private_Dirty") + kb("Private_Clean"),
-    shared: kb("Shared_Clean") + kb("Shared_Dirty"),
-  };
-}
-
-/** CPU seconds a process has used (user + system; Linux counts in 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-
-/** Client-credentials grants against a token endpoint on a Unix socket, 16 in flight. */
-async function tokenLoad(o: {
-  pid: number;
-  socketPath: string;
-  host: string;
-  client: { client_id: string; client_secret: string };
-  resource: string;
-}): Promise<{ grants: number; perCpu: number; tokens: string[] }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  const basic = "Basic " +
-    Buffer.from(`${o.client.client_id}:${o.client.client_secret}`).toString("base64");
-  const body = new URLSearchParams({
-    grant_type: "client_credentials",
-    scope: "hero:read",
-    resource: o.resource,
-  }).toString();
-  const tokens: string[] = [];
-  const grant = () =>
-    new Promise<void>((resolve, reject) => {
-      const req = http.request({
-        agent,
-        socketPath: o.socketPath,
-        path: "/token",
-        method: "POST",
-        headers: {
-          authorization: basic,
-          "content-type": "application/x-www-form-urlencoded",
-          "content-length": Buffer.byteLength(body),
-          host: o.host,
-        },
-      }, (res) => {
-        let text = "";
-        res.on("data", (c) => (text += c));
-        res.on("end", () => {
-          if (res.statusCode !== 200) {
-            reject(new Error(`token endpoint ${res.statusCode}: ${text}`));
-          } else {
-            if (tokens.length < 5000) tokens.push(JSON.parse(text).access_token);
-            resolve();
-          }
-        });
-      });
-      req.on("error", reject);
-      req.end(body);
-    });
-  await rate(300, 16, grant);
-  const cpu0 = cpuSeconds(o.pid);
-  const grants = await rate(GRANTS, 16, grant);
-  const perCpu = GRANTS / (cpuSeconds(o.pid) - cpu0);
-  agent.destroy();
-  return { grants, perCpu, tokens };
-}
-
-/** Resident memory of an idle Node process with hero_auth's flags: the floor of any of them. */
-async function bareNodeMemory(): Promise<{ rss: number; own: number; shared: number }> {
-  const bare = spawn(path.join(REPO, "node_modules/node/bin/node"), [
-    ...AUTH_NODE_FLAGS,
-    "-e",
-    "setInterval(() => {}, 1000)",
-  ], { stdio: "ignore" });
-  await new Promise((r) => setTimeout(r, 2000));
-  const m = memory(bare.pid!);
-  bare.kill("SIGTERM");
-  await new Promise((r) => bare.once("exit", r));
-  return m;
-}
-
-/** Starts hero_auth the way hero_proc does (its own flags), on a fresh database. */
-async function startProcess(dir: string): Promise<ChildProcess> {
-  const child = spawn(path.join(REPO, "node_modules/node/bin/node"), [
-    ...AUTH_NODE_FLAGS,
-    path.join(REPO, "auth/main.ts"),
-    "run",
-    "--db",
-    path.join(dir, "auth.db"),
-    "--issuer",
-    ISSUER,
-  ], { env: { ...process.env, PATH_SOCKET: dir }, stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise<void>((resolve) =>
-    child.stdout!.on("data", (c) => String(c).includes("serving") && resolve())
-  );
-  return child;
-}
+// Node's compile cache of this run (see auth/src/node_flags.ts): empty at hero_auth's first
+// start, which therefore strips its TypeScript at run time; later starts reuse it.
+const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "hero-auth-bench-cache-"));
+const settle = (ms = 2000) => new Promise((r) => setTimeout(r, ms));
 
 // 1. Sign-ins against an in-process hero_auth (argon2id dominates them).
 const f = await startAuthFixture({ throttle: { perAccount: 1e9, perIp: 1e9 } });
@@ -177,8 +81,11 @@ await f.close();
 
 // 2. The token endpoint of a hero_auth process, loaded from this one.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hero-auth-bench-"));
-const child = await startProcess(dir);
+const child = await startHeroAuth(dir, ISSUER, cacheDir);
 const rpc = new RpcClient(`${dir}/hero_auth/rpc.sock`);
+await rpc.call("auth.info", {});
+await settle();
+const idleFirstStart = memory(child.pid!);
 const service = await rpc.call<{ client_id: string; client_secret: string }>("clients.create", {
   grant_types: ["client_credentials"],
   response_types: [],
@@ -192,20 +99,20 @@ const hero = await tokenLoad({
   host: new URL(ISSUER).host,
   client: service,
   resource,
+  grants: GRANTS,
 });
+const heroLoaded = memory(child.pid!);
+await settle(3000);
+const heroAfter = memory(child.pid!);
 const tokens = hero.tokens;
 
 // 2b. The peer: oidc-provider alone issuing the same tokens, loaded the same way.
 const peerDir = fs.mkdtempSync(path.join(os.tmpdir(), "hero-auth-bench-peer-"));
-const peerChild = spawn(path.join(REPO, "node_modules/node/bin/node"), [
-  ...AUTH_NODE_FLAGS,
-  path.join(REPO, "bench/auth_peer_provider.ts"),
-  `${peerDir}/peer.sock`,
-], { stdio: ["ignore", "pipe", "inherit"] });
-const peerClient = await new Promise<{ client_id: string; client_secret: string }>((resolve) =>
-  peerChild.stdout!.once("data", (c) => resolve(JSON.parse(String(c))))
-);
-await new Promise((r) => setTimeout(r, 2000));
+// Its first start fills the compile cache, as hero_auth's did; measured from its second.
+await stop((await startPeer(`${peerDir}/peer.sock`, cacheDir)).child);
+fs.rmSync(`${peerDir}/peer.sock`, { force: true });
+const { child: peerChild, client: peerClient } = await startPeer(`${peerDir}/peer.sock`, cacheDir);
+await settle();
 const peerIdle = memory(peerChild.pid!);
 const peer = await tokenLoad({
   pid: peerChild.pid!,
@@ -213,10 +120,12 @@ const peer = await tokenLoad({
   host: "localhost:9",
   client: peerClient,
   resource,
+  grants: GRANTS,
 });
 const peerLoaded = memory(peerChild.pid!);
-peerChild.kill("SIGTERM");
-await new Promise((r) => peerChild.once("exit", r));
+await settle(3000);
+const peerAfter = memory(peerChild.pid!);
+await stop(peerChild);
 fs.rmSync(peerDir, { recursive: true, force: true });
 
 // 3. verifyToken: a token seen before (an API's steady state), new tokens, and jose's floor.
@@ -246,16 +155,15 @@ const bareRate = await rate(
 );
 jwksServer.close();
 
-// 4. Memory of the same process: idle (a fresh one), then with 10,000 users.
+// 4. Memory of a second start (the compile cache filled by the first): idle, 10,000 users.
 rpc.close();
-child.kill("SIGTERM");
-await new Promise((r) => child.once("exit", r));
+await stop(child);
 fs.rmSync(dir, { recursive: true, force: true });
 const memDir = fs.mkdtempSync(path.join(os.tmpdir(), "hero-auth-bench-"));
-const idleChild = await startProcess(memDir);
+const idleChild = await startHeroAuth(memDir, ISSUER, cacheDir);
 const memRpc = new RpcClient(`${memDir}/hero_auth/rpc.sock`);
 await memRpc.call("auth.info", {});
-await new Promise((r) => setTimeout(r, 2000));
+await settle();
 const idle = memory(idleChild.pid!);
 for (let u = 0; u < 10_000; u += 100) {
   await memRpc.batch(
@@ -266,17 +174,17 @@ for (let u = 0; u < 10_000; u += 100) {
   );
 }
 await memRpc.call("users.list", { limit: 1000 });
-await new Promise((r) => setTimeout(r, 2000));
+await settle();
 const loaded = memory(idleChild.pid!);
 memRpc.close();
-idleChild.kill("SIGTERM");
-await new Promise((r) => idleChild.once("exit", r));
+await stop(idleChild);
 fs.rmSync(memDir, { recursive: true, force: true });
+fs.rmSync(cacheDir, { recursive: true, force: true });
 const bareNode = await bareNodeMemory();
 
 const row = (name: string, value: string, note: string) =>
   console.log(`${name.padEnd(46)} ${value.padStart(12)}   ${note}`);
-const mem = (m: { rss: number; own: number; shared: number }) =>
+const mem = (m: Memory) =>
   `${m.rss.toFixed(1)} MB`.padStart(12) +
   `   own ${m.own.toFixed(1)} MB + shared ${m.shared.toFixed(1)} MB (Node's code)`;
 console.log(
@@ -305,9 +213,54 @@ row("  peer: per second of its own CPU", `${peer.perCpu.toFixed(0)}/s`, "same to
 row("SDK verifyToken, a token seen before", `${verifySeen.toFixed(0)}/s`, "goal >= 50,000/s");
 row("SDK verifyToken, a new token each time", `${verifyNew.toFixed(0)}/s`, "EdDSA signature");
 row("  peer floor: jose jwtVerify, key in hand", `${bareRate.toFixed(0)}/s`, "same token");
-console.log(`${"hero_auth RSS idle".padEnd(46)} ${mem(idle)}`);
+console.log(`${"hero_auth RSS idle, first start".padEnd(46)} ${mem(idleFirstStart)}`);
+console.log(`${"hero_auth RSS at the end of the grants".padEnd(46)} ${mem(heroLoaded)}`);
+console.log(`${"hero_auth RSS 3 s after the grants".padEnd(46)} ${mem(heroAfter)}`);
+console.log(`${"hero_auth RSS idle, later start".padEnd(46)} ${mem(idle)}`);
 console.log(`${"hero_auth RSS with 10,000 users".padEnd(46)} ${mem(loaded)}   goal < 80 MB`);
 console.log(`${"  peer: oidc-provider alone, idle".padEnd(46)} ${mem(peerIdle)}`);
-console.log(`${"  peer: oidc-provider alone, after the grants".padEnd(46)} ${mem(peerLoaded)}`);
+console.log(`${"  peer: at the end of the grants".padEnd(46)} ${mem(peerLoaded)}`);
+console.log(`${"  peer: 3 s after the grants".padEnd(46)} ${mem(peerAfter)}`);
 console.log(`${"  floor: an idle Node process, same flags".padEnd(46)} ${mem(bareNode)}`);
+
+const mb = (m: Memory) => ({
+  rss: +m.rss.toFixed(1),
+  own: +m.own.toFixed(1),
+  shared: +m.shared.toFixed(1),
+});
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: os.cpus().length,
+  load_avg: { start: +loadBefore.toFixed(2), end: +os.loadavg()[0].toFixed(2) },
+  sign_in_per_s: { password: +login.toFixed(1), password_totp: +loginTotp.toFixed(1) },
+  token_endpoint: {
+    grants: GRANTS,
+    hero_auth: { per_s: Math.round(hero.grants), per_cpu_s: Math.round(hero.perCpu) },
+    peer_oidc_provider_alone: {
+      per_s: Math.round(peer.grants),
+      per_cpu_s: Math.round(peer.perCpu),
+    },
+  },
+  verify_token_per_s: {
+    seen_before: Math.round(verifySeen),
+    new_token: Math.round(verifyNew),
+    peer_jose_jwt_verify: Math.round(bareRate),
+  },
+  memory_mb: {
+    hero_auth_idle_first_start: mb(idleFirstStart),
+    hero_auth_end_of_grants_first_start: mb(heroLoaded),
+    hero_auth_3s_after_grants_first_start: mb(heroAfter),
+    hero_auth_idle: mb(idle),
+    hero_auth_10k_users: mb(loaded),
+    peer_idle: mb(peerIdle),
+    peer_end_of_grants: mb(peerLoaded),
+    peer_3s_after_grants: mb(peerAfter),
+    idle_node: mb(bareNode),
+  },
+};
+fs.writeFileSync(
+  path.join(REPO, "bench/results/auth.json"),
+  JSON.stringify(results, null, 2) + "\n",
+);
 process.exit(0);

@@ -8,6 +8,7 @@
  */
 import crypto from "node:crypto";
 import http from "node:http";
+import module from "node:module";
 import process from "node:process";
 import Provider from "oidc-provider";
 
@@ -59,6 +60,8 @@ const provider = new Provider(issuer, {
 });
 provider.proxy = true;
 http.createServer(provider.callback()).listen(socket, () => {
+  // Compiled modules cached now, as hero_auth does (auth/src/node_flags.ts).
+  module.flushCompileCache?.();
   console.log(JSON.stringify({ client_id: client.client_id, client_secret: client.client_secret }));
 });
 process.on("SIGTERM", () => process.exit(0));

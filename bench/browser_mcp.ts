@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { RpcClient } from "@hero/sdk";
-import { CHROMIUM_ARGS } from "../browser/src/options.ts";
+import { CHROMIUM_ARGS } from "../browser/src/chromium/options.ts";
 import { FORM_PAGE } from "../browser/test/test_pages.ts";
 
 const ROUNDS = Number(process.argv[2] ?? 30);

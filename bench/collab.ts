@@ -1,5 +1,6 @@
 /**
- * hero_collab benchmark (`npm run bench collab`), goals from issue 13:
+ * hero_collab benchmark (`npm run bench collab`), against the goals a small team's server must
+ * meet:
  *
  * - Delivery: a message sent (messages.post over rpc.sock: validation, one SQLite transaction
  *   with the FTS index and the event log) until each of 200 connected WebSocket clients — 200
@@ -21,7 +22,8 @@ import process from "node:process";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import { CallerSigner, RpcClient } from "../sdk/mod.ts";
+import { RpcClient } from "../sdk/mod.ts";
+import { CallerSigner } from "../sdk/internal.ts";
 import { userCaller } from "../collab/src/identity/caller.ts";
 import { buildCorpus, type Corpus } from "./collab_corpus.ts";
 

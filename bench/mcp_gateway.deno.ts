@@ -45,11 +45,11 @@ function fmt(label: string, ms: number[]): string {
   } ms`;
 }
 
-const h = new GatewayHarness();
+const harness = new GatewayHarness();
 try {
-  for (let i = 0; i < SERVICES; i++) await h.addService(`svc${i}`, numberedApi(i, METHODS));
-  await h.start();
-  const url = h.url.href;
+  for (let i = 0; i < SERVICES; i++) await harness.addService(`svc${i}`, numberedApi(i, METHODS));
+  await harness.start();
+  const url = harness.url.href;
   const modernReq = (method: string, params: Record<string, unknown>, name?: string) =>
     new Request(url, {
       method: "POST",
@@ -92,7 +92,8 @@ try {
       body: JSON.stringify(body),
     });
 
-  const first = await (await h.gateway.handler(modernReq("tools/list", {}), OWNER_CALLER)).json();
+  const first = await (await harness.gateway.handler(modernReq("tools/list", {}), OWNER_CALLER))
+    .json();
   const toolCount = first.result.tools.length;
   const bytes = JSON.stringify(first).length;
   console.log(`tools: ${toolCount}, tools/list response ${(bytes / 1024).toFixed(0)} KiB`);
@@ -102,7 +103,7 @@ try {
   lines.push(fmt(
     "tools/list 2026-07-28, in-process handler",
     await time(LIST_RUNS, async () => {
-      await (await h.gateway.handler(modernReq("tools/list", {}), OWNER_CALLER)).text();
+      await (await harness.gateway.handler(modernReq("tools/list", {}), OWNER_CALLER)).text();
     }),
   ));
   lines.push(fmt(
@@ -119,12 +120,12 @@ try {
   ));
 
   // Direct JSON-RPC to the same socket, versus tools/call through the gateway.
-  const target = h.servers.get("svc42")!.rpcSocketPath;
+  const target = harness.servers.get("svc42")!.rpcSocketPath;
   const direct = new RpcClient(target);
   const directMs = await time(CALL_RUNS, (i) => direct.call("m7", { x: i }));
   direct.close();
   const viaHandler = await time(CALL_RUNS, async (i) => {
-    const res = await h.gateway.handler(
+    const res = await harness.gateway.handler(
       modernReq("tools/call", { name: "svc42_m7", arguments: { x: i } }, "svc42_m7"),
       OWNER_CALLER,
     );
@@ -164,5 +165,5 @@ try {
   lines.push(`call overhead, 2025-11-25 HTTP vs direct:      ${over(viaLegacy)}`);
   console.log(lines.join("\n"));
 } finally {
-  await h.close();
+  await harness.close();
 }

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { HeroLifecycle } from "@hero/sdk";
 import { BrowserService } from "./src/browser_service.ts";
-import type { BrowserOptions } from "./src/options.ts";
+import type { BrowserOptions } from "./src/chromium/options.ts";
 
 const file = fileURLToPath(import.meta.url);
 

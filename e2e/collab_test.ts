@@ -1,12 +1,12 @@
 /**
- * hero_collab on a fresh system — issue 13's "Done when", end to end: hero_proc supervises
- * hero_collab beside hero_router and hero_auth and it is on the dashboard; users sign in
- * through hero_router's gate with hero_auth (hero_collab keeps no session of its own: it knows
- * them by the router's signed caller assertion) and, in Chromium, chat in a channel and a
- * thread with live updates; search finds a message in context; an admin creates a group and
- * gives it a private channel (accessible dialogs, axe-core clean); the WebDAV export is copied
- * out through the router with rclone and cadaver, and litmus runs its applicable checks there;
- * an MCP client posts a message through the router's gateway and the users see it live.
+ * hero_collab on a fresh system, end to end (the acceptance run: what must work for a user):
+ * hero_proc supervises hero_collab beside hero_router and hero_auth and it is on the dashboard;
+ * users sign in through hero_router's gate with hero_auth (hero_collab keeps no session of its
+ * own: it knows them by the router's signed caller assertion) and, in Chromium, chat in a channel
+ * and a thread with live updates; search finds a message in context; an admin creates a group and
+ * gives it a private channel (accessible dialogs, axe-core clean); the WebDAV export is copied out
+ * through the router with rclone and cadaver, and litmus runs its applicable checks there; an MCP
+ * client posts a message through the router's gateway and the users see it live.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";

@@ -11,7 +11,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { validate, ValidationSeverity, type ValidatorSettings } from "dockerfile-utils";
-import { loadServiceDir } from "../proc/src/model/toml_loader.ts";
+import { loadServiceDir } from "../proc/src/config/toml_loader.ts";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const dockerfile = fs.readFileSync(path.join(repo, "Dockerfile"), "utf8");

@@ -1,11 +1,12 @@
 /**
- * Single sign-on on a fresh system, in Chromium — issue 12's "Done when": hero_proc supervises
- * hero_auth; the owner sets a password and TOTP from the one-time setup link; the dashboard URL
- * leads to hero_auth's sign-in (password + TOTP) and back; in hero_auth's admin UI (every page
- * checked with axe-core) the admin creates a group with the `read` role and a user in it; that
- * user sees the dashboard but can run no job, neither through the proxy nor through MCP, and
- * nothing runs; the admin registers Debian's Apache with mod_auth_openidc (an OpenID-certified
- * relying party) as a client, and the user signs in to its protected page through hero_auth.
+ * Single sign-on on a fresh system, in Chromium (the acceptance run: what must work for a user):
+ * hero_proc supervises hero_auth; the owner sets a password and TOTP from the one-time setup link;
+ * the dashboard URL leads to hero_auth's sign-in (password + TOTP) and back; in hero_auth's admin
+ * UI (every page checked with axe-core) the admin creates a group with the `read` role and a user
+ * in it; that user sees the dashboard but can run no job, neither through the proxy nor through
+ * MCP, and nothing runs; the admin registers Debian's Apache with mod_auth_openidc (an OpenID-
+ * certified relying party) as a client, and the user signs in to its protected page through
+ * hero_auth.
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";

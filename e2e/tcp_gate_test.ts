@@ -218,20 +218,20 @@ function opens(url: string, token?: string): Promise<boolean> {
 /** A POST through node:http (any header, or a Unix socket), returning status and body. */
 async function httpPost(
   url: URL,
-  o: { headers: Record<string, string>; body: string; socketPath?: string },
+  opts: { headers: Record<string, string>; body: string; socketPath?: string },
 ): Promise<{ status: number; body: string }> {
   const http = await import("node:http");
   return await new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: "POST",
-      headers: o.headers,
-      ...(o.socketPath ? { socketPath: o.socketPath } : {}),
+      headers: opts.headers,
+      ...(opts.socketPath ? { socketPath: opts.socketPath } : {}),
     }, (res) => {
       let text = "";
       res.on("data", (d) => (text += d));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
     });
     req.on("error", reject);
-    req.end(o.body);
+    req.end(opts.body);
   });
 }

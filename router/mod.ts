@@ -4,7 +4,8 @@
  *
  * @module
  */
-export { ROUTER_VERSION, RouterApp, type RouterAppOptions } from "./src/server/router_app.ts";
+export { RouterApp, type RouterAppOptions } from "./src/server/router_app.ts";
+export { ROUTER_VERSION } from "./src/version.ts";
 export { type Access, type Identity, OWNER, permits } from "./src/gate/identity.ts";
 export { type Authenticator, type SessionTokens } from "./src/gate/token_authenticator.ts";
 export {

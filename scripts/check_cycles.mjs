@@ -38,7 +38,7 @@ function imports(file) {
   const out = new Set();
   for (const m of text.matchAll(SPEC)) {
     const target = path.resolve(path.dirname(file), m[1]);
-    if (fs.existsSync(target) && fs.statSync(target).isFile()) out.add(target);
+    if (EXT.test(target) && fs.existsSync(target) && fs.statSync(target).isFile()) out.add(target);
   }
   return [...out];
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { RpcClient } from "@hero/sdk";
-import { AUTH_NODE_FLAGS } from "../auth/src/node_flags.ts";
+import { AUTH_NODE_FLAGS, authNodeEnv } from "../auth/src/node_flags.ts";
 import { loadAdminToken, loadReadToken } from "../ui/session/admin_session.ts";
 import { portInUseAdvice, startAndWait } from "../proc/src/cli/start_wait.ts";
 import { resolvePaths } from "../proc/src/daemon/paths.ts";
@@ -48,8 +48,8 @@ export interface RunningSystem {
 }
 
 /** The service definitions hero_proc runs. */
-export function systemServices(o: { socketRoot: string; bind: string; notesDb?: string }) {
-  const env = { PATH_SOCKET: o.socketRoot };
+export function systemServices(opts: { socketRoot: string; bind: string; notesDb?: string }) {
+  const env = { PATH_SOCKET: opts.socketRoot };
   // The real binary (the .bin entry is a Node wrapper that would add a process per router).
   const real = path.join(REPO, "node_modules/deno/deno");
   const deno = existsSync(real) ? real : path.join(REPO, "node_modules/.bin/deno");
@@ -67,7 +67,7 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
             path.join(REPO, "router/main.ts"),
             "serve",
             "--bind",
-            o.bind,
+            opts.bind,
           ],
           // With an OTLP endpoint configured, the router's traces come from Deno's own
           // OpenTelemetry (router/README.md, "OpenTelemetry").
@@ -79,7 +79,7 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
           // Each start period is generous: a busy 2-core machine took over 10 s to load a
           // service, and a service that answers sooner is ready sooner anyway.
           health: {
-            socket: `${o.socketRoot}/hero_router/rpc.sock`,
+            socket: `${opts.socketRoot}/hero_router/rpc.sock`,
             interval_ms: 2000,
             start_period_ms: 30000,
           },
@@ -98,9 +98,9 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
             path.join(REPO, "examples/notes/main.ts"),
             "run",
           ],
-          env: { ...env, ...(o.notesDb ? { NOTES_DB: o.notesDb } : {}) },
+          env: { ...env, ...(opts.notesDb ? { NOTES_DB: opts.notesDb } : {}) },
           health: {
-            socket: `${o.socketRoot}/notes/rpc.sock`,
+            socket: `${opts.socketRoot}/notes/rpc.sock`,
             interval_ms: 2000,
             start_period_ms: 30000,
           },
@@ -121,7 +121,7 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
           ],
           env,
           health: {
-            socket: `${o.socketRoot}/browser/rpc.sock`,
+            socket: `${opts.socketRoot}/browser/rpc.sock`,
             interval_ms: 2000,
             start_period_ms: 30000,
           },
@@ -145,8 +145,8 @@ export function systemServices(o: { socketRoot: string; bind: string; notesDb?: 
 }
 
 /** hero_auth's service definition: issuer under the router's origin, database `db`. */
-export function authService(o: { socketRoot: string; origin: string; db: string }) {
-  const port = new URL(o.origin).port;
+export function authService(opts: { socketRoot: string; origin: string; db: string }) {
+  const port = new URL(opts.origin).port;
   return {
     name: "hero_auth",
     description: "Single sign-on: OpenID Connect provider, users, groups, passkeys",
@@ -161,11 +161,14 @@ export function authService(o: { socketRoot: string; origin: string; db: string 
           "--issuer",
           `http://localhost:${port}/hero_auth/web_oidc`,
           "--db",
-          o.db,
+          opts.db,
         ],
-        env: { PATH_SOCKET: o.socketRoot },
+        env: {
+          PATH_SOCKET: opts.socketRoot,
+          ...authNodeEnv(path.join(path.dirname(opts.db), "node-compile-cache")),
+        },
         health: {
-          socket: `${o.socketRoot}/hero_auth/rpc.sock`,
+          socket: `${opts.socketRoot}/hero_auth/rpc.sock`,
           interval_ms: 2000,
           start_period_ms: 30000,
         },
@@ -176,7 +179,7 @@ export function authService(o: { socketRoot: string; origin: string; db: string 
 }
 
 /** hero_collab's service definition: after hero_auth (users sign in through the router). */
-export function collabService(o: { socketRoot: string; dataDir?: string }) {
+export function collabService(opts: { socketRoot: string; dataDir?: string }) {
   return {
     name: "hero_collab",
     description: "Group communication: channels, threads, search, live web client, WebDAV export",
@@ -188,11 +191,11 @@ export function collabService(o: { socketRoot: string; dataDir?: string }) {
           "--disable-warning=ExperimentalWarning",
           path.join(REPO, "collab/main.ts"),
           "run",
-          ...(o.dataDir ? ["--data-dir", o.dataDir] : []),
+          ...(opts.dataDir ? ["--data-dir", opts.dataDir] : []),
         ],
-        env: { PATH_SOCKET: o.socketRoot },
+        env: { PATH_SOCKET: opts.socketRoot },
         health: {
-          socket: `${o.socketRoot}/hero_collab/rpc.sock`,
+          socket: `${opts.socketRoot}/hero_collab/rpc.sock`,
           interval_ms: 2000,
           start_period_ms: 30000,
         },
@@ -214,11 +217,11 @@ export function systemIn(dir: string): SystemOptions {
 }
 
 /** Starts hero_proc and its services; resolves once the router answers. */
-export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem> {
+export async function startSystem(opts: SystemOptions = {}): Promise<RunningSystem> {
   const paths = resolvePaths({
-    socketDir: o.socketRoot,
-    stateDir: o.stateDir,
-    configDir: o.configDir,
+    socketDir: opts.socketRoot,
+    stateDir: opts.stateDir,
+    configDir: opts.configDir,
   });
   process.env.PATH_SOCKET = paths.socketRoot;
   const token = await loadAdminToken(paths.socketRoot, (k) => process.env[k]);
@@ -226,9 +229,9 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
   const daemon = await serveDaemon(paths);
   const rpc = new RpcClient(paths.rpcSocket, { timeoutMs: 60_000 });
   try {
-    const bind = o.bind ?? "127.0.0.1:9988";
+    const bind = opts.bind ?? "127.0.0.1:9988";
     for (
-      const service of systemServices({ socketRoot: paths.socketRoot, bind, notesDb: o.notesDb })
+      const service of systemServices({ socketRoot: paths.socketRoot, bind, notesDb: opts.notesDb })
     ) {
       await rpc.call("service.set", { service });
     }
@@ -244,12 +247,12 @@ export async function startSystem(o: SystemOptions = {}): Promise<RunningSystem>
     );
     const origin = `http://${health.tcpListeners[0] ?? bind}`;
     // hero_auth's issuer is the router's address, known once the router listens.
-    const authDb = o.authDb ?? path.join(path.dirname(paths.stateDir), "hero_auth", "auth.db");
+    const authDb = opts.authDb ?? path.join(path.dirname(paths.stateDir), "hero_auth", "auth.db");
     await rpc.call("service.set", {
       service: authService({ socketRoot: paths.socketRoot, origin, db: authDb }),
     });
     await startAndWait(call, "hero_auth", { timeoutMs: 45_000, advice, moreHint: false });
-    const collabData = o.collabDir ?? path.join(path.dirname(paths.stateDir), "hero_collab");
+    const collabData = opts.collabDir ?? path.join(path.dirname(paths.stateDir), "hero_collab");
     await rpc.call("service.set", {
       service: collabService({ socketRoot: paths.socketRoot, dataDir: collabData }),
     });

@@ -30,13 +30,13 @@ let failed = 0;
 const timings: [string, number][] = [];
 
 /** Runs a command; resolves its output, rejects with the command and its last lines. */
-function run(cmd: string, args: string[], o: { quiet?: boolean } = {}): Promise<string> {
+function run(cmd: string, args: string[], opts: { quiet?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const keep = (c: Buffer) => {
       out += c;
-      if (!o.quiet) process.stderr.write(c);
+      if (!opts.quiet) process.stderr.write(c);
     };
     child.stdout.on("data", keep);
     child.stderr.on("data", keep);

@@ -1,17 +1,34 @@
 /**
- * @hero/sdk — build Hero services: Unix-socket servers speaking JSON-RPC 2.0 with an OpenRPC
+ * `@hero/sdk` — build Hero services: Unix-socket servers speaking JSON-RPC 2.0 with an OpenRPC
  * document, health and discovery manifest, and the matching client. Runs on Deno, Node and Bun.
+ *
+ * This entry point is what a service author needs; the plumbing hero_proc and hero_router share
+ * lives in `@hero/sdk/internal`.
+ *
+ * @example A service with one method, served on `<socket root>/greeter/rpc.sock`
+ * ```ts
+ * import { defineApi, defineMethod, HeroServer } from "@hero/sdk";
+ *
+ * const api = defineApi({
+ *   info: { title: "Greeter", version: "1.0.0" },
+ *   methods: [
+ *     defineMethod<{ name: string }, string>({
+ *       name: "greet",
+ *       params: [{ name: "name", required: true, schema: { type: "string" } }],
+ *       result: { name: "greeting", schema: { type: "string" } },
+ *       handler: ({ name }) => `Hello, ${name}`,
+ *     }),
+ *   ],
+ * });
+ * const server = new HeroServer({ name: "greeter", api });
+ * await server.start();
+ * ```
  *
  * @module
  */
 export { HeroError, type HeroErrorOptions, isHeroError } from "./src/errors/hero_error.ts";
 export { RpcError, RpcErrorCode, type RpcErrorObject } from "./src/errors/rpc_error.ts";
-export {
-  errorMapper,
-  fromWireError,
-  type MappedHandler,
-  toWireError,
-} from "./src/errors/wire_mapping.ts";
+export { errorMapper, type MappedHandler } from "./src/errors/wire_mapping.ts";
 export {
   RESERVED_SERVICE_NAMES,
   serviceNameProblem,
@@ -21,6 +38,7 @@ export {
   resolveSocketRoot,
   type ServiceSocketPaths,
   serviceSocketPaths,
+  type SocketRootSource,
 } from "./src/socket/paths.ts";
 export {
   type CallContext,
@@ -49,13 +67,6 @@ export {
   type OpenRpcDocument,
   RpcApi,
 } from "./src/openrpc/api.ts";
-export {
-  DEFAULT_DISPATCH_LIMITS,
-  dispatchJsonRpc,
-  type DispatchLimits,
-} from "./src/rpc/dispatcher.ts";
-export { type JsonRpcScanProblem, scanJsonRpcText } from "./src/rpc/json_rpc_scan.ts";
-export type { RpcId, RpcRequest, RpcResponse } from "./src/rpc/messages.ts";
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./src/server/limits.ts";
 export type {
   HealthCheck,
@@ -65,8 +76,6 @@ export type {
   ServiceManifest,
 } from "./src/server/manifest.ts";
 export { type BoundSocket, HeroServer, type HeroServerOptions } from "./src/server/hero_server.ts";
-export { isJsonContentType } from "./src/server/rpc_socket_handler.ts";
-export { readBodyText, readStreamBounded } from "./src/server/read_body.ts";
 export {
   type BatchEntry,
   type BatchOutcome,
@@ -74,18 +83,21 @@ export {
   RpcClient,
   type RpcClientOptions,
 } from "./src/client/rpc_client.ts";
-export { currentRuntime } from "./src/runtime/current.ts";
-export { tracingOn } from "./src/trace/rpc_trace.ts";
+export type { NotificationListener } from "./src/client/reply_reader.ts";
 export type {
   ConnectionInfo,
   FetchHandler,
+  FileInfo,
   HttpTransport,
   Listener,
   ListenLimits,
   NodeRequestListener,
   Runtime,
   ServeHooks,
+  SimpleRequest,
+  SimpleResponse,
   StreamingResponse,
+  TransportTarget,
   UpgradeHandler,
 } from "./src/runtime/types.ts";
 export {
@@ -102,20 +114,16 @@ export {
   type HeroLifecycleOptions,
   type RunContext,
 } from "./src/lifecycle/hero_lifecycle.ts";
-export { parseEnvPairs, splitArgs } from "./src/lifecycle/split_args.ts";
 export {
   type Access,
   ADMIN_SCOPE,
   ANONYMOUS_CALLER,
   type AuthIdentity,
   type Caller,
-  CALLER_HEADER,
   callerPermits,
   type CredentialKind,
   isAdminCaller,
   OWNER_CALLER,
   READ_SCOPE,
 } from "./src/caller/caller.ts";
-export { callerKeyPath, CallerSigner, CallerVerifier } from "./src/caller/caller_assertion.ts";
-export { resolveCaller, withCaller } from "./src/caller/resolve_caller.ts";
 export { parseDuration } from "./src/time/duration.ts";

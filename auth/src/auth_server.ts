@@ -8,6 +8,7 @@ import path from "node:path";
 import { HeroServer } from "@hero/sdk";
 import { authApi } from "./api/auth_api.ts";
 import { adminApp } from "./admin/admin_app.ts";
+import { startGcPacer } from "./gc_pacer.ts";
 import { ensureRouterClient } from "./oidc/router_client.ts";
 import { openAuthDatabase } from "./store/database.ts";
 import { type AuthParts, type AuthPartsOptions, buildAuthParts } from "./service_parts.ts";
@@ -37,19 +38,19 @@ export interface RunningAuth {
 export const OIDC_SOCKET = "oidc";
 
 /** Opens the database, makes sure the owner exists and binds the sockets. */
-export async function startAuthServer(o: AuthServerOptions): Promise<RunningAuth> {
-  if (o.dbPath !== ":memory:") fs.mkdirSync(path.dirname(o.dbPath), { recursive: true });
-  const db = openAuthDatabase(o.dbPath);
-  const parts = buildAuthParts(db, o);
-  ensureOwner(parts, o.ownerName ?? "owner");
+export async function startAuthServer(opts: AuthServerOptions): Promise<RunningAuth> {
+  if (opts.dbPath !== ":memory:") fs.mkdirSync(path.dirname(opts.dbPath), { recursive: true });
+  const db = openAuthDatabase(opts.dbPath);
+  const parts = buildAuthParts(db, opts);
+  ensureOwner(parts, opts.ownerName ?? "owner");
   await ensureRouterClient(parts);
   const api = authApi(parts);
   const server = new HeroServer({
-    name: o.name ?? "hero_auth",
+    name: opts.name ?? "hero_auth",
     api,
-    admin: adminApp(parts, { api, service: o.name ?? "hero_auth" }).fetch,
+    admin: adminApp(parts, { api, service: opts.name ?? "hero_auth" }).fetch,
     webNode: { [OIDC_SOCKET]: parts.host.listener as (req: unknown, res: unknown) => void },
-    socketRoot: o.socketRoot,
+    socketRoot: opts.socketRoot,
   });
   try {
     await server.start();
@@ -59,11 +60,13 @@ export async function startAuthServer(o: AuthServerOptions): Promise<RunningAuth
   }
   const sweep = setInterval(() => parts.models.sweep(), 10 * 60_000);
   sweep.unref();
+  const stopGcPacer = startGcPacer();
   return {
     parts,
     server,
     close: async () => {
       clearInterval(sweep);
+      stopGcPacer();
       await server.close();
       parts.commit.commit();
       db.close();

@@ -40,13 +40,13 @@ export interface AuthPartsOptions {
 }
 
 /** Builds every part over an opened database. */
-export function buildAuthParts(db: DatabaseSync, o: AuthPartsOptions): AuthParts {
+export function buildAuthParts(db: DatabaseSync, opts: AuthPartsOptions): AuthParts {
   const users = new UserStore(db);
   const groups = new GroupStore(db);
   const audit = new AuditLog(db);
-  const throttle = new LoginThrottle(o.throttle);
+  const throttle = new LoginThrottle(opts.throttle);
   const accounts = new Accounts({ db, users, groups, audit, throttle });
-  const url = new URL(o.issuer);
+  const url = new URL(opts.issuer);
   const passkeys = new Passkeys(db, { rpId: url.hostname, origin: url.origin });
   const models = new OidcModelStore(db);
   const keys = new SigningKeys(db);
@@ -59,12 +59,12 @@ export function buildAuthParts(db: DatabaseSync, o: AuthPartsOptions): AuthParts
       local = { from: published, set: createLocalJWKSet(published as JSONWebKeySet) };
     }
     const jwks = local.set;
-    const verified = await jwtVerify(jwt, jwks, { issuer: o.issuer }).catch(() => undefined);
+    const verified = await jwtVerify(jwt, jwks, { issuer: opts.issuer }).catch(() => undefined);
     const jti = verified?.payload.jti;
     return typeof jti === "string" ? jti : undefined;
   };
   const host = new OidcHost({
-    issuer: o.issuer,
+    issuer: opts.issuer,
     accounts,
     passkeys,
     users,
@@ -74,11 +74,11 @@ export function buildAuthParts(db: DatabaseSync, o: AuthPartsOptions): AuthParts
     commit,
     audit,
     cookieKeys: [persistentSecret(db, "cookie_key")],
-    ttl: o.ttl,
-    onError: o.onError,
+    ttl: opts.ttl,
+    onError: opts.onError,
   });
   return {
-    issuer: o.issuer,
+    issuer: opts.issuer,
     db,
     users,
     groups,

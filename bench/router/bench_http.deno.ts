@@ -26,13 +26,14 @@ const ms = (v: string, unit: string) =>
   Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
 
 /** Runs wrk against `url`: a 2 s warm-up (connections, JIT), then the measured run. */
-export async function wrk(name: string, url: string, o: WrkOptions): Promise<WrkResult> {
-  const h = (o.headers ?? []).flatMap((x) => ["-H", x]);
-  const c = o.connections ?? 64;
+export async function wrk(name: string, url: string, opts: WrkOptions): Promise<WrkResult> {
+  const headers = (opts.headers ?? []).flatMap((x) => ["-H", x]);
+  const c = opts.connections ?? 64;
   const shape = [`-t${c > 1 ? 2 : 1}`, `-c${c}`];
-  await new Deno.Command("wrk", { args: [...shape, "-d2s", ...h, url], stdout: "null" }).output();
+  await new Deno.Command("wrk", { args: [...shape, "-d2s", ...headers, url], stdout: "null" })
+    .output();
   const out = await new Deno.Command("wrk", {
-    args: [...shape, `-d${o.duration}s`, "--latency", ...h, url],
+    args: [...shape, `-d${opts.duration}s`, "--latency", ...headers, url],
   }).output();
   const text = new TextDecoder().decode(out.stdout);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN);

@@ -61,17 +61,20 @@ const toMs = (v: string, unit: string) =>
   Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
 
 /** Runs wrk (after a 2 s warm-up) and reads its figures and the targets' CPU time. */
-export async function wrk(name: string, o: WrkOptions): Promise<LoadResult> {
-  const h = (o.headers ?? []).flatMap((x) => ["-H", x]);
+export async function wrk(name: string, opts: WrkOptions): Promise<LoadResult> {
+  const headers = (opts.headers ?? []).flatMap((x) => ["-H", x]);
   const threads = "-t2";
-  const c = `-c${o.connections}`;
-  await new Deno.Command("wrk", { args: [threads, c, "-d2s", ...h, o.url], stdout: "null" })
+  const c = `-c${opts.connections}`;
+  await new Deno.Command("wrk", {
+    args: [threads, c, "-d2s", ...headers, opts.url],
+    stdout: "null",
+  })
     .output();
-  const before = cpuSeconds(o.pids);
+  const before = cpuSeconds(opts.pids);
   const out = await new Deno.Command("wrk", {
-    args: [threads, c, `-d${o.durationS}s`, "--latency", ...h, o.url],
+    args: [threads, c, `-d${opts.durationS}s`, "--latency", ...headers, opts.url],
   }).output();
-  const cpu = cpuSeconds(o.pids) - before;
+  const cpu = cpuSeconds(opts.pids) - before;
   const text = new TextDecoder().decode(out.stdout);
   const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN);
   const total = Number(/(\d+) requests in/.exec(text)?.[1] ?? NaN);

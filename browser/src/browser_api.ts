@@ -6,7 +6,7 @@ import { defineApi, type HeroLogger, type RpcApi } from "@hero/sdk";
 import { inputMethods } from "./methods/input_methods.ts";
 import { navigationMethods } from "./methods/navigation_methods.ts";
 import { readingMethods } from "./methods/reading_methods.ts";
-import type { Sessions } from "./sessions.ts";
+import type { Sessions } from "./chromium/sessions.ts";
 
 /** The version reported in the OpenRPC document. */
 export const BROWSER_VERSION = "0.1.0";

@@ -4,8 +4,8 @@
  */
 import { type HeroLogger, HeroServer } from "@hero/sdk";
 import { browserApi } from "./browser_api.ts";
-import { type BrowserOptions, defaultOptions } from "./options.ts";
-import { Sessions } from "./sessions.ts";
+import { type BrowserOptions, defaultOptions } from "./chromium/options.ts";
+import { Sessions } from "./chromium/sessions.ts";
 
 /** How to build a service. */
 export interface BrowserServiceOptions {

@@ -9,7 +9,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { RpcClient, RpcError } from "@hero/sdk";
 import { BrowserService } from "../src/browser_service.ts";
-import { UrlPolicy } from "../src/url_policy.ts";
+import { UrlPolicy } from "../src/chromium/url_policy.ts";
 
 describe("browser service limits", () => {
   let dir: string;

@@ -100,16 +100,16 @@ const TOOLS = [
 ].map((m) => `browser_${m}`);
 
 describe("browser service through the router's MCP gateway", () => {
-  let h: BrowserHarness;
+  let harness: BrowserHarness;
   let client: Client;
   before(async () => {
-    h = await startHarness({ callTimeoutMs: 4000, deny: ["*/private*"] });
-    client = await h.mcp();
+    harness = await startHarness({ callTimeoutMs: 4000, deny: ["*/private*"] });
+    client = await harness.mcp();
   });
-  after(() => h?.close());
+  after(() => harness?.close());
 
   it("refuses an MCP client without credentials over TCP", async () => {
-    const res = await fetch(`${h.router}/mcp`, {
+    const res = await fetch(`${harness.router}/mcp`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -119,16 +119,20 @@ describe("browser service through the router's MCP gateway", () => {
         jsonrpc: "2.0",
         id: 1,
         method: "tools/call",
-        params: { name: "browser_navigate", arguments: { url: `${h.pages}/form` } },
+        params: { name: "browser_navigate", arguments: { url: `${harness.pages}/form` } },
       }),
     });
     assert.equal(res.status, 401);
     await res.body?.cancel();
-    assert.equal(h.service.sessions.host.state().state, "not_started", "nothing reached Chromium");
+    assert.equal(
+      harness.service.sessions.host.state().state,
+      "not_started",
+      "nothing reached Chromium",
+    );
   });
 
   it("lists Playwright MCP's tools with the same annotations, Chromium not started", async () => {
-    assert.equal(h.service.sessions.host.state().state, "not_started");
+    assert.equal(harness.service.sessions.host.state().state, "not_started");
     const { tools } = await client.listTools();
     const browser = tools.filter((t) => t.name.startsWith("browser_"));
     assert.deepEqual(browser.map((t) => t.name).sort(), [...TOOLS].sort());
@@ -145,9 +149,9 @@ describe("browser service through the router's MCP gateway", () => {
   });
 
   it("navigates, snapshots, clicks, types, reads the console and takes a screenshot", async () => {
-    const page = await ok(client, "browser_navigate", { url: `${h.pages}/form` });
+    const page = await ok(client, "browser_navigate", { url: `${harness.pages}/form` });
     assert.equal(page.title, "Hero test form");
-    assert.equal(h.service.sessions.host.state().state, "running", "started on first use");
+    assert.equal(harness.service.sessions.host.state().state, "running", "started on first use");
     const snap = (await ok(client, "browser_snapshot")).snapshot as string;
     assert.match(snap, /heading "Waiting"/);
     const clicked = await ok(client, "browser_click", {
@@ -188,13 +192,13 @@ describe("browser service through the router's MCP gateway", () => {
   });
 
   it("gives two callers separate contexts", async () => {
-    await ok(client, "browser_navigate", { url: `${h.pages}/form`, context: "alice" });
+    await ok(client, "browser_navigate", { url: `${harness.pages}/form`, context: "alice" });
     await ok(client, "browser_evaluate", {
       function: "() => { localStorage.setItem('who', 'alice'); document.cookie = 'c=alice'; }",
       context: "alice",
     });
     await ok(client, "browser_tabs", { action: "new", context: "alice" });
-    await ok(client, "browser_navigate", { url: `${h.pages}/form`, context: "bob" });
+    await ok(client, "browser_navigate", { url: `${harness.pages}/form`, context: "bob" });
     const bob = await ok(client, "browser_evaluate", {
       function: "() => [localStorage.getItem('who'), document.cookie]",
       context: "bob",
@@ -218,19 +222,19 @@ describe("browser service through the router's MCP gateway", () => {
       /Navigation refused: file:\/\/ URLs are refused/,
     );
     assert.match(
-      await fails(client, "browser_navigate", { url: `file://${h.root}/browser/rpc.sock` }),
+      await fails(client, "browser_navigate", { url: `file://${harness.root}/browser/rpc.sock` }),
       /Navigation refused/,
     );
     assert.match(
-      await fails(client, "browser_navigate", { url: `${h.pages}/private` }),
+      await fails(client, "browser_navigate", { url: `${harness.pages}/private` }),
       /matches the deny list/,
     );
     assert.match(
-      await fails(client, "browser_navigate", { url: `${h.pages}/to-private` }),
+      await fails(client, "browser_navigate", { url: `${harness.pages}/to-private` }),
       /Navigation refused.*private/,
     );
     assert.match(
-      await fails(client, "browser_navigate", { url: `${h.pages}/to-file` }),
+      await fails(client, "browser_navigate", { url: `${harness.pages}/to-file` }),
       /refused|not allowed|ERR_/i,
     );
     assert.match(
@@ -244,7 +248,7 @@ describe("browser service through the router's MCP gateway", () => {
   it("cuts a page that never answers off at the time limit and closes its tab", async () => {
     const started = Date.now();
     const text = await fails(client, "browser_navigate", {
-      url: `${h.pages}/hang`,
+      url: `${harness.pages}/hang`,
       context: "hang",
     });
     const took = Date.now() - started;
@@ -252,13 +256,16 @@ describe("browser service through the router's MCP gateway", () => {
     assert.ok(took >= 4000 && took < 9000, `cut off after ${took} ms`);
     const tabs = await ok(client, "browser_tabs", { action: "list", context: "hang" });
     assert.deepEqual(tabs.tabs, []);
-    const again = await ok(client, "browser_navigate", { url: `${h.pages}/form`, context: "hang" });
+    const again = await ok(client, "browser_navigate", {
+      url: `${harness.pages}/form`,
+      context: "hang",
+    });
     assert.equal(again.title, "Hero test form");
   });
 
   it("reports a browser crash to the call it broke and recovers on the next call", async () => {
-    await ok(client, "browser_navigate", { url: `${h.pages}/form`, context: "crash" });
-    const pid = h.service.sessions.host.pid;
+    await ok(client, "browser_navigate", { url: `${harness.pages}/form`, context: "crash" });
+    const pid = harness.service.sessions.host.pid;
     assert.ok(pid, "chromium's pid is known");
     const pending = call(client, "browser_wait_for", { time: 3, context: "crash" });
     await new Promise((r) => setTimeout(r, 300));
@@ -266,20 +273,20 @@ describe("browser service through the router's MCP gateway", () => {
     const broken = await pending;
     assert.equal(broken.isError, true);
     assert.match(broken.content[0].text!, /The browser crashed during wait_for; it starts again/);
-    const state = h.service.sessions.host.state();
+    const state = harness.service.sessions.host.state();
     assert.equal(state.crashes, 1);
     const recovered = await ok(client, "browser_navigate", {
-      url: `${h.pages}/form`,
+      url: `${harness.pages}/form`,
       context: "crash",
     });
     assert.equal(recovered.title, "Hero test form");
     assert.match(String(recovered.notice), /browser had crashed/);
-    assert.notEqual(h.service.sessions.host.pid, pid);
+    assert.notEqual(harness.service.sessions.host.pid, pid);
   });
 
   it("logs every action in hero_proc's log store under browser.<context>.action", async () => {
     const lines = await waitFor("alice's actions in the log store", async () => {
-      const page = await h.proc.call<
+      const page = await harness.proc.call<
         { lines: { source: string; message: string; level: string }[] }
       >(
         "logs.query",
@@ -291,7 +298,7 @@ describe("browser service through the router's MCP gateway", () => {
       lines.map((l) => l.message),
       ["navigate", "evaluate", "tabs", "tabs", "evaluate", "tabs"],
     );
-    const refused = await h.proc.call<{ lines: { message: string; level: string }[] }>(
+    const refused = await harness.proc.call<{ lines: { message: string; level: string }[] }>(
       "logs.query",
       { source: "browser.default.action", level: "warn" },
     );

@@ -17,7 +17,7 @@ import { HeroLogger, RpcClient } from "@hero/sdk";
 import { resolvePaths } from "../../proc/src/daemon/paths.ts";
 import { type Daemon, serveDaemon } from "../../proc/src/daemon/serve.ts";
 import { BrowserService } from "../src/browser_service.ts";
-import type { BrowserOptions } from "../src/options.ts";
+import type { BrowserOptions } from "../src/chromium/options.ts";
 import { TEST_PAGES } from "./test_pages.ts";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
@@ -81,7 +81,7 @@ export async function startHarness(limits: Partial<BrowserOptions> = {}): Promis
     const service = new BrowserService({ socketRoot: root, limits, logger });
     await service.start();
     cleanups.push(() => service.close());
-    const h: BrowserHarness = {
+    const harness: BrowserHarness = {
       root,
       service,
       pages: pages.base,
@@ -99,12 +99,12 @@ export async function startHarness(limits: Partial<BrowserOptions> = {}): Promis
       },
       close,
     };
-    const probe = await h.mcp();
+    const probe = await harness.mcp();
     await waitFor("the browser tools at /mcp", async () => {
       const { tools } = await probe.listTools();
       return tools.some((t) => t.name === "browser_navigate");
     });
-    return h;
+    return harness;
   } catch (err) {
     await close();
     throw err;

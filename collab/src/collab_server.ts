@@ -5,7 +5,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { CallerVerifier, HeroServer } from "@hero/sdk";
+import { HeroServer } from "@hero/sdk";
+import { CallerVerifier } from "@hero/sdk/internal";
 import { collabApi, type MethodGroup } from "./api/collab_api.ts";
 import { liveMethods } from "./api/live_api.ts";
 import { CollabService, type CollabServiceOptions } from "./collab_service.ts";
@@ -45,30 +46,30 @@ export interface RunningCollab {
 }
 
 /** Opens the data directory, syncs with hero_auth (if reachable) and binds the sockets. */
-export async function startCollabServer(o: CollabServerOptions): Promise<RunningCollab> {
-  fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-  const auth = o.authSocket === false
+export async function startCollabServer(opts: CollabServerOptions): Promise<RunningCollab> {
+  fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const auth = opts.authSocket === false
     ? undefined
-    : new HeroAuthClient(o.authSocket ?? path.join(o.socketRoot, "hero_auth", "rpc.sock"));
+    : new HeroAuthClient(opts.authSocket ?? path.join(opts.socketRoot, "hero_auth", "rpc.sock"));
   const svc = new CollabService({
-    dbPath: o.dbPath ?? path.join(o.dataDir, "collab.db"),
-    filesDir: o.filesDir ?? path.join(o.dataDir, "files"),
-    limits: o.limits,
-    adminGroup: o.adminGroup,
-    directorySource: o.directorySource ?? auth,
-    outgoing: o.outgoing,
-    socketRoot: o.socketRoot,
-    groupManager: o.groupManager ?? auth,
+    dbPath: opts.dbPath ?? path.join(opts.dataDir, "collab.db"),
+    filesDir: opts.filesDir ?? path.join(opts.dataDir, "files"),
+    limits: opts.limits,
+    adminGroup: opts.adminGroup,
+    directorySource: opts.directorySource ?? auth,
+    outgoing: opts.outgoing,
+    socketRoot: opts.socketRoot,
+    groupManager: opts.groupManager ?? auth,
   });
   const report = (message: string) => (err: unknown) =>
-    o.onError?.(message, { error: (err as Error).message });
+    opts.onError?.(message, { error: (err as Error).message });
   await svc.syncDirectory().catch(report("directory sync with hero_auth failed"));
   const hub = new LiveHub(svc);
-  const api = collabApi(svc, [liveMethods(hub), ...(o.extraMethods ?? [])]);
-  const name = o.name ?? "hero_collab";
+  const api = collabApi(svc, [liveMethods(hub), ...(opts.extraMethods ?? [])]);
+  const name = opts.name ?? "hero_collab";
   // The live socket and the export are raw Node listeners: they check hero_router's
   // assertions themselves, with the same verifier the SDK uses for the other sockets.
-  const verifier = new CallerVerifier(o.socketRoot, name);
+  const verifier = new CallerVerifier(opts.socketRoot, name);
   const callerOfRequest = (request: Request) =>
     requestCaller(request, { transport: "unix" }, verifier);
   const endpoint = new LiveEndpoint({
@@ -80,11 +81,11 @@ export async function startCollabServer(o: CollabServerOptions): Promise<Running
   const server = new HeroServer({
     name,
     api,
-    socketRoot: o.socketRoot,
+    socketRoot: opts.socketRoot,
     admin: (request, info) => Promise.resolve(web.fetch(request, { info })),
     adminUpgrade: endpoint.upgrade,
     webNode: {
-      dav: davOnDemand(svc, callerOfRequest, o.onError) as (
+      dav: davOnDemand(svc, callerOfRequest, opts.onError) as (
         req: unknown,
         res: unknown,
       ) => void,
@@ -100,7 +101,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<Running
   }
   const sync = setInterval(
     () => svc.syncDirectory().catch(report("directory sync with hero_auth failed")),
-    o.syncIntervalMs ?? 30_000,
+    opts.syncIntervalMs ?? 30_000,
   );
   sync.unref();
   const retention = setInterval(() => {
@@ -109,7 +110,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<Running
     } catch (err) {
       report("retention failed")(err);
     }
-  }, o.retentionIntervalMs ?? 3600_000);
+  }, opts.retentionIntervalMs ?? 3600_000);
   retention.unref();
   return {
     svc,

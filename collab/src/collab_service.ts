@@ -65,11 +65,11 @@ export class CollabService {
   readonly options: CollabServiceOptions;
 
   /** Opens the database and builds every part; creates the first workspace on a new database. */
-  constructor(o: CollabServiceOptions) {
-    this.options = o;
-    this.store = new CollabStore(o.dbPath);
-    this.limits = { ...DEFAULT_LIMITS, ...o.limits };
-    this.access = new Access(this.store, { adminGroup: o.adminGroup });
+  constructor(opts: CollabServiceOptions) {
+    this.options = opts;
+    this.store = new CollabStore(opts.dbPath);
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.access = new Access(this.store, { adminGroup: opts.adminGroup });
     this.moderation = new Moderation(this.store, this.access);
     this.channels = new Channels(this.store, {
       access: this.access,
@@ -86,16 +86,16 @@ export class CollabService {
     });
     this.reads = new Reads(this.store, this.access);
     this.search = new Search(this.store, this.access, this.views);
-    this.files = new Files(this.store, this.access, this.limits, o.filesDir);
+    this.files = new Files(this.store, this.access, this.limits, opts.filesDir);
     this.files.moderation = this.moderation;
     this.retention = new Retention(this.store, this.files);
     this.groups = new GroupsAdmin(this.store, {
       access: this.access,
-      manager: o.groupManager,
+      manager: opts.groupManager,
       resync: () => this.syncDirectory(),
     });
     this.rateLimiter = new RateLimiter(this.limits.writeBurst, this.limits.writesPerSecond);
-    this.outgoing = new OutgoingCalls(o.outgoing);
+    this.outgoing = new OutgoingCalls(opts.outgoing);
     this.webhooks = new Webhooks(this.store, {
       access: this.access,
       messages: this.messages,
@@ -103,7 +103,7 @@ export class CollabService {
       calls: this.outgoing,
     });
     this.messages.onPosted = (message, channel) => this.webhooks.onPosted(message, channel);
-    this.services = new HeroServices(o.socketRoot);
+    this.services = new HeroServices(opts.socketRoot);
     this.commands = new SlashCommands(this.store, {
       access: this.access,
       messages: this.messages,

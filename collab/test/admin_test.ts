@@ -142,47 +142,57 @@ describe("groups, managed through hero_auth", () => {
 
 describe("groups without hero_auth", () => {
   it("says so", async () => {
-    const h = await startHarness();
+    const harness = await startHarness();
     try {
-      await refused(h.call("carol", "groups.create", { name: "x" }), 4503, /no hero_auth/);
+      await refused(harness.call("carol", "groups.create", { name: "x" }), 4503, /no hero_auth/);
     } finally {
-      h.close();
+      harness.close();
     }
   });
 });
 
 describe("channel moderation", () => {
-  let h: CollabHarness;
+  let harness: CollabHarness;
   let room: Any;
   before(async () => {
-    h = await startHarness();
-    room = await h.call("alice", "channels.create", { workspace_id: h.workspaceId, name: "mod" });
-    await h.call("bob", "channels.join", { id: room.id });
+    harness = await startHarness();
+    room = await harness.call("alice", "channels.create", {
+      workspace_id: harness.workspaceId,
+      name: "mod",
+    });
+    await harness.call("bob", "channels.join", { id: room.id });
   });
-  after(() => h.close());
+  after(() => harness.close());
 
   it("mutes a member: they still read, but cannot post, react or upload", async () => {
-    const first = await h.call<Any>("alice", "messages.post", { channel_id: room.id, text: "hi" });
-    await refused(h.call("dave", "channels.mute", { id: room.id, user_id: "u-bob" }), 4003);
+    const first = await harness.call<Any>("alice", "messages.post", {
+      channel_id: room.id,
+      text: "hi",
+    });
+    await refused(harness.call("dave", "channels.mute", { id: room.id, user_id: "u-bob" }), 4003);
     await refused(
-      h.call("alice", "channels.mute", { id: room.id, user_id: "u-alice" }),
+      harness.call("alice", "channels.mute", { id: room.id, user_id: "u-alice" }),
       -32602,
       /moderates #mod/,
     );
-    const mute = await h.call<Any>("alice", "channels.mute", {
+    const mute = await harness.call<Any>("alice", "channels.mute", {
       id: room.id,
       user_id: "u-bob",
       minutes: 5,
     });
     assert.ok(Date.parse(mute.until) > Date.now() + 4 * 60_000);
     await refused(
-      h.call("bob", "messages.post", { channel_id: room.id, text: "x" }),
+      harness.call("bob", "messages.post", { channel_id: room.id, text: "x" }),
       4003,
       /You are muted in #mod until/,
     );
-    await refused(h.call("bob", "reactions.add", { id: first.id, emoji: "+1" }), 4003, /muted/);
     await refused(
-      h.call("bob", "files.upload", {
+      harness.call("bob", "reactions.add", { id: first.id, emoji: "+1" }),
+      4003,
+      /muted/,
+    );
+    await refused(
+      harness.call("bob", "files.upload", {
         channel_id: room.id,
         name: "a.txt",
         content_base64: btoa("a"),
@@ -191,17 +201,20 @@ describe("channel moderation", () => {
       /muted/,
     );
     assert.equal(
-      (await h.call<Any>("bob", "messages.list", { channel_id: room.id })).messages
+      (await harness.call<Any>("bob", "messages.list", { channel_id: room.id })).messages
         .length,
       1,
     );
     assert.deepEqual(
-      (await h.call<Any[]>("alice", "channels.mutes", { id: room.id })).map((m) => m.user_id),
+      (await harness.call<Any[]>("alice", "channels.mutes", { id: room.id })).map((m) => m.user_id),
       ["u-bob"],
     );
-    assert.equal(await h.call("alice", "channels.unmute", { id: room.id, user_id: "u-bob" }), true);
-    await h.call("bob", "messages.post", { channel_id: room.id, text: "back" });
-    const audit = h.svc.store.audit.query({ target: room.id, action: "channel.member_" });
+    assert.equal(
+      await harness.call("alice", "channels.unmute", { id: room.id, user_id: "u-bob" }),
+      true,
+    );
+    await harness.call("bob", "messages.post", { channel_id: room.id, text: "back" });
+    const audit = harness.svc.store.audit.query({ target: room.id, action: "channel.member_" });
     assert.deepEqual(audit.map((a) => a.action), [
       "channel.member_unmuted",
       "channel.member_muted",
@@ -209,25 +222,31 @@ describe("channel moderation", () => {
   });
 
   it("applies what members may do: reactions, threads, @channel, invites, slow mode", async () => {
-    const root = await h.call<Any>("alice", "messages.post", { channel_id: room.id, text: "r" });
+    const root = await harness.call<Any>("alice", "messages.post", {
+      channel_id: room.id,
+      text: "r",
+    });
     await refused(
-      h.call("bob", "channels.update", { id: room.id, moderation: { reactions: false } }),
+      harness.call("bob", "channels.update", { id: room.id, moderation: { reactions: false } }),
       4003,
       /Only moderators may change how #mod is moderated/,
     );
     for (const bad of [{ slow_mode_s: -1 }, { invite: "anyone" }, { colour: "red" }]) {
-      await refused(h.call("alice", "channels.update", { id: room.id, moderation: bad }), -32602);
+      await refused(
+        harness.call("alice", "channels.update", { id: room.id, moderation: bad }),
+        -32602,
+      );
     }
-    const updated = await h.call<Any>("alice", "channels.update", {
+    const updated = await harness.call<Any>("alice", "channels.update", {
       id: room.id,
       moderation: { reactions: false, threads: false, channel_mentions: false },
     });
-    await h.call<Any>("alice", "channels.update", {
+    await harness.call<Any>("alice", "channels.update", {
       id: room.id,
       moderation: { invite: "moderators", slow_mode_s: 60 },
     });
     assert.equal(updated.moderation.reactions, false);
-    const settings = (await h.call<Any>("bob", "channels.get", { id: room.id })).moderation;
+    const settings = (await harness.call<Any>("bob", "channels.get", { id: room.id })).moderation;
     assert.deepEqual(settings, {
       reactions: false,
       threads: false,
@@ -235,54 +254,58 @@ describe("channel moderation", () => {
       invite: "moderators",
       slow_mode_s: 60,
     });
-    await refused(h.call("bob", "reactions.add", { id: root.id, emoji: "+1" }), 4003, /Reactions/);
     await refused(
-      h.call("bob", "messages.post", { channel_id: room.id, thread_id: root.id, text: "t" }),
+      harness.call("bob", "reactions.add", { id: root.id, emoji: "+1" }),
+      4003,
+      /Reactions/,
+    );
+    await refused(
+      harness.call("bob", "messages.post", { channel_id: room.id, thread_id: root.id, text: "t" }),
       4003,
       /Threads are off/,
     );
     await refused(
-      h.call("bob", "messages.post", { channel_id: room.id, text: "@channel look" }),
+      harness.call("bob", "messages.post", { channel_id: room.id, text: "@channel look" }),
       4003,
       /Only moderators may notify everyone/,
     );
     await refused(
-      h.call("bob", "channels.invite", { id: room.id, user_ids: ["u-dave"] }),
+      harness.call("bob", "channels.invite", { id: room.id, user_ids: ["u-dave"] }),
       4003,
       /Only moderators add people/,
     );
-    await h.call("dave", "channels.join", { id: room.id });
-    await h.call("dave", "messages.post", { channel_id: room.id, text: "one" });
+    await harness.call("dave", "channels.join", { id: room.id });
+    await harness.call("dave", "messages.post", { channel_id: room.id, text: "one" });
     const slow = await refused(
-      h.call("dave", "messages.post", { channel_id: room.id, text: "two" }),
+      harness.call("dave", "messages.post", { channel_id: room.id, text: "two" }),
       4029,
       /Slow mode in #mod: post again in \d+ s/,
     );
     assert.ok((slow.data as Any).retry_after_s > 50);
     // Moderators are never held back.
-    await h.call("alice", "messages.post", { channel_id: room.id, text: "@channel one" });
-    await h.call("alice", "messages.post", {
+    await harness.call("alice", "messages.post", { channel_id: room.id, text: "@channel one" });
+    await harness.call("alice", "messages.post", {
       channel_id: room.id,
       text: "two",
       thread_id: root.id,
     });
-    await h.call("alice", "reactions.add", { id: root.id, emoji: "+1" });
-    await h.call("alice", "channels.invite", { id: room.id, user_ids: ["u-carol"] });
+    await harness.call("alice", "reactions.add", { id: root.id, emoji: "+1" });
+    await harness.call("alice", "channels.invite", { id: room.id, user_ids: ["u-carol"] });
   });
 });
 
 describe("retention", () => {
-  let h: CollabHarness;
+  let harness: CollabHarness;
   const DAY = 86_400_000;
   before(async () => {
-    h = await startHarness();
+    harness = await startHarness();
   });
-  after(() => h.close());
+  after(() => harness.close());
 
   /** Moves a message (and its events) back in time. */
   function age(id: string, days: number): void {
     const t = Date.now() - days * DAY;
-    const db = h.svc.store.db;
+    const db = harness.svc.store.db;
     db.prepare("UPDATE messages SET created_at = ? WHERE id = ?").run(t, id);
     db.prepare(
       "UPDATE events SET ts = ? WHERE json_extract(data, '$.message.id') = ? OR json_extract(data, '$.notification.message_id') = ?",
@@ -290,59 +313,65 @@ describe("retention", () => {
   }
 
   it("deletes what is past its channel's or workspace's retention, threads as a whole", async () => {
-    const short = await h.call<Any>("alice", "channels.create", {
-      workspace_id: h.workspaceId,
+    const short = await harness.call<Any>("alice", "channels.create", {
+      workspace_id: harness.workspaceId,
       name: "short",
     });
-    await h.call("bob", "channels.join", { id: short.id });
+    await harness.call("bob", "channels.join", { id: short.id });
     const post = (text: string, extra: Record<string, unknown> = {}) =>
-      h.call<Any>("alice", "messages.post", { channel_id: short.id, text, ...extra });
-    const file = await h.call<Any>("alice", "files.upload", {
+      harness.call<Any>("alice", "messages.post", { channel_id: short.id, text, ...extra });
+    const file = await harness.call<Any>("alice", "files.upload", {
       channel_id: short.id,
       name: "old.txt",
       content_base64: btoa("old bytes"),
     });
     const old = await post("ancient-walrus @bob", { files: [file.id] });
-    await h.call("bob", "reactions.add", { id: old.id, emoji: "tada" });
-    await h.call("alice", "messages.edit", { id: old.id, text: "ancient-walrus edited @bob" });
+    await harness.call("bob", "reactions.add", { id: old.id, emoji: "tada" });
+    await harness.call("alice", "messages.edit", {
+      id: old.id,
+      text: "ancient-walrus edited @bob",
+    });
     const oldThread = await post("old thread");
     const oldReply = await post("old reply", { thread_id: oldThread.id });
     const liveThread = await post("old root, new reply");
     const fresh = await post("fresh reply", { thread_id: liveThread.id });
     const recent = await post("recent");
     for (const m of [old, oldThread, oldReply, liveThread]) age(m.id, 40);
-    h.svc.store.db.prepare("UPDATE messages SET last_reply_at = ? WHERE id = ?")
+    harness.svc.store.db.prepare("UPDATE messages SET last_reply_at = ? WHERE id = ?")
       .run(Date.now() - 40 * DAY, oldThread.id);
-    const inGeneral = await h.call<Any>("alice", "messages.post", {
-      channel_id: h.generalId,
+    const inGeneral = await harness.call<Any>("alice", "messages.post", {
+      channel_id: harness.generalId,
       text: "general is kept longer",
     });
     age(inGeneral.id, 40);
 
     await refused(
-      h.call("alice", "channels.update", { id: short.id, retention_days: 30 }),
+      harness.call("alice", "channels.update", { id: short.id, retention_days: 30 }),
       4003,
       /admins/,
     );
-    await h.call("carol", "workspaces.update", { id: h.workspaceId, retention_days: 365 });
-    await h.call("carol", "channels.update", { id: short.id, retention_days: 30 });
+    await harness.call("carol", "workspaces.update", {
+      id: harness.workspaceId,
+      retention_days: 365,
+    });
+    await harness.call("carol", "channels.update", { id: short.id, retention_days: 30 });
 
-    const dry = await h.call<Any>("carol", "retention.run", { dry_run: true });
+    const dry = await harness.call<Any>("carol", "retention.run", { dry_run: true });
     assert.deepEqual(dry.channels.map((c: Any) => [c.name, c.messages]), [["short", 3]]);
-    assert.equal(h.svc.store.messages.where("channel_id = ?", short.id).length, 6);
-    await refused(h.call("alice", "retention.run", {}), 4003);
+    assert.equal(harness.svc.store.messages.where("channel_id = ?", short.id).length, 6);
+    await refused(harness.call("alice", "retention.run", {}), 4003);
 
-    const blob = h.svc.files.blobPath(file.sha256);
+    const blob = harness.svc.files.blobPath(file.sha256);
     assert.ok(fs.existsSync(blob));
-    const head = h.svc.store.events.head();
-    const report = await h.call<Any>("carol", "retention.run", {});
+    const head = harness.svc.store.events.head();
+    const report = await harness.call<Any>("carol", "retention.run", {});
     assert.equal(report.messages, 3);
     assert.equal(report.files, 1);
     assert.ok(report.events >= 3, `events dropped: ${report.events}`);
-    const left = h.svc.store.messages.where("channel_id = ? ORDER BY seq", short.id);
+    const left = harness.svc.store.messages.where("channel_id = ? ORDER BY seq", short.id);
     assert.deepEqual(left.map((m) => m.id), [liveThread.id, fresh.id, recent.id]);
     assert.ok(!fs.existsSync(blob), "the file's bytes are gone");
-    const db = h.svc.store.db;
+    const db = harness.svc.store.db;
     for (
       const [sql, what] of [
         ["SELECT count(*) AS n FROM reactions WHERE message_id = ?", "reactions"],
@@ -357,14 +386,14 @@ describe("retention", () => {
       }).n,
       0,
     );
-    const found = await h.call<Any>("carol", "search.messages", { query: "ancient-walrus" });
+    const found = await harness.call<Any>("carol", "search.messages", { query: "ancient-walrus" });
     assert.deepEqual(found.hits, [], "gone from the search index");
     const texts = JSON.stringify(db.prepare("SELECT data FROM events").all());
     assert.ok(!texts.includes("ancient-walrus"), "no live event keeps the text");
-    const purged = h.svc.store.events.after(head).find((e) => e.type === "retention.purged");
+    const purged = harness.svc.store.events.after(head).find((e) => e.type === "retention.purged");
     assert.equal(purged?.channel_id, short.id);
-    assert.equal(h.svc.store.messages.find(inGeneral.id)?.text, "general is kept longer");
-    const [audit] = h.svc.store.audit.query({ action: "retention.purged" });
+    assert.equal(harness.svc.store.messages.find(inGeneral.id)?.text, "general is kept longer");
+    const [audit] = harness.svc.store.audit.query({ action: "retention.purged" });
     assert.equal(audit.detail.messages, 3);
   });
 });

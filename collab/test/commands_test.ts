@@ -67,11 +67,11 @@ function opsApi() {
 describe("slash commands", () => {
   let root: string;
   let ops: HeroServer;
-  let h: CollabHarness;
+  let harness: CollabHarness;
   let wsId: string;
   const run = (who: string, text: string, channel?: string, thread?: string) =>
-    h.call<Any>(who, "commands.run", {
-      channel_id: channel ?? h.generalId,
+    harness.call<Any>(who, "commands.run", {
+      channel_id: channel ?? harness.generalId,
       text,
       ...(thread ? { thread_id: thread } : {}),
     });
@@ -80,17 +80,17 @@ describe("slash commands", () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "hero-collab-cmd-"));
     ops = new HeroServer({ name: "ops", api: opsApi(), socketRoot: root });
     await ops.start();
-    h = await startHarness({ socketRoot: root });
-    wsId = h.workspaceId;
+    harness = await startHarness({ socketRoot: root });
+    wsId = harness.workspaceId;
   });
   after(async () => {
-    h.close();
+    harness.close();
     await ops.close();
     fs.rmSync(root, { recursive: true, force: true });
   });
 
   it("maps a command to a service's method and types what users type", async () => {
-    const made = await h.call<Any>("carol", "commands.create", {
+    const made = await harness.call<Any>("carol", "commands.create", {
       workspace_id: wsId,
       name: "deploy",
       description: "Deploy a service",
@@ -99,7 +99,7 @@ describe("slash commands", () => {
       params: { service: "{1}", version: "{2}", dry_run: "{3}" },
     });
     assert.equal(made.usage, "/deploy <1> <2> <3>");
-    const head = h.svc.store.events.head();
+    const head = harness.svc.store.events.head();
     const out = await run("alice", "/deploy api 42 yes");
     assert.equal(out.ok, true);
     assert.equal(out.response_type, "ephemeral");
@@ -109,10 +109,12 @@ describe("slash commands", () => {
       dry: true,
     });
     assert.match(out.html, /<code/);
-    const events = h.svc.store.events.after(head).filter((e) => e.type === "command.response");
+    const events = harness.svc.store.events.after(head).filter((e) =>
+      e.type === "command.response"
+    );
     assert.equal(events.length, 1);
     assert.equal(events[0].user_id, "u-alice", "only the caller sees the answer");
-    const [audit] = h.svc.store.audit.query({ action: "command.run" });
+    const [audit] = harness.svc.store.audit.query({ action: "command.run" });
     assert.deepEqual([audit.actor, audit.target, audit.detail.method], [
       "user:u-alice",
       "deploy",
@@ -145,18 +147,18 @@ describe("slash commands", () => {
       [{ params: { text: "{text}" }, groups: ["no-such-group"] }, 4004, /No hero_auth group/],
     ];
     for (const [patch, code, message] of cases) {
-      await refused(h.call("carol", "commands.create", { ...base, ...patch }), code, message);
+      await refused(harness.call("carol", "commands.create", { ...base, ...patch }), code, message);
     }
     await refused(
-      h.call("alice", "commands.create", { ...base, params: { text: "{text}" } }),
+      harness.call("alice", "commands.create", { ...base, params: { text: "{text}" } }),
       4003,
       /admins/,
     );
-    assert.equal(h.svc.store.commands.where("name = 'x'").length, 0, "nothing was made");
+    assert.equal(harness.svc.store.commands.where("name = 'x'").length, 0, "nothing was made");
   });
 
   it("posts in_channel answers, limits commands to groups, and answers failures", async () => {
-    await h.call("carol", "commands.create", {
+    await harness.call("carol", "commands.create", {
       workspace_id: wsId,
       name: "say",
       service: "ops",
@@ -167,16 +169,16 @@ describe("slash commands", () => {
     });
     const out = await run("alice", "/say hello  world");
     assert.equal(out.response_type, "in_channel");
-    const msg = await h.call<Any>("bob", "messages.get", { id: out.message_id });
+    const msg = await harness.call<Any>("bob", "messages.get", { id: out.message_id });
     assert.equal(msg.kind, "bot");
     assert.equal(msg.user.username, "/say");
     assert.equal(msg.text, "**alice** ran `/say hello world`\n\necho: alice says hello  world");
     await refused(run("dave", "/say hi"), 4004, /No command \/say here/);
-    const daveSees = await h.call<Any[]>("dave", "commands.list", { workspace_id: wsId });
+    const daveSees = await harness.call<Any[]>("dave", "commands.list", { workspace_id: wsId });
     assert.ok(!daveSees.some((c) => c.name === "say"));
     assert.ok(daveSees.some((c) => c.name === "deploy"));
 
-    await h.call("carol", "commands.create", {
+    await harness.call("carol", "commands.create", {
       workspace_id: wsId,
       name: "rollback",
       service: "ops",
@@ -184,7 +186,7 @@ describe("slash commands", () => {
     });
     const failed = await run("bob", "/rollback");
     assert.deepEqual([failed.ok, failed.text], [false, "`/rollback` failed: nothing to roll back"]);
-    await h.call("carol", "commands.create", {
+    await harness.call("carol", "commands.create", {
       workspace_id: wsId,
       name: "pair",
       service: "ops",
@@ -197,7 +199,7 @@ describe("slash commands", () => {
   });
 
   it("has built-ins that act as the user: /me, /shrug, /topic, /search, /leave, /help", async () => {
-    const room = await h.call<Any>("alice", "channels.create", {
+    const room = await harness.call<Any>("alice", "channels.create", {
       workspace_id: wsId,
       name: "builtins",
     });
@@ -209,7 +211,7 @@ describe("slash commands", () => {
       html: "",
     });
     await run("alice", "/shrug fine", room.id);
-    const page = await h.call<Any>("alice", "messages.list", { channel_id: room.id });
+    const page = await harness.call<Any>("alice", "messages.list", { channel_id: room.id });
     assert.deepEqual(page.messages.map((m: Any) => [m.text, m.user.username, m.kind]), [
       ["_waves_", "alice", "user"],
       ["fine ¯\\\\\\_(ツ)\\_/¯", "alice", "user"],
@@ -217,27 +219,27 @@ describe("slash commands", () => {
     assert.match(page.messages[1].html, /fine ¯\\_\(ツ\)_\/¯/);
     await run("alice", "/topic Release planning", room.id);
     assert.equal(
-      (await h.call<Any>("bob", "channels.get", { id: room.id })).topic,
+      (await harness.call<Any>("bob", "channels.get", { id: room.id })).topic,
       "Release planning",
     );
     const notMember = await run("dave", "/topic mine now", room.id);
     assert.equal(notMember.ok, false);
     assert.match(notMember.text, /Join #builtins to change its topic/);
-    const thread = await h.call<Any>("alice", "messages.post", {
+    const thread = await harness.call<Any>("alice", "messages.post", {
       channel_id: room.id,
       text: "unique-zebra-word",
     });
     await run("alice", "/me nods", room.id, thread.id);
-    const replies = await h.call<Any>("alice", "messages.thread", { id: thread.id });
+    const replies = await harness.call<Any>("alice", "messages.thread", { id: thread.id });
     assert.deepEqual(replies.replies.map((r: Any) => r.text), ["_nods_"]);
     const found = await run("bob", "/search unique-zebra-word");
     assert.match(found.text, /\*\*#builtins\*\* alice: unique-zebra-word/);
     const help = await run("bob", "/help");
     assert.match(help.text, /`\/deploy <1> <2> <3>` — Deploy a service/);
     assert.match(help.text, /`\/topic <new topic>`/);
-    await h.call("bob", "channels.join", { id: room.id });
+    await harness.call("bob", "channels.join", { id: room.id });
     await run("bob", "/leave", room.id);
-    const members = await h.call<Any[]>("alice", "channels.members", { id: room.id });
+    const members = await harness.call<Any[]>("alice", "channels.members", { id: room.id });
     assert.ok(!members.some((m) => m.username === "bob"));
   });
 

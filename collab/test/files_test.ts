@@ -23,15 +23,15 @@ const png = (width: number, height: number) =>
     .png().toBuffer();
 
 describe("uploads through the API", () => {
-  let h: CollabHarness;
+  let harness: CollabHarness;
   before(async () => {
-    h = await startHarness({ limits: { maxUploadBytes: 64 * 1024 } });
+    harness = await startHarness({ limits: { maxUploadBytes: 64 * 1024 } });
   });
-  after(() => h.close());
+  after(() => harness.close());
 
   const upload = (who: string, name: string, bytes: Uint8Array, mime?: string) =>
-    h.call<Any>(who, "files.upload", {
-      channel_id: h.generalId,
+    harness.call<Any>(who, "files.upload", {
+      channel_id: harness.generalId,
       name,
       ...(mime ? { mime } : {}),
       content_base64: Buffer.from(bytes).toString("base64"),
@@ -43,24 +43,28 @@ describe("uploads through the API", () => {
     const b = await upload("bob", "again.png", bytes);
     assert.equal(a.sha256, b.sha256);
     assert.deepEqual([a.mime, a.width, a.height, a.has_preview], ["image/png", 1200, 600, true]);
-    const blobs = fs.readdirSync(path.join(h.svc.files.dir, "blobs", a.sha256.slice(0, 2)));
+    const blobs = fs.readdirSync(path.join(harness.svc.files.dir, "blobs", a.sha256.slice(0, 2)));
     assert.deepEqual(blobs, [a.sha256], "the bytes are kept once");
     const preview = Buffer.from(
-      await h.call<string>("alice", "files.preview", { id: a.id }),
+      await harness.call<string>("alice", "files.preview", { id: a.id }),
       "base64",
     );
     const meta = await sharp(preview).metadata();
     assert.deepEqual([meta.format, meta.width, meta.height], ["webp", 480, 240]);
-    await refused(h.call("bob", "files.get", { id: a.id }), 4004, /No file/);
-    const m = await h.call<Any>("alice", "messages.post", {
-      channel_id: h.generalId,
+    await refused(harness.call("bob", "files.get", { id: a.id }), 4004, /No file/);
+    const m = await harness.call<Any>("alice", "messages.post", {
+      channel_id: harness.generalId,
       text: "look",
       files: [a.id],
     });
     assert.equal(m.files[0].id, a.id);
-    assert.equal((await h.call<Any>("bob", "files.get", { id: a.id })).name, "wide.png");
+    assert.equal((await harness.call<Any>("bob", "files.get", { id: a.id })).name, "wide.png");
     await refused(
-      h.call("alice", "messages.post", { channel_id: h.generalId, text: "again", files: [a.id] }),
+      harness.call("alice", "messages.post", {
+        channel_id: harness.generalId,
+        text: "again",
+        files: [a.id],
+      }),
       -32602,
       /not an unattached upload of yours/,
     );

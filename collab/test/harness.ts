@@ -65,7 +65,7 @@ export function callerFor(who: string): Caller {
 
 /** Starts a hero_collab with the fixed directory. */
 export async function startHarness(
-  o: Partial<CollabServiceOptions> = {},
+  opts: Partial<CollabServiceOptions> = {},
   extra: MethodGroup[] = [],
 ): Promise<CollabHarness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hero-collab-"));
@@ -80,7 +80,7 @@ export async function startHarness(
     dbPath: path.join(dir, "collab.db"),
     filesDir: path.join(dir, "files"),
     directorySource: source,
-    ...o,
+    ...opts,
   });
   await svc.syncDirectory();
   const api = collabApi(svc, extra);

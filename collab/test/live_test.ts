@@ -32,15 +32,15 @@ function memoryClient(hub: LiveHub, who: string) {
 }
 
 describe("hero_collab live events (hub)", () => {
-  let h: CollabHarness;
+  let harness: CollabHarness;
   let hub: LiveHub;
   before(async () => {
-    h = await startHarness();
-    hub = new LiveHub(h.svc);
+    harness = await startHarness();
+    hub = new LiveHub(harness.svc);
   });
   after(() => {
     hub.shutdown();
-    h.close();
+    harness.close();
   });
 
   it("sends each reader what they may see, once, in seq order", async () => {
@@ -48,14 +48,17 @@ describe("hero_collab live events (hub)", () => {
     const dave = memoryClient(hub, "dave");
     hub.subscribe(bob.conn, hub.head());
     hub.subscribe(dave.conn, hub.head());
-    const priv = await h.call<Any>("alice", "channels.create", {
-      workspace_id: h.workspaceId,
+    const priv = await harness.call<Any>("alice", "channels.create", {
+      workspace_id: harness.workspaceId,
       name: "bob-and-alice",
       kind: "private",
     });
-    await h.call("alice", "channels.invite", { id: priv.id, user_ids: ["u-bob"] });
-    await h.call("alice", "messages.post", { channel_id: priv.id, text: "private hello" });
-    await h.call("alice", "messages.post", { channel_id: h.generalId, text: "public hello" });
+    await harness.call("alice", "channels.invite", { id: priv.id, user_ids: ["u-bob"] });
+    await harness.call("alice", "messages.post", { channel_id: priv.id, text: "private hello" });
+    await harness.call("alice", "messages.post", {
+      channel_id: harness.generalId,
+      text: "public hello",
+    });
     const texts = (c: ReturnType<typeof memoryClient>) =>
       c.events().filter((e) => e.type === "message.posted").map((e) => e.data.message.text);
     assert.deepEqual(texts(bob), ["private hello", "public hello"]);
@@ -72,16 +75,16 @@ describe("hero_collab live events (hub)", () => {
   it("catches a reconnecting client up exactly from its cursor", async () => {
     const first = memoryClient(hub, "bob");
     hub.subscribe(first.conn, hub.head());
-    await h.call("alice", "messages.post", { channel_id: h.generalId, text: "one" });
-    await h.call("alice", "messages.post", { channel_id: h.generalId, text: "two" });
+    await harness.call("alice", "messages.post", { channel_id: harness.generalId, text: "one" });
+    await harness.call("alice", "messages.post", { channel_id: harness.generalId, text: "two" });
     const cursor = first.events().at(-1).seq;
     hub.close(first.conn); // the tab loses its connection
     for (const t of ["three", "four", "five"]) {
-      await h.call("alice", "messages.post", { channel_id: h.generalId, text: t });
+      await harness.call("alice", "messages.post", { channel_id: harness.generalId, text: t });
     }
     const again = memoryClient(hub, "bob");
     const sub = hub.subscribe(again.conn, cursor);
-    await h.call("alice", "messages.post", { channel_id: h.generalId, text: "six" });
+    await harness.call("alice", "messages.post", { channel_id: harness.generalId, text: "six" });
     const all = [...first.events(), ...again.events()].filter((e) => e.type === "message.posted");
     assert.deepEqual(all.map((e) => e.data.message.text), [
       "one",
@@ -106,28 +109,28 @@ describe("hero_collab live events (hub)", () => {
   it("follows hero_auth group changes on open connections", async () => {
     const dave = memoryClient(hub, "dave");
     hub.subscribe(dave.conn, hub.head());
-    const team = await h.call<Any>("carol", "channels.create", {
-      workspace_id: h.workspaceId,
+    const team = await harness.call<Any>("carol", "channels.create", {
+      workspace_id: harness.workspaceId,
       name: "eng-only",
       kind: "private",
       groups: ["eng"],
     });
-    await h.call("alice", "messages.post", { channel_id: team.id, text: "before dave" });
-    h.source.groups_.find((g) => g.name === "eng")!.members.push("u-dave");
-    await h.svc.syncDirectory();
-    await h.call("alice", "messages.post", { channel_id: team.id, text: "after dave" });
+    await harness.call("alice", "messages.post", { channel_id: team.id, text: "before dave" });
+    harness.source.groups_.find((g) => g.name === "eng")!.members.push("u-dave");
+    await harness.svc.syncDirectory();
+    await harness.call("alice", "messages.post", { channel_id: team.id, text: "after dave" });
     const texts = dave.events().filter((e) => e.type === "message.posted").map((e) =>
       e.data.message.text
     );
     assert.deepEqual(texts, ["after dave"]);
-    h.source.groups_.find((g) => g.name === "eng")!.members.pop();
-    await h.svc.syncDirectory();
+    harness.source.groups_.find((g) => g.name === "eng")!.members.pop();
+    await harness.svc.syncDirectory();
     hub.close(dave.conn);
   });
 
   it("asks for a resync when the cursor is older than the retained log", () => {
     const head = hub.head();
-    h.svc.store.db.prepare("DELETE FROM events WHERE seq < ?").run(head - 1);
+    harness.svc.store.db.prepare("DELETE FROM events WHERE seq < ?").run(head - 1);
     const c = memoryClient(hub, "bob");
     const sub = hub.subscribe(c.conn, 1);
     assert.equal(sub.resync, true);
@@ -142,7 +145,7 @@ describe("hero_collab live events (hub)", () => {
     const alice = memoryClient(hub, "alice");
     hub.subscribe(alice.conn, hub.head());
     hub.setStatus(alice.conn, "away");
-    hub.typing(h.svc.access.actor(callerFor("alice")), h.generalId);
+    hub.typing(harness.svc.access.actor(callerFor("alice")), harness.generalId);
     const notes = bob.got.filter((m) => m.method === "collab.ephemeral").map((m) => m.params);
     assert.deepEqual(notes.filter((n) => n.type === "presence").map((n) => n.presence), [
       "active",

@@ -12,31 +12,38 @@ import { type CollabHarness, startHarness } from "./harness.ts";
 type Any = any;
 
 describe("hero_collab search", () => {
-  let h: CollabHarness;
+  let harness: CollabHarness;
   let ops: Any;
   let priv: Any;
   before(async () => {
-    h = await startHarness();
-    ops = await h.call("alice", "channels.create", { workspace_id: h.workspaceId, name: "ops" });
-    await h.call("bob", "channels.join", { id: ops.id });
-    priv = await h.call("alice", "channels.create", {
-      workspace_id: h.workspaceId,
+    harness = await startHarness();
+    ops = await harness.call("alice", "channels.create", {
+      workspace_id: harness.workspaceId,
+      name: "ops",
+    });
+    await harness.call("bob", "channels.join", { id: ops.id });
+    priv = await harness.call("alice", "channels.create", {
+      workspace_id: harness.workspaceId,
       name: "hush",
       kind: "private",
     });
     const post = (who: string, channel: string, text: string) =>
-      h.call(who, "messages.post", { channel_id: channel, text });
-    await post("alice", h.generalId, "Le café de la Crème brûlée est ouvert");
-    await post("bob", h.generalId, "deploy deploy deploy: the deploy pipeline is green");
+      harness.call(who, "messages.post", { channel_id: channel, text });
+    await post("alice", harness.generalId, "Le café de la Crème brûlée est ouvert");
+    await post("bob", harness.generalId, "deploy deploy deploy: the deploy pipeline is green");
     await post("alice", ops.id, "deploy window tonight, see https://example.org/runbook");
     await post("bob", ops.id, "a message about something else entirely");
     await post("alice", priv.id, "secret deploy of the crème recipe");
-    await post("bob", h.generalId, "<script>alert('deploy')</script> <b onmouseover=x>deploy</b>");
+    await post(
+      "bob",
+      harness.generalId,
+      "<script>alert('deploy')</script> <b onmouseover=x>deploy</b>",
+    );
   });
-  after(() => h.close());
+  after(() => harness.close());
 
   const search = (who: string, query: string, extra: Record<string, unknown> = {}) =>
-    h.call<Any>(who, "search.messages", { query, ...extra }).then((r) => r.hits as Any[]);
+    harness.call<Any>(who, "search.messages", { query, ...extra }).then((r) => r.hits as Any[]);
 
   it("folds accents both ways and highlights matches in escaped snippets", async () => {
     const hits = await search("dave", "creme brulee");

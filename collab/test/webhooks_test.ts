@@ -22,157 +22,166 @@ import { startWsForwarder, type WsForwarder } from "./ws_forwarder.ts";
 type Any = any;
 
 describe("webhooks: who may do what, and bad input", () => {
-  let h: CollabHarness;
+  let harness: CollabHarness;
   before(async () => {
-    h = await startHarness();
+    harness = await startHarness();
   });
-  after(() => h.close());
+  after(() => harness.close());
 
   it("lets moderators make incoming hooks, shows the secret once, and hides hooks from others", async () => {
     await refused(
-      h.call("alice", "webhooks.create_incoming", { channel_id: h.generalId, name: "ci" }),
+      harness.call("alice", "webhooks.create_incoming", {
+        channel_id: harness.generalId,
+        name: "ci",
+      }),
       4003,
       /Only moderators/,
     );
-    const alerts = await h.call<Any>("alice", "channels.create", {
-      workspace_id: h.workspaceId,
+    const alerts = await harness.call<Any>("alice", "channels.create", {
+      workspace_id: harness.workspaceId,
       name: "alerts",
     });
-    const made = await h.call<Any>("alice", "webhooks.create_incoming", {
+    const made = await harness.call<Any>("alice", "webhooks.create_incoming", {
       channel_id: alerts.id,
       name: "CI",
     });
     assert.match(made.secret, /^[A-Za-z0-9_-]{32}$/);
     assert.equal(made.path, `hooks/${made.webhook.id}/${made.secret}`);
     assert.equal(made.webhook.token_hash, undefined);
-    const mine = await h.call<Any[]>("alice", "webhooks.list", { workspace_id: h.workspaceId });
+    const mine = await harness.call<Any[]>("alice", "webhooks.list", {
+      workspace_id: harness.workspaceId,
+    });
     assert.deepEqual(mine.map((w) => w.name), ["CI"]);
     assert.ok(!JSON.stringify(mine).includes(made.secret));
     assert.deepEqual(
-      await h.call<Any[]>("dave", "webhooks.list", { workspace_id: h.workspaceId }),
+      await harness.call<Any[]>("dave", "webhooks.list", { workspace_id: harness.workspaceId }),
       [],
     );
-    const all = await h.call<Any[]>("carol", "webhooks.list", { workspace_id: h.workspaceId });
+    const all = await harness.call<Any[]>("carol", "webhooks.list", {
+      workspace_id: harness.workspaceId,
+    });
     assert.equal(all.length, 1, "admins see every hook");
-    await refused(h.call("dave", "webhooks.delete", { id: made.webhook.id }), 4004);
-    await refused(h.call("dave", "webhooks.deliveries", { id: made.webhook.id }), 4004);
+    await refused(harness.call("dave", "webhooks.delete", { id: made.webhook.id }), 4004);
+    await refused(harness.call("dave", "webhooks.deliveries", { id: made.webhook.id }), 4004);
 
-    const msg = h.svc.webhooks.receive(made.webhook.id, made.secret, { text: "build green" });
+    const msg = harness.svc.webhooks.receive(made.webhook.id, made.secret, { text: "build green" });
     assert.equal(msg.kind, "bot");
     assert.equal(msg.user.username, "CI");
     assert.throws(
-      () => h.svc.webhooks.receive(made.webhook.id, made.secret + "x", { text: "x" }),
+      () => harness.svc.webhooks.receive(made.webhook.id, made.secret + "x", { text: "x" }),
       /No such webhook/,
     );
-    const renewed = await h.call<Any>("alice", "webhooks.regenerate", { id: made.webhook.id });
+    const renewed = await harness.call<Any>("alice", "webhooks.regenerate", {
+      id: made.webhook.id,
+    });
     assert.throws(
-      () => h.svc.webhooks.receive(made.webhook.id, made.secret, { text: "x" }),
+      () => harness.svc.webhooks.receive(made.webhook.id, made.secret, { text: "x" }),
       /No such webhook/,
       "the old secret stops working",
     );
-    h.svc.webhooks.receive(made.webhook.id, renewed.secret, { text: "still works" });
-    const audit = h.svc.store.audit.query({ action: "webhook." });
+    harness.svc.webhooks.receive(made.webhook.id, renewed.secret, { text: "still works" });
+    const audit = harness.svc.store.audit.query({ action: "webhook." });
     assert.deepEqual(audit.map((a) => a.action), ["webhook.regenerated", "webhook.created"]);
   });
 
   it("posts no further than its maker reaches: not after they lose the channel, not when archived", async () => {
-    const room = await h.call<Any>("bob", "channels.create", {
-      workspace_id: h.workspaceId,
+    const room = await harness.call<Any>("bob", "channels.create", {
+      workspace_id: harness.workspaceId,
       name: "bob-private",
       kind: "private",
     });
-    await h.call("bob", "channels.invite", { id: room.id, user_ids: ["u-alice"] });
-    await h.call("bob", "channels.set_role", {
+    await harness.call("bob", "channels.invite", { id: room.id, user_ids: ["u-alice"] });
+    await harness.call("bob", "channels.set_role", {
       id: room.id,
       user_id: "u-alice",
       role: "moderator",
     });
-    const hook = await h.call<Any>("alice", "webhooks.create_incoming", {
+    const hook = await harness.call<Any>("alice", "webhooks.create_incoming", {
       channel_id: room.id,
       name: "alice-bot",
     });
-    h.svc.webhooks.receive(hook.webhook.id, hook.secret, { text: "while alice is in" });
-    await h.call("bob", "channels.kick", { id: room.id, user_id: "u-alice" });
+    harness.svc.webhooks.receive(hook.webhook.id, hook.secret, { text: "while alice is in" });
+    await harness.call("bob", "channels.kick", { id: room.id, user_id: "u-alice" });
     assert.throws(
-      () => h.svc.webhooks.receive(hook.webhook.id, hook.secret, { text: "after" }),
+      () => harness.svc.webhooks.receive(hook.webhook.id, hook.secret, { text: "after" }),
       /No channel/,
     );
-    const own = await h.call<Any>("bob", "webhooks.create_incoming", {
+    const own = await harness.call<Any>("bob", "webhooks.create_incoming", {
       channel_id: room.id,
       name: "bob-bot",
     });
-    await h.call("bob", "channels.update", { id: room.id, archived: true });
+    await harness.call("bob", "channels.update", { id: room.id, archived: true });
     assert.throws(
-      () => h.svc.webhooks.receive(own.webhook.id, own.secret, { text: "archived" }),
+      () => harness.svc.webhooks.receive(own.webhook.id, own.secret, { text: "archived" }),
       /archived/,
     );
-    const page = await h.call<Any>("bob", "messages.list", { channel_id: room.id });
+    const page = await harness.call<Any>("bob", "messages.list", { channel_id: room.id });
     assert.deepEqual(page.messages.map((m: Any) => m.text), ["while alice is in"]);
   });
 
   it("limits each hook's rate", async () => {
-    const hook = await h.call<Any>("owner", "webhooks.create_incoming", {
-      channel_id: h.generalId,
+    const hook = await harness.call<Any>("owner", "webhooks.create_incoming", {
+      channel_id: harness.generalId,
       name: "flood",
     });
     let posted = 0;
     let error: Error | undefined;
     for (let i = 0; i < 40 && !error; i++) {
       try {
-        h.svc.webhooks.receive(hook.webhook.id, hook.secret, { text: `n${i}` });
+        harness.svc.webhooks.receive(hook.webhook.id, hook.secret, { text: `n${i}` });
         posted++;
       } catch (err) {
         error = err as Error;
       }
     }
-    assert.equal(posted, h.svc.limits.writeBurst);
+    assert.equal(posted, harness.svc.limits.writeBurst);
     assert.match(String(error?.message), /Too many writes/);
   });
 
   it("keeps outgoing hooks to admins, public channels, http(s) URLs and real triggers", async () => {
-    const base = { workspace_id: h.workspaceId, name: "out", url: "http://127.0.0.1:9/x" };
+    const base = { workspace_id: harness.workspaceId, name: "out", url: "http://127.0.0.1:9/x" };
     await refused(
-      h.call("alice", "webhooks.create_outgoing", { ...base, channel_id: h.generalId }),
+      harness.call("alice", "webhooks.create_outgoing", { ...base, channel_id: harness.generalId }),
       4003,
       /admins/,
     );
-    const secret = await h.call<Any>("carol", "channels.create", {
-      workspace_id: h.workspaceId,
+    const secret = await harness.call<Any>("carol", "channels.create", {
+      workspace_id: harness.workspaceId,
       name: "carol-secret",
       kind: "private",
     });
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ channel_id: secret.id }, /only to public channels/],
-      [{ channel_id: h.generalId, url: "file:///etc/passwd" }, /http or https/],
-      [{ channel_id: h.generalId, url: "not a url" }, /Invalid URL/],
+      [{ channel_id: harness.generalId, url: "file:///etc/passwd" }, /http or https/],
+      [{ channel_id: harness.generalId, url: "not a url" }, /Invalid URL/],
       [{}, /needs a channel or trigger words/],
       [{ trigger_words: ["two words"] }, /one word/],
-      [{ channel_id: h.generalId, name: " " }, /1-64 characters/],
+      [{ channel_id: harness.generalId, name: " " }, /1-64 characters/],
     ];
-    const before = h.svc.store.webhooks.where("1").length;
+    const before = harness.svc.store.webhooks.where("1").length;
     for (const [patch, message] of cases) {
       await refused(
-        h.call("carol", "webhooks.create_outgoing", { ...base, ...patch }),
+        harness.call("carol", "webhooks.create_outgoing", { ...base, ...patch }),
         -32602,
         message,
       );
     }
-    assert.equal(h.svc.store.webhooks.where("1").length, before, "nothing was made");
-    const made = await h.call<Any>("carol", "webhooks.create_outgoing", {
+    assert.equal(harness.svc.store.webhooks.where("1").length, before, "nothing was made");
+    const made = await harness.call<Any>("carol", "webhooks.create_outgoing", {
       ...base,
       trigger_words: ["deploy"],
     });
     assert.equal(made.webhook.channel_id, null);
     await refused(
-      h.call("carol", "webhooks.update", { id: made.webhook.id, url: "gopher://x" }),
+      harness.call("carol", "webhooks.update", { id: made.webhook.id, url: "gopher://x" }),
       -32602,
     );
-    const incoming = await h.call<Any>("owner", "webhooks.create_incoming", {
-      channel_id: h.generalId,
+    const incoming = await harness.call<Any>("owner", "webhooks.create_incoming", {
+      channel_id: harness.generalId,
       name: "in",
     });
     await refused(
-      h.call("owner", "webhooks.update", { id: incoming.webhook.id, url: "http://x/" }),
+      harness.call("owner", "webhooks.update", { id: incoming.webhook.id, url: "http://x/" }),
       -32602,
       /incoming webhook has no url/,
     );

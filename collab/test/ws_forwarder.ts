@@ -8,7 +8,8 @@
 import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
-import { type Caller, CallerSigner } from "@hero/sdk";
+import { type Caller } from "@hero/sdk";
+import { CallerSigner } from "@hero/sdk/internal";
 
 /** The caller hero_router asserts for its admin token. */
 export const ADMIN_TOKEN_CALLER: Caller = Object.freeze({
@@ -44,7 +45,7 @@ function target(url: string): { sock: string; rest: string; prefix: string } | u
  */
 export async function startWsForwarder(
   root: string,
-  o: { caller?: Caller } = {},
+  opts: { caller?: Caller } = {},
 ): Promise<WsForwarder> {
   if (!signers.has(root)) signers.set(root, CallerSigner.create(root));
   const signer = await signers.get(root)!;
@@ -57,7 +58,9 @@ export async function startWsForwarder(
       "x-forwarded-prefix": t.prefix,
     };
     delete headers["x-hero-caller"];
-    if (o.caller) headers["x-hero-caller"] = await signer.sign(o.caller, t.sock.split("/")[0]);
+    if (opts.caller) {
+      headers["x-hero-caller"] = await signer.sign(opts.caller, t.sock.split("/")[0]);
+    }
     return headers;
   };
   const server = http.createServer(async (req, res) => {

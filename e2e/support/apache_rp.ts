@@ -29,7 +29,7 @@ export interface ApacheRpPlan {
   /** The redirect URI to register with the provider. */
   redirectUri: string;
   /** Starts Apache as the registered client of the provider at `issuer`. */
-  start(o: { issuer: string; clientId: string; clientSecret: string }): Promise<ApacheRp>;
+  start(opts: { issuer: string; clientId: string; clientSecret: string }): Promise<ApacheRp>;
 }
 
 /** Picks a free port and a directory (under `dir`) for Apache. */
@@ -50,7 +50,7 @@ export async function planApacheRp(dir: string): Promise<ApacheRpPlan> {
 }
 
 async function startApache(
-  o: {
+  opts: {
     issuer: string;
     clientId: string;
     clientSecret: string;
@@ -60,12 +60,12 @@ async function startApache(
     redirectUri: string;
   },
 ): Promise<ApacheRp> {
-  const { port, origin, redirectUri } = o;
-  const root = path.join(o.dir, "apache");
+  const { port, origin, redirectUri } = opts;
+  const root = path.join(opts.dir, "apache");
   const www = path.join(root, "www");
   await fs.mkdir(path.join(www, "protected"), { recursive: true });
   // Apache serves as www-data: the pages must be readable by it.
-  await fs.chmod(o.dir, 0o755);
+  await fs.chmod(opts.dir, 0o755);
   await fs.chmod(root, 0o755);
   await fs.writeFile(
     path.join(www, "protected", "index.shtml"),
@@ -105,9 +105,9 @@ DirectoryIndex index.shtml
   AddType text/html .shtml
   Require all granted
 </Directory>
-OIDCProviderMetadataURL ${o.issuer}/.well-known/openid-configuration
-OIDCClientID ${o.clientId}
-OIDCClientSecret ${o.clientSecret}
+OIDCProviderMetadataURL ${opts.issuer}/.well-known/openid-configuration
+OIDCClientID ${opts.clientId}
+OIDCClientSecret ${opts.clientSecret}
 OIDCRedirectURI ${redirectUri}
 OIDCCryptoPassphrase ${randomBytes(24).toString("hex")}
 OIDCScope "openid profile email groups"

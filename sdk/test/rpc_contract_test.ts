@@ -8,7 +8,6 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
-  currentRuntime,
   HeroError,
   HeroServer,
   type HttpTransport,
@@ -16,6 +15,7 @@ import {
   RpcError,
   RpcErrorCode,
 } from "../mod.ts";
+import { currentRuntime } from "../internal.ts";
 import { assertValidOpenRpc } from "./assert_openrpc.ts";
 import { fixtureApi, type FixtureState } from "./fixture_api.ts";
 import { spawnScript, waitForExit, waitForOutput } from "./spawn_runtime.ts";

@@ -17,14 +17,8 @@ import {
   SimpleSpanProcessor,
   TracerProvider,
 } from "@opentelemetry/sdk-trace";
-import {
-  currentRuntime,
-  defineApi,
-  defineMethod,
-  HeroServer,
-  RpcClient,
-  RpcError,
-} from "../mod.ts";
+import { defineApi, defineMethod, HeroServer, RpcClient, RpcError } from "../mod.ts";
+import { currentRuntime } from "../internal.ts";
 
 const runtime = currentRuntime();
 

@@ -8,13 +8,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import {
-  ANONYMOUS_CALLER,
-  type Caller,
-  CALLER_HEADER,
-  callerPermits,
-  OWNER_CALLER,
-} from "@hero/sdk";
+import { ANONYMOUS_CALLER, type Caller, callerPermits, OWNER_CALLER } from "@hero/sdk";
+import { CALLER_HEADER } from "@hero/sdk/internal";
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = "hero_admin";
@@ -53,11 +48,11 @@ export function loadReadToken(
 export async function loadToken(
   socketRoot: string,
   env: (name: string) => string | undefined,
-  o: { envName: string; file: string },
+  opts: { envName: string; file: string },
 ): Promise<string> {
-  const fromEnv = env(o.envName)?.trim();
+  const fromEnv = env(opts.envName)?.trim();
   if (fromEnv) return fromEnv;
-  const file = `${socketRoot.replace(/\/+$/, "")}/${o.file}`;
+  const file = `${socketRoot.replace(/\/+$/, "")}/${opts.file}`;
   const existing = await readFile(file, "utf8").catch(() => undefined);
   if (existing?.trim()) return existing.trim();
   await mkdir(socketRoot, { recursive: true });

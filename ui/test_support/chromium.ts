@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { CHROMIUM_ARGS } from "../../browser/src/options.ts";
+import { CHROMIUM_ARGS } from "../../browser/src/chromium/options.ts";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 

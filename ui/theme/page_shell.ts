@@ -61,8 +61,8 @@ export function escapeHtml(value: unknown): string {
 }
 
 /** Renders a full HTML page. */
-export function renderPage(o: PageOptions): string {
-  const nav = o.nav.map((g) =>
+export function renderPage(opts: PageOptions): string {
+  const nav = opts.nav.map((g) =>
     `<div class="nav-title">${escapeHtml(g.title)}</div><nav class="nav"${
       g.id ? ` id="${g.id}"` : ""
     }>${
@@ -73,33 +73,35 @@ export function renderPage(o: PageOptions): string {
       ).join("")
     }</nav>`
   ).join("");
-  const access = o.canMutate
+  const access = opts.canMutate
     ? `<span class="pill ok lock" title="This browser may start, stop and call">admin session</span>`
     : `<span class="pill warn lock" id="read-only" title="Sign in as an administrator to change things">read-only</span>`;
   return `<!doctype html>
 <html lang="en" data-theme="dark"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${o.base ? `<base href="${escapeHtml(o.base)}">` : ""}
-<title>${escapeHtml(o.title)} · ${escapeHtml(o.product)}</title>
+${opts.base ? `<base href="${escapeHtml(opts.base)}">` : ""}
+<title>${escapeHtml(opts.title)} · ${escapeHtml(opts.product)}</title>
 <script>document.documentElement.dataset.theme = localStorage.getItem("hero-theme") || "dark";</script>
 <link rel="icon" href="${FAVICON}">
-<link rel="stylesheet" href="${escapeHtml(o.css)}">
-${(o.extraCss ?? []).map((c) => `<link rel="stylesheet" href="${escapeHtml(c)}">`).join("\n")}
-</head><body data-can-mutate="${o.canMutate}">
+<link rel="stylesheet" href="${escapeHtml(opts.css)}">
+${(opts.extraCss ?? []).map((c) => `<link rel="stylesheet" href="${escapeHtml(c)}">`).join("\n")}
+</head><body data-can-mutate="${opts.canMutate}">
 <div class="app">
 <aside class="sidebar">
 <div class="brand"><div class="brand-logo">H</div><div><div class="brand-name">${
-    escapeHtml(o.product)
-  }</div><div class="brand-sub">${escapeHtml(o.tagline)}</div></div></div>
+    escapeHtml(opts.product)
+  }</div><div class="brand-sub">${escapeHtml(opts.tagline)}</div></div></div>
 ${nav}
-<div class="sidebar-foot">${o.footer ?? ""}</div>
+<div class="sidebar-foot">${opts.footer ?? ""}</div>
 </aside>
 <main class="main">
-<header class="topbar"><h1>${escapeHtml(o.title)}</h1><span class="crumbs">${o.crumbs ?? ""}</span>
+<header class="topbar"><h1>${escapeHtml(opts.title)}</h1><span class="crumbs">${
+    opts.crumbs ?? ""
+  }</span>
 <span class="spacer"></span>${access}
 <button class="btn theme-toggle" id="theme-toggle" title="Dark / light">☀</button></header>
-<div class="content">${o.body}</div>
+<div class="content">${opts.body}</div>
 </main></div>
-${o.modules.map((m) => `<script type="module" src="${escapeHtml(m)}"></script>`).join("\n")}
+${opts.modules.map((m) => `<script type="module" src="${escapeHtml(m)}"></script>`).join("\n")}
 </body></html>`;
 }

@@ -37,12 +37,12 @@ function prefixOf(request: Request): string {
 /** Builds the admin app; `fetch` is the admin socket's handler. */
 export function adminApp(
   p: AuthParts,
-  o: AdminOptions,
+  opts: AdminOptions,
 ): { fetch: (r: Request, i: ConnectionInfo) => Promise<Response> } {
   const app = new Hono<Env>();
   app.use("*", async (c, next) => {
-    if (!callerPermits(callerOf(c.req.raw, c.env), "read", o.service)) {
-      return forbidden(`hero_auth's admin needs read access to "${o.service}"`);
+    if (!callerPermits(callerOf(c.req.raw, c.env), "read", opts.service)) {
+      return forbidden(`hero_auth's admin needs read access to "${opts.service}"`);
     }
     await next();
     // No answer before what was written is committed (see GroupCommit).
@@ -55,14 +55,14 @@ export function adminApp(
     () => new Response(ADMIN_JS, { headers: { "content-type": "text/javascript; charset=utf-8" } }),
   );
   app.post("/call/:method", async (c) => {
-    const problem = mutationProblem(c.req.raw, c.env, o.service);
+    const problem = mutationProblem(c.req.raw, c.env, opts.service);
     if (problem) return forbidden(problem);
     const params = await c.req.json().catch(() => undefined);
     if (params === undefined || typeof params !== "object") {
       return c.json({ error: "The body must be a JSON object of params" }, 400);
     }
     try {
-      const result = await o.api.call(c.req.param("method"), params, {
+      const result = await opts.api.call(c.req.param("method"), params, {
         method: c.req.param("method"),
         caller: callerOf(c.req.raw, c.env),
         signal: c.req.raw.signal,

@@ -31,9 +31,9 @@ const ICONS: Record<AdminPageName, string> = {
 export function renderAdminPage(
   p: AuthParts,
   page: AdminPageName,
-  o: { id?: string; base: string; query: Record<string, string> },
+  opts: { id?: string; base: string; query: Record<string, string> },
 ): string | undefined {
-  const body = BODIES[page](p, o.id, o.query);
+  const body = BODIES[page](p, opts.id, opts.query);
   if (body === undefined) return undefined;
   return renderPage({
     product: "hero_auth",
@@ -51,7 +51,7 @@ export function renderAdminPage(
     body: `${body}<section class="card" id="result" tabindex="-1" hidden></section>`,
     css: "css/hero.css",
     modules: ["js/hero_ui.js", "js/admin.js"],
-    base: o.base,
+    base: opts.base,
     canMutate: true,
     footer: `<span class="small muted">issuer ${e(p.issuer)}</span>`,
   });
@@ -78,13 +78,13 @@ const button = (
   label: string,
   method: string,
   params: unknown,
-  o: { confirm?: string; show?: boolean; danger?: boolean } = {},
+  opts: { confirm?: string; show?: boolean; danger?: boolean } = {},
 ) =>
   `<button class="btn small${
-    o.danger ? " danger" : ""
+    opts.danger ? " danger" : ""
   }" type="button" data-call="${method}" data-params="${e(JSON.stringify(params))}"${
-    o.confirm ? ` data-confirm="${e(o.confirm)}"` : ""
-  }${o.show ? " data-show" : ""}>${e(label)}</button>`;
+    opts.confirm ? ` data-confirm="${e(opts.confirm)}"` : ""
+  }${opts.show ? " data-show" : ""}>${e(label)}</button>`;
 const pill = (ok: boolean, yes: string, no: string) =>
   `<span class="pill ${ok ? "ok" : "warn"}">${e(ok ? yes : no)}</span>`;
 

@@ -255,6 +255,26 @@ describe("client credentials", () => {
       (e: { error?: string }) => e.error === "invalid_target",
     );
   });
+  test("a change to a client over RPC holds at its next token request (no stale copy)", async () => {
+    const { config, clientId } = await testClient(f, {
+      grant_types: ["client_credentials"],
+      response_types: [],
+      redirect_uris: [],
+      scope: "hero:read",
+    });
+    const resource = new URL(f.issuer).origin + "/";
+    const grant = (scope: string) =>
+      oidc.clientCredentialsGrant(config, { resource, scope }).then(
+        (t) => String(decodeJwt(t.access_token).scope),
+        (e: { error?: string }) => String(e.error),
+      );
+    assert.equal(await grant("hero:read"), "hero:read");
+    await f.call("clients.update", { id: clientId, scope: "hero:admin" });
+    assert.equal(await grant("hero:read"), "invalid_scope");
+    assert.equal(await grant("hero:admin"), "hero:admin");
+    await f.call("clients.delete", { id: clientId });
+    assert.equal(await grant("hero:admin"), "invalid_client");
+  });
 });
 
 describe("JWT access tokens and dynamic registration", () => {

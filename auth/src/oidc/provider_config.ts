@@ -32,15 +32,15 @@ export const RESOURCE_SCOPES = ["hero:read", "hero:admin"];
 
 /** Per-service scopes (`hero:<service>:read|write`) named by the request or the grant it uses. */
 function serviceScopesAsked(ctx: KoaContextWithOIDC): string[] {
-  const o = ctx.oidc as unknown as {
+  const oidc = ctx.oidc as unknown as {
     params?: { scope?: unknown };
     entities?: Record<string, { scope?: string } | undefined>;
   };
   const named = [
-    o.params?.scope,
-    o.entities?.AuthorizationCode?.scope,
-    o.entities?.RefreshToken?.scope,
-    o.entities?.DeviceCode?.scope,
+    oidc.params?.scope,
+    oidc.entities?.AuthorizationCode?.scope,
+    oidc.entities?.RefreshToken?.scope,
+    oidc.entities?.DeviceCode?.scope,
   ].filter((s): s is string => typeof s === "string").join(" ");
   return [...new Set(named.split(" ").filter((s) => isHeroScope(s) && s.split(":").length === 3))];
 }

@@ -5,6 +5,8 @@
  * so sessions and grants can be listed and revoked per user. JWT access tokens, which the
  * provider itself keeps no record of, are recorded when issued (see `recordIssued`) and found
  * by their signed value, so revoking, introspecting and ending a grant work for them too.
+ * Registered clients, which the provider looks up on every token request, are also kept in
+ * memory once read; every write of a client goes through this store and drops its copy.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 
@@ -54,6 +56,8 @@ export class OidcModelStore {
   readonly #consume: StatementSync;
   readonly #destroy: StatementSync;
   readonly #revoke: StatementSync;
+  /** Client rows read so far (by client id), dropped whenever a client is written. */
+  readonly #clients = new Map<string, Row>();
   /** Called with the grant id whenever a grant's tokens are revoked. */
   onRevokeGrant?: (grantId: string) => void;
   /** The `jti` of a JWT this hero_auth signed (undefined when it did not, or it is bad). */
@@ -114,7 +118,7 @@ export class OidcModelStore {
         return Promise.resolve();
       }
       destroy(id: string) {
-        store.#destroy.run(this.#model, id);
+        store.destroy(this.#model, id);
         return Promise.resolve();
       }
       revokeByGrantId(grantId: string) {
@@ -126,6 +130,7 @@ export class OidcModelStore {
 
   /** Stores a model payload. */
   upsert(model: string, id: string, payload: OidcPayload, expiresIn?: number): void {
+    if (model === "Client") this.#clients.delete(id);
     this.#upsert.run(
       model,
       id,
@@ -159,7 +164,20 @@ export class OidcModelStore {
 
   /** A live model payload, or undefined. */
   find(model: string, id: string): OidcPayload | undefined {
-    return this.parse(this.#find.get(model, id, nowS()));
+    if (model !== "Client") return this.parse(this.#find.get(model, id, nowS()));
+    let row = this.#clients.get(id);
+    if (row && row.expires_at !== null && row.expires_at <= nowS()) row = undefined;
+    if (!row) {
+      row = this.#find.get(model, id, nowS()) as Row | undefined;
+      if (!row) return undefined;
+      // Dynamic registration is open, so the copies are bounded (oldest dropped first).
+      if (this.#clients.size >= MAX_CACHED_CLIENTS) {
+        this.#clients.delete(this.#clients.keys().next().value!);
+      }
+      this.#clients.set(id, row);
+    }
+    // Parsed on every call: the provider gets an object of its own, as from the database.
+    return this.parse(row);
   }
 
   /** Deletes everything issued under a grant (codes, tokens, the grant itself). */
@@ -171,6 +189,7 @@ export class OidcModelStore {
 
   /** Deletes a model row. */
   destroy(model: string, id: string): void {
+    if (model === "Client") this.#clients.delete(id);
     this.#destroy.run(model, id);
   }
 
@@ -195,6 +214,7 @@ export class OidcModelStore {
   /** Removes expired rows; returns how many. */
   sweep(): number {
     const r = this.#db.prepare("DELETE FROM oidc_models WHERE expires_at <= ?").run(nowS());
+    this.#clients.clear();
     return Number(r.changes);
   }
 
@@ -208,6 +228,8 @@ export class OidcModelStore {
   }
 }
 
+/** How many client rows are kept in memory at most. */
+const MAX_CACHED_CLIENTS = 1000;
 /** Models the provider may issue as JWTs. */
 const JWT_MODELS = new Set(["AccessToken", "ClientCredentials"]);
 /** Marks a recorded JWT's payload. */

@@ -24,7 +24,7 @@ export interface AuthFixture {
 
 /** Starts hero_auth in a fresh temp dir. */
 export async function startAuthFixture(
-  o: Partial<AuthServerOptions> = {},
+  opts: Partial<AuthServerOptions> = {},
 ): Promise<AuthFixture> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "hero-auth-"));
   const forwarder = await startForwarder(root);
@@ -33,7 +33,7 @@ export async function startAuthFixture(
     dbPath: path.join(root, "auth.db"),
     socketRoot: root,
     issuer,
-    ...o,
+    ...opts,
   });
   const rpc = new RpcClient(`${root}/hero_auth/rpc.sock`);
   return {

@@ -34,14 +34,14 @@ export async function testClient(
 export async function testUser(
   f: AuthFixture,
   username: string,
-  o: { password?: string; roles?: string[] } = {},
+  opts: { password?: string; roles?: string[] } = {},
 ): Promise<{ id: string; password: string }> {
-  const password = o.password ?? `${username}-secret-pw`;
+  const password = opts.password ?? `${username}-secret-pw`;
   const user = await f.call<{ id: string }>("users.create", { username, password });
-  if (o.roles) {
+  if (opts.roles) {
     const group = await f.call<{ id: string }>("groups.create", {
       name: `${username}-team`,
-      roles: o.roles,
+      roles: opts.roles,
     });
     await f.call("groups.add_member", { group_id: group.id, user_id: user.id });
   }

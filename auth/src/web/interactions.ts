@@ -49,11 +49,11 @@ export function mountInteractions(app: Hono<NodeEnv>, d: InteractionDeps): void 
       status,
       headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
     });
-  const loginPage = (uid: string, o: { error?: string; username?: string; status?: number }) =>
+  const loginPage = (uid: string, opts: { error?: string; username?: string; status?: number }) =>
     html({
       prefix: d.prefix,
       title: "Sign in to Hero",
-      error: o.error,
+      error: opts.error,
       body: `<form method="post" action="${base(uid)}/login">
 ${
         field({
@@ -61,8 +61,8 @@ ${
           label: "Username",
           autocomplete: "username webauthn",
           required: true,
-          autofocus: !o.username,
-          value: o.username,
+          autofocus: !opts.username,
+          value: opts.username,
         })
       }
 ${
@@ -72,7 +72,7 @@ ${
           type: "password",
           autocomplete: "current-password",
           required: true,
-          autofocus: !!o.username,
+          autofocus: !!opts.username,
         })
       }
 <button class="btn primary" type="submit">Sign in</button></form>
@@ -85,7 +85,7 @@ ${
         base(uid)
       }/abort"><button class="btn" type="submit">Cancel</button></form>`,
       modules: [`${d.prefix}/assets/passkey.js`],
-    }, o.status);
+    }, opts.status);
   const totpPage = (uid: string, error?: string, status = 200) =>
     html({
       prefix: d.prefix,

@@ -49,7 +49,7 @@ ${(p.modules ?? []).map((m) => `<script type="module" src="${e(m)}"></script>`).
 }
 
 /** A labelled text field. */
-export function field(o: {
+export function field(opts: {
   name: string;
   label: string;
   type?: string;
@@ -60,14 +60,14 @@ export function field(o: {
   inputmode?: string;
   pattern?: string;
 }): string {
-  const id = `f-${o.name}`;
-  return `<label class="field" for="${id}">${escapeHtml(o.label)}</label>
-<input id="${id}" name="${escapeHtml(o.name)}" type="${o.type ?? "text"}"${
-    o.value ? ` value="${escapeHtml(o.value)}"` : ""
-  }${o.autocomplete ? ` autocomplete="${o.autocomplete}"` : ""}${o.required ? " required" : ""}${
-    o.autofocus ? " autofocus" : ""
-  }${o.inputmode ? ` inputmode="${o.inputmode}"` : ""}${
-    o.pattern ? ` pattern="${escapeHtml(o.pattern)}"` : ""
+  const id = `f-${opts.name}`;
+  return `<label class="field" for="${id}">${escapeHtml(opts.label)}</label>
+<input id="${id}" name="${escapeHtml(opts.name)}" type="${opts.type ?? "text"}"${
+    opts.value ? ` value="${escapeHtml(opts.value)}"` : ""
+  }${opts.autocomplete ? ` autocomplete="${opts.autocomplete}"` : ""}${
+    opts.required ? " required" : ""
+  }${opts.autofocus ? " autofocus" : ""}${opts.inputmode ? ` inputmode="${opts.inputmode}"` : ""}${
+    opts.pattern ? ` pattern="${escapeHtml(opts.pattern)}"` : ""
   }>`;
 }
 

@@ -5,8 +5,8 @@
  */
 import path from "node:path";
 import { HeroError } from "@hero/sdk";
-import { browserMethod, type MethodDeps } from "../browser_method.ts";
-import { assertNoDialog, locate, PAGE_STATE_SCHEMA, pageState } from "../page_state.ts";
+import { browserMethod, type MethodDeps } from "./browser_method.ts";
+import { assertNoDialog, locate, PAGE_STATE_SCHEMA, pageState } from "../chromium/page_state.ts";
 
 const element = {
   name: "element",

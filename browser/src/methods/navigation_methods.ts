@@ -4,10 +4,10 @@
  * back to the caller, nothing is written on the service's disk).
  */
 import { HeroError } from "@hero/sdk";
-import { browserMethod, type MethodDeps } from "../browser_method.ts";
-import { assertNoDialog, PAGE_STATE_SCHEMA, pageState } from "../page_state.ts";
-import type { Tab } from "../tab.ts";
-import type { UrlPolicy } from "../url_policy.ts";
+import { browserMethod, type MethodDeps } from "./browser_method.ts";
+import { assertNoDialog, PAGE_STATE_SCHEMA, pageState } from "../chromium/page_state.ts";
+import type { Tab } from "../chromium/tab.ts";
+import type { UrlPolicy } from "../chromium/url_policy.ts";
 
 /** Opens `url` in the tab after checking it, and checks where redirects ended. */
 export async function goTo(tab: Tab, url: string, policy: UrlPolicy): Promise<void> {

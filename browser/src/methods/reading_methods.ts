@@ -4,8 +4,8 @@
  * results (`binarySchema`), which the router's MCP gateway returns as image and resource content.
  */
 import { binarySchema, encodeBase64, HeroError } from "@hero/sdk";
-import { browserMethod, type MethodDeps } from "../browser_method.ts";
-import { assertNoDialog, locate, PAGE_STATE_SCHEMA, pageState } from "../page_state.ts";
+import { browserMethod, type MethodDeps } from "./browser_method.ts";
+import { assertNoDialog, locate, PAGE_STATE_SCHEMA, pageState } from "../chromium/page_state.ts";
 
 const target = {
   name: "target",

@@ -36,10 +36,10 @@ export class Retention {
   }
 
   /** Purges what is past its retention (or only counts it, with `dryRun`). */
-  run(o: { now?: number; dryRun?: boolean } = {}): RetentionReport {
-    const now = o.now ?? Date.now();
+  run(opts: { now?: number; dryRun?: boolean } = {}): RetentionReport {
+    const now = opts.now ?? Date.now();
     const report: RetentionReport = {
-      dry_run: !!o.dryRun,
+      dry_run: !!opts.dryRun,
       channels: [],
       messages: 0,
       files: 0,
@@ -52,7 +52,7 @@ export class Retention {
     ).all() as { id: string; name: string; workspace_id: string; days: number }[];
     for (const c of channels) {
       const cutoff = now - c.days * DAY;
-      const count = o.dryRun ? this.#count(c.id, cutoff) : this.#purge(c, cutoff);
+      const count = opts.dryRun ? this.#count(c.id, cutoff) : this.#purge(c, cutoff);
       if (count) {
         report.channels.push({
           channel_id: c.id,
@@ -64,7 +64,7 @@ export class Retention {
         report.events += count.events;
       }
     }
-    if (!o.dryRun) {
+    if (!opts.dryRun) {
       report.events += this.#s.events.trim(now - EVENT_WINDOW, 1000);
       report.files = this.#files.sweep();
       if (report.messages) {

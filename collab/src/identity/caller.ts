@@ -9,11 +9,10 @@ import {
   ANONYMOUS_CALLER,
   type CallContext,
   type Caller,
-  type CallerVerifier,
   type ConnectionInfo,
   OWNER_CALLER,
-  resolveCaller,
 } from "@hero/sdk";
+import { type CallerVerifier, resolveCaller } from "@hero/sdk/internal";
 
 export { ANONYMOUS_CALLER, type Caller, OWNER_CALLER };
 

@@ -4,7 +4,8 @@
  * and retries (with growing waits) only for answers that say "try again" (network errors, 429,
  * 5xx). At most a few calls run at once; a full queue refuses more rather than grow.
  */
-import { isHeroError, readStreamBounded } from "@hero/sdk";
+import { isHeroError } from "@hero/sdk";
+import { readStreamBounded } from "@hero/sdk/internal";
 
 /** One call to make. */
 export interface OutgoingCall {
@@ -46,7 +47,7 @@ export interface OutgoingCallsOptions {
 
 /** The queue of outgoing calls. */
 export class OutgoingCalls {
-  readonly #o: Required<OutgoingCallsOptions>;
+  readonly #opts: Required<OutgoingCallsOptions>;
   readonly #queue: { call: OutgoingCall; attempt: number }[] = [];
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #stop = new AbortController();
@@ -56,20 +57,20 @@ export class OutgoingCalls {
   dropped = 0;
 
   /** A queue with the given limits. */
-  constructor(o: OutgoingCallsOptions = {}) {
-    this.#o = {
-      timeoutMs: o.timeoutMs ?? 10_000,
-      attempts: o.attempts ?? 3,
-      backoffMs: o.backoffMs ?? 1000,
-      concurrency: o.concurrency ?? 8,
-      maxQueued: o.maxQueued ?? 1000,
-      maxAnswerBytes: o.maxAnswerBytes ?? 64 * 1024,
+  constructor(opts: OutgoingCallsOptions = {}) {
+    this.#opts = {
+      timeoutMs: opts.timeoutMs ?? 10_000,
+      attempts: opts.attempts ?? 3,
+      backoffMs: opts.backoffMs ?? 1000,
+      concurrency: opts.concurrency ?? 8,
+      maxQueued: opts.maxQueued ?? 1000,
+      maxAnswerBytes: opts.maxAnswerBytes ?? 64 * 1024,
     };
   }
 
   /** Queues a call; false when the queue is full (the call is not made). */
   enqueue(call: OutgoingCall): boolean {
-    if (this.#stop.signal.aborted || this.#queue.length >= this.#o.maxQueued) {
+    if (this.#stop.signal.aborted || this.#queue.length >= this.#opts.maxQueued) {
       this.dropped++;
       return false;
     }
@@ -103,7 +104,7 @@ export class OutgoingCalls {
   }
 
   #pump(): void {
-    while (this.#running < this.#o.concurrency && this.#queue.length) {
+    while (this.#running < this.#opts.concurrency && this.#queue.length) {
       const job = this.#queue.shift()!;
       this.#running++;
       this.#attempt(job.call, job.attempt).finally(() => {
@@ -117,7 +118,7 @@ export class OutgoingCalls {
   async #attempt(call: OutgoingCall, attempt: number): Promise<void> {
     const t0 = performance.now();
     const outcome = await this.#post(call);
-    const again = outcome.retryable && attempt < this.#o.attempts &&
+    const again = outcome.retryable && attempt < this.#opts.attempts &&
       !this.#stop.signal.aborted;
     await Promise.resolve(call.onAttempt({
       attempt,
@@ -133,7 +134,7 @@ export class OutgoingCalls {
       this.#queue.push({ call, attempt: attempt + 1 });
       this.#pump();
       this.#settle();
-    }, this.#o.backoffMs * 4 ** (attempt - 1));
+    }, this.#opts.backoffMs * 4 ** (attempt - 1));
     this.#timers.add(timer);
   }
 
@@ -150,14 +151,14 @@ export class OutgoingCalls {
         body: call.body,
         headers: { "content-type": call.contentType, "user-agent": "hero_collab-webhook/0.1" },
         redirect: "manual",
-        signal: AbortSignal.any([this.#stop.signal, AbortSignal.timeout(this.#o.timeoutMs)]),
+        signal: AbortSignal.any([this.#stop.signal, AbortSignal.timeout(this.#opts.timeoutMs)]),
       });
     } catch (err) {
       const e = err as Error;
       const timedOut = e.name === "TimeoutError";
       return {
         error: timedOut
-          ? `No answer within ${this.#o.timeoutMs} ms`
+          ? `No answer within ${this.#opts.timeoutMs} ms`
           : `Cannot reach ${call.url}: ${(e.cause as Error)?.message ?? e.message}`,
         retryable: !this.#stop.signal.aborted,
       };
@@ -166,13 +167,13 @@ export class OutgoingCalls {
     let text: string;
     try {
       text = res.body
-        ? new TextDecoder().decode(await readStreamBounded(res.body, this.#o.maxAnswerBytes))
+        ? new TextDecoder().decode(await readStreamBounded(res.body, this.#opts.maxAnswerBytes))
         : "";
     } catch (err) {
       return {
         status: res.status,
         error: isHeroError(err, "BODY_TOO_LARGE")
-          ? `The answer is over ${this.#o.maxAnswerBytes} bytes`
+          ? `The answer is over ${this.#opts.maxAnswerBytes} bytes`
           : `The answer broke off: ${(err as Error).message}`,
         retryable,
       };

@@ -7,7 +7,8 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { DEFAULT_DISPATCH_LIMITS, dispatchJsonRpc, type RpcApi } from "@hero/sdk";
+import { type RpcApi } from "@hero/sdk";
+import { DEFAULT_DISPATCH_LIMITS, dispatchJsonRpc } from "@hero/sdk/internal";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Caller } from "../identity/caller.ts";
 import type { LiveConnection, LiveHub } from "./live_hub.ts";
@@ -24,13 +25,13 @@ export interface LiveEndpointOptions {
 
 /** Accepts WebSocket upgrades and runs their JSON-RPC. */
 export class LiveEndpoint {
-  readonly #o: LiveEndpointOptions;
+  readonly #opts: LiveEndpointOptions;
   readonly #wss: WebSocketServer;
 
   /** Nothing listens until upgrades are handed to {@link upgrade}. */
-  constructor(o: LiveEndpointOptions) {
-    this.#o = o;
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload ?? 1024 * 1024 });
+  constructor(opts: LiveEndpointOptions) {
+    this.#opts = opts;
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 1024 * 1024 });
   }
 
   /** The Node upgrade hook for admin.sock: `/ws` becomes a live connection, the rest 404. */
@@ -56,10 +57,10 @@ export class LiveEndpoint {
     const request = new Request(`http://${host ?? "localhost"}${url.pathname}${url.search}`, {
       headers,
     });
-    const caller = await this.#o.authenticate(request);
+    const caller = await this.#opts.authenticate(request);
     if (!caller) return reject(socket, 401, "Sign in first");
     try {
-      this.#o.hub.actorOf(caller);
+      this.#opts.hub.actorOf(caller);
     } catch (err) {
       return reject(socket, 403, (err as Error).message);
     }
@@ -67,7 +68,7 @@ export class LiveEndpoint {
   }
 
   #serve(ws: WebSocket, caller: Caller): void {
-    const hub = this.#o.hub;
+    const hub = this.#opts.hub;
     const conn = hub.open(caller, {
       send: (text) => ws.send(text),
       buffered: () => ws.bufferedAmount,
@@ -92,10 +93,10 @@ export class LiveEndpoint {
     try {
       msg = JSON.parse(text);
     } catch { /* the dispatcher answers the parse error */ }
-    const hub = this.#o.hub;
+    const hub = this.#opts.hub;
     if (msg && !Array.isArray(msg) && msg.method === "live.subscribe") {
       // Without a cursor the stream starts now (the client loads the current state itself).
-      const cursor = Number(msg.params?.cursor ?? this.#o.hub.head());
+      const cursor = Number(msg.params?.cursor ?? this.#opts.hub.head());
       if (!Number.isInteger(cursor) || cursor < 0) {
         return reply(msg.id, undefined, {
           code: -32602,
@@ -116,7 +117,7 @@ export class LiveEndpoint {
       hub.setStatus(conn, status);
       return reply(msg.id, true);
     }
-    return await dispatchJsonRpc(this.#o.api, text, { signal }, DEFAULT_DISPATCH_LIMITS, {
+    return await dispatchJsonRpc(this.#opts.api, text, { signal }, DEFAULT_DISPATCH_LIMITS, {
       caller: conn.caller,
     });
   }

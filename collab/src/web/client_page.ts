@@ -6,7 +6,7 @@
 import { escapeHtml } from "../render/markdown.ts";
 
 /** Renders the page for a signed-in user. */
-export function clientPage(o: { username: string; admin: boolean; signOut: boolean }): string {
+export function clientPage(opts: { username: string; admin: boolean; signOut: boolean }): string {
   return `<!doctype html>
 <html lang="en" data-theme="dark"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -15,7 +15,7 @@ export function clientPage(o: { username: string; admin: boolean; signOut: boole
 <script>document.documentElement.dataset.theme = localStorage.getItem("hero-theme") || "dark";</script>
 <link rel="stylesheet" href="assets/hero.css">
 <link rel="stylesheet" href="assets/collab.css">
-</head><body data-username="${escapeHtml(o.username)}" data-admin="${o.admin}">
+</head><body data-username="${escapeHtml(opts.username)}" data-admin="${opts.admin}">
 <div class="app collab">
 <aside class="sidebar" aria-label="Conversations">
   <div class="brand"><div class="brand-logo" aria-hidden="true">H</div><div><div class="brand-name">hero_collab</div><div class="brand-sub" id="workspace-name">…</div></div></div>
@@ -26,15 +26,17 @@ export function clientPage(o: { username: string; admin: boolean; signOut: boole
   <div class="sidebar-actions">
     <button class="btn small" id="new-channel" type="button">+ Channel</button>
     <button class="btn small" id="new-dm" type="button">+ Message</button>${
-    o.admin ? '\n    <button class="btn small" id="new-group" type="button">+ Group</button>' : ""
+    opts.admin
+      ? '\n    <button class="btn small" id="new-group" type="button">+ Group</button>'
+      : ""
   }
   </div>
   <div class="sidebar-foot"><span class="presence-dot" id="me-presence" aria-hidden="true"></span>
-    <span id="me-name">${escapeHtml(o.username)}</span>${
-    o.admin ? ' <span class="pill info">admin</span>' : ""
+    <span id="me-name">${escapeHtml(opts.username)}</span>${
+    opts.admin ? ' <span class="pill info">admin</span>' : ""
   }
     ${
-    o.signOut
+    opts.signOut
       ? '<form method="post" action="/logout" class="signout"><button class="btn small" type="submit">Sign out</button></form>'
       : ""
   }</div>

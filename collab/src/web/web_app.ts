@@ -7,7 +7,8 @@
 import fs from "node:fs";
 import { Hono } from "hono";
 import { staticResponse, themeAsset } from "../../../ui/theme/theme_assets.ts";
-import { type ConnectionInfo, isHeroError, readBodyText, readStreamBounded } from "@hero/sdk";
+import { type ConnectionInfo, isHeroError } from "@hero/sdk";
+import { readBodyText, readStreamBounded } from "@hero/sdk/internal";
 import type { CollabService } from "../collab_service.ts";
 import { Files } from "../domain/files.ts";
 import { collabError, toRpcError } from "../errors.ts";
@@ -35,9 +36,9 @@ const MODULES = new Set([
 const EMOJI_JSON = JSON.stringify([...EMOJI.entries()]);
 
 /** Builds the app; serve with `app.fetch(request, info)`. */
-export function createWebApp(o: WebAppOptions): Hono<Env> {
+export function createWebApp(opts: WebAppOptions): Hono<Env> {
   const app = new Hono<Env>();
-  const { svc } = o;
+  const { svc } = opts;
 
   app.use("*", async (c, next) => {
     c.header("x-content-type-options", "nosniff");

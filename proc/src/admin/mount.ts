@@ -8,7 +8,8 @@
  * request or WebSocket upgrade: most daemons never see one, and loading it up front costs about
  * 4 MB of resident memory for the daemon's whole life.
  */
-import { type Caller, CallerVerifier, OWNER_CALLER, type RpcApi } from "@hero/sdk";
+import { type Caller, OWNER_CALLER, type RpcApi } from "@hero/sdk";
+import { CallerVerifier } from "@hero/sdk/internal";
 import type { LogStore } from "../logs/log_store.ts";
 import { recordFilter } from "../logs/pending_lines.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";

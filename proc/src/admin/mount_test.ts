@@ -43,11 +43,11 @@ function get(socketPath: string, path: string): Promise<{ status: number; body: 
 }
 
 test("twenty concurrent first admin requests all get their page", async () => {
-  const h = await daemon();
+  const harness = await daemon();
   try {
     const paths = ["/", "/jobs", "/logs", "/api/services", "/nope"];
     const replies = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => get(h.adminSock, paths[i % paths.length])),
+      Array.from({ length: 20 }, (_, i) => get(harness.adminSock, paths[i % paths.length])),
     );
     for (const [i, r] of replies.entries()) {
       const path = paths[i % paths.length];
@@ -57,14 +57,14 @@ test("twenty concurrent first admin requests all get their page", async () => {
       } else assert.match(r.body, /<html/i, path);
     }
   } finally {
-    await h.close();
+    await harness.close();
   }
 });
 
 test("a terminal WebSocket as the first admin contact opens a shell", async () => {
-  const h = await daemon();
+  const harness = await daemon();
   try {
-    const ws = new WebSocket(`ws+unix://${h.adminSock}:/terminal/ws?cols=80&rows=24`, {
+    const ws = new WebSocket(`ws+unix://${harness.adminSock}:/terminal/ws?cols=80&rows=24`, {
       headers: { cookie: `hero_admin=${TOKEN}` },
     });
     let out = "";
@@ -76,6 +76,6 @@ test("a terminal WebSocket as the first admin contact opens a shell", async () =
     ws.send(JSON.stringify({ type: "input", data: "exit 0\r" }));
     assert.equal(await closed, 1000);
   } finally {
-    await h.close();
+    await harness.close();
   }
 });

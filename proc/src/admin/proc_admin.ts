@@ -9,12 +9,11 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import {
   type Caller,
-  type CallerVerifier,
   type ConnectionInfo,
   type FetchHandler,
-  resolveCaller,
   type UpgradeHandler,
 } from "@hero/sdk";
+import { type CallerVerifier, resolveCaller } from "@hero/sdk/internal";
 import { staticResponse, themeAsset } from "../../../ui/theme/theme_assets.ts";
 import {
   callerOf,
@@ -76,8 +75,8 @@ function prefixOf(request: Request): string {
 }
 
 /** Creates the admin UI. */
-export function createProcAdmin(o: ProcAdminOptions): ProcAdmin {
-  const terminal = new TerminalServer(o.terminal);
+export function createProcAdmin(opts: ProcAdminOptions): ProcAdmin {
+  const terminal = new TerminalServer(opts.terminal);
   // Ends every live stream when the admin closes, so shutdown does not wait on browsers.
   const closing = new AbortController();
   const handler: FetchHandler = async (request, info) => {
@@ -88,7 +87,7 @@ export function createProcAdmin(o: ProcAdminOptions): ProcAdmin {
     if (page && get) {
       const prefix = prefixOf(request);
       return new Response(
-        renderAdminPage(page, `${prefix}/`, canMutate(request, info, o.service)),
+        renderAdminPage(page, `${prefix}/`, canMutate(request, info, opts.service)),
         { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" } },
       );
     }
@@ -105,7 +104,7 @@ export function createProcAdmin(o: ProcAdminOptions): ProcAdmin {
       return staticResponse(new URL(`file://${require.resolve(spec)}`), type);
     }
     if (path.startsWith("/api/")) {
-      return await api(o, request, info, url, AbortSignal.any([request.signal, closing.signal]));
+      return await api(opts, request, info, url, AbortSignal.any([request.signal, closing.signal]));
     }
     return notFound(path);
   };
@@ -121,10 +120,10 @@ export function createProcAdmin(o: ProcAdminOptions): ProcAdmin {
     if (url.pathname !== "/terminal/ws") {
       return refuse(socket, 404, `No WebSocket at ${url.pathname}`);
     }
-    resolveCaller(request, { transport: "unix" }, o.verifier).then((caller) => {
+    resolveCaller(request, { transport: "unix" }, opts.verifier).then((caller) => {
       if ("refused" in caller) return refuse(socket, 403, `Forbidden: ${caller.refused}`);
       const info: ConnectionInfo = { transport: "unix", caller };
-      const problem = upgradeProblem(request, info, o.service);
+      const problem = upgradeProblem(request, info, opts.service);
       if (problem) return refuse(socket, 403, `Forbidden: ${problem}`);
       const cols = Number(url.searchParams.get("cols"));
       const rows = Number(url.searchParams.get("rows"));
@@ -142,7 +141,7 @@ export function createProcAdmin(o: ProcAdminOptions): ProcAdmin {
 }
 
 async function api(
-  o: ProcAdminOptions,
+  opts: ProcAdminOptions,
   request: Request,
   info: ConnectionInfo,
   url: URL,
@@ -154,72 +153,78 @@ async function api(
   try {
     if (!get) {
       if (request.method !== "POST") return json({ error: "Use GET or POST here" }, 405);
-      const problem = mutationProblem(request, info, o.service);
+      const problem = mutationProblem(request, info, opts.service);
       if (problem) return forbidden(problem);
       if (parts[0] === "services" && parts.length === 3 && SERVICE_OPS.has(parts[2])) {
         return json(
-          await o.call(`service.${parts[2]}`, { name: parts[1] }, callerOf(request, info)),
+          await opts.call(`service.${parts[2]}`, { name: parts[1] }, callerOf(request, info)),
         );
       }
-      if (parts[0] === "deploys") return await deployAction(o.call, parts, request);
+      if (parts[0] === "deploys") return await deployAction(opts.call, parts, request);
       return notFound(url.pathname);
     }
-    if (parts[0] === "services" && parts.length === 1) return json(await o.call("service.list"));
-    if (parts[0] === "info" && parts.length === 1) return json(await o.call("system.info"));
-    if (parts[0] === "deploys" && parts.length === 1) return json(await o.call("deploy.list"));
+    if (parts[0] === "services" && parts.length === 1) return json(await opts.call("service.list"));
+    if (parts[0] === "info" && parts.length === 1) return json(await opts.call("system.info"));
+    if (parts[0] === "deploys" && parts.length === 1) return json(await opts.call("deploy.list"));
     if (parts[0] === "jobs" && parts.length === 1) {
       return json(
-        await o.call("job.list", {
+        await opts.call("job.list", {
           ...(q.get("service") ? { service: q.get("service") } : {}),
           limit: Math.min(Number(q.get("limit") ?? 200) || 200, 1000),
         }),
       );
     }
     if (parts[0] === "jobs" && parts.length === 2) {
-      return json(await o.call("job.get", { id: Number(parts[1]) }));
+      return json(await opts.call("job.get", { id: Number(parts[1]) }));
     }
     if (parts[0] === "logs" && parts.length === 1) {
-      const marker = new PreviousMarker(o.call);
+      const marker = new PreviousMarker(opts.call);
       await marker.refresh();
-      return json(marker.mark(await o.logs.query(filterOf(q))));
+      return json(marker.mark(await opts.logs.query(filterOf(q))));
     }
     if (parts[0] === "logs" && parts[1] === "tree" && parts.length === 2) {
-      return json(await o.logs.tree());
+      return json(await opts.logs.tree());
     }
     if (parts[0] === "logs" && parts[1] === "tree" && parts[2] === "stream" && parts.length === 3) {
       // The tree is rebuilt only when a line was added since the last push.
       let lastId = -1;
       const tree = async () => {
-        const top = (await o.logs.query({ limit: 1 }))[0]?.id ?? 0;
+        const top = (await opts.logs.query({ limit: 1 }))[0]?.id ?? 0;
         if (top === lastId) return [];
         lastId = top;
-        return [{ event: "tree", data: await o.logs.tree() }];
+        return [{ event: "tree", data: await opts.logs.tree() }];
       };
       return sseResponse(streamSignal, tree, tree, 400);
     }
-    if (parts[0] === "logs" && parts[1] === "stream" && parts.length === 2 && o.follow) {
-      return liveTail(o.logs, o.follow, filterOf(q), streamSignal, new PreviousMarker(o.call));
+    if (parts[0] === "logs" && parts[1] === "stream" && parts.length === 2 && opts.follow) {
+      return liveTail(
+        opts.logs,
+        opts.follow,
+        filterOf(q),
+        streamSignal,
+        new PreviousMarker(opts.call),
+      );
     }
     if (parts[0] === "logs" && parts[1] === "stream" && parts.length === 2) {
       const filter = filterOf(q);
       let last = 0;
-      const marker = new PreviousMarker(o.call);
+      const marker = new PreviousMarker(opts.call);
       const batch = async (f: LogFilter) => {
         await marker.refresh();
-        const lines = marker.mark(await o.logs.query(f));
+        const lines = marker.mark(await opts.logs.query(f));
         if (lines.length) last = lines[lines.length - 1].id;
         return lines.length ? [{ event: "lines", data: lines }] : [];
       };
       return sseResponse(streamSignal, async () => {
         const events = await batch({ ...filter, afterId: undefined, limit: filter.limit ?? 300 });
-        if (!events.length) last = (await o.logs.query({ limit: 1 }))[0]?.id ?? 0;
+        if (!events.length) last = (await opts.logs.query({ limit: 1 }))[0]?.id ?? 0;
         return [...events, { event: "ready", data: { last } }];
       }, () => batch({ ...filter, afterId: last, limit: 1000 }));
     }
     if (parts[0] === "stream" && parts[1] === "services" && parts.length === 2) {
       let before = "";
       const state = async () => {
-        const services = await o.call("service.list");
+        const services = await opts.call("service.list");
         const text = JSON.stringify(services);
         if (text === before) return [];
         before = text;

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, test } from "node:test";
-import { type Caller, CALLER_HEADER, CallerSigner, RpcClient } from "@hero/sdk";
+import { type Caller, RpcClient } from "@hero/sdk";
+import { CALLER_HEADER, CallerSigner } from "@hero/sdk/internal";
 import WebSocket from "ws";
 import { resolvePaths } from "../daemon/paths.ts";
 import { type Daemon, serveDaemon } from "../daemon/serve.ts";

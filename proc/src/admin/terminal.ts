@@ -35,13 +35,13 @@ export function ptyUnavailableReason(err: unknown): string {
 /** Opens terminals for upgraded WebSocket requests. */
 export class TerminalServer {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  readonly #o: TerminalOptions;
+  readonly #opts: TerminalOptions;
   readonly #sessions = new Set<{ kill: () => void }>();
   #pty?: Promise<typeof NodePty>;
 
   /** Nothing is spawned until a browser connects. */
   constructor(opts: TerminalOptions = {}) {
-    this.#o = opts;
+    this.#opts = opts;
   }
 
   /** Number of open terminals. */
@@ -56,14 +56,14 @@ export class TerminalServer {
     head: Buffer,
     size?: { cols: number; rows: number },
   ): void {
-    if (this.#sessions.size >= (this.#o.maxSessions ?? 8)) {
+    if (this.#sessions.size >= (this.#opts.maxSessions ?? 8)) {
       socket.end(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nToo many terminals are open\n",
       );
       return;
     }
     if (!this.#pty) {
-      this.#pty = (this.#o.loadPty ?? (() => import("node-pty")))();
+      this.#pty = (this.#opts.loadPty ?? (() => import("node-pty")))();
       this.#pty.catch(() => {}); // reported to each browser that asks for a terminal
     }
     this.#wss.handleUpgrade(req, socket, head, async (ws) => {
@@ -75,12 +75,12 @@ export class TerminalServer {
         ws.close(1011, "terminal unavailable: node-pty is not installed");
         return;
       }
-      const shell = this.#o.shell ?? process.env.SHELL ?? "/bin/bash";
+      const shell = this.#opts.shell ?? process.env.SHELL ?? "/bin/bash";
       const pty = spawnPty(shell, [], {
         name: "xterm-256color",
         cols: clamp(size?.cols ?? 100, 2, 500),
         rows: clamp(size?.rows ?? 30, 2, 300),
-        cwd: this.#o.cwd ?? process.env.HOME ?? "/",
+        cwd: this.#opts.cwd ?? process.env.HOME ?? "/",
         env: {
           ...process.env,
           TERM: "xterm-256color",

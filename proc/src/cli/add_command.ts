@@ -47,10 +47,10 @@ export function parseEnvFile(file: string): Record<string, string> {
 }
 
 /** The environment recorded for the service: files first, then `--env` (K=V, or K from here). */
-export function recordedEnv(o: AddOptions): Record<string, string> {
+export function recordedEnv(opts: AddOptions): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const f of o.envFile ?? []) Object.assign(env, parseEnvFile(f));
-  for (const kv of o.env ?? []) {
+  for (const f of opts.envFile ?? []) Object.assign(env, parseEnvFile(f));
+  for (const kv of opts.env ?? []) {
     const i = kv.indexOf("=");
     const key = i === -1 ? kv : kv.slice(0, i);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
@@ -71,7 +71,7 @@ export async function addCommand(
   paths: ProcPaths,
   target: string | undefined,
   command: string[],
-  o: AddOptions,
+  opts: AddOptions,
   json: boolean,
   quiet = false,
 ): Promise<string> {
@@ -98,21 +98,21 @@ export async function addCommand(
     if (!command.length) {
       throw new CliError(`Give the command after --: hero_proc add ${target} -- CMD [ARGS...]`, 2);
     }
-    const cwd = path.resolve(o.cwd ?? process.cwd());
+    const cwd = path.resolve(opts.cwd ?? process.cwd());
     if (!fs.statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) {
       throw new CliError(`--cwd ${cwd} is not a directory`, EXIT.usage);
     }
-    const env = recordedEnv(o);
+    const env = recordedEnv(opts);
     service = { name: target, exec: command.length === 1 ? command[0] : command, cwd };
     if (Object.keys(env).length) service.env = env;
-    if (o.oneshot) service.kind = "oneshot";
-    if (o.restart) service.restart = { policy: o.restart };
+    if (opts.oneshot) service.kind = "oneshot";
+    if (opts.restart) service.restart = { policy: opts.restart };
     const keys = Object.keys(env);
     said = `cwd ${cwd}; env ${
       keys.length ? keys.join(", ") : "none recorded (name variables with --env or --env-file)"
     }`;
   }
-  if (o.noStart) service.autostart = false;
+  if (opts.noStart) service.autostart = false;
   const r = await callDaemon<{ created: boolean }>(paths, "service.set", { service });
   if (!quiet) {
     print(

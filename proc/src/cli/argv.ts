@@ -74,11 +74,11 @@ export function parseLine(table: CommandSpec[], argv: string[]): ParsedLine {
   const options = optionsOf(spec);
   const config: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> =
     {};
-  for (const o of options) {
-    config[o.name] = {
-      type: o.value ? "string" : "boolean",
-      ...(o.short ? { short: o.short } : {}),
-      ...(o.multiple ? { multiple: true } : {}),
+  for (const opt of options) {
+    config[opt.name] = {
+      type: opt.value ? "string" : "boolean",
+      ...(opt.short ? { short: opt.short } : {}),
+      ...(opt.multiple ? { multiple: true } : {}),
     };
   }
   const { tokens } = parseArgs({
@@ -91,9 +91,9 @@ export function parseLine(table: CommandSpec[], argv: string[]): ParsedLine {
   const cmdName = path.length ? `"hero_proc ${path.map((c) => c.name).join(" ")}"` : "hero_proc";
   for (const t of tokens) {
     if (t.kind !== "option") continue;
-    const known = options.find((o) => o.name === t.name || o.short === t.name);
+    const known = options.find((opt) => opt.name === t.name || opt.short === t.name);
     if (!known) {
-      const hint = closestName(t.name, options.map((o) => o.name));
+      const hint = closestName(t.name, options.map((opt) => opt.name));
       throw new CliError(
         `Unknown option ${t.rawName} for ${cmdName}${hint ? `; did you mean --${hint}?` : ""}\n` +
           `Run "hero_proc ${path.map((c) => c.name).join(" ")} --help" for its options.`
@@ -127,5 +127,5 @@ export function parseLine(table: CommandSpec[], argv: string[]): ParsedLine {
 function optionTakesValue(spec: CommandSpec | undefined, word: string): boolean {
   const name = word.replace(/^-+/, "").split("=")[0];
   const all = [...GLOBAL_OPTIONS, ...(spec?.options ?? [])];
-  return all.some((o) => (o.name === name || o.short === name) && o.value !== undefined);
+  return all.some((opt) => (opt.name === name || opt.short === name) && opt.value !== undefined);
 }

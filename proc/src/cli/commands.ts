@@ -64,14 +64,14 @@ const TIMEOUT: OptionSpec = {
 const ALL: OptionSpec = { name: "all", help: "every service" };
 const SERVICES = { name: "NAME", many: true, complete: "service" } as const;
 
-function addOptions(o: CommandContext["opts"]): AddOptions {
+function addOptions(flags: CommandContext["opts"]): AddOptions {
   return {
-    cwd: o.cwd as string | undefined,
-    env: o.env as string[] | undefined,
-    envFile: o["env-file"] as string[] | undefined,
-    oneshot: o.oneshot as boolean | undefined,
-    restart: o.restart as string | undefined,
-    noStart: o["no-start"] as boolean | undefined,
+    cwd: flags.cwd as string | undefined,
+    env: flags.env as string[] | undefined,
+    envFile: flags["env-file"] as string[] | undefined,
+    oneshot: flags.oneshot as boolean | undefined,
+    restart: flags.restart as string | undefined,
+    noStart: flags["no-start"] as boolean | undefined,
   };
 }
 

@@ -44,18 +44,18 @@ function bash(table: CommandSpec[]): string {
   const flat = flatten(table);
   const cases = flat.map(({ path, spec }) => {
     const opts = optionsOf(spec).flatMap((
-      o,
-    ) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])]);
-    const valueOpts = optionsOf(spec).filter((o) => o.value);
-    const valueCases = valueOpts.map((o) => {
-      const k = o.complete;
+      opt,
+    ) => [`--${opt.name}`, ...(opt.short ? [`-${opt.short}`] : [])]);
+    const valueOpts = optionsOf(spec).filter((opt) => opt.value);
+    const valueCases = valueOpts.map((opt) => {
+      const k = opt.complete;
       const action = k === "file"
         ? `COMPREPLY=($(compgen -f -- "$cur"))`
         : k === "dir"
         ? `COMPREPLY=($(compgen -d -- "$cur"))`
         : `COMPREPLY=($(compgen -W "${words(k, "bash")}" -- "$cur"))`;
       return `        ${
-        [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])].join("|")
+        [`--${opt.name}`, ...(opt.short ? [`-${opt.short}`] : [])].join("|")
       }) ${action}; return;;`;
     });
     const kind = argKind(spec);
@@ -107,13 +107,13 @@ function zsh(table: CommandSpec[]): string {
   const flat = flatten(table);
   const q = (s: string) => s.replace(/'/g, "'\\''").replace(/[[\]:]/g, "\\$&");
   const cases = flat.map(({ path, spec }) => {
-    const specs = optionsOf(spec).map((o) => {
-      const action = !o.value ? "" : `:${o.value}:${zshAction(o.complete)}`;
-      const body = `[${q(o.help)}]${action}`;
-      const many = o.multiple ? "*" : "";
-      return o.short
-        ? `'${many}'{-${o.short},--${o.name}}'${body}'`
-        : `'${many}--${o.name}${body}'`;
+    const specs = optionsOf(spec).map((opt) => {
+      const action = !opt.value ? "" : `:${opt.value}:${zshAction(opt.complete)}`;
+      const body = `[${q(opt.help)}]${action}`;
+      const many = opt.multiple ? "*" : "";
+      return opt.short
+        ? `'${many}'{-${opt.short},--${opt.name}}'${body}'`
+        : `'${many}--${opt.name}${body}'`;
     });
     return `    '${path.join(" ")}') _arguments -s ${specs.join(" ")} '*:arg:${
       zshAction(argKind(spec))
@@ -167,9 +167,9 @@ function fish(table: CommandSpec[]): string {
     const cond = path.length === 1
       ? `__fish_seen_subcommand_from ${path[0]}`
       : `__fish_seen_subcommand_from ${path[0]}; and __fish_seen_subcommand_from ${path[1]}`;
-    for (const o of optionsOf(spec)) {
-      const k = o.complete;
-      const value = !o.value
+    for (const opt of optionsOf(spec)) {
+      const k = opt.complete;
+      const value = !opt.value
         ? ""
         : k === "file"
         ? " -r -F"
@@ -177,9 +177,9 @@ function fish(table: CommandSpec[]): string {
         ? ` -r -a '(__fish_complete_directories)'`
         : ` -r -f -a '${words(k, "fish")}'`;
       out.push(
-        `complete -c hero_proc -n '${cond}' -l ${o.name}${
-          o.short ? ` -s ${o.short}` : ""
-        }${value} -d '${esc(o.help)}'`,
+        `complete -c hero_proc -n '${cond}' -l ${opt.name}${
+          opt.short ? ` -s ${opt.short}` : ""
+        }${value} -d '${esc(opt.help)}'`,
       );
     }
     const kind = argKind(spec);

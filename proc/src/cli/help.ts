@@ -19,12 +19,12 @@ export function usageOf(spec: CommandSpec): string {
 }
 
 function optionLines(options: OptionSpec[]): string[] {
-  const left = options.map((o) =>
-    `${o.short ? `-${o.short}, ` : "    "}--${o.name}${o.value ? ` ${o.value}` : ""}`
+  const left = options.map((opt) =>
+    `${opt.short ? `-${opt.short}, ` : "    "}--${opt.name}${opt.value ? ` ${opt.value}` : ""}`
   );
   const width = Math.max(...left.map((l) => l.length)) + 2;
-  return options.map((o, i) =>
-    `  ${left[i].padEnd(width)}${o.help}${o.multiple ? " (repeatable)" : ""}`
+  return options.map((opt, i) =>
+    `  ${left[i].padEnd(width)}${opt.help}${opt.multiple ? " (repeatable)" : ""}`
   );
 }
 

@@ -84,13 +84,13 @@ async function assertKnownSource(paths: ProcPaths, source: string): Promise<void
 export async function logsCommand(
   paths: ProcPaths,
   prefix: string | undefined,
-  o: LogsOptions,
+  opts: LogsOptions,
   json: boolean,
 ): Promise<void> {
-  if (o.tree) {
+  if (opts.tree) {
     const tree = await callDaemon<TreeNode>(paths, "logs.tree", {
       prefix: prefix ?? "",
-      depth: o.depth ?? 3,
+      depth: opts.depth ?? 3,
     });
     if (json) return void console.log(JSON.stringify(tree, null, 2));
     const out: string[] = [];
@@ -107,21 +107,21 @@ export async function logsCommand(
     return void console.log(out.join("\n"));
   }
   const isJob = prefix !== undefined && /^\d+$/.test(prefix);
-  const jobId = o.job !== undefined ? Number(o.job) : isJob ? Number(prefix) : undefined;
+  const jobId = opts.job !== undefined ? Number(opts.job) : isJob ? Number(prefix) : undefined;
   if (jobId !== undefined && !(Number.isInteger(jobId) && jobId >= 0)) {
-    throw new CliError(`Bad --job "${o.job}": give a job id (a number)`, 2);
+    throw new CliError(`Bad --job "${opts.job}": give a job id (a number)`, 2);
   }
   const filters = {
     ...(prefix && !isJob ? { source: prefix } : {}),
-    ...(o.level ? { level: o.level } : {}),
-    ...(o.since ? { since: o.since } : {}),
-    ...(o.until ? { until: o.until } : {}),
-    ...(o.grep ? { text: o.grep } : {}),
+    ...(opts.level ? { level: opts.level } : {}),
+    ...(opts.since ? { since: opts.since } : {}),
+    ...(opts.until ? { until: opts.until } : {}),
+    ...(opts.grep ? { text: opts.grep } : {}),
     ...(jobId !== undefined ? { job_id: jobId } : {}),
   };
-  const wanted = o.lines ?? 50;
+  const wanted = opts.lines ?? 50;
   if (!Number.isInteger(wanted) || wanted < 1) {
-    throw new CliError(`Bad -n "${o.lines}": give a number of lines (1 or more)`, EXIT.usage);
+    throw new CliError(`Bad -n "${opts.lines}": give a number of lines (1 or more)`, EXIT.usage);
   }
   // The daemon answers at most PAGE lines at a time: page back through the cursor.
   const lines: LogRecord[] = [];
@@ -139,7 +139,7 @@ export async function logsCommand(
   if (!lines.length && filters.source) await assertKnownSource(paths, filters.source);
   const show = (l: LogRecord) => console.log(json ? JSON.stringify(l) : formatRecord(l));
   lines.forEach(show);
-  if (!o.follow) return;
+  if (!opts.follow) return;
   const ctl = new AbortController();
   const stop = () => ctl.abort();
   process.once("SIGINT", stop);

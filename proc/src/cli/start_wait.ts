@@ -32,12 +32,12 @@ const RUNNING = (s: ServiceStatus) =>
 export async function startAndWait(
   call: DaemonCall,
   name: string,
-  o: StartWaitOptions = {},
+  opts: StartWaitOptions = {},
 ): Promise<ServiceStatus> {
   const before = await call<ServiceStatus>("service.status", { name });
   const restartsBefore = new Map(before.actions.map((a) => [a.name, a.restarts]));
   await call("service.start", { name });
-  const deadline = Date.now() + (o.timeoutMs ?? 60_000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   let s = before;
   for (;;) {
     s = await call<ServiceStatus>("service.status", { name });
@@ -47,7 +47,7 @@ export async function startAndWait(
     );
     if (crashed) {
       const why = crashed.reason ?? `${crashed.state}`;
-      throw await explain(call, name, `${crashed.name} ${describeCrash(crashed.state, why)}`, o);
+      throw await explain(call, name, `${crashed.name} ${describeCrash(crashed.state, why)}`, opts);
     }
     if (await isReady(call, name, s)) return s;
     if (Date.now() > deadline) {
@@ -56,12 +56,12 @@ export async function startAndWait(
       throw await explain(
         call,
         name,
-        `not ready after ${Math.round((o.timeoutMs ?? 60_000) / 1000)} s` +
+        `not ready after ${Math.round((opts.timeoutMs ?? 60_000) / 1000)} s` +
           (pending
             ? ` (${pending.name}: ${pending.state}, health ${pending.health}` +
               `${pending.reason ? `, ${pending.reason}` : ""})`
             : ""),
-        o,
+        opts,
       );
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -92,18 +92,18 @@ async function explain(
   call: DaemonCall,
   name: string,
   what: string,
-  o: StartWaitOptions,
+  opts: StartWaitOptions,
 ): Promise<CliError> {
   const page = await call<{ lines: LogRecord[] }>("logs.query", { source: name, limit: 10 })
     .catch(() => ({ lines: [] as LogRecord[] }));
   const lines = page.lines.reverse().map((l) => `  ${l.source}: ${l.message}`);
-  const advice = o.advice?.(lines);
+  const advice = opts.advice?.(lines);
   return new CliError(
     [
       `Cannot start "${name}": ${what}`,
       ...(lines.length ? ["Last lines:", ...lines] : []),
       ...(advice ? [advice] : []),
-      ...(o.moreHint === false ? [] : [`More: hero_proc logs ${name}`]),
+      ...(opts.moreHint === false ? [] : [`More: hero_proc logs ${name}`]),
     ].join("\n"),
     EXIT.failed,
   );

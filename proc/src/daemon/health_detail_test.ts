@@ -43,9 +43,9 @@ test("GET /health details each service's state, pid, CPU and memory from its cgr
       service: { name: "idle", exec: ["sleep", "1000"], autostart: false },
     });
     const burner = async () => {
-      const h = await getHealth(socket);
-      const list = h.detail.services as ServiceHealth[];
-      return { h, burner: list.find((s) => s.name === "burner")!, list };
+      const health = await getHealth(socket);
+      const list = health.detail.services as ServiceHealth[];
+      return { h: health, burner: list.find((s) => s.name === "burner")!, list };
     };
     // CPU is the share since the previous sample: the second look sees the loop's use. The
     // cgroup's memory figures are flushed by the kernel now and then (v1 memory.stat for a

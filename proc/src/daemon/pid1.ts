@@ -180,7 +180,7 @@ export interface Init {
   /** True once SIGTERM/SIGINT arrived, also before the daemon's own handlers were installed. */
   readonly stopRequested: boolean;
   /** Call once the daemon has closed: ends strays, reaps, returns the exit code. */
-  finish(o: { stateDir: string; stoppingSince: number | undefined }): Promise<number>;
+  finish(opts: { stateDir: string; stoppingSince: number | undefined }): Promise<number>;
 }
 
 /**

@@ -40,16 +40,16 @@ export class AppRepo {
   }
 
   /** Commits a new version; `broken` makes it unhealthy, `failBuild` makes its build fail. */
-  commit(version: string, o: { broken?: boolean; failBuild?: boolean } = {}): string {
+  commit(version: string, opts: { broken?: boolean; failBuild?: boolean } = {}): string {
     fs.writeFileSync(path.join(this.dir, "version.txt"), `${version}\n`);
     const broken = path.join(this.dir, "broken");
-    if (o.broken) fs.writeFileSync(broken, "");
+    if (opts.broken) fs.writeFileSync(broken, "");
     else fs.rmSync(broken, { force: true });
     const build = fs.readFileSync(path.join(this.dir, "build.sh"), "utf8").replace(
       /^exit.*\n/m,
       "",
     );
-    fs.writeFileSync(path.join(this.dir, "build.sh"), (o.failBuild ? "exit 3\n" : "") + build);
+    fs.writeFileSync(path.join(this.dir, "build.sh"), (opts.failBuild ? "exit 3\n" : "") + build);
     this.git("add", "-A");
     this.git("commit", "--quiet", "-m", version);
     return this.git("rev-parse", "HEAD");

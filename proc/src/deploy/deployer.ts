@@ -55,9 +55,9 @@ export class Deployer {
 
   /** The service's history, with records of an earlier run closed as interrupted. */
   history(service: string): DeployHistory {
-    const h = new DeployHistory(this.layout(service).history);
-    if (!this.#busy.has(service)) h.closeInterrupted();
-    return h;
+    const history = new DeployHistory(this.layout(service).history);
+    if (!this.#busy.has(service)) history.closeInterrupted();
+    return history;
   }
 
   /** Starts a deploy; resolves with its record once it is under way. */
@@ -73,7 +73,7 @@ export class Deployer {
       sha: null,
       build: req.build ?? null,
       previous,
-    }, (rec, h) => this.#deploy(req, rec, h));
+    }, (rec, history) => this.#deploy(req, rec, history));
   }
 
   /** Starts a rollback to `sha` (a prefix will do), or to the release live before this one. */
@@ -82,7 +82,7 @@ export class Deployer {
     checkDeployable(this.#sup(), service, layout.current);
     const current = layout.currentSha();
     const onDisk = layout.releasesOnDisk();
-    const h = this.history(service);
+    const history = this.history(service);
     let target: string | undefined;
     if (sha) {
       const found = onDisk.filter((s) => s.startsWith(sha));
@@ -96,7 +96,7 @@ export class Deployer {
       }
       target = found[0];
     } else {
-      target = h.all().reverse().find((r) =>
+      target = history.all().reverse().find((r) =>
         (r.state === "superseded" || r.state === "live") && r.sha && r.sha !== current &&
         onDisk.includes(r.sha)
       )?.sha ?? undefined;
@@ -163,19 +163,25 @@ export class Deployer {
       DeployRecord,
       "id" | "service" | "state" | "build_job" | "reason" | "started_at" | "ended_at"
     >,
-    work: (rec: DeployRecord, h: DeployHistory) => Promise<void>,
+    work: (rec: DeployRecord, history: DeployHistory) => Promise<void>,
   ): DeployRecord {
     if (this.#busy.has(service)) throw this.#busyError(service);
-    const h = this.history(service);
-    const rec = h.add({ service, state: "fetching", build_job: null, reason: null, ...fields });
-    const done = work(rec, h).catch((err) => {
-      const cur = h.all().find((r) => r.id === rec.id);
+    const history = this.history(service);
+    const rec = history.add({
+      service,
+      state: "fetching",
+      build_job: null,
+      reason: null,
+      ...fields,
+    });
+    const done = work(rec, history).catch((err) => {
+      const cur = history.all().find((r) => r.id === rec.id);
       if (cur && !FINAL_DEPLOY_STATES.includes(cur.state)) {
-        h.update(rec.id, { state: "failed", reason: (err as Error).message });
+        history.update(rec.id, { state: "failed", reason: (err as Error).message });
       }
     }).then(() => {
       this.#busy.delete(service);
-      return h.all().find((r) => r.id === rec.id)!;
+      return history.all().find((r) => r.id === rec.id)!;
     });
     this.#busy.set(service, { rec, done });
     return rec;
@@ -192,11 +198,11 @@ export class Deployer {
     );
   }
 
-  async #deploy(req: DeployRequest, rec: DeployRecord, h: DeployHistory): Promise<void> {
+  async #deploy(req: DeployRequest, rec: DeployRecord, history: DeployHistory): Promise<void> {
     const layout = this.layout(req.service);
     await syncMirror(req.repo, layout.mirror);
     const sha = await resolveRef(layout.mirror, req.ref ?? "HEAD");
-    h.update(rec.id, { sha });
+    history.update(rec.id, { sha });
     const dir = layout.release(sha);
     const isNew = !layout.releasesOnDisk().includes(sha);
     await addWorktree(layout.mirror, dir, sha);
@@ -213,7 +219,7 @@ export class Deployer {
         },
         timeout_ms: req.build_timeout_ms ?? 30 * 60_000,
       });
-      h.update(rec.id, { state: "building", build_job: job.id });
+      history.update(rec.id, { state: "building", build_job: job.id });
       const end = await this.#sup().jobs.wait(
         job.id,
         (req.build_timeout_ms ?? 30 * 60_000) + 60_000,
@@ -221,7 +227,7 @@ export class Deployer {
       if (end.state !== "succeeded") {
         // Nothing was switched; a release made only for this deploy goes again.
         if (isNew && sha !== layout.currentSha()) await removeWorktree(layout.mirror, dir);
-        h.update(rec.id, {
+        history.update(rec.id, {
           state: "failed",
           reason: `build failed (job ${job.id}: ${end.reason ?? end.state}); nothing was switched`,
         });
@@ -230,11 +236,11 @@ export class Deployer {
     }
     await activate(this.#sup(), layout, {
       rec,
-      history: h,
+      history: history,
       sha,
       timeoutMs: req.health_timeout_ms ?? 60_000,
       settleMs: this.settleMs,
     });
-    await pruneReleases(layout, h.all(), req.keep ?? 5).catch(() => {});
+    await pruneReleases(layout, history.all(), req.keep ?? 5).catch(() => {});
   }
 }

@@ -23,12 +23,12 @@ export interface ActivateOptions {
 export async function activate(
   sup: Supervisor,
   layout: DeployLayout,
-  o: ActivateOptions,
+  opts: ActivateOptions,
 ): Promise<void> {
-  const { rec, history: h, sha } = o;
+  const { rec, history: h, sha } = opts;
   const service = rec.service;
   const before = layout.currentSha();
-  const wait = { timeoutMs: o.timeoutMs, settleMs: o.settleMs };
+  const wait = { timeoutMs: opts.timeoutMs, settleMs: opts.settleMs };
   h.update(rec.id, { state: "switching" });
   layout.switchTo(sha);
   await lockWorktree(layout.mirror, layout.release(sha), `live: ${service} ${rec.kind} ${rec.id}`);

@@ -28,14 +28,18 @@ export function checkDeployable(sup: Supervisor, service: string, current: strin
 }
 
 /** The input form of a health check (the inverse of its validation). */
-function healthInput(h: HealthSpec): Record<string, unknown> {
-  const target = h.type === "exec" ? h.target : h.type === "tcp" ? h.target.join(":") : h.target[0];
+function healthInput(health: HealthSpec): Record<string, unknown> {
+  const target = health.type === "exec"
+    ? health.target
+    : health.type === "tcp"
+    ? health.target.join(":")
+    : health.target[0];
   return {
-    [h.type]: target,
-    interval_ms: h.interval_ms,
-    timeout_ms: h.timeout_ms,
-    start_period_ms: h.start_period_ms,
-    retries: h.retries,
+    [health.type]: target,
+    interval_ms: health.interval_ms,
+    timeout_ms: health.timeout_ms,
+    start_period_ms: health.start_period_ms,
+    retries: health.retries,
   };
 }
 
@@ -69,24 +73,24 @@ export async function restartIn(sup: Supervisor, service: string, current: strin
 export async function waitHealthy(
   sup: Supervisor,
   service: string,
-  o: { timeoutMs: number; settleMs: number },
+  opts: { timeoutMs: number; settleMs: number },
 ): Promise<string | null> {
-  const outcome = await sup.waitReady(service, o.timeoutMs);
+  const outcome = await sup.waitReady(service, opts.timeoutMs);
   const why = () =>
     sup.runners(service).map((r) =>
       `${r.spec.name}: ${r.state}${r.state === "running" ? ` (${r.health})` : ""}${
         r.reason ? `, ${r.reason}` : ""
       }`
     ).join("; ");
-  if (outcome === "timeout") return `was not healthy within ${o.timeoutMs} ms (${why()})`;
+  if (outcome === "timeout") return `was not healthy within ${opts.timeoutMs} ms (${why()})`;
   if (outcome === "failed") return `failed (${why()})`;
   const unchecked = sup.runners(service).filter((r) => r.spec.kind === "process" && !r.spec.health);
   if (!unchecked.length) return null;
   const restarts = unchecked.map((r) => r.totalRestarts);
   const jobs = unchecked.map((r) => r.jobId);
-  await new Promise((r) => setTimeout(r, o.settleMs));
+  await new Promise((r) => setTimeout(r, opts.settleMs));
   const bad = unchecked.filter((r, i) =>
     !r.ready || r.totalRestarts !== restarts[i] || r.jobId !== jobs[i]
   );
-  return bad.length ? `did not stay up for ${o.settleMs} ms (${why()})` : null;
+  return bad.length ? `did not stay up for ${opts.settleMs} ms (${why()})` : null;
 }

@@ -139,7 +139,9 @@ export function procMetricsExporter(api: RpcApi): (accept: string | null) => Pro
         m.uptime.labels(s.name, a.name).set(a.uptime_ms / 1000);
       }
     }
-    for (const o of outcomes) m.jobs.labels(o.service, o.action, o.state).inc(o.count);
+    for (const outcome of outcomes) {
+      m.jobs.labels(outcome.service, outcome.action, outcome.state).inc(outcome.count);
+    }
     if (stats) {
       m.accepted.inc(Number(stats.written_since_start ?? 0));
       const dropped = (stats.dropped ?? {}) as Record<string, number>;

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { validateService } from "./validate_service.ts";
-import { loadServiceDir } from "./toml_loader.ts";
+import { loadServiceDir } from "../config/toml_loader.ts";
 import { findCycle } from "./graph.ts";
 import { tempDir } from "../test_support.ts";
 
@@ -19,12 +19,12 @@ test("defaults and shorthand: a top-level exec is one process action called main
   assert.equal(a.restart.policy, "always");
   assert.deepEqual(a.stop, { signal: "SIGTERM", timeout_ms: 10000 });
   assert.equal(s.autostart, true);
-  const o = validateService({
+  const spec = validateService({
     name: "o",
     actions: { m: { exec: ["true"], kind: "oneshot", stop: { signal: "int" } } },
   });
-  assert.equal(o.actions[0].restart.policy, "never");
-  assert.equal(o.actions[0].stop.signal, "SIGINT");
+  assert.equal(spec.actions[0].restart.policy, "never");
+  assert.equal(spec.actions[0].stop.signal, "SIGINT");
 });
 
 test("bad names, signals, commands, fields and health specs are rejected with the place named", () => {

@@ -6,7 +6,7 @@ import { SCHEMAS } from "./schemas.ts";
 import { serviceMethods } from "./service_methods.ts";
 import { type SystemHooks, systemMethods } from "./system_methods.ts";
 import { logMethods } from "../logs/log_methods.ts";
-import { deployMethods } from "../deploy/deploy_methods.ts";
+import { deployMethods } from "./deploy_methods.ts";
 import type { LogStore } from "../logs/log_store.ts";
 
 /** Builds the API around a (lazily available) supervisor; validators compile on first use. */

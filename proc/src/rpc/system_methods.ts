@@ -15,7 +15,7 @@ export interface SystemHooks {
   upgrade?: () => void;
 }
 
-/** A TOML file left out of a load, and why (see model/toml_loader.ts). */
+/** A TOML file left out of a load, and why (see config/toml_loader.ts). */
 const FILE_ERROR = {
   type: "object",
   properties: { file: { type: "string" }, name: { type: "string" }, error: { type: "string" } },
@@ -23,7 +23,7 @@ const FILE_ERROR = {
 
 /** The system methods. */
 // deno-lint-ignore no-explicit-any
-export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
+export function systemMethods(hooks: SystemHooks): MethodSpec<any, any>[] {
   return [
     defineMethod<Record<string, never>, unknown>({
       name: "system.info",
@@ -87,13 +87,13 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
       },
       annotations: { readOnlyHint: true },
       handler: mapErrors(() => {
-        const sup = h.sup();
+        const sup = hooks.sup();
         const services = sup.services();
         return {
-          version: h.version,
+          version: hooks.version,
           pid: process.pid,
-          uptime_s: Math.round((Date.now() - h.startedAt) / 100) / 10,
-          ...h.paths,
+          uptime_s: Math.round((Date.now() - hooks.startedAt) / 100) / 10,
+          ...hooks.paths,
           instance_id: sup.store.instanceId,
           services: services.length,
           running_actions: services.flatMap((s) =>
@@ -143,7 +143,7 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
         },
       },
       errors: [ERRORS.invalid],
-      handler: mapErrors(() => h.sup().reload()),
+      handler: mapErrors(() => hooks.sup().reload()),
     }),
     defineMethod<Record<string, never>, unknown>({
       name: "system.upgrade",
@@ -164,15 +164,15 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
       errors: [ERRORS.invalid],
       annotations: { destructiveHint: true },
       handler: mapErrors(() => {
-        if (!h.upgrade) throw new Error("This hero_proc cannot upgrade in place");
-        const sup = h.sup();
+        if (!hooks.upgrade) throw new Error("This hero_proc cannot upgrade in place");
+        const sup = hooks.sup();
         if (!sup.shim.path) {
           throw new HeroError(
             "INVALID_PARAMS",
             `Cannot upgrade without restarting services: no hero_shim (${sup.shim.problem})`,
           );
         }
-        setTimeout(() => h.upgrade!(), 20);
+        setTimeout(() => hooks.upgrade!(), 20);
         return { upgrading: true, pid: process.pid };
       }),
     }),
@@ -206,10 +206,10 @@ export function systemMethods(h: SystemHooks): MethodSpec<any, any>[] {
       annotations: { destructiveHint: true },
       handler: mapErrors(async (p) => {
         if (!p.wait) {
-          setTimeout(() => void h.shutdown(), 20);
+          setTimeout(() => void hooks.shutdown(), 20);
           return { stopping: true };
         }
-        const { survivors } = await h.shutdown();
+        const { survivors } = await hooks.shutdown();
         return { stopping: true, stopped: survivors.length === 0, survivors };
       }),
     }),

@@ -10,7 +10,7 @@ import {
   requiredClosure,
   validateGraph,
 } from "../model/graph.ts";
-import { type FileError, planFileServices } from "../model/file_services.ts";
+import { type FileError, type FilePlan, planFileServices } from "../config/file_services.ts";
 import type { ServiceSource, ServiceSpec } from "../model/spec.ts";
 import { validateService } from "../model/validate_service.ts";
 import type { LogSink } from "../logs/log_sink.ts";
@@ -107,7 +107,7 @@ export class Supervisor implements RunnerHost {
     const sup = new Supervisor(opts, new Store(opts.stateDir));
     for (const s of sup.ctx.store.listServices()) sup.#services.set(s.spec.name, s);
     // Bad files are left out and reported (configErrors) until fixed; the good ones load.
-    sup.#loadFiles(false);
+    sup.#recordFilesAtOpen();
     sup.#rebuild();
     const wanted = new Set(
       sup.ctx.store.listServices().filter((s) => s.desired === "up").map((s) => s.spec.name),
@@ -355,7 +355,7 @@ export class Supervisor implements RunnerHost {
   /** Re-reads the TOML directory: adds, updates and removes file-defined services. */
   async reload(): Promise<Changes> {
     this.#assertOpen();
-    return await this.#loadFiles(true);
+    return await this.#applyFiles();
   }
 
   /**
@@ -474,47 +474,61 @@ export class Supervisor implements RunnerHost {
     this.#deps = buildActionGraph(this.#specs().values());
   }
 
-  #loadFiles(apply: boolean): Promise<Changes> | Changes {
+  /** The TOML directory against the services known now; also records its errors. */
+  #planFiles(): FilePlan | undefined {
     const dir = this.#opts.configDir;
-    if (!dir) return { added: [], updated: [], removed: [], errors: [] };
-    const { files, ...changes } = planFileServices(dir, this.#services);
-    this.configErrors = changes.errors;
-    const record = () => {
-      for (const spec of files) {
-        const isNew = !this.#services.has(spec.name);
-        this.store.putService(spec, "file", isNew ? (spec.autostart ? "up" : "down") : undefined);
-        this.#services.set(spec.name, { spec, source: "file" });
-      }
-    };
-    if (!apply) {
-      // At open: nothing runs yet, so just record the definitions.
-      for (const name of changes.removed) {
-        (this.store.removeService(name), this.#services.delete(name));
-      }
-      record();
-      return changes;
+    if (!dir) return undefined;
+    const plan = planFileServices(dir, this.#services);
+    this.configErrors = plan.errors;
+    return plan;
+  }
+
+  /** Stores file-defined specs; a new one starts wanted "up" when it autostarts. */
+  #recordFiles(files: ServiceSpec[]): void {
+    for (const spec of files) {
+      const isNew = !this.#services.has(spec.name);
+      this.store.putService(spec, "file", isNew ? (spec.autostart ? "up" : "down") : undefined);
+      this.#services.set(spec.name, { spec, source: "file" });
     }
-    return (async () => {
-      for (const name of changes.removed) {
-        await this.stopService(name);
-        this.store.removeService(name);
-        this.#services.delete(name);
+  }
+
+  /** At open nothing runs yet, so the definitions are only recorded (no stop, no start). */
+  #recordFilesAtOpen(): void {
+    const plan = this.#planFiles();
+    if (!plan) return;
+    for (const name of plan.removed) {
+      (this.store.removeService(name), this.#services.delete(name));
+    }
+    this.#recordFiles(plan.files);
+  }
+
+  /**
+   * While running: stops removed services, restarts updated ones that were active, and starts
+   * added ones that autostart.
+   */
+  async #applyFiles(): Promise<Changes> {
+    const plan = this.#planFiles();
+    if (!plan) return { added: [], updated: [], removed: [], errors: [] };
+    const { files, ...changes } = plan;
+    for (const name of changes.removed) {
+      await this.stopService(name);
+      this.store.removeService(name);
+      this.#services.delete(name);
+    }
+    const restart: string[] = [];
+    for (const name of changes.updated) {
+      if (this.runners(name).some((r) => r.active)) {
+        await this.stopService(name, { dependents: false });
+        restart.push(name);
       }
-      const restart: string[] = [];
-      for (const name of changes.updated) {
-        if (this.runners(name).some((r) => r.active)) {
-          await this.stopService(name, { dependents: false });
-          restart.push(name);
-        }
-      }
-      record();
-      this.#rebuild();
-      for (const name of changes.added) {
-        if (this.#services.get(name)!.spec.autostart) this.startService(name);
-      }
-      for (const name of restart) this.startService(name);
-      return changes;
-    })();
+    }
+    this.#recordFiles(files);
+    this.#rebuild();
+    for (const name of changes.added) {
+      if (this.#services.get(name)!.spec.autostart) this.startService(name);
+    }
+    for (const name of restart) this.startService(name);
+    return changes;
   }
 
   #assertOpen(): void {

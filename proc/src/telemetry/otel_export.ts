@@ -46,14 +46,14 @@ const SEVERITY: Record<string, SeverityNumber> = {
 /** Starts exporting; `logs` is the log store once open. */
 export function startOtelExport(
   settings: OtelSettings,
-  o: { version: string; instanceId: string; logs?: LogFeed; flushMs?: number },
+  opts: { version: string; instanceId: string; logs?: LogFeed; flushMs?: number },
 ): OtelExport {
   const resource = resourceFromAttributes({
     "service.name": "hero_proc",
-    "service.version": o.version,
-    "service.instance.id": o.instanceId,
+    "service.version": opts.version,
+    "service.instance.id": opts.instanceId,
   });
-  const delay = { scheduledDelayMillis: o.flushMs ?? 1000 };
+  const delay = { scheduledDelayMillis: opts.flushMs ?? 1000 };
   let tracer: TracerProvider | undefined;
   if (settings.traces) {
     tracer = new TracerProvider({
@@ -66,7 +66,7 @@ export function startOtelExport(
   }
   let loggers: LoggerProvider | undefined;
   let unsubscribe = () => {};
-  if (settings.logs && o.logs) {
+  if (settings.logs && opts.logs) {
     loggers = new LoggerProvider({
       resource,
       processors: [
@@ -79,7 +79,7 @@ export function startOtelExport(
       ],
     });
     const logger = loggers.getLogger("hero_proc.logs");
-    unsubscribe = o.logs.subscribe((records) => {
+    unsubscribe = opts.logs.subscribe((records) => {
       for (const r of records) {
         const attributes: Record<string, string | number> = {
           "service.name": r.service ?? r.source.split(".")[0],

@@ -5,7 +5,7 @@ import { parseCli } from "./cli_options.ts";
 import { parseDuration } from "@hero/sdk";
 
 test("serve with every flag", () => {
-  const o = parseCli([
+  const cli = parseCli([
     "serve",
     "--bind",
     ":9988",
@@ -26,20 +26,20 @@ test("serve with every flag", () => {
     "--allow-host",
     "router.lan",
   ]);
-  assert.equal(o.command, "serve");
-  assert.deepEqual(o.binds, [":9988", "[::]:9989"]);
-  assert.equal(o.socketDir, "/tmp/s");
-  assert.equal(o.scanIntervalMs, 10_000);
-  assert.equal(o.probeTimeoutMs, 500);
-  assert.deepEqual(o.whitelist, ["10.0.0.0/8", "fd00::/8", "127.0.0.1"]);
-  assert.deepEqual(o.allowedHosts, ["router.lan"]);
+  assert.equal(cli.command, "serve");
+  assert.deepEqual(cli.binds, [":9988", "[::]:9989"]);
+  assert.equal(cli.socketDir, "/tmp/s");
+  assert.equal(cli.scanIntervalMs, 10_000);
+  assert.equal(cli.probeTimeoutMs, 500);
+  assert.deepEqual(cli.whitelist, ["10.0.0.0/8", "fd00::/8", "127.0.0.1"]);
+  assert.deepEqual(cli.allowedHosts, ["router.lan"]);
 });
 
 test("defaults, spec and help", () => {
-  const o = parseCli(["list"]);
-  assert.equal(o.scanIntervalMs, 30_000);
-  assert.equal(o.probeTimeoutMs, 3000);
-  assert.equal(o.whitelist, undefined);
+  const cli = parseCli(["list"]);
+  assert.equal(cli.scanIntervalMs, 30_000);
+  assert.equal(cli.probeTimeoutMs, 3000);
+  assert.equal(cli.whitelist, undefined);
   assert.deepEqual(parseCli(["spec", "notes", "--json"]).service, "notes");
   assert.equal(parseCli([]).command, "help");
   assert.equal(parseCli(["serve", "--help"]).command, "help");

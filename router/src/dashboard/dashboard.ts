@@ -50,11 +50,11 @@ export interface TryItCall {
 
 /** The dashboard's handlers; the web app maps them to routes. */
 export class Dashboard {
-  readonly #o: DashboardOptions;
+  readonly #opts: DashboardOptions;
 
   /** Creates the dashboard over the registry, a method caller and the log ring. */
-  constructor(o: DashboardOptions) {
-    this.#o = o;
+  constructor(opts: DashboardOptions) {
+    this.#opts = opts;
   }
 
   /** A full page; `canMutate` shows the admin controls. */
@@ -88,12 +88,12 @@ export class Dashboard {
 
   /** The router's log lines after `after`. */
   logLines(after: number): Response {
-    return Response.json({ lines: this.#o.logs.since(after) });
+    return Response.json({ lines: this.#opts.logs.since(after) });
   }
 
   /** The router's log lines, live. */
   logStream(signal: AbortSignal): Response {
-    const logs = this.#o.logs;
+    const logs = this.#opts.logs;
     return eventStream((sink) => {
       sink.send({ event: "snapshot", data: logs.since(0) });
       return logs.follow((line) => sink.send({ event: "line", data: line }));
@@ -102,26 +102,26 @@ export class Dashboard {
 
   /** The MCP tools of one service. */
   tools(service: string): Response {
-    if (!this.#o.registry.get(service)) return notFound(`no service "${service}"`);
-    return Response.json({ tools: this.#o.tools(service) });
+    if (!this.#opts.registry.get(service)) return notFound(`no service "${service}"`);
+    return Response.json({ tools: this.#opts.tools(service) });
   }
 
   /** The probe timings of one service, measured now. */
   async probe(service: string): Promise<Response> {
-    const record = this.#o.registry.get(service);
+    const record = this.#opts.registry.get(service);
     if (!record) return notFound(`no service "${service}"`);
     return Response.json({ entry: record.entry, timings: await probeTimings(record.entry) });
   }
 
   /** Reads and checks a "try it" body; a Response when it is not usable. */
   async readCall(request: Request): Promise<TryItCall | Response> {
-    return await readCall(this.#o, request);
+    return await readCall(this.#opts, request);
   }
 
   /** Runs a checked "try it" call as `caller` and reports its outcome and time. */
   async call(call: TryItCall, caller: Caller): Promise<Response> {
     const started = performance.now();
-    const outcome = await this.#o.call(call.service, call.method, call.params, {
+    const outcome = await this.#opts.call(call.service, call.method, call.params, {
       signal: AbortSignal.timeout(30_000),
       caller,
     });
@@ -129,7 +129,7 @@ export class Dashboard {
   }
 }
 
-async function readCall(o: DashboardOptions, request: Request): Promise<TryItCall | Response> {
+async function readCall(opts: DashboardOptions, request: Request): Promise<TryItCall | Response> {
   const text = await request.text();
   if (text.length > MAX_CALL_BODY) return badRequest("The request body is larger than 1 MiB");
   let body: { service?: unknown; method?: unknown; params?: unknown };
@@ -146,7 +146,7 @@ async function readCall(o: DashboardOptions, request: Request): Promise<TryItCal
   if (typeof params !== "object" || params === null) {
     return badRequest('"params" must be an object or an array');
   }
-  if (!o.registry.get(service)) return notFound(`no service "${service}"`);
+  if (!opts.registry.get(service)) return notFound(`no service "${service}"`);
   return { service, method, params: params as TryItCall["params"] };
 }
 

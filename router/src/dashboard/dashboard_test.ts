@@ -22,14 +22,18 @@ async function withDashboard(
 ) {
   const logs = new RouterLogRing(50);
   const logger = logs.wrap(createLogger({ level: "debug", write: () => {} }));
-  const h = await startRouter({ logger, logs, ...(whitelist ? { whitelist } : {}) });
-  const svc = await startFixtureService(h.root, "fixture");
+  const harness = await startRouter({ logger, logs, ...(whitelist ? { whitelist } : {}) });
+  const svc = await startFixtureService(harness.root, "fixture");
   try {
-    await until(() => h.app.registry.get("fixture")?.entry.health === "healthy", 5000, "fixture");
-    await fn(h.base, logs, h.port);
+    await until(
+      () => harness.app.registry.get("fixture")?.entry.health === "healthy",
+      5000,
+      "fixture",
+    );
+    await fn(harness.base, logs, harness.port);
   } finally {
     await svc.close();
-    await h.close();
+    await harness.close();
   }
 }
 

@@ -3,7 +3,7 @@
  * on each of its sockets right now, so the dashboard can show what the router sees and how long
  * it takes, beside the last error discovery recorded.
  */
-import { currentRuntime } from "@hero/sdk";
+import { currentRuntime } from "@hero/sdk/internal";
 import type { ServiceEntry } from "../discovery/service_entry.ts";
 
 /** One timed request. */

@@ -3,10 +3,11 @@
  * deadline, bodies are read with a byte cap and a JSON depth cap, so a service that hangs,
  * trickles bytes, or answers with something huge or malformed costs at most the deadline.
  */
-import { isHeroError, readStreamBounded } from "@hero/sdk";
-import { jsonDepthExceeds } from "@hero/sdk/internal";
-import { headersFromPairs } from "../proxy/forward_headers.ts";
-import type { UnixHttpClient } from "../proxy/unix_http_client.ts";
+import { isHeroError } from "@hero/sdk";
+import { jsonDepthExceeds, readStreamBounded } from "@hero/sdk/internal";
+import { connectionError } from "../http/connection_error.ts";
+import { headersFromPairs } from "../http/hop_by_hop.ts";
+import type { UnixHttpClient } from "../http/unix_http_client.ts";
 
 /** Limits of one probe fetch. */
 export interface FetchLimits {
@@ -104,14 +105,4 @@ async function readCapped(
     }
     return { ok: false, error: signal.aborted ? "timed out" : connectionError(err) };
   }
-}
-
-/** A short human reason for a failed connection. */
-export function connectionError(err: unknown): string {
-  const text = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);
-  if (/refused/i.test(text)) return "connection refused";
-  if (/No such file|not found|ENOENT/i.test(text)) return "socket file is gone";
-  if (/reset|closed|incomplete|broken pipe/i.test(text)) return "connection closed by the service";
-  if (/invalid|parse|http/i.test(text)) return "the service does not speak HTTP";
-  return text.split("\n")[0].slice(0, 200);
 }

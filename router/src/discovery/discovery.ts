@@ -49,7 +49,7 @@ const MAX_RETRIES = 10;
 
 /** Keeps the registry in step with the socket root and manual sources. */
 export class Discovery {
-  readonly #o: Required<Omit<DiscoveryOptions, "manualSourcesPath" | "onProbe">> & {
+  readonly #opts: Required<Omit<DiscoveryOptions, "manualSourcesPath" | "onProbe">> & {
     manualSourcesPath?: string;
     onProbe?: (health: ServiceHealth, seconds: number) => void;
   };
@@ -67,19 +67,19 @@ export class Discovery {
 
   /** Nothing runs until {@link start} or {@link scanAll}. */
   constructor(opts: DiscoveryOptions) {
-    this.#o = {
+    this.#opts = {
       ...opts,
       probeTimeoutMs: opts.probeTimeoutMs ?? 3000,
       scanIntervalMs: opts.scanIntervalMs ?? 30_000,
       concurrency: opts.concurrency ?? 64,
       watch: opts.watch ?? true,
     };
-    this.#queue = new ProbeQueue(this.#o.concurrency);
+    this.#queue = new ProbeQueue(this.#opts.concurrency);
   }
 
   /** The socket root being watched. */
   get root(): string {
-    return this.#o.root;
+    return this.#opts.root;
   }
 
   /** Probes queued or running. */
@@ -91,10 +91,10 @@ export class Discovery {
   async start(): Promise<ScanReport> {
     this.#ensureWatching();
     const report = await this.scanAll();
-    if (this.#o.scanIntervalMs > 0 && !this.#closed) {
+    if (this.#opts.scanIntervalMs > 0 && !this.#closed) {
       this.#interval = setInterval(() => {
-        this.scanAll().catch((err) => this.#o.logger.warn(`scan failed: ${err.message}`));
-      }, this.#o.scanIntervalMs);
+        this.scanAll().catch((err) => this.#opts.logger.warn(`scan failed: ${err.message}`));
+      }, this.#opts.scanIntervalMs);
     }
     return report;
   }
@@ -120,21 +120,21 @@ export class Discovery {
 
   /** Starts (or restarts, if the root was removed and came back) the file watch. */
   #ensureWatching(): void {
-    if (!this.#o.watch || this.#closed || this.#watcher?.alive) return;
-    this.#watcher = watchSocketRoot(this.#o.root, (names) => {
+    if (!this.#opts.watch || this.#closed || this.#watcher?.alive) return;
+    this.#watcher = watchSocketRoot(this.#opts.root, (names) => {
       for (const name of names) {
         this.#refresh(name).catch((err) =>
-          this.#o.logger.warn(`refresh of "${name}" failed: ${err.message}`)
+          this.#opts.logger.warn(`refresh of "${name}" failed: ${err.message}`)
         );
       }
-    }, this.#o.logger);
+    }, this.#opts.logger);
   }
 
   async #scanAll(): Promise<ScanReport> {
     const started = performance.now();
     this.#ensureWatching();
-    const reg = this.#o.registry;
-    const { services, skipped } = await walkSocketRoot(this.#o.root);
+    const reg = this.#opts.registry;
+    const { services, skipped } = await walkSocketRoot(this.#opts.root);
     const found = new Map(services.map((s) => [s.name, s]));
     for (const { entry } of reg.list()) {
       if (entry.source === "socket" && !found.has(entry.name)) reg.remove(entry.name);
@@ -143,14 +143,16 @@ export class Discovery {
       this.#upsertFound(svc);
       this.#queue.push(svc.name, () => this.#probe(svc.name));
     }
-    const manual = this.#o.manualSourcesPath
-      ? await loadManualSources(this.#o.manualSourcesPath)
+    const manual = this.#opts.manualSourcesPath
+      ? await loadManualSources(this.#opts.manualSourcesPath)
       : { sources: [], problems: [] };
-    for (const p of manual.problems) this.#o.logger.warn(`manual_sources.json: ${p}`);
+    for (const p of manual.problems) this.#opts.logger.warn(`manual_sources.json: ${p}`);
     const listed = new Set<string>();
     for (const src of manual.sources) {
       if (found.has(src.name)) {
-        this.#o.logger.warn(`manual source "${src.name}" ignored: a socket service has that name`);
+        this.#opts.logger.warn(
+          `manual source "${src.name}" ignored: a socket service has that name`,
+        );
         continue;
       }
       listed.add(src.name);
@@ -167,8 +169,8 @@ export class Discovery {
       if (!before) reg.upsert(base);
       this.#queue.push(src.name, async () => {
         const started = performance.now();
-        const r = await probeUrlService(base, { timeoutMs: this.#o.probeTimeoutMs });
-        this.#o.onProbe?.(r.entry.health, (performance.now() - started) / 1000);
+        const r = await probeUrlService(base, { timeoutMs: this.#opts.probeTimeoutMs });
+        this.#opts.onProbe?.(r.entry.health, (performance.now() - started) / 1000);
         if (reg.get(src.name)?.entry.source !== "manual") return;
         if (src.title) r.entry.title = src.title;
         if (src.description) r.entry.description = src.description;
@@ -193,7 +195,7 @@ export class Discovery {
 
   /** Adds a newly found service, or updates its socket list; keeps what earlier probes found. */
   #upsertFound(svc: FoundService): void {
-    const reg = this.#o.registry;
+    const reg = this.#opts.registry;
     const before = reg.get(svc.name);
     if (!before || before.entry.source !== "socket") {
       reg.upsert(unprobedEntry(svc.name, svc.dir, svc.sockets));
@@ -208,8 +210,8 @@ export class Discovery {
   }
 
   async #probe(name: string): Promise<void> {
-    const reg = this.#o.registry;
-    const svc = await readServiceDir(this.#o.root, name);
+    const reg = this.#opts.registry;
+    const svc = await readServiceDir(this.#opts.root, name);
     if (!svc || svc.sockets.length === 0) {
       if (reg.get(name)?.entry.source === "socket") reg.remove(name);
       return;
@@ -219,12 +221,12 @@ export class Discovery {
     const started = performance.now();
     const result: ProbeResult = await probeSocketService(
       { ...current.entry, sockets: svc.sockets },
-      { timeoutMs: this.#o.probeTimeoutMs },
+      { timeoutMs: this.#opts.probeTimeoutMs },
     );
-    this.#o.onProbe?.(result.entry.health, (performance.now() - started) / 1000);
+    this.#opts.onProbe?.(result.entry.health, (performance.now() - started) / 1000);
     if (this.#closed) return;
     const now = reg.get(name);
-    const stillThere = await readServiceDir(this.#o.root, name);
+    const stillThere = await readServiceDir(this.#opts.root, name);
     if (!now || now.entry.source !== "socket" || !stillThere) return;
     reg.upsert(result.entry, result.openrpc);
     // A socket file exists a moment before its server accepts connections: try again shortly.
@@ -236,8 +238,8 @@ export class Discovery {
   }
 
   async #refresh(name: string): Promise<void> {
-    const reg = this.#o.registry;
-    const svc = await readServiceDir(this.#o.root, name);
+    const reg = this.#opts.registry;
+    const svc = await readServiceDir(this.#opts.root, name);
     if (!svc || svc.sockets.length === 0) {
       if (reg.get(name)?.entry.source === "socket") reg.remove(name);
       return;

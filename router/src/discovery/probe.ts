@@ -4,7 +4,7 @@
  * broken service costs the scanner at most that, whatever it does.
  */
 import type { OpenRpcDocument, ServiceManifest } from "@hero/sdk";
-import { UnixHttpClient } from "../proxy/unix_http_client.ts";
+import { UnixHttpClient } from "../http/unix_http_client.ts";
 import { fetchJson, fetchJsonUnix, type FetchLimits, type JsonOutcome } from "./bounded_fetch.ts";
 import type { ServiceEntry, SocketEntry } from "./service_entry.ts";
 

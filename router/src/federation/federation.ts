@@ -40,16 +40,16 @@ export class Federation {
   readonly #shadowed = new Set<string>();
 
   /** Prepares one link per peer; nothing connects until {@link start}. */
-  constructor(o: FederationOptions) {
-    this.#registry = o.registry;
-    this.#logger = o.logger;
-    for (const config of o.peers) {
+  constructor(opts: FederationOptions) {
+    this.#registry = opts.registry;
+    this.#logger = opts.logger;
+    for (const config of opts.peers) {
       this.#peers.set(config.name, {
         config,
         link: new PeerLink(config, {
-          registry: o.registry,
-          logger: o.logger,
-          silenceMs: o.silenceMs,
+          registry: opts.registry,
+          logger: opts.logger,
+          silenceMs: opts.silenceMs,
         }),
         proxy: new PeerProxy(config),
       });

@@ -39,7 +39,7 @@ export interface PeerStatus {
 /** Follows one peer until closed. */
 export class PeerLink {
   readonly peer: PeerConfig;
-  readonly #o: Required<PeerLinkOptions>;
+  readonly #opts: Required<PeerLinkOptions>;
   #up = false;
   #error?: string;
   #since = new Date().toISOString();
@@ -51,7 +51,7 @@ export class PeerLink {
   /** Creates the link; nothing happens until {@link start}. */
   constructor(peer: PeerConfig, opts: PeerLinkOptions) {
     this.peer = peer;
-    this.#o = {
+    this.#opts = {
       ...opts,
       silenceMs: opts.silenceMs ?? 3500,
       maxBackoffMs: opts.maxBackoffMs ?? 2000,
@@ -86,7 +86,7 @@ export class PeerLink {
     this.#closed = true;
     this.#abort?.abort();
     clearTimeout(this.#timer);
-    for (const e of this.#entries()) this.#o.registry.remove(e.name);
+    for (const e of this.#entries()) this.#opts.registry.remove(e.name);
     this.#client.close();
   }
 
@@ -108,7 +108,7 @@ export class PeerLink {
       }
       if (Date.now() - started > 5000) backoff = 250;
       await new Promise<void>((r) => (this.#timer = setTimeout(r, backoff)));
-      backoff = Math.min(backoff * 2, this.#o.maxBackoffMs);
+      backoff = Math.min(backoff * 2, this.#opts.maxBackoffMs);
     }
   }
 
@@ -118,8 +118,8 @@ export class PeerLink {
     const alive = () => {
       clearTimeout(watchdog);
       watchdog = setTimeout(
-        () => abort.abort(new Error(`no word from the peer for ${this.#o.silenceMs} ms`)),
-        this.#o.silenceMs,
+        () => abort.abort(new Error(`no word from the peer for ${this.#opts.silenceMs} ms`)),
+        this.#opts.silenceMs,
       );
     };
     alive();
@@ -158,7 +158,7 @@ export class PeerLink {
   }
 
   #apply(event: string, data: Record<string, unknown>): void {
-    const reg = this.#o.registry;
+    const reg = this.#opts.registry;
     if (event === "snapshot") {
       const shared = data.services as SharedService[];
       const names = new Set<string>();
@@ -180,7 +180,7 @@ export class PeerLink {
 
   /** Stores one of the peer's services under its qualified name; returns that name. */
   #upsert(remote: ServiceEntry, openrpc: OpenRpcDocument | undefined, docChanged: boolean): string {
-    const reg = this.#o.registry;
+    const reg = this.#opts.registry;
     const name = this.#qualified(remote.name);
     const before = reg.get(name);
     const hasRpc = remote.sockets.some((s) => s.kind === "rpc") || remote.source === "manual";
@@ -200,10 +200,12 @@ export class PeerLink {
 
   #changeState(up: boolean, error?: string): void {
     if (up !== this.#up) this.#since = new Date().toISOString();
-    if (up && !this.#up) this.#o.logger.info(`peer ${this.peer.name} connected (${this.peer.url})`);
+    if (up && !this.#up) {
+      this.#opts.logger.info(`peer ${this.peer.name} connected (${this.peer.url})`);
+    }
     // Every new reason is logged once (not every retry of the same one).
     if (!up && error !== this.#error) {
-      this.#o.logger.warn(`peer ${this.peer.name} unreachable: ${error}`);
+      this.#opts.logger.warn(`peer ${this.peer.name} unreachable: ${error}`);
     }
     this.#up = up;
     this.#error = up ? undefined : error;
@@ -214,7 +216,7 @@ export class PeerLink {
     this.#changeState(false, error);
     for (const e of this.#entries()) {
       if (e.health === "unreachable") continue;
-      this.#o.registry.upsert({
+      this.#opts.registry.upsert({
         ...e,
         health: "unreachable",
         error: `peer ${this.peer.name} is unreachable: ${error}`,
@@ -224,7 +226,7 @@ export class PeerLink {
 
   #entries(): ServiceEntry[] {
     const prefix = `${this.peer.name}/`;
-    return this.#o.registry.list().map((r) => r.entry).filter((e) =>
+    return this.#opts.registry.list().map((r) => r.entry).filter((e) =>
       e.source === "peer" && e.name.startsWith(prefix)
     );
   }

@@ -7,12 +7,12 @@
  * keep the peer segment, and the active trace's `traceparent`.
  */
 import type { ConnectionInfo } from "@hero/sdk";
-import { SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
-import { SSO_COOKIE, SSO_FLOW_COOKIE } from "../sso/sso_login.ts";
-import { connectionError } from "../discovery/bounded_fetch.ts";
-import { forwardRequestHeaders, headersFromPairs } from "../proxy/forward_headers.ts";
+import { ROUTER_COOKIES } from "../gate/router_cookies.ts";
+import { connectionError } from "../http/connection_error.ts";
+import { headersFromPairs } from "../http/hop_by_hop.ts";
+import { forwardRequestHeaders } from "../proxy/forward_headers.ts";
 import type { ProxyTarget } from "../proxy/proxy_path.ts";
-import { UnixHttpClient } from "../proxy/unix_http_client.ts";
+import { UnixHttpClient } from "../http/unix_http_client.ts";
 import { relayWebSocket } from "../proxy/ws_relay.ts";
 import { withTraceparent } from "../telemetry/proxy_trace.ts";
 import type { PeerConfig } from "./peer_config.ts";
@@ -24,9 +24,6 @@ export interface PeerTarget extends ProxyTarget {
   /** The service's name on the peer. */
   remoteService: string;
 }
-
-/** This router's sign-in cookies: credentials for this router alone, never sent to a peer. */
-const OWN_COOKIES = [SESSION_COOKIE, SSO_COOKIE, SSO_FLOW_COOKIE];
 
 /** How long connecting to a peer may take before the request fails with 502. */
 const CONNECT_TIMEOUT_MS = 3000;
@@ -90,7 +87,7 @@ export class PeerProxy {
       if (k === "authorization" || k === "host") continue;
       if (k === "cookie") {
         const kept = v.split(";").map((c) => c.trim()).filter((c) =>
-          c !== "" && !OWN_COOKIES.some((name) => c.startsWith(`${name}=`))
+          c !== "" && !ROUTER_COOKIES.some((name) => c.startsWith(`${name}=`))
         );
         if (kept.length) out.push([k, kept.join("; ")]);
         continue;

@@ -4,7 +4,7 @@
  * once per connection, and its deadline. Deadlines are plain fields that the front's one
  * sweeper reads each second, which costs nothing per request (no timer, no map).
  */
-import { safeClose } from "../proxy/upstream_io.ts";
+import { safeClose } from "../http/upstream_io.ts";
 
 /** A client connection and its read buffer. */
 export class ClientConn {

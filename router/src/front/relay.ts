@@ -6,9 +6,9 @@
  * service closed meanwhile is retried once when the whole request is still at hand; a 101
  * answer to a WebSocket upgrade turns both connections into a tunnel.
  */
-import { connectionError } from "../discovery/bounded_fetch.ts";
-import { HEAD_TIMEOUT_MS, safeClose, writeAll } from "../proxy/upstream_io.ts";
-import type { UpstreamPool } from "../proxy/upstream_pool.ts";
+import { connectionError } from "../http/connection_error.ts";
+import { HEAD_TIMEOUT_MS, safeClose, writeAll } from "../http/upstream_io.ts";
+import type { UpstreamPool } from "../http/upstream_pool.ts";
 import type { ClientConn } from "./client_conn.ts";
 import { findHeadEnd, type RequestHead } from "./request_head.ts";
 import { RequestBody } from "./request_body.ts";

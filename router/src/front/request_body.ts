@@ -4,7 +4,7 @@
  * or chunked, relayed as it is), so that the next request on the connection starts where it
  * should.
  */
-import { safeClose, writeAll } from "../proxy/upstream_io.ts";
+import { safeClose, writeAll } from "../http/upstream_io.ts";
 import { ChunkScanner } from "./chunk_scanner.ts";
 import type { ClientConn } from "./client_conn.ts";
 import type { RequestHead } from "./request_head.ts";

@@ -65,8 +65,10 @@ export class RequestHead {
 
   /** The request's URL as a server sees it (`http://<host><target>`). */
   get url(): string {
-    return `http://${this.get("host") ?? "localhost"}${this.target}`;
+    return this.#url ??= `http://${this.get("host") ?? "localhost"}${this.target}`;
   }
+
+  #url: string | undefined;
 
   /** A standard Request with this head's method, URL and headers (no body). */
   toRequest(): Request {
@@ -80,8 +82,16 @@ const NO_BODY: RequestBody = Object.freeze({ kind: "none" });
 
 /** Finds the end of a head (the index after `\r\n\r\n`) in `buf[from, to)`; -1 if not there. */
 export function findHeadEnd(buf: Uint8Array, from: number, to: number): number {
-  for (let i = from + 3; i < to; i++) {
-    if (buf[i] === 10 && buf[i - 1] === 13 && buf[i - 2] === 10 && buf[i - 3] === 13) return i + 1;
+  // `i` is where the blank line's LF could be. A byte that is neither CR nor LF cannot be in
+  // the 4 bytes ending there, so the next 4 places are skipped; a CR can be at i+1's or i+3's
+  // CR, an LF only at i+2's first LF.
+  let i = from + 3;
+  while (i < to) {
+    const b = buf[i];
+    if (b === 10) {
+      if (buf[i - 1] === 13 && buf[i - 2] === 10 && buf[i - 3] === 13) return i + 1;
+      i += 2;
+    } else i += b === 13 ? 1 : 4;
   }
   return -1;
 }
@@ -126,8 +136,8 @@ export function parseRequestHead(
     }
     while (from < to && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from++;
     while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
-    const raw = text.slice(at, colon);
-    const name = upper ? raw.toLowerCase() : raw;
+    const name = knownName(text, at, colon) ??
+      (upper ? text.slice(at, colon).toLowerCase() : text.slice(at, colon));
     const value = text.slice(from, to);
     head.names.push(name);
     head.values.push(value);
@@ -206,6 +216,67 @@ function parseRequestLine(line: string, head: RequestHead): HeadError | undefine
 
 function bad(what: string): HeadError {
   return { status: 400, reason: `Bad request: ${what}` };
+}
+
+/** Header names most requests carry, by length (see {@link knownName}). */
+const KNOWN_NAMES: string[][] = [];
+for (
+  const name of [
+    "host",
+    "authorization",
+    "user-agent",
+    "accept",
+    "accept-encoding",
+    "accept-language",
+    "connection",
+    "content-type",
+    "content-length",
+    "cookie",
+    "origin",
+    "referer",
+    "upgrade",
+    "transfer-encoding",
+    "expect",
+    "cache-control",
+    "pragma",
+    "if-none-match",
+    "if-modified-since",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-forwarded-prefix",
+    "x-hero-csrf",
+    "x-hero-caller",
+    "sec-fetch-site",
+    "sec-fetch-mode",
+    "sec-fetch-dest",
+    "sec-websocket-key",
+    "sec-websocket-version",
+    "keep-alive",
+    "traceparent",
+    "priority",
+    "mcp-protocol-version",
+    "mcp-session-id",
+    "last-event-id",
+  ]
+) (KNOWN_NAMES[name.length] ??= []).push(name);
+
+/**
+ * The lower-case constant for a common header name in `text[at, end)` (any case; its characters
+ * are already known to be `tchar`s), or undefined. Constants spare a string per header, and
+ * later look-ups by name compare them at once.
+ */
+function knownName(text: string, at: number, end: number): string | undefined {
+  const list = KNOWN_NAMES[end - at];
+  if (list === undefined) return undefined;
+  next: for (const name of list) {
+    // Setting bit 5 lower-cases a letter and leaves `-` as it is.
+    for (let k = 0; k < name.length; k++) {
+      if ((text.charCodeAt(at + k) | 32) !== name.charCodeAt(k)) continue next;
+    }
+    return name;
+  }
+  return undefined;
 }
 
 /** The `tchar` set of RFC 9110 (header names and methods), by character code. */

@@ -13,32 +13,37 @@ function parse(text: string): RequestHead | HeadError {
 }
 
 function ok(text: string): RequestHead {
-  const h = parse(text);
-  assert.ok(h instanceof RequestHead, JSON.stringify(h));
-  return h;
+  const head = parse(text);
+  assert.ok(head instanceof RequestHead, JSON.stringify(head));
+  return head;
 }
 
 function refused(text: string): number {
-  const h = parse(text);
-  assert.ok(!(h instanceof RequestHead), `${JSON.stringify(text)} must be refused`);
-  return h.status;
+  const head = parse(text);
+  assert.ok(!(head instanceof RequestHead), `${JSON.stringify(text)} must be refused`);
+  return head.status;
 }
 
 test("a head: method, target, lower-case names, trimmed values, line offsets", () => {
   const text = "GET /a/b?x=1 HTTP/1.1\r\nHost: h:1\r\nX-Thing:  two words \t\r\n\r\nBODY";
-  const h = ok(text);
-  assert.equal(h.method, "GET");
-  assert.equal(h.target, "/a/b?x=1");
-  assert.equal(h.version, "1.1");
-  assert.deepEqual(h.names, ["host", "x-thing"]);
-  assert.deepEqual(h.values, ["h:1", "two words"]);
-  assert.equal(text.slice(h.lineStarts[1], h.lineEnds[1]), "X-Thing:  two words \t");
-  assert.equal(h.length, text.indexOf("BODY"));
-  assert.equal(h.get("host"), "h:1");
-  assert.equal(h.headers.get("x-thing"), "two words");
-  assert.equal(h.url, "http://h:1/a/b?x=1");
-  assert.deepEqual(h.body, { kind: "none" });
-  assert.equal(h.close, false);
+  const head = ok(text);
+  assert.equal(head.method, "GET");
+  assert.equal(head.target, "/a/b?x=1");
+  assert.equal(head.version, "1.1");
+  assert.deepEqual(head.names, ["host", "x-thing"]);
+  assert.deepEqual(head.values, ["h:1", "two words"]);
+  assert.equal(text.slice(head.lineStarts[1], head.lineEnds[1]), "X-Thing:  two words \t");
+  assert.equal(head.length, text.indexOf("BODY"));
+  assert.equal(head.get("host"), "h:1");
+  assert.equal(head.headers.get("x-thing"), "two words");
+  assert.equal(head.url, "http://h:1/a/b?x=1");
+  assert.deepEqual(head.body, { kind: "none" });
+  assert.equal(head.close, false);
+  // Common names (kept as constants) and others alike, in any case.
+  assert.deepEqual(
+    ok("GET / HTTP/1.1\r\nHOST: a\r\nauthorizatioN: b\r\nX-Hero-CSRF: 1\r\nHosts: c\r\n\r\n").names,
+    ["host", "authorization", "x-hero-csrf", "hosts"],
+  );
 });
 
 test("framing, Connection, Upgrade, Expect, HTTP/1.0", () => {
@@ -65,9 +70,9 @@ test("framing, Connection, Upgrade, Expect, HTTP/1.0", () => {
     0xe9,
     ...bytes("!\r\n\r\n"),
   ]);
-  const h = parseRequestHead(b, 0, b.length) as RequestHead;
-  assert.equal(h.values[0].length, 3);
-  assert.equal(h.lineEnds[0], b.length - 4);
+  const head = parseRequestHead(b, 0, b.length) as RequestHead;
+  assert.equal(head.values[0].length, 3);
+  assert.equal(head.lineEnds[0], b.length - 4);
 });
 
 test("ambiguous or unsupported heads are refused with the right status", () => {
@@ -98,6 +103,23 @@ test("ambiguous or unsupported heads are refused with the right status", () => {
   let many = "GET / HTTP/1.1\r\n";
   for (let i = 0; i < 101; i++) many += `x-${i}: 1\r\n`;
   assert.equal(refused(many + "\r\n"), 431);
+});
+
+test("findHeadEnd finds what a byte-by-byte search finds", () => {
+  const naive = (b: Uint8Array, from: number, to: number) => {
+    for (let i = from + 3; i < to; i++) {
+      if (b[i] === 10 && b[i - 1] === 13 && b[i - 2] === 10 && b[i - 3] === 13) return i + 1;
+    }
+    return -1;
+  };
+  const alphabet = [13, 10, 13, 10, 65, 32];
+  for (let k = 0; k < 20_000; k++) {
+    const b = new Uint8Array(4 + (k % 40));
+    for (let i = 0; i < b.length; i++) b[i] = alphabet[Math.floor(Math.random() * 6)];
+    const from = k % 3;
+    const to = b.length - (k % 2);
+    assert.equal(findHeadEnd(b, from, to), naive(b, from, to), String(b));
+  }
 });
 
 test("findHeadEnd finds the first blank line within the range only", () => {

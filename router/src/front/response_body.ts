@@ -4,7 +4,7 @@
  * chunked or until close; no re-chunking, no copy), and whether the upstream connection can
  * serve another request afterwards.
  */
-import { type Connection, writeAll } from "../proxy/upstream_io.ts";
+import { type Connection, writeAll } from "../http/upstream_io.ts";
 import { ChunkScanner } from "./chunk_scanner.ts";
 import type { ClientConn } from "./client_conn.ts";
 import { concatBytes } from "./head_bytes.ts";

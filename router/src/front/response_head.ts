@@ -6,7 +6,7 @@
  * head is sent as received when nothing had to go. A head that cannot be framed without
  * guessing is an error (the client gets a 502).
  */
-import { HOP_BY_HOP } from "../proxy/forward_headers.ts";
+import { HOP_BY_HOP } from "../http/hop_by_hop.ts";
 import { HeadBuilder, latin1 } from "./head_bytes.ts";
 
 /** How a response body is delimited. */

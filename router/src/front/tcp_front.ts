@@ -6,22 +6,17 @@
  *   gate and access rules as the app) says it may go there;
  * - everything else to the router's own Hono app, served by `Deno.serve` on a private Unix
  *   socket (a 0700 temporary directory), with the TCP peer's address in a header the front
- *   sets itself. The app runs its gate and answers as before.
+ *   sets itself. The app runs its gate and answers exactly as if it were served on TCP itself.
  *
  * Why: `Deno.serve` plus a `Request`/`Response` per proxied request cost about three times the
  * CPU of relaying the bytes (bench/router, `cpu us/req`). Connections that wait for a head are
  * cut after `IDLE_MS` (idle) or the request timeout (a head that trickles in).
  */
-import {
-  type ConnectionInfo,
-  currentRuntime,
-  type FetchHandler,
-  type Listener,
-  type ListenLimits,
-} from "@hero/sdk";
+import type { ConnectionInfo, FetchHandler, Listener, ListenLimits } from "@hero/sdk";
+import { currentRuntime } from "@hero/sdk/internal";
 import { PEER_HEADER } from "../proxy/forward_headers.ts";
-import { safeClose, writeAll } from "../proxy/upstream_io.ts";
-import { UpstreamPool } from "../proxy/upstream_pool.ts";
+import { safeClose, writeAll } from "../http/upstream_io.ts";
+import { UpstreamPool } from "../http/upstream_pool.ts";
 import { ClientConn } from "./client_conn.ts";
 import { errorResponse, relay, type RelayRequest } from "./relay.ts";
 import { findHeadEnd, parseRequestHead, RequestHead } from "./request_head.ts";
@@ -63,7 +58,7 @@ const GRACE_MS = 2000;
 export class TcpFront {
   /** Requests so far: relayed straight to a service, or given to the app. */
   readonly counts = { fast: 0, app: 0 };
-  readonly #o: FrontOptions;
+  readonly #opts: FrontOptions;
   readonly #dir: string;
   readonly #app: Listener;
   readonly #appPool: UpstreamPool;
@@ -72,15 +67,15 @@ export class TcpFront {
   #sweeper: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
-  private constructor(o: FrontOptions, dir: string, app: Listener) {
-    this.#o = o;
+  private constructor(opts: FrontOptions, dir: string, app: Listener) {
+    this.#opts = opts;
     this.#dir = dir;
     this.#app = app;
     this.#appPool = new UpstreamPool(`${dir}/app.sock`, { limit: 256, maxIdle: 256 });
   }
 
   /** Starts the app's private socket; listeners are added with {@link listen}. */
-  static async start(o: FrontOptions): Promise<TcpFront> {
+  static async start(opts: FrontOptions): Promise<TcpFront> {
     const dir = await Deno.makeTempDir({ prefix: "hero_router_front_" });
     await Deno.chmod(dir, 0o700);
     const app = await currentRuntime().serveUnix(`${dir}/app.sock`, (request) => {
@@ -90,9 +85,9 @@ export class TcpFront {
           status: 403,
         }));
       }
-      return o.app(request, { transport: "tcp", remoteAddress: peer });
-    }, o.limits);
-    return new TcpFront(o, dir, app);
+      return opts.app(request, { transport: "tcp", remoteAddress: peer });
+    }, opts.limits);
+    return new TcpFront(opts, dir, app);
   }
 
   /** Listens on `hostname:port` (0 picks a free port). */
@@ -161,7 +156,7 @@ export class TcpFront {
   /** Serves the requests of one connection, one after the other. */
   async #serve(c: ClientConn): Promise<void> {
     const info: ConnectionInfo = { transport: "tcp", remoteAddress: c.peer };
-    const max = this.#o.limits.maxHeaderBytes;
+    const max = this.#opts.limits.maxHeaderBytes;
     while (!this.#closed) {
       const end = await this.#readHead(c, max);
       if (end < 0) return;
@@ -172,7 +167,7 @@ export class TcpFront {
       }
       let route: FastRoute | undefined;
       try {
-        const found = this.#o.fastPath(head, info);
+        const found = this.#opts.fastPath(head, info);
         route = found instanceof Promise ? await found : found;
       } catch {
         route = undefined; // the app decides, and answers if something is wrong
@@ -218,7 +213,7 @@ export class TcpFront {
       }
       if (c.available > 0 && !timed) {
         timed = true;
-        c.deadline = Date.now() + this.#o.limits.requestTimeoutMs;
+        c.deadline = Date.now() + this.#opts.limits.requestTimeoutMs;
       }
       const n = await c.read();
       if (n === null) return -1;

@@ -48,14 +48,14 @@ function statuses(raw: string): number[] {
 }
 
 test("one connection mixes the fast path and the app, pipelined, answers in order", async () => {
-  const h = await startRouter();
-  const svc = await startFixtureService(h.root, "alpha");
+  const harness = await startRouter();
+  const svc = await startFixtureService(harness.root, "alpha");
   try {
-    await until(() => h.app.registry.get("alpha"), 3000, "alpha to be discovered");
-    const before = h.app.tcpCounts;
+    await until(() => harness.app.registry.get("alpha"), 3000, "alpha to be discovered");
+    const before = harness.app.tcpCounts;
     const get = (path: string, extra = "") =>
       `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${AUTH}${extra}\r\n`;
-    const raw = await talk(h.port, [
+    const raw = await talk(harness.port, [
       get("/alpha/admin/echo/1") + get("/health") + get("/alpha/admin/echo/2?q=%2F"),
       get("/api/services", "connection: close\r\n"),
     ]);
@@ -66,22 +66,22 @@ test("one connection mixes the fast path and the app, pipelined, answers in orde
     const list = raw.indexOf('{"services":[');
     assert.ok(0 < one && one < health && health < two && two < list, raw);
     assert.doesNotMatch(raw, /x-secret|keep-alive/i, "hop-by-hop headers of the service stay");
-    const after = h.app.tcpCounts;
+    const after = harness.app.tcpCounts;
     assert.equal(after.fast - before.fast, 2, "the proxied requests took the fast path");
     assert.equal(after.app - before.app, 2, "the router's own routes went to the app");
   } finally {
     await svc.close();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("the fast path sends the caller's assertion, drops a forged one and the router's credentials", async () => {
-  const h = await startRouter();
+  const harness = await startRouter();
   let reached = 0;
   const who = new HeroServer({
     name: "who",
     api: defineApi({ info: { title: "Who", version: "1.0.0" }, methods: [] }),
-    socketRoot: h.root,
+    socketRoot: harness.root,
     admin: (request, info) => {
       reached++;
       return Promise.resolve(Response.json({
@@ -93,17 +93,17 @@ test("the fast path sends the caller's assertion, drops a forged one and the rou
   });
   await who.start();
   try {
-    await until(() => h.app.registry.get("who"), 3000, "who to be discovered");
+    await until(() => harness.app.registry.get("who"), 3000, "who to be discovered");
     /** One request over raw TCP; the status and the service's JSON answer (if it answered). */
     const ask = async (lines: string) => {
-      const raw = await talk(h.port, [
+      const raw = await talk(harness.port, [
         `GET /who/admin/whoami HTTP/1.1\r\nhost: 127.0.0.1\r\n${lines}connection: close\r\n\r\n`,
       ]);
       const body = raw.slice(raw.indexOf("\r\n\r\n") + 4);
       return { status: statuses(raw)[0], seen: body.startsWith("{") ? JSON.parse(body) : {}, raw };
     };
     const forged = "x-hero-caller: eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ0b2tlbjphZG1pbiJ9.c2ln\r\n";
-    const before = h.app.tcpCounts;
+    const before = harness.app.tcpCounts;
     const bearer = await ask(
       `${AUTH}${forged}cookie: theme=dark; hero_admin=${ADMIN_TOKEN}; hero_sso=s; ` +
         "hero_sso_flow=f; lang=en\r\n",
@@ -119,7 +119,7 @@ test("the fast path sends the caller's assertion, drops a forged one and the rou
     assert.equal(cookie.seen.caller.subject, "token:read");
     assert.equal(cookie.seen.caller.via, "cookie");
     assert.equal(cookie.seen.cookie, null, "no cookie is left to forward");
-    assert.equal(h.app.tcpCounts.fast - before.fast, 2, "both took the fast path");
+    assert.equal(harness.app.tcpCounts.fast - before.fast, 2, "both took the fast path");
     assert.equal(reached, 2);
     // Without a credential (a forged assertion is none) nothing reaches the service.
     for (const lines of ["", forged, "authorization: Bearer wrong\r\n", "cookie: hero_sso=x\r\n"]) {
@@ -128,44 +128,44 @@ test("the fast path sends the caller's assertion, drops a forged one and the rou
       assert.match(refused.raw, /www-authenticate: Bearer realm="hero"/i);
     }
     assert.equal(reached, 2, "a caller without a credential never reaches the service");
-    assert.equal(h.app.tcpCounts.fast - before.fast, 2, "refusals are the app's");
+    assert.equal(harness.app.tcpCounts.fast - before.fast, 2, "refusals are the app's");
   } finally {
     await who.close();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("request bodies: Content-Length, chunked, Expect: 100-continue; HTTP/1.0", async () => {
-  const h = await startRouter();
-  const svc = await startFixtureService(h.root, "alpha");
+  const harness = await startRouter();
+  const svc = await startFixtureService(harness.root, "alpha");
   try {
-    await until(() => h.app.registry.get("alpha"), 3000, "alpha to be discovered");
+    await until(() => harness.app.registry.get("alpha"), 3000, "alpha to be discovered");
     const head = (extra: string) =>
       `PUT /alpha/admin/count HTTP/1.1\r\nhost: 127.0.0.1\r\n${AUTH}${extra}`;
-    const chunked = await talk(h.port, [
+    const chunked = await talk(harness.port, [
       head("transfer-encoding: chunked\r\nconnection: close\r\n\r\n5\r\nhello\r\n"),
       "6;x=y\r\n world\r\n0\r\n\r\n",
     ], 50);
     assert.match(chunked, /\{"received":11\}/);
-    const expect = await talk(h.port, [
+    const expect = await talk(harness.port, [
       head("content-length: 5\r\nexpect: 100-continue\r\nconnection: close\r\n\r\n"),
       "abcde",
     ], 100);
     assert.match(expect, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200/);
     assert.match(expect, /\{"received":5\}/);
-    const old = await talk(h.port, [
+    const old = await talk(harness.port, [
       `GET /alpha/admin/echo HTTP/1.0\r\nhost: 127.0.0.1\r\n${AUTH}\r\n`,
     ]);
     assert.equal(statuses(old)[0], 200);
     assert.match(old, /"path":"\/echo"/);
   } finally {
     await svc.close();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("heads the front cannot take unambiguously are refused, and the connection closes", async () => {
-  const h = await startRouter();
+  const harness = await startRouter();
   try {
     const cases: [string, number][] = [
       [`GET /x/admin/ HTTP/1.1\r\nhost: 127.0.0.1\r\n${AUTH}x: 1\ny: 2\r\n\r\n`, 400],
@@ -178,21 +178,25 @@ test("heads the front cannot take unambiguously are refused, and the connection 
       ["PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505],
     ];
     for (const [request, status] of cases) {
-      assert.deepEqual(statuses(await talk(h.port, [request])), [status], request.slice(0, 60));
+      assert.deepEqual(
+        statuses(await talk(harness.port, [request])),
+        [status],
+        request.slice(0, 60),
+      );
     }
   } finally {
-    await h.close();
+    await harness.close();
   }
 });
 
 test("the app sees the TCP peer, whatever a client claims in X-Hero-Peer", async () => {
   // Only 10.0.0.0/8 may connect: a client on 127.0.0.1 claiming 10.1.2.3 stays refused.
-  const h = await startRouter({ whitelist: ["10.0.0.0/8"] });
-  const svc = await startFixtureService(h.root, "alpha");
+  const harness = await startRouter({ whitelist: ["10.0.0.0/8"] });
+  const svc = await startFixtureService(harness.root, "alpha");
   try {
-    await until(() => h.app.registry.get("alpha"), 3000, "alpha to be discovered");
+    await until(() => harness.app.registry.get("alpha"), 3000, "alpha to be discovered");
     for (const path of ["/alpha/admin/echo", "/health", "/api/services"]) {
-      const raw = await talk(h.port, [
+      const raw = await talk(harness.port, [
         `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${AUTH}x-hero-peer: 10.1.2.3\r\n` +
         "connection: close\r\n\r\n",
       ]);
@@ -201,18 +205,18 @@ test("the app sees the TCP peer, whatever a client claims in X-Hero-Peer", async
     }
   } finally {
     await svc.close();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("a read-only caller's JSON-RPC call goes through the app, which reads the body", async () => {
-  const h = await startRouter();
-  const svc = await startFixtureService(h.root, "alpha");
+  const harness = await startRouter();
+  const svc = await startFixtureService(harness.root, "alpha");
   try {
-    await until(() => h.app.registry.get("alpha"), 3000, "alpha to be discovered");
-    const before = h.app.tcpCounts;
+    await until(() => harness.app.registry.get("alpha"), 3000, "alpha to be discovered");
+    const before = harness.app.tcpCounts;
     const call = (method: string, params: unknown) =>
-      fetch(`http://127.0.0.1:${h.port}/alpha/rpc/rpc`, {
+      fetch(`http://127.0.0.1:${harness.port}/alpha/rpc/rpc`, {
         method: "POST",
         headers: { authorization: `Bearer ${READ_TOKEN}`, "content-type": "application/json" },
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
@@ -222,16 +226,16 @@ test("a read-only caller's JSON-RPC call goes through the app, which reads the b
     const write = await call("add", { a: 1, b: 2 });
     assert.equal(write.status, 403);
     await write.body?.cancel();
-    assert.equal(h.app.tcpCounts.fast, before.fast, "no fast path for a body to judge");
+    assert.equal(harness.app.tcpCounts.fast, before.fast, "no fast path for a body to judge");
   } finally {
     await svc.close();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("a stale kept-alive service connection is retried; a body until close ends the client's connection", async () => {
-  const h = await startRouter();
-  const dir = `${h.root}/rawsvc`;
+  const harness = await startRouter();
+  const dir = `${harness.root}/rawsvc`;
   await Deno.mkdir(dir, { mode: 0o700 });
   const listener = Deno.listen({ transport: "unix", path: `${dir}/admin.sock` });
   let served = 0;
@@ -257,22 +261,22 @@ test("a stale kept-alive service connection is retried; a body until close ends 
     }
   })().catch(() => {});
   try {
-    await until(() => h.app.registry.get("rawsvc"), 3000, "rawsvc to be discovered");
+    await until(() => harness.app.registry.get("rawsvc"), 3000, "rawsvc to be discovered");
     const keep = (path: string) =>
-      talk(h.port, [
+      talk(harness.port, [
         `GET /rawsvc/admin${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${AUTH}connection: close\r\n\r\n`,
       ]);
     assert.match(await keep("/keep"), /\r\n\r\nkept$/);
     await new Promise((r) => setTimeout(r, 100));
     assert.match(await keep("/keep"), /\r\n\r\nkept$/, "the stale connection was replaced");
     assert.equal(served, 2);
-    const closed = await talk(h.port, [
+    const closed = await talk(harness.port, [
       `GET /rawsvc/admin/close HTTP/1.1\r\nhost: 127.0.0.1\r\n${AUTH}\r\n`,
     ]);
     assert.match(closed, /connection: close\r\n\r\nuntil the end$/);
   } finally {
     listener.close();
-    await h.close();
+    await harness.close();
   }
 });
 

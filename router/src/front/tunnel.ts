@@ -5,7 +5,7 @@
  * ends its stream the end is passed on (half-close) and the other gets two seconds to finish
  * its close handshake before both connections close.
  */
-import { type Connection, safeClose, writeAll } from "../proxy/upstream_io.ts";
+import { type Connection, safeClose, writeAll } from "../http/upstream_io.ts";
 import type { ClientConn } from "./client_conn.ts";
 
 const LINGER_MS = 2000;

@@ -7,15 +7,11 @@
  * cookies, a bearer token the gate consumed), as the app's proxy does.
  * To the router's own app: the head as it came, plus the peer's address in {@link PEER_HEADER}.
  */
-import { CALLER_HEADER } from "@hero/sdk";
-import {
-  type ForwardedCaller,
-  HOP_BY_HOP,
-  PEER_HEADER,
-  withoutCookies,
-} from "../proxy/forward_headers.ts";
+import { CALLER_HEADER } from "@hero/sdk/internal";
+import { HOP_BY_HOP } from "../http/hop_by_hop.ts";
+import { type ForwardedCaller, PEER_HEADER, withoutCookies } from "../proxy/forward_headers.ts";
 import { HeadBuilder } from "./head_bytes.ts";
-import type { RequestHead } from "./request_head.ts";
+import { MAX_HEADERS, type RequestHead } from "./request_head.ts";
 
 /** Where a fast-path request goes on its service: the path and the prefix it came under. */
 export interface ServiceTarget {
@@ -40,15 +36,17 @@ export function serviceRequestHead(
 ): number {
   const chunked = head.body.kind === "chunked";
   const { names, connectionTokens, lineStarts, lineEnds } = head;
-  const line = `${head.method} ${target.rest} HTTP/${head.version}\r\n`;
   const tail = forwardedLines(peer, head.get("host") ?? "", target.prefix, head.upgrade);
   const caller = target.caller;
-  const assertion = caller?.assertion ? `${CALLER_HEADER}: ${caller.assertion}\r\n` : "";
+  const assertion = caller?.assertion ? assertionLine(caller.assertion) : NOTHING;
   // Which lines stay, and the size of the result, before one allocation and the copies; a
   // `Cookie` line that loses the router's cookies is written anew (`edited`).
-  const keep: boolean[] = [];
+  const keep = KEEP;
   let edited: Map<number, string> | undefined;
-  let size = line.length + assertion.length + tail.byteLength;
+  const method = head.method;
+  const rest = target.rest;
+  // `<method> <rest> HTTP/1.x\r\n`
+  let size = method.length + rest.length + 12 + assertion.byteLength + tail.byteLength;
   for (let i = 0; i < names.length; i++) {
     const n = names[i];
     let k = !(HOP_BY_HOP.has(n) && !(chunked && n === "transfer-encoding")) &&
@@ -67,12 +65,16 @@ export function serviceRequestHead(
         }
       }
     }
-    keep.push(k);
+    keep[i] = k ? 1 : 0;
     if (k) size += lineEnds[i] + 2 - lineStarts[i];
   }
   if (size > out.byteLength) return -1;
   let at = 0;
-  for (; at < line.length; at++) out[at] = line.charCodeAt(at);
+  for (let j = 0; j < method.length; j++) out[at++] = method.charCodeAt(j);
+  out[at++] = 32;
+  for (let j = 0; j < rest.length; j++) out[at++] = rest.charCodeAt(j);
+  out.set(head.version === "1.0" ? HTTP_10 : HTTP_11, at);
+  at += 11;
   for (let i = 0; i < names.length; i++) {
     const text = edited?.get(i);
     if (text) {
@@ -86,19 +88,54 @@ export function serviceRequestHead(
     while (j + 1 < names.length && keep[j + 1]) j++;
     const from = lineStarts[i];
     const to = lineEnds[j] + 2;
-    out.set(src.subarray(from, to), at);
-    at += to - from;
+    if (to - from < 64) { // a short run: cheaper than a view for `set`
+      for (let b = from; b < to; b++) out[at++] = src[b];
+    } else {
+      out.set(src.subarray(from, to), at);
+      at += to - from;
+    }
     i = j;
   }
-  for (let j = 0; j < assertion.length; j++) out[at++] = assertion.charCodeAt(j);
-  out.set(tail, at);
+  out.set(assertion, at);
+  out.set(tail, at + assertion.byteLength);
   return size;
+}
+
+const NOTHING = new Uint8Array(0);
+const HTTP_11 = new TextEncoder().encode(" HTTP/1.1\r\n");
+const HTTP_10 = new TextEncoder().encode(" HTTP/1.0\r\n");
+/** Which header lines stay, written anew for each head (no array per request). */
+const KEEP = new Uint8Array(MAX_HEADERS);
+/** The `X-Hero-Caller` lines as bytes, by assertion: one is reused for many requests. */
+const assertions = new Map<string, Uint8Array>();
+
+function assertionLine(assertion: string): Uint8Array {
+  let line = assertions.get(assertion);
+  if (!line) {
+    line = new HeadBuilder(NOTHING).text(`${CALLER_HEADER}: ${assertion}\r\n`).finish();
+    if (assertions.size >= 1024) assertions.clear();
+    assertions.set(assertion, line);
+  }
+  return line;
 }
 
 /** The lines the front adds for a service, memoised: few peers, hosts and prefixes repeat. */
 const forwarded = new Map<string, Uint8Array>();
 
+/** The last lines made, checked first: a connection's requests usually repeat all four. */
+let last = {
+  peer: "",
+  host: "",
+  prefix: "",
+  upgrade: "" as string | undefined,
+  lines: NOTHING as Uint8Array,
+};
+
 function forwardedLines(peer: string, host: string, prefix: string, upgrade?: string) {
+  const l = last;
+  if (l.peer === peer && l.host === host && l.prefix === prefix && l.upgrade === upgrade) {
+    return l.lines;
+  }
   const key = `${peer}\n${host}\n${prefix}\n${upgrade}`;
   let lines = forwarded.get(key);
   if (!lines) {
@@ -110,6 +147,7 @@ function forwardedLines(peer: string, host: string, prefix: string, upgrade?: st
     if (forwarded.size >= 1024) forwarded.clear();
     forwarded.set(key, lines);
   }
+  last = { peer, host, prefix, upgrade, lines };
   return lines;
 }
 

@@ -5,12 +5,8 @@
  * decides for UI sockets (GET/HEAD read; writes and WebSocket upgrades write), and the JSON-RPC
  * methods inside the body decide for `POST /rpc` on an rpc socket.
  */
-import {
-  type OpenRpcDocument,
-  RpcErrorCode,
-  type RpcErrorObject,
-  scanJsonRpcText,
-} from "@hero/sdk";
+import { type OpenRpcDocument, RpcErrorCode, type RpcErrorObject } from "@hero/sdk";
+import { scanJsonRpcText } from "@hero/sdk/internal";
 import type { WithHeaders } from "../../../ui/session/admin_session.ts";
 import type { Access } from "./identity.ts";
 

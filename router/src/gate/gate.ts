@@ -14,9 +14,9 @@ import type { MiddlewareHandler } from "hono";
 import { bearerToken, cookieValue, SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
 import type { NetworkCheck } from "../net/tcp_guard.ts";
 import { type Identity, OWNER } from "./identity.ts";
-import { bearerChallenge } from "../sso/resource_metadata.ts";
+import { bearerChallenge } from "./resource_metadata.ts";
 import { renderLoginPage } from "./login_page.ts";
-import { SSO_COOKIE } from "../sso/sso_login.ts";
+import { SSO_COOKIE } from "./router_cookies.ts";
 import {
   type Authenticator,
   type HeadersAndUrl,
@@ -77,8 +77,8 @@ export type GateCheck = (
 ) => GateVerdict | Promise<GateVerdict>;
 
 /** Builds the gate's check. */
-export function gateCheck(o: GateOptions): GateCheck {
-  const authenticators = o.authenticators;
+export function gateCheck(opts: GateOptions): GateCheck {
+  const authenticators = opts.authenticators;
   const identify = (
     request: GateRequest,
     toRequest: () => Request,
@@ -102,17 +102,17 @@ export function gateCheck(o: GateOptions): GateCheck {
     identity?: Identity,
   ): GateVerdict | Promise<GateVerdict> => {
     // Public routes (the login form) check the form's origin themselves.
-    if (o.isPublic(request.method, path)) return { identity };
-    if (!identity) return challenge(request, path, toRequest, o.signIn);
+    if (opts.isPublic(request.method, path)) return { identity };
+    if (!identity) return challenge(request, path, toRequest, opts.signIn);
     const crossSite = crossSiteProblem(request, identity);
     if (crossSite) return refuse(403, `Forbidden: ${crossSite}`);
     return { identity };
   };
   return (request, path, info, toRequest) => {
     if (info.transport === "unix") return { identity: OWNER };
-    const network = o.network(request, info);
+    const network = opts.network(request, info);
     if (network) return refuse(403, `Forbidden: ${network}`);
-    const link = tokenLink(request, o.tokens);
+    const link = tokenLink(request, opts.tokens);
     if (link) return link;
     const found = identify(request, toRequest, 0);
     return found instanceof Promise
@@ -122,8 +122,8 @@ export function gateCheck(o: GateOptions): GateCheck {
 }
 
 /** Builds the gate middleware. */
-export function gate(o: GateOptions): MiddlewareHandler<WebEnv> {
-  const check = gateCheck(o);
+export function gate(opts: GateOptions): MiddlewareHandler<WebEnv> {
+  const check = gateCheck(opts);
   return async (c, next) => {
     const request = c.req.raw;
     const found = check(request, c.req.path, c.env.info, () => request);

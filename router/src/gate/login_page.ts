@@ -14,9 +14,9 @@ export interface LoginPageOptions {
 }
 
 /** Renders the login page. */
-export function renderLoginPage(o: LoginPageOptions): string {
-  const message = o.message
-    ? `<p class="login-message" role="alert">${escapeHtml(o.message)}</p>`
+export function renderLoginPage(opts: LoginPageOptions): string {
+  const message = opts.message
+    ? `<p class="login-message" role="alert">${escapeHtml(opts.message)}</p>`
     : "";
   return `<!doctype html>
 <html lang="en" data-theme="dark"><head><meta charset="utf-8">
@@ -39,7 +39,7 @@ export function renderLoginPage(o: LoginPageOptions): string {
 <section class="card"><div class="card-body">
 ${message}
 <form method="post" action="/login">
-<input type="hidden" name="next" value="${escapeHtml(o.next)}">
+<input type="hidden" name="next" value="${escapeHtml(opts.next)}">
 <label for="token">Access token</label>
 <input id="token" name="token" type="password" class="mono" autocomplete="current-password"
  required autofocus>

@@ -60,11 +60,23 @@ export function tokenIdentity(
   secret: string,
   via: Identity["via"],
 ): Identity | undefined {
-  if (sameToken(secret, tokens.admin)) {
-    return { subject: "token:admin", name: "admin token", via, scopes: [ADMIN_SCOPE] };
-  }
-  if (tokens.read && sameToken(secret, tokens.read)) {
-    return { subject: "token:read", name: "read-only token", via, scopes: [READ_SCOPE] };
-  }
+  if (sameToken(secret, tokens.admin)) return TOKEN_IDENTITIES[via].admin;
+  if (tokens.read && sameToken(secret, tokens.read)) return TOKEN_IDENTITIES[via].read;
   return undefined;
+}
+
+/**
+ * The token identities, made once and frozen: the same object on every request lets the
+ * caller assertion signed for it be found by object (`CallerSigner.cached`).
+ */
+const TOKEN_IDENTITIES = Object.fromEntries(
+  (["bearer", "cookie", "unix", "none"] as const).map((via) => [via, {
+    admin: frozen({ subject: "token:admin", name: "admin token", via, scopes: [ADMIN_SCOPE] }),
+    read: frozen({ subject: "token:read", name: "read-only token", via, scopes: [READ_SCOPE] }),
+  }]),
+) as Record<Identity["via"], { admin: Identity; read: Identity }>;
+
+function frozen(identity: Identity): Identity {
+  Object.freeze(identity.scopes);
+  return Object.freeze(identity);
 }

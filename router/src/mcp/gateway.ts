@@ -19,6 +19,7 @@ import { readJsonBody } from "./read_json_body.ts";
 import { type CatalogLogger, ToolCatalog, type ToolView } from "./tool_catalog.ts";
 import { createToolServer } from "./tool_server.ts";
 import type { ToolSource } from "./tool_source.ts";
+import { ROUTER_VERSION } from "../version.ts";
 
 /** Options of {@link createMcpGateway}. */
 export interface McpGatewayOptions {
@@ -63,7 +64,7 @@ export function createMcpGateway(opts: McpGatewayOptions): McpGateway {
   const base = (opts.basePath ?? "/mcp").replace(/\/+$/, "");
   const origins = opts.allowedOrigins ?? localhostAllowedOrigins();
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
-  const info = opts.info ?? { name: "hero_router", version: "0.1.0" };
+  const info = opts.info ?? { name: "hero_router", version: ROUTER_VERSION };
   const catalog = new ToolCatalog(opts.log);
   // The catalog is rebuilt lazily (at the next request or notification) after source events;
   // services whose tools changed are remembered until their clients have been notified.

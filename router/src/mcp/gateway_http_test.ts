@@ -26,18 +26,18 @@ async function readMessage(res: Response): Promise<Record<string, unknown>> {
 }
 
 describe("gateway HTTP, 2025-11-25 sessions", () => {
-  const h = new GatewayHarness();
+  const harness = new GatewayHarness();
   let session = "";
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(h.url, {
+    fetch(harness.url, {
       method: "POST",
       headers: { "content-type": "application/json", accept: ACCEPT, ...headers },
       body: JSON.stringify(body),
     });
 
   before(async () => {
-    await h.addService("example");
-    await h.start();
+    await harness.addService("example");
+    await harness.start();
     const res = await post({
       jsonrpc: "2.0",
       id: 1,
@@ -59,7 +59,7 @@ describe("gateway HTTP, 2025-11-25 sessions", () => {
     assert.equal(ack.status, 202);
     await ack.body?.cancel();
   });
-  after(() => h.close());
+  after(() => harness.close());
 
   it("issues a session id and serves requests on it", async () => {
     assert.match(session, /^[0-9a-f-]{36}$/);
@@ -93,7 +93,7 @@ describe("gateway HTTP, 2025-11-25 sessions", () => {
 
   it("opens the notification stream on GET", async () => {
     const ctl = new AbortController();
-    const res = await fetch(h.url, {
+    const res = await fetch(harness.url, {
       headers: {
         accept: "text/event-stream",
         "mcp-session-id": session,
@@ -108,18 +108,18 @@ describe("gateway HTTP, 2025-11-25 sessions", () => {
   });
 
   it("refuses other methods and non-JSON bodies", async () => {
-    const put = await fetch(h.url, { method: "PUT", body: "{}" });
+    const put = await fetch(harness.url, { method: "PUT", body: "{}" });
     assert.equal(put.status, 405);
     assert.equal(put.headers.get("allow"), "GET, POST, DELETE");
     await put.body?.cancel();
-    const text = await fetch(h.url, {
+    const text = await fetch(harness.url, {
       method: "POST",
       headers: { "content-type": "text/plain", accept: ACCEPT },
       body: "{}",
     });
     assert.equal(text.status, 415);
     await text.body?.cancel();
-    const bad = await fetch(h.url, {
+    const bad = await fetch(harness.url, {
       method: "POST",
       headers: { "content-type": "application/json", accept: ACCEPT },
       body: "{not json",
@@ -145,7 +145,7 @@ describe("gateway HTTP, 2025-11-25 sessions", () => {
   });
 
   it("ends the session on DELETE", async () => {
-    const del = await fetch(h.url, {
+    const del = await fetch(harness.url, {
       method: "DELETE",
       headers: { "mcp-session-id": session, "mcp-protocol-version": "2025-11-25" },
     });
@@ -161,9 +161,9 @@ describe("gateway HTTP, 2025-11-25 sessions", () => {
 });
 
 describe("gateway HTTP, 2026-07-28 stateless era", () => {
-  const h = new GatewayHarness();
+  const harness = new GatewayHarness();
   const modern = (method: string, params: Record<string, unknown>, headers = {}) =>
-    fetch(h.url, {
+    fetch(harness.url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -176,10 +176,10 @@ describe("gateway HTTP, 2026-07-28 stateless era", () => {
     });
 
   before(async () => {
-    await h.addService("example");
-    await h.start({ listTtlMs: 7000 });
+    await harness.addService("example");
+    await harness.start({ listTtlMs: 7000 });
   });
-  after(() => h.close());
+  after(() => harness.close());
 
   it("answers server/discover with the supported versions and tools capability", async () => {
     const res = await modern("server/discover", {});
@@ -215,7 +215,7 @@ describe("gateway HTTP, 2026-07-28 stateless era", () => {
   });
 
   it("rejects an Mcp-Method header that disagrees with the body", async () => {
-    const res = await fetch(h.url, {
+    const res = await fetch(harness.url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -235,7 +235,7 @@ describe("gateway HTTP, 2026-07-28 stateless era", () => {
   });
 
   it("rejects an envelope naming a revision it does not serve", async () => {
-    const res = await fetch(h.url, {
+    const res = await fetch(harness.url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -264,15 +264,15 @@ describe("gateway HTTP, 2026-07-28 stateless era", () => {
 });
 
 describe("gateway HTTP limits", () => {
-  const h = new GatewayHarness();
+  const harness = new GatewayHarness();
   before(async () => {
-    await h.addService("example");
-    await h.start({ maxBodyBytes: 1000, maxSessions: 2, allowedHosts: ["127.0.0.1"] });
+    await harness.addService("example");
+    await harness.start({ maxBodyBytes: 1000, maxSessions: 2, allowedHosts: ["127.0.0.1"] });
   });
-  after(() => h.close());
+  after(() => harness.close());
 
   const initialize = (): Promise<Response> =>
-    fetch(h.url, {
+    fetch(harness.url, {
       method: "POST",
       headers: { "content-type": "application/json", accept: ACCEPT },
       body: JSON.stringify({
@@ -288,7 +288,7 @@ describe("gateway HTTP limits", () => {
     });
 
   it("answers 413 for a body over the limit, before parsing it", async () => {
-    const res = await fetch(h.url, {
+    const res = await fetch(harness.url, {
       method: "POST",
       headers: { "content-type": "application/json", accept: ACCEPT },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", pad: "x".repeat(2000) }),
@@ -300,15 +300,15 @@ describe("gateway HTTP limits", () => {
   it("checks Host when allowedHosts is set", async () => {
     // fetch() always sends the real Host, so the handler is called directly here.
     const request = (host: string) =>
-      new Request(h.url, {
+      new Request(harness.url, {
         method: "POST",
         headers: { "content-type": "application/json", accept: ACCEPT, host },
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
       });
-    const evil = await h.gateway.handler(request("evil.example"), OWNER_CALLER);
+    const evil = await harness.gateway.handler(request("evil.example"), OWNER_CALLER);
     assert.equal(evil.status, 403);
     await evil.body?.cancel();
-    const local = await h.gateway.handler(request(h.url.host), OWNER_CALLER);
+    const local = await harness.gateway.handler(request(harness.url.host), OWNER_CALLER);
     assert.equal(local.status, 400, "passes the Host check (then lacks a session)");
     await local.body?.cancel();
   });
@@ -322,7 +322,7 @@ describe("gateway HTTP limits", () => {
       await res.body?.cancel();
     }
     const status = async (id: string) => {
-      const res = await fetch(h.url, {
+      const res = await fetch(harness.url, {
         method: "POST",
         headers: {
           "content-type": "application/json",

@@ -64,29 +64,29 @@ const otherApi = defineApi({
 });
 
 describe("live tool lists, 2025-11-25 era (v1 client)", () => {
-  const h = new GatewayHarness();
+  const harness = new GatewayHarness();
   let client: V1Client;
   const changed = nextEvent();
 
   before(async () => {
-    await h.addService("example");
-    await h.start();
+    await harness.addService("example");
+    await harness.start();
     client = new V1Client({ name: "v1-live", version: "1.0.0" });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => changed.signal());
-    await client.connect(new V1Transport(h.url));
+    await client.connect(new V1Transport(harness.url));
     await untilStreamOpen(
       changed,
-      (i) => h.source.put({ name: "poke", rpcSocketPath: "/none", document: pokeDoc(i) }),
+      (i) => harness.source.put({ name: "poke", rpcSocketPath: "/none", document: pokeDoc(i) }),
     );
   });
   after(async () => {
     await client?.close();
-    await h.close();
+    await harness.close();
   });
 
   it("announces a service that appears", async () => {
     const seen = changed.wait();
-    await h.addService("other", otherApi);
+    await harness.addService("other", otherApi);
     await seen;
     const { tools } = await client.listTools();
     assert.ok(tools.some((t) => t.name === "other_ping"));
@@ -94,10 +94,10 @@ describe("live tool lists, 2025-11-25 era (v1 client)", () => {
 
   it("announces a service whose document changes", async () => {
     const seen = changed.wait();
-    await h.removeService("other");
+    await harness.removeService("other");
     await seen;
     const again = changed.wait();
-    await h.addService("other", exampleApi("Other now"));
+    await harness.addService("other", exampleApi("Other now"));
     await again;
     const { tools } = await client.listTools();
     assert.ok(tools.some((t) => t.name === "other_greet"));
@@ -106,13 +106,13 @@ describe("live tool lists, 2025-11-25 era (v1 client)", () => {
 
   it("handles a service going away mid-session", async () => {
     // The socket disappears before discovery notices: the call fails as a tool error.
-    await h.servers.get("example")!.close();
+    await harness.servers.get("example")!.close();
     const down = await client.callTool({ name: "example_greet", arguments: { name: "x" } });
     assert.equal(down.isError, true);
     assert.match(JSON.stringify(down.content), /Cannot reach/);
     // Discovery removes it: clients are told and the tools are gone.
     const seen = changed.wait();
-    h.source.remove("example");
+    harness.source.remove("example");
     await seen;
     const { tools } = await client.listTools();
     assert.ok(!tools.some((t) => t.name.startsWith("example_")));
@@ -124,22 +124,22 @@ describe("live tool lists, 2025-11-25 era (v1 client)", () => {
 });
 
 describe("live tool lists, 2026-07-28 era (v2 client, subscriptions/listen)", () => {
-  const h = new GatewayHarness();
+  const harness = new GatewayHarness();
   let client: V2Client;
   const changed = nextEvent();
 
   before(async () => {
-    await h.addService("example");
-    await h.start();
+    await harness.addService("example");
+    await harness.start();
     client = new V2Client({ name: "v2-live", version: "1.0.0" }, {
       versionNegotiation: { mode: { pin: "2026-07-28" } },
     });
     client.setNotificationHandler("notifications/tools/list_changed", () => changed.signal());
-    await client.connect(new StreamableHTTPClientTransport(h.url));
+    await client.connect(new StreamableHTTPClientTransport(harness.url));
   });
   after(async () => {
     await client?.close();
-    await h.close();
+    await harness.close();
   });
 
   it("delivers list_changed on a listen stream when services come and go", async () => {
@@ -147,11 +147,11 @@ describe("live tool lists, 2026-07-28 era (v2 client, subscriptions/listen)", ()
     try {
       assert.equal(sub.honoredFilter.toolsListChanged, true);
       const seen = changed.wait();
-      await h.addService("other", otherApi);
+      await harness.addService("other", otherApi);
       await seen;
       assert.ok((await client.listTools()).tools.some((t) => t.name === "other_ping"));
       const gone = changed.wait();
-      await h.removeService("other");
+      await harness.removeService("other");
       await gone;
       assert.ok(!(await client.listTools()).tools.some((t) => t.name === "other_ping"));
     } finally {
@@ -161,16 +161,16 @@ describe("live tool lists, 2026-07-28 era (v2 client, subscriptions/listen)", ()
 });
 
 describe("per-service endpoint /mcp/<service>", () => {
-  const h = new GatewayHarness();
+  const harness = new GatewayHarness();
   before(async () => {
-    await h.addService("example");
-    await h.addService("other", otherApi);
-    await h.start();
+    await harness.addService("example");
+    await harness.addService("other", otherApi);
+    await harness.start();
   });
-  after(() => h.close());
+  after(() => harness.close());
 
   it("lists only that service's tools, in both eras", async () => {
-    const url = new URL(`${h.url}/other`);
+    const url = new URL(`${harness.url}/other`);
     const v1 = new V1Client({ name: "v1-scoped", version: "1.0.0" });
     await v1.connect(new V1Transport(url));
     const v2 = new V2Client({ name: "v2-scoped", version: "1.0.0" }, {
@@ -193,21 +193,21 @@ describe("per-service endpoint /mcp/<service>", () => {
     const changed = nextEvent();
     const client = new V1Client({ name: "v1-scoped-live", version: "1.0.0" });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => changed.signal());
-    await client.connect(new V1Transport(new URL(`${h.url}/other`)));
+    await client.connect(new V1Transport(new URL(`${harness.url}/other`)));
     try {
       // Re-announcing "other" with a new document version is a change on its endpoint.
       await untilStreamOpen(changed, (i) =>
-        h.source.put({
+        harness.source.put({
           name: "other",
-          rpcSocketPath: h.servers.get("other")!.rpcSocketPath,
+          rpcSocketPath: harness.servers.get("other")!.rpcSocketPath,
           document: { ...otherApi.document, info: { title: "Other", version: `2.0.${i}` } },
         }));
       const seen = changed.wait();
-      await h.removeService("other");
+      await harness.removeService("other");
       await seen;
       assert.deepEqual((await client.listTools()).tools, []);
       // The endpoint stays served for its clients; a new client still gets it (empty).
-      const res = await fetch(`${h.url}/other`, { method: "GET" });
+      const res = await fetch(`${harness.url}/other`, { method: "GET" });
       assert.equal(res.status, 400, "known endpoint: asks for a session rather than 404");
       await res.body?.cancel();
     } finally {
@@ -216,7 +216,7 @@ describe("per-service endpoint /mcp/<service>", () => {
   });
 
   it("answers 404 for a service nobody knows", async () => {
-    const res = await fetch(`${h.url}/nobody`, {
+    const res = await fetch(`${harness.url}/nobody`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -230,9 +230,9 @@ describe("per-service endpoint /mcp/<service>", () => {
 });
 
 describe("bursts of changes", () => {
-  const h = new GatewayHarness();
-  before(() => h.start({ notifyDelayMs: 50 }).then(() => {}));
-  after(() => h.close());
+  const harness = new GatewayHarness();
+  before(() => harness.start({ notifyDelayMs: 50 }).then(() => {}));
+  after(() => harness.close());
 
   it("folds 100 services appearing at once into one list_changed", async () => {
     let count = 0;
@@ -242,16 +242,16 @@ describe("bursts of changes", () => {
       count++;
       changed.signal();
     });
-    await client.connect(new V1Transport(h.url));
+    await client.connect(new V1Transport(harness.url));
     try {
       await untilStreamOpen(
         changed,
-        (i) => h.source.put({ name: "poke", rpcSocketPath: "/none", document: pokeDoc(i) }),
+        (i) => harness.source.put({ name: "poke", rpcSocketPath: "/none", document: pokeDoc(i) }),
       );
       count = 0;
       const seen = changed.wait();
       for (let i = 0; i < 100; i++) {
-        h.source.put({
+        harness.source.put({
           name: `burst${i}`,
           rpcSocketPath: `/nonexistent/burst${i}/rpc.sock`,
           document: {

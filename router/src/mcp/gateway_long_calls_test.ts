@@ -69,17 +69,17 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 }
 
 describe("MCP gateway: long calls, files, argument checks, dead sockets", () => {
-  let h: RouterHarness;
+  let harness: RouterHarness;
   let service: HeroServer;
   before(async () => {
-    h = await startRouter();
-    service = new HeroServer({ name: "long", api: longApi(), socketRoot: h.root });
+    harness = await startRouter();
+    service = new HeroServer({ name: "long", api: longApi(), socketRoot: harness.root });
     await service.start();
-    await until(() => h.app.mcp.tools("long").tools.length === 2, "the long service's tools");
+    await until(() => harness.app.mcp.tools("long").tools.length === 2, "the long service's tools");
   });
   after(async () => {
     await service?.close();
-    await h?.close();
+    await harness?.close();
   });
 
   const modern = async () => {
@@ -87,7 +87,7 @@ describe("MCP gateway: long calls, files, argument checks, dead sockets", () => 
       versionNegotiation: { mode: { pin: "2026-07-28" } },
     });
     await client.connect(
-      new StreamableHTTPClientTransport(new URL(`${h.base}/mcp`), {
+      new StreamableHTTPClientTransport(new URL(`${harness.base}/mcp`), {
         requestInit: { headers: ADMIN_AUTH },
       }),
     );
@@ -96,7 +96,7 @@ describe("MCP gateway: long calls, files, argument checks, dead sockets", () => 
   const legacy = async () => {
     const client = new V1Client({ name: "long-2025", version: "1.0.0" });
     await client.connect(
-      new V1Transport(new URL(`${h.base}/mcp`), { requestInit: { headers: ADMIN_AUTH } }),
+      new V1Transport(new URL(`${harness.base}/mcp`), { requestInit: { headers: ADMIN_AUTH } }),
     );
     return client;
   };
@@ -190,7 +190,7 @@ describe("MCP gateway: long calls, files, argument checks, dead sockets", () => 
   it("drops the tools of a service whose socket is dead right after a call fails", async () => {
     // A service in another process (Node, which finds the SDK's npm dependencies from its
     // files wherever the script is), killed with SIGKILL: its socket file stays behind.
-    const script = `${h.root}/doomed.ts`;
+    const script = `${harness.root}/doomed.ts`;
     const sdk = new URL("../../../sdk/mod.ts", import.meta.url).href;
     await Deno.writeTextFile(
       script,
@@ -198,7 +198,7 @@ describe("MCP gateway: long calls, files, argument checks, dead sockets", () => 
 const api = defineApi({ info: { title: "Doomed", version: "1" }, methods: [defineMethod({
   name: "ping", params: [], result: { name: "pong", schema: { type: "string" } },
   handler: () => "pong" })] });
-await new HeroServer({ name: "doomed", api, socketRoot: ${JSON.stringify(h.root)} }).start();
+await new HeroServer({ name: "doomed", api, socketRoot: ${JSON.stringify(harness.root)} }).start();
 console.log("up");
 await new Promise(() => {});`,
     );
@@ -213,7 +213,7 @@ await new Promise(() => {});`,
     reader.releaseLock();
     const client = await legacy();
     try {
-      await until(() => h.app.mcp.tools("doomed").tools.length === 1, "doomed_ping");
+      await until(() => harness.app.mcp.tools("doomed").tools.length === 1, "doomed_ping");
       assert.equal(
         ((await client.callTool({ name: "doomed_ping", arguments: {} })).structuredContent as {
           result: string;
@@ -223,7 +223,7 @@ await new Promise(() => {});`,
       child.kill("SIGKILL");
       await child.status;
       await child.stdout.cancel().catch(() => {});
-      assert.ok((await Deno.stat(`${h.root}/doomed/rpc.sock`)).isSocket, "socket file left");
+      assert.ok((await Deno.stat(`${harness.root}/doomed/rpc.sock`)).isSocket, "socket file left");
       const failed = await client.callTool({ name: "doomed_ping", arguments: {} });
       assert.equal(failed.isError, true);
       // No periodic scan runs in this harness: only the re-probe can remove the tool.

@@ -13,26 +13,26 @@ import { NoteStore } from "../../../examples/notes/note_store.ts";
 import { GatewayHarness } from "./test_fixtures.ts";
 
 describe("gateway in front of the notes example service", () => {
-  const h = new GatewayHarness();
+  const harness = new GatewayHarness();
   let store: NoteStore;
   let v1: V1Client;
   let v2: V2Client;
 
   before(async () => {
-    store = new NoteStore(`${h.socketRoot}/notes.db`);
-    await h.addService("notes", notesApi(store));
-    await h.start();
+    store = new NoteStore(`${harness.socketRoot}/notes.db`);
+    await harness.addService("notes", notesApi(store));
+    await harness.start();
     v1 = new V1Client({ name: "v1-notes", version: "1.0.0" });
-    await v1.connect(new V1Transport(new URL(`${h.url}/notes`)));
+    await v1.connect(new V1Transport(new URL(`${harness.url}/notes`)));
     v2 = new V2Client({ name: "v2-notes", version: "1.0.0" }, {
       versionNegotiation: { mode: { pin: "2026-07-28" } },
     });
-    await v2.connect(new StreamableHTTPClientTransport(h.url));
+    await v2.connect(new StreamableHTTPClientTransport(harness.url));
   });
   after(async () => {
     await v1?.close();
     await v2?.close();
-    await h.close();
+    await harness.close();
     store?.close();
   });
 

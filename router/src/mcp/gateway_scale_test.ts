@@ -14,10 +14,10 @@ const SERVICES = 100;
 const METHODS = 20;
 
 describe(`${SERVICES} services x ${METHODS} methods`, () => {
-  const h = new GatewayHarness();
+  const harness = new GatewayHarness();
   before(async () => {
-    for (let i = 0; i < SERVICES; i++) await h.addService(`svc${i}`, numberedApi(i));
-    h.source.put({
+    for (let i = 0; i < SERVICES; i++) await harness.addService(`svc${i}`, numberedApi(i));
+    harness.source.put({
       name: "broken",
       rpcSocketPath: "/nonexistent/rpc.sock",
       document: {
@@ -29,13 +29,13 @@ describe(`${SERVICES} services x ${METHODS} methods`, () => {
         ],
       },
     });
-    await h.start();
+    await harness.start();
   });
-  after(() => h.close());
+  after(() => harness.close());
 
   it("lists every tool with the v1 client and calls far-apart ones", async () => {
     const client = new V1Client({ name: "v1-scale", version: "1.0.0" });
-    await client.connect(new V1Transport(h.url));
+    await client.connect(new V1Transport(harness.url));
     try {
       const { tools } = await client.listTools();
       assert.equal(tools.length, SERVICES * METHODS + 1);
@@ -47,14 +47,14 @@ describe(`${SERVICES} services x ${METHODS} methods`, () => {
     } finally {
       await client.close();
     }
-    assert.ok(h.logs.some((l) => /dropped the tool for broken method "bad"/.test(l)));
+    assert.ok(harness.logs.some((l) => /dropped the tool for broken method "bad"/.test(l)));
   });
 
   it("lists every tool with the v2 client (2026-07-28) and calls in parallel", async () => {
     const client = new V2Client({ name: "v2-scale", version: "1.0.0" }, {
       versionNegotiation: { mode: { pin: "2026-07-28" } },
     });
-    await client.connect(new StreamableHTTPClientTransport(h.url));
+    await client.connect(new StreamableHTTPClientTransport(harness.url));
     try {
       const { tools } = await client.listTools();
       assert.equal(tools.length, SERVICES * METHODS + 1);

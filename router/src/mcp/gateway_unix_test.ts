@@ -11,7 +11,7 @@ import { Client as V2Client, StreamableHTTPClientTransport } from "@modelcontext
 import { exampleApi, GatewayHarness, OWNER_CALLER } from "./test_fixtures.ts";
 
 describe("gateway on a Unix socket", () => {
-  const h = new GatewayHarness();
+  const harness = new GatewayHarness();
   let server: Deno.HttpServer;
   let httpClient: Deno.HttpClient;
   let socketPath = "";
@@ -19,13 +19,13 @@ describe("gateway on a Unix socket", () => {
     fetch(input, { ...init, client: httpClient });
 
   before(async () => {
-    await h.addService("example", exampleApi());
-    await h.start();
-    socketPath = `${h.socketRoot}/admin.sock`;
+    await harness.addService("example", exampleApi());
+    await harness.start();
+    socketPath = `${harness.socketRoot}/admin.sock`;
     const ready = Promise.withResolvers<void>();
     server = Deno.serve(
       { path: socketPath, onListen: () => ready.resolve() },
-      (req) => h.gateway.handler(req, OWNER_CALLER),
+      (req) => harness.gateway.handler(req, OWNER_CALLER),
     );
     await ready.promise;
     httpClient = Deno.createHttpClient({ proxy: { transport: "unix", path: socketPath } });
@@ -33,7 +33,7 @@ describe("gateway on a Unix socket", () => {
   after(async () => {
     httpClient?.close();
     await server?.shutdown();
-    await h.close();
+    await harness.close();
   });
 
   it("serves the v1 client (2025-11-25)", async () => {

@@ -7,19 +7,22 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { exampleApi, GatewayHarness } from "./test_fixtures.ts";
 
 describe("MCP gateway with the v1 client", () => {
-  const h = new GatewayHarness();
+  const harness = new GatewayHarness();
   let client: Client;
   let cancelled = Promise.withResolvers<void>();
 
   before(async () => {
-    await h.addService("example", exampleApi("Example", { onCancel: () => cancelled.resolve() }));
-    await h.start();
+    await harness.addService(
+      "example",
+      exampleApi("Example", { onCancel: () => cancelled.resolve() }),
+    );
+    await harness.start();
     client = new Client({ name: "v1-test", version: "1.0.0" });
-    await client.connect(new StreamableHTTPClientTransport(h.url));
+    await client.connect(new StreamableHTTPClientTransport(harness.url));
   });
   after(async () => {
     await client?.close();
-    await h.close();
+    await harness.close();
   });
 
   it("lists every method as a tool", async () => {

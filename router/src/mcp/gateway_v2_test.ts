@@ -14,18 +14,18 @@ function modernClient(): Client {
 }
 
 describe("MCP gateway with the v2 client, 2026-07-28 era", () => {
-  const h = new GatewayHarness();
+  const harness = new GatewayHarness();
   let client: Client;
 
   before(async () => {
-    await h.addService("example");
-    await h.start();
+    await harness.addService("example");
+    await harness.start();
     client = modernClient();
-    await client.connect(new StreamableHTTPClientTransport(h.url));
+    await client.connect(new StreamableHTTPClientTransport(harness.url));
   });
   after(async () => {
     await client?.close();
-    await h.close();
+    await harness.close();
   });
 
   it("negotiates the stateless era", () => {
@@ -82,18 +82,18 @@ describe("MCP gateway with the v2 client, 2026-07-28 era", () => {
 });
 
 describe("MCP gateway with the v2 client, negotiation", () => {
-  const h = new GatewayHarness();
+  const harness = new GatewayHarness();
   before(async () => {
-    await h.addService("example");
-    await h.start();
+    await harness.addService("example");
+    await harness.start();
   });
-  after(() => h.close());
+  after(() => harness.close());
 
   it("auto mode picks the 2026-07-28 era via server/discover", async () => {
     const client = new Client({ name: "v2-auto", version: "1.0.0" }, {
       versionNegotiation: { mode: "auto" },
     });
-    await client.connect(new StreamableHTTPClientTransport(h.url));
+    await client.connect(new StreamableHTTPClientTransport(harness.url));
     try {
       assert.equal(client.getNegotiatedProtocolVersion(), "2026-07-28");
       assert.ok(client.getDiscoverResult(), "server/discover answered");
@@ -106,7 +106,7 @@ describe("MCP gateway with the v2 client, negotiation", () => {
 
   it("legacy mode gets a 2025-11-25 session from the same endpoint", async () => {
     const client = new Client({ name: "v2-legacy", version: "1.0.0" });
-    const transport = new StreamableHTTPClientTransport(h.url);
+    const transport = new StreamableHTTPClientTransport(harness.url);
     await client.connect(transport);
     try {
       assert.ok(transport.sessionId, "a session id was issued");

@@ -4,7 +4,8 @@
  * the bytes are not JSON.
  */
 import { isJsonContentType } from "@modelcontextprotocol/server";
-import { isHeroError, readBodyText } from "@hero/sdk";
+import { isHeroError } from "@hero/sdk";
+import { readBodyText } from "@hero/sdk/internal";
 import { jsonRpcError } from "./json_rpc_error.ts";
 
 /** Reads and parses a JSON POST body within `limit` bytes, or the error response to send. */

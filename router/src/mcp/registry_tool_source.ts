@@ -4,7 +4,8 @@
  * any object with `list()` of `{ entry: { name, rpcTarget }, openrpc }` records and a
  * `subscribe()` of `service.added|changed|removed` events fits.
  */
-import { type Caller, CALLER_HEADER } from "@hero/sdk";
+import type { Caller } from "@hero/sdk";
+import { CALLER_HEADER } from "@hero/sdk/internal";
 import { RpcSocketCaller } from "./rpc_socket_caller.ts";
 import type {
   CallOutcome,

@@ -4,7 +4,8 @@
  * target moves. Every failure — a JSON-RPC error reply, a timeout, an unreachable socket —
  * comes back as a {@link CallOutcome} error through the SDK's single wire mapping.
  */
-import { RpcClient, toWireError } from "@hero/sdk";
+import { RpcClient } from "@hero/sdk";
+import { toWireError } from "@hero/sdk/internal";
 import type { CallOutcome, SourceCallOptions } from "./tool_source.ts";
 
 /** Options of a {@link RpcSocketCaller}. */

@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { ServiceHealth } from "../discovery/service_entry.ts";
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
 import { metricsResponse } from "../../../ui/metrics/exposition.ts";
+import { ProxyTally } from "./proxy_tally.ts";
 
 /** A peer router as the metrics see it. */
 export interface PeerState {
@@ -31,41 +32,41 @@ export const UNKNOWN_SERVICE = "(unknown)";
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const HEALTH: ServiceHealth[] = ["healthy", "unhealthy", "non_rpc", "unknown", "unreachable"];
 
-interface ProxyChildren {
-  seconds: Histogram.Internal<"service">;
-  byStatus: Map<number, Counter.Internal>;
-}
-
 /** The router's metrics and its `/metrics` answer. */
 export class RouterMetrics {
   /** Every metric; rendered as Prometheus text or OpenMetrics per scrape. */
   readonly #prom = new Registry();
   readonly #services: ServiceRegistryView;
-  readonly #proxyRequests: Counter<"service" | "code">;
-  readonly #proxySeconds: Histogram<"service">;
-  readonly #proxy = new Map<string, ProxyChildren>();
+  readonly #proxy = new ProxyTally(BUCKETS);
   readonly #mcpCalls: Counter<"service" | "outcome">;
   readonly #mcpSeconds: Histogram<"service">;
   readonly #probes: Counter<"result">;
   readonly #probeSeconds: Histogram;
 
   /** Registers every metric; nothing is collected until a scrape. */
-  constructor(o: RouterMetricsOptions) {
-    this.#services = o.registry;
+  constructor(opts: RouterMetricsOptions) {
+    this.#services = opts.registry;
     const registers = [this.#prom];
-    const reg = o.registry;
-    this.#proxyRequests = new Counter({
+    const reg = opts.registry;
+    const tally = this.#proxy;
+    new Counter({
       name: "hero_router_proxy_requests_total",
       help: "Requests through the reverse proxy, by service and HTTP status",
       labelNames: ["service", "code"],
       registers,
+      collect() {
+        tally.toCounter(this);
+      },
     });
-    this.#proxySeconds = new Histogram({
+    new Histogram({
       name: "hero_router_proxy_request_duration_seconds",
       help: "Time from a proxied request's arrival to its response head, by service",
       labelNames: ["service"],
       buckets: BUCKETS,
       registers,
+      collect() {
+        tally.toHistogram(this);
+      },
     });
     this.#mcpCalls = new Counter({
       name: "hero_router_mcp_tool_calls_total",
@@ -117,7 +118,7 @@ export class RouterMetrics {
         }
       },
     });
-    const peers = o.peers ?? (() => []);
+    const peers = opts.peers ?? (() => []);
     new Gauge({
       name: "hero_router_peer_up",
       help: "1 while the peer router's service feed is connected, else 0",
@@ -146,21 +147,13 @@ export class RouterMetrics {
    */
   proxied(service: string, status: number, startedMs: number): void {
     const seconds = (performance.now() - startedMs) / 1000;
-    let c = this.#proxy.get(service);
-    if (!c) {
-      if (service !== UNKNOWN_SERVICE && !this.#services.get(service)) {
-        return this.proxied(UNKNOWN_SERVICE, status, startedMs);
-      }
-      c = { seconds: this.#proxySeconds.labels(service), byStatus: new Map() };
-      this.#proxy.set(service, c);
+    const t = this.#proxy;
+    let s = t.get(service);
+    if (!s) {
+      const known = service === UNKNOWN_SERVICE || this.#services.get(service) !== undefined;
+      s = t.open(known ? service : UNKNOWN_SERVICE);
     }
-    let count = c.byStatus.get(status);
-    if (!count) {
-      count = this.#proxyRequests.labels(service, String(status));
-      c.byStatus.set(status, count);
-    }
-    count.inc();
-    c.seconds.observe(seconds);
+    s.add(status, seconds);
   }
 
   /** Counts one MCP tool call. */

@@ -14,21 +14,21 @@ import {
 } from "../test_support/router_harness.ts";
 
 describe("router /metrics", () => {
-  let h: RouterHarness;
+  let harness: RouterHarness;
   let svc: { close(): Promise<void> };
 
   before(async () => {
-    h = await startRouter();
-    svc = await startFixtureService(h.root, "fixture");
-    await until(() => h.app.registry.get("fixture")?.openrpc, 5000, "fixture");
+    harness = await startRouter();
+    svc = await startFixtureService(harness.root, "fixture");
+    await until(() => harness.app.registry.get("fixture")?.openrpc, 5000, "fixture");
   });
   after(async () => {
     await svc.close();
-    await h.close();
+    await harness.close();
   });
 
   const scrape = async (headers: Record<string, string> = READ_AUTH) => {
-    const res = await fetch(`${h.base}/metrics`, { headers });
+    const res = await fetch(`${harness.base}/metrics`, { headers });
     return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
   };
   const value = (text: string, series: string) => {
@@ -45,14 +45,17 @@ describe("router /metrics", () => {
 
   it("counts proxied requests by service and status, with their latency", async () => {
     for (let i = 0; i < 3; i++) {
-      const r = await fetch(`${h.base}/fixture/admin/echo`, { headers: READ_AUTH });
+      const r = await fetch(`${harness.base}/fixture/admin/echo`, { headers: READ_AUTH });
       assert.equal(r.status, 200);
       await r.body?.cancel();
     }
-    const r = await fetch(`${h.base}/fixture/admin/echo`, { method: "POST", headers: READ_AUTH });
+    const r = await fetch(`${harness.base}/fixture/admin/echo`, {
+      method: "POST",
+      headers: READ_AUTH,
+    });
     assert.equal(r.status, 403);
     await r.body?.cancel();
-    const unknown = await fetch(`${h.base}/nobody_here/admin/`, { headers: READ_AUTH });
+    const unknown = await fetch(`${harness.base}/nobody_here/admin/`, { headers: READ_AUTH });
     await unknown.body?.cancel();
     const { text } = await scrape();
     assert.equal(value(text, 'hero_router_proxy_requests_total{service="fixture",code="200"}'), 3);
@@ -76,7 +79,7 @@ describe("router /metrics", () => {
   });
 
   it("counts MCP tool calls, probes and services by health", async () => {
-    const res = await fetch(`${h.base}/mcp`, {
+    const res = await fetch(`${harness.base}/mcp`, {
       method: "POST",
       headers: {
         ...ADMIN_AUTH,

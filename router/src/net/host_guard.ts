@@ -14,13 +14,13 @@ export interface HostGuardOptions {
 
 /** Extracts the host name from a `Host` header value (`[::1]:9988` -> `::1`). */
 export function hostnameOf(hostHeader: string): string {
-  const h = hostHeader.trim().toLowerCase();
-  if (h.startsWith("[")) {
-    const end = h.indexOf("]");
-    return end < 0 ? h : h.slice(1, end);
+  const host = hostHeader.trim().toLowerCase();
+  if (host.startsWith("[")) {
+    const end = host.indexOf("]");
+    return end < 0 ? host : host.slice(1, end);
   }
-  const colon = h.indexOf(":");
-  return (colon < 0 ? h : h.slice(0, colon)).replace(/\.$/, "");
+  const colon = host.indexOf(":");
+  return (colon < 0 ? host : host.slice(0, colon)).replace(/\.$/, "");
 }
 
 /** Returns why the request must be refused, or undefined if its Host and Origin are fine. */

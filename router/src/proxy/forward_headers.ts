@@ -6,21 +6,9 @@
  * dropped, and the router's own credentials (its session cookies, a bearer token the gate
  * consumed) are removed so a service never sees, or could replay, them.
  */
-import { CALLER_HEADER, type ConnectionInfo } from "@hero/sdk";
-
-/** Hop-by-hop headers (lower-case): never forwarded in either direction. */
-export const HOP_BY_HOP: ReadonlySet<string> = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "proxy-connection",
-  "te",
-  "trailer",
-  "trailers",
-  "transfer-encoding",
-  "upgrade",
-]);
+import type { ConnectionInfo } from "@hero/sdk";
+import { CALLER_HEADER } from "@hero/sdk/internal";
+import { HOP_BY_HOP } from "../http/hop_by_hop.ts";
 
 /**
  * The header in which the router's TCP front tells its app which TCP peer sent a request (the
@@ -30,41 +18,6 @@ export const PEER_HEADER = "x-hero-peer";
 
 /** An `X-Forwarded-Prefix` taken from any caller: one or two plain path segments. */
 export const SAFE_PREFIX = /^(\/[a-z0-9_]{1,64}){1,2}$/;
-
-/** A copy of `headers` without hop-by-hop headers (including those listed in `Connection`). */
-export function withoutHopByHop(headers: Headers): Headers {
-  const connection = headers.get("connection");
-  const named = connection
-    ? new Set(connection.split(",").map((h) => h.trim().toLowerCase()))
-    : undefined;
-  const out = new Headers();
-  for (const [k, v] of headers) {
-    if (HOP_BY_HOP.has(k) || named?.has(k)) continue;
-    if (k === "set-cookie") continue;
-    out.append(k, v);
-  }
-  for (const cookie of headers.getSetCookie()) out.append("set-cookie", cookie);
-  return out;
-}
-
-/** Response headers from raw (lower-case) pairs, without hop-by-hop headers. */
-export function headersFromPairs(pairs: [string, string][]): Headers {
-  let named: Set<string> | undefined;
-  for (const [k, v] of pairs) {
-    if (k === "connection") {
-      named ??= new Set();
-      for (const h of v.split(",")) named.add(h.trim().toLowerCase());
-    }
-  }
-  const out = new Headers();
-  for (const [k, v] of pairs) {
-    if (HOP_BY_HOP.has(k) || named?.has(k)) continue;
-    try {
-      out.append(k, v);
-    } catch { /* a header value the Headers API refuses is dropped */ }
-  }
-  return out;
-}
 
 /** What the gate hands the proxy about the caller of a request. */
 export interface ForwardedCaller {
@@ -86,8 +39,8 @@ export function forwardRequestHeaders(
   prefix: string,
   caller?: ForwardedCaller,
 ): [string, string][] {
-  const h = request.headers;
-  const connection = h.get("connection");
+  const headers = request.headers;
+  const connection = headers.get("connection");
   const named = connection
     ? new Set(connection.split(",").map((x) => x.trim().toLowerCase()))
     : undefined;
@@ -99,7 +52,7 @@ export function forwardRequestHeaders(
   let priorHost: string | undefined;
   let priorProto: string | undefined;
   let priorPrefix = "";
-  for (const [k, v] of h) {
+  for (const [k, v] of headers) {
     if (HOP_BY_HOP.has(k) || named?.has(k) || k === PEER_HEADER || k === CALLER_HEADER) continue;
     if (k === "authorization" && caller?.dropAuthorization) continue;
     if (k === "cookie" && caller?.dropCookies.length) {
@@ -122,7 +75,7 @@ export function forwardRequestHeaders(
     if (k === "host") host = v;
     out.push([k, v]);
   }
-  if (host === "localhost" && !h.has("host")) out.push(["host", host]);
+  if (host === "localhost" && !headers.has("host")) out.push(["host", host]);
   const peer = info.remoteAddress;
   const xff = peer ? (priorFor ? `${priorFor}, ${peer}` : peer) : priorFor;
   if (xff) out.push(["x-forwarded-for", xff]);

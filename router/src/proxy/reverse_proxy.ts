@@ -7,15 +7,12 @@
 import type { ConnectionInfo } from "@hero/sdk";
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
 import { readServiceDir } from "../discovery/socket_walk.ts";
-import { connectionError } from "../discovery/bounded_fetch.ts";
-import {
-  type ForwardedCaller,
-  forwardRequestHeaders,
-  headersFromPairs,
-} from "./forward_headers.ts";
+import { connectionError } from "../http/connection_error.ts";
+import { headersFromPairs } from "../http/hop_by_hop.ts";
+import { type ForwardedCaller, forwardRequestHeaders } from "./forward_headers.ts";
 import { parseProxyPath, type ProxyPathError, type ProxyTarget } from "./proxy_path.ts";
-import { UnixHttpClient } from "./unix_http_client.ts";
-import type { UpstreamPool } from "./upstream_pool.ts";
+import { UnixHttpClient } from "../http/unix_http_client.ts";
+import type { UpstreamPool } from "../http/upstream_pool.ts";
 import { relayWebSocket } from "./ws_relay.ts";
 import { withTraceparent } from "../telemetry/proxy_trace.ts";
 
@@ -31,12 +28,12 @@ const MAX_CLIENTS = 512;
 
 /** The proxy: `target` reads where a request goes, `forward` sends it there. */
 export class ReverseProxy {
-  readonly #o: ReverseProxyOptions;
+  readonly #opts: ReverseProxyOptions;
   readonly #clients = new Map<string, UnixHttpClient>();
 
   /** Creates the proxy; connections are pooled per socket. */
   constructor(opts: ReverseProxyOptions) {
-    this.#o = opts;
+    this.#opts = opts;
   }
 
   /** Where `request` goes: a target, why it cannot go anywhere, or undefined (not a proxy path). */
@@ -52,20 +49,20 @@ export class ReverseProxy {
   async forward(
     request: Request,
     target: ProxyTarget,
-    o: { info: ConnectionInfo; body?: Uint8Array; caller?: ForwardedCaller },
+    opts: { info: ConnectionInfo; body?: Uint8Array; caller?: ForwardedCaller },
   ): Promise<Response> {
-    const { info, body } = o;
+    const { info, body } = opts;
     const socketPath = await this.#socketPath(target);
     if (!socketPath) {
       return jsonError(
         404,
-        this.#o.registry.get(target.service)
+        this.#opts.registry.get(target.service)
           ? `Not found: service "${target.service}" has no ${target.webname}.sock`
           : `Not found: no service "${target.service}"`,
       );
     }
     const headers = withTraceparent(
-      forwardRequestHeaders(request, info, target.prefix, o.caller),
+      forwardRequestHeaders(request, info, target.prefix, opts.caller),
     );
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
       try {
@@ -79,7 +76,7 @@ export class ReverseProxy {
 
   /** The socket discovery knows for `target`, without looking on disk (the fast path). */
   knownSocket(target: ProxyTarget): string | undefined {
-    const known = this.#o.registry.get(target.service)?.entry;
+    const known = this.#opts.registry.get(target.service)?.entry;
     if (known?.source !== "socket") return undefined;
     return known.sockets.find((s) => s.name === target.webname)?.path;
   }
@@ -128,9 +125,9 @@ export class ReverseProxy {
     const hit = this.knownSocket(t);
     if (hit) return hit;
     // Not known (yet): look on disk with the same rules as discovery, and let it catch up.
-    const found = await readServiceDir(this.#o.root, t.service);
+    const found = await readServiceDir(this.#opts.root, t.service);
     const socket = found?.sockets.find((s) => s.name === t.webname);
-    if (found) this.#o.refresh?.(t.service);
+    if (found) this.#opts.refresh?.(t.service);
     return socket?.path;
   }
 

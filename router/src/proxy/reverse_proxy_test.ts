@@ -19,11 +19,11 @@ import {
 } from "../test_support/router_harness.ts";
 
 test("HTTP: query strings, bodies, X-Forwarded-* and hop-by-hop stripping", async () => {
-  const h = await startRouter();
-  const svc = await startFixtureService(h.root, "alpha");
+  const harness = await startRouter();
+  const svc = await startFixtureService(harness.root, "alpha");
   try {
-    await until(() => h.app.registry.get("alpha"), 3000, "alpha to be discovered");
-    const res = await fetch(`${h.base}/alpha/admin/echo/x?a=1&b=%2F`, {
+    await until(() => harness.app.registry.get("alpha"), 3000, "alpha to be discovered");
+    const res = await fetch(`${harness.base}/alpha/admin/echo/x?a=1&b=%2F`, {
       method: "POST",
       body: "hello",
       headers: {
@@ -48,12 +48,12 @@ test("HTTP: query strings, bodies, X-Forwarded-* and hop-by-hop stripping", asyn
     assert.equal(echo.headers["x-drop"], undefined);
     assert.equal(echo.headers["x-forwarded-for"], "127.0.0.1", "spoofed XFF from TCP is replaced");
     assert.equal(echo.headers["x-hero-peer"], undefined, "the front's own header never passes");
-    assert.equal(echo.headers["x-forwarded-host"], `127.0.0.1:${h.port}`);
+    assert.equal(echo.headers["x-forwarded-host"], `127.0.0.1:${harness.port}`);
     assert.equal(echo.headers["x-forwarded-proto"], "http");
     assert.equal(echo.headers["x-forwarded-prefix"], "/alpha/admin");
     // Through admin.sock a front proxy's X-Forwarded-* are kept and the prefix is appended.
     const viaSock = await (await fetch("http://x/alpha/admin/echo", {
-      client: h.adminClient,
+      client: harness.adminClient,
       headers: {
         "x-forwarded-prefix": "/outer",
         "x-forwarded-proto": "https",
@@ -64,7 +64,7 @@ test("HTTP: query strings, bodies, X-Forwarded-* and hop-by-hop stripping", asyn
     assert.equal(viaSock.headers["x-forwarded-prefix"], "/outer/alpha/admin");
     assert.equal(viaSock.headers["x-forwarded-proto"], "https");
     // The rpc socket is reachable through the proxy too.
-    const rpc = await fetch(`${h.base}/alpha/rpc/rpc`, {
+    const rpc = await fetch(`${harness.base}/alpha/rpc/rpc`, {
       method: "POST",
       headers: { ...ADMIN_AUTH, "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "add", params: { a: 2, b: 3 } }),
@@ -72,13 +72,13 @@ test("HTTP: query strings, bodies, X-Forwarded-* and hop-by-hop stripping", asyn
     assert.deepEqual(await rpc.json(), { jsonrpc: "2.0", id: 1, result: 5 });
   } finally {
     await svc.close();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("HTTP: request bodies stream up and SSE streams down without buffering", async () => {
-  const h = await startRouter();
-  const svc = await startFixtureService(h.root, "alpha");
+  const harness = await startRouter();
+  const svc = await startFixtureService(harness.root, "alpha");
   try {
     const chunk = new Uint8Array(64 * 1024).fill(7);
     let sent = 0;
@@ -89,14 +89,14 @@ test("HTTP: request bodies stream up and SSE streams down without buffering", as
         c.enqueue(chunk);
       },
     });
-    const up = await fetch(`${h.base}/alpha/admin/count`, {
+    const up = await fetch(`${harness.base}/alpha/admin/count`, {
       method: "PUT",
       body,
       headers: ADMIN_AUTH,
     });
     assert.deepEqual(await up.json(), { received: 80 * 64 * 1024 });
     const t0 = Date.now();
-    const sse = await fetch(`${h.base}/alpha/admin/sse`, { headers: ADMIN_AUTH });
+    const sse = await fetch(`${harness.base}/alpha/admin/sse`, { headers: ADMIN_AUTH });
     assert.match(sse.headers.get("content-type") ?? "", /event-stream/);
     const reader = sse.body!.pipeThrough(new TextDecoderStream()).getReader();
     const first = await reader.read();
@@ -109,23 +109,23 @@ test("HTTP: request bodies stream up and SSE streams down without buffering", as
     assert.ok(firstAt < endAt - 400, `first event at ${firstAt} ms, end at ${endAt} ms: buffered`);
   } finally {
     await svc.close();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("HTTP: 404 for unknown services and sockets, reserved names, 502 for a dead socket", async () => {
-  const h = await startRouter();
+  const harness = await startRouter();
   try {
     const get = async (path: string) => {
-      const r = await fetch(`${h.base}${path}`, { headers: ADMIN_AUTH });
+      const r = await fetch(`${harness.base}${path}`, { headers: ADMIN_AUTH });
       return { status: r.status, body: await r.text() };
     };
     const unknown = await get("/nobody/admin/");
     assert.equal(unknown.status, 404);
     assert.equal(JSON.parse(unknown.body).error, 'Not found: no service "nobody"');
     assert.equal((await get("/fonts/admin/x")).status, 404);
-    await Deno.mkdir(`${h.root}/dead`);
-    await makeStaleSocket(`${h.root}/dead/admin.sock`);
+    await Deno.mkdir(`${harness.root}/dead`);
+    await makeStaleSocket(`${harness.root}/dead/admin.sock`);
     const dead = await get("/dead/admin/page");
     assert.equal(dead.status, 502);
     assert.match(
@@ -134,27 +134,27 @@ test("HTTP: 404 for unknown services and sockets, reserved names, 502 for a dead
     );
     assert.equal((await get("/dead/web_missing/")).status, 404);
     const wsDead = await rawHttp(
-      h.port,
+      harness.port,
       `GET /dead/admin/ws HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${ADMIN_TOKEN}\r\nupgrade: websocket\r\nconnection: upgrade\r\n` +
         `sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n`,
     );
     assert.equal(statusOf(wsDead), 502);
   } finally {
-    await h.close();
+    await harness.close();
   }
 });
 
 test("no path reaches a socket outside the service's own directory", async () => {
-  const h = await startRouter();
+  const harness = await startRouter();
   const outside = await tempRoot();
-  const alpha = await startFixtureService(h.root, "alpha");
+  const alpha = await startFixtureService(harness.root, "alpha");
   const secret = await startFixtureService(outside.root, "secret");
-  await Deno.symlink(`${outside.root}/secret`, `${h.root}/linked`);
+  await Deno.symlink(`${outside.root}/secret`, `${harness.root}/linked`);
   try {
-    await until(() => h.app.registry.get("alpha"), 3000, "alpha to be discovered");
+    await until(() => harness.app.registry.get("alpha"), 3000, "alpha to be discovered");
     const raw = (path: string) =>
       rawHttp(
-        h.port,
+        harness.port,
         `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${ADMIN_TOKEN}\r\nconnection: close\r\n\r\n`,
       );
     const attempts = [
@@ -177,30 +177,30 @@ test("no path reaches a socket outside the service's own directory", async () =>
     await alpha.close();
     await secret.close();
     await outside.cleanup();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("a socket that appeared a moment ago is proxied at once", async () => {
-  const h = await startRouter();
+  const harness = await startRouter();
   try {
-    const svc = await startFixtureService(h.root, "fresh");
-    const res = await fetch(`${h.base}/fresh/admin/echo`, { headers: ADMIN_AUTH });
+    const svc = await startFixtureService(harness.root, "fresh");
+    const res = await fetch(`${harness.base}/fresh/admin/echo`, { headers: ADMIN_AUTH });
     assert.equal(res.status, 200);
     await res.body?.cancel();
     await svc.close();
   } finally {
-    await h.close();
+    await harness.close();
   }
 });
 
 test("WebSocket: text, binary, subprotocol, large messages and close codes are relayed", async () => {
-  const h = await startRouter();
-  const svc = await startFixtureService(h.root, "alpha");
+  const harness = await startRouter();
+  const svc = await startFixtureService(harness.root, "alpha");
   try {
-    await until(() => h.app.registry.get("alpha"), 3000, "alpha to be discovered");
-    const fastBefore = h.app.tcpCounts.fast;
-    const ws = new WebSocket(`ws://127.0.0.1:${h.port}/alpha/admin/ws`, {
+    await until(() => harness.app.registry.get("alpha"), 3000, "alpha to be discovered");
+    const fastBefore = harness.app.tcpCounts.fast;
+    const ws = new WebSocket(`ws://127.0.0.1:${harness.port}/alpha/admin/ws`, {
       protocols: ["chat.v1", "chat.v0"],
       headers: ADMIN_AUTH,
     });
@@ -213,7 +213,11 @@ test("WebSocket: text, binary, subprotocol, large messages and close codes are r
       ws.onerror = reject;
     });
     assert.equal(ws.protocol, "chat.v1");
-    assert.equal(h.app.tcpCounts.fast, fastBefore + 1, "the upgrade took the fast path (a tunnel)");
+    assert.equal(
+      harness.app.tcpCounts.fast,
+      fastBefore + 1,
+      "the upgrade took the fast path (a tunnel)",
+    );
     ws.send("hello");
     ws.send(new Uint8Array([0, 1, 2, 255]));
     ws.send("big");
@@ -229,7 +233,9 @@ test("WebSocket: text, binary, subprotocol, large messages and close codes are r
     assert.equal(ev.reason, "asked to close");
 
     // A close started by the browser reaches the service with its code.
-    const ws2 = new WebSocket(`ws://127.0.0.1:${h.port}/alpha/admin/ws`, { headers: ADMIN_AUTH });
+    const ws2 = new WebSocket(`ws://127.0.0.1:${harness.port}/alpha/admin/ws`, {
+      headers: ADMIN_AUTH,
+    });
     await new Promise((r) => (ws2.onopen = r));
     const closed2 = new Promise((r) => (ws2.onclose = r));
     ws2.close(4000, "bye");
@@ -237,24 +243,24 @@ test("WebSocket: text, binary, subprotocol, large messages and close codes are r
     await until(() => wsCloseCodes.includes(4000), 2000, "close code 4000 at the service");
   } finally {
     await svc.close();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("a hanging service stalls neither the router nor other services", async () => {
-  const h = await startRouter({ probeTimeoutMs: 500 });
-  const good = await startFixtureService(h.root, "good");
-  const hang = await startBrokenSocket(h.root, "stuck", "hang");
+  const harness = await startRouter({ probeTimeoutMs: 500 });
+  const good = await startFixtureService(harness.root, "good");
+  const hang = await startBrokenSocket(harness.root, "stuck", "hang");
   try {
-    const pending = fetch(`${h.base}/stuck/rpc/anything`, { headers: ADMIN_AUTH }).then(
+    const pending = fetch(`${harness.base}/stuck/rpc/anything`, { headers: ADMIN_AUTH }).then(
       (r) => r.status,
       () => 0,
     );
     const t0 = Date.now();
-    const ok = await fetch(`${h.base}/good/admin/echo`, { headers: ADMIN_AUTH });
+    const ok = await fetch(`${harness.base}/good/admin/echo`, { headers: ADMIN_AUTH });
     assert.equal(ok.status, 200);
     await ok.body?.cancel();
-    const api = await fetch(`${h.base}/api/services`, { headers: ADMIN_AUTH });
+    const api = await fetch(`${harness.base}/api/services`, { headers: ADMIN_AUTH });
     assert.equal(api.status, 200);
     await api.body?.cancel();
     assert.ok(Date.now() - t0 < 1000);
@@ -263,14 +269,14 @@ test("a hanging service stalls neither the router nor other services", async () 
   } finally {
     await hang.close();
     await good.close();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("hop-by-hop headers of a 101 response are stripped", async () => {
-  const h = await startRouter();
-  await Deno.mkdir(`${h.root}/rawws`);
-  const listener = Deno.listen({ transport: "unix", path: `${h.root}/rawws/admin.sock` });
+  const harness = await startRouter();
+  await Deno.mkdir(`${harness.root}/rawws`);
+  const listener = Deno.listen({ transport: "unix", path: `${harness.root}/rawws/admin.sock` });
   const served = (async () => {
     // Discovery may probe the new socket first: those requests get a 404. A head may also
     // arrive in several reads on a busy machine.
@@ -308,7 +314,7 @@ test("hop-by-hop headers of a 101 response are stripped", async () => {
   })();
   try {
     const res = await rawHttp(
-      h.port,
+      harness.port,
       `GET /rawws/admin/socket HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${ADMIN_TOKEN}\r\nupgrade: websocket\r\n` +
         "connection: Upgrade, x-client-hop\r\nx-client-hop: 1\r\n" +
         "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n",
@@ -323,14 +329,14 @@ test("hop-by-hop headers of a 101 response are stripped", async () => {
     assert.match(req, /x-forwarded-prefix: \/rawws\/admin/i);
   } finally {
     listener.close();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("WebSocket backpressure: a browser that does not read holds the data at the service", async () => {
-  const h = await startRouter();
-  const svc = await startFixtureService(h.root, "alpha");
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port: h.port });
+  const harness = await startRouter();
+  const svc = await startFixtureService(harness.root, "alpha");
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: harness.port });
   try {
     await conn.write(new TextEncoder().encode(
       `GET /alpha/admin/flood HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${ADMIN_TOKEN}\r\nupgrade: websocket\r\n` +
@@ -346,6 +352,6 @@ test("WebSocket backpressure: a browser that does not read holds the data at the
   } finally {
     conn.close();
     await svc.close();
-    await h.close();
+    await harness.close();
   }
 });

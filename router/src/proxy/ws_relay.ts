@@ -5,7 +5,7 @@
  * browser-to-backend queue is bounded.
  */
 import { closePayload, encodeFrame, FrameParser, Opcode, parseClose } from "./ws_frames.ts";
-import { withoutHopByHop } from "./forward_headers.ts";
+import { withoutHopByHop } from "../http/hop_by_hop.ts";
 import {
   type Handshake,
   performHandshake,

@@ -8,12 +8,12 @@
  */
 import {
   type Caller,
-  CallerSigner,
   type FetchHandler,
   HeroServer,
   type Listener,
   type ServiceManifest,
 } from "@hero/sdk";
+import { CallerSigner } from "@hero/sdk/internal";
 import { createRouterApi } from "../api/router_api.ts";
 import { RouterQueries } from "../api/router_queries.ts";
 import { Dashboard } from "../dashboard/dashboard.ts";
@@ -39,9 +39,7 @@ import { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import { Sso } from "../sso/sso.ts";
 import { type FastPath, TcpFront } from "../front/tcp_front.ts";
 import { createWebApp, isPublicPath, proxyFastPath, type WebAppOptions } from "./web_app.ts";
-
-/** The router's version, reported in its OpenRPC document and manifests. */
-export const ROUTER_VERSION = "0.1.0";
+import { ROUTER_VERSION } from "../version.ts";
 
 /** Everything the router needs to start. */
 export interface RouterAppOptions {
@@ -76,7 +74,7 @@ export class RouterApp {
   /** The discovery cache: what the MCP gateway and others read and follow. */
   readonly registry: ServiceRegistryView;
   readonly #registry = new ServiceRegistry();
-  readonly #o: RouterAppOptions;
+  readonly #opts: RouterAppOptions;
   readonly #discovery: Discovery;
   readonly #proxy: ReverseProxy;
   readonly #source: RegistryToolSource;
@@ -87,6 +85,8 @@ export class RouterApp {
   readonly #routes: { method: string; path: string }[];
   readonly #sso: Sso;
   #signer?: Promise<CallerSigner>;
+  /** The signer once made (the fast path asks its cache without a promise). */
+  #signerNow?: CallerSigner;
   readonly #fastPath: FastPath;
   #front?: TcpFront;
   readonly #metrics: RouterMetrics;
@@ -97,7 +97,7 @@ export class RouterApp {
 
   /** Builds everything; nothing is bound until {@link start}. */
   constructor(opts: RouterAppOptions) {
-    this.#o = opts;
+    this.#opts = opts;
     this.registry = this.#registry;
     const concrete = opts.binds.map((b) => b.hostname).filter((h) => h !== "0.0.0.0" && h !== "::");
     this.#whitelist = new IpWhitelist(opts.whitelist ?? [...LOOPBACK_CIDRS, ...concrete]);
@@ -182,7 +182,7 @@ export class RouterApp {
       }),
       mcp: this.#mcp,
       proxy: this.#proxy,
-      signer: { sign },
+      signer: { sign, cached: (caller, service) => this.#signerNow?.cached(caller, service) },
       sso,
       metrics,
       federation,
@@ -238,7 +238,7 @@ export class RouterApp {
 
   /** Binds the sockets, starts discovery (first scan included) and opens the TCP listeners. */
   async start(): Promise<ScanReport> {
-    const log = this.#o.logger;
+    const log = this.#opts.logger;
     // The key that signs caller assertions exists before anything can be proxied.
     await this.#callerSigner();
     this.#unsubscribe = this.#registry.subscribe((e) => {
@@ -249,14 +249,14 @@ export class RouterApp {
     try {
       // TCP first: once rpc.sock answers (hero_proc's health check), the listeners are bound and
       // `router.health` names them.
-      if (this.#o.binds.length > 0) {
+      if (this.#opts.binds.length > 0) {
         this.#front = await TcpFront.start({
           fastPath: this.#fastPath,
           app: this.#handler,
           limits: { maxHeaderBytes: 16 * 1024, requestTimeoutMs: 30_000 },
         });
       }
-      for (const b of this.#o.binds) {
+      for (const b of this.#opts.binds) {
         const listener = await this.#front!.listen(b.hostname, b.port).catch((err: Error) => {
           throw new Error(
             `Cannot start "hero_router": cannot listen on ${formatBind(b)}: ${err.message}`,
@@ -265,7 +265,9 @@ export class RouterApp {
         this.#tcp.push(listener);
         log.info(`listening on http://${this.tcpAddresses.at(-1)}`);
       }
-      if (this.#o.binds.length === 0) log.info("no TCP listener: serving on the Unix sockets only");
+      if (this.#opts.binds.length === 0) {
+        log.info("no TCP listener: serving on the Unix sockets only");
+      }
       log.info(`IP whitelist: ${this.#whitelist.entries.join(", ")}`);
       await this.#server.start();
       log.info(`rpc.sock at ${this.sockets.rpc}, admin.sock at ${this.sockets.admin}`);
@@ -283,7 +285,9 @@ export class RouterApp {
 
   /** The key that signs caller assertions: made once, its public half under the socket root. */
   #callerSigner(): Promise<CallerSigner> {
-    return this.#signer ??= CallerSigner.create(this.#o.socketRoot);
+    return this.#signer ??= CallerSigner.create(this.#opts.socketRoot).then((s) =>
+      this.#signerNow = s
+    );
   }
 
   /** Stops discovery, closes the TCP listeners and the sockets (removing the socket files). */

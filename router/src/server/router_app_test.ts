@@ -12,9 +12,9 @@ import {
 } from "../test_support/router_harness.ts";
 
 test("rpc.sock serves router.* methods, OpenRPC, health and an openrpc manifest, never HTML", async () => {
-  const h = await startRouter();
-  const svc = await startFixtureService(h.root, "alpha");
-  const rpc = new RpcClient(h.app.sockets.rpc);
+  const harness = await startRouter();
+  const svc = await startFixtureService(harness.root, "alpha");
+  const rpc = new RpcClient(harness.app.sockets.rpc);
   try {
     await rpc.call("router.scan");
     const services = await rpc.call<{ name: string; health: string }[]>("router.services");
@@ -33,7 +33,7 @@ test("rpc.sock serves router.* methods, OpenRPC, health and an openrpc manifest,
     assert.ok(health.byHealth.healthy >= 2);
     const cache = await rpc.call<{ services: { name: string }[] }>("router.cache.inspect");
     assert.ok(cache.services.some((s) => s.name === "alpha"));
-    const doc = await (await fetch("http://x/openrpc.json", { client: h.rpcClient })).json();
+    const doc = await (await fetch("http://x/openrpc.json", { client: harness.rpcClient })).json();
     assert.deepEqual(
       doc.methods.map((m: { name: string }) => m.name),
       [
@@ -47,11 +47,12 @@ test("rpc.sock serves router.* methods, OpenRPC, health and an openrpc manifest,
       ],
     );
     const manifest =
-      await (await fetch("http://x/.well-known/heroservice.json", { client: h.rpcClient })).json();
+      await (await fetch("http://x/.well-known/heroservice.json", { client: harness.rpcClient }))
+        .json();
     assert.equal(manifest.protocol, "openrpc");
     for (const path of ["/", "/index.html", "/api/services", "/alpha/admin/"]) {
       const res = await fetch(`http://x${path}`, {
-        client: h.rpcClient,
+        client: harness.rpcClient,
         headers: { accept: "text/html" },
       });
       const type = res.headers.get("content-type") ?? "";
@@ -61,17 +62,18 @@ test("rpc.sock serves router.* methods, OpenRPC, health and an openrpc manifest,
   } finally {
     rpc.close();
     await svc.close();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("admin.sock serves the ui manifest, dashboard and /api, and never accepts POST /rpc", async () => {
-  const h = await startRouter();
-  const svc = await startFixtureService(h.root, "alpha");
+  const harness = await startRouter();
+  const svc = await startFixtureService(harness.root, "alpha");
   try {
-    await h.app.registry.get("alpha") ?? await until(() => h.app.registry.get("alpha"), 1000);
-    for (const base of ["http://x", h.base]) {
-      const client = base === "http://x" ? h.adminClient : undefined;
+    await harness.app.registry.get("alpha") ??
+      await until(() => harness.app.registry.get("alpha"), 1000);
+    for (const base of ["http://x", harness.base]) {
+      const client = base === "http://x" ? harness.adminClient : undefined;
       // admin.sock trusts its owner; TCP needs the token.
       const headers = client ? {} : ADMIN_AUTH;
       const post = await fetch(`${base}/rpc`, {
@@ -105,13 +107,13 @@ test("admin.sock serves the ui manifest, dashboard and /api, and never accepts P
     }
   } finally {
     await svc.close();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("/api/events streams service.added and service.removed within 1 s", async () => {
-  const h = await startRouter();
-  const res = await fetch(`${h.base}/api/events`, { headers: ADMIN_AUTH });
+  const harness = await startRouter();
+  const res = await fetch(`${harness.base}/api/events`, { headers: ADMIN_AUTH });
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   const waitFor = async (pattern: RegExp) => {
@@ -128,7 +130,7 @@ test("/api/events streams service.added and service.removed within 1 s", async (
   };
   try {
     await waitFor(/event: snapshot/);
-    const svc = await startFixtureService(h.root, "newcomer");
+    const svc = await startFixtureService(harness.root, "newcomer");
     await waitFor(/event: service\.added\ndata: \{"service":\{"name":"newcomer"/);
     await waitFor(
       /event: service\.changed\ndata: \{"service":\{"name":"newcomer"[^\n]*"health":"healthy"/,
@@ -137,78 +139,78 @@ test("/api/events streams service.added and service.removed within 1 s", async (
     await waitFor(/event: service\.removed\ndata: \{"service":\{"name":"newcomer"/);
   } finally {
     await reader.cancel();
-    await h.close();
+    await harness.close();
   }
 });
 
 test("TCP: peers outside the whitelist get 403", async () => {
-  const h = await startRouter({ whitelist: ["10.0.0.0/8", "fd00::/8"] });
+  const harness = await startRouter({ whitelist: ["10.0.0.0/8", "fd00::/8"] });
   try {
-    const res = await fetch(`${h.base}/api/services`, { headers: ADMIN_AUTH });
+    const res = await fetch(`${harness.base}/api/services`, { headers: ADMIN_AUTH });
     assert.equal(res.status, 403);
     assert.match((await res.json()).error, /127\.0\.0\.1 is not in the IP whitelist/);
     // The Unix socket is not subject to the TCP whitelist.
-    const viaSocket = await fetch("http://x/api/services", { client: h.adminClient });
+    const viaSocket = await fetch("http://x/api/services", { client: harness.adminClient });
     assert.equal(viaSocket.status, 200);
     await viaSocket.body?.cancel();
   } finally {
-    await h.close();
+    await harness.close();
   }
 });
 
 test("TCP: IPv6 listener and default loopback whitelist", async () => {
-  const h = await startRouter({
+  const harness = await startRouter({
     binds: [{ hostname: "127.0.0.1", port: 0 }, { hostname: "::1", port: 0 }],
   });
   try {
-    assert.equal(h.app.tcpAddresses.length, 2);
-    const v6 = h.app.tcpAddresses[1];
+    assert.equal(harness.app.tcpAddresses.length, 2);
+    const v6 = harness.app.tcpAddresses[1];
     assert.match(v6, /^\[::1\]:\d+$/);
     const res = await fetch(`http://${v6}/health`, { headers: ADMIN_AUTH });
     assert.equal(res.status, 200);
     await res.body?.cancel();
   } finally {
-    await h.close();
+    await harness.close();
   }
 });
 
 test("TCP: foreign Host or Origin is refused (DNS rebinding)", async () => {
-  const h = await startRouter();
+  const harness = await startRouter();
   try {
     const req = (headers: string) =>
       rawHttp(
-        h.port,
+        harness.port,
         `GET /api/services HTTP/1.1\r\n${headers}authorization: Bearer ${ADMIN_TOKEN}\r\n` +
           "connection: close\r\n\r\n",
       );
-    assert.equal(statusOf(await req(`host: 127.0.0.1:${h.port}\r\n`)), 200);
-    assert.equal(statusOf(await req(`host: localhost:${h.port}\r\n`)), 200);
-    const evil = await req(`host: evil.example:${h.port}\r\n`);
+    assert.equal(statusOf(await req(`host: 127.0.0.1:${harness.port}\r\n`)), 200);
+    assert.equal(statusOf(await req(`host: localhost:${harness.port}\r\n`)), 200);
+    const evil = await req(`host: evil.example:${harness.port}\r\n`);
     assert.equal(statusOf(evil), 403);
     assert.match(evil, /DNS rebinding/);
-    const origin = await req(`host: 127.0.0.1:${h.port}\r\norigin: http://evil.example\r\n`);
+    const origin = await req(`host: 127.0.0.1:${harness.port}\r\norigin: http://evil.example\r\n`);
     assert.equal(statusOf(origin), 403);
   } finally {
-    await h.close();
+    await harness.close();
   }
 });
 
 test("zero TCP listeners keeps both sockets", async () => {
-  const h = await startRouter({ binds: [] });
+  const harness = await startRouter({ binds: [] });
   try {
-    assert.deepEqual(h.app.tcpAddresses, []);
-    const res = await fetch("http://x/health", { client: h.adminClient });
+    assert.deepEqual(harness.app.tcpAddresses, []);
+    const res = await fetch("http://x/health", { client: harness.adminClient });
     assert.equal(res.status, 200);
     await res.body?.cancel();
   } finally {
-    await h.close();
+    await harness.close();
   }
 });
 
 test("TCP: a dual-stack [::] listener allows IPv4 (possibly as ::ffff:127.0.0.1) and IPv6 loopback", async () => {
-  const h = await startRouter({ binds: [{ hostname: "::", port: 0 }] });
+  const harness = await startRouter({ binds: [{ hostname: "::", port: 0 }] });
   try {
-    const port = Number(h.app.tcpAddresses[0].split(":").at(-1));
+    const port = Number(harness.app.tcpAddresses[0].split(":").at(-1));
     const v4 = await fetch(`http://127.0.0.1:${port}/health`, { headers: ADMIN_AUTH });
     assert.equal(v4.status, 200);
     await v4.body?.cancel();
@@ -216,6 +218,6 @@ test("TCP: a dual-stack [::] listener allows IPv4 (possibly as ::ffff:127.0.0.1)
     assert.equal(v6.status, 200);
     await v6.body?.cancel();
   } finally {
-    await h.close();
+    await harness.close();
   }
 });

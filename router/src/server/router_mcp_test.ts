@@ -38,12 +38,12 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 
 describe("router with the MCP gateway mounted", () => {
   it("lists and calls the tools of discovered services at /mcp over TCP", async () => {
-    const h = await startRouter();
+    const harness = await startRouter();
     const client = new Client({ name: "router-mcp-test", version: "1.0.0" });
     let calc: HeroServer | undefined;
     try {
       await client.connect(
-        new StreamableHTTPClientTransport(new URL(`${h.base}/mcp`), {
+        new StreamableHTTPClientTransport(new URL(`${harness.base}/mcp`), {
           requestInit: { headers: ADMIN_AUTH },
         }),
       );
@@ -51,7 +51,7 @@ describe("router with the MCP gateway mounted", () => {
       // The router discovers its own rpc.sock too, so its router.* methods are tools as well.
       assert.ok((await names()).includes("hero_router_router_services"));
       assert.ok(!(await names()).some((n) => n.startsWith("calc_")));
-      calc = new HeroServer({ name: "calc", api: calcApi(), socketRoot: h.root });
+      calc = new HeroServer({ name: "calc", api: calcApi(), socketRoot: harness.root });
       await calc.start();
       await until(
         async () => (await names()).includes("calc_add"),
@@ -69,7 +69,7 @@ describe("router with the MCP gateway mounted", () => {
     } finally {
       await client.close();
       await calc?.close();
-      await h.close();
+      await harness.close();
     }
   });
 });

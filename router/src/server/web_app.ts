@@ -7,14 +7,8 @@
  * own OpenRPC annotations. Proxied requests carry the caller's signed assertion instead of the
  * router's own credentials.
  */
-import {
-  type Caller,
-  isJsonContentType,
-  readBodyText,
-  RpcErrorCode,
-  type ServiceManifest,
-  tracingOn,
-} from "@hero/sdk";
+import { type Caller, RpcErrorCode, type ServiceManifest } from "@hero/sdk";
+import { isJsonContentType, readBodyText, tracingOn } from "@hero/sdk/internal";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ServiceRegistryView } from "../discovery/service_registry.ts";
 import { serviceEventStream } from "../api/event_stream.ts";
@@ -41,9 +35,8 @@ import { type ForwardedCaller, SAFE_PREFIX } from "../proxy/forward_headers.ts";
 import { parseProxyPath, type ProxyTarget } from "../proxy/proxy_path.ts";
 import { badGatewayText, type ReverseProxy } from "../proxy/reverse_proxy.ts";
 import { PRM_PATH, type Sso } from "../sso/sso.ts";
-import { SSO_COOKIE, SSO_FLOW_COOKIE } from "../sso/sso_login.ts";
+import { ROUTER_COOKIES } from "../gate/router_cookies.ts";
 import { annotateProxySpan } from "../telemetry/proxy_trace.ts";
-import { SESSION_COOKIE } from "../../../ui/session/admin_session.ts";
 
 /** What the web app serves. */
 export interface WebAppOptions {
@@ -56,7 +49,11 @@ export interface WebAppOptions {
   mcp: McpGateway;
   proxy: ReverseProxy;
   /** Signs the caller assertion proxied requests carry. */
-  signer: { sign(caller: Caller, service: string): Promise<string> };
+  signer: {
+    sign(caller: Caller, service: string): Promise<string>;
+    /** An assertion signed earlier and still reused, if any, without a promise. */
+    cached?(caller: Caller, service: string): string | undefined;
+  };
   /** Single sign-on through hero_auth (absent: tokens only). */
   sso?: Sso;
   metrics: RouterMetrics;
@@ -68,9 +65,6 @@ export interface WebAppOptions {
 
 /** Largest JSON-RPC body the gate reads to authorize a proxied call. */
 const MAX_RPC_BODY = 8 * 1024 * 1024;
-
-/** The router's own cookies: never forwarded to a service. */
-const ROUTER_COOKIES = [SESSION_COOKIE, SSO_COOKIE, SSO_FLOW_COOKIE];
 
 /**
  * hero_auth's OpenID provider endpoints under the issuer's path: discovery, keys, authorize
@@ -116,14 +110,14 @@ export function isPublicPath(method: string, path: string, issuerPath?: string):
  * again and answers. With tracing on everything goes to the app, whose server span (Deno's)
  * the trace needs. A relayed request is counted in the metrics as the app counts it.
  */
-export function proxyFastPath(o: WebAppOptions): FastPath {
-  const check = gateCheck(o.gate);
-  const route = async (
+export function proxyFastPath(opts: WebAppOptions): FastPath {
+  const check = gateCheck(opts.gate);
+  const route = (
     head: RequestHead,
     target: ProxyTarget,
     verdict: GateVerdict,
     started: number,
-  ): Promise<FastRoute | undefined> => {
+  ): FastRoute | undefined | Promise<FastRoute> => {
     if (verdict instanceof Response || !verdict.identity) return undefined;
     const identity = verdict.identity;
     const access = proxyAccess(head, target);
@@ -132,18 +126,21 @@ export function proxyFastPath(o: WebAppOptions): FastPath {
       if (!isJsonContentType(head.get("content-type"))) return undefined;
       if (!permits(identity, "write", target.service)) return undefined;
     } else if (!permits(identity, access, target.service)) return undefined;
-    const socketPath = o.proxy.knownSocket(target);
+    const socketPath = opts.proxy.knownSocket(target);
     if (!socketPath) return undefined;
     // A prefix a caller (a federating router) puts in front, taken as the app's proxy takes it.
     const prior = head.get("x-forwarded-prefix");
-    return {
+    const to = (assertion: string): FastRoute => ({
       rest: target.rest,
       prefix: prior !== null && SAFE_PREFIX.test(prior) ? prior + target.prefix : target.prefix,
-      caller: await forwardedCaller(o, identity, target.service),
-      pool: o.proxy.pool(socketPath),
+      caller: callerWith(identity, assertion),
+      pool: opts.proxy.pool(socketPath),
       badGateway: (why: string) => badGatewayText(target, why),
-      answered: (status: number) => o.metrics.proxied(target.service, status, started),
-    };
+      answered: (status: number) => opts.metrics.proxied(target.service, status, started),
+    });
+    // Most requests find their assertion signed already: no promise, no extra turn.
+    const signed = opts.signer.cached?.(identity, target.service);
+    return signed !== undefined ? to(signed) : opts.signer.sign(identity, target.service).then(to);
   };
   return (head, info) => {
     if (tracingOn()) return undefined;
@@ -154,7 +151,7 @@ export function proxyFastPath(o: WebAppOptions): FastPath {
     const q = head.target.indexOf("?");
     const path = q < 0 ? head.target : head.target.slice(0, q);
     // hero_auth's provider endpoints are forwarded without an assertion: the app does that.
-    if (o.gate.isPublic(head.method, path)) return undefined;
+    if (opts.gate.isPublic(head.method, path)) return undefined;
     const verdict = check(head, path, info, () => head.toRequest());
     return verdict instanceof Promise
       ? verdict.then((v) => route(head, target, v, started))
@@ -163,37 +160,43 @@ export function proxyFastPath(o: WebAppOptions): FastPath {
 }
 
 /** Builds the app; serve it with `app.fetch(request, { info })`. */
-export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
+export function createWebApp(opts: WebAppOptions): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
-  const q = o.queries;
-  const d = o.dashboard;
+  const q = opts.queries;
+  const d = opts.dashboard;
   const read = need("read");
   const write = need("write");
-  const manifest = JSON.stringify({ ...o.manifest, protocol: "ui", socket: "admin" });
+  const manifest = JSON.stringify({ ...opts.manifest, protocol: "ui", socket: "admin" });
 
-  app.use(gate(o.gate));
+  app.use(gate(opts.gate));
 
   app.get("/login", (c) => loginPageResponse(c.req.raw));
-  app.post("/login", (c) => loginSubmit(c.req.raw, o.gate.tokens));
+  app.post("/login", (c) => loginSubmit(c.req.raw, opts.gate.tokens));
   app.post("/logout", async (c) => {
     const local = logout(c.req.raw);
     // Signed in through hero_auth: end that session too (RP-initiated logout).
-    const ended = local.status === 303 ? await o.sso?.login.logout(c.req.raw) : undefined;
+    const ended = local.status === 303 ? await opts.sso?.login.logout(c.req.raw) : undefined;
     if (!ended) return local;
     ended.headers.append("set-cookie", local.headers.get("set-cookie")!);
     return ended;
   });
-  app.get("/auth/login", async (c) => o.sso ? await o.sso.login.login(c.req.raw) : noSso());
-  app.get("/auth/callback", async (c) => o.sso ? await o.sso.login.callback(c.req.raw) : noSso());
-  app.get(PRM_PATH, async (c) => o.sso ? await o.sso.protectedResource(c.req.raw) : noSso());
-  app.get(`${PRM_PATH}/*`, async (c) => o.sso ? await o.sso.protectedResource(c.req.raw) : noSso());
+  app.get("/auth/login", async (c) => opts.sso ? await opts.sso.login.login(c.req.raw) : noSso());
+  app.get(
+    "/auth/callback",
+    async (c) => opts.sso ? await opts.sso.login.callback(c.req.raw) : noSso(),
+  );
+  app.get(PRM_PATH, async (c) => opts.sso ? await opts.sso.protectedResource(c.req.raw) : noSso());
+  app.get(
+    `${PRM_PATH}/*`,
+    async (c) => opts.sso ? await opts.sso.protectedResource(c.req.raw) : noSso(),
+  );
   app.get(
     "/.well-known/oauth-authorization-server/*",
-    async (c) => o.sso ? await o.sso.authorizationServer(c.req.raw) : noSso(),
+    async (c) => opts.sso ? await opts.sso.authorizationServer(c.req.raw) : noSso(),
   );
   app.get(
     "/.well-known/openid-configuration/*",
-    async (c) => o.sso ? await o.sso.authorizationServer(c.req.raw) : noSso(),
+    async (c) => opts.sso ? await opts.sso.authorizationServer(c.req.raw) : noSso(),
   );
   app.get("/favicon.svg", () => d.favicon());
   app.get("/css/:file", (c) => d.asset(c.req.param("file")));
@@ -205,7 +208,7 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
       { allow: "" },
     ));
   app.get("/health", read, (c) => c.json(q.health()));
-  app.get("/metrics", read, (c) => o.metrics.response(c.req.header("accept") ?? null));
+  app.get("/metrics", read, (c) => opts.metrics.response(c.req.header("accept") ?? null));
   app.get("/.well-known/heroservice.json", read, (c) => c.body(manifest, 200, JSON_TYPE));
 
   app.get("/", read, (c) => d.page({ kind: "overview" }, isAdmin(c.get("identity")!)));
@@ -219,11 +222,11 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
   app.get("/js/hero_ui.js", read, () => d.asset("hero_ui.js"));
   app.get("/js/dashboard/:file", read, (c) => d.module(c.req.param("file")));
 
-  app.get("/api/events", read, (c) => serviceEventStream(o.registry, c.req.raw.signal));
+  app.get("/api/events", read, (c) => serviceEventStream(opts.registry, c.req.raw.signal));
   app.get(
     "/api/federation",
     read,
-    (c) => federationFeed(o.registry, [c.req.raw.signal, o.closing]),
+    (c) => federationFeed(opts.registry, [c.req.raw.signal, opts.closing]),
   );
   app.get("/api/health", read, (c) => c.json(q.health()));
   app.get("/api/cache", read, (c) => c.json(q.cacheInspect()));
@@ -247,7 +250,7 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
   app.post("/api/dashboard/call", read, async (c) => {
     const call = await d.readCall(c.req.raw);
     if (call instanceof Response) return call;
-    const doc = o.registry.get(call.service)?.openrpc;
+    const doc = opts.registry.get(call.service)?.openrpc;
     const access = methodAccess(doc, call.method);
     if (!permits(c.get("identity")!, access, call.service)) {
       return refuse(403, forbiddenMethod(call.service, call.method));
@@ -262,17 +265,17 @@ export function createWebApp(o: WebAppOptions): Hono<WebEnv> {
         : c.json({ error: "Use GET here" }, 405, { allow: "GET" }),
   );
 
-  app.all("/mcp", read, (c) => mcp(o, c));
-  app.all("/mcp/*", read, (c) => mcp(o, c));
+  app.all("/mcp", read, (c) => mcp(opts, c));
+  app.all("/mcp/*", read, (c) => mcp(opts, c));
 
   app.all("*", async (c) => {
     const started = performance.now();
-    const target = o.federation.target(c.req.raw) ?? o.proxy.target(c.req.raw);
+    const target = opts.federation.target(c.req.raw) ?? opts.proxy.target(c.req.raw);
     if (!target) return notFound(c.req.path);
     if ("error" in target) return c.json({ error: target.error }, target.status);
     annotateProxySpan(c.req.method, target.service, target.webname);
-    const res = await proxy(o, c, target);
-    o.metrics.proxied(target.service, res.status, started);
+    const res = await proxy(opts, c, target);
+    opts.metrics.proxied(target.service, res.status, started);
     return res;
   });
   return app;
@@ -290,9 +293,9 @@ function need(access: Access): MiddlewareHandler<WebEnv> {
   };
 }
 
-function mcp(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
+function mcp(opts: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
   const identity = c.get("identity")!;
-  return o.mcp.handler(c.req.raw, {
+  return opts.mcp.handler(c.req.raw, {
     subject: identity.subject,
     mayCall: (tool) => permits(identity, tool.readOnly ? "read" : "write", tool.service),
     identity,
@@ -305,7 +308,7 @@ function mcp(o: WebAppOptions, c: Context<WebEnv>): Promise<Response> {
  * exactly the bytes that were judged).
  */
 async function proxy(
-  o: WebAppOptions,
+  opts: WebAppOptions,
   c: Context<WebEnv>,
   target: ProxyTarget | PeerTarget,
 ): Promise<Response> {
@@ -314,15 +317,17 @@ async function proxy(
   // A peer's service gets the peer's pinned token; a local one the caller's assertion.
   const forward = (caller?: ForwardedCaller, body?: Uint8Array) =>
     "peer" in target
-      ? o.federation.forward(request, info, target, body)
-      : o.proxy.forward(request, target, { info, body, caller });
+      ? opts.federation.forward(request, info, target, body)
+      : opts.proxy.forward(request, target, { info, body, caller });
   const identity = c.get("identity");
   // hero_auth's provider endpoints are public: it authenticates them itself.
-  if (!("peer" in target) && o.gate.isPublic(request.method, c.req.path)) {
+  if (!("peer" in target) && opts.gate.isPublic(request.method, c.req.path)) {
     return await forward({ dropCookies: ROUTER_COOKIES, dropAuthorization: false });
   }
   if (!identity) return refuse(401, `Unauthorized: ${c.req.path} needs a credential`);
-  const caller = "peer" in target ? undefined : await forwardedCaller(o, identity, target.service);
+  const caller = "peer" in target
+    ? undefined
+    : await forwardedCaller(opts, identity, target.service);
   const access = proxyAccess(request, target);
   if (access) {
     if (!permits(identity, access, target.service)) {
@@ -350,11 +355,11 @@ async function proxy(
   } catch {
     return rpcRefusal(413, RpcErrorCode.RequestTooLarge, "The request body is too large");
   }
-  const verdict = rpcBodyAccess(text, o.registry.get(target.service)?.openrpc);
+  const verdict = rpcBodyAccess(text, opts.registry.get(target.service)?.openrpc);
   if (!verdict.ok) return rpcRefusal(400, verdict.error.code, verdict.error.message);
   if (!permits(identity, verdict.access, target.service)) {
     const method = verdict.methods.find((m) =>
-      methodAccess(o.registry.get(target.service)?.openrpc, m) === "write"
+      methodAccess(opts.registry.get(target.service)?.openrpc, m) === "write"
     )!;
     return rpcRefusal(403, RpcErrorCode.Forbidden, forbiddenMethod(target.service, method));
   }
@@ -363,12 +368,16 @@ async function proxy(
 
 /** The service learns who calls from the assertion; the router's credentials stay here. */
 async function forwardedCaller(
-  o: WebAppOptions,
+  opts: WebAppOptions,
   identity: Caller,
   service: string,
 ): Promise<ForwardedCaller> {
+  return callerWith(identity, await opts.signer.sign(identity, service));
+}
+
+function callerWith(identity: Caller, assertion: string): ForwardedCaller {
   return {
-    assertion: await o.signer.sign(identity, service),
+    assertion,
     dropCookies: ROUTER_COOKIES,
     dropAuthorization: identity.via === "bearer",
   };

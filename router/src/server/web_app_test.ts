@@ -236,24 +236,24 @@ const ROWS: Row[] = [
 ];
 
 describe("web surface: (route, caller) -> status", () => {
-  let h: RouterHarness;
+  let harness: RouterHarness;
   let svc: { close(): Promise<void> };
 
   before(async () => {
-    h = await startRouter();
-    svc = await startFixtureService(h.root, "fixture");
-    await until(() => h.app.registry.get("fixture")?.openrpc, 5000, "fixture");
+    harness = await startRouter();
+    svc = await startFixtureService(harness.root, "fixture");
+    await until(() => harness.app.registry.get("fixture")?.openrpc, 5000, "fixture");
   });
   after(async () => {
     await svc.close();
-    await h.close();
+    await harness.close();
   });
 
   for (const row of ROWS) {
     it(`${row.method} ${row.path}${row.body?.includes('"add"') ? " (write method)" : ""}`, async () => {
       for (const caller of CALLERS) {
         const expected = typeof row.expect === "number" ? row.expect : row.expect[caller];
-        const status = await send(h, row, caller);
+        const status = await send(harness, row, caller);
         assert.equal(status, expected, `${caller}: ${row.method} ${row.path}`);
       }
     });
@@ -262,8 +262,8 @@ describe("web surface: (route, caller) -> status", () => {
   it("a WebSocket upgrade through the proxy needs write access", async () => {
     const upgrade = (auth: string) =>
       rawHttp(
-        h.port,
-        `GET /fixture/admin/ws HTTP/1.1\r\nhost: 127.0.0.1:${h.port}\r\n${auth}` +
+        harness.port,
+        `GET /fixture/admin/ws HTTP/1.1\r\nhost: 127.0.0.1:${harness.port}\r\n${auth}` +
           "upgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-version: 13\r\n" +
           "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
       );
@@ -278,7 +278,7 @@ describe("web surface: (route, caller) -> status", () => {
 
   it("MCP lists a reader only the read-only tools and refuses it the others", async () => {
     const post = async (token: string, method: string, params: Record<string, unknown> = {}) => {
-      const res = await fetch(`${h.base}/mcp`, {
+      const res = await fetch(`${harness.base}/mcp`, {
         method: "POST",
         headers: {
           ...mcpHeaders,
@@ -311,7 +311,7 @@ describe("web surface: (route, caller) -> status", () => {
 
   it("a cookie session writes with X-Hero-CSRF or as a same-origin page; never cross-site", async () => {
     const scan = (headers: Record<string, string>) =>
-      fetch(`${h.base}/api/scan`, {
+      fetch(`${harness.base}/api/scan`, {
         method: "POST",
         headers: { cookie: `hero_admin=${ADMIN_TOKEN}`, ...headers },
       }).then(async (r) => (await r.body?.cancel(), r.status));
@@ -328,23 +328,23 @@ describe("web surface: (route, caller) -> status", () => {
 
   it("every route of the app has a row", () => {
     const covered = new Set(ROWS.map((r) => r.route));
-    const routes = new Set(h.app.routes.map((r) => r.path));
+    const routes = new Set(harness.app.routes.map((r) => r.path));
     for (const path of routes) assert.ok(covered.has(path), `no row covers ${path}`);
   });
 });
 
-async function send(h: RouterHarness, row: Row, caller: Caller): Promise<number> {
+async function send(harness: RouterHarness, row: Row, caller: Caller): Promise<number> {
   const headers: Record<string, string> = { ...row.headers };
   if (caller === "read") headers.authorization = `Bearer ${READ_TOKEN}`;
   if (caller === "admin") headers.authorization = `Bearer ${ADMIN_TOKEN}`;
   if (caller === "cookie") headers.cookie = `hero_admin=${ADMIN_TOKEN}`;
-  const base = caller === "owner" ? "http://localhost" : h.base;
+  const base = caller === "owner" ? "http://localhost" : harness.base;
   const res = await fetch(base + row.path, {
     method: row.method,
     headers,
     body: row.body,
     redirect: "manual",
-    ...(caller === "owner" ? { client: h.adminClient } : {}),
+    ...(caller === "owner" ? { client: harness.adminClient } : {}),
   });
   await res.body?.cancel();
   return res.status;

@@ -25,7 +25,7 @@ import { type RouterHarness, startRouter } from "../test_support/router_harness.
 
 const CALLBACK = "http://127.0.0.1:1/mcp-callback";
 
-let h: RouterHarness;
+let harness: RouterHarness;
 let auth: AuthProcess;
 let who: HeroServer;
 const ids: Record<string, string> = {};
@@ -72,18 +72,18 @@ class TestProvider {
 }
 
 before(async () => {
-  h = await startRouter();
-  who = await startWho(h.root);
-  auth = await startAuthProcess(h);
+  harness = await startRouter();
+  who = await startWho(harness.root);
+  auth = await startAuthProcess(harness);
   ids.reader = await auth.user("reader", ["read"]);
   ids.operator = await auth.user("operator", ["read", "who:write"]);
-  await until(() => h.app.registry.get("who")?.openrpc, 5000, "who");
+  await until(() => harness.app.registry.get("who")?.openrpc, 5000, "who");
 });
 
 after(async () => {
   await auth?.close();
   await who?.close();
-  await h?.close();
+  await harness?.close();
 });
 
 /** Signs `username` in at the authorization URL, consents, and returns the callback's query. */
@@ -107,20 +107,20 @@ async function authorize(url: URL, username: string): Promise<URLSearchParams> {
 describe("MCP authorization with the official clients", () => {
   it("v2 client: discovery, registration, sign-in and consent; a reader gets the read-only tools", async () => {
     const provider = new TestProvider();
-    const url = new URL(`${h.base}/mcp`);
+    const url = new URL(`${harness.base}/mcp`);
     const first = new V2Client({ name: "reader-host", version: "1.0.0" });
     await assert.rejects(
       first.connect(new V2Transport(url, { authProvider: provider as OAuthClientProvider })),
       (e) => e instanceof UnauthorizedError,
     );
     assert.ok(provider.info?.client_id, "registered dynamically");
-    assert.equal(provider.authUrl?.searchParams.get("resource"), `${h.base}/mcp`);
+    assert.equal(provider.authUrl?.searchParams.get("resource"), `${harness.base}/mcp`);
     assert.equal(provider.authUrl?.searchParams.get("code_challenge_method"), "S256");
     const transport = new V2Transport(url, { authProvider: provider as OAuthClientProvider });
     await transport.finishAuth(await authorize(provider.authUrl!, "reader"));
     const token = String(provider.saved?.access_token);
     const claims = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
-    assert.equal(claims.aud, `${h.base}/mcp`, "the token is bound to the MCP endpoint");
+    assert.equal(claims.aud, `${harness.base}/mcp`, "the token is bound to the MCP endpoint");
     const client = new V2Client({ name: "reader-host", version: "1.0.0" });
     await client.connect(new V2Transport(url, { authProvider: provider as OAuthClientProvider }));
     const names = (await client.listTools()).tools.map((t) => t.name);
@@ -138,7 +138,7 @@ describe("MCP authorization with the official clients", () => {
     );
     await client.close();
     // Bound to /mcp: the same token does not open the router's API.
-    const api = await fetch(`${h.base}/api/services`, {
+    const api = await fetch(`${harness.base}/api/services`, {
       headers: { authorization: `Bearer ${token}` },
     });
     assert.equal(api.status, 401);
@@ -147,7 +147,7 @@ describe("MCP authorization with the official clients", () => {
 
   it("v1 client: an operator with the who:write role gets and runs the tool that writes", async () => {
     const provider = new TestProvider();
-    const url = new URL(`${h.base}/mcp`);
+    const url = new URL(`${harness.base}/mcp`);
     const first = new V1Client({ name: "operator-host", version: "1.0.0" });
     await assert.rejects(
       first.connect(new V1Transport(url, { authProvider: provider as never })),

@@ -8,7 +8,7 @@ import type { GateSignIn } from "../gate/gate.ts";
 import type { Authenticator } from "../gate/token_authenticator.ts";
 import type { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import { HeroAuthLink } from "./hero_auth_link.ts";
-import { PRM_PATH, protectedResourceMetadata } from "./resource_metadata.ts";
+import { PRM_PATH, protectedResourceMetadata } from "../gate/resource_metadata.ts";
 import { ssoAuthenticator } from "./sso_authenticator.ts";
 import { SsoLogin } from "./sso_login.ts";
 import { requestUrl } from "../net/request_url.ts";
@@ -31,10 +31,14 @@ export class Sso implements GateSignIn {
   readonly #registry: ServiceRegistryView;
 
   /** Wires the parts; nothing is asked of hero_auth until a request needs it. */
-  constructor(o: SsoOptions) {
-    this.#registry = o.registry;
-    this.link = new HeroAuthLink(o.registry, o.service);
-    this.login = new SsoLogin({ link: this.link, proxy: o.proxy, cookieSecret: o.cookieSecret });
+  constructor(opts: SsoOptions) {
+    this.#registry = opts.registry;
+    this.link = new HeroAuthLink(opts.registry, opts.service);
+    this.login = new SsoLogin({
+      link: this.link,
+      proxy: opts.proxy,
+      cookieSecret: opts.cookieSecret,
+    });
     this.authenticator = ssoAuthenticator(this.link, this.login);
   }
 

@@ -10,7 +10,8 @@ import type { Identity } from "../gate/identity.ts";
 import type { Authenticator, HeadersAndUrl } from "../gate/token_authenticator.ts";
 import type { AuthIdentity } from "@hero/sdk";
 import type { HeroAuthLink } from "./hero_auth_link.ts";
-import { SSO_COOKIE, type SsoLogin } from "./sso_login.ts";
+import { SSO_COOKIE } from "../gate/router_cookies.ts";
+import type { SsoLogin } from "./sso_login.ts";
 import { requestUrl } from "../net/request_url.ts";
 
 /** Accepts hero_auth access tokens and router sign-in sessions. */
@@ -30,13 +31,20 @@ export function ssoAuthenticator(link: HeroAuthLink, login: SsoLogin): Authentic
     const bearer = bearerToken(request);
     if (bearer !== undefined) {
       // Not a JWT: the admin or read-only token, for the next authenticator.
-      return bearer.split(".").length === 3 ? byToken(bearer, requestUrl(request).href) : undefined;
+      return isJwt(bearer) ? byToken(bearer, requestUrl(request).href) : undefined;
     }
     return hasCookie(request, SSO_COOKIE) ? bySession(toRequest()) : undefined;
   };
   return Object.assign((request: Request) => fromHeaders(request, () => request), {
     fromHeaders,
   });
+}
+
+/** Whether `token` has the three dot-separated parts of a JWT (the tokens have none). */
+function isJwt(token: string): boolean {
+  const a = token.indexOf(".");
+  const b = a < 0 ? -1 : token.indexOf(".", a + 1);
+  return b >= 0 && token.indexOf(".", b + 1) < 0;
 }
 
 function hasCookie(request: WithHeaders, name: string): boolean {

@@ -9,14 +9,11 @@
 import type { ConnectionInfo } from "@hero/sdk";
 import { type WebLogin, webLogin, type WebSession } from "@hero/sdk/auth";
 import { safeNext } from "../gate/login_routes.ts";
+import { SSO_COOKIE, SSO_FLOW_COOKIE } from "../gate/router_cookies.ts";
 import type { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import type { HeroAuthLink } from "./hero_auth_link.ts";
 import { requestUrl } from "../net/request_url.ts";
 
-/** The router's session cookie (hero_auth sign-in). */
-export const SSO_COOKIE = "hero_sso";
-/** The cookie that carries a sign-in in progress (PKCE verifier, state, where to return). */
-export const SSO_FLOW_COOKIE = "hero_sso_flow";
 /** The client id hero_auth registers for the router. */
 export const ROUTER_CLIENT_ID = "hero_router";
 
@@ -32,17 +29,17 @@ export interface SsoLoginOptions {
 
 /** The router's sign-in through hero_auth. */
 export class SsoLogin {
-  readonly #o: SsoLoginOptions;
+  readonly #opts: SsoLoginOptions;
   #current?: { issuer: string; web: WebLogin };
 
   /** Creates the sign-in; nothing is asked of hero_auth until it is used. */
-  constructor(o: SsoLoginOptions) {
-    this.#o = o;
+  constructor(opts: SsoLoginOptions) {
+    this.#opts = opts;
   }
 
   /** The issuer while hero_auth is up. */
   issuer(): Promise<string | undefined> {
-    return this.#o.link.issuer();
+    return this.#opts.link.issuer();
   }
 
   /** The session a request's cookie carries (not yet checked with hero_auth). */
@@ -104,7 +101,7 @@ export class SsoLogin {
           issuer,
           clientId: ROUTER_CLIENT_ID,
           baseUrl: `${origin}/`,
-          cookieSecret: this.#o.cookieSecret,
+          cookieSecret: this.#opts.cookieSecret,
           scope: "openid profile email groups",
           allowHttp: origin.startsWith("http:"),
           cookieNames: { session: SSO_COOKIE, flow: SSO_FLOW_COOKIE },
@@ -120,11 +117,11 @@ export class SsoLogin {
   async issuerFetch(url: string, init: RequestInit): Promise<Response> {
     const request = new Request(url, init);
     request.headers.set("host", new URL(url).host);
-    const target = this.#o.proxy.target(request);
-    if (!target || "error" in target || target.service !== this.#o.link.service) {
+    const target = this.#opts.proxy.target(request);
+    if (!target || "error" in target || target.service !== this.#opts.link.service) {
       return await fetch(request);
     }
-    return await this.#o.proxy.forward(request, target, { info: OWNER_INFO });
+    return await this.#opts.proxy.forward(request, target, { info: OWNER_INFO });
   }
 }
 

@@ -16,7 +16,7 @@ import { until } from "../test_support/fixtures.ts";
 import { ADMIN_TOKEN, type RouterHarness, startRouter } from "../test_support/router_harness.ts";
 import { isPublicPath } from "../server/web_app.ts";
 
-let h: RouterHarness;
+let harness: RouterHarness;
 let auth: AuthProcess;
 let who: HeroServer;
 let readerId: string;
@@ -57,24 +57,24 @@ async function startWho(root: string): Promise<HeroServer> {
 }
 
 before(async () => {
-  h = await startRouter();
-  who = await startWho(h.root);
-  auth = await startAuthProcess(h);
+  harness = await startRouter();
+  who = await startWho(harness.root);
+  auth = await startAuthProcess(harness);
   readerId = await auth.user("reader", ["read"]);
-  await until(() => h.app.registry.get("who")?.openrpc, 5000, "who");
+  await until(() => harness.app.registry.get("who")?.openrpc, 5000, "who");
 });
 
 after(async () => {
   await auth?.close();
   await who?.close();
-  await h?.close();
+  await harness?.close();
 });
 
 /** Signs `username` in through the dashboard URL; returns the browser and where it landed. */
 async function signIn(username: string, path = "/"): Promise<{ b: FormBrowser; page: Landed }> {
   const b = new FormBrowser();
   b.headers = { accept: "text/html" };
-  const login = await b.get(`${h.base}${path}`);
+  const login = await b.get(`${harness.base}${path}`);
   assert.match(login.url, /\/hero_auth\/web_oidc\/interaction\//, "sent to hero_auth's sign-in");
   const page = await b.post(FormBrowser.action(login, "/login"), {
     username,
@@ -105,7 +105,7 @@ describe("hero_auth's endpoints through the gate", () => {
       ["GET", `${i}/assets/hero.css`],
     ];
     for (const [method, path] of open) {
-      const res = await fetch(`${h.base}${path}`, { method, redirect: "manual" });
+      const res = await fetch(`${harness.base}${path}`, { method, redirect: "manual" });
       const body = await res.text();
       assert.doesNotMatch(body, gateRefusal, `${method} ${path} was stopped by the gate`);
       assert.notEqual(res.status, 502, `${method} ${path}: ${body}`);
@@ -117,7 +117,7 @@ describe("hero_auth's endpoints through the gate", () => {
       ["GET", `${i}x/jwks`],
     ];
     for (const [method, path] of closed) {
-      const res = await fetch(`${h.base}${path}`, { method, redirect: "manual" });
+      const res = await fetch(`${harness.base}${path}`, { method, redirect: "manual" });
       assert.equal(res.status, 401, `${method} ${path}`);
       assert.match(await res.text(), gateRefusal);
     }
@@ -127,16 +127,17 @@ describe("hero_auth's endpoints through the gate", () => {
   });
 
   it("serves protected-resource metadata and the authorization server's, and 401s point to it", async () => {
-    const prm = await (await fetch(`${h.base}/.well-known/oauth-protected-resource/mcp`)).json();
-    assert.equal(prm.resource, `${h.base}/mcp`);
+    const prm = await (await fetch(`${harness.base}/.well-known/oauth-protected-resource/mcp`))
+      .json();
+    assert.equal(prm.resource, `${harness.base}/mcp`);
     assert.deepEqual(prm.authorization_servers, [auth.issuer]);
     assert.ok(prm.scopes_supported.includes("hero:read"));
     assert.ok(prm.scopes_supported.includes("hero:who:write"));
-    const root = await (await fetch(`${h.base}/.well-known/oauth-protected-resource`)).json();
-    assert.equal(root.resource, `${h.base}/`);
-    const one = await (await fetch(`${h.base}/.well-known/oauth-protected-resource/mcp/who`))
+    const root = await (await fetch(`${harness.base}/.well-known/oauth-protected-resource`)).json();
+    assert.equal(root.resource, `${harness.base}/`);
+    const one = await (await fetch(`${harness.base}/.well-known/oauth-protected-resource/mcp/who`))
       .json();
-    assert.equal(one.resource, `${h.base}/mcp/who`);
+    assert.equal(one.resource, `${harness.base}/mcp/who`);
     assert.deepEqual(one.scopes_supported, [
       "hero:read",
       "hero:admin",
@@ -144,16 +145,17 @@ describe("hero_auth's endpoints through the gate", () => {
       "hero:who:write",
     ]);
     for (const kind of ["oauth-authorization-server", "openid-configuration"]) {
-      const as = await (await fetch(`${h.base}/.well-known/${kind}/hero_auth/web_oidc`)).json();
+      const as = await (await fetch(`${harness.base}/.well-known/${kind}/hero_auth/web_oidc`))
+        .json();
       assert.equal(as.issuer, auth.issuer);
       assert.ok(as.registration_endpoint, "dynamic client registration is offered");
     }
-    const res = await fetch(`${h.base}/mcp`, { method: "POST", body: "{}" });
+    const res = await fetch(`${harness.base}/mcp`, { method: "POST", body: "{}" });
     assert.equal(res.status, 401);
     await res.body?.cancel();
     assert.equal(
       res.headers.get("www-authenticate"),
-      `Bearer realm="hero", resource_metadata="${h.base}/.well-known/oauth-protected-resource/mcp"`,
+      `Bearer realm="hero", resource_metadata="${harness.base}/.well-known/oauth-protected-resource/mcp"`,
     );
   });
 });
@@ -161,21 +163,21 @@ describe("hero_auth's endpoints through the gate", () => {
 describe("browsers sign in through hero_auth", () => {
   it("a browser without a session is sent to sign in and comes back to the page it asked for", async () => {
     const { b, page } = await signIn("reader", "/service/who");
-    assert.equal(page.url, `${h.base}/service/who`);
+    assert.equal(page.url, `${harness.base}/service/who`);
     assert.equal(page.status, 200);
     assert.match(page.html, /<html/);
-    const services = await b.get(`${h.base}/api/services`);
+    const services = await b.get(`${harness.base}/api/services`);
     assert.equal(services.status, 200);
-    const scan = await b.post(`${h.base}/api/scan`, {});
+    const scan = await b.post(`${harness.base}/api/scan`, {});
     assert.equal(scan.status, 403, "a reader may not write");
   });
 
   it("services see the signed-in user through the assertion, never the router's cookies", async () => {
     const { b } = await signIn("reader");
     b.headers = { "x-hero-caller": "forged-by-the-browser" };
-    const fast = h.app.tcpCounts.fast;
-    const seen = JSON.parse((await b.get(`${h.base}/who/admin/whoami`)).html);
-    assert.equal(h.app.tcpCounts.fast, fast + 1, "relayed by the TCP front's fast path");
+    const fast = harness.app.tcpCounts.fast;
+    const seen = JSON.parse((await b.get(`${harness.base}/who/admin/whoami`)).html);
+    assert.equal(harness.app.tcpCounts.fast, fast + 1, "relayed by the TCP front's fast path");
     assert.equal(seen.caller.subject, `user:${readerId}`);
     assert.equal(seen.caller.name, "reader");
     assert.equal(seen.caller.via, "cookie");
@@ -186,17 +188,17 @@ describe("browsers sign in through hero_auth", () => {
 
   it("revoking the hero_auth session ends the router session on the next request", async () => {
     const { b } = await signIn("reader");
-    assert.equal((await b.get(`${h.base}/api/services`)).status, 200);
+    assert.equal((await b.get(`${harness.base}/api/services`)).status, 200);
     const sessions = await auth.call<{ id: string }[]>("sessions.list", { user_id: readerId });
     for (const s of sessions) await auth.call("sessions.revoke", { id: s.id });
     b.headers = {};
-    assert.equal((await b.get(`${h.base}/api/services`)).status, 401);
+    assert.equal((await b.get(`${harness.base}/api/services`)).status, 401);
   });
 
   it("signing out ends the hero_auth session too and lands on the sign-in page", async () => {
     const { b } = await signIn("reader");
-    b.headers = { accept: "text/html", origin: h.base };
-    const confirm = await b.post(`${h.base}/logout`, {});
+    b.headers = { accept: "text/html", origin: harness.base };
+    const confirm = await b.post(`${harness.base}/logout`, {});
     assert.match(confirm.html, /Sign out/);
     const out = await b.post(FormBrowser.action(confirm, "/session/end/confirm"), {
       ...FormBrowser.hidden(confirm),
@@ -204,16 +206,16 @@ describe("browsers sign in through hero_auth", () => {
     });
     assert.match(out.url, /\/hero_auth\/web_oidc\/interaction\//, "back at the sign-in");
     b.headers = {};
-    assert.equal((await b.get(`${h.base}/api/services`)).status, 401);
+    assert.equal((await b.get(`${harness.base}/api/services`)).status, 401);
   });
 
   it("a role given or taken applies at once (per-service write from a group role)", async () => {
     const id = await auth.user("writer", ["read"]);
     const { b } = await signIn("writer");
     b.headers = { "x-hero-csrf": "1" };
-    const poke = () => b.post(`${h.base}/who/admin/poke`, {});
+    const poke = () => b.post(`${harness.base}/who/admin/poke`, {});
     const call = () =>
-      fetch(`${h.base}/api/dashboard/call`, {
+      fetch(`${harness.base}/api/dashboard/call`, {
         method: "POST",
         headers: { cookie: b.cookies(), "x-hero-csrf": "1" },
         body: JSON.stringify({ service: "who", method: "poke", params: {} }),
@@ -263,18 +265,18 @@ describe("hero_auth access tokens", () => {
     return body.access_token as string;
   };
   const get = (path: string, bearer: string, headers: Record<string, string> = {}) =>
-    fetch(`${h.base}${path}`, { headers: { authorization: `Bearer ${bearer}`, ...headers } });
+    fetch(`${harness.base}${path}`, { headers: { authorization: `Bearer ${bearer}`, ...headers } });
 
   it("is accepted for its audience only, with its scopes", async () => {
-    const rootToken = await token(`${h.base}/`, "hero:read");
+    const rootToken = await token(`${harness.base}/`, "hero:read");
     assert.equal((await get("/api/services", rootToken)).status, 200);
-    const scan = await fetch(`${h.base}/api/scan`, {
+    const scan = await fetch(`${harness.base}/api/scan`, {
       method: "POST",
       headers: { authorization: `Bearer ${rootToken}` },
     });
     assert.equal(scan.status, 403);
     await scan.body?.cancel();
-    const mcpToken = await token(`${h.base}/mcp`, "hero:read");
+    const mcpToken = await token(`${harness.base}/mcp`, "hero:read");
     const elsewhere = await get("/api/services", mcpToken);
     assert.equal(elsewhere.status, 401, "an /mcp token is not a token for the whole router");
     await elsewhere.body?.cancel();
@@ -282,15 +284,15 @@ describe("hero_auth access tokens", () => {
   });
 
   it("reaches a service as its client, with the bearer removed; revocation works at once", async () => {
-    const t = await token(`${h.base}/`, "hero:who:write");
-    const fast = h.app.tcpCounts.fast;
+    const t = await token(`${harness.base}/`, "hero:who:write");
+    const fast = harness.app.tcpCounts.fast;
     const seen = await (await get("/who/admin/whoami", t, { "x-hero-caller": "forged" })).json();
-    assert.equal(h.app.tcpCounts.fast, fast + 1, "relayed by the TCP front's fast path");
+    assert.equal(harness.app.tcpCounts.fast, fast + 1, "relayed by the TCP front's fast path");
     assert.equal(seen.caller.subject, `client:${client.client_id}`);
     assert.equal(seen.caller.via, "bearer");
     assert.deepEqual(seen.caller.scopes, ["hero:who:write"]);
     assert.equal(seen.authorization, null, "the router's credential is not forwarded");
-    const poke = await fetch(`${h.base}/who/rpc/rpc`, {
+    const poke = await fetch(`${harness.base}/who/rpc/rpc`, {
       method: "POST",
       headers: { authorization: `Bearer ${t}`, "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "poke" }),

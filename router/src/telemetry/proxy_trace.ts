@@ -6,8 +6,7 @@
  * it), and MCP tool calls get a span of their own whose context the SDK client sends on.
  * Without telemetry each function is one comparison.
  */
-import { tracingOn } from "@hero/sdk";
-import { traceHeaders } from "@hero/sdk/internal";
+import { traceHeaders, tracingOn } from "@hero/sdk/internal";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 
 /** Names the active server span after a proxied request's route and target service. */

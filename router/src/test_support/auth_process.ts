@@ -20,8 +20,8 @@ export interface AuthProcess {
 }
 
 /** Starts hero_auth for a router harness and waits until the router has discovered it. */
-export async function startAuthProcess(h: RouterHarness): Promise<AuthProcess> {
-  const issuer = `${h.base}/hero_auth/web_oidc`;
+export async function startAuthProcess(harness: RouterHarness): Promise<AuthProcess> {
+  const issuer = `${harness.base}/hero_auth/web_oidc`;
   const child = new Deno.Command(`${REPO}node_modules/node/bin/node`, {
     args: [
       "--disable-warning=ExperimentalWarning",
@@ -30,22 +30,24 @@ export async function startAuthProcess(h: RouterHarness): Promise<AuthProcess> {
       "--issuer",
       issuer,
       "--db",
-      `${h.root}/auth.db`,
+      `${harness.root}/auth.db`,
       "--owner",
       "boss",
     ],
-    env: { PATH_SOCKET: h.root, HERO_LOG_LEVEL: "error" },
+    env: { PATH_SOCKET: harness.root, HERO_LOG_LEVEL: "error" },
     stdin: "null",
     stdout: "null",
     stderr: "inherit",
   }).spawn();
   await until(
     () =>
-      h.app.registry.get("hero_auth")?.openrpc?.methods?.some((m) => m.name === "gate.identify"),
+      harness.app.registry.get("hero_auth")?.openrpc?.methods?.some((m) =>
+        m.name === "gate.identify"
+      ),
     30_000,
     "hero_auth discovered",
   );
-  const rpc = new RpcClient(`${h.root}/hero_auth/rpc.sock`);
+  const rpc = new RpcClient(`${harness.root}/hero_auth/rpc.sock`);
   const call = <T>(method: string, params: Record<string, unknown> = {}) =>
     rpc.call<T>(method, params);
   return {

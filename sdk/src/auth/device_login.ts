@@ -43,21 +43,21 @@ export function credentialsPath(issuer: string, home: string): string {
 
 /** Runs the device flow; stores the refresh token; returns the first tokens. */
 export async function deviceLogin(
-  o: DeviceLoginOptions,
+  opts: DeviceLoginOptions,
 ): Promise<{ accessToken: string; idTokenClaims?: Record<string, unknown> }> {
-  const config = await configFor(o);
+  const config = await configFor(opts);
   const oidc = await openidClient();
   const device = await oidc.initiateDeviceAuthorization(config, {
-    scope: o.scope ?? "openid offline_access groups",
-    ...(o.resource ? { resource: o.resource } : {}),
+    scope: opts.scope ?? "openid offline_access groups",
+    ...(opts.resource ? { resource: opts.resource } : {}),
   });
-  (o.prompt ?? ((i) => console.log(`Open ${i.url} and enter the code ${i.code}`)))({
+  (opts.prompt ?? ((i) => console.log(`Open ${i.url} and enter the code ${i.code}`)))({
     url: device.verification_uri,
     code: device.user_code,
     completeUrl: device.verification_uri_complete,
   });
   const tokens = await oidc.pollDeviceAuthorizationGrant(config, device, undefined, {
-    signal: o.signal,
+    signal: opts.signal,
   });
   if (!tokens.refresh_token) {
     throw new HeroError(
@@ -65,77 +65,77 @@ export async function deviceLogin(
       "hero_auth issued no refresh token: is offline_access allowed for this client?",
     );
   }
-  await save(o, tokens.refresh_token);
+  await save(opts, tokens.refresh_token);
   return { accessToken: tokens.access_token, idTokenClaims: tokens.claims() };
 }
 
 /** A fresh access token from the stored refresh token (rotated and saved again). */
-export async function storedAccessToken(o: DeviceLoginOptions): Promise<string> {
-  const file = credentialsPath(o.issuer, homeOf(o));
+export async function storedAccessToken(opts: DeviceLoginOptions): Promise<string> {
+  const file = credentialsPath(opts.issuer, homeOf(opts));
   const text = await readFile(file, "utf8").catch(() => undefined);
   if (!text) {
     throw new HeroError(
       "NOT_LOGGED_IN",
-      `Not signed in to ${o.issuer}: run the login command first`,
+      `Not signed in to ${opts.issuer}: run the login command first`,
     );
   }
   const stored = JSON.parse(text) as StoredCredentials;
-  const config = await configFor(o);
+  const config = await configFor(opts);
   let tokens;
   try {
     tokens = await (await openidClient()).refreshTokenGrant(
       config,
       stored.refresh_token,
-      o.resource ? { resource: o.resource } : undefined,
+      opts.resource ? { resource: opts.resource } : undefined,
     );
   } catch (err) {
     throw new HeroError(
       "LOGIN_EXPIRED",
-      `The sign-in to ${o.issuer} is no longer valid: sign in again`,
+      `The sign-in to ${opts.issuer} is no longer valid: sign in again`,
       { cause: err },
     );
   }
-  if (tokens.refresh_token) await save(o, tokens.refresh_token);
+  if (tokens.refresh_token) await save(opts, tokens.refresh_token);
   return tokens.access_token;
 }
 
 /** Forgets the stored credentials (and revokes the refresh token when possible). */
-export async function deviceLogout(o: DeviceLoginOptions): Promise<void> {
-  const file = credentialsPath(o.issuer, homeOf(o));
+export async function deviceLogout(opts: DeviceLoginOptions): Promise<void> {
+  const file = credentialsPath(opts.issuer, homeOf(opts));
   const text = await readFile(file, "utf8").catch(() => undefined);
   if (text) {
     const stored = JSON.parse(text) as StoredCredentials;
     const oidc = await openidClient();
-    await oidc.tokenRevocation(await configFor(o), stored.refresh_token).catch(() => {});
+    await oidc.tokenRevocation(await configFor(opts), stored.refresh_token).catch(() => {});
   }
   await rm(file, { force: true });
 }
 
-function homeOf(o: DeviceLoginOptions): string {
-  const home = o.home ?? globalThis.process?.env?.HOME;
+function homeOf(opts: DeviceLoginOptions): string {
+  const home = opts.home ?? globalThis.process?.env?.HOME;
   if (!home) throw new HeroError("NO_HOME", "Cannot store credentials: HOME is not set");
   return home;
 }
 
-async function configFor(o: DeviceLoginOptions): Promise<oidc.Configuration> {
+async function configFor(opts: DeviceLoginOptions): Promise<oidc.Configuration> {
   const oidc = await openidClient();
   return await oidc.discovery(
-    new URL(o.issuer),
-    o.clientId,
+    new URL(opts.issuer),
+    opts.clientId,
     undefined,
     oidc.None(),
-    o.allowHttp ? { execute: [oidc.allowInsecureRequests] } : undefined,
+    opts.allowHttp ? { execute: [oidc.allowInsecureRequests] } : undefined,
   );
 }
 
-async function save(o: DeviceLoginOptions, refreshToken: string): Promise<void> {
-  const file = credentialsPath(o.issuer, homeOf(o));
+async function save(opts: DeviceLoginOptions, refreshToken: string): Promise<void> {
+  const file = credentialsPath(opts.issuer, homeOf(opts));
   const dir = file.slice(0, file.lastIndexOf("/"));
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
   const body: StoredCredentials = {
-    issuer: o.issuer,
-    client_id: o.clientId,
+    issuer: opts.issuer,
+    client_id: opts.clientId,
     refresh_token: refreshToken,
     saved_at: new Date().toISOString(),
   };

@@ -42,9 +42,11 @@ export type TokenVerifier = (
 ) => Promise<VerifiedToken>;
 
 /** Creates a verifier. Failures throw `HeroError` with code `INVALID_TOKEN` or `INSUFFICIENT_SCOPE`. */
-export function createTokenVerifier(o: TokenVerifierOptions): TokenVerifier {
-  const jwks = createRemoteJWKSet(new URL(o.jwksUrl ?? `${o.issuer.replace(/\/$/, "")}/jwks`));
-  const max = o.cacheSize ?? 10_000;
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const jwks = createRemoteJWKSet(
+    new URL(options.jwksUrl ?? `${options.issuer.replace(/\/$/, "")}/jwks`),
+  );
+  const max = options.cacheSize ?? 10_000;
   const verified = new Map<string, VerifiedToken>();
   return async (token, opts = {}) => {
     let found = verified.get(token);
@@ -70,9 +72,9 @@ export function createTokenVerifier(o: TokenVerifierOptions): TokenVerifier {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, jwks, {
-        issuer: o.issuer,
-        audience: o.audience,
-        clockTolerance: o.clockToleranceS ?? 30,
+        issuer: options.issuer,
+        audience: options.audience,
+        clockTolerance: options.clockToleranceS ?? 30,
         requiredClaims: ["exp"],
       }));
     } catch (err) {

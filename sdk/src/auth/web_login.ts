@@ -65,28 +65,30 @@ export interface WebLogin {
 const COOKIES = { session: "hero_session", flow: "hero_login" };
 
 /** Creates a web login for one client. */
-export function webLogin(o: WebLoginOptions): WebLogin {
-  if (o.cookieSecret.length < 32) throw new Error("cookieSecret must have at least 32 characters");
-  const base = new URL(o.baseUrl);
+export function webLogin(opts: WebLoginOptions): WebLogin {
+  if (opts.cookieSecret.length < 32) {
+    throw new Error("cookieSecret must have at least 32 characters");
+  }
+  const base = new URL(opts.baseUrl);
   const basePath = base.pathname.replace(/\/$/, "");
   const redirectUri = `${base.origin}${basePath}/auth/callback`;
   const secure = base.protocol === "https:";
-  const { session: SESSION, flow: FLOW } = o.cookieNames ?? COOKIES;
+  const { session: SESSION, flow: FLOW } = opts.cookieNames ?? COOKIES;
   let key: Promise<Uint8Array> | undefined;
   const cookieKey = () =>
-    key ??= crypto.subtle.digest("SHA-256", new TextEncoder().encode(o.cookieSecret))
+    key ??= crypto.subtle.digest("SHA-256", new TextEncoder().encode(opts.cookieSecret))
       .then((d) => new Uint8Array(d));
   let config: Promise<oidc.Configuration> | undefined;
   const discover = () =>
     config ??= openidClient().then((oidc) =>
       oidc.discovery(
-        new URL(o.issuer),
-        o.clientId,
-        o.clientSecret,
-        o.clientSecret ? undefined : oidc.None(),
+        new URL(opts.issuer),
+        opts.clientId,
+        opts.clientSecret,
+        opts.clientSecret ? undefined : oidc.None(),
         {
-          ...(o.allowHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
-          ...(o.fetch ? { [oidc.customFetch]: o.fetch as unknown as oidc.CustomFetch } : {}),
+          ...(opts.allowHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
+          ...(opts.fetch ? { [oidc.customFetch]: opts.fetch as unknown as oidc.CustomFetch } : {}),
         },
       )
     ).catch((err) => {
@@ -121,7 +123,7 @@ export function webLogin(o: WebLoginOptions): WebLogin {
     const state = oidc.randomState();
     const url = oidc.buildAuthorizationUrl(cfg, {
       redirect_uri: redirectUri,
-      scope: o.scope ?? "openid profile email groups",
+      scope: opts.scope ?? "openid profile email groups",
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: "S256",
       state,
@@ -158,7 +160,7 @@ export function webLogin(o: WebLoginOptions): WebLogin {
       ...(typeof c.sid === "string" ? { sid: c.sid } : {}),
       idToken: tokens.id_token,
     };
-    const ttl = o.sessionTtlS ?? 8 * 3600;
+    const ttl = opts.sessionTtlS ?? 8 * 3600;
     const value = await seal({ ...session }, ttl);
     const back = String(flow.returnTo ?? `${basePath}/`);
     return redirect(back.startsWith("/") && !back.startsWith("//") ? back : `${basePath}/`, [
@@ -184,7 +186,9 @@ export function webLogin(o: WebLoginOptions): WebLogin {
       const cfg = await discover();
       const end = (await openidClient()).buildEndSessionUrl(cfg, {
         ...(session?.idToken ? { id_token_hint: session.idToken } : {}),
-        ...(o.postLogoutRedirectUri ? { post_logout_redirect_uri: o.postLogoutRedirectUri } : {}),
+        ...(opts.postLogoutRedirectUri
+          ? { post_logout_redirect_uri: opts.postLogoutRedirectUri }
+          : {}),
       });
       return redirect(end.href, [cookie(SESSION, "", 0)]);
     },

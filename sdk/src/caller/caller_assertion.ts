@@ -33,7 +33,9 @@ export class CallerSigner {
   readonly #key: CryptoKey;
   readonly #kid: string;
   readonly #file: string;
-  readonly #cache = new Map<string, { jwt: string; exp: number }>();
+  readonly #cache = new Map<string, Signed>();
+  /** The same entries by caller object: a caller the gate reuses is found without a key. */
+  readonly #byCaller = new WeakMap<Caller, Map<string, Signed>>();
 
   private constructor(key: CryptoKey, kid: string, file: string) {
     this.#key = key;
@@ -65,14 +67,23 @@ export class CallerSigner {
     if (text.includes(`"kid":"${this.#kid}"`)) await unlink(this.#file).catch(() => {});
   }
 
+  /**
+   * The assertion of `caller` for `service` if one signed earlier is still reused (it has at
+   * least half its life left), else undefined: the proxy's hot path asks this first, without
+   * a promise, and calls {@link sign} only when it answers undefined.
+   */
+  cached(caller: Caller, service: string): string | undefined {
+    const now = Math.floor(Date.now() / 1000);
+    const hit = this.#byCaller.get(caller)?.get(service) ??
+      this.#cache.get(cacheKey(caller, service));
+    return hit && hit.exp - now >= REUSE_MARGIN_S ? hit.jwt : undefined;
+  }
+
   /** The assertion of `caller` for `service` (reused while it has half its life left). */
   async sign(caller: Caller, service: string): Promise<string> {
+    const hit = this.cached(caller, service);
+    if (hit !== undefined) return hit;
     const now = Math.floor(Date.now() / 1000);
-    const cacheKey = `${service}\n${caller.subject}\n${caller.via}\n${caller.scopes.join(" ")}\n${
-      (caller.groups ?? []).join(" ")
-    }\n${caller.name}`;
-    const hit = this.#cache.get(cacheKey);
-    if (hit && hit.exp - now >= REUSE_MARGIN_S) return hit.jwt;
     const jwt = await signEd25519({ alg: "EdDSA", kid: this.#kid, typ: TYPE }, {
       iss: ISSUER,
       aud: service,
@@ -84,10 +95,33 @@ export class CallerSigner {
       scopes: [...caller.scopes],
       ...(caller.groups ? { groups: [...caller.groups] } : {}),
     }, this.#key);
+    const signed = { jwt, exp: now + LIFETIME_S };
     if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
-    this.#cache.set(cacheKey, { jwt, exp: now + LIFETIME_S });
+    this.#cache.set(cacheKey(caller, service), signed);
+    // Only frozen callers are remembered by object: their claims cannot change afterwards.
+    if (
+      Object.isFrozen(caller) && Object.isFrozen(caller.scopes) &&
+      (caller.groups === undefined || Object.isFrozen(caller.groups))
+    ) {
+      let byService = this.#byCaller.get(caller);
+      if (!byService) this.#byCaller.set(caller, byService = new Map());
+      byService.set(service, signed);
+    }
     return jwt;
   }
+}
+
+/** A signed assertion and its expiry (seconds). */
+interface Signed {
+  jwt: string;
+  exp: number;
+}
+
+/** Everything an assertion says, as one string: equal keys mean equal claims. */
+function cacheKey(caller: Caller, service: string): string {
+  return `${service}\n${caller.subject}\n${caller.via}\n${caller.scopes.join(" ")}\n${
+    (caller.groups ?? []).join(" ")
+  }\n${caller.name}`;
 }
 
 /** Verifies assertions for one service (every Hero service, through HeroServer). */

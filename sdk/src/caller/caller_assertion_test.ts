@@ -10,16 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SignJWT } from "jose";
-import {
-  CALLER_HEADER,
-  CallerSigner,
-  CallerVerifier,
-  currentRuntime,
-  defineApi,
-  defineMethod,
-  HeroServer,
-  isHeroError,
-} from "../../mod.ts";
+import { defineApi, defineMethod, HeroServer, isHeroError } from "../../mod.ts";
+import { CALLER_HEADER, CallerSigner, CallerVerifier, currentRuntime } from "../../internal.ts";
 import type { Caller } from "./caller.ts";
 
 const ALICE: Caller = {
@@ -95,6 +87,24 @@ describe("caller assertion", () => {
       assert.deepEqual(caller, ALICE);
     }
     assert.equal(await signer.sign(ALICE, "who"), assertion, "reused while fresh");
+  });
+
+  it("cached() answers without a promise once an assertion was signed, per caller and service", async () => {
+    const bob: Caller = Object.freeze({
+      subject: "user:bob",
+      name: "bob",
+      via: "bearer",
+      scopes: Object.freeze(["hero:read"]),
+    });
+    assert.equal(signer.cached(bob, "who"), undefined, "nothing signed yet");
+    const signed = await signer.sign(bob, "who");
+    assert.equal(signer.cached(bob, "who"), signed, "by the same (frozen) object");
+    assert.equal(signer.cached({ ...bob, scopes: [...bob.scopes] }, "who"), signed, "by claims");
+    assert.equal(signer.cached({ ...bob, scopes: ["hero:admin"] }, "who"), undefined);
+    assert.equal(signer.cached(bob, "other"), undefined, "each service has its own");
+    const { status, caller } = await send("rpc", { [CALLER_HEADER]: signed });
+    assert.equal(status, 200);
+    assert.deepEqual(caller, bob);
   });
 
   it("a bare or forged header is refused with 401, never taken for the owner", async () => {

@@ -5,7 +5,17 @@
  */
 import { HeroError } from "../errors/hero_error.ts";
 
-/** Receives the notifications of a streamed call. */
+/**
+ * Receives the notifications of a streamed call.
+ *
+ * @example
+ * ```ts
+ * import type { NotificationListener } from "@hero/sdk";
+ * const onNotification: NotificationListener = (method, params) => {
+ *   if (method === "rpc.progress") console.log(`${params.progress}/${params.total}`);
+ * };
+ * ```
+ */
 export type NotificationListener = (method: string, params: Record<string, unknown>) => void;
 
 /** Reads `body` to its end; resolves the response message (or undefined if none came). */

@@ -15,7 +15,16 @@ import type { HttpTransport, Runtime, TransportTarget } from "../runtime/types.t
 import { resolveSocketRoot, serviceSocketPaths } from "../socket/paths.ts";
 import { withTraceHeaders } from "../trace/rpc_trace.ts";
 
-/** Options of a client. */
+/**
+ * Options of a client.
+ *
+ * @example
+ * ```ts
+ * import { RpcClient, type RpcClientOptions } from "@hero/sdk";
+ * const options: RpcClientOptions = { timeoutMs: 5_000 };
+ * const client = new RpcClient("/run/hero/notes/rpc.sock", options);
+ * ```
+ */
 export interface RpcClientOptions {
   /** Default time limit of a call, in milliseconds (default 30 s). */
   timeoutMs?: number;
@@ -25,7 +34,19 @@ export interface RpcClientOptions {
   runtime?: Runtime;
 }
 
-/** Options of a single call. */
+/**
+ * Options of a single call.
+ *
+ * @example
+ * ```ts
+ * import { type CallOptions, RpcClient } from "@hero/sdk";
+ * const options: CallOptions = {
+ *   timeoutMs: 60_000,
+ *   onNotification: (method, params) => console.log(method, params),
+ * };
+ * await RpcClient.forService("files").call("files.scan", {}, options);
+ * ```
+ */
 export interface CallOptions {
   /** Cancels the call. */
   signal?: AbortSignal;
@@ -40,21 +61,56 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** One entry of a batch. */
+/**
+ * One entry of a batch.
+ *
+ * @example
+ * ```ts
+ * import { type BatchEntry, RpcClient } from "@hero/sdk";
+ * const entries: BatchEntry[] = [
+ *   { method: "notes.get", params: { id: 1 } },
+ *   { method: "notes.touch", params: { id: 1 }, notify: true },
+ * ];
+ * await RpcClient.forService("notes").batch(entries);
+ * ```
+ */
 export interface BatchEntry {
+  /** The method to call. */
   method: string;
+  /** Its params, by position (array) or by name (object). */
   params?: unknown[] | Record<string, unknown>;
   /** Send as a notification: no result comes back for it. */
   notify?: boolean;
 }
 
-/** The outcome of one batch entry (notifications yield `undefined`). */
+/**
+ * The outcome of one batch entry (notifications yield `undefined`).
+ *
+ * @example
+ * ```ts
+ * import { type BatchOutcome, RpcClient } from "@hero/sdk";
+ * const outcomes: BatchOutcome[] = await RpcClient.forService("notes").batch([
+ *   { method: "notes.get", params: { id: 1 } },
+ *   { method: "notes.get", params: { id: 2 } },
+ * ]);
+ * ```
+ */
 export type BatchOutcome =
   | { ok: true; result: unknown }
   | { ok: false; error: RpcError }
   | undefined;
 
-/** A JSON-RPC client bound to one endpoint. */
+/**
+ * A JSON-RPC client bound to one endpoint.
+ *
+ * @example
+ * ```ts
+ * import { RpcClient } from "@hero/sdk";
+ * const notes = RpcClient.forService("notes");
+ * const note = await notes.call<{ title: string }>("notes.get", { id: 1 });
+ * notes.close();
+ * ```
+ */
 export class RpcClient {
   readonly #transport: HttpTransport;
   readonly #runtime: Runtime;

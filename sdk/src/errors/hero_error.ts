@@ -4,7 +4,16 @@
  * wire errors only at the protocol boundary (see `rpc/wire_error.ts`).
  */
 
-/** Options accepted by {@link HeroError}. */
+/**
+ * Options accepted by {@link HeroError}.
+ *
+ * @example
+ * ```ts
+ * import { HeroError, type HeroErrorOptions } from "@hero/sdk";
+ * const options: HeroErrorOptions = { cause: new Error("ENOENT") };
+ * const err = new HeroError("CONFIG_MISSING", "Cannot read hero.toml", options);
+ * ```
+ */
 export interface HeroErrorOptions {
   /** The error that caused this one. */
   cause?: unknown;
@@ -12,7 +21,15 @@ export interface HeroErrorOptions {
   details?: Record<string, unknown>;
 }
 
-/** A local error with a stable string code, e.g. `SOCKET_IN_USE`. */
+/**
+ * A local error with a stable string code, e.g. `SOCKET_IN_USE`.
+ *
+ * @example
+ * ```ts
+ * import { HeroError } from "@hero/sdk";
+ * throw new HeroError("NOTE_NOT_FOUND", 'Cannot open note "x": it does not exist');
+ * ```
+ */
 export class HeroError extends Error {
   /** Stable, upper-snake-case identifier of the failure. */
   readonly code: string;
@@ -28,7 +45,19 @@ export class HeroError extends Error {
   }
 }
 
-/** Returns true when `err` is a {@link HeroError}, optionally with the given code. */
+/**
+ * Returns true when `err` is a {@link HeroError}, optionally with the given code.
+ *
+ * @example
+ * ```ts
+ * import { isHeroError } from "@hero/sdk";
+ * try {
+ *   JSON.parse("{");
+ * } catch (err) {
+ *   if (isHeroError(err, "SOCKET_IN_USE")) console.log("another instance is running");
+ * }
+ * ```
+ */
 export function isHeroError(err: unknown, code?: string): err is HeroError {
   return err instanceof HeroError && (code === undefined || err.code === code);
 }

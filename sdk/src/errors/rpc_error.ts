@@ -3,7 +3,15 @@
  * {@link RpcError} to answer with a specific code; a client receives one for every error reply.
  */
 
-/** The JSON-RPC 2.0 standard error codes, plus the implementation-defined ones Hero uses. */
+/**
+ * The JSON-RPC 2.0 standard error codes, plus the implementation-defined ones Hero uses.
+ *
+ * @example
+ * ```ts
+ * import { RpcError, RpcErrorCode } from "@hero/sdk";
+ * throw new RpcError(RpcErrorCode.InvalidParams, 'Invalid params: "id" must be positive');
+ * ```
+ */
 export const RpcErrorCode = {
   ParseError: -32700,
   InvalidRequest: -32600,
@@ -20,14 +28,33 @@ export const RpcErrorCode = {
   Forbidden: -32004,
 } as const;
 
-/** The JSON shape of an error member of a JSON-RPC response. */
+/**
+ * The JSON shape of an error member of a JSON-RPC response.
+ *
+ * @example
+ * ```ts
+ * import { RpcError, type RpcErrorObject } from "@hero/sdk";
+ * const wire: RpcErrorObject = new RpcError(4004, "Note 7 not found").toJSON();
+ * ```
+ */
 export interface RpcErrorObject {
+  /** The error code (see {@link RpcErrorCode}; application codes are the service's own). */
   code: number;
+  /** A one-line description for people. */
   message: string;
+  /** Structured detail, for programs. */
   data?: unknown;
 }
 
-/** A JSON-RPC error, thrown by methods and raised by clients. */
+/**
+ * A JSON-RPC error, thrown by methods and raised by clients.
+ *
+ * @example
+ * ```ts
+ * import { RpcError } from "@hero/sdk";
+ * throw new RpcError(4004, "Note 7 not found", { id: 7 });
+ * ```
+ */
 export class RpcError extends Error {
   /** JSON-RPC error code (standard codes are negative, see {@link RpcErrorCode}). */
   readonly code: number;

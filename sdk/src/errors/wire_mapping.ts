@@ -29,7 +29,16 @@ export function fromWireError(obj: RpcErrorObject): RpcError {
   return new RpcError(obj.code, obj.message, obj.data);
 }
 
-/** A method handler wrapped by {@link errorMapper}. */
+/**
+ * A method handler wrapped by {@link errorMapper}.
+ *
+ * @example
+ * ```ts
+ * import { errorMapper, type MappedHandler } from "@hero/sdk";
+ * const mapErrors = errorMapper({ NOTE_NOT_FOUND: 4004 });
+ * const get: MappedHandler<[{ id: number }], string> = mapErrors((p: { id: number }) => `note ${p.id}`);
+ * ```
+ */
 export type MappedHandler<A extends unknown[], R> = (...args: A) => Promise<R>;
 
 /**

@@ -16,7 +16,18 @@ import { startService } from "./lifecycle_start.ts";
 import { ProcClient } from "./proc_client.ts";
 import { parseEnvPairs, splitArgs } from "./split_args.ts";
 
-/** What a service's `run` receives. */
+/**
+ * What a service's `run` receives.
+ *
+ * @example
+ * ```ts
+ * import type { RunContext } from "@hero/sdk";
+ * async function run({ serviceName, logger, signal }: RunContext): Promise<void> {
+ *   logger.info(`${serviceName} is up`);
+ *   await new Promise((done) => signal.addEventListener("abort", done, { once: true }));
+ * }
+ * ```
+ */
 export interface RunContext {
   /** The name to serve under (`--service-name`, default the lifecycle's name). */
   serviceName: string;
@@ -30,22 +41,40 @@ export interface RunContext {
   signal: AbortSignal;
 }
 
-/** Options of {@link HeroLifecycle}. */
+/**
+ * Options of {@link HeroLifecycle}.
+ *
+ * @example
+ * ```ts
+ * import type { HeroLifecycleOptions } from "@hero/sdk";
+ * const options: HeroLifecycleOptions = {
+ *   name: "notes",
+ *   description: "Create and tag notes",
+ *   self: ["deno", "run", "-A", "main.ts"],
+ *   run: ({ signal }) => new Promise((done) => signal.addEventListener("abort", () => done())),
+ * };
+ * ```
+ */
 export interface HeroLifecycleOptions {
   /** Default service name. */
   name: string;
+  /** What the service does (shown by hero_proc). */
   description?: string;
   /** How to run this binary again (argv before the command), e.g. `[execPath, script]`. */
   self: string[];
   /** Serves until `ctx.signal` aborts. */
   run: (ctx: RunContext) => Promise<void>;
+  /** Environment the service always runs with under hero_proc (`--env` pairs override it). */
+  env?: Record<string, string>;
   /** Health check given to hero_proc (default: the service's rpc.sock `/health`). */
   health?: (serviceName: string, socketRoot: string) => Record<string, unknown>;
   /** How users invoke the binary, for hints (default: `self` joined). */
   commandHint?: string;
   /** Output (default: console). */
   out?: (text: string) => void;
+  /** Error output (default: console). */
   err?: (text: string) => void;
+  /** Runtime adapter; detected automatically. */
   runtime?: Runtime;
 }
 
@@ -66,21 +95,41 @@ Options of start/stop/status/logs:
 
 const STRING_OPTIONS = ["--service-name", "--run-args", "--env", "--socket-dir", "--timeout"];
 
-/** The lifecycle commands of one service binary. */
+/**
+ * The lifecycle commands of one service binary.
+ *
+ * @example
+ * ```ts
+ * import { defineApi, HeroLifecycle, HeroServer } from "@hero/sdk";
+ * import process from "node:process";
+ * const api = defineApi({ info: { title: "Notes", version: "1.0.0" }, methods: [] });
+ * const lifecycle = new HeroLifecycle({
+ *   name: "notes",
+ *   self: [process.execPath, "main.ts"],
+ *   run: async ({ serviceName, socketRoot, signal }) => {
+ *     const server = new HeroServer({ name: serviceName, api, socketRoot });
+ *     await server.start();
+ *     await new Promise((done) => signal.addEventListener("abort", done, { once: true }));
+ *     await server.close();
+ *   },
+ * });
+ * process.exitCode = await lifecycle.main(process.argv.slice(2)); // run | start | stop | status | logs
+ * ```
+ */
 export class HeroLifecycle {
-  readonly #o: HeroLifecycleOptions;
+  readonly #opts: HeroLifecycleOptions;
 
   /** Creates the lifecycle; nothing happens until {@link main}. */
   constructor(opts: HeroLifecycleOptions) {
     validateServiceName(opts.name);
-    this.#o = opts;
+    this.#opts = opts;
   }
 
   /** Runs the command in `argv` (without the program); resolves the exit code. */
   async main(argv: string[]): Promise<number> {
-    const out = this.#o.out ?? ((t: string) => console.log(t));
-    const err = this.#o.err ?? ((t: string) => console.error(t));
-    const hint = this.#o.commandHint ?? this.#o.self.join(" ");
+    const out = this.#opts.out ?? ((t: string) => console.log(t));
+    const err = this.#opts.err ?? ((t: string) => console.error(t));
+    const hint = this.#opts.commandHint ?? this.#opts.self.join(" ");
     const cmd = argv.includes("--start")
       ? "start"
       : argv[0] && !argv[0].startsWith("-")
@@ -120,9 +169,9 @@ export class HeroLifecycle {
           lines: { type: "string", short: "n" },
         },
       });
-      const name = validateServiceName(v["service-name"] ?? this.#o.name);
+      const name = validateServiceName(v["service-name"] ?? this.#opts.name);
       const root = this.#socketRoot(v["socket-dir"]);
-      const proc = new ProcClient(root, this.#o.runtime);
+      const proc = new ProcClient(root, this.#opts.runtime);
       try {
         if (cmd === "start") {
           const timeout = v.timeout === undefined ? 30 : Number(v.timeout);
@@ -131,16 +180,17 @@ export class HeroLifecycle {
           }
           const status = await startService(proc, {
             name,
-            description: this.#o.description ?? "",
+            description: this.#opts.description ?? "",
             exec: [
-              ...this.#o.self,
+              ...this.#opts.self,
               "run",
               "--service-name",
               name,
               ...splitArgs(v["run-args"] ?? ""),
             ],
-            env: { PATH_SOCKET: root, ...parseEnvPairs(v.env ?? []) },
-            health: this.#o.health?.(name, root) ?? { socket: serviceSocketPaths(root, name).rpc },
+            env: { PATH_SOCKET: root, ...this.#opts.env, ...parseEnvPairs(v.env ?? []) },
+            health: this.#opts.health?.(name, root) ??
+              { socket: serviceSocketPaths(root, name).rpc },
             timeoutMs: timeout * 1000,
             commandHint: hint,
           });
@@ -154,7 +204,7 @@ export class HeroLifecycle {
           follow: v.follow === true,
           lines,
           socketRoot: root,
-          runtime: this.#o.runtime,
+          runtime: this.#opts.runtime,
         }, out);
       } finally {
         proc.close();
@@ -173,14 +223,14 @@ export class HeroLifecycle {
   }
 
   #socketRoot(flag?: string): string {
-    const rt = this.#o.runtime ?? currentRuntime();
+    const rt = this.#opts.runtime ?? currentRuntime();
     return flag ?? resolveSocketRoot({ env: (k) => rt.env(k), homeDir: rt.homeDir() });
   }
 
   async #run(argv: string[]): Promise<number> {
-    const rt = this.#o.runtime ?? currentRuntime();
+    const rt = this.#opts.runtime ?? currentRuntime();
     const args: string[] = [];
-    let name = this.#o.name;
+    let name = this.#opts.name;
     for (let i = 0; i < argv.length; i++) {
       if (argv[i] === "--service-name" && i + 1 < argv.length) name = argv[++i];
       else if (argv[i].startsWith("--service-name=")) {
@@ -200,12 +250,12 @@ export class HeroLifecycle {
     const ctl = new AbortController();
     const off = rt.onShutdownSignal(() => ctl.abort());
     try {
-      await this.#o.run({ serviceName: name, args, socketRoot, logger, signal: ctl.signal });
+      await this.#opts.run({ serviceName: name, args, socketRoot, logger, signal: ctl.signal });
       return 0;
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
       logger.fatal(`${name} failed: ${msg}`);
-      (this.#o.err ?? ((t: string) => console.error(t)))(msg);
+      (this.#opts.err ?? ((t: string) => console.error(t)))(msg);
       return 1;
     } finally {
       off();

@@ -74,17 +74,17 @@ export async function statusCommand(
 export async function logsCommand(
   proc: ProcClient,
   name: string,
-  o: { follow: boolean; lines: number; socketRoot: string; runtime?: Runtime },
+  opts: { follow: boolean; lines: number; socketRoot: string; runtime?: Runtime },
   out: (t: string) => void,
 ): Promise<number> {
   const page = await proc.call<{ lines: LogRecord[] }>("logs.query", {
     source: name,
-    limit: Math.max(1, Math.min(o.lines, 10_000)),
+    limit: Math.max(1, Math.min(opts.lines, 10_000)),
   });
   const lines = page.lines.reverse();
   for (const l of lines) out(formatRecord(l));
-  if (!o.follow) return 0;
-  const rt = o.runtime ?? currentRuntime();
+  if (!opts.follow) return 0;
+  const rt = opts.runtime ?? currentRuntime();
   const ctl = new AbortController();
   const off = rt.onShutdownSignal(() => ctl.abort());
   try {
@@ -95,7 +95,7 @@ export async function logsCommand(
         afterId: after,
         backlog: 0,
         signal: ctl.signal,
-        socketRoot: o.socketRoot,
+        socketRoot: opts.socketRoot,
         runtime: rt,
       })
     ) {

@@ -9,13 +9,38 @@ import type { Runtime } from "../runtime/types.ts";
 import { resolveSocketRoot, serviceSocketPaths } from "../socket/paths.ts";
 import { LogShipper, type ShipperStats } from "./log_shipper.ts";
 
-/** Log levels, lowest first. */
+/**
+ * Log levels, lowest first.
+ *
+ * @example
+ * ```ts
+ * import { LOG_LEVELS } from "@hero/sdk";
+ * LOG_LEVELS.indexOf("warn") > LOG_LEVELS.indexOf("info"); // true
+ * ```
+ */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
 
-/** One of {@link LOG_LEVELS}. */
+/**
+ * One of {@link LOG_LEVELS}.
+ *
+ * @example
+ * ```ts
+ * import type { LogLevel } from "@hero/sdk";
+ * const level: LogLevel = "warn";
+ * ```
+ */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Options of a root logger. */
+/**
+ * Options of a root logger.
+ *
+ * @example
+ * ```ts
+ * import { HeroLogger, type HeroLoggerOptions } from "@hero/sdk";
+ * const options: HeroLoggerOptions = { source: "notes", level: "info", echo: console.log };
+ * const log = new HeroLogger(options);
+ * ```
+ */
 export interface HeroLoggerOptions {
   /** Root source, usually the service name (e.g. `embedder`). */
   source: string;
@@ -37,7 +62,16 @@ export interface HeroLoggerOptions {
   runtime?: Runtime;
 }
 
-/** Turns any id into a source segment (`a.b` -> `a_b`, empty -> `_`). */
+/**
+ * Turns any id into a source segment (`a.b` -> `a_b`, empty -> `_`).
+ *
+ * @example
+ * ```ts
+ * import { HeroLogger, sourceSegment } from "@hero/sdk";
+ * const log = new HeroLogger({ source: "browser" });
+ * log.child(sourceSegment("tab.3")).info("opened"); // source "browser.tab_3"
+ * ```
+ */
 export function sourceSegment(value: string | number): string {
   return String(value).replace(/[^A-Za-z0-9_\-:@/]/g, "_").slice(0, 64) || "_";
 }
@@ -52,7 +86,17 @@ interface Shared {
   echo?: (line: string) => void;
 }
 
-/** A logger bound to one dotted source. */
+/**
+ * A logger bound to one dotted source.
+ *
+ * @example
+ * ```ts
+ * import { HeroLogger } from "@hero/sdk";
+ * const log = new HeroLogger({ source: "notes" });
+ * log.child("http").info("listening", { socket: "rpc.sock" });
+ * await log.close();
+ * ```
+ */
 export class HeroLogger {
   /** The dotted source of this logger's lines. */
   readonly source: string;

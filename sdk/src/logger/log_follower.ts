@@ -10,24 +10,53 @@ import { resolveSocketRoot, serviceSocketPaths } from "../socket/paths.ts";
 import { readSse } from "./sse_reader.ts";
 import type { LogLevel } from "./hero_logger.ts";
 
-/** A stored line as hero_proc returns it. */
+/**
+ * A stored line as hero_proc returns it.
+ *
+ * @example
+ * ```ts
+ * import { followLogs, type LogRecord } from "@hero/sdk";
+ * const show = (line: LogRecord) => `${new Date(line.ts).toISOString()} ${line.source} ${line.message}`;
+ * for await (const line of followLogs({ source: "notes" })) console.log(show(line));
+ * ```
+ */
 export interface LogRecord {
+  /** The line's id, increasing in the order hero_proc stored lines. */
   id: number;
+  /** When the line was written, in milliseconds since the epoch. */
   ts: number;
+  /** Its level. */
   level: LogLevel;
+  /** Dotted source, e.g. `notes.http`. */
   source: string;
+  /** The service that wrote it, if any. */
   service: string | null;
+  /** The hero_proc job that wrote it, if any. */
   job_id: number | null;
+  /** The text of the line. */
   message: string;
+  /** Structured fields logged with it. */
   fields?: Record<string, unknown>;
 }
 
-/** What to follow. */
+/**
+ * What to follow.
+ *
+ * @example
+ * ```ts
+ * import { followLogs, type FollowOptions } from "@hero/sdk";
+ * const options: FollowOptions = { source: "notes.*", backlog: 20 };
+ * for await (const line of followLogs(options)) console.log(line.message);
+ * ```
+ */
 export interface FollowOptions {
   /** Source prefix (`*` = one segment). */
   source?: string;
+  /** Only lines at this level or worse. */
   level?: LogLevel;
+  /** Only lines of this hero_proc job. */
   jobId?: number;
+  /** Only lines containing this text. */
   text?: string;
   /** Start with the last N matching lines. */
   backlog?: number;
@@ -37,13 +66,26 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /** hero_proc's admin.sock (default under the socket root). */
   socketPath?: string;
+  /** Socket root (default from the environment). */
   socketRoot?: string;
   /** Give up after this many failed connection attempts in a row (default 5, 0 = never). */
   maxRetries?: number;
+  /** Runtime adapter; detected automatically. */
   runtime?: Runtime;
 }
 
-/** Yields matching lines as hero_proc stores them, until `signal` aborts. */
+/**
+ * Yields matching lines as hero_proc stores them, until `signal` aborts.
+ *
+ * @example
+ * ```ts
+ * import { followLogs } from "@hero/sdk";
+ * const stop = new AbortController();
+ * for await (const line of followLogs({ source: "notes", level: "warn", signal: stop.signal })) {
+ *   console.log(line.level, line.message);
+ * }
+ * ```
+ */
 export async function* followLogs(opts: FollowOptions = {}): AsyncGenerator<LogRecord> {
   const runtime = opts.runtime ?? currentRuntime();
   if (!runtime.streamRequest) {

@@ -34,17 +34,30 @@ export interface LogShipperOptions {
   service?: string;
 }
 
-/** Counters of a shipper. */
+/**
+ * Counters of a shipper.
+ *
+ * @example
+ * ```ts
+ * import { HeroLogger, type ShipperStats } from "@hero/sdk";
+ * const stats: ShipperStats = new HeroLogger({ source: "notes" }).stats;
+ * if (stats.dropped > 0) console.error(`${stats.dropped} log lines dropped`);
+ * ```
+ */
 export interface ShipperStats {
+  /** Lines hero_proc accepted. */
   sent: number;
+  /** Lines dropped because the queue was full or hero_proc refused them. */
   dropped: number;
+  /** Lines waiting to be sent. */
   pending: number;
+  /** Whether the last send reached hero_proc. */
   connected: boolean;
 }
 
 /** The batching sender shared by a logger and its children. */
 export class LogShipper {
-  readonly #o: Required<Omit<LogShipperOptions, "service">> & { service?: string };
+  readonly #opts: Required<Omit<LogShipperOptions, "service">> & { service?: string };
   #pending: ShippedLine[] = [];
   #inFlight = new Set<Promise<void>>();
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -58,7 +71,7 @@ export class LogShipper {
 
   /** Creates a shipper; nothing is sent until lines are pushed. */
   constructor(opts: LogShipperOptions) {
-    this.#o = {
+    this.#opts = {
       ...opts,
       bufferSize: opts.bufferSize ?? 500,
       flushMs: opts.flushMs ?? 1000,
@@ -78,7 +91,7 @@ export class LogShipper {
 
   /** Queues one line; never blocks, never throws. */
   push(line: ShippedLine): void {
-    const { bufferSize, maxInFlight } = this.#o;
+    const { bufferSize, maxInFlight } = this.#opts;
     if (this.#closed) return void this.#dropped++;
     if (!this.#connected && this.#pending.length >= bufferSize) {
       // Down: keep the newest lines, they say most about the present.
@@ -95,7 +108,7 @@ export class LogShipper {
     else {this.#timer ??= setTimeout(() => {
         this.#timer = undefined;
         this.#pump();
-      }, this.#o.flushMs);}
+      }, this.#opts.flushMs);}
   }
 
   /** Sends everything buffered and waits for it (or for the failure). */
@@ -125,16 +138,16 @@ export class LogShipper {
     this.#timer = undefined;
     while (
       (this.#pending.length || (this.#connected && this.#droppedUnreported)) &&
-      this.#inFlight.size < this.#o.maxInFlight
+      this.#inFlight.size < this.#opts.maxInFlight
     ) {
       if (!this.#connected && this.#inFlight.size) return; // one probe at a time while down
-      const batch = this.#pending.splice(0, this.#o.bufferSize);
+      const batch = this.#pending.splice(0, this.#opts.bufferSize);
       if (this.#connected && this.#droppedUnreported) {
         batch.push({
           ts: Date.now(),
           level: "warn",
-          source: this.#o.source,
-          ...(this.#o.service ? { service: this.#o.service } : {}),
+          source: this.#opts.source,
+          ...(this.#opts.service ? { service: this.#opts.service } : {}),
           message:
             `${this.#droppedUnreported} log lines dropped (hero_proc unreachable or too slow)`,
           fields: { dropped: this.#droppedUnreported },
@@ -149,7 +162,7 @@ export class LogShipper {
 
   async #send(batch: ShippedLine[]): Promise<void> {
     try {
-      const r = await this.#o.client.call<{ accepted: number; dropped: number }>(
+      const r = await this.#opts.client.call<{ accepted: number; dropped: number }>(
         "logs.insert",
         { lines: batch },
         { timeoutMs: 10_000 },
@@ -158,10 +171,10 @@ export class LogShipper {
       this.#dropped += r.dropped;
       const wasDown = !this.#connected;
       this.#connected = true;
-      if (wasDown || this.#droppedUnreported || this.#pending.length >= this.#o.bufferSize) {
+      if (wasDown || this.#droppedUnreported || this.#pending.length >= this.#opts.bufferSize) {
         this.#pump();
       } else if (this.#pending.length) {
-        this.#timer ??= setTimeout(() => this.#pump(), this.#o.flushMs);
+        this.#timer ??= setTimeout(() => this.#pump(), this.#opts.flushMs);
       }
     } catch (err) {
       const unreachable = err instanceof HeroError &&
@@ -171,12 +184,12 @@ export class LogShipper {
         const reported = this.#reports.get(batch);
         if (reported !== undefined) (batch.pop(), (this.#droppedUnreported += reported));
         // Keep the newest lines (up to one buffer) for the next attempt; count the rest.
-        const keep = Math.max(0, this.#o.bufferSize - this.#pending.length);
+        const keep = Math.max(0, this.#opts.bufferSize - this.#pending.length);
         const back = keep ? batch.slice(-keep) : [];
         const lost = batch.length - back.length;
         this.#dropped += lost;
         this.#droppedUnreported += lost;
-        this.#pending = [...back, ...this.#pending].slice(-this.#o.bufferSize);
+        this.#pending = [...back, ...this.#pending].slice(-this.#opts.bufferSize);
       } else {
         // hero_proc refused the batch (low disk, invalid line): never retry it, never throw.
         this.#dropped += batch.length;

@@ -1,6 +1,7 @@
 /**
  * Ajv, loaded only when a schema needs it (see schema_check.ts): on Node by a synchronous
- * `require` on first use, so a service whose schemas never need it never pays its ~13 MB. Deno
+ * `require` on first use, so a service whose schemas never need it never pays its ~9 MB resident
+ * (hero_proc's schemas compiled by Ajv vs the in-house checker, measured for proc/README.md). Deno
  * cannot require npm packages synchronously, so there it is imported up front by its full
  * `npm:` specifier — resolvable from any project, with no import map entry and no
  * `nodeModulesDir` — and a failure to get it is reported only if a schema ever needs it.

@@ -11,18 +11,46 @@ import {
   type ParamsValidator,
 } from "./params_validator.ts";
 
-/** The `info` object of the OpenRPC document. */
+/**
+ * The `info` object of the OpenRPC document.
+ *
+ * @example
+ * ```ts
+ * import type { ApiInfo } from "@hero/sdk";
+ * const info: ApiInfo = { title: "Notes", version: "1.2.0", description: "Create and tag notes" };
+ * ```
+ */
 export interface ApiInfo {
+  /** The API's name, shown in docs and the router's dashboard. */
   title: string;
+  /** The API's version (semver). */
   version: string;
+  /** What the service does (Markdown). */
   description?: string;
+  /** The licence of the API. */
   license?: { name: string; url?: string };
+  /** Who to ask about the API. */
   contact?: { name?: string; url?: string; email?: string };
 }
 
-/** Everything needed to build an API. */
+/**
+ * Everything needed to build an API.
+ *
+ * @example
+ * ```ts
+ * import { type ApiOptions, defineApi } from "@hero/sdk";
+ * const options: ApiOptions = {
+ *   info: { title: "Notes", version: "1.0.0" },
+ *   methods: [],
+ *   components: { schemas: { Note: { type: "object" } } },
+ * };
+ * const api = defineApi(options);
+ * ```
+ */
 export interface ApiOptions {
+  /** The `info` object of the OpenRPC document. */
   info: ApiInfo;
+  /** The methods, in the order the document lists them. */
   // deno-lint-ignore no-explicit-any
   methods: MethodSpec<any, any>[];
   /** Shared schemas, referenced from params and results as `#/components/schemas/<Name>`. */
@@ -34,7 +62,16 @@ export interface ApiOptions {
   compileValidators?: "eager" | "lazy";
 }
 
-/** An OpenRPC 1.3 document. */
+/**
+ * An OpenRPC 1.3 document.
+ *
+ * @example
+ * ```ts
+ * import { defineApi, type OpenRpcDocument } from "@hero/sdk";
+ * const doc: OpenRpcDocument = defineApi({ info: { title: "Notes", version: "1.0.0" }, methods: [] })
+ *   .document;
+ * ```
+ */
 export type OpenRpcDocument = Record<string, unknown> & {
   openrpc: string;
   info: ApiInfo;
@@ -47,7 +84,16 @@ interface CompiledMethod {
   validate: ParamsValidator;
 }
 
-/** A callable, self-describing API. */
+/**
+ * A callable, self-describing API.
+ *
+ * @example
+ * ```ts
+ * import { defineApi, RpcApi } from "@hero/sdk";
+ * const api: RpcApi = defineApi({ info: { title: "Empty", version: "0.1.0" }, methods: [] });
+ * api.methodNames; // []
+ * ```
+ */
 export class RpcApi {
   /** The OpenRPC document served at `/openrpc.json` and by `rpc.discover`. */
   readonly document: OpenRpcDocument;
@@ -116,7 +162,25 @@ function callContext(init: CallContextInit): CallContext {
   };
 }
 
-/** Declares an API from its info and methods. */
+/**
+ * Declares an API from its info and methods.
+ *
+ * @example
+ * ```ts
+ * import { defineApi, defineMethod } from "@hero/sdk";
+ * const api = defineApi({
+ *   info: { title: "Greeter", version: "1.0.0" },
+ *   methods: [
+ *     defineMethod<{ name: string }, string>({
+ *       name: "greet",
+ *       params: [{ name: "name", required: true, schema: { type: "string" } }],
+ *       result: { name: "greeting", schema: { type: "string" } },
+ *       handler: ({ name }) => `Hello, ${name}`,
+ *     }),
+ *   ],
+ * });
+ * ```
+ */
 export function defineApi(options: ApiOptions): RpcApi {
   return new RpcApi(options);
 }

@@ -44,9 +44,9 @@ export async function dispatchJsonRpc(
   text: string,
   cancel: { readonly signal: AbortSignal },
   limits: DispatchLimits = DEFAULT_DISPATCH_LIMITS,
-  o: DispatchOptions = {},
+  opts: DispatchOptions = {},
 ): Promise<string | null> {
-  const caller = o.caller ?? OWNER_CALLER;
+  const caller = opts.caller ?? OWNER_CALLER;
   const problem = scanJsonRpcText(text, limits.maxJsonDepth);
   if (problem) {
     const message = problem.kind === "too_deep"
@@ -62,7 +62,7 @@ export async function dispatchJsonRpc(
     return JSON.stringify(failure(null, RpcErrorCode.ParseError, `Parse error: ${why}`));
   }
   if (!Array.isArray(payload)) {
-    const reply = await dispatchOne(api, payload, cancel, caller, o.notify, o.trace);
+    const reply = await dispatchOne(api, payload, cancel, caller, opts.notify, opts.trace);
     return reply ? serialize(reply) : null;
   }
   if (payload.length === 0) {
@@ -80,7 +80,7 @@ export async function dispatchJsonRpc(
     );
   }
   const replies = await Promise.all(
-    payload.map((msg) => dispatchOne(api, msg, cancel, caller, undefined, o.trace)),
+    payload.map((msg) => dispatchOne(api, msg, cancel, caller, undefined, opts.trace)),
   );
   const answered = replies.filter((r): r is RpcResponse => r !== null);
   return answered.length ? `[${answered.map(serialize).join(",")}]` : null;

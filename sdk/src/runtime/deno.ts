@@ -17,7 +17,7 @@ import type {
   TransportTarget,
 } from "./types.ts";
 import { HeroError } from "../errors/hero_error.ts";
-import { toStandardResponse } from "../server/response_bytes.ts";
+import { toStandardResponse } from "./response_bytes.ts";
 import { nodeHttpTransport, nodeStreamRequest } from "./node_http_client.ts";
 
 function wrap(handler: FetchHandler, transport: "unix" | "tcp") {

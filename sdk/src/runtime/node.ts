@@ -18,7 +18,7 @@ import type {
   Runtime,
   ServeHooks,
 } from "./types.ts";
-import { knownResponseOf } from "../server/response_bytes.ts";
+import { knownResponseOf } from "./response_bytes.ts";
 import { nodeHttpTransport, nodeStreamRequest } from "./node_http_client.ts";
 import { absoluteUrl, requestFromNode } from "./node_request.ts";
 

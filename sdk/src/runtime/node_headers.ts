@@ -4,7 +4,7 @@
  * The RPC path only ever asks for `content-length`, and building a standard `Headers` on Node
  * loads undici (about 11 MB resident) in a daemon that otherwise never needs it.
  */
-import { forwardToStandard } from "../server/standard_view.ts";
+import { forwardToStandard } from "./standard_view.ts";
 
 /** Characters allowed in a header name (RFC 9110 token). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

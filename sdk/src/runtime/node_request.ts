@@ -6,7 +6,7 @@
  */
 import { Buffer } from "node:buffer";
 import type http from "node:http";
-import { forwardToStandard } from "../server/standard_view.ts";
+import { forwardToStandard } from "./standard_view.ts";
 import { headersFromRaw, standardHeaders } from "./node_headers.ts";
 
 const decoder = new TextDecoder();

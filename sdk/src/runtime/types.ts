@@ -5,20 +5,46 @@
  */
 import type { Caller } from "../caller/caller.ts";
 
-/** A web-standard request handler: the core of every Hero server. */
+/**
+ * A web-standard request handler: the core of every Hero server.
+ *
+ * @example
+ * ```ts
+ * import type { FetchHandler } from "@hero/sdk";
+ * const admin: FetchHandler = (_request, info) =>
+ *   Promise.resolve(new Response(`Hello ${info.caller?.name ?? "nobody"}`));
+ * ```
+ */
 export type FetchHandler = (request: Request, info: ConnectionInfo) => Promise<Response>;
 
-/** What the runtime knows about the peer of a request. */
+/**
+ * What the runtime knows about the peer of a request.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectionInfo, FetchHandler } from "@hero/sdk";
+ * const whoami: FetchHandler = (_request, info: ConnectionInfo) =>
+ *   Promise.resolve(Response.json({ transport: info.transport, caller: info.caller?.subject }));
+ * ```
+ */
 export interface ConnectionInfo {
   /** Remote IP address for TCP peers; undefined on Unix sockets. */
   remoteAddress?: string;
   /** `unix` or `tcp`. */
   transport: "unix" | "tcp";
-  /** Who is calling, as HeroServer resolved it (see `caller/resolve_caller.ts`). */
+  /** Who is calling, as HeroServer resolved it (see `server/resolve_caller.ts`). */
   caller?: Caller;
 }
 
-/** Limits a listener enforces before the handler sees a request. */
+/**
+ * Limits a listener enforces before the handler sees a request.
+ *
+ * @example
+ * ```ts
+ * import type { ListenLimits } from "@hero/sdk";
+ * const limits: ListenLimits = { maxHeaderBytes: 16 * 1024, requestTimeoutMs: 30_000 };
+ * ```
+ */
 export interface ListenLimits {
   /** Maximum size of all request headers, in bytes. */
   maxHeaderBytes: number;
@@ -30,16 +56,42 @@ export interface ListenLimits {
  * Takes over an HTTP Upgrade request (a WebSocket) on a listener. Node only: it receives Node's
  * `IncomingMessage`, the `Duplex` socket and the first bytes (`Buffer`); Deno handlers upgrade
  * inside the fetch handler instead (`Deno.upgradeWebSocket`).
+ *
+ * @example
+ * ```ts
+ * import type { UpgradeHandler } from "@hero/sdk";
+ * // Node only: hand WebSocket upgrades on admin.sock to a ws server.
+ * const adminUpgrade: UpgradeHandler = (request, socket, head) => {
+ *   console.log("upgrade", request, socket, head);
+ * };
+ * ```
  */
 export type UpgradeHandler = (request: unknown, socket: unknown, head: unknown) => void;
 
 /**
  * Serves a request with Node's own `(IncomingMessage, ServerResponse)` pair instead of the web
  * handler, for libraries built on `node:http` (oidc-provider). Node only.
+ *
+ * @example
+ * ```ts
+ * import type { NodeRequestListener } from "@hero/sdk";
+ * // Node only: serve a web socket with a node:http library.
+ * const listener: NodeRequestListener = (request, response) => {
+ *   (response as { end(text: string): void }).end("ok");
+ * };
+ * ```
  */
 export type NodeRequestListener = (request: unknown, response: unknown) => void;
 
-/** Optional listener behaviour beyond the request handler. */
+/**
+ * Optional listener behaviour beyond the request handler.
+ *
+ * @example
+ * ```ts
+ * import type { ServeHooks } from "@hero/sdk";
+ * const hooks: ServeHooks = { takeNodeRequest: (pathname) => pathname.startsWith("/oidc/") };
+ * ```
+ */
 export interface ServeHooks {
   /** Handles Upgrade requests (Node); without it they are refused. */
   onUpgrade?: UpgradeHandler;
@@ -49,7 +101,18 @@ export interface ServeHooks {
   takeNodeRequest?: (pathname: string) => boolean;
 }
 
-/** A bound listener. */
+/**
+ * A bound listener.
+ *
+ * @example
+ * ```ts
+ * import type { Listener } from "@hero/sdk";
+ * async function stop(listener: Listener): Promise<void> {
+ *   console.log(`closing ${listener.address}`);
+ *   await listener.close();
+ * }
+ * ```
+ */
 export interface Listener {
   /** Stops accepting connections and waits for open requests to finish (up to a grace period). */
   close(): Promise<void>;
@@ -59,23 +122,60 @@ export interface Listener {
   readonly port: number;
 }
 
-/** A minimal HTTP/1.1 response, as used by the JSON-RPC client. */
+/**
+ * A minimal HTTP/1.1 response, as used by the JSON-RPC client.
+ *
+ * @example
+ * ```ts
+ * import type { SimpleResponse } from "@hero/sdk";
+ * function ok(res: SimpleResponse): boolean {
+ *   return res.status === 200;
+ * }
+ * ```
+ */
 export interface SimpleResponse {
+  /** HTTP status code. */
   status: number;
+  /** Response headers. */
   headers: Headers;
+  /** The whole body, as text. */
   body: string;
 }
 
-/** A request for the JSON-RPC client transport. */
+/**
+ * A request for the JSON-RPC client transport.
+ *
+ * @example
+ * ```ts
+ * import type { SimpleRequest } from "@hero/sdk";
+ * const request: SimpleRequest = { method: "GET", path: "/health" };
+ * ```
+ */
 export interface SimpleRequest {
+  /** HTTP method. */
   method: string;
+  /** Path and query, e.g. `/rpc`. */
   path: string;
+  /** Request body, as text. */
   body?: string;
+  /** Extra request headers. */
   headers?: Record<string, string>;
+  /** Cancels the request. */
   signal?: AbortSignal;
 }
 
-/** A connection-pooling HTTP client bound to one Unix socket or one base URL. */
+/**
+ * A connection-pooling HTTP client bound to one Unix socket or one base URL.
+ *
+ * @example
+ * ```ts
+ * import type { HttpTransport } from "@hero/sdk";
+ * async function health(transport: HttpTransport): Promise<string> {
+ *   const res = await transport.send({ method: "GET", path: "/health" });
+ *   return res.body;
+ * }
+ * ```
+ */
 export interface HttpTransport {
   /** Sends one request and reads the whole response body as text. */
   send(request: SimpleRequest): Promise<SimpleResponse>;
@@ -83,25 +183,67 @@ export interface HttpTransport {
   close(): void;
 }
 
-/** A response whose body is read as it arrives (Server-Sent Events, long downloads). */
+/**
+ * A response whose body is read as it arrives (Server-Sent Events, long downloads).
+ *
+ * @example
+ * ```ts
+ * import type { StreamingResponse } from "@hero/sdk";
+ * async function stopReading(res: StreamingResponse): Promise<void> {
+ *   await res.body.cancel(); // closes the connection
+ * }
+ * ```
+ */
 export interface StreamingResponse {
+  /** HTTP status code. */
   status: number;
+  /** Response headers. */
   headers: Headers;
   /** The body; cancel it to close the connection. */
   body: ReadableStream<Uint8Array>;
 }
 
-/** Where a transport connects: a Unix socket path or a `http://host:port` base URL. */
+/**
+ * Where a transport connects: a Unix socket path or a `http://host:port` base URL.
+ *
+ * @example
+ * ```ts
+ * import type { TransportTarget } from "@hero/sdk";
+ * const target: TransportTarget = { socketPath: "/run/hero/notes/rpc.sock" };
+ * ```
+ */
 export type TransportTarget = { socketPath: string } | { baseUrl: string };
 
-/** File information needed by socket management. */
+/**
+ * File information needed by socket management.
+ *
+ * @example
+ * ```ts
+ * import type { FileInfo } from "@hero/sdk";
+ * const isStaleSocket = (info: FileInfo | undefined): boolean => info?.isSocket === true;
+ * ```
+ */
 export interface FileInfo {
+  /** The path is a Unix socket. */
   isSocket: boolean;
+  /** The path is a directory. */
   isDirectory: boolean;
+  /** Permission bits (and file type) as `stat` gives them. */
   mode: number;
 }
 
-/** Everything runtime-specific the SDK needs. */
+/**
+ * Everything runtime-specific the SDK needs.
+ *
+ * @example
+ * ```ts
+ * import type { Runtime } from "@hero/sdk";
+ * // A runtime adapter is detected automatically; tests may pass one explicitly.
+ * function socketRoot(runtime: Runtime): string {
+ *   return runtime.env("PATH_SOCKET") ?? `${runtime.homeDir()}/hero/var/sockets`;
+ * }
+ * ```
+ */
 export interface Runtime {
   /** `deno`, `node` or `bun`. */
   readonly name: "deno" | "node" | "bun";

@@ -4,7 +4,7 @@
  * graceful shutdown that removes what it created.
  */
 import { CallerVerifier } from "../caller/caller_assertion.ts";
-import { withCaller } from "../caller/resolve_caller.ts";
+import { withCaller } from "./resolve_caller.ts";
 import { HeroError } from "../errors/hero_error.ts";
 import type { RpcApi } from "../openrpc/api.ts";
 import { currentRuntime } from "../runtime/current.ts";
@@ -23,7 +23,21 @@ import type { HealthCheck, ServiceManifest } from "./manifest.ts";
 import { createRpcSocketHandler } from "./rpc_socket_handler.ts";
 import { createUiSocketHandler } from "./ui_socket_handler.ts";
 
-/** Options of a {@link HeroServer}. */
+/**
+ * Options of a {@link HeroServer}.
+ *
+ * @example
+ * ```ts
+ * import { defineApi, HeroServer, type HeroServerOptions } from "@hero/sdk";
+ * const options: HeroServerOptions = {
+ *   name: "notes",
+ *   api: defineApi({ info: { title: "Notes", version: "1.0.0" }, methods: [] }),
+ *   admin: () => Promise.resolve(new Response("<h1>Notes</h1>", { headers: { "content-type": "text/html" } })),
+ *   health: () => ({ status: "ok" }),
+ * };
+ * const server = new HeroServer(options);
+ * ```
+ */
 export interface HeroServerOptions {
   /** Service name: `[a-z0-9_]+`, also the socket directory name. */
   name: string;
@@ -52,13 +66,36 @@ export interface HeroServerOptions {
   runtime?: Runtime;
 }
 
-/** A bound socket: its role and path. */
+/**
+ * A bound socket: its role and path.
+ *
+ * @example
+ * ```ts
+ * import { type BoundSocket, defineApi, HeroServer } from "@hero/sdk";
+ * const api = defineApi({ info: { title: "Notes", version: "1.0.0" }, methods: [] });
+ * const sockets: BoundSocket[] = new HeroServer({ name: "notes", api }).sockets;
+ * // [{ socket: "rpc", path: ".../notes/rpc.sock" }]
+ * ```
+ */
 export interface BoundSocket {
+  /** The socket's role: `rpc`, `admin`, `rest`, `openapi` or `web_<name>`. */
   socket: string;
+  /** The socket's file path. */
   path: string;
 }
 
-/** A Hero service's socket server. */
+/**
+ * A Hero service's socket server.
+ *
+ * @example
+ * ```ts
+ * import { defineApi, HeroServer } from "@hero/sdk";
+ * const api = defineApi({ info: { title: "Notes", version: "1.0.0" }, methods: [] });
+ * const server = new HeroServer({ name: "notes", api });
+ * await server.start(); // binds <socket root>/notes/rpc.sock
+ * await server.closeOnSignal(); // serves until SIGINT/SIGTERM
+ * ```
+ */
 export class HeroServer {
   readonly #opts: HeroServerOptions;
   readonly #limits: ServerLimits;
@@ -130,15 +167,15 @@ export class HeroServer {
   }
 
   #plan(): { socket: string; path: string; handler: FetchHandler; hooks?: ServeHooks }[] {
-    const o = this.#opts;
+    const opts = this.#opts;
     const runtime = this.#runtime();
-    const root = o.socketRoot ??
+    const root = opts.socketRoot ??
       resolveSocketRoot({ env: (k) => runtime.env(k), homeDir: runtime.homeDir() });
-    const paths = serviceSocketPaths(root, o.name);
-    const info = o.api.document.info;
+    const paths = serviceSocketPaths(root, opts.name);
+    const info = opts.api.document.info;
     const manifest = (protocol: "openrpc" | "ui", socket: string): ServiceManifest => ({
       protocol,
-      name: o.name,
+      name: opts.name,
       title: info.title,
       version: info.version,
       description: info.description ?? "",
@@ -146,16 +183,16 @@ export class HeroServer {
     });
     const startedAt = Date.now();
     // Every socket learns who calls from hero_router's signed assertion (or is the owner's).
-    const verifier = new CallerVerifier(root, o.name);
+    const verifier = new CallerVerifier(root, opts.name);
     const plan: { socket: string; path: string; handler: FetchHandler; hooks?: ServeHooks }[] = [{
       socket: "rpc",
       path: paths.rpc,
       handler: withCaller(
         createRpcSocketHandler({
-          api: o.api,
+          api: opts.api,
           manifest: manifest("openrpc", "rpc"),
           limits: this.#limits,
-          health: o.health,
+          health: opts.health,
           startedAt,
           shutdownSignal: this.#shutdown.signal,
         }),
@@ -169,12 +206,12 @@ export class HeroServer {
         handler: withCaller(createUiSocketHandler(handler, manifest("ui", socket)), verifier),
         hooks,
       });
-    if (o.admin) ui("admin", paths.admin, o.admin, { onUpgrade: o.adminUpgrade });
-    if (o.rest) ui("rest", paths.rest, o.rest);
-    for (const [name, handler] of Object.entries(o.web ?? {})) {
+    if (opts.admin) ui("admin", paths.admin, opts.admin, { onUpgrade: opts.adminUpgrade });
+    if (opts.rest) ui("rest", paths.rest, opts.rest);
+    for (const [name, handler] of Object.entries(opts.web ?? {})) {
       ui(`web_${name}`, paths.web(name), handler);
     }
-    for (const [name, nodeListener] of Object.entries(o.webNode ?? {})) {
+    for (const [name, nodeListener] of Object.entries(opts.webNode ?? {})) {
       ui(
         `web_${name}`,
         paths.web(name),

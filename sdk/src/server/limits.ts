@@ -1,6 +1,15 @@
 /** Bounds every Hero server applies to network input, with safe defaults. */
 
-/** Limits for requests reaching a Hero server. */
+/**
+ * Limits for requests reaching a Hero server.
+ *
+ * @example
+ * ```ts
+ * import type { ServerLimits } from "@hero/sdk";
+ * const bigUploads: Partial<ServerLimits> = { maxBodyBytes: 16 * 1024 * 1024 };
+ * // new HeroServer({ name: "files", api, limits: bigUploads })
+ * ```
+ */
 export interface ServerLimits {
   /** Largest request body accepted, in bytes (413 beyond). */
   maxBodyBytes: number;
@@ -14,7 +23,15 @@ export interface ServerLimits {
   requestTimeoutMs: number;
 }
 
-/** Defaults: 1 MiB bodies, 16 KiB headers, depth 64, batches of 1,000, 30 s per request. */
+/**
+ * Defaults: 1 MiB bodies, 16 KiB headers, depth 64, batches of 1,000, 30 s per request.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SERVER_LIMITS } from "@hero/sdk";
+ * DEFAULT_SERVER_LIMITS.maxBodyBytes; // 1048576
+ * ```
+ */
 export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({
   maxBodyBytes: 1024 * 1024,
   maxHeaderBytes: 16 * 1024,

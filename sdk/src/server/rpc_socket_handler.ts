@@ -17,7 +17,7 @@ import {
   type ServiceManifest,
 } from "./manifest.ts";
 import { readBodyText } from "./read_body.ts";
-import { bytesResponse } from "./response_bytes.ts";
+import { bytesResponse } from "../runtime/response_bytes.ts";
 import { NDJSON, ReplyStream, wantsStream } from "./reply_stream.ts";
 import { requestTraceContext } from "../trace/rpc_trace.ts";
 

@@ -4,7 +4,7 @@
  */
 import type { FetchHandler } from "../runtime/types.ts";
 import { jsonBytesResponse, type ServiceManifest } from "./manifest.ts";
-import { bytesResponse } from "./response_bytes.ts";
+import { bytesResponse } from "../runtime/response_bytes.ts";
 
 const encoder = new TextEncoder();
 

@@ -5,13 +5,34 @@
 import { HeroError } from "../errors/hero_error.ts";
 import { validateServiceName } from "./service_name.ts";
 
-/** The environment lookup and home directory that root resolution depends on. */
+/**
+ * The environment lookup and home directory that root resolution depends on.
+ *
+ * @example
+ * ```ts
+ * import { resolveSocketRoot, type SocketRootSource } from "@hero/sdk";
+ * const source: SocketRootSource = { env: () => undefined, homeDir: "/home/me" };
+ * resolveSocketRoot(source); // "/home/me/hero/var/sockets"
+ * ```
+ */
 export interface SocketRootSource {
+  /** Reads an environment variable (`PATH_SOCKET`, `HERO_SOCKET_DIR`). */
   env: (name: string) => string | undefined;
+  /** The user's home directory ("" when unknown). */
   homeDir: string;
 }
 
-/** Resolves the socket root from the environment, falling back to `~/hero/var/sockets`. */
+/**
+ * Resolves the socket root from the environment, falling back to `~/hero/var/sockets`.
+ *
+ * @example
+ * ```ts
+ * import process from "node:process";
+ * import { resolveSocketRoot } from "@hero/sdk";
+ * const root = resolveSocketRoot({ env: (name) => process.env[name], homeDir: "/home/me" });
+ * // "$PATH_SOCKET" if set, else "/home/me/hero/var/sockets"
+ * ```
+ */
 export function resolveSocketRoot(source: SocketRootSource): string {
   const fromEnv = source.env("PATH_SOCKET") || source.env("HERO_SOCKET_DIR");
   if (fromEnv) return stripTrailingSlash(fromEnv);
@@ -21,19 +42,40 @@ export function resolveSocketRoot(source: SocketRootSource): string {
   return `${stripTrailingSlash(source.homeDir)}/hero/var/sockets`;
 }
 
-/** The socket files of one service. */
+/**
+ * The socket files of one service.
+ *
+ * @example
+ * ```ts
+ * import { type ServiceSocketPaths, serviceSocketPaths } from "@hero/sdk";
+ * const paths: ServiceSocketPaths = serviceSocketPaths("/run/hero", "notes");
+ * paths.web("board"); // "/run/hero/notes/web_board.sock"
+ * ```
+ */
 export interface ServiceSocketPaths {
   /** `<root>/<service>` — created with mode 0700. */
   dir: string;
+  /** `<dir>/rpc.sock`: JSON-RPC, the OpenRPC document, health and manifest. */
   rpc: string;
+  /** `<dir>/admin.sock`: the service's admin UI. */
   admin: string;
+  /** `<dir>/rest.sock`: a REST view of the service. */
   rest: string;
+  /** `<dir>/openapi.sock`: an OpenAPI view of the service. */
   openapi: string;
   /** `<root>/<service>/web_<name>.sock`. */
   web: (name: string) => string;
 }
 
-/** Returns the socket paths of `service` under `root` (the name is validated). */
+/**
+ * Returns the socket paths of `service` under `root` (the name is validated).
+ *
+ * @example
+ * ```ts
+ * import { serviceSocketPaths } from "@hero/sdk";
+ * serviceSocketPaths("/run/hero", "notes").rpc; // "/run/hero/notes/rpc.sock"
+ * ```
+ */
 export function serviceSocketPaths(root: string, service: string): ServiceSocketPaths {
   validateServiceName(service);
   const dir = `${stripTrailingSlash(root)}/${service}`;

@@ -4,7 +4,15 @@
  */
 import { HeroError } from "../errors/hero_error.ts";
 
-/** First path segments the router keeps for itself; no service may use them as its name. */
+/**
+ * First path segments the router keeps for itself; no service may use them as its name.
+ *
+ * @example
+ * ```ts
+ * import { RESERVED_SERVICE_NAMES } from "@hero/sdk";
+ * RESERVED_SERVICE_NAMES.includes("mcp"); // true: the router serves /mcp itself
+ * ```
+ */
 export const RESERVED_SERVICE_NAMES: readonly string[] = Object.freeze([
   "home",
   "router",
@@ -30,7 +38,16 @@ export const RESERVED_SERVICE_NAMES: readonly string[] = Object.freeze([
 const NAME_PATTERN = /^[a-z0-9_]+$/;
 const MAX_NAME_LENGTH = 64;
 
-/** Returns a sentence explaining why `name` is not a valid service name, or undefined if valid. */
+/**
+ * Returns a sentence explaining why `name` is not a valid service name, or undefined if valid.
+ *
+ * @example
+ * ```ts
+ * import { serviceNameProblem } from "@hero/sdk";
+ * serviceNameProblem("notes"); // undefined
+ * serviceNameProblem("My Notes"); // a sentence saying which characters are allowed
+ * ```
+ */
 export function serviceNameProblem(name: unknown): string | undefined {
   if (typeof name !== "string" || name.length === 0) {
     return "a service name must be a non-empty string";
@@ -43,7 +60,15 @@ export function serviceNameProblem(name: unknown): string | undefined {
   return undefined;
 }
 
-/** Throws `INVALID_SERVICE_NAME` unless `name` is a valid service name. */
+/**
+ * Throws `INVALID_SERVICE_NAME` unless `name` is a valid service name.
+ *
+ * @example
+ * ```ts
+ * import { validateServiceName } from "@hero/sdk";
+ * const name = validateServiceName("notes"); // throws INVALID_SERVICE_NAME for "My Notes"
+ * ```
+ */
 export function validateServiceName(name: string): string {
   const problem = serviceNameProblem(name);
   if (problem) {

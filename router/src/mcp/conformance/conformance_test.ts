@@ -86,26 +86,26 @@ interface Check {
 const repo = new URL("../../../../", import.meta.url).pathname;
 
 describe("official MCP conformance server suite through the gateway", () => {
-  let h: RouterHarness;
+  let harness: RouterHarness;
   const services: HeroServer[] = [];
   const results = new Map<string, Check[]>();
   let outDir: string;
   let pipe: Deno.TcpListener;
 
   before(async () => {
-    h = await startRouter();
-    pipe = pipeToUnix(h.app.sockets.admin);
+    harness = await startRouter();
+    pipe = pipeToUnix(harness.app.sockets.admin);
     for (const [name, api] of [["test", conformanceTestApi()], ["json", conformanceJsonApi()]]) {
       const server = new HeroServer({
         name: name as string,
         api: api as never,
-        socketRoot: h.root,
+        socketRoot: harness.root,
       });
       await server.start();
       services.push(server);
     }
     const deadline = Date.now() + 10_000;
-    while (!h.app.mcp.tools().tools.some((t) => t.name === "json_schema_2020_12_tool")) {
+    while (!harness.app.mcp.tools().tools.some((t) => t.name === "json_schema_2020_12_tool")) {
       if (Date.now() > deadline) throw new Error("the fixture services were not discovered");
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -137,7 +137,7 @@ describe("official MCP conformance server suite through the gateway", () => {
   after(async () => {
     pipe?.close();
     for (const s of services) await s.close();
-    await h?.close();
+    await harness?.close();
     if (outDir) await Deno.remove(outDir, { recursive: true });
   });
 

@@ -7,8 +7,8 @@
  * fixed, as a web server keeps its old configuration when a reload fails.
  */
 import { isHeroError } from "@hero/sdk";
-import { validateGraph } from "./graph.ts";
-import type { ServiceSource, ServiceSpec } from "./spec.ts";
+import { validateGraph } from "../model/graph.ts";
+import type { ServiceSource, ServiceSpec } from "../model/spec.ts";
 import { type FileError, loadServiceDir } from "./toml_loader.ts";
 
 export type { FileError } from "./toml_loader.ts";

@@ -7,8 +7,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
-import type { ServiceSpec } from "./spec.ts";
-import { validateService } from "./validate_service.ts";
+import type { ServiceSpec } from "../model/spec.ts";
+import { validateService } from "../model/validate_service.ts";
 
 /** A file of the directory that could not be loaded, and why (with line and column if known). */
 export interface FileError {

@@ -5,10 +5,10 @@
  */
 import { defineMethod, HeroError, type MethodSpec, RpcError } from "@hero/sdk";
 import type { Supervisor } from "../supervisor/supervisor.ts";
-import { mapErrors } from "../rpc/proc_errors.ts";
-import { deployRoot } from "./deploy_layout.ts";
-import { Deployer, type DeployRequest } from "./deployer.ts";
-import { deployStatus } from "./deploy_status.ts";
+import { mapErrors } from "./proc_errors.ts";
+import { deployRoot } from "../deploy/deploy_layout.ts";
+import { Deployer, type DeployRequest } from "../deploy/deployer.ts";
+import { deployStatus } from "../deploy/deploy_status.ts";
 
 /** Wire codes of deploy errors. */
 export const DeployErrorCode = {
@@ -96,8 +96,8 @@ const SAMPLE = {
   started_at: 1767225600000,
   ended_at: null,
 };
-const named = (o: Record<string, unknown>) =>
-  Object.entries(o).map(([name, value]) => ({ name, value }));
+const named = (record: Record<string, unknown>) =>
+  Object.entries(record).map(([name, value]) => ({ name, value }));
 
 /** The deploy methods bound to a supervisor (deploys under `root`, default `~/hero/deploy`). */
 // deno-lint-ignore no-explicit-any

@@ -1,6 +1,7 @@
 /**
- * The Chromium process id, which playwright-core no longer exposes on a launched Browser: found
- * among this process's children on Linux (`/proc`), by its DevTools pipe flag.
+ * The Chromium process id (needed to measure and kill the browser; playwright-core does not expose
+ * it on a launched Browser): found among this process's children on Linux (`/proc`), by its
+ * DevTools pipe flag.
  */
 import fs from "node:fs";
 import process from "node:process";

@@ -23,11 +23,11 @@ export function metadataUrlOf(origin: string, path: string): string {
 
 /** The `WWW-Authenticate` value of a 401 (RFC 6750, with RFC 9728's `resource_metadata`). */
 export function bearerChallenge(
-  o: { origin: string; path: string; withMetadata: boolean; invalidToken: boolean },
+  opts: { origin: string; path: string; withMetadata: boolean; invalidToken: boolean },
 ): string {
   const parts = ['Bearer realm="hero"'];
-  if (o.withMetadata) parts.push(`resource_metadata="${metadataUrlOf(o.origin, o.path)}"`);
-  if (o.invalidToken) parts.push('error="invalid_token"');
+  if (opts.withMetadata) parts.push(`resource_metadata="${metadataUrlOf(opts.origin, opts.path)}"`);
+  if (opts.invalidToken) parts.push('error="invalid_token"');
   return parts.join(", ");
 }
 
@@ -37,16 +37,16 @@ export function bearerChallenge(
  * covers), of which hero_auth grants only what the user's roles allow.
  */
 export function protectedResourceMetadata(
-  o: { origin: string; path: string; issuer: string; services: string[] },
+  opts: { origin: string; path: string; issuer: string; services: string[] },
 ): Record<string, unknown> | undefined {
-  const rest = o.path.slice(PRM_PATH.length) || "/";
-  const resource = resourceOf(o.origin, rest);
+  const rest = opts.path.slice(PRM_PATH.length) || "/";
+  const resource = resourceOf(opts.origin, rest);
   if (rest !== "/" && new URL(resource).pathname !== rest) return undefined;
   const one = /^\/mcp\/([a-z0-9_]+)$/.exec(rest)?.[1];
-  const services = one ? [one] : o.services;
+  const services = one ? [one] : opts.services;
   return {
     resource,
-    authorization_servers: [o.issuer],
+    authorization_servers: [opts.issuer],
     scopes_supported: [
       "hero:read",
       "hero:admin",

@@ -7,9 +7,9 @@
  */
 import { isHeroError } from "../errors/hero_error.ts";
 import type { ConnectionInfo, FetchHandler } from "../runtime/types.ts";
-import { jsonBytesResponse } from "../server/manifest.ts";
-import { ANONYMOUS_CALLER, type Caller, CALLER_HEADER, OWNER_CALLER } from "./caller.ts";
-import type { CallerVerifier } from "./caller_assertion.ts";
+import { jsonBytesResponse } from "./manifest.ts";
+import { ANONYMOUS_CALLER, type Caller, CALLER_HEADER, OWNER_CALLER } from "../caller/caller.ts";
+import type { CallerVerifier } from "../caller/caller_assertion.ts";
 
 /** The caller of a request, or the reason its assertion was refused. */
 export async function resolveCaller(

@@ -16,9 +16,9 @@ import {
   sourceSegment,
 } from "@hero/sdk";
 import type { Page } from "playwright-core";
-import type { BrowserSession } from "./browser_session.ts";
-import { firstLine } from "./page_state.ts";
-import type { Sessions } from "./sessions.ts";
+import type { BrowserSession } from "../chromium/browser_session.ts";
+import { firstLine } from "../chromium/page_state.ts";
+import type { Sessions } from "../chromium/sessions.ts";
 
 /** What an action gets besides its params. */
 export interface ActionScope {
