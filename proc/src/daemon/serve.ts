@@ -94,10 +94,6 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     },
   });
   const admin = adminForDaemon(api, {
-    supervisor: () => {
-      if (!sup) throw new Error("hero_proc is still starting");
-      return sup;
-    },
     logs: () => logs,
     socketRoot: paths.socketRoot,
   });

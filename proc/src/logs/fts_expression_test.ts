@@ -14,7 +14,8 @@ import { queryLogs } from "./log_query.ts";
 import type { LogsPage, LogsQuery, QueryOptions } from "./query_params.ts";
 import { compileSourcePattern } from "./source_pattern.ts";
 import { MAX_SCAN_LINES, scanIsCheaper, scanWindow } from "./text_scan.ts";
-import { type Level, LEVELS, openLogDatabase } from "./log_schema.ts";
+import { LOG_LEVELS, type LogLevel } from "@hero/sdk/levels";
+import { openLogDatabase } from "./log_schema.ts";
 import { deleteRows } from "./retention.ts";
 
 interface Line {
@@ -58,7 +59,7 @@ function fill(db: DatabaseSync, n: number): Line[] {
   for (let i = 0; i < n; i++) {
     const service = `svc${rand(4)}`;
     const source = `${service}.job.j${rand(6)}`;
-    const level = rand(LEVELS.length);
+    const level = rand(LOG_LEVELS.length);
     // "id<k>": 200 terms under "id", 111 under "id1", 11 under "id12".
     const message = `${PHRASES[rand(PHRASES.length)]} id${rand(200)}${
       rand(5) === 0 ? ` ${PHRASES[rand(PHRASES.length)]}` : ""
@@ -85,7 +86,7 @@ function expected(lines: Line[], q: LogsQuery): Line[] {
   const source = compileSourcePattern(q.source ?? "");
   const out = lines.filter((l) => {
     if (!source.matches(l.source)) return false;
-    if (q.level && l.level < LEVELS.indexOf(q.level)) return false;
+    if (q.level && l.level < LOG_LEVELS.indexOf(q.level)) return false;
     if (q.job_id !== undefined && l.job !== q.job_id) return false;
     if (q.since !== undefined && l.ts < Number(q.since)) return false;
     if (q.until !== undefined && l.ts > Number(q.until)) return false;
@@ -234,7 +235,7 @@ test("a text query inside the caller's transaction works and leaves it open", ()
   try {
     fill(db, 200);
     db.exec("BEGIN");
-    const page = queryLogs(db, { text: "timeout", level: "trace" as Level, limit: 5 });
+    const page = queryLogs(db, { text: "timeout", level: "trace" as LogLevel, limit: 5 });
     assert.equal(page.lines.length, 5);
     assert.ok(db.isTransaction);
     db.exec("COMMIT");

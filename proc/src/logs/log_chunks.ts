@@ -6,8 +6,8 @@
  * the indexing worker loads this module.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { LEVELS } from "./levels.ts";
-import { type LineLevel, lineLevel } from "../supervisor/line_level.ts";
+import { LOG_LEVELS, type LogLevel } from "@hero/sdk/levels";
+import { lineLevel } from "../supervisor/line_level.ts";
 import { blockLines } from "../supervisor/line_splitter.ts";
 
 /** One line as stored: ts, level number, source, service, job, message, fields JSON. */
@@ -48,10 +48,10 @@ export function chunkRows(c: Chunk): IdRow[] {
     const stream = c.stream ?? "stdout";
     const service = serviceOf(c.source!);
     const lines = blockLines(bytes);
-    let previous: LineLevel | undefined;
+    let previous: LogLevel | undefined;
     for (let i = 0; i < lines.length; i++) {
       previous = lineLevel(stream, lines[i], previous);
-      const level = LEVELS.indexOf(previous);
+      const level = LOG_LEVELS.indexOf(previous);
       out.push([c.firstId + i, c.ts, level, c.source!, service, c.jobId, lines[i], null]);
     }
   } else {

@@ -77,8 +77,8 @@ test("a service's stdout and stderr land in logs.db, tagged with source and job 
       "stderr without a level is warn (src/supervisor/line_level.ts)",
     );
     assert.ok(page.lines.every((l) => l.job_id === job.id && l.service === "printer"));
-    const legacy = await h.client.call<{ line: string }[]>("service.logs", { name: "printer" });
-    assert.deepEqual(legacy.map((l) => l.line).sort(), ["one", "oops", "two"]);
+    const legacy = await h.client.call<{ message: string }[]>("service.logs", { name: "printer" });
+    assert.deepEqual(legacy.map((l) => l.message).sort(), ["one", "oops", "two"]);
     assert.equal(path.basename(h.d.logs.file), "logs.db");
     assert.equal(path.dirname(h.d.logs.file), h.paths.stateDir);
   } finally {

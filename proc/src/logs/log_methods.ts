@@ -5,8 +5,8 @@
  */
 import { defineMethod, HeroError, type MethodSpec } from "@hero/sdk";
 import { mapErrors, ProcErrorCode } from "../rpc/proc_errors.ts";
-import { LEVELS } from "./log_schema.ts";
-import type { NewLogLine } from "./log_record.ts";
+import { LOG_LEVELS } from "@hero/sdk/levels";
+import { LOG_RECORD_SCHEMA, type NewLogLine } from "./log_record.ts";
 import type { LogStore } from "./log_store.ts";
 import type { LogsQuery } from "./query_params.ts";
 import { checkSource } from "./source_pattern.ts";
@@ -18,7 +18,7 @@ export const MAX_INSERT_LINES = 10_000;
 /** Longest accepted message (bytes of UTF-16 code units, roughly). */
 export const MAX_MESSAGE = 64 * 1024;
 
-const level = { enum: [...LEVELS] };
+const level = { enum: [...LOG_LEVELS] };
 /** The line the method examples show. */
 const SAMPLE_LINE = {
   id: 812,
@@ -29,19 +29,7 @@ const SAMPLE_LINE = {
   job_id: 42,
   message: "card declined",
 };
-const record = {
-  type: "object",
-  properties: {
-    id: { type: "integer" },
-    ts: { type: "integer" },
-    level,
-    source: { type: "string" },
-    service: { type: ["string", "null"] },
-    job_id: { type: ["integer", "null"] },
-    message: { type: "string" },
-    fields: { type: "object" },
-  },
-};
+const record = LOG_RECORD_SCHEMA;
 const time = { oneOf: [{ type: "integer", minimum: 0 }, { type: "string", minLength: 1 }] };
 const filterParams = [
   { name: "source", schema: { type: "string" }, summary: "Source prefix; `*` matches one segment" },

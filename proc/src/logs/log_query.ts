@@ -6,7 +6,8 @@
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
-import { levelNumber, LEVELS } from "./log_schema.ts";
+import { LOG_LEVELS } from "@hero/sdk/levels";
+import { levelNumber } from "./log_schema.ts";
 import type { LogRecord } from "./log_record.ts";
 import type { LogsPage, LogsQuery, QueryOptions } from "./query_params.ts";
 import { compileSourcePattern, literalRange, type SourcePattern } from "./source_pattern.ts";
@@ -32,7 +33,7 @@ export function rowToRecord(r: Record<string, unknown>): LogRecord {
   const rec: LogRecord = {
     id: Number(r.id),
     ts: Number(r.ts),
-    level: LEVELS[Number(r.level)] ?? "info",
+    level: LOG_LEVELS[Number(r.level)] ?? "info",
     source: String(r.source),
     service: r.service == null ? null : String(r.service),
     job_id: r.job_id == null ? null : Number(r.job_id),

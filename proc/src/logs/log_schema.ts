@@ -9,17 +9,15 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
-import { type Level, LEVELS } from "./levels.ts";
-
-export { type Level, LEVELS };
+import { LOG_LEVELS, type LogLevel } from "@hero/sdk/levels";
 
 /** The stored number of a level, or a clear error. */
 export function levelNumber(level: string): number {
-  const n = LEVELS.indexOf(level as Level);
+  const n = LOG_LEVELS.indexOf(level as LogLevel);
   if (n === -1) {
     throw new HeroError(
       "INVALID_PARAMS",
-      `Unknown log level "${level}"; use one of ${LEVELS.join(", ")}`,
+      `Unknown log level "${level}"; use one of ${LOG_LEVELS.join(", ")}`,
     );
   }
   return n;

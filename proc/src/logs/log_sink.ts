@@ -1,11 +1,11 @@
 /**
- * Where captured output goes. The supervisor only knows {@link LogSink}; this issue ships a
- * simple SQLite table behind it, and the high-volume log store (FTS, retention, rate limits)
- * can replace it without touching process capture.
+ * Where captured output goes. The supervisor only knows {@link LogSink} (the log store
+ * implements it), so process capture does not depend on how lines are stored.
  */
+import type { LogRecord } from "@hero/sdk";
+import type { LogLevel } from "@hero/sdk/levels";
 
-/** Log levels, lowest first. */
-export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+export type { LogLevel, LogRecord };
 
 /** One captured line. */
 export interface LogEntry {
@@ -28,11 +28,6 @@ export interface LogBlock {
   lines: number;
 }
 
-/** A stored line, with its id (ids grow with time: use them to follow). */
-export interface StoredLogEntry extends LogEntry {
-  id: number;
-}
-
 /** Filters for reading lines back. */
 export interface LogQuery {
   /** Source prefix (`api` matches `api.server.stdout`). */
@@ -52,8 +47,8 @@ export interface LogSink {
   writeBlock?(block: LogBlock): void;
   /** Writes queued lines now. */
   flush(): void;
-  /** Reads lines back. */
-  query(q: LogQuery): StoredLogEntry[];
+  /** Reads lines back, oldest first, in the shape `logs.query` returns (ids grow with time). */
+  query(q: LogQuery): LogRecord[];
   /** Lines dropped because the queue was full. */
   readonly dropped: number;
   /** Flushes and stops the background timer. */

@@ -13,8 +13,9 @@ import path from "node:path";
 import fs from "node:fs";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
-import type { LogBlock, LogEntry, LogQuery, LogSink, StoredLogEntry } from "./log_sink.ts";
-import { dbBudgetBytes, levelNumber, LEVELS, openLogDatabase } from "./log_schema.ts";
+import type { LogBlock, LogEntry, LogQuery, LogSink } from "./log_sink.ts";
+import { LOG_LEVELS } from "@hero/sdk/levels";
+import { dbBudgetBytes, levelNumber, openLogDatabase } from "./log_schema.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import { DEFAULT_RETENTION, type RetentionPolicy, retentionStep, usedBytes } from "./retention.ts";
 import { DiskGuard } from "./disk_guard.ts";
@@ -178,7 +179,7 @@ export class LogStore implements LogSink {
     if (!this.#room(1, e.source, e.line.length + ROW_BYTES)) return;
     this.#accept([
       e.ts,
-      LEVELS.indexOf(e.level),
+      LOG_LEVELS.indexOf(e.level),
       e.source,
       serviceOf(e.source),
       e.jobId,
@@ -340,21 +341,13 @@ export class LogStore implements LogSink {
   }
 
   /** LogSink: the supervisor's simple reads (job and service output), oldest first. */
-  query(q: LogQuery): StoredLogEntry[] {
+  query(q: LogQuery): LogRecord[] {
     const page = this.search(
       q.afterId !== undefined
         ? { source: q.source, job_id: q.jobId, after_id: q.afterId, limit: q.limit ?? 100 }
         : { source: q.source, job_id: q.jobId, limit: q.limit ?? 100, order: "newest" },
     );
-    const lines = q.afterId !== undefined ? page.lines : page.lines.reverse();
-    return lines.map((r) => ({
-      id: r.id,
-      ts: r.ts,
-      source: r.source,
-      jobId: r.job_id,
-      level: r.level,
-      line: r.message,
-    }));
+    return q.afterId !== undefined ? page.lines : page.lines.reverse();
   }
 
   /** Database bytes in use (free pages excluded). */

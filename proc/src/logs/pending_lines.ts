@@ -4,7 +4,7 @@
  * word prefixes plus a substring) and merged into the SQL page in its order, so a page looks
  * the same whether or not the indexer has caught up.
  */
-import { LEVELS } from "./levels.ts";
+import { LOG_LEVELS } from "@hero/sdk/levels";
 import { type Chunk, chunkRows, type IdRow } from "./log_chunks.ts";
 import { ftsExpression, rowToRecord } from "./log_query.ts";
 import type { LogsPage, LogsQuery } from "./query_params.ts";
@@ -55,7 +55,7 @@ export function recordFilter(q: LogsQuery): (r: LogRecord) => boolean {
   const text = q.text ? textMatcher(q.text) : undefined;
   return (r) =>
     pat.matches(r.source) &&
-    LEVELS.indexOf(r.level) >= min &&
+    LOG_LEVELS.indexOf(r.level) >= min &&
     r.ts >= since && r.ts <= until &&
     (q.job_id === undefined || r.job_id === q.job_id) &&
     (!text || text(r.message));

@@ -3,7 +3,7 @@
  * the query (`log_query.ts`), its full-text plans (`text_plan.ts`, `text_scan.ts`) and the
  * pending-line merge, which all read them.
  */
-import type { Level } from "./log_schema.ts";
+import type { LogLevel } from "@hero/sdk/levels";
 import type { LogRecord } from "./log_record.ts";
 
 /** The parameters of `logs.query`. */
@@ -11,7 +11,7 @@ export interface LogsQuery {
   /** Source prefix; `*` matches one segment. */
   source?: string;
   /** Minimum level. */
-  level?: Level;
+  level?: LogLevel;
   /** Start of the window: ms since epoch, ISO time, or an age like `15m`, `2h`, `7d`. */
   since?: number | string;
   /** End of the window (same forms). */

@@ -150,10 +150,10 @@ test("job.run / wait / cancel / logs: ad-hoc jobs with exit codes, time limits a
     });
     assert.equal(ok.state, "succeeded");
     assert.equal(ok.exit_code, 0);
-    const lines = await d.client.call<{ line: string; source: string }[]>("job.logs", {
+    const lines = await d.client.call<{ message: string; source: string }[]>("job.logs", {
       id: ok.id,
     });
-    assert.deepEqual(lines.map((l) => [l.source, l.line]), [[`job.${ok.id}.stdout`, "out"], [
+    assert.deepEqual(lines.map((l) => [l.source, l.message]), [[`job.${ok.id}.stdout`, "out"], [
       `job.${ok.id}.stdout`,
       "hi",
     ]]);

@@ -239,7 +239,7 @@ export function serviceMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
         { name: "after_id", schema: { type: "integer", minimum: 0 } },
         { name: "limit", schema: { type: "integer", minimum: 1, maximum: 10000, default: 100 } },
       ],
-      result: { name: "lines", schema: { type: "array", items: ref("LogLine") } },
+      result: { name: "lines", schema: { type: "array", items: ref("LogRecord") } },
       errors: [ERRORS.serviceNotFound],
       annotations: { readOnlyHint: true },
       handler: mapErrors((p) => {

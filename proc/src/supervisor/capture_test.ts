@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { blockLines, LineSplitter } from "./line_splitter.ts";
 import { openTestSupervisor, pidAlive, waitFor } from "../test_support.ts";
 import { jobProcesses, jobTag } from "./job_tag.ts";
+import { LogStore } from "../logs/log_store.ts";
 
 test("LineSplitter: lines across chunks, CRLF, long lines cut, invalid UTF-8 replaced, tail on end", () => {
   const out: string[] = [];
@@ -71,14 +72,14 @@ test("a 1 MB line, binary output and a missing final newline are captured withou
     const [r] = sup.runners("weird");
     await waitFor("done", () => r.state === "succeeded", 10_000);
     const lines = sup.ctx.sink.query({ source: "weird.main.stdout", limit: 10_000 });
-    const xs = lines.filter((l) => /^x+$/.test(l.line));
+    const xs = lines.filter((l) => /^x+$/.test(l.message));
     assert.equal(
-      xs.reduce((n, l) => n + l.line.length, 0),
+      xs.reduce((n, l) => n + l.message.length, 0),
       1048576,
       "the long line is kept, in pieces",
     );
-    assert.ok(xs.every((l) => l.line.length <= 16384));
-    assert.equal(lines.at(-1)!.line, "last");
+    assert.ok(xs.every((l) => l.message.length <= 16384));
+    assert.equal(lines.at(-1)!.message, "last");
   } finally {
     await close();
   }
@@ -90,14 +91,16 @@ test("a child writing 200 000 lines as fast as it can is never blocked and every
     await sup.setService({ name: "flood", kind: "oneshot", exec: "seq 1 200000" });
     const [r] = sup.runners("flood");
     await waitFor("done", () => r.state === "succeeded", 30_000);
-    sup.ctx.sink.flush();
-    const n = sup.store.db.prepare(
+    const logs = sup.ctx.sink;
+    assert.ok(logs instanceof LogStore, "the supervisor captures into the log store");
+    logs.flush();
+    const n = logs.db.prepare(
       "SELECT COUNT(*) AS n FROM logs WHERE job_id = ? AND source = 'flood.main.stdout'",
     ).get(r.jobId!);
     assert.equal(Number(n!.n) + sup.ctx.sink.dropped, 200000);
     assert.equal(sup.ctx.sink.dropped, 0);
     const last = sup.ctx.sink.query({ source: "flood.main.stdout", limit: 1 });
-    assert.equal(last[0].line, "200000");
+    assert.equal(last[0].message, "200000");
   } finally {
     await close();
   }
@@ -114,7 +117,7 @@ test("tty: true runs the action under a pseudo-terminal (node-pty) in its own gr
     });
     const [r] = sup.runners("terminal_app");
     await waitFor("done", () => r.state === "succeeded", 10_000);
-    const lines = sup.ctx.sink.query({ source: "terminal_app.main.stdout" }).map((l) => l.line);
+    const lines = sup.ctx.sink.query({ source: "terminal_app.main.stdout" }).map((l) => l.message);
     assert.equal(lines[0], "is-a-tty");
     assert.match(lines[1], /^\/dev\/pts\/\d+$/);
     const job = sup.store.getJob(r.jobId!)!;

@@ -13,7 +13,8 @@ import { describeLimits, formatBytes, type Limits } from "../model/limits.ts";
 import type { JobRecord, JobState, StopSpec } from "../model/spec.ts";
 import type { Store } from "../store/store.ts";
 import { JOB_TAG_VAR, jobTag } from "./job_tag.ts";
-import { type LineLevel, lineLevel } from "./line_level.ts";
+import type { LogLevel } from "@hero/sdk/levels";
+import { lineLevel } from "./line_level.ts";
 import { isAlive, readProc } from "./proc_table.ts";
 import { checkCommand, type ChildExit, type ChildHandle, spawnChild } from "./spawn_child.ts";
 import {
@@ -217,7 +218,7 @@ export class JobProcess {
     const { sink } = this.#ctx;
     const o = this.#opts;
     // The level of the last line of each stream, which an indented line (a stack frame) keeps.
-    const last: Partial<Record<"stdout" | "stderr", LineLevel>> = {};
+    const last: Partial<Record<"stdout" | "stderr", LogLevel>> = {};
     return {
       onLine: (stream, line) =>
         sink.write({

@@ -8,9 +8,7 @@
  * programs put their diagnostics (progress, warnings, a crash's last words), so those lines stay
  * visible at `--level warn`, without marking every one of them an error.
  */
-
-/** Log levels, lowest first. */
-export type LineLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+import { LOG_LEVELS, type LogLevel } from "@hero/sdk/levels";
 
 const LEADING_LEVEL =
   /^\s*(?:\d{4}-\d\d-\d\d[T ][\d:.]+Z?\s+)?[[(<]?(trace|debug|info|notice|warn|warning|error|err|fatal|critical|crit|panic)\b/i;
@@ -18,7 +16,7 @@ const SYSLOG = /^<([0-7])>/;
 const FIELD = /(?:^|[\s{,])"?(?:level|lvl|severity)"?\s*[=:]\s*"?([A-Za-z]+|\d{2})\b/i;
 const EXCEPTION = /^(?:[A-Za-z_][\w.]*(?:Error|Exception)\b:|Traceback \(most recent call last\):)/;
 
-const ALIASES: Record<string, LineLevel> = {
+const ALIASES: Record<string, LogLevel> = {
   warning: "warn",
   err: "error",
   critical: "fatal",
@@ -26,7 +24,7 @@ const ALIASES: Record<string, LineLevel> = {
   panic: "fatal",
   notice: "info",
 };
-const SYSLOG_LEVELS: LineLevel[] = [
+const SYSLOG_LEVELS: LogLevel[] = [
   "fatal",
   "fatal",
   "fatal",
@@ -36,7 +34,7 @@ const SYSLOG_LEVELS: LineLevel[] = [
   "info",
   "debug",
 ];
-const NUMERIC: Record<string, LineLevel> = {
+const NUMERIC: Record<string, LogLevel> = {
   "10": "trace",
   "20": "debug",
   "30": "info",
@@ -44,16 +42,16 @@ const NUMERIC: Record<string, LineLevel> = {
   "50": "error",
   "60": "fatal",
 };
-const NAMES = new Set(["trace", "debug", "info", "warn", "error", "fatal"]);
+const NAMES = new Set<string>(LOG_LEVELS);
 
-function named(word: string): LineLevel | undefined {
+function named(word: string): LogLevel | undefined {
   const w = word.toLowerCase();
   const level = NUMERIC[w] ?? ALIASES[w] ?? w;
-  return NAMES.has(level) ? level as LineLevel : undefined;
+  return NAMES.has(level) ? level as LogLevel : undefined;
 }
 
 /** The level `line` names, if it names one. */
-export function namedLevel(line: string): LineLevel | undefined {
+export function namedLevel(line: string): LogLevel | undefined {
   const head = line.length > 200 ? line.slice(0, 200) : line;
   const syslog = SYSLOG.exec(head);
   if (syslog) return SYSLOG_LEVELS[Number(syslog[1])];
@@ -71,8 +69,8 @@ export function namedLevel(line: string): LineLevel | undefined {
 export function lineLevel(
   stream: "stdout" | "stderr",
   line: string,
-  previous?: LineLevel,
-): LineLevel {
+  previous?: LogLevel,
+): LogLevel {
   const own = namedLevel(line);
   if (own) return own;
   if (previous && /^[ \t]/.test(line)) return previous;
