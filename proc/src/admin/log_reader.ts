@@ -4,7 +4,7 @@
  * nodes have the shapes `logs.query` and `logs.tree` return (the SDK's `LogRecord`).
  */
 import type { LogRecord } from "@hero/sdk";
-import type { LogTreeNode } from "../logs/log_tree.ts";
+import type { LogTreeNode } from "../logs/query/log_tree.ts";
 
 export type { LogRecord, LogTreeNode };
 

@@ -11,7 +11,7 @@
 import { type Caller, OWNER_CALLER, type RpcApi } from "@hero/sdk";
 import { CallerVerifier } from "@hero/sdk/internal";
 import type { LogStore } from "../logs/log_store.ts";
-import { recordFilter } from "../logs/pending_lines.ts";
+import { recordFilter } from "../logs/query/pending_lines.ts";
 import type { LogFollow } from "./log_reader.ts";
 import type { ProcAdmin } from "./proc_admin.ts";
 

@@ -11,38 +11,37 @@
  */
 import path from "node:path";
 import fs from "node:fs";
-import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
-import type { LogBlock, LogEntry, LogQuery, LogSink } from "./log_sink.ts";
+import type { LogBlock, LogEntry, LogQuery, LogSink } from "./capture/log_sink.ts";
 import { LOG_LEVELS } from "@hero/sdk/levels";
-import { dbBudgetBytes, levelNumber, openLogDatabase } from "./log_schema.ts";
-import { RateLimiter } from "./rate_limiter.ts";
-import { DEFAULT_RETENTION, type RetentionPolicy, retentionStep, usedBytes } from "./retention.ts";
-import { DiskGuard } from "./disk_guard.ts";
-import { queryLogs } from "./log_query.ts";
-import type { LogsPage, LogsQuery } from "./query_params.ts";
+import { levelNumber, openLogDatabase } from "./store/log_schema.ts";
+import { RateLimiter } from "./store/rate_limiter.ts";
 import {
-  type Chunk,
-  chunkFromRow,
-  chunkRows,
-  indexStep,
-  type Row,
-  serviceOf,
-} from "./log_chunks.ts";
-import { cutLines, idRowToRecord, mergePending } from "./pending_lines.ts";
-import { INDEX_SCHEDULE, type IndexerMessage, IndexWorker } from "./log_indexer.ts";
-import { logTree, type LogTreeNode, type LogTreeOptions } from "./log_tree.ts";
-import { BacklogBudget } from "./backlog_budget.ts";
-import { ChunkWriter } from "./chunk_writer.ts";
-import { LineIntake } from "./line_intake.ts";
-import type { LogRecord, NewLogLine } from "./log_record.ts";
-import type { LogStoreOptions } from "./log_store_options.ts";
-import { dropRecords } from "./drop_records.ts";
+  DEFAULT_RETENTION,
+  retentionDue,
+  type RetentionPolicy,
+  retentionStep,
+  storedLines,
+  usedBytes,
+} from "./store/retention.ts";
+import { DiskGuard } from "./store/disk_guard.ts";
+import { searchCommitted } from "./query/log_search.ts";
+import type { LogsPage, LogsQuery } from "./query/query_params.ts";
+import { chunkRows, indexStep, type Row, serviceOf } from "./store/log_chunks.ts";
+import { cutLines } from "./capture/line_splitter.ts";
+import { INDEX_SCHEDULE, type IndexerMessage, IndexWorker } from "./store/log_indexer.ts";
+import { logTree, type LogTreeNode, type LogTreeOptions } from "./query/log_tree.ts";
+import { BacklogBudget } from "./store/backlog_budget.ts";
+import { ChunkWriter } from "./store/chunk_writer.ts";
+import { LineIntake } from "./store/line_intake.ts";
+import { idRowToRecord, type LogRecord, type NewLogLine } from "./store/log_record.ts";
+import { committedOffset, jobsWithOffsets } from "./store/log_offsets.ts";
+import { retrySync } from "./store/sync_retry.ts";
+import type { LogStoreOptions } from "./store/log_store_options.ts";
+import { dropRecords } from "./store/drop_records.ts";
 
 export type { LogStoreOptions };
-
-/** The columns of a waiting chunk without its body. */
-const CHUNK_HEAD = "first_id, lines, kind, ts, ts_max, arrived, source, job_id, stream";
 
 /** What a stored line costs beyond its text (row, indexes), for the backlog budget. */
 const ROW_BYTES = 64;
@@ -75,7 +74,6 @@ export class LogStore implements LogSink {
   readonly #maxBatch: number;
   readonly #indexer: IndexWorker;
   readonly #subscribers = new Set<(records: LogRecord[]) => void>();
-  #bodyOf?: StatementSync;
   #committedUpTo: number;
   #indexedUpTo: number;
   /** Lines refused since the store was first created (restored from log_counters). */
@@ -149,11 +147,9 @@ export class LogStore implements LogSink {
     return { ...this.#dropped };
   }
 
-  /** Lines stored (as counted per source, retention included) and accepted since. */
-  get totalLines(): number {
-    const committed = this.db.prepare("SELECT coalesce(sum(lines), 0) AS n FROM log_sources")
-      .get()!.n;
-    return Number(committed) + this.#intake.lines;
+  /** Lines stored (as counted per source, retention included) and accepted since (reads SQL). */
+  countLines(): number {
+    return storedLines(this.db) + this.#intake.lines;
   }
 
   /** Lines accepted since the store was opened. */
@@ -275,9 +271,7 @@ export class LogStore implements LogSink {
 
   /** LogSink: the committed offset of a job's output file. */
   offsetOf(jobId: number, stream: "stdout" | "stderr"): number {
-    const r = this.db.prepare("SELECT offset FROM log_offsets WHERE job_id = ? AND stream = ?")
-      .get(jobId, stream);
-    return r ? Number(r.offset) : 0;
+    return committedOffset(this.db, jobId, stream);
   }
 
   /** LogSink: the offsets of these jobs go with the next commit (their files are gone). */
@@ -287,9 +281,7 @@ export class LogStore implements LogSink {
 
   /** LogSink: the jobs that have committed offsets. */
   offsetJobs(): number[] {
-    return this.db.prepare("SELECT DISTINCT job_id FROM log_offsets").all().map((r) =>
-      Number(r.job_id)
-    );
+    return jobsWithOffsets(this.db);
   }
 
   /** Calls `fn` with every batch of lines as it is committed; returns the unsubscribe. */
@@ -303,25 +295,7 @@ export class LogStore implements LogSink {
     // Only committed lines are answered: what waits in memory is committed first (if the
     // indexer holds the write lock, it stays out of this answer and comes in the next).
     this.#commitForRead();
-    // One read transaction: the indexer moves a chunk into `logs` atomically, so every line is
-    // seen exactly once, either as a row or inside a chunk. Chunk bodies are read only for
-    // the chunks the merge visits (it stops once they cannot change the page).
-    this.db.exec("BEGIN");
-    try {
-      const page = queryLogs(this.db, q);
-      const pending: Chunk[] = this.#committedUpTo > this.#indexedUpTo
-        ? this.db.prepare(`SELECT ${CHUNK_HEAD} FROM log_chunks ORDER BY first_id`).all()
-          .map((r) => chunkFromRow({ ...r, body: "" }))
-        : [];
-      if (!pending.length) return page;
-      this.#bodyOf ??= this.db.prepare("SELECT body FROM log_chunks WHERE first_id = ?");
-      const bodyOf = this.#bodyOf;
-      return mergePending(page, pending, q, {
-        load: (c) => ({ ...c, body: bodyOf.get(c.firstId)!.body as Uint8Array | string }),
-      });
-    } finally {
-      this.db.exec("COMMIT");
-    }
+    return searchCommitted(this.db, q, this.#committedUpTo > this.#indexedUpTo);
   }
 
   /** `logs.tree`: counts of committed lines, like the lines queries return (commits first). */
@@ -401,10 +375,7 @@ export class LogStore implements LogSink {
   /** Commits what waits in memory before a read; a few short tries if the indexer is busy. */
   #commitForRead(): void {
     if (this.#closed || !this.#intake.chunks.length) return;
-    for (let i = 0; i < 3; i++) {
-      if (this.#commit()) return;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
-    }
+    retrySync(() => this.#commit(), 3, 2);
   }
 
   #closedDb(): boolean {
@@ -451,17 +422,15 @@ export class LogStore implements LogSink {
       return true;
     }
     const saving = { ...u };
+    const attempt = () => {
+      const batch = { chunks, sources, counters: saving, offsets, forget: forgotten };
+      if (this.#writer.commit(batch) !== "busy") return true;
+      this.#indexer.wantLock(true);
+      return false;
+    };
     try {
-      for (
-        let attempt = 0;
-        this.#writer.commit({ chunks, sources, counters: saving, offsets, forget: forgotten }) ===
-          "busy";
-        attempt++
-      ) {
-        this.#indexer.wantLock(true);
-        if (!wait || attempt > 2000) return false;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-      }
+      // Waiting (flush, close) retries for up to ~10 s; a tick leaves it to the next one.
+      if (!retrySync(attempt, wait ? 2002 : 1, 5)) return false;
     } catch (err) {
       this.#indexer.wantLock(false);
       // Nothing half-stored: the lines are counted as lost and memory is freed; the callers
@@ -530,12 +499,7 @@ export class LogStore implements LogSink {
     const now = Date.now();
     if (this.#indexer.running || now - this.#lastRetentionCheck < 5000) return;
     this.#lastRetentionCheck = now;
-    const { maxAgeMs, maxBytes } = this.retention;
-    const oldest = this.db.prepare("SELECT ts FROM logs ORDER BY id LIMIT 1").get();
-    const aged = maxAgeMs > 0 && oldest != null && Number(oldest.ts) < now - maxAgeMs;
-    if (aged || (maxBytes > 0 && this.usedBytes() > dbBudgetBytes(maxBytes) * 0.9)) {
-      this.#indexer.wake();
-    }
+    if (retentionDue(this.db, this.retention, now)) this.#indexer.wake();
   }
 
   /** At most once a second: one visible record per source that lost lines to the rate limit. */

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { Ajv } from "ajv";
 import { RpcError } from "@hero/sdk";
 import { pidAlive, startDaemonProcess, tempDir, waitFor } from "../test_support.ts";
-import { ProcErrorCode } from "./proc_errors.ts";
+import { ProcErrorCode } from "../errors/proc_errors.ts";
 import { createProcApi } from "./api.ts";
 
 // The meta-schema's "$schema" and its embedded JSON-Schema meta-schema point at a URL Ajv cannot

@@ -2,7 +2,7 @@
 import { defineMethod, type MethodSpec } from "@hero/sdk";
 import type { JobState } from "../model/spec.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";
-import { ERRORS, mapErrors } from "./proc_errors.ts";
+import { ERRORS, mapErrors } from "../errors/proc_errors.ts";
 import { ref } from "./schemas.ts";
 
 const id = { name: "id", required: true, schema: { type: "integer", minimum: 1 } };

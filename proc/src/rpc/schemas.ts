@@ -3,7 +3,7 @@
  * Service input is checked structurally here and fully by the model's validator, whose
  * messages are more helpful than a schema error.
  */
-import { LOG_RECORD_SCHEMA } from "../logs/log_record.ts";
+import { LOG_RECORD_SCHEMA } from "../logs/store/log_record.ts";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 

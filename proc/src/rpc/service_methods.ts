@@ -4,7 +4,7 @@ import type { ServiceSpec } from "../model/spec.ts";
 import { normalizeSignal } from "../model/signals.ts";
 import { serviceStatus } from "../supervisor/service_status.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";
-import { ERRORS, mapErrors } from "./proc_errors.ts";
+import { ERRORS, mapErrors } from "../errors/proc_errors.ts";
 import { ref } from "./schemas.ts";
 import { HeroError } from "@hero/sdk";
 

@@ -8,13 +8,13 @@
 import process from "node:process";
 import type { Cgroups } from "../cgroup/cgroups.ts";
 import type { JobCgroup } from "../cgroup/job_cgroup.ts";
-import type { LogSink } from "../logs/log_sink.ts";
+import type { LogSink } from "../logs/capture/log_sink.ts";
 import { describeLimits, formatBytes, type Limits } from "../model/limits.ts";
 import type { JobRecord, JobState, StopSpec } from "../model/spec.ts";
 import type { Store } from "../store/store.ts";
 import { JOB_TAG_VAR, jobTag } from "./job_tag.ts";
 import type { LogLevel } from "@hero/sdk/levels";
-import { lineLevel } from "./line_level.ts";
+import { lineLevel } from "../logs/capture/line_level.ts";
 import { isAlive, readProc } from "./proc_table.ts";
 import { checkCommand, type ChildExit, type ChildHandle, spawnChild } from "./spawn_child.ts";
 import {

@@ -13,9 +13,9 @@ import {
 import { type FileError, type FilePlan, planFileServices } from "../config/file_services.ts";
 import type { ServiceSource, ServiceSpec } from "../model/spec.ts";
 import { validateService } from "../model/validate_service.ts";
-import type { LogSink } from "../logs/log_sink.ts";
+import type { LogSink } from "../logs/capture/log_sink.ts";
 import { LogStore } from "../logs/log_store.ts";
-import { logStoreOptions } from "../logs/log_config.ts";
+import { logStoreOptions } from "../logs/store/log_config.ts";
 import { Store } from "../store/store.ts";
 import { Cgroups, type ContainmentInfo } from "../cgroup/cgroups.ts";
 import { ActionRunner, type RunnerHost } from "./action_runner.ts";

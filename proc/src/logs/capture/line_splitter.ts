@@ -14,6 +14,13 @@ const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 /** Receives a run of complete lines: `bytes` holds `lines` lines, each ending with `\n`. */
 export type BlockHandler = (bytes: Uint8Array, lines: number) => void;
 
+/** The first `lines` lines of a block (each ends with `\n`). */
+export function cutLines(bytes: Uint8Array, lines: number): Uint8Array {
+  let end = 0;
+  for (let i = 0; i < lines; i++) end = bytes.indexOf(10, end) + 1;
+  return bytes.slice(0, end);
+}
+
 /** The lines of a block, exactly as the per-line path would have emitted them. */
 export function blockLines(bytes: Uint8Array): string[] {
   // `\n` is ASCII: it always ends a truncated UTF-8 sequence, so decoding the block at once

@@ -5,7 +5,7 @@
  * is accepted.
  */
 import type { Chunk, Row } from "./log_chunks.ts";
-import type { LogBlock } from "./log_sink.ts";
+import type { LogBlock } from "../capture/log_sink.ts";
 
 /** Most text in one rows chunk. */
 const MAX_CHUNK_BYTES = 4 * 1024 * 1024;

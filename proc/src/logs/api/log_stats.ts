@@ -1,6 +1,6 @@
 /** `logs.stats`: what the log store holds and why lines were refused. */
 import fs from "node:fs";
-import type { LogStore } from "./log_store.ts";
+import type { LogStore } from "../log_store.ts";
 
 /** The stats document. */
 export function logStats(store: LogStore): Record<string, unknown> {
@@ -18,7 +18,7 @@ export function logStats(store: LogStore): Record<string, unknown> {
   return {
     status: disk.low ? "degraded" : "ok",
     file: store.file,
-    lines: store.totalLines,
+    lines: store.countLines(),
     written_since_start: store.written,
     sources: Number(edges.sources),
     oldest_ts: edges.oldest == null ? null : Number(edges.oldest),

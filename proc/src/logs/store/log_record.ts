@@ -3,6 +3,8 @@
  * (`logs.query`, `logs.follow`, `service.logs`, `job.logs`, the admin pages) returns it.
  */
 import { LOG_LEVELS, type LogLevel } from "@hero/sdk/levels";
+import type { LogRecord } from "@hero/sdk";
+import type { IdRow } from "./log_chunks.ts";
 
 /** A line as `logs.insert` receives it. */
 export interface NewLogLine {
@@ -17,7 +19,28 @@ export interface NewLogLine {
 }
 
 /** A stored line: the SDK's record, the one shape every log read returns. */
-export type { LogRecord } from "@hero/sdk";
+export type { LogRecord };
+
+/** Turns a row into the wire shape. */
+export function rowToRecord(r: Record<string, unknown>): LogRecord {
+  const rec: LogRecord = {
+    id: Number(r.id),
+    ts: Number(r.ts),
+    level: LOG_LEVELS[Number(r.level)] ?? "info",
+    source: String(r.source),
+    service: r.service == null ? null : String(r.service),
+    job_id: r.job_id == null ? null : Number(r.job_id),
+    message: String(r.message),
+  };
+  if (typeof r.fields === "string") rec.fields = JSON.parse(r.fields);
+  return rec;
+}
+
+/** A stored row with its id as a record (the same conversion as rows read from SQL). */
+export function idRowToRecord(r: IdRow): LogRecord {
+  const [id, ts, level, source, service, job_id, message, fields] = r;
+  return rowToRecord({ id, ts, level, source, service, job_id, message, fields });
+}
 
 /** The JSON Schema of a {@link LogRecord}, for every method that returns lines. */
 export const LOG_RECORD_SCHEMA = {

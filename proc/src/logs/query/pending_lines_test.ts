@@ -7,8 +7,8 @@ import path from "node:path";
 import { test } from "node:test";
 import { spawn } from "node:child_process";
 import process from "node:process";
-import { tempDir, waitFor } from "../test_support.ts";
-import { LogStore } from "./log_store.ts";
+import { tempDir, waitFor } from "../../test_support.ts";
+import { LogStore } from "../log_store.ts";
 import type { LogsQuery } from "./query_params.ts";
 import { textMatcher } from "./pending_lines.ts";
 
@@ -163,7 +163,7 @@ test("lines waiting for the indexer survive kill -9: the next start reads and in
   const t = tempDir("hero_pending_crash_");
   const file = path.join(t.dir, "logs.db");
   const script = `
-    import { LogStore } from ${JSON.stringify(new URL("./log_store.ts", import.meta.url).href)};
+    import { LogStore } from ${JSON.stringify(new URL("../log_store.ts", import.meta.url).href)};
     const s = new LogStore({ file: ${JSON.stringify(file)}, minFreeBytes: 0,
       indexSchedule: { quietMs: 3600000, maxWaitMs: 3600000, maxBacklog: 1e9 } });
     s.insert(Array.from({ length: 3000 }, (_, i) => ({ source: "crash.x", message: "kept " + i })));

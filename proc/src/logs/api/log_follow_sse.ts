@@ -5,11 +5,11 @@
  * first). An `event: ready` with `last_id` marks the start of the live part. A reconnecting
  * EventSource resumes from `Last-Event-ID`.
  */
-import type { LogsQuery } from "./query_params.ts";
-import type { LogRecord } from "./log_record.ts";
-import type { LogStore } from "./log_store.ts";
-import { recordFilter } from "./pending_lines.ts";
-import { eventStream } from "../../../ui/sse/event_stream.ts";
+import type { LogsQuery } from "../query/query_params.ts";
+import type { LogRecord } from "../store/log_record.ts";
+import type { LogStore } from "../log_store.ts";
+import { recordFilter } from "../query/pending_lines.ts";
+import { eventStream } from "../../../../ui/sse/event_stream.ts";
 
 /** Lines a slow reader may have waiting before newer ones are skipped (and counted). */
 const MAX_BUFFERED = 10_000;

@@ -10,9 +10,9 @@ import process from "node:process";
 import { test } from "node:test";
 import { followLogs, HeroLogger, RpcClient, RpcError } from "@hero/sdk";
 import type { LogRecord } from "@hero/sdk";
-import { resolvePaths } from "../daemon/paths.ts";
-import { serveDaemon } from "../daemon/serve.ts";
-import { tempDir, waitFor } from "../test_support.ts";
+import { resolvePaths } from "../../daemon/paths.ts";
+import { serveDaemon } from "../../daemon/serve.ts";
+import { tempDir, waitFor } from "../../test_support.ts";
 
 async function daemon(env: Record<string, string> = {}) {
   const t = tempDir("hero_logs_d_");

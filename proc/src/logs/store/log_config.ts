@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { HeroError, parseDuration } from "@hero/sdk";
-import type { LogStoreOptions } from "./log_store.ts";
+import type { LogStoreOptions } from "./log_store_options.ts";
 
 const SIZE: Record<string, number> = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 

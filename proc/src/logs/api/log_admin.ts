@@ -2,7 +2,7 @@
  * The log part of hero_proc's admin socket: the SSE live tail (`GET /logs/follow`) and, for
  * scripts, `GET /logs/tree` and `GET /logs/stats` as JSON. Other paths are left to the caller.
  */
-import type { LogStore } from "./log_store.ts";
+import type { LogStore } from "../log_store.ts";
 import { followSse } from "./log_follow_sse.ts";
 import { logStats } from "./log_stats.ts";
 

@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runKillFlood } from "../stress/kill_flood.ts";
+import { runKillFlood } from "../../stress/kill_flood.ts";
 
 test("kill -9 mid-flood: no acknowledged line and no line a query returned is lost", async () => {
   const r = await runKillFlood(1500);

@@ -5,28 +5,15 @@
  * the same whether or not the indexer has caught up.
  */
 import { LOG_LEVELS } from "@hero/sdk/levels";
-import { type Chunk, chunkRows, type IdRow } from "./log_chunks.ts";
-import { ftsExpression, rowToRecord } from "./log_query.ts";
+import { type Chunk, chunkRows } from "../store/log_chunks.ts";
+import { ftsExpression } from "./log_query.ts";
 import type { LogsPage, LogsQuery } from "./query_params.ts";
 import { textWords } from "./fts_expression.ts";
-import type { LogRecord } from "./log_record.ts";
-import { levelNumber } from "./log_schema.ts";
+import { idRowToRecord, type LogRecord } from "../store/log_record.ts";
+import { levelNumber } from "../store/log_schema.ts";
 import { compileSourcePattern } from "./source_pattern.ts";
 import { parseTime } from "./parse_time.ts";
 import { HeroError } from "@hero/sdk";
-
-/** A stored row with its id as a record (the same conversion as rows read from SQL). */
-export function idRowToRecord(r: IdRow): LogRecord {
-  const [id, ts, level, source, service, job_id, message, fields] = r;
-  return rowToRecord({ id, ts, level, source, service, job_id, message, fields });
-}
-
-/** The first `lines` lines of a block (each ends with `\n`). */
-export function cutLines(bytes: Uint8Array, lines: number): Uint8Array {
-  let end = 0;
-  for (let i = 0; i < lines; i++) end = bytes.indexOf(10, end) + 1;
-  return bytes.slice(0, end);
-}
 
 const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());

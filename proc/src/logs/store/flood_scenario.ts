@@ -47,7 +47,7 @@ export interface FloodResult {
   countersKept: boolean;
 }
 
-const launcher = fileURLToPath(new URL("../../bin/hero_proc.mjs", import.meta.url));
+const launcher = fileURLToPath(new URL("../../../bin/hero_proc.mjs", import.meta.url));
 
 /** Runs the scenario; everything it starts is stopped and removed before it returns. */
 export async function runFlood(

@@ -7,16 +7,16 @@ import assert from "node:assert/strict";
 import type { DatabaseSync } from "node:sqlite";
 import path from "node:path";
 import { test } from "node:test";
-import { tempDir } from "../test_support.ts";
+import { tempDir } from "../../test_support.ts";
 import { expandedExpression } from "./fts_expression.ts";
-import { tokensOf } from "./fts_scratch.ts";
+import { tokensOf } from "./fts_tokenizer.ts";
 import { queryLogs } from "./log_query.ts";
 import type { LogsPage, LogsQuery, QueryOptions } from "./query_params.ts";
 import { compileSourcePattern } from "./source_pattern.ts";
 import { MAX_SCAN_LINES, scanIsCheaper, scanWindow } from "./text_scan.ts";
 import { LOG_LEVELS, type LogLevel } from "@hero/sdk/levels";
-import { openLogDatabase } from "./log_schema.ts";
-import { deleteRows } from "./retention.ts";
+import { openLogDatabase } from "../store/log_schema.ts";
+import { deleteRows } from "../store/retention.ts";
 
 interface Line {
   id: number;

@@ -8,10 +8,10 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { tempDir } from "../test_support.ts";
-import { LogStore } from "./log_store.ts";
-import { logTree } from "./log_tree.ts";
-import { logStats } from "./log_stats.ts";
+import { tempDir } from "../../test_support.ts";
+import { LogStore } from "../log_store.ts";
+import { logTree } from "../query/log_tree.ts";
+import { logStats } from "../api/log_stats.ts";
 import { dbBudgetBytes } from "./log_schema.ts";
 
 const CAP = 8 * 1024 * 1024;

@@ -175,9 +175,7 @@ function retentionWork(
     // cap itself, several chunks go at once so the store shrinks faster than a flood fills it.
     if (used > budget * 0.9) {
       const share = (used - budget * 0.8) / used;
-      totalLines ??= Number(
-        db.prepare("SELECT coalesce(sum(lines), 0) AS n FROM log_sources").get()!.n,
-      );
+      totalLines ??= storedLines(db);
       let want = Math.max(1, Math.ceil(totalLines * share));
       const text = Number(
         db.prepare("SELECT coalesce(sum(bytes), 0) AS b FROM log_sources").get()!.b,
@@ -196,4 +194,17 @@ function retentionWork(
     }
   }
   return 0;
+}
+
+/** Lines stored, as counted per source in `log_sources` (indexed or waiting in chunks). */
+export function storedLines(db: DatabaseSync): number {
+  return Number(db.prepare("SELECT coalesce(sum(lines), 0) AS n FROM log_sources").get()!.n);
+}
+
+/** Whether lines are due to go: the oldest is past the age limit, or the file nears the cap. */
+export function retentionDue(db: DatabaseSync, policy: RetentionPolicy, now = Date.now()): boolean {
+  const { maxAgeMs, maxBytes } = policy;
+  const oldest = db.prepare("SELECT ts FROM logs ORDER BY id LIMIT 1").get();
+  const aged = maxAgeMs > 0 && oldest != null && Number(oldest.ts) < now - maxAgeMs;
+  return aged || (maxBytes > 0 && usedBytes(db) > dbBudgetBytes(maxBytes) * 0.9);
 }

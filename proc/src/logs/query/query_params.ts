@@ -4,7 +4,7 @@
  * pending-line merge, which all read them.
  */
 import type { LogLevel } from "@hero/sdk/levels";
-import type { LogRecord } from "./log_record.ts";
+import type { LogRecord } from "../store/log_record.ts";
 
 /** The parameters of `logs.query`. */
 export interface LogsQuery {

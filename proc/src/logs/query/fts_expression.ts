@@ -8,7 +8,7 @@
  * exactly the lines `"timeout"*` matches.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { tokensOf } from "./fts_scratch.ts";
+import { tokensOf } from "./fts_tokenizer.ts";
 
 /** Above this many terms a word keeps its prefix form (a long OR costs more than it saves). */
 export const MAX_PREFIX_TERMS = 64;
@@ -45,7 +45,7 @@ const ASCII_TERM = /^[a-z0-9]+$/;
  * Each word's terms in the index when it covers at most `maxTerms` of them, or null when a
  * word covers no term (nothing can match). Only under logs_fts's default tokenizer
  * (unicode61): an ASCII word folds to its lower case, any other is folded by the tokenizer
- * itself (scratch table); a term other than ASCII letters and digits is used only when it reads
+ * itself (fts_tokenizer.ts); a term other than ASCII letters and digits is used only when it reads
  * back as itself. Otherwise a word keeps the prefix form, so the lines matched never change.
  * Run it in the same read transaction as the query that uses it, so that both see the same
  * terms.

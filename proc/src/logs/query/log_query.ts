@@ -6,9 +6,8 @@
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
-import { LOG_LEVELS } from "@hero/sdk/levels";
-import { levelNumber } from "./log_schema.ts";
-import type { LogRecord } from "./log_record.ts";
+import { levelNumber } from "../store/log_schema.ts";
+import { rowToRecord } from "../store/log_record.ts";
 import type { LogsPage, LogsQuery, QueryOptions } from "./query_params.ts";
 import { compileSourcePattern, literalRange, type SourcePattern } from "./source_pattern.ts";
 import { parseTime } from "./parse_time.ts";
@@ -26,21 +25,6 @@ function pattern(p: string): SourcePattern {
     patternCache.set(p, c = compileSourcePattern(p));
   }
   return c;
-}
-
-/** Turns a row into the wire shape. */
-export function rowToRecord(r: Record<string, unknown>): LogRecord {
-  const rec: LogRecord = {
-    id: Number(r.id),
-    ts: Number(r.ts),
-    level: LOG_LEVELS[Number(r.level)] ?? "info",
-    source: String(r.source),
-    service: r.service == null ? null : String(r.service),
-    job_id: r.job_id == null ? null : Number(r.job_id),
-    message: String(r.message),
-  };
-  if (typeof r.fields === "string") rec.fields = JSON.parse(r.fields);
-  return rec;
 }
 
 /** The FTS5 expression for `text` (each word as a prefix), or undefined without words. */

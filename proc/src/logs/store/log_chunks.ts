@@ -7,8 +7,8 @@
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { LOG_LEVELS, type LogLevel } from "@hero/sdk/levels";
-import { lineLevel } from "../supervisor/line_level.ts";
-import { blockLines } from "../supervisor/line_splitter.ts";
+import { lineLevel } from "../capture/line_level.ts";
+import { blockLines } from "../capture/line_splitter.ts";
 
 /** One line as stored: ts, level number, source, service, job, message, fields JSON. */
 export type Row = [number, number, string, string | null, number | null, string, string | null];

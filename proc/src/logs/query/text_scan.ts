@@ -13,7 +13,7 @@ import type { LogsQuery } from "./query_params.ts";
 import { parseTime } from "./parse_time.ts";
 import { compileSourcePattern, literalRange } from "./source_pattern.ts";
 import { prefixExpression } from "./fts_expression.ts";
-import { matchingTexts } from "./fts_scratch.ts";
+import { matchingTexts } from "./fts_tokenizer.ts";
 
 /** A row of `logs`. */
 type Row = Record<string, SQLOutputValue>;

@@ -4,12 +4,12 @@
  * also streams them as SSE) and `logs.stats`.
  */
 import { defineMethod, HeroError, type MethodSpec } from "@hero/sdk";
-import { mapErrors, ProcErrorCode } from "../rpc/proc_errors.ts";
+import { mapErrors, ProcErrorCode } from "../../errors/proc_errors.ts";
 import { LOG_LEVELS } from "@hero/sdk/levels";
-import { LOG_RECORD_SCHEMA, type NewLogLine } from "./log_record.ts";
-import type { LogStore } from "./log_store.ts";
-import type { LogsQuery } from "./query_params.ts";
-import { checkSource } from "./source_pattern.ts";
+import { LOG_RECORD_SCHEMA, type NewLogLine } from "../store/log_record.ts";
+import type { LogStore } from "../log_store.ts";
+import type { LogsQuery } from "../query/query_params.ts";
+import { checkSource } from "../query/source_pattern.ts";
 import { followOnce } from "./log_follow.ts";
 import { logStats } from "./log_stats.ts";
 

@@ -2,10 +2,10 @@
  * The long-poll step behind `logs.follow`: lines already there are answered at once, new ones
  * are matched in memory as they are committed (recordFilter equals the query filters).
  */
-import type { LogsQuery } from "./query_params.ts";
-import type { LogRecord } from "./log_record.ts";
-import type { LogStore } from "./log_store.ts";
-import { recordFilter } from "./pending_lines.ts";
+import type { LogsQuery } from "../query/query_params.ts";
+import type { LogRecord } from "../store/log_record.ts";
+import type { LogStore } from "../log_store.ts";
+import { recordFilter } from "../query/pending_lines.ts";
 
 /** One long-poll step: lines after `after_id`, waiting up to `timeoutMs` for the first. */
 export async function followOnce(

@@ -5,7 +5,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { compileSourcePattern, literalRange } from "./source_pattern.ts";
-import type { SourceDelta } from "./line_intake.ts";
+import type { SourceDelta } from "../store/line_intake.ts";
 
 /** One node of the tree. */
 export interface LogTreeNode {
