@@ -4,10 +4,13 @@
  * (captured output arrives as whole blocks of lines); every flush period (and within a few ms
  * of a `logs.insert`, which answers only then) the chunks are appended to `log_chunks` in one
  * short transaction, and a worker thread indexes them into `logs` and FTS
- * (log_indexer_worker.ts). Queries return only lines in the database (a crash cannot take them
- * back): indexed rows from SQL, the rest from the committed chunks (pending_lines.ts); a query
- * first commits what waits in memory. It implements the supervisor's {@link LogSink}, so
- * captured output lands here unchanged.
+ * (store/log_indexer_worker.ts). Queries return only lines in the database (a crash cannot
+ * take them back): indexed rows from SQL, the rest from the committed chunks
+ * (query/log_search.ts); a query first commits what waits in memory. It implements the
+ * supervisor's {@link LogSink}, so captured output lands here unchanged.
+ *
+ * This class decides when things happen (admission, commits, waking the indexer, retention
+ * checks, drop reports); how each is done lives in store/ and query/.
  */
 import path from "node:path";
 import fs from "node:fs";
@@ -40,24 +43,13 @@ import { committedOffset, jobsWithOffsets } from "./store/log_offsets.ts";
 import { retrySync } from "./store/sync_retry.ts";
 import type { LogStoreOptions } from "./store/log_store_options.ts";
 import { dropRecords } from "./store/drop_records.ts";
+import { CommitWaiters } from "./store/commit_waiters.ts";
+import { DropCounters, type DropReason } from "./store/drop_counters.ts";
 
 export type { LogStoreOptions };
 
 /** What a stored line costs beyond its text (row, indexes), for the backlog budget. */
 const ROW_BYTES = 64;
-
-/** Most time a `logs.insert` waits for its group commit to start. */
-const GROUP_COMMIT_MS = 5;
-
-/** A `logs.insert` waiting for its lines to be committed. */
-interface Waiter {
-  upTo: number;
-  resolve: () => void;
-  reject: (e: Error) => void;
-}
-
-/** Names of the drop counters kept in `log_counters`. */
-type DropReason = "rate_limited" | "queue_full" | "disk_low";
 
 /** The high-volume SQLite log store. */
 export class LogStore implements LogSink {
@@ -76,13 +68,10 @@ export class LogStore implements LogSink {
   readonly #subscribers = new Set<(records: LogRecord[]) => void>();
   #committedUpTo: number;
   #indexedUpTo: number;
-  /** Lines refused since the store was first created (restored from log_counters). */
-  #dropped = { rate_limited: 0, queue_full: 0, disk_low: 0 };
-  /** The part of #dropped not yet in log_counters. */
-  #unsaved = { rate_limited: 0, queue_full: 0, disk_low: 0 };
+  /** Lines refused since the store was first created (kept in log_counters). */
+  readonly #dropped: DropCounters;
   /** `logs.insert` calls waiting for their lines to be committed. */
-  #waiters: Waiter[] = [];
-  #groupTimer?: ReturnType<typeof setTimeout>;
+  readonly #waiters = new CommitWaiters(() => this.#tick());
   #lastDropReport = 0;
   /** Lines refused per source because the backlog was full, until the next drop report. */
   #behind = new Map<string, number>();
@@ -107,10 +96,7 @@ export class LogStore implements LogSink {
         (this.retention.maxBytes > 0 ? this.retention.maxBytes / 10 : 256 * 1024 * 1024),
     );
     this.#maxBatch = opts.maxBatch ?? 5_000;
-    for (const r of this.db.prepare("SELECT name, value FROM log_counters").all()) {
-      const name = String(r.name) as DropReason;
-      if (name in this.#dropped) this.#dropped[name] = Number(r.value);
-    }
+    this.#dropped = new DropCounters(this.db);
     const edges = this.db.prepare(
       "SELECT (SELECT coalesce(max(id), 0) FROM logs) AS logs_max, " +
         "(SELECT min(first_id) FROM log_chunks) AS chunk_min, " +
@@ -138,13 +124,12 @@ export class LogStore implements LogSink {
 
   /** Lines refused so far (rate limit, full queue, low disk). */
   get dropped(): number {
-    const d = this.#dropped;
-    return d.rate_limited + d.queue_full + d.disk_low;
+    return this.#dropped.total;
   }
 
   /** Drop counts by reason. */
   get droppedByReason(): { rate_limited: number; queue_full: number; disk_low: number } {
-    return { ...this.#dropped };
+    return this.#dropped.byReason();
   }
 
   /** Lines stored (as counted per source, retention included) and accepted since (reads SQL). */
@@ -255,13 +240,7 @@ export class LogStore implements LogSink {
   durable(): Promise<void> {
     const upTo = this.#intake.nextId - 1;
     if (this.#committedUpTo >= upTo) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.#waiters.push({ upTo, resolve, reject });
-      this.#groupTimer ??= setTimeout(() => {
-        this.#groupTimer = undefined;
-        this.#tick();
-      }, GROUP_COMMIT_MS);
-    });
+    return this.#waiters.wait(upTo);
   }
 
   /** LogSink: a job's output file is read into given lines up to `offset` (see intake). */
@@ -346,10 +325,7 @@ export class LogStore implements LogSink {
     this.#reportDrops(true);
     this.#commit(true);
     this.#closed = true;
-    clearTimeout(this.#groupTimer);
-    for (const w of this.#waiters.splice(0)) {
-      w.reject(new HeroError("SHUTTING_DOWN", "hero_proc is shutting down: lines not stored"));
-    }
+    this.#waiters.close();
     clearInterval(this.#timer);
     clearTimeout(this.#retry);
     this.#indexer.stop();
@@ -367,9 +343,7 @@ export class LogStore implements LogSink {
 
   /** Counts refused lines (kept in log_counters at the next commit). */
   #drop(reason: DropReason, n: number): void {
-    if (n <= 0) return;
-    this.#dropped[reason] += n;
-    this.#unsaved[reason] += n;
+    this.#dropped.add(reason, n);
   }
 
   /** Commits what waits in memory before a read; a few short tries if the indexer is busy. */
@@ -415,15 +389,13 @@ export class LogStore implements LogSink {
    * `wait` retries until it succeeds, for flush and close.
    */
   #commit(wait = false): boolean {
-    const u = this.#unsaved;
-    const counters = u.rate_limited + u.queue_full + u.disk_low > 0;
+    const counters = this.#dropped.unsaved();
     const { chunks, sources, offsets, forgotten } = this.#intake;
     if (!chunks.length && !sources.size && !counters && !offsets.size && !forgotten.length) {
       return true;
     }
-    const saving = { ...u };
     const attempt = () => {
-      const batch = { chunks, sources, counters: saving, offsets, forget: forgotten };
+      const batch = { chunks, sources, counters, offsets, forget: forgotten };
       if (this.#writer.commit(batch) !== "busy") return true;
       this.#indexer.wantLock(true);
       return false;
@@ -438,14 +410,14 @@ export class LogStore implements LogSink {
       const lost = this.#intake.take().lines;
       this.#drop(/full|disk/i.test((err as Error).message) ? "disk_low" : "queue_full", lost);
       this.#committedUpTo = this.#intake.nextId - 1;
-      this.#settle(err as Error);
+      this.#waiters.settle(this.#committedUpTo, err as Error);
       throw err;
     }
     this.#indexer.wantLock(false);
-    for (const k of Object.keys(saving) as DropReason[]) u[k] -= saving[k];
+    if (counters) this.#dropped.saved(counters);
     this.#intake.take();
     if (chunks.length) this.#committedUpTo = this.#intake.nextId - 1;
-    this.#settle();
+    this.#waiters.settle(this.#committedUpTo);
     if (this.#subscribers.size) {
       for (const c of chunks) {
         const records = chunkRows(c).map(idRowToRecord);
@@ -455,19 +427,6 @@ export class LogStore implements LogSink {
     if (this.#committedUpTo > this.#indexedUpTo) this.#indexer.wake();
     this.#indexer.urgent(this.#budget.bytes > this.#budget.limit / 2);
     return true;
-  }
-
-  /** Answers the `logs.insert` calls whose lines are now committed (or failed: `err`). */
-  #settle(err?: Error): void {
-    if (!this.#waiters.length) return;
-    const still: Waiter[] = [];
-    for (const w of this.#waiters) {
-      if (w.upTo > this.#committedUpTo) still.push(w);
-      else if (err) {
-        w.reject(new HeroError("LOGS_WRITE_FAILED", `Cannot store log lines: ${err.message}`));
-      } else w.resolve();
-    }
-    this.#waiters = still;
   }
 
   #fromIndexer(m: IndexerMessage): void {
