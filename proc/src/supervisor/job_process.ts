@@ -134,8 +134,8 @@ export class JobProcess {
     }
     const files = jobFiles(ctx.jobsDir!, job.id);
     const offsets = {
-      stdout: ctx.sink.offsetOf?.(job.id, "stdout") ?? 0,
-      stderr: ctx.sink.offsetOf?.(job.id, "stderr") ?? 0,
+      stdout: ctx.sink.offsetOf(job.id, "stdout"),
+      stderr: ctx.sink.offsetOf(job.id, "stderr"),
     };
     jp.child = adoptShimmed(
       { pid: job.pid!, shimPid: job.shim_pid!, shimStart: job.shim_start },
@@ -162,8 +162,8 @@ export class JobProcess {
       await new Promise((r) => setTimeout(r, 20));
     }
     const offsets = {
-      stdout: ctx.sink.offsetOf?.(job.id, "stdout") ?? 0,
-      stderr: ctx.sink.offsetOf?.(job.id, "stderr") ?? 0,
+      stdout: ctx.sink.offsetOf(job.id, "stdout"),
+      stderr: ctx.sink.offsetOf(job.id, "stderr"),
     };
     await drainShimmed(jobFiles(ctx.jobsDir!, job.id), offsets, jp.#capture());
     await retireJobFiles(ctx, job.id);
@@ -228,18 +228,17 @@ export class JobProcess {
           level: last[stream] = lineLevel(stream, line, last[stream]),
           line,
         }),
-      onBlock: sink.writeBlock &&
-        ((stream, bytes, lines) =>
-          sink.writeBlock!({
-            ts: Date.now(),
-            source: `${o.source}.${stream}`,
-            jobId: this.id,
-            stream,
-            bytes,
-            lines,
-          })),
+      onBlock: (stream, bytes, lines) =>
+        sink.writeBlock({
+          ts: Date.now(),
+          source: `${o.source}.${stream}`,
+          jobId: this.id,
+          stream,
+          bytes,
+          lines,
+        }),
       onOffset: (stream, offset) => {
-        sink.mark?.(this.id, stream, offset);
+        sink.mark(this.id, stream, offset);
         this.#reclaim(stream, offset);
       },
     };
@@ -435,10 +434,10 @@ export class JobProcess {
  */
 async function retireJobFiles(ctx: JobContext, jobId: number): Promise<void> {
   try {
-    await ctx.sink.durable?.();
+    await ctx.sink.durable();
   } catch {
     return; // not committed: the files stay for the next daemon to read
   }
   fs.rmSync(jobFiles(ctx.jobsDir!, jobId).dir, { recursive: true, force: true });
-  ctx.sink.forget?.([jobId]);
+  ctx.sink.forget([jobId]);
 }

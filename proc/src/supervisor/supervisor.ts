@@ -171,15 +171,15 @@ export class Supervisor implements RunnerHost {
       );
     }
     this.#drains = Promise.all(drains).then(() => {});
-    const stale = this.ctx.sink.offsetJobs?.().filter((id) => !keep.has(id)) ?? [];
-    if (stale.length) this.ctx.sink.forget?.(stale);
+    const stale = this.ctx.sink.offsetJobs().filter((id) => !keep.has(id));
+    if (stale.length) this.ctx.sink.forget(stale);
   }
 
   /** Keeps the newest HERO_PROC_JOB_HISTORY finished jobs of each action (default 1000). */
   #pruneHistory(): void {
     const keep = Number((this.#opts.env ?? process.env).HERO_PROC_JOB_HISTORY || 1000);
     const pruned = this.store.pruneJobs(keep > 0 ? keep : 1000);
-    if (pruned.length) this.ctx.sink.forget?.(pruned);
+    if (pruned.length) this.ctx.sink.forget(pruned);
   }
 
   /** The store. */

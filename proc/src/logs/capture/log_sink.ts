@@ -43,8 +43,8 @@ export interface LogQuery {
 export interface LogSink {
   /** Queues one line; never throws, never waits. Over capacity, lines are dropped and counted. */
   write(entry: LogEntry): void;
-  /** Queues a block of lines at once (sinks built for volume); same guarantees as write. */
-  writeBlock?(block: LogBlock): void;
+  /** Queues a block of lines at once (captured output); same guarantees as write. */
+  writeBlock(block: LogBlock): void;
   /** Writes queued lines now. */
   flush(): void;
   /** Reads lines back, oldest first, in the shape `logs.query` returns (ids grow with time). */
@@ -57,13 +57,13 @@ export interface LogSink {
    * Records that every byte of a job's output file before `offset` is in lines already given
    * (committed with them, so a new daemon resumes there: exactly once across a crash).
    */
-  mark?(jobId: number, stream: "stdout" | "stderr", offset: number): void;
+  mark(jobId: number, stream: "stdout" | "stderr", offset: number): void;
   /** The committed offset of a job's output file (0 when none). */
-  offsetOf?(jobId: number, stream: "stdout" | "stderr"): number;
+  offsetOf(jobId: number, stream: "stdout" | "stderr"): number;
   /** Drops the offsets of jobs whose output is committed and whose files are removed. */
-  forget?(jobIds: readonly number[]): void;
+  forget(jobIds: readonly number[]): void;
   /** The jobs that have committed offsets. */
-  offsetJobs?(): number[];
+  offsetJobs(): number[];
   /** Resolves once everything accepted so far is committed. */
-  durable?(): Promise<void>;
+  durable(): Promise<void>;
 }
