@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { type BrowserContext, chromium } from "playwright-core";
+import { CHROMIUM_ARGS } from "../browser/src/chromium/options.ts";
 
 /** Where Debian installs Chromium (`HERO_CHROMIUM` points elsewhere). */
 export const CHROMIUM = process.env.HERO_CHROMIUM || "/usr/bin/chromium";
@@ -43,14 +44,7 @@ export function launchChromium(
   return chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
     viewport,
   });
 }
