@@ -22,8 +22,8 @@ export function startGcPacer(opts: { slackMb?: number; intervalMs?: number } = {
   const gc = (globalThis as { gc?: Gc }).gc;
   if (typeof gc !== "function") return () => {};
   const slack = (opts.slackMb ?? 8) * MB;
-  // Zero: the first quiet second after the start runs one too, handing back what loading the
-  // modules left behind (about 4 MB, bench/results/auth.md).
+  // Zero: the first tick after the start runs one too, handing back what loading the modules
+  // left behind (about 3 MB, bench/results/auth.md).
   let base = 0;
   let last = performance.eventLoopUtilization();
   const timer = setInterval(() => {
