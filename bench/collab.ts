@@ -71,7 +71,9 @@ async function startChild(args: string[], env: Record<string, string>, ready: ()
 // minutes; COLLAB_BENCH_CORPUS=<dir> keeps the built database there and copies it on later runs
 // (the generator is deterministic, so the copy is the same corpus).
 const cacheDir = process.env.COLLAB_BENCH_CORPUS;
-const cached = cacheDir && path.join(cacheDir, `corpus-${MESSAGE_COUNT}`);
+// v2: the search index with channel and author tokens (an older corpus would be migrated on
+// every run, and its rebuilt index is not the optimized one a fresh build has).
+const cached = cacheDir && path.join(cacheDir, `corpus-v2-${MESSAGE_COUNT}`);
 const loadStart = os.loadavg()[0];
 const t0 = performance.now();
 let corpus: Corpus;

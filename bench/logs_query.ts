@@ -15,8 +15,8 @@ import process from "node:process";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { LogStore } from "../proc/src/logs/log_store.ts";
-import { queryLogs } from "../proc/src/logs/log_query.ts";
-import { logTree } from "../proc/src/logs/log_tree.ts";
+import { queryLogs } from "../proc/src/logs/query/log_query.ts";
+import { logTree } from "../proc/src/logs/query/log_tree.ts";
 
 const TARGET = Number(process.argv[2] ?? 10_000_000);
 const BUDGET_S = Number(process.env.GEN_BUDGET_S ?? 600);

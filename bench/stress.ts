@@ -17,7 +17,7 @@
  * Exits 1 when a figure is wrong.
  */
 import process from "node:process";
-import { runFlood } from "../proc/src/logs/flood_scenario.ts";
+import { runFlood } from "../proc/src/logs/store/flood_scenario.ts";
 import { runCrashCycles } from "../proc/src/stress/crash_cycles.ts";
 import { runKillFlood } from "../proc/src/stress/kill_flood.ts";
 import { runAdoptionCycles } from "../proc/src/stress/adoption_cycles.ts";

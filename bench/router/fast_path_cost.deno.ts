@@ -21,7 +21,7 @@ import { tokenAuthenticator } from "../../router/src/gate/token_authenticator.ts
 import { RouterMetrics } from "../../router/src/metrics/router_metrics.ts";
 import { IpWhitelist } from "../../router/src/net/ip_whitelist.ts";
 import { networkCheck } from "../../router/src/net/tcp_guard.ts";
-import { UpstreamPool } from "../../router/src/proxy/upstream_pool.ts";
+import { UpstreamPool } from "../../router/src/http/upstream_pool.ts";
 import {
   isPublicPath,
   proxyFastPath,
@@ -29,7 +29,7 @@ import {
 } from "../../router/src/server/web_app.ts";
 import { Sso } from "../../router/src/sso/sso.ts";
 import { ReverseProxy } from "../../router/src/proxy/reverse_proxy.ts";
-import { CallerSigner } from "@hero/sdk";
+import { CallerSigner } from "@hero/sdk/internal";
 
 const { values } = parseArgs({
   args: Deno.args,

@@ -12,6 +12,12 @@ const sdkDir = path.dirname(fs.realpathSync(fileURLToPath(import.meta.resolve("@
 const distDir = path.join(procDir, "dist");
 const currentFile = path.join(distDir, "current");
 const uiDir = path.join(procDir, "..", "ui");
+// The SDK's entry points (sdk/package.json "exports") as files of the build's copy.
+const SDK_ENTRIES = {
+  "": "mod.js",
+  "/internal": "internal.js",
+  "/levels": "src/logger/levels.js",
+};
 
 // The walks join paths by hand: they run at every launch, the daemon's included, and the few
 // thousand path.join/relative calls they made were enough for V8 to compile path's internals
@@ -88,10 +94,12 @@ export async function buildDist() {
       );
       return `${q}${inBuild.startsWith(".") ? inBuild : `./${inBuild}`}${q}`;
     });
-    // `@hero/sdk` and `@hero/sdk/internal` point at the copy's mod.js and internal.js.
-    code = code.replace(/(["'])@hero\/sdk(\/internal)?\1/g, (_, q, internal) => {
-      const file = path.join(out, "sdk", internal ? "internal.js" : "mod.js");
-      const rel = path.relative(path.dirname(target), file);
+    // `@hero/sdk` and its entry points point at the copy: one left as it is would load the SDK's
+    // .ts sources from node_modules, and with them the TypeScript stripper.
+    code = code.replace(/(["'])@hero\/sdk(\/[\w-]+)?\1/g, (m, q, sub = "") => {
+      const entry = SDK_ENTRIES[sub];
+      if (!entry) return m;
+      const rel = path.relative(path.dirname(target), path.join(out, "sdk", entry));
       return `${q}${rel.startsWith(".") ? rel : `./${rel}`}${q}`;
     });
     fs.mkdirSync(path.dirname(target), { recursive: true });

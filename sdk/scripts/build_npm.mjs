@@ -67,6 +67,7 @@ export async function buildNpm() {
       ".": { types: "./mod.d.ts", default: "./mod.js" },
       "./auth": { types: "./src/auth/mod.d.ts", default: "./src/auth/mod.js" },
       "./internal": { types: "./internal.d.ts", default: "./internal.js" },
+      "./levels": { types: "./src/logger/levels.d.ts", default: "./src/logger/levels.js" },
     },
     types: "./mod.d.ts",
     engines: src.engines,

@@ -4,7 +4,13 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { test } from "node:test";
 import type { Caller } from "@hero/sdk";
-import { canMutate, loadAdminToken, mutationProblem, upgradeProblem } from "./admin_session.ts";
+import {
+  bearerToken,
+  canMutate,
+  loadAdminToken,
+  mutationProblem,
+  upgradeProblem,
+} from "./admin_session.ts";
 
 const unix = { transport: "unix" as const };
 const tcp = { transport: "tcp" as const, remoteAddress: "127.0.0.1" };
@@ -72,4 +78,19 @@ test("WebSocket upgrades need write access and a same-origin Origin", () => {
     /does not match/,
   );
   assert.equal(upgradeProblem(req({ origin: "http://evil.example" }), unix, "svc"), undefined);
+});
+
+test("a bearer token is read as `Bearer <token>` (any case), whatever form the header has", () => {
+  const token = (value?: string) => bearerToken({ headers: { get: () => value ?? null } });
+  assert.equal(token("Bearer abc.def"), "abc.def");
+  assert.equal(token("bEaReR abc"), "abc");
+  assert.equal(token("Bearer   abc"), "abc");
+  assert.equal(token("Bearer\tabc"), "abc");
+  assert.equal(token("Bearer \u00e9t\u00e9"), "\u00e9t\u00e9");
+  for (const no of [undefined, "Bearer", "Bearer ", "Bearer a b", "Bearer abc ", " Bearer abc"]) {
+    assert.equal(token(no), undefined, String(no));
+  }
+  for (const no of ["Bearerx abc", "Basic abc", "Bearfr abc", "Bearer a\u00a0b"]) {
+    assert.equal(token(no), undefined, no);
+  }
 });

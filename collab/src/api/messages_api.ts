@@ -217,7 +217,7 @@ export function messageMethods(svc: CollabService): MethodSpec<any, any>[] {
       name: "search.messages",
       summary: "Search messages the caller may read",
       description:
-        'Words (all must match, accents ignored), "phrases", prefix*, -exclude, and filters in:#channel, in:@user, from:@user, has:file, has:link, has:pin, is:thread, before:/after:/on:YYYY-MM-DD. Ranked by bm25 among the newest 2,000 matches the caller may read (exact when fewer match), or newest first.',
+        'Words (all must match, accents ignored), "phrases", prefix*, -exclude, and filters in:#channel, in:@user, from:@user, has:file, has:link, has:pin, is:thread, before:/after:/on:YYYY-MM-DD. Ranked by bm25 among the newest 500 matches the caller may read (exact when fewer match), or newest first.',
       tags: ["search"],
       params: [
         { name: "query", required: true, schema: { type: "string", minLength: 1, maxLength: 500 } },

@@ -6,11 +6,17 @@
 import type { SQLInputValue } from "node:sqlite";
 import { collabError } from "../errors.ts";
 import type { CollabStore } from "../store/collab_store.ts";
-import type { Message } from "../store/records.ts";
+import type { Channel, Message } from "../store/records.ts";
 import type { Access, Actor } from "../domain/access.ts";
 import type { MessageView, MessageViews } from "../domain/message_views.ts";
 import { escapeHtml } from "../render/markdown.ts";
+import { channelToken, userToken } from "../store/message_index.ts";
+import { RankedMatches } from "./ranked_matches.ts";
+import { snippet } from "./ranking.ts";
 import { parseSearch } from "./search_query.ts";
+
+/** Up to how many readable channels are named in the MATCH (more would slow FTS5's OR). */
+const SCOPED_CHANNELS = 16;
 
 /** One search hit. */
 export interface SearchHit {
@@ -31,22 +37,19 @@ export interface SearchOptions {
   offset?: number;
 }
 
-/** How many of the newest matches a relevance search ranks (exact when fewer match). */
-const CANDIDATES = 2000;
-const OPEN = "\uE000";
-const CLOSE = "\uE001";
-
 /** Full-text search of messages. */
 export class Search {
   readonly #s: CollabStore;
   readonly #access: Access;
   readonly #views: MessageViews;
+  readonly #ranked: RankedMatches;
 
   /** Searches `store`. */
   constructor(store: CollabStore, access: Access, views: MessageViews) {
     this.#s = store;
     this.#access = access;
     this.#views = views;
+    this.#ranked = new RankedMatches(store.db);
   }
 
   /** Runs a search as the actor. */
@@ -68,10 +71,16 @@ export class Search {
     if (q.in.length) channels = channels.filter((id) => this.#inMatches(actor, id, q.in));
     const where = ["m.channel_id IN (SELECT value FROM json_each(?))", "m.deleted_at IS NULL"];
     const params: SQLInputValue[] = [JSON.stringify(channels)];
+    const scope: string[][] = [];
+    if (!channels.length) return { query: opts.query, hits: [] };
+    // A few channels (an in: filter, or all a newcomer may read) go into the MATCH, so FTS5
+    // skips the rest rather than the walk reading every match of a common word elsewhere.
+    if (q.in.length || channels.length <= SCOPED_CHANNELS) scope.push(channels.map(channelToken));
     if (q.from.length) {
       const ids = q.from.map((name) => this.#s.directory.userByName(name)?.id ?? `?${name}`);
       where.push("m.user_id IN (SELECT value FROM json_each(?))");
       params.push(JSON.stringify(ids));
+      scope.push(ids.map(userToken));
     }
     if (q.has.has("file")) where.push("m.files <> '[]'");
     if (q.has.has("pin")) where.push("m.pinned_at IS NOT NULL");
@@ -83,45 +92,26 @@ export class Search {
     const offset = opts.offset ?? 0;
     let rows: (Record<string, unknown>)[];
     if (q.match) {
-      // FTS5 walks its matches newest first and stops once enough pass the filters; ranking
-      // then looks at those candidates only, and snippets are made for the page alone — a
-      // common word in a million messages costs a page, not the whole match list.
-      const ranked = opts.sort === "newest" ? "seq DESC" : "score, seq DESC";
-      const page = this.#s.db.prepare(
-        `WITH candidates AS (
-           SELECT messages_fts.rowid AS seq, bm25(messages_fts) AS score
-           FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
-           WHERE messages_fts MATCH ? AND ${where.join(" AND ")}
-           ORDER BY messages_fts.rowid DESC LIMIT ?)
-         SELECT seq, score FROM candidates ORDER BY ${ranked} LIMIT ? OFFSET ?`,
-      ).all(
-        q.match,
-        ...params,
-        opts.sort === "newest" ? limit + offset : CANDIDATES,
+      const page = this.#ranked.page({
+        parsed: { ...q, match: q.match },
+        scope,
+        where,
+        params,
+        newest: opts.sort === "newest",
         limit,
         offset,
-      ) as {
-        seq: number;
-        score: number;
-      }[];
-      const snippets = new Map(
-        (this.#s.db.prepare(
-          `SELECT rowid AS seq, snippet(messages_fts, 0, '${OPEN}', '${CLOSE}', '…', 20) AS snip
-           FROM messages_fts WHERE messages_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
-        ).all(q.match, JSON.stringify(page.map((r) => r.seq))) as { seq: number; snip: string }[])
-          .map((r) => [Number(r.seq), r.snip]),
-      );
+      });
       const bySeq = new Map(
         (this.#s.db.prepare(
           "SELECT * FROM messages WHERE seq IN (SELECT value FROM json_each(?))",
-        ).all(JSON.stringify(page.map((r) => r.seq))) as Record<string, unknown>[]).map((
+        ).all(JSON.stringify(page.seqs)) as Record<string, unknown>[]).map((
           r,
         ) => [Number(r.seq), r]),
       );
-      rows = page.map((r) => ({
-        ...bySeq.get(Number(r.seq))!,
-        snip: snippets.get(Number(r.seq)) ?? null,
-        score: r.score,
+      rows = page.seqs.filter((seq) => bySeq.has(seq)).map((seq) => ({
+        ...bySeq.get(seq)!,
+        snip: snippet(String(bySeq.get(seq)!.text), page.phrases),
+        score: page.scores.get(seq),
       }));
     } else {
       rows = this.#s.db.prepare(
@@ -131,14 +121,17 @@ export class Search {
     }
     const messages = rows.map((r) => this.#s.messages.fromRow(r) as Message & { seq: number });
     const views = this.#views.views(messages);
+    const channelsById = new Map<string, Channel>();
     return {
       query: opts.query,
       hits: rows.map((r, i) => {
-        const c = this.#s.channels.get(String(r.channel_id));
+        const id = String(r.channel_id);
+        const c = channelsById.get(id) ?? this.#s.channels.get(id);
+        channelsById.set(id, c);
         return {
           message: views[i],
           channel: { id: c.id, name: c.name, kind: c.kind },
-          snippet: snippetHtml(r.snip === null ? messages[i].text.slice(0, 200) : String(r.snip)),
+          snippet: r.snip === null ? escapeHtml(messages[i].text.slice(0, 200)) : String(r.snip),
           score: r.score === null ? null : Number(r.score),
         };
       }),
@@ -156,8 +149,4 @@ export class Search {
       return c.name === f.replace(/^#/, "").toLowerCase() || c.id === f;
     });
   }
-}
-
-function snippetHtml(snip: string): string {
-  return escapeHtml(snip).replaceAll(OPEN, "<mark>").replaceAll(CLOSE, "</mark>");
 }

@@ -10,8 +10,8 @@ import { collabError } from "../errors.ts";
 export interface ParsedSearch {
   /** The FTS5 MATCH expression, or undefined when only filters were given. */
   match?: string;
-  /** The terms to highlight. */
-  terms: string[];
+  /** The words and phrases that must match (ranked and highlighted), as typed. */
+  phrases: { text: string; prefix: boolean; fts: string }[];
   in: string[];
   from: string[];
   has: Set<"file" | "link" | "pin">;
@@ -25,7 +25,7 @@ const TOKEN = /(-?)(?:([a-z]+):("[^"]*"|\S+)|"([^"]*)"?|(\S+))/gi;
 
 /** Parses a search string; bad filters are INVALID_PARAMS. */
 export function parseSearch(query: string): ParsedSearch {
-  const out: ParsedSearch = { terms: [], in: [], from: [], has: new Set(), isThread: false };
+  const out: ParsedSearch = { phrases: [], in: [], from: [], has: new Set(), isThread: false };
   const positive: string[] = [];
   const negative: string[] = [];
   for (const m of query.matchAll(TOKEN)) {
@@ -63,8 +63,9 @@ function pushTerm(
   const text = (prefix ? raw.slice(0, -1) : raw).replace(/"/g, '""');
   // Tokens FTS5 would drop entirely (punctuation only) would make an empty phrase: skip them.
   if (!/[\p{L}\p{N}]/u.test(text)) return;
-  list.push(`"${text}"${prefix ? "*" : ""}`);
-  if (highlight) out.terms.push(raw.replace(/\*$/, ""));
+  const fts = `"${text}"${prefix ? "*" : ""}`;
+  list.push(fts);
+  if (highlight) out.phrases.push({ text: prefix ? raw.slice(0, -1) : raw, prefix, fts });
 }
 
 function applyFilter(out: ParsedSearch, key: string, value: string): boolean {

@@ -1,12 +1,13 @@
 /**
  * hero_collab's SQLite database (WAL, through the built-in `node:sqlite`): the record tables of
  * the object layer, the relation tables (members, reactions, mentions, edits), the FTS5 index of
- * messages, the event log behind the live sequence cursor, the directory mirror of hero_auth,
+ * messages (message_index.ts), the event log behind the live sequence cursor, the directory mirror of hero_auth,
  * and the append-only audit log.
  */
 import { DatabaseSync } from "node:sqlite";
 import { recordTableSql } from "./record_table.ts";
 import { RECORDS } from "./records.ts";
+import { ensureMessageIndex } from "./message_index.ts";
 
 const RELATIONS = `
 CREATE UNIQUE INDEX IF NOT EXISTS workspaces_slug ON workspaces(slug);
@@ -51,24 +52,6 @@ CREATE INDEX IF NOT EXISTS files_message ON files(message_id);
 CREATE INDEX IF NOT EXISTS notifications_user ON notifications(user_id, seq);
 CREATE INDEX IF NOT EXISTS webhooks_channel ON webhooks(channel_id);
 CREATE UNIQUE INDEX IF NOT EXISTS commands_name ON commands(workspace_id, name);
-CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
-  text, content='messages', content_rowid='seq',
-  tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages
-WHEN new.deleted_at IS NULL BEGIN
-  INSERT INTO messages_fts(rowid, text) VALUES (new.seq, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages
-WHEN old.deleted_at IS NULL BEGIN
-  INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
-END;
-CREATE TRIGGER IF NOT EXISTS messages_fts_update AFTER UPDATE OF text, deleted_at ON messages BEGIN
-  INSERT INTO messages_fts(messages_fts, rowid, text)
-    SELECT 'delete', old.seq, old.text WHERE old.deleted_at IS NULL;
-  INSERT INTO messages_fts(rowid, text)
-    SELECT new.seq, new.text WHERE new.deleted_at IS NULL;
-END;
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   ts INTEGER NOT NULL,
@@ -142,11 +125,15 @@ export function openCollabDatabase(path: string): DatabaseSync {
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA foreign_keys = ON");
+  // Search reads scattered rows of a large table and index: keep 16 MiB of pages (the default
+  // is 2 MiB) so a warm search does not go back to the kernel for each one.
+  db.exec("PRAGMA cache_size = -16384");
   for (const type of Object.values(RECORDS)) {
     db.exec(recordTableSql(type));
     addMissingColumns(db, type);
   }
   db.exec(RELATIONS);
+  ensureMessageIndex(db);
   return db;
 }
 

@@ -5,6 +5,11 @@
  */
 import { escapeHtml, renderPage } from "../../../ui/theme/page_shell.ts";
 import { DEPLOYS_BODY } from "./deploys_page.ts";
+import { LOG_LEVELS } from "@hero/sdk/levels";
+
+// The tail's minimum levels: "all levels" already starts at trace, and fatal alone is rare.
+const LEVEL_OPTIONS = LOG_LEVELS.slice(1, -1).map((l) => `<option value="${l}">${l}+</option>`)
+  .join("");
 
 /** The admin's pages. */
 export type AdminPage = "services" | "jobs" | "logs" | "deploys" | "terminal";
@@ -49,7 +54,7 @@ const BODIES: Record<AdminPage, string> = {
     <div class="tree" id="log-tree"><div class="muted">Loading…</div></div></div>
   <div class="card"><div class="card-head"><h2 id="tail-title">All sources</h2><span class="sub" id="tail-state"></span><span class="spacer"></span>
     <div class="toolbar">
-      <select id="tail-level" aria-label="Minimum level"><option value="">all levels</option><option value="debug">debug+</option><option value="info">info+</option><option value="warn">warn+</option><option value="error">error+</option></select>
+      <select id="tail-level" aria-label="Minimum level"><option value="">all levels</option>${LEVEL_OPTIONS}</select>
       <input id="tail-search" placeholder="Search…" style="width:200px">
       <button class="btn small" id="tail-pause">❚❚ Pause</button><button class="btn small" id="tail-clear">Clear</button>
     </div></div>

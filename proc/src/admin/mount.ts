@@ -1,8 +1,8 @@
 /**
- * Wires the admin UI into the hero_proc daemon: calls go to the daemon's own API in-process,
- * logs are read from the supervisor's store once it is open, and who is calling comes from the
- * caller HeroServer resolved (hero_router's verified assertion, or the owner). Kept apart so
- * the daemon only adds a few lines.
+ * Wires the admin UI into the hero_proc daemon: calls go to the daemon's own API in-process
+ * (logs too, through `logs.*`), the live tail follows the log store's commits once it is open,
+ * and who is calling comes from the caller HeroServer resolved (hero_router's verified
+ * assertion, or the owner). Kept apart so the daemon only adds a few lines.
  *
  * The UI itself (pages, SSE, the terminal with `ws` and node-pty) is loaded on the first admin
  * request or WebSocket upgrade: most daemons never see one, and loading it up front costs about
@@ -11,14 +11,12 @@
 import { type Caller, OWNER_CALLER, type RpcApi } from "@hero/sdk";
 import { CallerVerifier } from "@hero/sdk/internal";
 import type { LogStore } from "../logs/log_store.ts";
-import { recordFilter } from "../logs/pending_lines.ts";
-import type { Supervisor } from "../supervisor/supervisor.ts";
+import { recordFilter } from "../logs/query/pending_lines.ts";
 import type { LogFollow } from "./log_reader.ts";
 import type { ProcAdmin } from "./proc_admin.ts";
 
 /** What the admin reads from a daemon that may still be opening. */
 export interface DaemonParts {
-  supervisor: () => Supervisor;
   /** The log store, once open (its commits feed the live tail). */
   logs: () => LogStore | undefined;
   socketRoot: string;
@@ -26,13 +24,13 @@ export interface DaemonParts {
 
 /** Builds the admin for a daemon whose supervisor may still be opening. */
 export function adminForDaemon(api: RpcApi, parts: DaemonParts): ProcAdmin {
-  const { supervisor: sup, socketRoot } = parts;
+  const { socketRoot } = parts;
   // The terminal's WebSocket upgrade bypasses HeroServer's handler, so it verifies itself.
   const verifier = new CallerVerifier(socketRoot, "hero_proc");
   let admin: Promise<ProcAdmin> | undefined;
   let closed = false;
   // One load shared by every request that arrives while it is under way.
-  const load = () => admin ??= createAdmin(api, sup, verifier, () => closed, follower(parts.logs));
+  const load = () => admin ??= createAdmin(api, verifier, () => closed, follower(parts.logs));
   return {
     handler: async (request, info) => await (await load()).handler(request, info),
     onUpgrade: (request, socket, head) => {
@@ -50,28 +48,23 @@ export function adminForDaemon(api: RpcApi, parts: DaemonParts): ProcAdmin {
 
 async function createAdmin(
   api: RpcApi,
-  sup: () => Supervisor,
   verifier: CallerVerifier,
   isClosed: () => boolean,
   follow: LogFollow,
 ): Promise<ProcAdmin> {
-  const [{ createProcAdmin }, { SqliteLogReader }, { hasLogApi, RpcLogReader }] = await Promise
-    .all([import("./proc_admin.ts"), import("./log_reader.ts"), import("./rpc_log_reader.ts")]);
+  const [{ createProcAdmin }, { RpcLogReader }] = await Promise.all([
+    import("./proc_admin.ts"),
+    import("./rpc_log_reader.ts"),
+  ]);
   // The UI's own calls run as whoever asked (the UI checked their access first).
   const call = (
     method: string,
     params?: Record<string, unknown>,
     caller: Caller = OWNER_CALLER,
   ) => api.call(method, params ?? {}, { method, caller, signal: AbortSignal.timeout(60_000) });
-  let reader: InstanceType<typeof SqliteLogReader> | undefined;
-  const table =
-    () => (reader ??= new SqliteLogReader(sup().store.db, () => sup().ctx.sink.flush()));
   const admin = createProcAdmin({
     call,
-    // The log store's API when the daemon has it, else the supervisor's simple `logs` table.
-    logs: hasLogApi(api.methodNames)
-      ? new RpcLogReader(call)
-      : { tree: () => table().tree(), query: (f) => table().query(f) },
+    logs: new RpcLogReader(call),
     service: "hero_proc",
     verifier,
     follow,
@@ -82,7 +75,7 @@ async function createAdmin(
   return admin;
 }
 
-/** New lines as the store commits them, filtered like `logs.query`, in the pages' shape. */
+/** New lines as the store commits them, filtered like `logs.query`. */
 function follower(store: () => LogStore | undefined): LogFollow {
   return (f, listener) => {
     const logs = store();
@@ -94,14 +87,7 @@ function follower(store: () => LogStore | undefined): LogFollow {
       text: f.text,
     });
     return logs.subscribe((records) => {
-      const lines = records.filter(match).map((r) => ({
-        id: r.id,
-        ts: r.ts,
-        source: r.source,
-        level: r.level,
-        job_id: r.job_id,
-        line: r.message,
-      }));
+      const lines = records.filter(match);
       if (lines.length) listener(lines);
     });
   };

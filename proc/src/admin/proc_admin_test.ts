@@ -148,12 +148,12 @@ test("service list and actions: refused without write access, done with it", asy
 test("the log tree counts sources and the tail streams a new line", async () => {
   await waitFor(
     "echoer output",
-    async () => JSON.parse((await request("/api/logs/tree")).body).count > 0,
+    async () => JSON.parse((await request("/api/logs/tree")).body).lines > 0,
   );
   const tree = JSON.parse((await request("/api/logs/tree")).body);
   const echoer = tree.children.find((c: { name: string }) => c.name === "echoer");
-  assert.ok(echoer.count >= 1);
-  assert.equal(echoer.children[0].prefix, "echoer.main");
+  assert.ok(echoer.lines >= 1);
+  assert.equal(echoer.children[0].path, "echoer.main");
   const lines = await new Promise<string>((resolve, reject) => {
     const req = http.get({ socketPath: adminSock, path: "/api/logs/stream?q=marker-7" }, (res) => {
       let data = "";

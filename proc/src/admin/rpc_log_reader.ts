@@ -1,46 +1,14 @@
 /**
- * The admin's log reader over hero_proc's `logs.*` API (the log store with FTS, retention and
- * flood control): `logs.tree`, `logs.query` (newest lines) and `logs.follow` without waiting
- * (lines after an id) mapped to the shapes the pages use. Used whenever the daemon's API has
- * those methods; the SQLite reader is the fallback.
+ * The admin's log reader over hero_proc's `logs.*` API (the log store): `logs.tree`,
+ * `logs.query` (newest lines) and `logs.follow` without waiting (lines after an id). Lines and
+ * nodes come back in the API's own shapes.
  */
-import type { LogFilter, LogLine, LogReader, LogTreeNode } from "./log_reader.ts";
+import type { LogFilter, LogLine, LogReader, LogRecord, LogTreeNode } from "./log_reader.ts";
 
 /** Calls one method of hero_proc's API. */
 export type ApiCall = (method: string, params?: Record<string, unknown>) => Promise<unknown>;
 
-interface StoreTreeNode {
-  name: string;
-  path: string;
-  lines: number;
-  children?: StoreTreeNode[];
-}
-
-interface StoreRecord {
-  id: number;
-  ts: number;
-  level: string;
-  source: string;
-  job_id: number | null;
-  message: string;
-  fields?: Record<string, unknown>;
-}
-
-/** Whether an API offers what {@link RpcLogReader} needs. */
-export function hasLogApi(methodNames: readonly string[]): boolean {
-  return ["logs.query", "logs.tree", "logs.follow"].every((m) => methodNames.includes(m));
-}
-
-function toNode(n: StoreTreeNode): LogTreeNode {
-  return {
-    name: n.name,
-    prefix: n.path,
-    count: n.lines,
-    children: (n.children ?? []).map(toNode),
-  };
-}
-
-/** Reads logs through `logs.tree` and `logs.query`. */
+/** Reads logs through `logs.tree`, `logs.query` and `logs.follow`. */
 export class RpcLogReader implements LogReader {
   readonly #call: ApiCall;
 
@@ -51,7 +19,7 @@ export class RpcLogReader implements LogReader {
 
   /** The whole prefix tree (32 levels, the API's maximum). */
   async tree(): Promise<LogTreeNode> {
-    return toNode(await this.#call("logs.tree", { depth: 32 }) as StoreTreeNode);
+    return await this.#call("logs.tree", { depth: 32 }) as LogTreeNode;
   }
 
   /** Lines matching `f`, oldest first. */
@@ -65,17 +33,8 @@ export class RpcLogReader implements LogReader {
     if (following) Object.assign(params, { after_id: f.afterId, timeout_ms: 0 });
     else params.order = "newest";
     const page = await this.#call(following ? "logs.follow" : "logs.query", params) as {
-      lines: StoreRecord[];
+      lines: LogRecord[];
     };
-    const lines = page.lines.map((r) => ({
-      id: r.id,
-      ts: r.ts,
-      source: r.source,
-      level: r.level,
-      job_id: r.job_id,
-      line: r.message,
-      ...(r.fields ? { fields: r.fields } : {}),
-    }));
-    return following ? lines : lines.reverse();
+    return following ? page.lines : page.lines.reverse();
   }
 }

@@ -1,7 +1,7 @@
-/** The admin's reader over the log store API: parameters sent and shapes mapped back. */
+/** The admin's reader over the log store API: parameters sent, lines and nodes as returned. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { hasLogApi, RpcLogReader } from "./rpc_log_reader.ts";
+import { RpcLogReader } from "./rpc_log_reader.ts";
 
 test("logs.query for the newest lines, logs.follow (no wait) after an id; oldest first", async () => {
   const calls: [string, unknown][] = [];
@@ -32,10 +32,11 @@ test("logs.query for the newest lines, logs.follow (no wait) after an id; oldest
   assert.deepEqual(newest[0], {
     id: 8,
     ts: 8,
-    source: "a.b",
     level: "warn",
+    source: "a.b",
+    service: "a",
     job_id: 3,
-    line: "m8",
+    message: "m8",
   });
   const follow = await reader.query({ afterId: 4, limit: 99999 });
   assert.deepEqual(follow.map((l) => l.id), [5, 6]);
@@ -52,24 +53,23 @@ test("logs.query for the newest lines, logs.follow (no wait) after an id; oldest
   ]);
 });
 
-test("logs.tree: path/lines become prefix/count, recursively", async () => {
-  const reader = new RpcLogReader(() =>
-    Promise.resolve({
-      name: "",
-      path: "",
-      lines: 3,
-      last_ts: 0,
-      dropped: 0,
-      children: [{ name: "api", path: "api", lines: 3, last_ts: 0, dropped: 0, children: [] }],
-    })
-  );
-  assert.deepEqual(await reader.tree(), {
+test("logs.tree: the node comes back as the API returns it (path, lines)", async () => {
+  const node = {
     name: "",
-    prefix: "",
-    count: 3,
-    children: [{ name: "api", prefix: "api", count: 3, children: [] }],
-  });
-  assert.equal(hasLogApi(["logs.query", "logs.tree", "logs.follow"]), true);
-  assert.equal(hasLogApi(["logs.query", "logs.tree"]), false);
-  assert.equal(hasLogApi(["service.list"]), false);
+    path: "",
+    lines: 3,
+    last_ts: 0,
+    dropped: 0,
+    evicted: 0,
+    children: [
+      { name: "api", path: "api", lines: 3, last_ts: 0, dropped: 0, evicted: 0, children: [] },
+    ],
+  };
+  const calls: unknown[] = [];
+  const reader = new RpcLogReader((
+    method,
+    params,
+  ) => (calls.push([method, params]), Promise.resolve(node)));
+  assert.deepEqual(await reader.tree(), node);
+  assert.deepEqual(calls, [["logs.tree", { depth: 32 }]]);
 });

@@ -3,6 +3,7 @@
  * logs NAME`, `delete`, `describe`), stopping the daemon only when asked for (`shutdown`).
  */
 import process from "node:process";
+import { LOG_LEVELS } from "@hero/sdk/levels";
 import type { ProcPaths } from "../daemon/paths.ts";
 import { addCommand, type AddOptions } from "./add_command.ts";
 import { callDaemon, CliError } from "./client.ts";
@@ -241,7 +242,7 @@ const logs: CommandSpec = {
       name: "level",
       value: "LEVEL",
       help: "minimum level",
-      complete: ["trace", "debug", "info", "warn", "error", "fatal"],
+      complete: [...LOG_LEVELS],
     },
     { name: "since", value: "TIME", help: "from (ISO time or an age: 30s, 15m, 2h, 7d)" },
     { name: "until", value: "TIME", help: "up to" },

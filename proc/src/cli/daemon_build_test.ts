@@ -61,6 +61,14 @@ test("a rebuild removes old builds but keeps those a live process pinned", () =>
     assert.equal(fs.existsSync(unpinned), false, "an old unpinned build is removed");
     assert.equal(fs.existsSync(stale), false, "a pin of a dead process does not count");
     assert.equal(fs.existsSync(pinned), true, "a pinned build stays");
+    const build = path.join(DIST, fs.readFileSync(path.join(DIST, "current"), "utf8").trim());
+    // hero_proc's own modules import the SDK only through the build's copy (an import left
+    // pointing at node_modules would load .ts sources, and the TypeScript stripper with them).
+    const src = path.join(build, "src");
+    const left = (fs.readdirSync(src, { recursive: true }) as string[])
+      .filter((f) => f.endsWith(".js"))
+      .filter((f) => /from\s*["']@hero\/sdk/.test(fs.readFileSync(path.join(src, f), "utf8")));
+    assert.deepEqual(left, [], "every @hero/sdk import points at the build's copy");
   } finally {
     for (const d of [unpinned, pinned, stale]) fs.rmSync(d, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@
 import type { ProcPaths } from "../daemon/paths.ts";
 import type { DeployRecord } from "../deploy/deploy_history.ts";
 import type { DeployStatus } from "../deploy/deploy_status.ts";
-import { parseTime } from "../logs/parse_time.ts";
+import { parseTime } from "../logs/query/parse_time.ts";
 import { callDaemon, CliError } from "./client.ts";
 import { type CommandContext, type CommandSpec, EXIT } from "./command_spec.ts";
 import { print } from "./daemon_commands.ts";

@@ -1,6 +1,7 @@
 /** `hero_proc run -- CMD` (a tracked job, output streamed, exit code passed on) and `hero_proc jobs`. */
 import process from "node:process";
 import type { ProcPaths } from "../daemon/paths.ts";
+import type { LogRecord } from "@hero/sdk";
 import type { JobRecord } from "../model/spec.ts";
 import { callDaemon, CliError } from "./client.ts";
 import { print } from "./daemon_commands.ts";
@@ -28,7 +29,7 @@ export async function runCommand(
   let last = 0;
   let current = job;
   for (;;) {
-    const lines = await callDaemon<{ id: number; source: string; line: string }[]>(
+    const lines = await callDaemon<LogRecord[]>(
       paths,
       "job.logs",
       {
@@ -38,7 +39,7 @@ export async function runCommand(
       },
     );
     for (const l of lines) {
-      (l.source.endsWith("stderr") ? process.stderr : process.stdout).write(`${l.line}\n`);
+      (l.source.endsWith("stderr") ? process.stderr : process.stdout).write(`${l.message}\n`);
     }
     if (lines.length) last = lines.at(-1)!.id;
     if (FINAL.includes(current.state) && !lines.length) break;

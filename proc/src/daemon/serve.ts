@@ -12,8 +12,8 @@ import { createProcApi } from "../rpc/api.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
 import { healthDetail } from "../supervisor/service_status.ts";
 import { LogStore } from "../logs/log_store.ts";
-import { logStoreOptions } from "../logs/log_config.ts";
-import { logAdminRoutes } from "../logs/log_admin.ts";
+import { logStoreOptions } from "../logs/store/log_config.ts";
+import { logAdminRoutes } from "../logs/api/log_admin.ts";
 import { metricsRoute } from "../metrics/metrics_route.ts";
 import { otelSettings } from "../telemetry/otel_config.ts";
 import type { OtelExport } from "../telemetry/otel_export.ts";
@@ -94,10 +94,6 @@ export async function serveDaemon(paths: ProcPaths): Promise<Daemon> {
     },
   });
   const admin = adminForDaemon(api, {
-    supervisor: () => {
-      if (!sup) throw new Error("hero_proc is still starting");
-      return sup;
-    },
     logs: () => logs,
     socketRoot: paths.socketRoot,
   });

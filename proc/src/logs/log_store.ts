@@ -4,60 +4,52 @@
  * (captured output arrives as whole blocks of lines); every flush period (and within a few ms
  * of a `logs.insert`, which answers only then) the chunks are appended to `log_chunks` in one
  * short transaction, and a worker thread indexes them into `logs` and FTS
- * (log_indexer_worker.ts). Queries return only lines in the database (a crash cannot take them
- * back): indexed rows from SQL, the rest from the committed chunks (pending_lines.ts); a query
- * first commits what waits in memory. It implements the supervisor's {@link LogSink}, so
- * captured output lands here unchanged.
+ * (store/log_indexer_worker.ts). Queries return only lines in the database (a crash cannot
+ * take them back): indexed rows from SQL, the rest from the committed chunks
+ * (query/log_search.ts); a query first commits what waits in memory. It implements the
+ * supervisor's {@link LogSink}, so captured output lands here unchanged.
+ *
+ * This class decides when things happen (admission, commits, waking the indexer, retention
+ * checks, drop reports); how each is done lives in store/ and query/.
  */
 import path from "node:path";
 import fs from "node:fs";
-import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
 import { HeroError } from "@hero/sdk";
-import type { LogBlock, LogEntry, LogQuery, LogSink, StoredLogEntry } from "./log_sink.ts";
-import { dbBudgetBytes, levelNumber, LEVELS, openLogDatabase } from "./log_schema.ts";
-import { RateLimiter } from "./rate_limiter.ts";
-import { DEFAULT_RETENTION, type RetentionPolicy, retentionStep, usedBytes } from "./retention.ts";
-import { DiskGuard } from "./disk_guard.ts";
-import { queryLogs } from "./log_query.ts";
-import type { LogsPage, LogsQuery } from "./query_params.ts";
+import type { LogBlock, LogEntry, LogQuery, LogSink } from "./capture/log_sink.ts";
+import { LOG_LEVELS } from "@hero/sdk/levels";
+import { levelNumber, openLogDatabase } from "./store/log_schema.ts";
+import { RateLimiter } from "./store/rate_limiter.ts";
 import {
-  type Chunk,
-  chunkFromRow,
-  chunkRows,
-  indexStep,
-  type Row,
-  serviceOf,
-} from "./log_chunks.ts";
-import { cutLines, idRowToRecord, mergePending } from "./pending_lines.ts";
-import { INDEX_SCHEDULE, type IndexerMessage, IndexWorker } from "./log_indexer.ts";
-import { logTree, type LogTreeNode, type LogTreeOptions } from "./log_tree.ts";
-import { BacklogBudget } from "./backlog_budget.ts";
-import { ChunkWriter } from "./chunk_writer.ts";
-import { LineIntake } from "./line_intake.ts";
-import type { LogRecord, NewLogLine } from "./log_record.ts";
-import type { LogStoreOptions } from "./log_store_options.ts";
-import { dropRecords } from "./drop_records.ts";
+  DEFAULT_RETENTION,
+  retentionDue,
+  type RetentionPolicy,
+  retentionStep,
+  storedLines,
+  usedBytes,
+} from "./store/retention.ts";
+import { DiskGuard } from "./store/disk_guard.ts";
+import { searchCommitted } from "./query/log_search.ts";
+import type { LogsPage, LogsQuery } from "./query/query_params.ts";
+import { chunkRows, indexStep, type Row, serviceOf } from "./store/log_chunks.ts";
+import { cutLines } from "./capture/line_splitter.ts";
+import { INDEX_SCHEDULE, type IndexerMessage, IndexWorker } from "./store/log_indexer.ts";
+import { logTree, type LogTreeNode, type LogTreeOptions } from "./query/log_tree.ts";
+import { BacklogBudget } from "./store/backlog_budget.ts";
+import { ChunkWriter } from "./store/chunk_writer.ts";
+import { LineIntake } from "./store/line_intake.ts";
+import { idRowToRecord, type LogRecord, type NewLogLine } from "./store/log_record.ts";
+import { committedOffset, jobsWithOffsets } from "./store/log_offsets.ts";
+import { retrySync } from "./store/sync_retry.ts";
+import type { LogStoreOptions } from "./store/log_store_options.ts";
+import { dropRecords } from "./store/drop_records.ts";
+import { CommitWaiters } from "./store/commit_waiters.ts";
+import { DropCounters, type DropReason } from "./store/drop_counters.ts";
 
 export type { LogStoreOptions };
 
-/** The columns of a waiting chunk without its body. */
-const CHUNK_HEAD = "first_id, lines, kind, ts, ts_max, arrived, source, job_id, stream";
-
 /** What a stored line costs beyond its text (row, indexes), for the backlog budget. */
 const ROW_BYTES = 64;
-
-/** Most time a `logs.insert` waits for its group commit to start. */
-const GROUP_COMMIT_MS = 5;
-
-/** A `logs.insert` waiting for its lines to be committed. */
-interface Waiter {
-  upTo: number;
-  resolve: () => void;
-  reject: (e: Error) => void;
-}
-
-/** Names of the drop counters kept in `log_counters`. */
-type DropReason = "rate_limited" | "queue_full" | "disk_low";
 
 /** The high-volume SQLite log store. */
 export class LogStore implements LogSink {
@@ -74,16 +66,12 @@ export class LogStore implements LogSink {
   readonly #maxBatch: number;
   readonly #indexer: IndexWorker;
   readonly #subscribers = new Set<(records: LogRecord[]) => void>();
-  #bodyOf?: StatementSync;
   #committedUpTo: number;
   #indexedUpTo: number;
-  /** Lines refused since the store was first created (restored from log_counters). */
-  #dropped = { rate_limited: 0, queue_full: 0, disk_low: 0 };
-  /** The part of #dropped not yet in log_counters. */
-  #unsaved = { rate_limited: 0, queue_full: 0, disk_low: 0 };
+  /** Lines refused since the store was first created (kept in log_counters). */
+  readonly #dropped: DropCounters;
   /** `logs.insert` calls waiting for their lines to be committed. */
-  #waiters: Waiter[] = [];
-  #groupTimer?: ReturnType<typeof setTimeout>;
+  readonly #waiters = new CommitWaiters(() => this.#tick());
   #lastDropReport = 0;
   /** Lines refused per source because the backlog was full, until the next drop report. */
   #behind = new Map<string, number>();
@@ -108,10 +96,7 @@ export class LogStore implements LogSink {
         (this.retention.maxBytes > 0 ? this.retention.maxBytes / 10 : 256 * 1024 * 1024),
     );
     this.#maxBatch = opts.maxBatch ?? 5_000;
-    for (const r of this.db.prepare("SELECT name, value FROM log_counters").all()) {
-      const name = String(r.name) as DropReason;
-      if (name in this.#dropped) this.#dropped[name] = Number(r.value);
-    }
+    this.#dropped = new DropCounters(this.db);
     const edges = this.db.prepare(
       "SELECT (SELECT coalesce(max(id), 0) FROM logs) AS logs_max, " +
         "(SELECT min(first_id) FROM log_chunks) AS chunk_min, " +
@@ -139,20 +124,17 @@ export class LogStore implements LogSink {
 
   /** Lines refused so far (rate limit, full queue, low disk). */
   get dropped(): number {
-    const d = this.#dropped;
-    return d.rate_limited + d.queue_full + d.disk_low;
+    return this.#dropped.total;
   }
 
   /** Drop counts by reason. */
   get droppedByReason(): { rate_limited: number; queue_full: number; disk_low: number } {
-    return { ...this.#dropped };
+    return this.#dropped.byReason();
   }
 
-  /** Lines stored (as counted per source, retention included) and accepted since. */
-  get totalLines(): number {
-    const committed = this.db.prepare("SELECT coalesce(sum(lines), 0) AS n FROM log_sources")
-      .get()!.n;
-    return Number(committed) + this.#intake.lines;
+  /** Lines stored (as counted per source, retention included) and accepted since (reads SQL). */
+  countLines(): number {
+    return storedLines(this.db) + this.#intake.lines;
   }
 
   /** Lines accepted since the store was opened. */
@@ -178,7 +160,7 @@ export class LogStore implements LogSink {
     if (!this.#room(1, e.source, e.line.length + ROW_BYTES)) return;
     this.#accept([
       e.ts,
-      LEVELS.indexOf(e.level),
+      LOG_LEVELS.indexOf(e.level),
       e.source,
       serviceOf(e.source),
       e.jobId,
@@ -258,13 +240,7 @@ export class LogStore implements LogSink {
   durable(): Promise<void> {
     const upTo = this.#intake.nextId - 1;
     if (this.#committedUpTo >= upTo) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.#waiters.push({ upTo, resolve, reject });
-      this.#groupTimer ??= setTimeout(() => {
-        this.#groupTimer = undefined;
-        this.#tick();
-      }, GROUP_COMMIT_MS);
-    });
+    return this.#waiters.wait(upTo);
   }
 
   /** LogSink: a job's output file is read into given lines up to `offset` (see intake). */
@@ -274,9 +250,7 @@ export class LogStore implements LogSink {
 
   /** LogSink: the committed offset of a job's output file. */
   offsetOf(jobId: number, stream: "stdout" | "stderr"): number {
-    const r = this.db.prepare("SELECT offset FROM log_offsets WHERE job_id = ? AND stream = ?")
-      .get(jobId, stream);
-    return r ? Number(r.offset) : 0;
+    return committedOffset(this.db, jobId, stream);
   }
 
   /** LogSink: the offsets of these jobs go with the next commit (their files are gone). */
@@ -286,9 +260,7 @@ export class LogStore implements LogSink {
 
   /** LogSink: the jobs that have committed offsets. */
   offsetJobs(): number[] {
-    return this.db.prepare("SELECT DISTINCT job_id FROM log_offsets").all().map((r) =>
-      Number(r.job_id)
-    );
+    return jobsWithOffsets(this.db);
   }
 
   /** Calls `fn` with every batch of lines as it is committed; returns the unsubscribe. */
@@ -302,25 +274,7 @@ export class LogStore implements LogSink {
     // Only committed lines are answered: what waits in memory is committed first (if the
     // indexer holds the write lock, it stays out of this answer and comes in the next).
     this.#commitForRead();
-    // One read transaction: the indexer moves a chunk into `logs` atomically, so every line is
-    // seen exactly once, either as a row or inside a chunk. Chunk bodies are read only for
-    // the chunks the merge visits (it stops once they cannot change the page).
-    this.db.exec("BEGIN");
-    try {
-      const page = queryLogs(this.db, q);
-      const pending: Chunk[] = this.#committedUpTo > this.#indexedUpTo
-        ? this.db.prepare(`SELECT ${CHUNK_HEAD} FROM log_chunks ORDER BY first_id`).all()
-          .map((r) => chunkFromRow({ ...r, body: "" }))
-        : [];
-      if (!pending.length) return page;
-      this.#bodyOf ??= this.db.prepare("SELECT body FROM log_chunks WHERE first_id = ?");
-      const bodyOf = this.#bodyOf;
-      return mergePending(page, pending, q, {
-        load: (c) => ({ ...c, body: bodyOf.get(c.firstId)!.body as Uint8Array | string }),
-      });
-    } finally {
-      this.db.exec("COMMIT");
-    }
+    return searchCommitted(this.db, q, this.#committedUpTo > this.#indexedUpTo);
   }
 
   /** `logs.tree`: counts of committed lines, like the lines queries return (commits first). */
@@ -340,21 +294,13 @@ export class LogStore implements LogSink {
   }
 
   /** LogSink: the supervisor's simple reads (job and service output), oldest first. */
-  query(q: LogQuery): StoredLogEntry[] {
+  query(q: LogQuery): LogRecord[] {
     const page = this.search(
       q.afterId !== undefined
         ? { source: q.source, job_id: q.jobId, after_id: q.afterId, limit: q.limit ?? 100 }
         : { source: q.source, job_id: q.jobId, limit: q.limit ?? 100, order: "newest" },
     );
-    const lines = q.afterId !== undefined ? page.lines : page.lines.reverse();
-    return lines.map((r) => ({
-      id: r.id,
-      ts: r.ts,
-      source: r.source,
-      jobId: r.job_id,
-      level: r.level,
-      line: r.message,
-    }));
+    return q.afterId !== undefined ? page.lines : page.lines.reverse();
   }
 
   /** Database bytes in use (free pages excluded). */
@@ -379,10 +325,7 @@ export class LogStore implements LogSink {
     this.#reportDrops(true);
     this.#commit(true);
     this.#closed = true;
-    clearTimeout(this.#groupTimer);
-    for (const w of this.#waiters.splice(0)) {
-      w.reject(new HeroError("SHUTTING_DOWN", "hero_proc is shutting down: lines not stored"));
-    }
+    this.#waiters.close();
     clearInterval(this.#timer);
     clearTimeout(this.#retry);
     this.#indexer.stop();
@@ -400,18 +343,13 @@ export class LogStore implements LogSink {
 
   /** Counts refused lines (kept in log_counters at the next commit). */
   #drop(reason: DropReason, n: number): void {
-    if (n <= 0) return;
-    this.#dropped[reason] += n;
-    this.#unsaved[reason] += n;
+    this.#dropped.add(reason, n);
   }
 
   /** Commits what waits in memory before a read; a few short tries if the indexer is busy. */
   #commitForRead(): void {
     if (this.#closed || !this.#intake.chunks.length) return;
-    for (let i = 0; i < 3; i++) {
-      if (this.#commit()) return;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
-    }
+    retrySync(() => this.#commit(), 3, 2);
   }
 
   #closedDb(): boolean {
@@ -451,24 +389,20 @@ export class LogStore implements LogSink {
    * `wait` retries until it succeeds, for flush and close.
    */
   #commit(wait = false): boolean {
-    const u = this.#unsaved;
-    const counters = u.rate_limited + u.queue_full + u.disk_low > 0;
+    const counters = this.#dropped.unsaved();
     const { chunks, sources, offsets, forgotten } = this.#intake;
     if (!chunks.length && !sources.size && !counters && !offsets.size && !forgotten.length) {
       return true;
     }
-    const saving = { ...u };
+    const attempt = () => {
+      const batch = { chunks, sources, counters, offsets, forget: forgotten };
+      if (this.#writer.commit(batch) !== "busy") return true;
+      this.#indexer.wantLock(true);
+      return false;
+    };
     try {
-      for (
-        let attempt = 0;
-        this.#writer.commit({ chunks, sources, counters: saving, offsets, forget: forgotten }) ===
-          "busy";
-        attempt++
-      ) {
-        this.#indexer.wantLock(true);
-        if (!wait || attempt > 2000) return false;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-      }
+      // Waiting (flush, close) retries for up to ~10 s; a tick leaves it to the next one.
+      if (!retrySync(attempt, wait ? 2002 : 1, 5)) return false;
     } catch (err) {
       this.#indexer.wantLock(false);
       // Nothing half-stored: the lines are counted as lost and memory is freed; the callers
@@ -476,14 +410,14 @@ export class LogStore implements LogSink {
       const lost = this.#intake.take().lines;
       this.#drop(/full|disk/i.test((err as Error).message) ? "disk_low" : "queue_full", lost);
       this.#committedUpTo = this.#intake.nextId - 1;
-      this.#settle(err as Error);
+      this.#waiters.settle(this.#committedUpTo, err as Error);
       throw err;
     }
     this.#indexer.wantLock(false);
-    for (const k of Object.keys(saving) as DropReason[]) u[k] -= saving[k];
+    if (counters) this.#dropped.saved(counters);
     this.#intake.take();
     if (chunks.length) this.#committedUpTo = this.#intake.nextId - 1;
-    this.#settle();
+    this.#waiters.settle(this.#committedUpTo);
     if (this.#subscribers.size) {
       for (const c of chunks) {
         const records = chunkRows(c).map(idRowToRecord);
@@ -493,19 +427,6 @@ export class LogStore implements LogSink {
     if (this.#committedUpTo > this.#indexedUpTo) this.#indexer.wake();
     this.#indexer.urgent(this.#budget.bytes > this.#budget.limit / 2);
     return true;
-  }
-
-  /** Answers the `logs.insert` calls whose lines are now committed (or failed: `err`). */
-  #settle(err?: Error): void {
-    if (!this.#waiters.length) return;
-    const still: Waiter[] = [];
-    for (const w of this.#waiters) {
-      if (w.upTo > this.#committedUpTo) still.push(w);
-      else if (err) {
-        w.reject(new HeroError("LOGS_WRITE_FAILED", `Cannot store log lines: ${err.message}`));
-      } else w.resolve();
-    }
-    this.#waiters = still;
   }
 
   #fromIndexer(m: IndexerMessage): void {
@@ -537,12 +458,7 @@ export class LogStore implements LogSink {
     const now = Date.now();
     if (this.#indexer.running || now - this.#lastRetentionCheck < 5000) return;
     this.#lastRetentionCheck = now;
-    const { maxAgeMs, maxBytes } = this.retention;
-    const oldest = this.db.prepare("SELECT ts FROM logs ORDER BY id LIMIT 1").get();
-    const aged = maxAgeMs > 0 && oldest != null && Number(oldest.ts) < now - maxAgeMs;
-    if (aged || (maxBytes > 0 && this.usedBytes() > dbBudgetBytes(maxBytes) * 0.9)) {
-      this.#indexer.wake();
-    }
+    if (retentionDue(this.db, this.retention, now)) this.#indexer.wake();
   }
 
   /** At most once a second: one visible record per source that lost lines to the rate limit. */

@@ -5,9 +5,9 @@ import path from "node:path";
 import { test } from "node:test";
 import { tempDir, waitFor } from "../test_support.ts";
 import { LogStore, type LogStoreOptions } from "./log_store.ts";
-import { queryLogs } from "./log_query.ts";
-import { logTree } from "./log_tree.ts";
-import { dbBudgetBytes } from "./log_schema.ts";
+import { queryLogs } from "./query/log_query.ts";
+import { logTree } from "./query/log_tree.ts";
+import { dbBudgetBytes } from "./store/log_schema.ts";
 
 function open(opts: Partial<LogStoreOptions> = {}) {
   const t = tempDir("hero_logs_");
@@ -278,7 +278,7 @@ test("retention deletes lines older than the maximum age, and the size cap delet
     const counted = logTree(store.db, { prefix: "new" }).lines;
     const real = Number(store.db.prepare("SELECT count(*) AS n FROM logs").get()!.n);
     assert.equal(counted, real, "per-source counts follow deletions");
-    assert.equal(store.totalLines, real);
+    assert.equal(store.countLines(), real);
   } finally {
     done();
   }
@@ -302,7 +302,7 @@ test("when free disk is below the minimum, new lines are refused with a clear er
       line: "captured",
     });
     store.flush();
-    assert.equal(store.totalLines, 0);
+    assert.equal(store.countLines(), 0);
     assert.equal(store.droppedByReason.disk_low, 2);
   } finally {
     done();

@@ -5,7 +5,7 @@ import { jobMethods } from "./job_methods.ts";
 import { SCHEMAS } from "./schemas.ts";
 import { serviceMethods } from "./service_methods.ts";
 import { type SystemHooks, systemMethods } from "./system_methods.ts";
-import { logMethods } from "../logs/log_methods.ts";
+import { logMethods } from "../logs/api/log_methods.ts";
 import { deployMethods } from "./deploy_methods.ts";
 import type { LogStore } from "../logs/log_store.ts";
 

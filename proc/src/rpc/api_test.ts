@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { Ajv } from "ajv";
 import { RpcError } from "@hero/sdk";
 import { pidAlive, startDaemonProcess, tempDir, waitFor } from "../test_support.ts";
-import { ProcErrorCode } from "./proc_errors.ts";
+import { ProcErrorCode } from "../errors/proc_errors.ts";
 import { createProcApi } from "./api.ts";
 
 // The meta-schema's "$schema" and its embedded JSON-Schema meta-schema point at a URL Ajv cannot
@@ -150,10 +150,10 @@ test("job.run / wait / cancel / logs: ad-hoc jobs with exit codes, time limits a
     });
     assert.equal(ok.state, "succeeded");
     assert.equal(ok.exit_code, 0);
-    const lines = await d.client.call<{ line: string; source: string }[]>("job.logs", {
+    const lines = await d.client.call<{ message: string; source: string }[]>("job.logs", {
       id: ok.id,
     });
-    assert.deepEqual(lines.map((l) => [l.source, l.line]), [[`job.${ok.id}.stdout`, "out"], [
+    assert.deepEqual(lines.map((l) => [l.source, l.message]), [[`job.${ok.id}.stdout`, "out"], [
       `job.${ok.id}.stdout`,
       "hi",
     ]]);

@@ -5,7 +5,7 @@
  */
 import { defineMethod, HeroError, type MethodSpec, RpcError } from "@hero/sdk";
 import type { Supervisor } from "../supervisor/supervisor.ts";
-import { mapErrors } from "./proc_errors.ts";
+import { mapErrors } from "../errors/proc_errors.ts";
 import { deployRoot } from "../deploy/deploy_layout.ts";
 import { Deployer, type DeployRequest } from "../deploy/deployer.ts";
 import { deployStatus } from "../deploy/deploy_status.ts";

@@ -2,7 +2,7 @@
 import { defineMethod, type MethodSpec } from "@hero/sdk";
 import type { JobState } from "../model/spec.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";
-import { ERRORS, mapErrors } from "./proc_errors.ts";
+import { ERRORS, mapErrors } from "../errors/proc_errors.ts";
 import { ref } from "./schemas.ts";
 
 const id = { name: "id", required: true, schema: { type: "integer", minimum: 1 } };
@@ -130,7 +130,7 @@ export function jobMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
         { name: "after_id", schema: { type: "integer", minimum: 0 } },
         { name: "limit", schema: { type: "integer", minimum: 1, maximum: 10000, default: 100 } },
       ],
-      result: { name: "lines", schema: { type: "array", items: ref("LogLine") } },
+      result: { name: "lines", schema: { type: "array", items: ref("LogRecord") } },
       errors: [ERRORS.jobNotFound],
       annotations: { readOnlyHint: true },
       handler: mapErrors((p) => {

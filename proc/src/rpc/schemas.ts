@@ -3,6 +3,7 @@
  * Service input is checked structurally here and fully by the model's validator, whose
  * messages are more helpful than a schema error.
  */
+import { LOG_RECORD_SCHEMA } from "../logs/store/log_record.ts";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
@@ -196,15 +197,5 @@ export const SCHEMAS: Record<string, unknown> = {
       ended_at: nullableInt,
     },
   },
-  LogLine: {
-    type: "object",
-    properties: {
-      id: { type: "integer" },
-      ts: { type: "integer" },
-      source: { type: "string" },
-      jobId: nullableInt,
-      level: { enum: ["trace", "debug", "info", "warn", "error", "fatal"] },
-      line: { type: "string" },
-    },
-  },
+  LogRecord: LOG_RECORD_SCHEMA,
 };

@@ -4,7 +4,7 @@ import type { ServiceSpec } from "../model/spec.ts";
 import { normalizeSignal } from "../model/signals.ts";
 import { serviceStatus } from "../supervisor/service_status.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";
-import { ERRORS, mapErrors } from "./proc_errors.ts";
+import { ERRORS, mapErrors } from "../errors/proc_errors.ts";
 import { ref } from "./schemas.ts";
 import { HeroError } from "@hero/sdk";
 
@@ -239,7 +239,7 @@ export function serviceMethods(sup: () => Supervisor): MethodSpec<any, any>[] {
         { name: "after_id", schema: { type: "integer", minimum: 0 } },
         { name: "limit", schema: { type: "integer", minimum: 1, maximum: 10000, default: 100 } },
       ],
-      result: { name: "lines", schema: { type: "array", items: ref("LogLine") } },
+      result: { name: "lines", schema: { type: "array", items: ref("LogRecord") } },
       errors: [ERRORS.serviceNotFound],
       annotations: { readOnlyHint: true },
       handler: mapErrors((p) => {

@@ -1,7 +1,7 @@
 /** The `system.*` methods: what this hero_proc is, reload the TOML directory, shut down. */
 import { defineMethod, HeroError, type MethodSpec } from "@hero/sdk";
 import type { Supervisor } from "../supervisor/supervisor.ts";
-import { ERRORS, mapErrors } from "./proc_errors.ts";
+import { ERRORS, mapErrors } from "../errors/proc_errors.ts";
 
 /** What the daemon tells about itself. */
 export interface SystemHooks {

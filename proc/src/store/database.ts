@@ -43,16 +43,6 @@ CREATE TABLE IF NOT EXISTS job_outcomes_pruned (
   count INTEGER NOT NULL,
   PRIMARY KEY (service, action, state)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS logs (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  ts INTEGER NOT NULL,
-  source TEXT NOT NULL,
-  job_id INTEGER,
-  level TEXT NOT NULL,
-  line TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS logs_by_job ON logs (job_id, id);
-CREATE INDEX IF NOT EXISTS logs_by_source ON logs (source, id);
 `;
 
 /** Opens (creating if needed) the database file `hero_proc.db` in `stateDir`. */
@@ -68,5 +58,8 @@ export function openDatabase(stateDir: string): DatabaseSync {
   for (const c of ["shim_pid", "shim_start"]) {
     if (!have.has(c)) db.exec(`ALTER TABLE jobs ADD COLUMN ${c} INTEGER`);
   }
+  // Captured output lives in logs.db (the log store); older files still hold the first
+  // release's `logs` table, which nothing reads any more (its indexes go with it).
+  db.exec("DROP TABLE IF EXISTS logs");
   return db;
 }

@@ -1,60 +1,13 @@
 /**
- * Output capture with hostile children: very long lines, binary output, no final newline, a
- * child writing faster than the disk, and a child under a PTY.
+ * Output capture with hostile children, into the log store production uses: very long lines,
+ * binary output, no final newline, a child writing faster than the disk, and a child under a
+ * PTY. (The line splitter alone: logs/capture/line_splitter_test.ts.)
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { blockLines, LineSplitter } from "./line_splitter.ts";
 import { openTestSupervisor, pidAlive, waitFor } from "../test_support.ts";
 import { jobProcesses, jobTag } from "./job_tag.ts";
-
-test("LineSplitter: lines across chunks, CRLF, long lines cut, invalid UTF-8 replaced, tail on end", () => {
-  const out: string[] = [];
-  const s = new LineSplitter((l) => out.push(l), { maxLineBytes: 8 });
-  const enc = new TextEncoder();
-  s.push(enc.encode("ab"));
-  s.push(enc.encode("c\r\nde"));
-  s.push(enc.encode("f\n0123456789abcdefXY\n"));
-  s.push(new Uint8Array([0xff, 0xfe, 0x41, 10]));
-  s.push(enc.encode("tail"));
-  s.end();
-  assert.deepEqual(out, ["abc", "def", "01234567", "89abcdef", "XY", "\ufffd\ufffdA", "tail"]);
-});
-
-test("LineSplitter: block mode gives exactly the per-line result, whatever the chunking", () => {
-  const enc = new TextEncoder();
-  const parts = [
-    enc.encode("plain\r\n\ufeffbom\n\n"),
-    new Uint8Array([0xe2, 0x82, 10, 0xff, 0x41, 10]),
-    enc.encode("x".repeat(40) + "\nshort\nno-newline-tail"),
-  ];
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) (all.set(p, o), (o += p.length));
-  const perLine: string[] = [];
-  const a = new LineSplitter((l) => perLine.push(l), { maxLineBytes: 16 });
-  a.push(all);
-  a.end();
-  assert.equal(perLine.length, 10);
-  assert.equal(perLine[1], "\ufeffbom", "a BOM is data");
-  for (const size of [1, 2, 3, 5, 7, 16, 64, all.length]) {
-    const out: string[] = [];
-    let blocks = 0;
-    const b = new LineSplitter((l) => out.push(l), {
-      maxLineBytes: 16,
-      onBlock: (bytes, n) => {
-        const lines = blockLines(bytes);
-        assert.equal(lines.length, n, "the block's line count");
-        blocks++;
-        out.push(...lines);
-      },
-    });
-    for (let i = 0; i < all.length; i += size) b.push(all.subarray(i, i + size));
-    b.end();
-    assert.deepEqual(out, perLine, `chunks of ${size}`);
-    if (size >= 16) assert.ok(blocks > 0, "runs of lines travel as blocks");
-  }
-});
+import { LogStore } from "../logs/log_store.ts";
 
 test("a 1 MB line, binary output and a missing final newline are captured without loss of text", async () => {
   const { sup, close } = await openTestSupervisor();
@@ -71,14 +24,14 @@ test("a 1 MB line, binary output and a missing final newline are captured withou
     const [r] = sup.runners("weird");
     await waitFor("done", () => r.state === "succeeded", 10_000);
     const lines = sup.ctx.sink.query({ source: "weird.main.stdout", limit: 10_000 });
-    const xs = lines.filter((l) => /^x+$/.test(l.line));
+    const xs = lines.filter((l) => /^x+$/.test(l.message));
     assert.equal(
-      xs.reduce((n, l) => n + l.line.length, 0),
+      xs.reduce((n, l) => n + l.message.length, 0),
       1048576,
       "the long line is kept, in pieces",
     );
-    assert.ok(xs.every((l) => l.line.length <= 16384));
-    assert.equal(lines.at(-1)!.line, "last");
+    assert.ok(xs.every((l) => l.message.length <= 16384));
+    assert.equal(lines.at(-1)!.message, "last");
   } finally {
     await close();
   }
@@ -90,14 +43,16 @@ test("a child writing 200 000 lines as fast as it can is never blocked and every
     await sup.setService({ name: "flood", kind: "oneshot", exec: "seq 1 200000" });
     const [r] = sup.runners("flood");
     await waitFor("done", () => r.state === "succeeded", 30_000);
-    sup.ctx.sink.flush();
-    const n = sup.store.db.prepare(
+    const logs = sup.ctx.sink;
+    assert.ok(logs instanceof LogStore, "the supervisor captures into the log store");
+    logs.flush();
+    const n = logs.db.prepare(
       "SELECT COUNT(*) AS n FROM logs WHERE job_id = ? AND source = 'flood.main.stdout'",
     ).get(r.jobId!);
     assert.equal(Number(n!.n) + sup.ctx.sink.dropped, 200000);
     assert.equal(sup.ctx.sink.dropped, 0);
     const last = sup.ctx.sink.query({ source: "flood.main.stdout", limit: 1 });
-    assert.equal(last[0].line, "200000");
+    assert.equal(last[0].message, "200000");
   } finally {
     await close();
   }
@@ -114,7 +69,7 @@ test("tty: true runs the action under a pseudo-terminal (node-pty) in its own gr
     });
     const [r] = sup.runners("terminal_app");
     await waitFor("done", () => r.state === "succeeded", 10_000);
-    const lines = sup.ctx.sink.query({ source: "terminal_app.main.stdout" }).map((l) => l.line);
+    const lines = sup.ctx.sink.query({ source: "terminal_app.main.stdout" }).map((l) => l.message);
     assert.equal(lines[0], "is-a-tty");
     assert.match(lines[1], /^\/dev\/pts\/\d+$/);
     const job = sup.store.getJob(r.jobId!)!;

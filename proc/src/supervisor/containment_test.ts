@@ -108,7 +108,7 @@ test("a memory hog is killed by its limit, reported as such, and restarted per i
         "warning",
         () =>
           sup.ctx.sink.query({ source: "hog.main.supervisor" }).some((l) =>
-            /limits not enforced \(memory 32 MiB\): no cgroup/.test(l.line)
+            /limits not enforced \(memory 32 MiB\): no cgroup/.test(l.message)
           ),
       );
       await sup.stopService("hog");
@@ -123,7 +123,7 @@ test("a memory hog is killed by its limit, reported as such, and restarted per i
       assert.equal(j.reason, "killed by its memory limit (32 MiB)");
     }
     assert.match(r.reason!, /killed by its memory limit/);
-    const lines = sup.ctx.sink.query({ source: "hog.main.supervisor" }).map((l) => l.line);
+    const lines = sup.ctx.sink.query({ source: "hog.main.supervisor" }).map((l) => l.message);
     assert.ok(lines.includes("killed by its memory limit (32 MiB)"), lines.join("\n"));
   } finally {
     await close();
@@ -154,7 +154,7 @@ test("pids and cpu limits are applied to the job's cgroup", {
     sup.startService("forky");
     sup.startService("spin");
     await waitFor("forky failed", () => sup.runners("forky")[0].state === "failed");
-    const out = sup.ctx.sink.query({ source: "forky.main" }).map((l) => l.line);
+    const out = sup.ctx.sink.query({ source: "forky.main" }).map((l) => l.message);
     assert.ok(out.includes("three"), out.join("\n"));
     assert.ok(!out.includes("four"), out.join("\n"));
     assert.ok(out.some((l) => /fork/i.test(l)), out.join("\n"));

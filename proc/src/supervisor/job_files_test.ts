@@ -51,7 +51,7 @@ test("a job's output files and offsets go when it ends; the history keeps the ne
       // The forget is committed with the next flush.
       await waitFor("offsets gone", () => !offsetJobs(logs).includes(r.jobId!));
       const lines = logs.query({ jobId: r.jobId! }).filter((l) => !l.source.endsWith("supervisor"))
-        .map((l) => l.line).sort();
+        .map((l) => l.message).sort();
       assert.deepEqual(lines, ["a", "b"]);
     }
     await sup.stopService("once"); // not wanted: the next open starts nothing
@@ -113,7 +113,7 @@ test("the last lines of a finished job, read but not committed before a crash, a
     await waitFor("files drained and removed", () => !fs.existsSync(dir));
     await waitFor("offsets gone", () => offsetJobs(logs).length === 0);
     const lines = logs.query({ jobId: job.id });
-    assert.deepEqual(lines.map((l) => l.line), ["one", "two", "three"]);
+    assert.deepEqual(lines.map((l) => l.message), ["one", "two", "three"]);
     assert.ok(lines.every((l) => l.source === "gone.main.stdout"));
   } finally {
     await sup.close();

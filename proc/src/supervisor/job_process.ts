@@ -8,12 +8,13 @@
 import process from "node:process";
 import type { Cgroups } from "../cgroup/cgroups.ts";
 import type { JobCgroup } from "../cgroup/job_cgroup.ts";
-import type { LogSink } from "../logs/log_sink.ts";
+import type { LogSink } from "../logs/capture/log_sink.ts";
 import { describeLimits, formatBytes, type Limits } from "../model/limits.ts";
 import type { JobRecord, JobState, StopSpec } from "../model/spec.ts";
 import type { Store } from "../store/store.ts";
 import { JOB_TAG_VAR, jobTag } from "./job_tag.ts";
-import { type LineLevel, lineLevel } from "./line_level.ts";
+import type { LogLevel } from "@hero/sdk/levels";
+import { lineLevel } from "../logs/capture/line_level.ts";
 import { isAlive, readProc } from "./proc_table.ts";
 import { checkCommand, type ChildExit, type ChildHandle, spawnChild } from "./spawn_child.ts";
 import {
@@ -133,8 +134,8 @@ export class JobProcess {
     }
     const files = jobFiles(ctx.jobsDir!, job.id);
     const offsets = {
-      stdout: ctx.sink.offsetOf?.(job.id, "stdout") ?? 0,
-      stderr: ctx.sink.offsetOf?.(job.id, "stderr") ?? 0,
+      stdout: ctx.sink.offsetOf(job.id, "stdout"),
+      stderr: ctx.sink.offsetOf(job.id, "stderr"),
     };
     jp.child = adoptShimmed(
       { pid: job.pid!, shimPid: job.shim_pid!, shimStart: job.shim_start },
@@ -161,8 +162,8 @@ export class JobProcess {
       await new Promise((r) => setTimeout(r, 20));
     }
     const offsets = {
-      stdout: ctx.sink.offsetOf?.(job.id, "stdout") ?? 0,
-      stderr: ctx.sink.offsetOf?.(job.id, "stderr") ?? 0,
+      stdout: ctx.sink.offsetOf(job.id, "stdout"),
+      stderr: ctx.sink.offsetOf(job.id, "stderr"),
     };
     await drainShimmed(jobFiles(ctx.jobsDir!, job.id), offsets, jp.#capture());
     await retireJobFiles(ctx, job.id);
@@ -217,7 +218,7 @@ export class JobProcess {
     const { sink } = this.#ctx;
     const o = this.#opts;
     // The level of the last line of each stream, which an indented line (a stack frame) keeps.
-    const last: Partial<Record<"stdout" | "stderr", LineLevel>> = {};
+    const last: Partial<Record<"stdout" | "stderr", LogLevel>> = {};
     return {
       onLine: (stream, line) =>
         sink.write({
@@ -227,18 +228,17 @@ export class JobProcess {
           level: last[stream] = lineLevel(stream, line, last[stream]),
           line,
         }),
-      onBlock: sink.writeBlock &&
-        ((stream, bytes, lines) =>
-          sink.writeBlock!({
-            ts: Date.now(),
-            source: `${o.source}.${stream}`,
-            jobId: this.id,
-            stream,
-            bytes,
-            lines,
-          })),
+      onBlock: (stream, bytes, lines) =>
+        sink.writeBlock({
+          ts: Date.now(),
+          source: `${o.source}.${stream}`,
+          jobId: this.id,
+          stream,
+          bytes,
+          lines,
+        }),
       onOffset: (stream, offset) => {
-        sink.mark?.(this.id, stream, offset);
+        sink.mark(this.id, stream, offset);
         this.#reclaim(stream, offset);
       },
     };
@@ -434,10 +434,10 @@ export class JobProcess {
  */
 async function retireJobFiles(ctx: JobContext, jobId: number): Promise<void> {
   try {
-    await ctx.sink.durable?.();
+    await ctx.sink.durable();
   } catch {
     return; // not committed: the files stay for the next daemon to read
   }
   fs.rmSync(jobFiles(ctx.jobsDir!, jobId).dir, { recursive: true, force: true });
-  ctx.sink.forget?.([jobId]);
+  ctx.sink.forget([jobId]);
 }

@@ -7,7 +7,7 @@
  * how far it has read (`<file>.read`), which the shim uses for backpressure.
  */
 import fs from "node:fs";
-import type { LineSplitter } from "./line_splitter.ts";
+import type { LineSplitter } from "../logs/capture/line_splitter.ts";
 
 /** Bytes read per turn: what a pipe hands over at once, so other work interleaves as before. */
 const CHUNK = 64 * 1024;

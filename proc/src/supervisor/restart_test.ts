@@ -26,7 +26,7 @@ test("a crash loop backs off exponentially and gives up after max_restarts with 
     assert.deepEqual(jobs.map((j) => j.attempt), [1, 2, 3, 4, 5]);
     assert.ok(jobs.every((j) => j.state === "failed" && j.exit_code === 3));
     // Each decision is logged beside the output, under <service>.<action>.supervisor.
-    const events = sup.ctx.sink.query({ source: "crasher.main.supervisor" }).map((l) => l.line);
+    const events = sup.ctx.sink.query({ source: "crasher.main.supervisor" }).map((l) => l.message);
     assert.equal(events.length, 5);
     assert.match(
       events[0],

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import process from "node:process";
 import { JOB_TAG_VAR } from "./job_tag.ts";
-import { LineSplitter } from "./line_splitter.ts";
+import { LineSplitter } from "../logs/capture/line_splitter.ts";
 import { OutputTail } from "./output_tail.ts";
 import { isAlive, readProc } from "./proc_table.ts";
 import type { ShimSpawner } from "./shim_spawner.ts";

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
-import { LineSplitter } from "./line_splitter.ts";
+import { LineSplitter } from "../logs/capture/line_splitter.ts";
 
 /** What to run. */
 export interface ChildSpec {

@@ -13,8 +13,9 @@ import {
 import { type FileError, type FilePlan, planFileServices } from "../config/file_services.ts";
 import type { ServiceSource, ServiceSpec } from "../model/spec.ts";
 import { validateService } from "../model/validate_service.ts";
-import type { LogSink } from "../logs/log_sink.ts";
-import { SqliteLogSink } from "../logs/sqlite_log_sink.ts";
+import type { LogSink } from "../logs/capture/log_sink.ts";
+import { LogStore } from "../logs/log_store.ts";
+import { logStoreOptions } from "../logs/store/log_config.ts";
 import { Store } from "../store/store.ts";
 import { Cgroups, type ContainmentInfo } from "../cgroup/cgroups.ts";
 import { ActionRunner, type RunnerHost } from "./action_runner.ts";
@@ -38,7 +39,10 @@ export interface SupervisorOptions {
   stateDir: string;
   /** Directory of declarative `*.toml` services (optional). */
   configDir?: string;
-  /** Replaces the default SQLite log table. */
+  /**
+   * Where captured output goes (the daemon passes its log store); by default a log store of
+   * its own in `<stateDir>/logs.db`, configured from `env` like the daemon's.
+   */
   sink?: LogSink;
   /** Environment read for settings (`HERO_PROC_CGROUPS=off` forces process-group mode). */
   env?: Record<string, string | undefined>;
@@ -87,7 +91,7 @@ export class Supervisor implements RunnerHost {
     this.shim = { path: shim ?? null, problem: shim ? null : shimProblem() ?? "turned off" };
     this.ctx = {
       store,
-      sink: opts.sink ?? new SqliteLogSink(store.db),
+      sink: opts.sink ?? new LogStore(logStoreOptions(opts.stateDir, opts.env ?? process.env)),
       cgroups,
       survivors: [],
       shim,
@@ -167,15 +171,15 @@ export class Supervisor implements RunnerHost {
       );
     }
     this.#drains = Promise.all(drains).then(() => {});
-    const stale = this.ctx.sink.offsetJobs?.().filter((id) => !keep.has(id)) ?? [];
-    if (stale.length) this.ctx.sink.forget?.(stale);
+    const stale = this.ctx.sink.offsetJobs().filter((id) => !keep.has(id));
+    if (stale.length) this.ctx.sink.forget(stale);
   }
 
   /** Keeps the newest HERO_PROC_JOB_HISTORY finished jobs of each action (default 1000). */
   #pruneHistory(): void {
     const keep = Number((this.#opts.env ?? process.env).HERO_PROC_JOB_HISTORY || 1000);
     const pruned = this.store.pruneJobs(keep > 0 ? keep : 1000);
-    if (pruned.length) this.ctx.sink.forget?.(pruned);
+    if (pruned.length) this.ctx.sink.forget(pruned);
   }
 
   /** The store. */

@@ -18,7 +18,7 @@ test("a process action runs in its own group and its output is captured line by 
     await waitFor("2 lines", () => sup.ctx.sink.query({ source: "echoer" }).length >= 2);
     const lines = sup.ctx.sink.query({ source: "echoer" });
     assert.deepEqual(
-      lines.map((l) => [l.source, l.line, l.level, l.jobId]).sort(),
+      lines.map((l) => [l.source, l.message, l.level, l.job_id]).sort(),
       [["echoer.main.stderr", "oops", "warn", job.id], [
         "echoer.main.stdout",
         "hello",
@@ -31,7 +31,7 @@ test("a process action runs in its own group and its output is captured line by 
     assert.equal(pidAlive(job.pid!), false);
     assert.equal(sup.store.getJob(job.id)!.state, "stopped");
     const all = sup.ctx.sink.query({ jobId: job.id });
-    assert.ok(all.some((l) => l.line === "no newline"), "unterminated last line is kept");
+    assert.ok(all.some((l) => l.message === "no newline"), "unterminated last line is kept");
   } finally {
     await close();
   }

@@ -19,7 +19,7 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
 import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
-import type { LogRecord } from "../logs/log_record.ts";
+import type { LogRecord } from "../logs/store/log_record.ts";
 import type { OtelSettings } from "./otel_config.ts";
 
 /** Where exported log lines come from. */

@@ -13,7 +13,7 @@ import type { ClientConn } from "./client_conn.ts";
 import { findHeadEnd, type RequestHead } from "./request_head.ts";
 import { RequestBody } from "./request_body.ts";
 import { parseResponseHead, type ResponseHead } from "./response_head.ts";
-import { relayResponse, withBody } from "./response_body.ts";
+import { answerStart, relayRest, withBody } from "./response_body.ts";
 import { tunnel } from "./tunnel.ts";
 
 /** One request to relay. */
@@ -163,7 +163,10 @@ export async function relay(c: ClientConn, r: RelayRequest): Promise<boolean> {
     }
     answered = true;
     r.answered?.(res.status);
-    const reusable = await relayResponse(c, up, res, end, n);
+    const start = answerStart(res, buf, end, n);
+    const w = await c.conn.write(start.out);
+    if (w < start.out.byteLength) await writeAll(c.conn, start.out.subarray(w));
+    const reusable = start.done ? start.clean && res.keepAlive : await relayRest(c, up, res, start);
     pool.release(up, reusable && pumped === true);
     return pumped === true && res.framing !== "close" && !head.close;
   } catch (err) {

@@ -11,17 +11,29 @@ import { concatBytes } from "./head_bytes.ts";
 import type { ResponseHead } from "./response_head.ts";
 
 /**
- * Sends the answer's head with the body bytes read so far (`buf[end, n)`), then the rest of the
- * body; resolves whether the upstream connection can be reused.
+ * The first write of an answer: its head with the body bytes read so far (`buf[end, n)`), and
+ * where the body stands after it. Synchronous, so that an answer read whole (most of them) is
+ * written by the relay without one more async call.
  */
-export async function relayResponse(
-  c: ClientConn,
-  up: Connection,
+export interface AnswerStart {
+  /** The head and the body bytes that belong to this answer. */
+  out: Uint8Array;
+  /** Body bytes still to come (length framing). */
+  left: number;
+  scanner: ChunkScanner | undefined;
+  /** No bytes after the answer in the buffer (else the connection is never reused). */
+  clean: boolean;
+  /** Nothing more to read: the answer is whole in `out`. */
+  done: boolean;
+}
+
+/** Splits what was read of an answer (`buf[0, n)`, head until `end`) into its first write. */
+export function answerStart(
   res: ResponseHead,
+  buf: Uint8Array,
   end: number,
   n: number,
-): Promise<boolean> {
-  const buf = up.readBuf;
+): AnswerStart {
   let sent = end;
   let left = 0;
   let scanner: ChunkScanner | undefined;
@@ -33,14 +45,24 @@ export async function relayResponse(
     const e = scanner.scan(buf, end, n);
     sent = e < 0 ? n : e;
   } else if (res.framing === "close") sent = n;
-  // Bytes after the answer: never reuse such a connection.
-  let clean = n === sent;
-  const out = withBody(res, buf, end, sent);
-  const w = await c.conn.write(out);
-  if (w < out.byteLength) await writeAll(c.conn, out.subarray(w));
-  if (res.framing === "none" || (res.framing === "length" && left === 0) || scanner?.done) {
-    return clean && res.keepAlive;
-  }
+  const done = res.framing === "none" || (res.framing === "length" && left === 0) ||
+    scanner?.done === true;
+  return { out: withBody(res, buf, end, sent), left, scanner, clean: n === sent, done };
+}
+
+/**
+ * The rest of an answer after {@link answerStart}'s write, read by read in its own framing (no
+ * re-chunking, no copy); resolves whether the upstream connection can be reused.
+ */
+export async function relayRest(
+  c: ClientConn,
+  up: Connection,
+  res: ResponseHead,
+  start: AnswerStart,
+): Promise<boolean> {
+  const buf = up.readBuf;
+  let { left, clean } = start;
+  const scanner = start.scanner;
   for (;;) {
     const k = await up.conn.read(buf);
     if (k === null) {

@@ -8,28 +8,9 @@ import { currentRuntime } from "../runtime/current.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { resolveSocketRoot, serviceSocketPaths } from "../socket/paths.ts";
 import { LogShipper, type ShipperStats } from "./log_shipper.ts";
+import { LOG_LEVELS, type LogLevel } from "./levels.ts";
 
-/**
- * Log levels, lowest first.
- *
- * @example
- * ```ts
- * import { LOG_LEVELS } from "@hero/sdk";
- * LOG_LEVELS.indexOf("warn") > LOG_LEVELS.indexOf("info"); // true
- * ```
- */
-export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
-
-/**
- * One of {@link LOG_LEVELS}.
- *
- * @example
- * ```ts
- * import type { LogLevel } from "@hero/sdk";
- * const level: LogLevel = "warn";
- * ```
- */
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel };
 
 /**
  * Options of a root logger.

@@ -65,7 +65,7 @@ async function showJob(id) {
       `<div class="logline ${esc(l.level)}"><span class="ts">${clock(l.ts)}</span>
     <span class="lvl">${esc(l.level)}</span><span class="src">${
         esc(l.source)
-      }</span><span class="msg">${esc(l.line)}</span></div>`
+      }</span><span class="msg">${esc(l.message)}</span></div>`
     ).join("") ||
     `<div class="empty">This job wrote no output.</div>`;
   for (const tr of document.querySelectorAll("#jobs tr[data-job]")) {

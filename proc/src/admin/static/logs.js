@@ -38,15 +38,15 @@ let shown = 0;
 
 function nodeHtml(n, depth) {
   const has = n.children.length > 0;
-  const isCollapsed = collapsed.has(n.prefix) || (depth >= 2 && !collapsed.has(`open:${n.prefix}`));
-  return `<li class="${has && isCollapsed ? "collapsed" : ""}" data-prefix="${esc(n.prefix)}">
-    <div class="node ${n.prefix === selected ? "selected" : ""}" data-prefix="${esc(n.prefix)}">
-      <span class="twisty" data-twisty="${esc(n.prefix)}">${
+  const isCollapsed = collapsed.has(n.path) || (depth >= 2 && !collapsed.has(`open:${n.path}`));
+  return `<li class="${has && isCollapsed ? "collapsed" : ""}" data-prefix="${esc(n.path)}">
+    <div class="node ${n.path === selected ? "selected" : ""}" data-prefix="${esc(n.path)}">
+      <span class="twisty" data-twisty="${esc(n.path)}">${
     has ? (isCollapsed ? "▸" : "▾") : "·"
   }</span>
       <span class="seg">${
     esc(n.name || "all sources")
-  }</span><span class="cnt">${n.count.toLocaleString()}</span></div>
+  }</span><span class="cnt">${n.lines.toLocaleString()}</span></div>
     ${has ? `<ul>${n.children.map((c) => nodeHtml(c, depth + 1)).join("")}</ul>` : ""}</li>`;
 }
 
@@ -129,7 +129,7 @@ function append(lines, fresh) {
         l.previous
           ? `<span class="prev" title="from job ${l.job_id}, an earlier instance than the one running now">previous · job ${l.job_id}</span> `
           : ""
-      }${highlight(l.line)}${fieldsHtml(l.fields)}</span></div>`
+      }${highlight(l.message)}${fieldsHtml(l.fields)}</span></div>`
     ).join(""),
   );
   shown += lines.length;
