@@ -14,7 +14,9 @@
  * same EdDSA JWT grants, the same load), and an idle Node process is the floor of any Node
  * service's memory. hero_auth and the peer start as hero_proc starts hero_auth (its flags and
  * its compile cache, empty at the first start of a run; see auth/src/node_flags.ts). Writes
- * bench/results/auth.json.
+ * bench/results/auth.json. To compare settings: HERO_AUTH_BENCH_FLAGS adds Node flags to all
+ * three processes, HERO_AUTH_BENCH_GRANTS sets the number of grants (6,000), and
+ * HERO_AUTH_VENDOR=off makes hero_auth load node_modules instead of its vendor bundle.
  */
 import fs from "node:fs";
 import http from "node:http";
@@ -40,7 +42,8 @@ import {
   tokenLoad,
 } from "./auth_measure.ts";
 
-const GRANTS = 6000;
+// HERO_AUTH_BENCH_GRANTS sets a longer run (throughput comparisons).
+const GRANTS = Number(process.env.HERO_AUTH_BENCH_GRANTS) || 6000;
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ISSUER = "http://localhost:9/hero_auth/web_oidc";
 const loadBefore = os.loadavg()[0];

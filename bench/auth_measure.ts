@@ -14,6 +14,12 @@ import { AUTH_NODE_FLAGS, authNodeEnv } from "../auth/src/node_flags.ts";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NODE = path.join(REPO, "node_modules/node/bin/node");
+// hero_auth's flags plus any a run adds to compare them (HERO_AUTH_BENCH_FLAGS="--no-maglev"),
+// for hero_auth, the peer and the idle Node process alike.
+const FLAGS = [
+  ...AUTH_NODE_FLAGS,
+  ...(process.env.HERO_AUTH_BENCH_FLAGS ?? "").split(/\s+/).filter(Boolean),
+];
 
 /** Memory of a process in MB. */
 export interface Memory {
@@ -116,7 +122,7 @@ export async function stop(child: ChildProcess): Promise<void> {
 
 /** Resident memory of an idle Node process with hero_auth's flags: the floor of any of them. */
 export async function bareNodeMemory(): Promise<Memory> {
-  const bare = spawn(NODE, [...AUTH_NODE_FLAGS, "-e", "setInterval(() => {}, 1000)"], {
+  const bare = spawn(NODE, [...FLAGS, "-e", "setInterval(() => {}, 1000)"], {
     stdio: "ignore",
   });
   await new Promise((r) => setTimeout(r, 2000));
@@ -132,7 +138,7 @@ export async function startHeroAuth(
   cacheDir: string,
 ): Promise<ChildProcess> {
   const child = spawn(NODE, [
-    ...AUTH_NODE_FLAGS,
+    ...FLAGS,
     path.join(REPO, "auth/main.ts"),
     "run",
     "--db",
@@ -155,7 +161,7 @@ export async function startPeer(socket: string, cacheDir: string): Promise<{
   client: { client_id: string; client_secret: string };
 }> {
   const child = spawn(NODE, [
-    ...AUTH_NODE_FLAGS,
+    ...FLAGS,
     path.join(REPO, "bench/auth_peer_provider.ts"),
     socket,
   ], { env: { ...process.env, ...authNodeEnv(cacheDir) }, stdio: ["ignore", "pipe", "inherit"] });

@@ -8,7 +8,7 @@
  * changes are recorded in the audit log under that caller's name.
  */
 import { readFileSync } from "node:fs";
-import { Hono } from "hono";
+import { Hono } from "../vendor/vendor.ts";
 import type { ConnectionInfo, RpcApi } from "@hero/sdk";
 import { themeAsset } from "../../../ui/theme/theme_assets.ts";
 import { callerPermits } from "@hero/sdk";

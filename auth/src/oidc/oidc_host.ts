@@ -5,9 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readFileSync } from "node:fs";
-import { getRequestListener } from "@hono/node-server";
-import { Hono } from "hono";
-import Provider from "oidc-provider";
+import type ProviderType from "oidc-provider";
 import { themeAsset } from "../../../ui/theme/theme_assets.ts";
 import type { Accounts } from "../accounts/accounts.ts";
 import type { Passkeys } from "../accounts/passkeys.ts";
@@ -22,6 +20,7 @@ import { mountSetup } from "../web/setup.ts";
 import type { GroupCommit } from "../store/group_commit.ts";
 import { jwtTokenEndpoints } from "./jwt_token_endpoints.ts";
 import { providerConfig, type ProviderDeps } from "./provider_config.ts";
+import { getRequestListener, Hono, Provider } from "../vendor/vendor.ts";
 
 /** What the host needs. */
 export interface OidcHostDeps {
@@ -48,7 +47,7 @@ const OWN_ROUTES = /^\/(interaction|setup|assets)(\/|$)/;
 export class OidcHost {
   readonly #d: OidcHostDeps;
   readonly #prefix: string;
-  #provider!: Provider;
+  #provider!: ProviderType;
   #providerListener!: (req: IncomingMessage, res: ServerResponse) => void;
   readonly #pagesListener: (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -90,7 +89,7 @@ export class OidcHost {
   }
 
   /** The current provider instance. */
-  get provider(): Provider {
+  get provider(): ProviderType {
     return this.#provider;
   }
 

@@ -5,7 +5,7 @@
  * tokens), token lifetimes, claims, and the pages the provider renders itself.
  */
 import type { Configuration, KoaContextWithOIDC } from "oidc-provider";
-import { errors } from "oidc-provider";
+import { errors } from "../vendor/vendor.ts";
 import { escapeHtml } from "../../../ui/theme/page_shell.ts";
 import type { Accounts } from "../accounts/accounts.ts";
 import type { OidcModelStore } from "../store/oidc_adapter.ts";

@@ -4,7 +4,7 @@
  * provider's interaction with Node's request and response (`c.env`), as the library requires.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import type Provider from "oidc-provider";
 import { escapeHtml } from "../../../ui/theme/page_shell.ts";
 import type { Accounts } from "../accounts/accounts.ts";

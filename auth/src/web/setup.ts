@@ -5,7 +5,7 @@
  */
 import crypto from "node:crypto";
 import type { Hono } from "hono";
-import { getCookie } from "hono/cookie";
+import { getCookie } from "../vendor/vendor.ts";
 import { escapeHtml } from "../../../ui/theme/page_shell.ts";
 import type { Accounts } from "../accounts/accounts.ts";
 import type { Passkeys } from "../accounts/passkeys.ts";
