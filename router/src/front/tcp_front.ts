@@ -158,21 +158,10 @@ export class TcpFront {
     const info: ConnectionInfo = { transport: "tcp", remoteAddress: c.peer };
     const max = this.#opts.limits.maxHeaderBytes;
     while (!this.#closed) {
-      // A kept-alive connection's next head mostly arrives in one read: that read is awaited
-      // here, and only a head that is not whole after it takes the slower loop.
+      // A pipelined head already buffered is served without a turn of the event loop.
       let end = this.#bufferedHead(c, max);
-      if (end < 0) {
-        if (c.available === 0) {
-          c.deadline = Date.now() + IDLE_MS;
-          this.#sweep();
-          const n = await c.read();
-          if (n === null) return;
-          c.end += n;
-          end = this.#bufferedHead(c, max);
-        }
-        if (end < 0) end = await this.#readHead(c, max);
-        if (end < 0) return;
-      }
+      if (end < 0) end = await this.#readHead(c, max);
+      if (end < 0) return;
       const head = parseRequestHead(c.buf, c.start, end);
       if (!(head instanceof RequestHead)) {
         await writeAll(c.conn, errorResponse(head.status, head.reason)).catch(() => {});

@@ -69,12 +69,20 @@ export function tokenIdentity(
  * The token identities, made once and frozen: the same object on every request lets the
  * caller assertion signed for it be found by object (`CallerSigner.cached`).
  */
-const TOKEN_IDENTITIES = Object.fromEntries(
-  (["bearer", "cookie", "unix", "none"] as const).map((via) => [via, {
+const TOKEN_IDENTITIES = {
+  bearer: tokenPair("bearer"),
+  cookie: tokenPair("cookie"),
+  unix: tokenPair("unix"),
+  none: tokenPair("none"),
+} satisfies Record<Identity["via"], { admin: Identity; read: Identity }>;
+
+/** The admin and read-only identities of the tokens, as presented through `via`. */
+function tokenPair(via: Identity["via"]): { admin: Identity; read: Identity } {
+  return {
     admin: frozen({ subject: "token:admin", name: "admin token", via, scopes: [ADMIN_SCOPE] }),
     read: frozen({ subject: "token:read", name: "read-only token", via, scopes: [READ_SCOPE] }),
-  }]),
-) as Record<Identity["via"], { admin: Identity; read: Identity }>;
+  };
+}
 
 function frozen(identity: Identity): Identity {
   Object.freeze(identity.scopes);
