@@ -36,7 +36,7 @@ const lifecycle = new HeroLifecycle({
   name: "hero_auth",
   description: "hero_auth: single sign-on (OpenID Connect) for every Hero service",
   self,
-  env: authNodeEnv(),
+  env: authNodeEnv(path.join(path.dirname(defaultDb()), "node-compile-cache")),
   commandHint: "node auth/main.ts",
   run: async ({ serviceName, args, socketRoot, logger, signal }) => {
     const { values } = parseArgs({ args, options: OPTIONS });

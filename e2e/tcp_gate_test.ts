@@ -15,7 +15,7 @@ import { after, before, describe, it } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { RpcClient } from "../sdk/mod.ts";
-import { type RunningSystem, startSystem } from "../scripts/start_system.ts";
+import { type RunningSystem, startSystem, systemIn } from "../scripts/start_system.ts";
 
 describe("the TCP gate on a real system (HERO_BIND=127.0.0.2)", () => {
   let dir: string;
@@ -34,13 +34,7 @@ describe("the TCP gate on a real system (HERO_BIND=127.0.0.2)", () => {
 
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "hero-gate-e2e-"));
-    system = await startSystem({
-      socketRoot: path.join(dir, "sockets"),
-      stateDir: path.join(dir, "state"),
-      configDir: path.join(dir, "cfg"),
-      bind: "127.0.0.2:0",
-      notesDb: path.join(dir, "notes.db"),
-    });
+    system = await startSystem({ ...systemIn(dir), bind: "127.0.0.2:0" });
     assert.match(system.origin, /^http:\/\/127\.0\.0\.2:\d+$/);
     proc = new RpcClient(path.join(dir, "sockets/hero_proc/rpc.sock"), { timeoutMs: 30_000 });
   });

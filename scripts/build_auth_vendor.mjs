@@ -32,7 +32,7 @@ const lazyLists = {
 const out = path.join(root, "node_modules", ".cache", "hero_auth", "vendor.mjs");
 
 /** Builds the bundle; returns false (and says why) when it cannot. */
-export async function buildAuthVendor() {
+async function buildAuthVendor() {
   let esbuild;
   try {
     esbuild = await import("esbuild");

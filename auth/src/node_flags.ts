@@ -14,8 +14,6 @@
  * it. The cache only works when set in the environment at startup (not through
  * `module.enableCompileCache()` once running, measured on Node 24), hence an environment here.
  */
-import os from "node:os";
-import path from "node:path";
 
 /** The Node flags hero_auth runs with. */
 export const AUTH_NODE_FLAGS: readonly string[] = [
@@ -27,16 +25,7 @@ export const AUTH_NODE_FLAGS: readonly string[] = [
   "--expose-gc",
 ];
 
-/** Where hero_auth's compiled modules are cached (beside its default database). */
-export const AUTH_COMPILE_CACHE = path.join(
-  os.homedir(),
-  "hero",
-  "var",
-  "hero_auth",
-  "node-compile-cache",
-);
-
-/** The environment hero_auth runs with (added to the one it inherits). */
-export function authNodeEnv(cacheDir: string = AUTH_COMPILE_CACHE): Record<string, string> {
+/** The environment hero_auth runs with (added to the one it inherits); the cache sits beside its database. */
+export function authNodeEnv(cacheDir: string): Record<string, string> {
   return { NODE_COMPILE_CACHE: cacheDir };
 }

@@ -214,7 +214,6 @@ export class OidcModelStore {
   /** Removes expired rows; returns how many. */
   sweep(): number {
     const r = this.#db.prepare("DELETE FROM oidc_models WHERE expires_at <= ?").run(nowS());
-    this.#clients.clear();
     return Number(r.changes);
   }
 

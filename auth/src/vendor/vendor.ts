@@ -29,8 +29,6 @@ const vendor: Vendor = useBundle
   ? await import(pathToFileURL(VENDOR_BUNDLE).href)
   : await import("./vendor_entry.ts");
 
-/** Whether this process runs the bundled third-party code. */
-export const vendorBundled = useBundle;
 /** oidc-provider's Provider class. */
 export const Provider = vendor.Provider;
 /** oidc-provider's error classes. */
