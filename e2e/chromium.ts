@@ -1,13 +1,10 @@
 /**
- * Debian's Chromium driven by playwright-core for the browser tests: never a downloaded browser,
- * the flags a headless machine needs, one persistent profile in the test's temp dir.
+ * The whole-system browser tests' Chromium: the binary and flags of ui/test_support/chromium.ts,
+ * one persistent profile in the test's temp dir, and the rule for skipping without a browser.
  */
 import { existsSync } from "node:fs";
 import { type BrowserContext, chromium } from "playwright-core";
-import { CHROMIUM_ARGS } from "../browser/src/chromium/options.ts";
-
-/** Where Debian installs Chromium (`HERO_CHROMIUM` points elsewhere). */
-export const CHROMIUM = process.env.HERO_CHROMIUM || "/usr/bin/chromium";
+import { CHROMIUM, CHROMIUM_ARGS } from "../ui/test_support/chromium.ts";
 
 /**
  * Why the browser tests may be skipped, or false when they must run. On a CI machine (`CI` set

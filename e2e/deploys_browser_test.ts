@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs/promises";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
@@ -15,26 +14,10 @@ import type { BrowserContext, Page } from "playwright-core";
 import { RpcClient } from "../sdk/mod.ts";
 import { type RunningSystem, startSystem, systemIn } from "../scripts/start_system.ts";
 import { AppRepo, appService, ask, freePort } from "../proc/src/deploy/deploy_fixture.ts";
+import { assertAccessible } from "../ui/test_support/chromium.ts";
 import { chromiumMissing, launchChromium } from "./chromium.ts";
 
 const shots = fileURLToPath(new URL("./screenshots", import.meta.url));
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-/** axe-core's WCAG 2 A/AA violations on the page, as "rule: target" lines. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  return await page.evaluate(async () => {
-    type Result = { violations: { id: string; nodes: { target: string[] }[] }[] };
-    const axe = (globalThis as unknown as {
-      axe: { run(ctx: unknown, o: unknown): Promise<Result> };
-    }).axe;
-    const r = await axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    });
-    return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
-  });
-}
-
 describe("Deploys page in Chromium", {
   skip: chromiumMissing,
 }, () => {
@@ -89,7 +72,7 @@ describe("Deploys page in Chromium", {
   it("deploys from the form, then a broken release is switched back by itself", async () => {
     await page.goto(`${system.origin}/hero_proc/admin/deploys`);
     await page.waitForSelector("#deploy-service option", { state: "attached" });
-    assert.deepEqual(await axeViolations(page), [], "no WCAG 2 A/AA violation (empty page)");
+    await assertAccessible(page, "Deploys page, empty");
     await deployFromForm(/deploy 1: live/);
     assert.equal((await ask(port))[0], "v1");
     const card = page.locator('[data-service="web"]');
@@ -117,7 +100,7 @@ describe("Deploys page in Chromium", {
       { timeout: 30_000 },
     );
     assert.equal((await ask(port))[0], "v1");
-    assert.deepEqual(await axeViolations(page), [], "no WCAG 2 A/AA violation");
+    await assertAccessible(page, "Deploys page after a rollback");
     // The build's output is one click away, on the Jobs page.
     await page.click('tr[data-deploy="3"] a');
     await page.waitForFunction(() =>

@@ -6,37 +6,18 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs/promises";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { RpcClient } from "../sdk/mod.ts";
+import { assertAccessible } from "../ui/test_support/chromium.ts";
 import { chromiumMissing, launchChromium } from "./chromium.ts";
 import { type RunningSystem, startSystem, systemIn } from "../scripts/start_system.ts";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const shots = path.join(repo, "e2e/screenshots");
-const AXE = createRequire(import.meta.url)("axe-core").source as string;
-
-/** Runs axe-core's WCAG 2 A and AA rules on the page; resolves the violations. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(() =>
-    (globalThis as unknown as {
-      axe: {
-        run(
-          o: unknown,
-        ): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }>;
-      };
-    }).axe.run({ runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } })
-  );
-  return result.violations.map((v) =>
-    `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`
-  );
-}
-
 describe("hero_proc admin in Chromium", {
   skip: chromiumMissing,
 }, () => {
@@ -93,7 +74,7 @@ describe("hero_proc admin in Chromium", {
     }
     assert.ok(Math.max(...fit.buttons) <= fit.viewport, "every button is inside the window");
     await page.screenshot({ path: path.join(shots, "proc_services_1280.png") });
-    assert.deepEqual(await axeViolations(page), []);
+    await assertAccessible(page, "services table at 1280 px");
   });
 
   it("shows structured fields and keeps the log view in the URL across reloads", async () => {
@@ -132,7 +113,7 @@ describe("hero_proc admin in Chromium", {
     await page.goto(`${admin}/logs#source=shop`);
     await page.locator("#tail .logline", { hasText: "payment slow" }).waitFor();
     await page.screenshot({ path: path.join(shots, "proc_logs_fields.png") });
-    assert.deepEqual(await axeViolations(page), []);
+    await assertAccessible(page, "logs page with structured fields");
   });
 
   it("marks the lines of a previous instance of a service", async () => {
@@ -164,6 +145,6 @@ describe("hero_proc admin in Chromium", {
     assert.match(await first.innerText(), /previous · job \d+/);
     assert.doesNotMatch(await second.getAttribute("class") ?? "", /\bprevious\b/);
     await page.screenshot({ path: path.join(shots, "proc_logs_previous_instance.png") });
-    assert.deepEqual(await axeViolations(page), []);
+    await assertAccessible(page, "logs page with a previous instance");
   });
 });
