@@ -8,8 +8,9 @@
  * (the burst is over), or grew by eight times the slack whatever the load (a bound under steady
  * load, rarely reached: V8's own collections hold RSS about 60 MB above idle), one runs. Run
  * during a burst, each costs the token endpoint about 7 % of its throughput (bench/auth.ts
- * with a 32 MB bound), hence mostly once it is over. Needs Node's `--expose-gc` (in AUTH_NODE_FLAGS); without it, as in
- * in-process tests, nothing happens.
+ * with a 32 MB bound), hence mostly once it is over. Needs Node's `--expose-gc` (in
+ * AUTH_NODE_FLAGS); without it, as in in-process tests, nothing happens. The rule itself is
+ * `GcPace`, apart from the clock and `gc()` so that tests need neither.
  */
 import { performance } from "node:perf_hooks";
 import process from "node:process";
@@ -17,23 +18,47 @@ import process from "node:process";
 const MB = 1024 * 1024;
 type Gc = (options?: { type?: string; execution?: string; flavor?: string }) => void;
 
+/** Busier than this share of a tick, the event loop is still in a burst. */
+const BUSY = 0.2;
+
+/** When to collect, from each tick's readings: RSS now and how busy the event loop was. */
+export class GcPace {
+  // Zero: the first tick runs one too, handing back what loading the modules left behind
+  // (about 3 MB, bench/results/auth.md).
+  #base = 0;
+  readonly #slack: number;
+
+  /** `slack`: bytes RSS may grow by, since the last collection (or its lowest since), for free. */
+  constructor(slack: number) {
+    this.#slack = slack;
+  }
+
+  /** Whether this tick collects, given RSS (bytes) and the loop's busy share since the last. */
+  due(rss: number, busy: number): boolean {
+    const grown = rss - this.#base;
+    // Memory handed back by V8's own collections lowers the mark growth is measured from.
+    if (grown < 0) this.#base = rss;
+    return grown >= this.#slack && (busy <= BUSY || grown >= 8 * this.#slack);
+  }
+
+  /** Records RSS right after a collection: growth is measured from there. */
+  collected(rss: number): void {
+    this.#base = rss;
+  }
+}
+
 /** Starts pacing memory-reducing collections; returns the function that stops it. */
 export function startGcPacer(opts: { slackMb?: number; intervalMs?: number } = {}): () => void {
   const gc = (globalThis as { gc?: Gc }).gc;
   if (typeof gc !== "function") return () => {};
-  const slack = (opts.slackMb ?? 8) * MB;
-  // Zero: the first tick after the start runs one too, handing back what loading the modules
-  // left behind (about 3 MB, bench/results/auth.md).
-  let base = 0;
+  const pace = new GcPace((opts.slackMb ?? 8) * MB);
   let last = performance.eventLoopUtilization();
   const timer = setInterval(() => {
     const busy = performance.eventLoopUtilization(last).utilization;
     last = performance.eventLoopUtilization();
-    const grown = process.memoryUsage.rss() - base;
-    if (grown < 0) base += grown;
-    if (grown < slack || (busy > 0.2 && grown < 8 * slack)) return;
+    if (!pace.due(process.memoryUsage.rss(), busy)) return;
     gc({ type: "major", execution: "sync", flavor: "last-resort" });
-    base = process.memoryUsage.rss();
+    pace.collected(process.memoryUsage.rss());
   }, opts.intervalMs ?? 1000);
   timer.unref();
   return () => clearInterval(timer);
