@@ -80,6 +80,20 @@ async function holdUntilPrinted(
   }
 }
 
+/** The FIXTURE_MARKER the running fixture `name` logged (its logger flushes within a second). */
+async function loggedMarker(proc: RpcClient, name: string): Promise<string | undefined> {
+  for (let i = 0; i < 50; i++) {
+    const page = await proc.call<{ lines: { fields?: { env_marker: string } }[] }>(
+      "logs.query",
+      { source: `${name}.http` },
+    );
+    const marker = page.lines[0]?.fields?.env_marker;
+    if (marker) return marker;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
+}
+
 describe("service lifecycle with hero_proc", () => {
   let dir: string;
   let env: Record<string, string>;
@@ -195,6 +209,26 @@ describe("service lifecycle with hero_proc", () => {
     assert.equal(stopped.code, 0, stopped.stderr);
   });
 
+  it("the lifecycle's env option is the environment the service runs with under hero_proc", async () => {
+    const r = await run(fixture, ["start", "--service-name", "fixture_env"], env);
+    assert.equal(r.code, 0, r.stderr);
+    const proc = new RpcClient(path.join(dir, "s/hero_proc/rpc.sock"));
+    try {
+      const svc = await proc.call<{ spec: { actions: { env: Record<string, string> }[] } }>(
+        "service.get",
+        { name: "fixture_env" },
+      );
+      const registered = svc.spec.actions[0].env;
+      assert.equal(registered.FIXTURE_MARKER, "from-options");
+      assert.equal(registered.FIXTURE_ORIGIN, "lifecycle");
+      assert.equal(registered.PATH_SOCKET, env.PATH_SOCKET, "beside the socket root it serves in");
+      assert.equal(await loggedMarker(proc, "fixture_env"), "from-options", "seen by the process");
+    } finally {
+      await proc.call("service.stop", { name: "fixture_env" });
+      proc.close();
+    }
+  });
+
   it("--start with --service-name and --env registers under that name with that environment", async () => {
     const r = await run(fixture, [
       "--start",
@@ -214,18 +248,9 @@ describe("service lifecycle with hero_proc", () => {
         "--service-name",
         "fixture_two",
       ]);
-      assert.equal(svc.spec.actions[0].env.FIXTURE_MARKER, "m42");
-      // The service's logger flushes within a second of the line.
-      let marker: string | undefined;
-      for (let i = 0; i < 50 && !marker; i++) {
-        const page = await proc.call<{ lines: { fields?: { env_marker: string } }[] }>(
-          "logs.query",
-          { source: "fixture_two.http" },
-        );
-        marker = page.lines[0]?.fields?.env_marker;
-        if (!marker) await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.equal(marker, "m42");
+      assert.equal(svc.spec.actions[0].env.FIXTURE_MARKER, "m42", "--env overrides `env`");
+      assert.equal(svc.spec.actions[0].env.FIXTURE_ORIGIN, "lifecycle", "the rest of `env` stays");
+      assert.equal(await loggedMarker(proc, "fixture_two"), "m42");
       // The service's own lines carry its hero_proc job id, like its captured output.
       const st = await proc.call<{ actions: { job_id: number }[] }>("service.status", {
         name: "fixture_two",
