@@ -8,17 +8,18 @@ import { Buffer } from "node:buffer";
 import type http from "node:http";
 import { forwardToStandard } from "./standard_view.ts";
 import { headersFromRaw, standardHeaders } from "./node_headers.ts";
+import { OnceBody } from "./once_body.ts";
 
-const decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
 
 /** The view; `instanceof Request` holds, unknown members fall back to a real Request. */
 class NodeRequestView {
   readonly #msg: http.IncomingMessage;
   readonly #bytes: Uint8Array<ArrayBuffer> | undefined;
+  readonly #body: OnceBody;
   readonly #signal: () => AbortSignal;
   #headers?: Headers;
   #real?: Request;
-  #used = false;
 
   constructor(
     msg: http.IncomingMessage,
@@ -27,6 +28,7 @@ class NodeRequestView {
   ) {
     this.#msg = msg;
     this.#bytes = bytes;
+    this.#body = new OnceBody(bytes ?? EMPTY);
     this.#signal = signal;
   }
 
@@ -47,7 +49,7 @@ class NodeRequestView {
   }
 
   get bodyUsed(): boolean {
-    return this.#used || (this.#real?.bodyUsed ?? false);
+    return this.#body.used || (this.#real?.bodyUsed ?? false);
   }
 
   get body(): ReadableStream<Uint8Array> | null {
@@ -55,7 +57,7 @@ class NodeRequestView {
   }
 
   async text(): Promise<string> {
-    return this.#real ? await this.#real.text() : decoder.decode(this.#take());
+    return this.#real ? await this.#real.text() : this.#body.text();
   }
 
   json(): Promise<unknown> {
@@ -63,25 +65,17 @@ class NodeRequestView {
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
-    if (this.#real) return await this.#real.arrayBuffer();
-    const b = this.#take();
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+    return this.#real ? await this.#real.arrayBuffer() : this.#body.arrayBuffer();
   }
 
   async bytes(): Promise<Uint8Array> {
-    return this.#real ? await this.#real.bytes() : Buffer.from(this.#take());
-  }
-
-  #take(): Uint8Array<ArrayBuffer> {
-    if (this.#used) throw new TypeError("Body is unusable: it has already been read");
-    this.#used = true;
-    return this.#bytes ?? new Uint8Array(0);
+    return this.#real ? await this.#real.bytes() : Buffer.from(this.#body.take());
   }
 
   /** The equivalent standard Request (built once). */
   toStandard(): Request {
     if (!this.#real) {
-      if (this.#used) throw new TypeError("Body is unusable: it has already been read");
+      this.#body.assertUnused();
       const m = this.method;
       this.#real = new Request(this.url, {
         method: m,

@@ -7,9 +7,8 @@
  * turns them into real Responses with {@link toStandardResponse} before `Deno.serve` sees them.
  */
 
+import { OnceBody } from "./once_body.ts";
 import { forwardToStandard } from "./standard_view.ts";
-
-const decoder = new TextDecoder();
 
 /** The parts of a response built by {@link bytesResponse}. */
 export interface KnownResponse {
@@ -20,17 +19,18 @@ export interface KnownResponse {
 
 class BytesResponse {
   readonly #known: KnownResponse;
+  readonly #body: OnceBody;
   #headers?: Headers;
   #real?: Response;
-  #used = false;
 
   constructor(known: KnownResponse) {
     this.#known = known;
+    this.#body = new OnceBody(known.bytes);
   }
 
   /** The kept parts, unless the body was already consumed. */
   get known(): KnownResponse | undefined {
-    return this.#used || this.#real ? undefined : this.#known;
+    return this.#body.used || this.#real ? undefined : this.#known;
   }
 
   get status(): number {
@@ -46,11 +46,11 @@ class BytesResponse {
   }
 
   get bodyUsed(): boolean {
-    return this.#used || (this.#real?.bodyUsed ?? false);
+    return this.#body.used || (this.#real?.bodyUsed ?? false);
   }
 
   async text(): Promise<string> {
-    return this.#real ? await this.#real.text() : decoder.decode(this.#take());
+    return this.#real ? await this.#real.text() : this.#body.text();
   }
 
   json(): Promise<unknown> {
@@ -58,27 +58,19 @@ class BytesResponse {
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
-    if (this.#real) return await this.#real.arrayBuffer();
-    const b = this.#take();
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+    return this.#real ? await this.#real.arrayBuffer() : this.#body.arrayBuffer();
   }
 
   /** The equivalent standard Response (built once). */
   toStandard(): Response {
     if (!this.#real) {
-      if (this.#used) throw new TypeError("Body is unusable: it has already been read");
+      this.#body.assertUnused();
       this.#real = new Response(this.#known.bytes, {
         status: this.#known.status,
         headers: this.#headers ?? this.#known.headers,
       });
     }
     return this.#real;
-  }
-
-  #take(): Uint8Array<ArrayBuffer> {
-    if (this.#used) throw new TypeError("Body is unusable: it has already been read");
-    this.#used = true;
-    return this.#known.bytes;
   }
 }
 
