@@ -63,8 +63,13 @@ export class RankedMatches {
     const ranked = query.newest ? candidates.slice(query.offset) : candidates;
     const phrases = query.parsed.phrases.map((p) => phraseOf(p.text, p.prefix));
     const stats = indexStats(this.#db);
+    let high: number | undefined;
+    const newestSeq = () =>
+      high ??= (this.#statement("SELECT max(seq) AS high FROM messages").get() as {
+        high: number;
+      }).high;
     const idfs = query.parsed.phrases.map((p) =>
-      idf(this.#docFrequency(p.fts, stats.docs), stats.docs)
+      idf(this.#docFrequency(p.fts, stats.docs, newestSeq), stats.docs)
     );
     const scored = ranked.map(([seq, text]) => ({
       seq: Number(seq),
@@ -83,18 +88,16 @@ export class RankedMatches {
 
   /**
    * How many messages a phrase is in: counted when it is in fewer than DF_SAMPLE, else
-   * estimated from how densely its newest DF_SAMPLE matches lie among the newest messages.
+   * estimated from how densely its newest DF_SAMPLE matches lie among the newest messages
+   * (`newestSeq` reads the newest message's seq once per search, however many phrases).
    */
-  #docFrequency(fts: string, docs: number): number {
+  #docFrequency(fts: string, docs: number, newestSeq: () => number): number {
     const sample = this.#statement(
       `SELECT count(*) AS n, min(rowid) AS low FROM (
          SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?)`,
     ).get(`text : ${fts}`, DF_SAMPLE) as { n: number; low: number | null };
     if (sample.n < DF_SAMPLE || sample.low === null) return sample.n;
-    const { high } = this.#statement("SELECT max(seq) AS high FROM messages").get() as {
-      high: number;
-    };
-    const span = Math.max(1, high - Number(sample.low) + 1);
+    const span = Math.max(1, newestSeq() - Number(sample.low) + 1);
     return Math.min(docs, Math.max(sample.n, Math.round((sample.n * docs) / span)));
   }
 

@@ -6,7 +6,7 @@
  * Databases made before the `meta` column get the new index, rebuilt from the messages, on open.
  */
 import { Buffer } from "node:buffer";
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 
 const META = (row: string) =>
   `'zc' || lower(hex(${row}.channel_id)) || ' zu' || lower(hex(${row}.user_id))`;
@@ -71,11 +71,17 @@ export function userToken(userId: string): string {
   return `zu${Buffer.from(userId).toString("hex")}`;
 }
 
+// Every ranked search reads the totals: its statement is prepared once per database.
+const totalsStatements = new WeakMap<DatabaseSync, StatementSync>();
+
 /** Indexed messages and their average length in words, from FTS5's own totals record. */
 export function indexStats(db: DatabaseSync): { docs: number; avgWords: number } {
-  const row = db.prepare("SELECT block FROM messages_fts_data WHERE id = 1").get() as
-    | { block: Uint8Array }
-    | undefined;
+  let totals = totalsStatements.get(db);
+  if (!totals) {
+    totals = db.prepare("SELECT block FROM messages_fts_data WHERE id = 1");
+    totalsStatements.set(db, totals);
+  }
+  const row = totals.get() as { block: Uint8Array } | undefined;
   if (!row) return { docs: 0, avgWords: 0 };
   const [docs, at] = varint(row.block, 0);
   const [textWords] = varint(row.block, at);

@@ -16,7 +16,8 @@ export const ProcErrorCode = {
   LogsDiskLow: -32020,
 } as const;
 
-const LOCAL: Record<string, number> = {
+/** Local error codes of hero_proc and their wire codes (other method groups add their own). */
+export const LOCAL: Record<string, number> = {
   SERVICE_NOT_FOUND: ProcErrorCode.ServiceNotFound,
   JOB_NOT_FOUND: ProcErrorCode.JobNotFound,
   SERVICE_IN_USE: ProcErrorCode.ServiceInUse,

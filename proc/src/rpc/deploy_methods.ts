@@ -3,9 +3,9 @@
  * or a rollback (both run in the background and are polled with `deploy.get`), list releases
  * and history, prune. Read-only methods are annotated so; starting anything runs code.
  */
-import { defineMethod, HeroError, type MethodSpec, RpcError } from "@hero/sdk";
+import { defineMethod, errorMapper, type MethodSpec } from "@hero/sdk";
 import type { Supervisor } from "../supervisor/supervisor.ts";
-import { mapErrors } from "../errors/proc_errors.ts";
+import { LOCAL } from "../errors/proc_errors.ts";
 import { deployRoot } from "../deploy/deploy_layout.ts";
 import { Deployer, type DeployRequest } from "../deploy/deployer.ts";
 import { deployStatus } from "../deploy/deploy_status.ts";
@@ -30,22 +30,8 @@ const ERRORS = [
   { code: DeployErrorCode.DEPLOY_CWD, message: "A file-defined service must run in current/" },
 ];
 
-// deno-lint-ignore no-explicit-any
-function mapped<P, R>(fn: (p: P) => R | Promise<R>): (p: P, ctx: any) => Promise<R> {
-  return mapErrors(async (p: P) => {
-    try {
-      return await fn(p);
-    } catch (err) {
-      const code = err instanceof HeroError
-        ? DeployErrorCode[err.code as keyof typeof DeployErrorCode]
-        : undefined;
-      if (code) {
-        throw new RpcError(code, (err as HeroError).message, { code: (err as HeroError).code });
-      }
-      throw err;
-    }
-  });
-}
+/** hero_proc's own error codes plus the deploy ones, mapped to their wire codes. */
+const mapped = errorMapper({ ...LOCAL, ...DeployErrorCode });
 
 const service = {
   name: "service",

@@ -6,23 +6,22 @@
  */
 import path from "node:path";
 import { HeroError, parseDuration } from "@hero/sdk";
+import { parseSize } from "../../model/limits.ts";
 import type { LogStoreOptions } from "./log_store_options.ts";
 
-const SIZE: Record<string, number> = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
-
-/** A size (`1G`, `500M`, bytes) or count. */
-function parseSize(value: string, name: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(value.trim());
-  const unit = m ? m[2].toUpperCase().replace(/I?B$/, "") : "";
-  if (!m || SIZE[unit] === undefined) {
-    throw new HeroError(
-      "INVALID_CONFIG",
-      `Bad ${name}="${value}": use a number with an optional unit (${
-        Object.keys(SIZE).filter(Boolean).join(", ")
-      })`,
-    );
-  }
-  return Math.round(Number(m[1]) * SIZE[unit]);
+/**
+ * A size (`1G`, `500M`, bytes) or count, in hero_proc's one size syntax. parseSize refuses 0;
+ * here 0 (in any unit, or what rounds to it) is kept: it turns a rate or free-space limit off.
+ */
+function size(value: string, name: string): number {
+  const n = parseSize(value);
+  if (n !== undefined) return n;
+  const m = /^\s*(\d+(?:\.\d+)?)(.*)$/s.exec(value);
+  if (m && Math.round(Number(m[1])) === 0 && parseSize(`1 ${m[2]}`) !== undefined) return 0;
+  throw new HeroError(
+    "INVALID_CONFIG",
+    `Cannot read ${name}: "${value}" is not a size (use bytes or a number with K, M, G or T)`,
+  );
 }
 
 /** Options of the daemon's log store at `<stateDir>/logs.db`. */
@@ -33,9 +32,9 @@ export function logStoreOptions(
   const opt = (name: string, parse: (value: string, name: string) => number) =>
     env[name] === undefined || env[name] === "" ? undefined : parse(env[name]!, name);
   const maxAgeMs = opt("HERO_PROC_LOG_MAX_AGE", parseDuration);
-  const maxBytes = opt("HERO_PROC_LOG_MAX_BYTES", parseSize);
-  const rate = opt("HERO_PROC_LOG_RATE", parseSize);
-  const burst = opt("HERO_PROC_LOG_BURST", parseSize);
+  const maxBytes = opt("HERO_PROC_LOG_MAX_BYTES", size);
+  const rate = opt("HERO_PROC_LOG_RATE", size);
+  const burst = opt("HERO_PROC_LOG_BURST", size);
   return {
     file: path.join(stateDir, "logs.db"),
     retention: {
@@ -46,6 +45,6 @@ export function logStoreOptions(
       ...(rate !== undefined ? { linesPerSecond: rate } : {}),
       ...(burst !== undefined ? { burst } : {}),
     },
-    minFreeBytes: opt("HERO_PROC_LOG_MIN_FREE", parseSize),
+    minFreeBytes: opt("HERO_PROC_LOG_MIN_FREE", size),
   };
 }
