@@ -64,6 +64,8 @@ export function systemServices(opts: { socketRoot: string; bind: string; notesDb
             "run",
             "--allow-all",
             "--unstable-no-legacy-abort",
+            // SO_REUSEPORT, for the front's extra event loops (`--front-loops`).
+            "--unstable-net",
             path.join(REPO, "router/main.ts"),
             "serve",
             "--bind",

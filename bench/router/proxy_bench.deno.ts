@@ -14,6 +14,7 @@
  * Usage: deno run -A bench/router/proxy_bench.deno.ts [--duration 10] [--rounds 3]
  *        [--cases small,big,c1000,ws] [--targets hero_router,nginx,...] [--json] [--out FILE]
  *        [--baseline OTHER_CHECKOUT]   also measures that checkout's router (before/after rows)
+ *        [--loops 2,4]     also measures the router with that many event loops (`--front-loops`)
  *        [--profile DIR]   then profiles each router under the 1 KB load (V8 profile: self time
  *                          and folded stacks; perf: kernel / Deno binary / JIT / libc) into DIR
  */
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     out: { type: "string" },
     baseline: { type: "string" },
     profile: { type: "string" },
+    loops: { type: "string" },
   },
 });
 const duration = Number(values.duration);
@@ -111,6 +113,7 @@ async function router(
   checkout: string,
   dir: string,
   flags: string[] = [],
+  serveArgs: string[] = [],
 ): Promise<Target> {
   const port = freePort();
   const p = startProcess(deno, [
@@ -125,6 +128,7 @@ async function router(
     `127.0.0.1:${port}`,
     "--log-level",
     "warn",
+    ...serveArgs,
   ]);
   procs.push(p);
   // Every TCP request passes the router's authorization gate: the bench presents the token.
@@ -176,6 +180,13 @@ try {
   const back = await backend(root, directPort);
   const socket = `${root}/bench_svc/admin.sock`;
   const targets: Target[] = [await router("hero_router", repo, root)];
+  // The same router with more event loops (`--front-loops`), each on its own socket root.
+  for (const n of values.loops?.split(",") ?? []) {
+    const dir = `${root}/loops${n}`;
+    await Deno.mkdir(dir);
+    await backend(dir);
+    targets.push(await router(`hero_router_loops${n}`, repo, dir, [], ["--front-loops", n]));
+  }
   if (values.baseline) {
     const dir = `${root}/baseline`;
     await Deno.mkdir(dir);

@@ -13,7 +13,7 @@ const sdk = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const out = path.join(sdk, "npm");
 
 function sources() {
-  const files = ["mod.ts", "internal.ts"];
+  const files = ["mod.ts", "internal.ts", "wire.ts"];
   const walk = (rel) => {
     for (const e of fs.readdirSync(path.join(sdk, rel), { withFileTypes: true })) {
       const r = `${rel}/${e.name}`;
@@ -68,6 +68,7 @@ export async function buildNpm() {
       "./auth": { types: "./src/auth/mod.d.ts", default: "./src/auth/mod.js" },
       "./internal": { types: "./internal.d.ts", default: "./internal.js" },
       "./levels": { types: "./src/logger/levels.d.ts", default: "./src/logger/levels.js" },
+      "./wire": { types: "./wire.d.ts", default: "./wire.js" },
     },
     types: "./mod.d.ts",
     engines: src.engines,

@@ -29,6 +29,8 @@ export interface CliOptions {
   peers: PeerSpec[];
   json: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Event loops accepting TCP connections (`--front-loops`; 1 = the main loop only). */
+  frontLoops: number;
 }
 
 /** The help text. */
@@ -51,6 +53,8 @@ Flags:
   --allow-host NAME       extra Host/Origin name accepted on TCP, repeatable
   --peer NAME=URL         federate the peer router at URL as NAME, repeatable; its token is read
                           from <manual-sources dir>/peers/NAME.token (or "peers" in that file)
+  --front-loops N|auto    event loops accepting TCP connections (default 1; auto: one per
+                          core, at most 4; more than 1 needs Deno's --unstable-net)
   --log-level LEVEL       debug, info, warn or error (default info)
   --json                  machine-readable output for list, scan and spec
 `;
@@ -75,6 +79,7 @@ export function parseCli(args: string[]): CliOptions {
         "allow-host": { type: "string", multiple: true },
         peer: { type: "string", multiple: true },
         "log-level": { type: "string" },
+        "front-loops": { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -106,6 +111,7 @@ export function parseCli(args: string[]): CliOptions {
     throw new HeroError("INVALID_ARGS", "Invalid --probe-timeout: it must be more than 0");
   }
   return {
+    frontLoops: frontLoopsOf(v["front-loops"] ?? "1"),
     command,
     service: command === "spec" ? positionals[1] : undefined,
     binds: v.bind ?? [],
@@ -125,4 +131,22 @@ export function parseCli(args: string[]): CliOptions {
     json: v.json ?? false,
     logLevel: level as CliOptions["logLevel"],
   };
+}
+
+/** Most loops `auto` picks: past that, loops compete with the services for the cores. */
+const AUTO_LOOPS_MAX = 4;
+
+/** `--front-loops`: a count from 1 to 64, or `auto` (one per core, at most 4). */
+function frontLoopsOf(text: string): number {
+  if (text === "auto") {
+    return Math.max(1, Math.min(AUTO_LOOPS_MAX, navigator.hardwareConcurrency || 1));
+  }
+  const n = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 64)) {
+    throw new HeroError(
+      "INVALID_ARGS",
+      `Invalid --front-loops "${text}": use a number from 1 to 64, or auto`,
+    );
+  }
+  return n;
 }

@@ -63,3 +63,16 @@ test("durations", () => {
   assert.equal(parseDuration("1.5", "x"), 1500);
   assert.equal(parseDuration("0", "x"), 0);
 });
+
+test("--front-loops takes 1 to 64 or auto, and refuses anything else by name", () => {
+  assert.equal(parseCli(["serve"]).frontLoops, 1);
+  assert.equal(parseCli(["serve", "--front-loops", "3"]).frontLoops, 3);
+  const auto = parseCli(["serve", "--front-loops", "auto"]).frontLoops;
+  assert.equal(auto, Math.max(1, Math.min(4, navigator.hardwareConcurrency)));
+  for (const bad of ["0", "65", "two", "1.5", ""]) {
+    assert.throws(
+      () => parseCli(["serve", "--front-loops", bad]),
+      new RegExp(`Invalid --front-loops "${bad.replace(".", "\\.")}": use a number from 1 to 64`),
+    );
+  }
+});

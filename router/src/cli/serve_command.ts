@@ -58,6 +58,7 @@ export async function createRouterApp(
     }),
     logs,
     whitelist: opts.whitelist,
+    frontLoops: opts.frontLoops,
     allowedHosts: opts.allowedHosts,
     probeTimeoutMs: opts.probeTimeoutMs,
     scanIntervalMs: opts.scanIntervalMs,

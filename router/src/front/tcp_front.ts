@@ -13,7 +13,6 @@
  * cut after `IDLE_MS` (idle) or the request timeout (a head that trickles in).
  */
 import type { ConnectionInfo, FetchHandler, Listener, ListenLimits } from "@hero/sdk";
-import { currentRuntime } from "@hero/sdk/internal";
 import { PEER_HEADER } from "../proxy/forward_headers.ts";
 import { safeClose, writeAll } from "../http/upstream_io.ts";
 import { UpstreamPool } from "../http/upstream_pool.ts";
@@ -30,6 +29,8 @@ export interface FastRoute extends ServiceTarget {
   badGateway: (why: string) => string;
   /** Told the answer's status once its head is known (for the metrics). */
   answered?: (status: number) => void;
+  /** The service's name (the metrics' label). */
+  service?: string;
 }
 
 /**
@@ -49,6 +50,14 @@ export interface FrontOptions {
   limits: ListenLimits;
 }
 
+/** What a front that relays to another front's app needs (an extra event loop's). */
+export interface AttachedFrontOptions {
+  fastPath: FastPath;
+  /** The app socket of the front that serves the app ({@link TcpFront.appSocket}). */
+  appSocket: string;
+  limits: ListenLimits;
+}
+
 /** How long a connection may wait between requests. */
 const IDLE_MS = 120_000;
 const BUFFER_BYTES = 32 * 1024;
@@ -58,26 +67,41 @@ const GRACE_MS = 2000;
 export class TcpFront {
   /** Requests so far: relayed straight to a service, or given to the app. */
   readonly counts = { fast: 0, app: 0 };
-  readonly #opts: FrontOptions;
-  readonly #dir: string;
-  readonly #app: Listener;
+  readonly #opts: AttachedFrontOptions;
+  /** The app's socket and folder when this front serves the app itself. */
+  readonly #own: { dir: string; app: Listener } | undefined;
   readonly #appPool: UpstreamPool;
   readonly #listeners = new Set<Deno.Listener>();
   readonly #conns = new Set<ClientConn>();
   #sweeper: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
-  private constructor(opts: FrontOptions, dir: string, app: Listener) {
+  private constructor(opts: AttachedFrontOptions, own?: { dir: string; app: Listener }) {
     this.#opts = opts;
-    this.#dir = dir;
-    this.#app = app;
-    this.#appPool = new UpstreamPool(`${dir}/app.sock`, { limit: 256, maxIdle: 256 });
+    this.#own = own;
+    this.#appPool = new UpstreamPool(opts.appSocket, { limit: 256, maxIdle: 256 });
+  }
+
+  /**
+   * A front that serves no app of its own: what its fast path does not take goes to
+   * `appSocket` (another front's, in the same process). Listeners are added with {@link listen}.
+   */
+  static attach(opts: AttachedFrontOptions): TcpFront {
+    return new TcpFront(opts);
+  }
+
+  /** The private socket the app is served on. */
+  get appSocket(): string {
+    return this.#opts.appSocket;
   }
 
   /** Starts the app's private socket; listeners are added with {@link listen}. */
   static async start(opts: FrontOptions): Promise<TcpFront> {
     const dir = await Deno.makeTempDir({ prefix: "hero_router_front_" });
     await Deno.chmod(dir, 0o700);
+    // Loaded here, not at the top: the extra front loops (workers) never serve the app and
+    // would load the whole SDK for nothing (~8 MB each).
+    const { currentRuntime } = await import("@hero/sdk/internal");
     const app = await currentRuntime().serveUnix(`${dir}/app.sock`, (request) => {
       const peer = request.headers.get(PEER_HEADER);
       if (!peer) {
@@ -87,13 +111,24 @@ export class TcpFront {
       }
       return opts.app(request, { transport: "tcp", remoteAddress: peer });
     }, opts.limits);
-    return new TcpFront(opts, dir, app);
+    const { fastPath, limits } = opts;
+    return new TcpFront({ fastPath, limits, appSocket: `${dir}/app.sock` }, { dir, app });
   }
 
-  /** Listens on `hostname:port` (0 picks a free port). */
+  /**
+   * Listens on `hostname:port` (0 picks a free port). With `reusePort`, other sockets of this
+   * user may listen on the same port and the kernel spreads connections among them (Linux
+   * `SO_REUSEPORT`; Deno's `--unstable-net`).
+   */
   // deno-lint-ignore require-await
-  async listen(hostname: string, port: number): Promise<Listener> {
-    const listener = Deno.listen({ hostname, port, transport: "tcp" });
+  async listen(
+    hostname: string,
+    port: number,
+    options: { reusePort?: boolean } = {},
+  ): Promise<Listener> {
+    const listener = options.reusePort
+      ? Deno.listen({ hostname, port, transport: "tcp", reusePort: true } as Deno.TcpListenOptions)
+      : Deno.listen({ hostname, port, transport: "tcp" });
     this.#listeners.add(listener);
     this.#accept(listener);
     const addr = listener.addr as Deno.NetAddr;
@@ -125,8 +160,9 @@ export class TcpFront {
     for (const c of this.#conns) c.close();
     clearInterval(this.#sweeper);
     this.#appPool.close();
-    await this.#app.close();
-    await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
+    if (!this.#own) return;
+    await this.#own.app.close();
+    await Deno.remove(this.#own.dir, { recursive: true }).catch(() => {});
   }
 
   async #accept(listener: Deno.Listener): Promise<void> {

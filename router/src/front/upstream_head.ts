@@ -7,7 +7,7 @@
  * cookies, a bearer token the gate consumed), as the app's proxy does.
  * To the router's own app: the head as it came, plus the peer's address in {@link PEER_HEADER}.
  */
-import { CALLER_HEADER } from "@hero/sdk/internal";
+import { CALLER_HEADER } from "@hero/sdk/wire";
 import { HOP_BY_HOP } from "../http/hop_by_hop.ts";
 import { type ForwardedCaller, PEER_HEADER, withoutCookies } from "../proxy/forward_headers.ts";
 import { HeadBuilder } from "./head_bytes.ts";

@@ -7,7 +7,7 @@
  * consumed) are removed so a service never sees, or could replay, them.
  */
 import type { ConnectionInfo } from "@hero/sdk";
-import { CALLER_HEADER } from "@hero/sdk/internal";
+import { CALLER_HEADER } from "@hero/sdk/wire";
 import { HOP_BY_HOP } from "../http/hop_by_hop.ts";
 
 /**

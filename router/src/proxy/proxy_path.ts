@@ -4,7 +4,7 @@
  * patterns, so no encoding trick (`..`, `%2e%2e`, `%2f`, double encoding) can name a socket
  * outside `<root>/<service>/`; dot segments in `<rest>` are resolved and may not climb above it.
  */
-import { RESERVED_SERVICE_NAMES } from "@hero/sdk";
+import { RESERVED_SERVICE_NAMES } from "@hero/sdk/wire";
 
 /** Where a proxied request goes. */
 export interface ProxyTarget {

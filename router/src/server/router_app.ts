@@ -38,6 +38,7 @@ import type { PeerConfig } from "../federation/peer_config.ts";
 import { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import { Sso } from "../sso/sso.ts";
 import { type FastPath, TcpFront } from "../front/tcp_front.ts";
+import { type FrontLoops, listenLooped } from "../front/front_loops.ts";
 import { createWebApp, isPublicPath, proxyFastPath, type WebAppOptions } from "./web_app.ts";
 import { ROUTER_VERSION } from "../version.ts";
 
@@ -67,6 +68,8 @@ export interface RouterAppOptions {
   peerSilenceMs?: number;
   /** The router's recent log lines shown on the dashboard (default: an empty ring). */
   logs?: RouterLogRing;
+  /** Event loops accepting on each TCP listener (default 1: the main loop only). */
+  frontLoops?: number;
 }
 
 /** A running router. */
@@ -89,6 +92,8 @@ export class RouterApp {
   #signerNow?: CallerSigner;
   readonly #fastPath: FastPath;
   #front?: TcpFront;
+  /** The extra event loops of each TCP listener. */
+  #loops: FrontLoops[] = [];
   readonly #metrics: RouterMetrics;
   readonly #federation: Federation;
   readonly #closing = new AbortController();
@@ -212,7 +217,19 @@ export class RouterApp {
 
   /** TCP requests so far: relayed straight to a service (the fast path), or served by the app. */
   get tcpCounts(): { fast: number; app: number } {
-    return { ...(this.#front?.counts ?? { fast: 0, app: 0 }) };
+    const main = this.#front?.counts ?? { fast: 0, app: 0 };
+    const loops = this.tcpLoopCounts;
+    return { fast: main.fast + loops.fast, app: main.app + loops.app };
+  }
+
+  /** The part of {@link tcpCounts} the extra event loops took (reported every 250 ms). */
+  get tcpLoopCounts(): { fast: number; app: number } {
+    const counts = { fast: 0, app: 0 };
+    for (const l of this.#loops) {
+      counts.fast += l.counts.fast;
+      counts.app += l.counts.app;
+    }
+    return counts;
   }
 
   /** Bound TCP listeners as `host:port`. */
@@ -242,6 +259,8 @@ export class RouterApp {
     // The key that signs caller assertions exists before anything can be proxied.
     await this.#callerSigner();
     this.#unsubscribe = this.#registry.subscribe((e) => {
+      // A socket that came or went may change where a kept request head goes.
+      for (const l of this.#loops) l.invalidate();
       if (e.type === "service.changed") {
         log.debug(`${e.type} ${e.service.name} (${e.service.health})`);
       } else log.info(`${e.type} ${e.service.name}`);
@@ -249,21 +268,32 @@ export class RouterApp {
     try {
       // TCP first: once rpc.sock answers (hero_proc's health check), the listeners are bound and
       // `router.health` names them.
+      const limits = { maxHeaderBytes: 16 * 1024, requestTimeoutMs: 30_000 };
       if (this.#opts.binds.length > 0) {
         this.#front = await TcpFront.start({
           fastPath: this.#fastPath,
           app: this.#handler,
-          limits: { maxHeaderBytes: 16 * 1024, requestTimeoutMs: 30_000 },
+          limits,
         });
       }
+      const loops = this.#opts.frontLoops ?? 1;
       for (const b of this.#opts.binds) {
-        const listener = await this.#front!.listen(b.hostname, b.port).catch((err: Error) => {
+        const looped = await listenLooped(this.#front!, { ...b, loops }, {
+          fastPath: this.#fastPath,
+          limits,
+          proxied: (service, status, started) => this.#metrics.proxied(service, status, started),
+        }).catch((err: Error) => {
           throw new Error(
             `Cannot start "hero_router": cannot listen on ${formatBind(b)}: ${err.message}`,
           );
         });
-        this.#tcp.push(listener);
-        log.info(`listening on http://${this.tcpAddresses.at(-1)}`);
+        this.#tcp.push(looped.listener);
+        if (looped.loops) this.#loops.push(looped.loops);
+        const how = looped.loops ? ` (${loops} event loops)` : "";
+        log.info(`listening on http://${this.tcpAddresses.at(-1)}${how}`);
+        if (looped.fallback) {
+          log.warn(`one event loop instead of ${loops} on ${formatBind(b)}: ${looped.fallback}`);
+        }
       }
       if (this.#opts.binds.length === 0) {
         log.info("no TCP listener: serving on the Unix sockets only");
@@ -296,6 +326,8 @@ export class RouterApp {
     this.#discovery.close();
     this.#federation.close();
     this.#unsubscribe?.();
+    await Promise.all(this.#loops.map((l) => l.close()));
+    this.#loops = [];
     await Promise.all(this.#tcp.map((l) => l.close().catch(() => {})));
     this.#tcp = [];
     await this.#front?.close();

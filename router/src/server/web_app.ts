@@ -135,6 +135,7 @@ export function proxyFastPath(opts: WebAppOptions): FastPath {
       prefix: prior !== null && SAFE_PREFIX.test(prior) ? prior + target.prefix : target.prefix,
       caller: callerWith(identity, assertion),
       pool: opts.proxy.pool(socketPath),
+      service: target.service,
       badGateway: (why: string) => badGatewayText(target, why),
       answered: (status: number) => opts.metrics.proxied(target.service, status, started),
     });
