@@ -36,8 +36,8 @@ self.onmessage = async (event: MessageEvent<ToLoop>) => {
   const message = event.data;
   if (message.type === "answer") routes?.answered(message);
   else if (message.type === "init") {
-    routes = new LoopRoutes((ask) => post(ask), message.generation, (service, status, seconds) => {
-      proxied.push(service, status, seconds);
+    routes = new LoopRoutes((ask) => post(ask), message.generation, (service, status, started) => {
+      proxied.push(service, status, (performance.now() - started) / 1000);
     });
     front = TcpFront.attach({
       fastPath: routes.fastPath,

@@ -20,6 +20,8 @@ export interface FrontLoopsOptions {
   limits: ListenLimits;
   /** Counts one request a loop relayed to a service (`startedMs` on this loop's clock). */
   proxied: (service: string, status: number, startedMs: number) => void;
+  /** One Int32 on a SharedArrayBuffer, moved whenever kept answers may be stale. */
+  generation: Int32Array;
 }
 
 const CLOSE_MS = 5000;
@@ -30,7 +32,6 @@ export class FrontLoops {
   /** Requests the loops relayed to a service or gave to the app. */
   readonly counts = { fast: 0, app: 0 };
   readonly #opts: FrontLoopsOptions;
-  readonly #generation = new Int32Array(new SharedArrayBuffer(4));
   readonly #workers: Worker[] = [];
 
   private constructor(opts: FrontLoopsOptions) {
@@ -47,11 +48,6 @@ export class FrontLoops {
       throw err;
     }
     return loops;
-  }
-
-  /** Kept answers in every loop are dropped before their next use (the registry changed). */
-  invalidate(): void {
-    Atomics.add(this.#generation, 0, 1);
   }
 
   /** Stops the loops: they stop accepting, finish their requests and end. */
@@ -85,7 +81,7 @@ export class FrontLoops {
         appSocket: o.appSocket,
         maxHeaderBytes: o.limits.maxHeaderBytes,
         requestTimeoutMs: o.limits.requestTimeoutMs,
-        generation: this.#generation.buffer as SharedArrayBuffer,
+        generation: o.generation.buffer as SharedArrayBuffer,
       };
       worker.postMessage(init);
     });

@@ -3,33 +3,25 @@
  * asks the main loop where a request goes, with the head's bytes and the peer, and relays it
  * there. An answer the main loop marks reusable (it was decided from the head alone: the
  * router's own tokens, a known socket, an assertion already signed) is kept for exactly the
- * same head bytes from the same peer, for at most `KEEP_MS` and only while the main loop's
- * generation counter has not moved (registry changes move it). Credentials that hero_auth
- * must confirm on every request are never kept: the main loop answers those each time.
+ * same head bytes from the same peer (`kept_routes.ts`: at most a second, and only while the
+ * main loop's generation counter has not moved). Credentials that hero_auth must confirm on
+ * every request are never kept: the main loop answers those each time.
  */
 import type { ConnectionInfo } from "@hero/sdk";
 import { UpstreamPool } from "../http/upstream_pool.ts";
 import { parseProxyPath } from "../proxy/proxy_path.ts";
+import { KeptRoutes, type ProxiedReport, timedRoute } from "./kept_routes.ts";
 import type { LoopAnswer, LoopAsk, WireRoute } from "./loop_protocol.ts";
 import type { RequestHead } from "./request_head.ts";
 import type { FastPath, FastRoute } from "./tcp_front.ts";
 
-/** How long a kept answer is used before the main loop is asked again. */
-const KEEP_MS = 1000;
-const MAX_KEPT = 4096;
-
-/** Reports one relayed request for the metrics. */
-export type ProxiedReport = (service: string, status: number, seconds: number) => void;
-
 /** The asking fast path and the answers kept. */
 export class LoopRoutes {
   readonly #send: (ask: LoopAsk) => void;
-  readonly #generation: Int32Array;
+  readonly #kept: KeptRoutes;
   readonly #report: ProxiedReport;
-  readonly #kept = new Map<string, { route: FastRoute; until: number }>();
   readonly #waiting = new Map<number, (answer: LoopAnswer) => void>();
   readonly #pools = new Map<string, UpstreamPool>();
-  #seen = 0;
   #next = 1;
 
   /** `send` posts an ask to the main loop; answers come back through {@link answered}. */
@@ -39,7 +31,7 @@ export class LoopRoutes {
     report: ProxiedReport,
   ) {
     this.#send = send;
-    this.#generation = new Int32Array(generation);
+    this.#kept = new KeptRoutes(new Int32Array(generation));
     this.#report = report;
   }
 
@@ -70,15 +62,10 @@ export class LoopRoutes {
     // Only `/<service>/<socket>/…` can take the fast path: the rest goes to the app unasked.
     const target = parseProxyPath(head.target);
     if (!target || "error" in target) return undefined;
-    const generation = Atomics.load(this.#generation, 0);
-    if (generation !== this.#seen) {
-      this.#kept.clear();
-      this.#seen = generation;
-    }
     const peer = info.remoteAddress ?? "";
-    const key = `${peer}\n${head.text}`;
-    const kept = this.#kept.get(key);
-    if (kept !== undefined && kept.until > Date.now()) return this.#timed(kept.route);
+    const kept = this.#kept.get(peer, head.text);
+    if (kept !== undefined) return timedRoute(kept, this.#report);
+    const decidedAt = this.#kept.generation();
     const id = this.#next++;
     const bytes = new Uint8Array(head.length);
     for (let i = 0; i < head.length; i++) bytes[i] = head.text.charCodeAt(i);
@@ -86,23 +73,9 @@ export class LoopRoutes {
     return new Promise<LoopAnswer>((resolve) => this.#waiting.set(id, resolve)).then((answer) => {
       if (!answer.route) return undefined;
       const route = this.#fromWire(answer.route);
-      // Kept only if nothing moved while the main loop was deciding.
-      if (answer.reusable && Atomics.load(this.#generation, 0) === generation) {
-        if (this.#kept.size >= MAX_KEPT) this.#kept.clear();
-        this.#kept.set(key, { route, until: Date.now() + KEEP_MS });
-      }
-      return this.#timed(route);
+      if (answer.reusable) this.#kept.keep(peer, head.text, route, decidedAt);
+      return timedRoute(route, this.#report);
     });
-  }
-
-  /** The route with this request's start time for the metrics. */
-  #timed(route: FastRoute): FastRoute {
-    const started = performance.now();
-    const service = route.service ?? "";
-    return {
-      ...route,
-      answered: (status) => this.#report(service, status, (performance.now() - started) / 1000),
-    };
   }
 
   #fromWire(wire: WireRoute): FastRoute {

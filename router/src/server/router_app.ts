@@ -39,6 +39,7 @@ import { ReverseProxy } from "../proxy/reverse_proxy.ts";
 import { Sso } from "../sso/sso.ts";
 import { type FastPath, TcpFront } from "../front/tcp_front.ts";
 import { type FrontLoops, listenLooped } from "../front/front_loops.ts";
+import { keptFastPath, KeptRoutes } from "../front/kept_routes.ts";
 import { createWebApp, isPublicPath, proxyFastPath, type WebAppOptions } from "./web_app.ts";
 import { ROUTER_VERSION } from "../version.ts";
 
@@ -94,6 +95,8 @@ export class RouterApp {
   #front?: TcpFront;
   /** The extra event loops of each TCP listener. */
   #loops: FrontLoops[] = [];
+  /** Moved whenever a fast-path answer kept by any loop may be stale (shared with workers). */
+  readonly #generation = new Int32Array(new SharedArrayBuffer(4));
   readonly #metrics: RouterMetrics;
   readonly #federation: Federation;
   readonly #closing = new AbortController();
@@ -194,7 +197,11 @@ export class RouterApp {
       closing: this.#closing.signal,
     };
     const web = createWebApp(webOptions);
-    this.#fastPath = proxyFastPath(webOptions);
+    this.#fastPath = keptFastPath(
+      proxyFastPath(webOptions),
+      new KeptRoutes(this.#generation),
+      (service, status, started) => metrics.proxied(service, status, started),
+    );
     this.#handler = (request, info) => Promise.resolve(web.fetch(request, { info }));
     this.#routes = web.routes.map((r) => ({ method: r.method, path: r.path }));
     this.#server = new HeroServer({
@@ -260,7 +267,7 @@ export class RouterApp {
     await this.#callerSigner();
     this.#unsubscribe = this.#registry.subscribe((e) => {
       // A socket that came or went may change where a kept request head goes.
-      for (const l of this.#loops) l.invalidate();
+      Atomics.add(this.#generation, 0, 1);
       if (e.type === "service.changed") {
         log.debug(`${e.type} ${e.service.name} (${e.service.health})`);
       } else log.info(`${e.type} ${e.service.name}`);
@@ -282,6 +289,7 @@ export class RouterApp {
           fastPath: this.#fastPath,
           limits,
           proxied: (service, status, started) => this.#metrics.proxied(service, status, started),
+          generation: this.#generation,
         }).catch((err: Error) => {
           throw new Error(
             `Cannot start "hero_router": cannot listen on ${formatBind(b)}: ${err.message}`,
