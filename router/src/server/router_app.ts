@@ -51,7 +51,11 @@ export interface RouterAppOptions {
   binds: BindTarget[];
   /** The admin and read-only tokens that TCP callers present. */
   tokens: SessionTokens;
-  /** Further ways to prove who a TCP caller is, asked before hero_auth and the tokens. */
+  /**
+   * Further ways to prove who a TCP caller is, asked before hero_auth and the tokens. A
+   * synchronous answer may be reused for the same head from the same peer for up to a second
+   * (`front/kept_routes.ts`): answer with a promise where a credential can be revoked.
+   */
   authenticators?: Authenticator[];
   /** Encrypts the hero_auth sign-in cookie; keep it across restarts (default: per process). */
   cookieSecret?: string;
