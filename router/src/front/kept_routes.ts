@@ -11,8 +11,8 @@ import type { FastPath, FastRoute } from "./tcp_front.ts";
 
 /** How long a kept answer is used before the fast path decides again. */
 const KEEP_MS = 1000;
-/** Most heads kept per peer, and most peers (past that, everything is forgotten). */
-const MAX_KEPT = 4096;
+/** Most heads kept in all (past that, everything is forgotten): a few MB at most. */
+const MAX_KEPT = 1024;
 
 /** Counts one relayed request for the metrics (`startedMs` from `performance.now()`). */
 export type ProxiedReport = (service: string, status: number, startedMs: number) => void;
@@ -22,6 +22,7 @@ export class KeptRoutes {
   readonly #generation: Int32Array;
   readonly #peers = new Map<string, Map<string, { route: FastRoute; until: number }>>();
   #seen = 0;
+  #count = 0;
 
   /** `generation`: one Int32 (maybe shared with workers) moved when kept answers go stale. */
   constructor(generation: Int32Array) {
@@ -38,7 +39,7 @@ export class KeptRoutes {
   get(peer: string, text: string): FastRoute | undefined {
     const now = Atomics.load(this.#generation, 0);
     if (now !== this.#seen) {
-      this.#peers.clear();
+      this.#forget();
       this.#seen = now;
       return undefined;
     }
@@ -49,13 +50,21 @@ export class KeptRoutes {
   /** Keeps `route` unless the generation moved since `decidedAt` (then it may be stale). */
   keep(peer: string, text: string, route: FastRoute, decidedAt: number): void {
     if (decidedAt !== Atomics.load(this.#generation, 0)) return;
+    if (this.#count >= MAX_KEPT) this.#forget();
     let heads = this.#peers.get(peer);
-    if (!heads) {
-      if (this.#peers.size >= MAX_KEPT) this.#peers.clear();
-      this.#peers.set(peer, heads = new Map());
-    }
-    if (heads.size >= MAX_KEPT) heads.clear();
+    if (!heads) this.#peers.set(peer, heads = new Map());
+    if (!heads.has(text)) this.#count++;
     heads.set(text, { route, until: Date.now() + KEEP_MS });
+  }
+
+  /** How many answers are kept. */
+  get size(): number {
+    return this.#count;
+  }
+
+  #forget(): void {
+    this.#peers.clear();
+    this.#count = 0;
   }
 }
 
