@@ -16,14 +16,20 @@ export interface Limits {
 
 const UNITS: Record<string, number> = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 
-/** Parses a size such as `256M`, `1.5G`, `512K` or a number of bytes; undefined if invalid. */
-export function parseSize(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isInteger(value) && value > 0 ? value : undefined;
+/**
+ * Parses a size such as `256M`, `1.5G`, `512K` or a number of bytes; undefined if invalid.
+ * Zero is invalid unless `zero` says it means something (a limit turned off).
+ */
+export function parseSize(value: unknown, opts: { zero?: boolean } = {}): number | undefined {
+  const least = opts.zero ? 0 : 1;
+  if (typeof value === "number") {
+    return Number.isInteger(value) && value >= least ? value : undefined;
+  }
   if (typeof value !== "string") return undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*$/i.exec(value);
   if (!m) return undefined;
   const n = Math.round(Number(m[1]) * UNITS[m[2].toUpperCase()]);
-  return n > 0 ? n : undefined;
+  return n >= least ? n : undefined;
 }
 
 /** Parses `50%` (of one CPU) or a number of CPUs such as `1.5`; undefined if invalid. */

@@ -9,15 +9,10 @@ import { HeroError, parseDuration } from "@hero/sdk";
 import { parseSize } from "../../model/limits.ts";
 import type { LogStoreOptions } from "./log_store_options.ts";
 
-/**
- * A size (`1G`, `500M`, bytes) or count, in hero_proc's one size syntax. parseSize refuses 0;
- * here 0 (in any unit, or what rounds to it) is kept: it turns a rate or free-space limit off.
- */
+/** A size (`1G`, `500M`, bytes) or count; 0 turns a rate or free-space limit off. */
 function size(value: string, name: string): number {
-  const n = parseSize(value);
+  const n = parseSize(value, { zero: true });
   if (n !== undefined) return n;
-  const m = /^\s*(\d+(?:\.\d+)?)(.*)$/s.exec(value);
-  if (m && Math.round(Number(m[1])) === 0 && parseSize(`1 ${m[2]}`) !== undefined) return 0;
   throw new HeroError(
     "INVALID_CONFIG",
     `Cannot read ${name}: "${value}" is not a size (use bytes or a number with K, M, G or T)`,
