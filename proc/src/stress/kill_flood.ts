@@ -127,12 +127,11 @@ export async function runKillFlood(floodMs = 1500): Promise<KillFloodResult> {
     }
     const after = new Map<number, string>();
     const ids = [...seen.keys()];
-    if (ids.length) {
-      const lo = ids.reduce((a, b) => Math.min(a, b));
-      const hi = ids.reduce((a, b) => Math.max(a, b));
-      for (const source of ["ins", "chatty"]) {
-        for (const l of await linesOf(d.client, source, lo, hi)) after.set(l.id, l.message);
-      }
+    // Not empty: the kill waited for a query's lines.
+    const lo = ids.reduce((a, b) => Math.min(a, b));
+    const hi = ids.reduce((a, b) => Math.max(a, b));
+    for (const source of ["ins", "chatty"]) {
+      for (const l of await linesOf(d.client, source, lo, hi)) after.set(l.id, l.message);
     }
     let lostReturned = 0;
     for (const [id, message] of seen) if (after.get(id) !== message) lostReturned++;
