@@ -1,13 +1,14 @@
 /**
  * Tests of the router's extra front loops (`--front-loops`) on real sockets: requests accepted
- * by a worker loop pass the same gate (a caller without a credential is refused, the service
+ * by a worker loop pass the same gate (a caller without a credential is refused, a read-only
+ * one cannot write, the service
  * gets the verified caller and never the router's token), answers a loop keeps are dropped when
  * the socket goes away, a port in use is still refused, and which answers a loop may keep.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { startFixtureService, until } from "../test_support/fixtures.ts";
-import { ADMIN_TOKEN, startRouter } from "../test_support/router_harness.ts";
+import { ADMIN_TOKEN, READ_TOKEN, startRouter } from "../test_support/router_harness.ts";
 import { silentLogger } from "../log/logger.ts";
 import { RouterApp } from "../server/router_app.ts";
 import type { LoopAsk } from "./loop_protocol.ts";
@@ -68,6 +69,27 @@ test("with two loops, every connection passes the gate and both loops relay", as
     const all = harness.app.tcpCounts;
     assert.ok(all.fast - loops.fast > 0, "the main loop relayed some");
     assert.equal(loops.app, loopAppBefore, "the loop relayed, not the app");
+  } finally {
+    await svc.close();
+    await harness.close();
+  }
+});
+
+test("with two loops, a read-only caller reads, and cannot write even after its reads were kept", async () => {
+  const harness = await startRouter({ frontLoops: 2 });
+  const svc = await startFixtureService(harness.root, "alpha");
+  const read = `authorization: Bearer ${READ_TOKEN}\r\n`;
+  const post = `POST /alpha/admin/echo/x HTTP/1.1\r\nhost: 127.0.0.1\r\n${read}` +
+    `content-length: 0\r\nconnection: close\r\n\r\n`;
+  try {
+    await until(() => harness.app.registry.get("alpha"), 3000, "alpha to be discovered");
+    for (let round = 0; round < 2; round++) {
+      const reads = await eachOnItsOwn(harness.port, get("/alpha/admin/echo/x", read));
+      assert.deepEqual(reads.map(status), Array(CONNECTIONS).fill(200), reads[0]);
+      const writes = await eachOnItsOwn(harness.port, post);
+      assert.deepEqual(writes.map(status), Array(CONNECTIONS).fill(403), writes[0]);
+    }
+    await until(() => harness.app.tcpLoopCounts.fast > 0 || undefined, 3000, "loop relays");
   } finally {
     await svc.close();
     await harness.close();
