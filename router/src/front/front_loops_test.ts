@@ -1,9 +1,9 @@
 /**
  * Tests of the router's extra front loops (`--front-loops`) on real sockets: requests accepted
  * by a worker loop pass the same gate (a caller without a credential is refused, a read-only
- * one cannot write, the service
- * gets the verified caller and never the router's token), answers a loop keeps are dropped when
- * the socket goes away, a port in use is still refused, and which answers a loop may keep.
+ * one cannot write, the service gets the verified caller and never the router's token),
+ * answers kept are dropped when the socket goes away, a port in use is still refused, and
+ * which answers a loop may keep.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
